@@ -1,0 +1,168 @@
+/**
+ * The one result schema every probe returns and the store accepts.
+ *
+ * It is validated before insert (store/), and it is where the privacy model
+ * is enforced by shape: there is no field that could carry the value of a
+ * patient attribute. Inventories carry keywords and counts; identities of
+ * patients exist only as a distinct count computed from keyed hashes in memory.
+ */
+import { z } from 'zod';
+
+/** ZGrab2-style closed set of outcomes: a probe returns one of these, never throws. */
+export const PROBE_STATUSES = [
+  'success',
+  'connection-refused',
+  'connection-timeout',
+  'io-timeout',
+  'handshake-error',
+  'not-this-protocol',
+  'rejected',
+  'protocol-error',
+  'out-of-scope',
+  'unknown-error',
+] as const;
+export const ProbeStatus = z.enum(PROBE_STATUSES);
+export type ProbeStatus = z.infer<typeof ProbeStatus>;
+
+export const PROTOCOL_IDS = ['dicom', 'dicom-tls', 'dicomweb', 'orthanc', 'portal', 'ftp', 'smb'] as const;
+export const ProtocolId = z.enum(PROTOCOL_IDS);
+export type ProtocolId = z.infer<typeof ProtocolId>;
+
+export const Endpoint = z.object({
+  ip: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  /** The name the target was given as, when it was a hostname. */
+  hostname: z.string().optional(),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+/** A count that may be a lower bound, when enumeration stopped at a cap ("at least N"). */
+export const Count = z.object({
+  n: z.number().int().nonnegative(),
+  atLeast: z.boolean(),
+});
+export type Count = z.infer<typeof Count>;
+
+export const ExposureCounts = z.object({
+  patients: Count.optional(),
+  studies: Count.optional(),
+  series: Count.optional(),
+  images: Count.optional(),
+  files: Count.optional(),
+  bytes: Count.optional(),
+});
+export type ExposureCounts = z.infer<typeof ExposureCounts>;
+
+/** PS3.15 Annex E flavoured class of an identifying attribute (see privacy/identifying-attributes.ts). */
+export const AttributeClass = z.enum(['direct-identifier', 'quasi-identifier', 'sensitive', 'context']);
+export type AttributeClass = z.infer<typeof AttributeClass>;
+
+/**
+ * Which attributes came back non-empty, and in how many of the records read.
+ * Keywords come from a fixed data table, never from the peer.
+ */
+export const AttributeInventory = z.object({
+  records: z.number().int().nonnegative(),
+  attributes: z.array(
+    z.object({
+      keyword: z.string().regex(/^[A-Za-z0-9]+$/),
+      tag: z.string().regex(/^[0-9A-F]{8}$/),
+      class: AttributeClass,
+      present: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type AttributeInventory = z.infer<typeof AttributeInventory>;
+
+export const Product = z.object({
+  name: z.string(),
+  version: z.string().optional(),
+  /** What the identification rests on, e.g. "implementation class UID 1.2.276.0.7230010.3.0.3.6.7". */
+  basis: z.string(),
+  confidence: z.enum(['certain', 'likely', 'guess']),
+});
+export type Product = z.infer<typeof Product>;
+
+/** PS3.8 9.3.4 A-ASSOCIATE-RJ fields, with their meaning spelled out. */
+export const AssociateReject = z.object({
+  result: z.number().int(),
+  source: z.number().int(),
+  reason: z.number().int(),
+  text: z.string(),
+});
+
+export const AssociationAttempt = z.object({
+  calledAeTitle: z.string(),
+  callingAeTitle: z.string(),
+  /** Why this called AE title was tried. */
+  origin: z.enum(['unlikely', 'user', 'guess-list', 'product-default']),
+  outcome: z.enum(['accepted', 'rejected', 'aborted', 'closed', 'timeout', 'protocol-error']),
+  reject: AssociateReject.optional(),
+  abort: z.object({ source: z.number().int(), reason: z.number().int(), text: z.string() }).optional(),
+});
+export type AssociationAttempt = z.infer<typeof AssociationAttempt>;
+
+export const DimseOutcome = z.enum(['success', 'failed', 'refused', 'not-negotiated', 'timeout', 'aborted', 'not-attempted']);
+export type DimseOutcome = z.infer<typeof DimseOutcome>;
+
+export const DicomDetails = z.object({
+  protocol: z.literal('dicom'),
+  /** Every A-ASSOCIATE-RQ sent, in order. */
+  attempts: z.array(AssociationAttempt),
+  /** The called AE title that was accepted, if any. */
+  acceptedCalledAeTitle: z.string().optional(),
+  /** True when an AE title no site would configure on purpose was accepted. */
+  acceptsAnyCalledAeTitle: z.boolean(),
+  peer: z
+    .object({
+      implementationClassUid: z.string().optional(),
+      implementationVersionName: z.string().optional(),
+      maxPduLength: z.number().int().nonnegative().optional(),
+      /** Responding AE title echoed in the A-ASSOCIATE-AC. */
+      respondingAeTitle: z.string().optional(),
+      acceptedContexts: z.array(z.object({ abstractSyntax: z.string(), transferSyntax: z.string() })),
+      rejectedContexts: z.array(z.object({ abstractSyntax: z.string(), result: z.number().int() })),
+    })
+    .optional(),
+  echo: z.object({ outcome: DimseOutcome, status: z.number().int().optional() }),
+  find: z.object({
+    outcome: DimseOutcome,
+    level: z.literal('STUDY'),
+    status: z.number().int().optional(),
+    /** Pending responses (matches) received. */
+    matches: z.number().int().nonnegative(),
+    /** True when --max-records stopped enumeration and a C-CANCEL was sent. */
+    capped: z.boolean(),
+    modalities: z.array(z.string().regex(/^[A-Z0-9 ]{1,16}$/)),
+  }),
+  release: z.enum(['released', 'aborted', 'not-attempted', 'timeout']),
+});
+export type DicomDetails = z.infer<typeof DicomDetails>;
+
+/** Other protocols add their own member to this union. */
+export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails]);
+export type ProtocolDetails = z.infer<typeof ProtocolDetails>;
+
+export const ObservationError = z.object({
+  /** A stable machine code, e.g. ECONNREFUSED, PDU_TOO_LARGE. */
+  code: z.string(),
+  /** Written by us, never echoes bytes from the peer. */
+  message: z.string(),
+  /** The phase that failed, e.g. "connect", "associate", "c-find". */
+  phase: z.string().optional(),
+});
+
+export const Observation = z.object({
+  protocol: ProtocolId,
+  endpoint: Endpoint,
+  status: ProbeStatus,
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  tls: z.boolean(),
+  product: Product.optional(),
+  exposure: ExposureCounts,
+  inventory: AttributeInventory.optional(),
+  details: ProtocolDetails.optional(),
+  error: ObservationError.optional(),
+});
+export type Observation = z.infer<typeof Observation>;

@@ -1,0 +1,52 @@
+/**
+ * The probe contract: one per protocol, each in its own folder under probes/,
+ * listed in the explicit array of probes/index.ts.
+ */
+import type { Connection, Dialer } from '../net/dialer.ts';
+import type { PatientPseudonyms } from '../privacy/pseudonyms.ts';
+import type { Endpoint, Observation, ProtocolId } from './observation.ts';
+
+export interface ScannerIdentity {
+  /** Calling AE title for DICOM associations: says who scans. */
+  readonly callingAeTitle: string;
+  /** HTTP User-Agent and FTP anonymous password text. */
+  readonly userAgent: string;
+}
+
+export interface ProbeLimits {
+  /** Records to enumerate (C-FIND matches, files) before stopping and reporting "at least N". */
+  readonly maxRecords: number;
+  readonly connectTimeoutMs: number;
+  /** Longest silence accepted from the peer within one exchange. */
+  readonly ioTimeoutMs: number;
+  /** Wall-clock bound for one probe on one endpoint. */
+  readonly probeTimeoutMs: number;
+  /** Largest PDU (or message) we accept from a peer, whatever length it declares. */
+  readonly maxPduBytes: number;
+}
+
+export interface DicomProbeOptions {
+  /** Called AE titles to try after the unlikely one is rejected, in order (user list first). */
+  readonly userAeTitles: readonly string[];
+  /** Whether to fall back to the product default list. */
+  readonly useGuessList: boolean;
+}
+
+export interface ProbeContext {
+  readonly dialer: Dialer;
+  readonly signal: AbortSignal;
+  readonly identity: ScannerIdentity;
+  readonly limits: ProbeLimits;
+  readonly dicom: DicomProbeOptions;
+  /** Keyed hashes for distinct-patient counts; the key never leaves the process. */
+  readonly pseudonyms: PatientPseudonyms;
+}
+
+export interface Probe {
+  readonly id: ProtocolId;
+  readonly defaultPorts: readonly number[];
+  /** Always resolves: failures are a status in the Observation, never a throw. */
+  run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation>;
+}
+
+export type { Connection, Endpoint, Observation };
