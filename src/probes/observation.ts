@@ -95,7 +95,7 @@ export const AssociationAttempt = z.object({
   calledAeTitle: z.string(),
   callingAeTitle: z.string(),
   /** Why this called AE title was tried. */
-  origin: z.enum(['unlikely', 'user', 'guess-list', 'product-default']),
+  origin: z.enum(['unlikely', 'user', 'guess-list']),
   outcome: z.enum(['accepted', 'rejected', 'aborted', 'closed', 'timeout', 'protocol-error']),
   reject: AssociateReject.optional(),
   abort: z.object({ source: z.number().int(), reason: z.number().int(), text: z.string() }).optional(),
