@@ -1,0 +1,42 @@
+/**
+ * The CSV report: one row per service (RFC 4180: CRLF line ends, quoted
+ * fields). Counts are numbers with a separate "at least" column, so a
+ * spreadsheet can sum them; lists are joined with "; ".
+ */
+import { csvField } from './escape.ts';
+import type { ReportModel, ServiceReport } from './model.ts';
+
+type Value = string | number | boolean | undefined;
+
+const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
+  ['ip', (s) => s.ip],
+  ['port', (s) => s.port],
+  ['protocol', (s) => s.protocol],
+  ['tls', (s) => s.tls],
+  ['status', (s) => s.status],
+  ['product', (s) => s.productName],
+  ['version', (s) => s.productVersion],
+  ['ae_titles_tried', (s) => s.aeTitlesTried.join('; ')],
+  ['accepted_ae_title', (s) => s.acceptedAeTitle],
+  ['accepts_any_called_ae', (s) => s.acceptsAnyCalledAe],
+  ['c_echo', (s) => s.echo],
+  ['c_find', (s) => s.find],
+  ['patients', (s) => s.patients?.n],
+  ['patients_at_least', (s) => s.patients?.atLeast],
+  ['studies', (s) => s.studies?.n],
+  ['studies_at_least', (s) => s.studies?.atLeast],
+  ['images', (s) => s.images?.n],
+  ['images_at_least', (s) => s.images?.atLeast],
+  ['modalities', (s) => s.modalities.join('; ')],
+  ['identifying_attributes', (s) => s.identifyingAttributes.join('; ')],
+  ['exposed', (s) => s.exposed],
+  ['highest_severity', (s) => s.highestSeverity],
+  ['findings', (s) => s.findings.map((f) => f.ruleId).join('; ')],
+];
+
+export const CSV_HEADER = COLUMNS.map(([name]) => name).join(',');
+
+export function renderCsv(model: ReportModel): string {
+  const rows = model.services.map((s) => COLUMNS.map(([, get]) => csvField(get(s))).join(','));
+  return [CSV_HEADER, ...rows].map((line) => `${line}\r\n`).join('');
+}

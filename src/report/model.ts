@@ -1,0 +1,89 @@
+/**
+ * The report model: plain data summarised from the store, which every
+ * renderer turns into its format as a pure function. Strings in it are raw
+ * (some came from peers); escaping is each renderer's job, for its format.
+ */
+import type { Severity } from '../assess/finding.ts';
+import type { DimseOutcome, ProbeStatus, ProtocolId } from '../probes/observation.ts';
+import type { InventoryRow, RunStatus } from '../store/index.ts';
+
+export const REPORT_SCHEMA = 'exposure-report/1';
+
+/** A count as the report shows it: "1000", or "≥ 1000" when enumeration stopped at a cap. */
+export interface ReportCount {
+  n: number;
+  atLeast: boolean;
+  text: string;
+}
+
+export interface ReportFinding {
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  evidence: string;
+  remediation: string;
+  references: string[];
+  cwe?: string;
+}
+
+export interface ServiceReport {
+  ip: string;
+  hostname?: string;
+  port: number;
+  protocol: ProtocolId;
+  tls: boolean;
+  status: ProbeStatus;
+  /** Product name and version as one string, e.g. "Orthanc 1.12.1". */
+  product?: string;
+  productName?: string;
+  productVersion?: string;
+  /** Called AE titles tried, in order, without repeats. */
+  aeTitlesTried: string[];
+  acceptedAeTitle?: string;
+  /** Undefined when the protocol has no AE titles. */
+  acceptsAnyCalledAe?: boolean;
+  echo?: DimseOutcome;
+  find?: DimseOutcome;
+  findCapped?: boolean;
+  patients?: ReportCount;
+  studies?: ReportCount;
+  images?: ReportCount;
+  modalities: string[];
+  /** Keywords of identifying attributes present in at least one record read. */
+  identifyingAttributes: string[];
+  /** C-FIND succeeded (or was capped) with at least one match. */
+  exposed: boolean;
+  /** Most severe first. */
+  findings: ReportFinding[];
+  highestSeverity?: Severity;
+  /** Our error code and phase when the probe did not succeed, e.g. "ECONNREFUSED (connect)". */
+  error?: string;
+}
+
+export interface ReportTotals {
+  services: number;
+  exposedServices: number;
+  /** Summed over services; undefined when no service reported the count. */
+  patients?: ReportCount;
+  studies?: ReportCount;
+  images?: ReportCount;
+  findings: Record<Severity, number>;
+}
+
+export interface ReportRun {
+  id: number;
+  startedAt: string;
+  finishedAt?: string;
+  status: RunStatus;
+  targets: string[];
+  ports: number[];
+  scanner: { callingAeTitle: string; userAgent: string };
+}
+
+export interface ReportModel {
+  run: ReportRun;
+  totals: ReportTotals;
+  services: ServiceReport[];
+  /** How many services expose each identifying attribute, most widespread first. */
+  attributes: InventoryRow[];
+}

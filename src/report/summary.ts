@@ -1,0 +1,109 @@
+/**
+ * From the store to the report model. Reads only the store; never scans.
+ */
+import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
+import type { Count } from '../probes/observation.ts';
+import type { ServiceRow, Store } from '../store/index.ts';
+import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
+
+export function reportCount(c: Count): ReportCount {
+  return { n: c.n, atLeast: c.atLeast, text: c.atLeast ? `≥ ${c.n}` : String(c.n) };
+}
+
+/**
+ * Sums counts; the sum is a lower bound as soon as one term is. Undefined when
+ * no service reported the count at all: "not counted" is not "zero".
+ */
+function sumCounts(counts: Array<ReportCount | undefined>): ReportCount | undefined {
+  const present = counts.filter((c): c is ReportCount => c !== undefined);
+  if (present.length === 0) return undefined;
+  const n = present.reduce((sum, c) => sum + c.n, 0);
+  return reportCount({ n, atLeast: present.some((c) => c.atLeast) });
+}
+
+/**
+ * Orders addresses numerically (10.0.0.2 before 10.0.0.10), IPv4 before IPv6.
+ * Anything unparsable sorts last, by its text.
+ */
+export function ipSortKey(ip: string): string {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (v4) return '4' + v4.slice(1).map((o) => o.padStart(3, '0')).join('.');
+  if (/^[0-9a-fA-F:]+$/.test(ip) && ip.includes(':')) {
+    const [head = '', tail] = ip.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail ? tail.split(':') : [];
+    const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+    return '6' + groups.map((g) => g.toLowerCase().padStart(4, '0')).join(':');
+  }
+  return '9' + ip;
+}
+
+function byRisk(a: ReportFinding, b: ReportFinding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId);
+}
+
+function serviceReport(s: ServiceRow): ServiceReport {
+  const obs = s.observation;
+  const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
+  const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
+  const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
+  const exposed = d !== undefined && d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped);
+  return {
+    ip: s.ip,
+    hostname: s.hostname,
+    port: s.port,
+    protocol: s.protocol,
+    tls: s.tls,
+    status: s.status,
+    product,
+    productName: obs.product?.name,
+    productVersion: obs.product?.version,
+    aeTitlesTried: d ? [...new Set(d.attempts.map((a) => a.calledAeTitle))] : [],
+    acceptedAeTitle: d?.acceptedCalledAeTitle,
+    acceptsAnyCalledAe: d?.acceptsAnyCalledAeTitle,
+    echo: d?.echo.outcome,
+    find: d?.find.outcome,
+    findCapped: d?.find.capped,
+    patients: obs.exposure.patients && reportCount(obs.exposure.patients),
+    studies: obs.exposure.studies && reportCount(obs.exposure.studies),
+    images: obs.exposure.images && reportCount(obs.exposure.images),
+    modalities: d ? [...d.find.modalities] : [],
+    identifyingAttributes: (obs.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword),
+    exposed,
+    findings,
+    highestSeverity: findings[0]?.severity,
+    error: obs.error && (obs.error.phase ? `${obs.error.code} (${obs.error.phase})` : obs.error.code),
+  };
+}
+
+/** Builds the report model of one run; throws if the run does not exist. */
+export async function summarise(store: Store, runId: number): Promise<ReportModel> {
+  const run = await store.run(runId);
+  if (!run) throw new Error(`run ${runId} does not exist in this database`);
+  const services = (await store.services(runId))
+    .map(serviceReport)
+    .sort((a, b) => ipSortKey(a.ip).localeCompare(ipSortKey(b.ip)) || a.port - b.port || a.protocol.localeCompare(b.protocol));
+  const findings = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const s of services) for (const f of s.findings) findings[f.severity] += 1;
+  return {
+    run: {
+      id: run.id,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      status: run.status,
+      targets: run.meta.targets,
+      ports: run.meta.ports,
+      scanner: run.meta.scanner,
+    },
+    totals: {
+      services: services.length,
+      exposedServices: services.filter((s) => s.exposed).length,
+      patients: sumCounts(services.map((s) => s.patients)),
+      studies: sumCounts(services.map((s) => s.studies)),
+      images: sumCounts(services.map((s) => s.images)),
+      findings,
+    },
+    services,
+    attributes: await store.inventory(runId),
+  };
+}

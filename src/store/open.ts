@@ -1,0 +1,110 @@
+/**
+ * Opening a SQLite file as an Exposure store: recognising it, refusing what
+ * is not ours or is too new, and bringing an older schema up to date.
+ */
+import Database from 'better-sqlite3';
+import { StoreError } from './errors.ts';
+import { APPLICATION_ID, LATEST_VERSION, MIGRATIONS } from './migrations.ts';
+
+export interface OpenOptions {
+  /** Open for reading only (reports, dashboard): never creates, migrates or writes the file. */
+  readonly?: boolean;
+}
+
+function sqliteCode(err: unknown): string | undefined {
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string') return err.code;
+  return undefined;
+}
+
+function readHeader(db: Database.Database, path: string): { appId: number; version: number; objects: number } {
+  try {
+    return {
+      appId: Number(db.pragma('application_id', { simple: true })),
+      version: Number(db.pragma('user_version', { simple: true })),
+      objects: Number(db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get()),
+    };
+  } catch (err) {
+    const code = sqliteCode(err);
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new StoreError('NOT_EXPOSURE_DB', `${path} is not an Exposure database: it is not an SQLite file`);
+    }
+    throw err;
+  }
+}
+
+/** Refuses files that are not ours or are from a newer Exposure; says whether the file is new. */
+function checkHeader(header: { appId: number; version: number; objects: number }, path: string): boolean {
+  const fresh = header.appId === 0 && header.version === 0 && header.objects === 0;
+  if (fresh) return true;
+  if (header.appId !== APPLICATION_ID) {
+    throw new StoreError(
+      'NOT_EXPOSURE_DB',
+      `${path} is not an Exposure database: it is an SQLite file with ${header.objects} schema objects of another application`,
+    );
+  }
+  if (header.version > LATEST_VERSION) {
+    throw new StoreError(
+      'NEWER_SCHEMA',
+      `${path} was written by a newer Exposure (schema version ${header.version}; this version reads up to ${LATEST_VERSION}): upgrade Exposure to read it`,
+    );
+  }
+  return false;
+}
+
+function migrate(db: Database.Database, path: string): void {
+  // IMMEDIATE takes the write lock first, so two scans opening the same new
+  // file cannot both apply migration 1; the header is read again under the lock.
+  db.transaction(() => {
+    const header = readHeader(db, path);
+    checkHeader(header, path);
+    if (header.appId === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
+    for (const m of MIGRATIONS) {
+      if (m.version <= header.version) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+}
+
+/** Opens (creating if needed and not read-only) an Exposure database at `path`. */
+export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
+  const readonly = options.readonly ?? false;
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly });
+  } catch (err) {
+    const code = sqliteCode(err);
+    if (code === 'SQLITE_CANTOPEN') {
+      const why = readonly ? 'it does not exist or cannot be read' : 'its folder does not exist or is not writable';
+      throw new StoreError('NOT_EXPOSURE_DB', `cannot open ${path}: ${why}`);
+    }
+    throw err;
+  }
+  try {
+    // A scan writing and a report reading the same file wait for each other
+    // briefly instead of failing with SQLITE_BUSY.
+    db.pragma('busy_timeout = 5000');
+    const header = readHeader(db, path);
+    const fresh = checkHeader(header, path);
+    if (readonly) {
+      if (fresh) throw new StoreError('NOT_EXPOSURE_DB', `${path} is not an Exposure database: it is empty`);
+      if (header.version < LATEST_VERSION) {
+        throw new StoreError(
+          'OLDER_SCHEMA_READONLY',
+          `${path} has schema version ${header.version}, older than this Exposure's ${LATEST_VERSION}: open it once for writing (e.g. with exposure scan) to upgrade it`,
+        );
+      }
+    } else {
+      // Only now that the file is known to be ours (or new) do we change its journal mode.
+      db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL survives a killed process; only an OS crash can lose the last commits.
+      db.pragma('synchronous = NORMAL');
+      if (header.version < LATEST_VERSION) migrate(db, path);
+    }
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The store contract: what a scan writes and what reports read.
+ *
+ * Methods are async although the default implementation (better-sqlite3) is
+ * synchronous, so that a PostgreSQL implementation can satisfy the same
+ * interface for scale-out without changing any caller (docs/decisions/0003-store.md).
+ */
+import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../probes/observation.ts';
+import type { Finding } from '../assess/finding.ts';
+
+/** What a run was asked to do, recorded when it starts. */
+export interface RunMeta {
+  targets: string[];
+  ports: number[];
+  options: Record<string, unknown>;
+  scanner: { callingAeTitle: string; userAgent: string };
+}
+
+export const RUN_END_STATUSES = ['completed', 'interrupted', 'failed'] as const;
+export type RunEndStatus = (typeof RUN_END_STATUSES)[number];
+/** A run is 'running' from startRun until finishRun (or forever, if the process was killed). */
+export type RunStatus = 'running' | RunEndStatus;
+
+export interface RunSummary {
+  targetsTotal: number;
+  hostsDone: number;
+  openPorts: number;
+  excluded: number;
+  status: RunEndStatus;
+}
+
+/** One probe on one endpoint, and what the rules concluded from it. */
+export interface ServiceResult {
+  observation: Observation;
+  findings: Finding[];
+}
+
+/** Everything learned about one address: written as one unit, with its checkpoint. */
+export interface HostResult {
+  ip: string;
+  hostname?: string;
+  services: ServiceResult[];
+}
+
+export interface RunRow {
+  id: number;
+  startedAt: string;
+  finishedAt: string | undefined;
+  status: RunStatus;
+  meta: RunMeta;
+  /** Set by finishRun; undefined while running or when the scan was killed. */
+  summary: Omit<RunSummary, 'status'> | undefined;
+  /** Hosts checkpointed so far: live progress, and what a resume will skip. */
+  hostsRecorded: number;
+}
+
+export interface ServiceRow {
+  id: number;
+  runId: number;
+  ip: string;
+  hostname: string | undefined;
+  /** Filled later by the geo step; undefined until then. */
+  country: string | undefined;
+  asn: number | undefined;
+  org: string | undefined;
+  port: number;
+  protocol: ProtocolId;
+  tls: boolean;
+  status: ProbeStatus;
+  product: string | undefined;
+  version: string | undefined;
+  observation: Observation;
+  findings: Finding[];
+}
+
+export interface FindingRow extends Finding {
+  id: number;
+  runId: number;
+  serviceId: number;
+  ip: string;
+  port: number;
+  protocol: ProtocolId;
+}
+
+/** How many services of a run expose one identifying attribute. */
+export interface InventoryRow {
+  keyword: string;
+  tag: string;
+  class: AttributeClass;
+  /** Services where the attribute was present in at least one record. */
+  services: number;
+  /** Records (summed over services) in which it was present. */
+  records: number;
+}
+
+export interface Store {
+  /** Records the run's parameters and returns its id. */
+  startRun(meta: RunMeta): Promise<number>;
+  /**
+   * One transaction per host: host row, services, observations, findings,
+   * inventories and the checkpoint. Either all of it is stored or none of it;
+   * an invalid observation or finding rejects with a StoreValidationError.
+   */
+  recordHost(runId: number, host: HostResult): Promise<void>;
+  finishRun(runId: number, summary: RunSummary): Promise<void>;
+  /** True when the host has a checkpoint in this run: a resumed scan skips it. */
+  isHostDone(runId: number, ip: string): Promise<boolean>;
+  runs(): Promise<RunRow[]>;
+  run(id: number): Promise<RunRow | undefined>;
+  latestRunId(): Promise<number | undefined>;
+  /** Services of a run with their parsed observation and findings, in insertion order. */
+  services(runId: number): Promise<ServiceRow[]>;
+  /** Findings of a run, most severe first. */
+  findings(runId: number): Promise<FindingRow[]>;
+  inventory(runId: number): Promise<InventoryRow[]>;
+  close(): Promise<void>;
+}
