@@ -1,0 +1,255 @@
+/**
+ * The DICOM DIMSE probe: associate (finding a called AE title that works),
+ * C-ECHO, Study Root C-FIND counted and inventoried, release.
+ *
+ * Never C-GET, C-MOVE or C-STORE: nothing is retrieved, nothing is written.
+ * Whatever fails, an Observation comes back with what was learned up to there.
+ */
+import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
+import { describeAbort, describeReject, REJECT_CALLED_AE_NOT_RECOGNISED, isRejectReason } from '../../protocols/dicom/ul/index.ts';
+import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.ts';
+import { decodeCommand } from '../../protocols/dicom/dimse/messages.ts';
+import { statusClass } from '../../protocols/dicom/dimse/status.ts';
+import { UID } from '../../protocols/dicom/uids.ts';
+import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../observation.ts';
+import type { Probe, ProbeContext } from '../probe.ts';
+import { calledAeCandidates } from './ae-titles.ts';
+import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type Association } from './association.ts';
+import { fingerprintDicom } from './fingerprints.ts';
+import { queryStudies } from './study-query.ts';
+
+/** Presentation contexts we propose (PS3.8 9.3.2.2): odd ids, both little-endian transfer syntaxes. */
+const CONTEXT_VERIFICATION = 1;
+const CONTEXT_STUDY_FIND = 3;
+const TRANSFER_SYNTAXES = [UID.explicitVrLittleEndian, UID.implicitVrLittleEndian];
+
+/** Bound on association attempts per service, whatever the candidate list holds. */
+const MAX_ATTEMPTS = 12;
+
+export const IMPLEMENTATION_CLASS_UID = '1.2.826.0.1.3680043.10.1387.1';
+export const IMPLEMENTATION_VERSION_NAME = 'EXPOSURE_010';
+
+function associateRq(calledAeTitle: string, callingAeTitle: string): AAssociateRq {
+  return {
+    type: 'A-ASSOCIATE-RQ',
+    calledAeTitle,
+    callingAeTitle,
+    applicationContextName: UID.applicationContext,
+    presentationContexts: [
+      { id: CONTEXT_VERIFICATION, abstractSyntax: UID.verification, transferSyntaxes: TRANSFER_SYNTAXES },
+      { id: CONTEXT_STUDY_FIND, abstractSyntax: UID.studyRootFind, transferSyntaxes: TRANSFER_SYNTAXES },
+    ],
+    userInformation: {
+      maxLength: OUR_MAX_PDU_LENGTH,
+      implementationClassUid: IMPLEMENTATION_CLASS_UID,
+      implementationVersionName: IMPLEMENTATION_VERSION_NAME,
+    },
+  };
+}
+
+interface ProbeState {
+  details: DicomDetails;
+  observation: Omit<Observation, 'durationMs' | 'details'>;
+}
+
+function initialState(endpoint: Endpoint): ProbeState {
+  return {
+    details: {
+      protocol: 'dicom',
+      attempts: [],
+      acceptsAnyCalledAeTitle: false,
+      echo: { outcome: 'not-attempted' },
+      find: { outcome: 'not-attempted', level: 'STUDY', matches: 0, capped: false, modalities: [] },
+      release: 'not-attempted',
+    },
+    observation: {
+      protocol: 'dicom',
+      endpoint,
+      status: 'unknown-error',
+      startedAt: new Date().toISOString(),
+      tls: false,
+      exposure: {},
+    },
+  };
+}
+
+function recordPeer(state: ProbeState, ac: AAssociateAc): void {
+  const ui = ac.userInformation;
+  state.details.peer = {
+    ...(ui.implementationClassUid ? { implementationClassUid: ui.implementationClassUid } : {}),
+    ...(ui.implementationVersionName ? { implementationVersionName: ui.implementationVersionName } : {}),
+    ...(ui.maxLength !== undefined ? { maxPduLength: ui.maxLength } : {}),
+    respondingAeTitle: ac.calledAeTitle,
+    acceptedContexts: ac.presentationContexts
+      .filter((c) => c.result === 0 && c.transferSyntax)
+      .map((c) => ({ abstractSyntax: c.id === CONTEXT_VERIFICATION ? UID.verification : UID.studyRootFind, transferSyntax: c.transferSyntax! })),
+    rejectedContexts: ac.presentationContexts
+      .filter((c) => c.result !== 0)
+      .map((c) => ({ abstractSyntax: c.id === CONTEXT_VERIFICATION ? UID.verification : UID.studyRootFind, result: c.result })),
+  };
+  const product = fingerprintDicom(ui.implementationClassUid, ui.implementationVersionName);
+  if (product) state.observation.product = product;
+}
+
+/** Tries called AE titles in order until one is accepted; leaves the open association or undefined. */
+async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSignal, state: ProbeState): Promise<Association | undefined> {
+  const candidates = calledAeCandidates(ctx.dicom.userAeTitles, ctx.dicom.useGuessList).slice(0, MAX_ATTEMPTS);
+  for (const [i, candidate] of candidates.entries()) {
+    const conn = await ctx.dialer.connect(endpoint, { signal, connectTimeoutMs: ctx.limits.connectTimeoutMs });
+    const attempt: AssociationAttempt = {
+      calledAeTitle: candidate.aeTitle,
+      callingAeTitle: ctx.identity.callingAeTitle,
+      origin: candidate.origin,
+      outcome: 'protocol-error',
+    };
+    state.details.attempts.push(attempt);
+    const outcome = await requestAssociation(conn, associateRq(candidate.aeTitle, ctx.identity.callingAeTitle), {
+      ioTimeoutMs: ctx.limits.ioTimeoutMs,
+      maxPduBytes: ctx.limits.maxPduBytes,
+      signal,
+    }).catch((err: unknown) => {
+      conn.close();
+      attempt.outcome = err instanceof NetError && err.code === 'io-timeout' ? 'timeout' : 'protocol-error';
+      throw err;
+    });
+    switch (outcome.kind) {
+      case 'accepted':
+        attempt.outcome = 'accepted';
+        state.details.acceptedCalledAeTitle = candidate.aeTitle;
+        state.details.acceptsAnyCalledAeTitle = candidate.origin === 'unlikely';
+        recordPeer(state, outcome.ac);
+        return outcome.association;
+      case 'rejected': {
+        conn.close();
+        const { result, source, reason } = outcome.rj;
+        attempt.outcome = 'rejected';
+        attempt.reject = { result, source, reason, text: describeReject(result, source, reason) };
+        // Only "called AE title not recognised" is worth another title (PS3.8 9.3.4).
+        if (!isRejectReason(outcome.rj, REJECT_CALLED_AE_NOT_RECOGNISED)) return undefined;
+        break;
+      }
+      case 'aborted':
+        attempt.outcome = 'aborted';
+        attempt.abort = { source: outcome.abort.source, reason: outcome.abort.reason, text: describeAbort(outcome.abort.source, outcome.abort.reason) };
+        return undefined;
+      case 'closed':
+        attempt.outcome = 'closed';
+        if (i === 0 && outcome.bytesReceived === 0) throw new AssociationProtocolError('CLOSED', 'closed without answering an A-ASSOCIATE-RQ', true);
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+async function echo(association: Association, state: ProbeState): Promise<void> {
+  if (!association.acceptedContext(CONTEXT_VERIFICATION)) {
+    state.details.echo = { outcome: 'not-negotiated' };
+    return;
+  }
+  await association.send(CONTEXT_VERIFICATION, { type: 'C-ECHO-RQ', messageId: 1, affectedSopClassUid: UID.verification });
+  const r = await association.receive();
+  if (r.kind !== 'message') {
+    state.details.echo = { outcome: 'aborted' };
+    return;
+  }
+  const decoded = decodeCommand(r.message.command);
+  if (!decoded.ok || decoded.value.message.type !== 'C-ECHO-RSP') {
+    throw new AssociationProtocolError('UNEXPECTED_MESSAGE', 'answered C-ECHO-RQ with something other than C-ECHO-RSP');
+  }
+  const status = decoded.value.message.status;
+  state.details.echo = { outcome: statusClass(status) === 'success' ? 'success' : 'failed', status };
+}
+
+async function find(association: Association, ctx: ProbeContext, state: ProbeState): Promise<void> {
+  const context = association.acceptedContext(CONTEXT_STUDY_FIND);
+  if (!context) {
+    state.details.find = { ...state.details.find, outcome: 'not-negotiated' };
+    return;
+  }
+  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, messageId: 2, patients: ctx.pseudonyms.counter() });
+  state.details.find = {
+    outcome: q.outcome,
+    level: 'STUDY',
+    ...(q.status === undefined ? {} : { status: q.status }),
+    matches: q.matches,
+    capped: q.capped,
+    modalities: q.modalities,
+  };
+  if (q.outcome === 'success' || q.matches > 0) {
+    state.observation.exposure = {
+      patients: q.patients,
+      studies: q.studies,
+      ...(q.series ? { series: q.series } : {}),
+      ...(q.images ? { images: q.images } : {}),
+    };
+    state.observation.inventory = q.inventory.build();
+  }
+}
+
+function finalStatus(d: DicomDetails): ProbeStatus {
+  if (d.acceptedCalledAeTitle !== undefined) return 'success';
+  const last = d.attempts.at(-1);
+  if (last?.outcome === 'rejected' || last?.outcome === 'aborted') return 'rejected';
+  if (last?.outcome === 'closed') return 'rejected';
+  return 'protocol-error';
+}
+
+async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
+  const started = performance.now();
+  const state = initialState(endpoint);
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
+  let association: Association | undefined;
+  let phase = 'associate';
+  try {
+    association = await associate(endpoint, ctx, signal, state);
+    if (association) {
+      phase = 'c-echo';
+      await echo(association, state);
+      phase = 'c-find';
+      await find(association, ctx, state);
+      phase = 'release';
+      state.details.release = await association.release();
+      association = undefined;
+    }
+    state.observation.status = finalStatus(state.details);
+  } catch (err) {
+    if (association) await association.abort();
+    if (state.details.release === 'not-attempted' && phase !== 'associate') state.details.release = 'aborted';
+    if (phase === 'c-echo' && state.details.echo.outcome === 'not-attempted') state.details.echo = { outcome: 'timeout' };
+    if (phase === 'c-find' && state.details.find.outcome === 'not-attempted') state.details.find = { ...state.details.find, outcome: 'timeout' };
+    if (err instanceof AssociationProtocolError) {
+      state.observation.status = err.notDicom ? 'not-this-protocol' : 'protocol-error';
+      state.observation.error = { code: err.code, message: err.message, phase };
+    } else {
+      const netErr = toNetError(err);
+      // A timeout waiting for the first answer on a fresh port usually means the peer speaks something else.
+      state.observation.status = phase === 'associate' && state.details.attempts.length === 1 && netErr.code === 'io-timeout' ? 'not-this-protocol' : statusOfNetError(netErr);
+      state.observation.error = { code: netErr.code, message: netErr.message, phase: phase === 'associate' && state.details.attempts.length === 0 ? 'connect' : phase };
+    }
+    // What was learned before the failure stands: an accepted association is still a success of the probe.
+    if (state.details.acceptedCalledAeTitle !== undefined && state.observation.status !== 'out-of-scope') state.observation.status = 'success';
+  }
+  const keepDetails = state.details.attempts.length > 0;
+  return {
+    ...state.observation,
+    durationMs: Math.round(performance.now() - started),
+    ...(keepDetails ? { details: state.details } : {}),
+  };
+}
+
+export const dicomProbe: Probe = {
+  id: 'dicom',
+  defaultPorts: [104, 4242, 11112],
+  run: (endpoint, ctx) =>
+    run(endpoint, ctx).catch((err: unknown) => ({
+      // Last line of defence: the contract says an Observation always comes back.
+      protocol: 'dicom',
+      endpoint,
+      status: 'unknown-error',
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      tls: false,
+      exposure: {},
+      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
+    })),
+};
