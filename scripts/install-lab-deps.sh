@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what the loopback lab (src/lab/) runs: Orthanc with its DICOMweb
+# plugin, DCMTK, and a C compiler for the bind shim when `cc` is missing.
+# Idempotent: installs only packages dpkg reports missing, runs `apt-get update`
+# once and only if something is missing. Debian 12 package names.
+#
+# It starts no service. Debian's orthanc postinst asks invoke-rc.d to start the
+# orthanc service; a temporary /usr/sbin/policy-rc.d answering 101 ("action
+# forbidden", the standard Debian switch used by container images) makes it
+# skip that. Should a service start anyway, it is stopped again here, so nothing
+# keeps listening on Orthanc's default ports 4242/8042, where the lab puts its own.
+set -euo pipefail
+
+if [[ ${EUID} -ne 0 ]]; then
+  echo "install-lab-deps: run as root (or with sudo): it installs Debian packages" >&2
+  exit 1
+fi
+
+packages=(orthanc orthanc-dicomweb dcmtk)
+if ! command -v cc >/dev/null 2>&1; then
+  packages+=(gcc libc6-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # `dpkg -s` also knows removed-but-configured packages: require "install ok installed".
+  if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-lab-deps: all present (${packages[*]})"
+  exit 0
+fi
+
+echo "install-lab-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e ${policy} ]]; then
+  printf '#!/bin/sh\n# Temporary, from install-lab-deps.sh: no service starts during this install.\nexit 101\n' >"${policy}"
+  chmod 755 "${policy}"
+  trap 'rm -f "${policy}"' EXIT
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Stop the packaged Orthanc service if its postinst managed to start it.
+if [[ " ${missing[*]} " == *" orthanc "* ]]; then
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet orthanc 2>/dev/null; then
+    echo "install-lab-deps: the orthanc package started its service; stopping and disabling it"
+    systemctl stop orthanc || true
+    systemctl disable orthanc >/dev/null 2>&1 || true
+  elif [[ -x /etc/init.d/orthanc ]] && /etc/init.d/orthanc status >/dev/null 2>&1; then
+    echo "install-lab-deps: the orthanc package started its service; stopping it"
+    /etc/init.d/orthanc stop || true
+  fi
+fi
+
+# Report (never kill) anything still on Orthanc's default ports.
+if command -v ss >/dev/null 2>&1; then
+  busy=$(ss -Hltn '( sport = :4242 or sport = :8042 )' || true)
+  if [[ -n ${busy} ]]; then
+    echo "install-lab-deps: warning: something listens on 4242/8042:" >&2
+    echo "${busy}" >&2
+  fi
+fi
+echo "install-lab-deps: done"
