@@ -5,6 +5,7 @@
  * results reach the store in one transaction, so a killed scan loses at most
  * the hosts in flight.
  */
+import { setMaxListeners } from 'node:events';
 import { assess } from '../assess/assess.ts';
 import { discoverPorts } from '../discovery/tcp-connect.ts';
 import type { Dialer } from '../net/dialer.ts';
@@ -61,6 +62,8 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
     findings: 0,
     startedAt: Date.now(),
   };
+  // Every probe in flight listens on the scan's signal: that is by design, not a leak.
+  setMaxListeners(0, signal);
   const ctx: ProbeContext = { ...options.context, dialer: options.dialer, signal };
   let status: 'completed' | 'interrupted' | 'failed' = 'completed';
   try {

@@ -166,7 +166,7 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
     state.details.find = { ...state.details.find, outcome: 'not-negotiated' };
     return;
   }
-  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, messageId: 2, patients: ctx.pseudonyms.counter() });
+  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, firstMessageId: 2, patients: ctx.pseudonyms.counter() });
   state.details.find = {
     outcome: q.outcome,
     level: 'STUDY',

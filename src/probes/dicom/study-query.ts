@@ -1,31 +1,44 @@
 /**
- * Study Root C-FIND at STUDY level with universal matching (PS3.4 C.6.2),
- * read into counts and an attribute inventory as the responses arrive.
+ * What an archive exposes, read through Study Root C-FIND (PS3.4 C.6.2):
+ * a STUDY-level query with universal matching, counted and inventoried as the
+ * responses arrive; then, only for peers that do not return the study-related
+ * counts (DCMTK dcmqrscp, for one), a bounded hierarchical count of series and
+ * images (SERIES level per study, IMAGE level per series).
  *
  * Values are looked at in memory only: PatientID goes into the keyed distinct
- * counter, the two study-related counts are summed, ModalitiesInStudy is kept
- * when it looks like a modality code. Everything else is reduced to "this tag
- * came back non-empty".
+ * counter; study and series UIDs are held just long enough to ask the next
+ * level; counts are summed; ModalitiesInStudy is kept when it looks like a
+ * modality code. Everything else is reduced to "this tag came back non-empty".
  */
-import { encodeFindIdentifier, type FindKey } from '../../protocols/dicom/dataset/encode.ts';
+import type { FindKey } from '../../protocols/dicom/dataset/encode.ts';
 import { readString } from '../../protocols/dicom/dataset/values.ts';
-import { listElements } from '../../protocols/dicom/dataset/walk.ts';
-import { decodeCommand, Priority, type DimseMessage } from '../../protocols/dicom/dimse/messages.ts';
-import { Status, statusClass } from '../../protocols/dicom/dimse/status.ts';
-import { UID } from '../../protocols/dicom/uids.ts';
+import { listElements, type DatasetElement } from '../../protocols/dicom/dataset/walk.ts';
 import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
-import type { Count, DimseOutcome } from '../observation.ts';
-import { AssociationProtocolError, type Association } from './association.ts';
+import type { Count } from '../observation.ts';
+import type { Association } from './association.ts';
+import { cFind, type FindContext, type FindOutcome } from './c-find.ts';
+
+const TAG = {
+  StudyInstanceUID: 0x0020000d,
+  SeriesInstanceUID: 0x0020000e,
+  SOPInstanceUID: 0x00080018,
+  PatientID: 0x00100020,
+  ModalitiesInStudy: 0x00080061,
+  NumberOfStudyRelatedSeries: 0x00201206,
+  NumberOfStudyRelatedInstances: 0x00201208,
+  NumberOfSeriesRelatedInstances: 0x00201209,
+  Modality: 0x00080060,
+} as const;
 
 /** Study-level return keys (PS3.4 C.6.2.1.2), each asked empty: the identifying ones are for the inventory only. */
 export const STUDY_RETURN_KEYS: readonly FindKey[] = [
-  { tag: 0x0020000d, vr: 'UI' }, // StudyInstanceUID (unique key)
-  { tag: 0x00080061, vr: 'CS' }, // ModalitiesInStudy
-  { tag: 0x00201206, vr: 'IS' }, // NumberOfStudyRelatedSeries
-  { tag: 0x00201208, vr: 'IS' }, // NumberOfStudyRelatedInstances
+  { tag: TAG.StudyInstanceUID, vr: 'UI' },
+  { tag: TAG.ModalitiesInStudy, vr: 'CS' },
+  { tag: TAG.NumberOfStudyRelatedSeries, vr: 'IS' },
+  { tag: TAG.NumberOfStudyRelatedInstances, vr: 'IS' },
   { tag: 0x00100010, vr: 'PN' }, // PatientName
-  { tag: 0x00100020, vr: 'LO' }, // PatientID
+  { tag: TAG.PatientID, vr: 'LO' },
   { tag: 0x00100030, vr: 'DA' }, // PatientBirthDate
   { tag: 0x00100040, vr: 'CS' }, // PatientSex
   { tag: 0x00101010, vr: 'AS' }, // PatientAge
@@ -39,16 +52,7 @@ export const STUDY_RETURN_KEYS: readonly FindKey[] = [
   { tag: 0x00080090, vr: 'PN' }, // ReferringPhysicianName
 ];
 
-const TAG_PATIENT_ID = 0x00100020;
-const TAG_MODALITIES = 0x00080061;
-const TAG_SERIES = 0x00201206;
-const TAG_INSTANCES = 0x00201208;
-
-export interface StudyQueryResult {
-  readonly outcome: DimseOutcome;
-  readonly status?: number;
-  readonly matches: number;
-  readonly capped: boolean;
+export interface StudyQueryResult extends FindOutcome {
   readonly modalities: string[];
   readonly patients: Count;
   readonly studies: Count;
@@ -59,92 +63,164 @@ export interface StudyQueryResult {
 
 const MODALITY = /^[A-Z0-9]{1,16}$/;
 
+/** Keeps only values shaped like a modality code (CS, PS3.3 C.7.3.1.1.1): never free text. */
+function addModalities(into: Set<string>, value: string | undefined): void {
+  for (const m of (value ?? '').split('\\')) if (MODALITY.test(m.trim())) into.add(m.trim());
+}
+
 function tagHex(tag: number): string {
   return (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
-export async function queryStudies(
-  association: Association,
-  context: { id: number; transferSyntax: string },
-  options: { maxRecords: number; messageId: number; patients: DistinctCounter },
-): Promise<StudyQueryResult> {
-  const inventory = new InventoryBuilder();
-  const modalities = new Set<string>();
-  let matches = 0;
-  let series = 0;
-  let seriesSeen = false;
-  let images = 0;
-  let imagesSeen = false;
-  let capped = false;
+/** A non-negative integer string (IS), or undefined. */
+function readCount(ds: Buffer, el: DatasetElement): number | undefined {
+  const n = Number.parseInt(readString(ds, el) ?? '', 10);
+  return Number.isSafeInteger(n) && n >= 0 && n < 1e9 ? n : undefined;
+}
 
-  const identifier = encodeFindIdentifier('STUDY', STUDY_RETURN_KEYS, context.transferSyntax);
-  const rq: DimseMessage = { type: 'C-FIND-RQ', messageId: options.messageId, affectedSopClassUid: UID.studyRootFind, priority: Priority.Medium };
-  await association.send(context.id, rq, identifier);
-
-  const result = (outcome: DimseOutcome, status?: number): StudyQueryResult => ({
-    outcome,
-    ...(status === undefined ? {} : { status }),
-    matches,
-    capped,
-    modalities: [...modalities].sort(),
-    patients: { n: options.patients.size, atLeast: capped },
-    studies: { n: matches, atLeast: capped },
-    ...(seriesSeen ? { series: { n: series, atLeast: capped } } : {}),
-    ...(imagesSeen ? { images: { n: images, atLeast: capped } } : {}),
-    inventory,
-  });
-
-  for (;;) {
-    const r = await association.receive();
-    if (r.kind === 'aborted') return result('aborted');
-    if (r.kind === 'closed') return result(matches > 0 ? 'aborted' : 'failed');
-    const decoded = decodeCommand(r.message.command);
-    if (!decoded.ok) throw new AssociationProtocolError(decoded.error.code, `C-FIND response: ${decoded.error.message}`);
-    const msg = decoded.value.message;
-    if (msg.type !== 'C-FIND-RSP') throw new AssociationProtocolError('UNEXPECTED_MESSAGE', `expected C-FIND-RSP, got ${msg.type}`);
-    const cls = statusClass(msg.status);
-    if (cls === 'pending') {
-      if (capped) continue; // matches in flight after our C-CANCEL: not counted
-      matches += 1;
-      if (r.message.dataset) {
-        const walked = listElements(r.message.dataset, context.transferSyntax);
-        inventory.addRecord(walked.elements.filter((e) => e.length > 0).map((e) => tagHex(e.tag)));
-        for (const el of walked.elements) {
-          if (el.tag === TAG_PATIENT_ID) options.patients.add(readString(r.message.dataset, el) ?? '');
-          else if (el.tag === TAG_MODALITIES) {
-            for (const m of (readString(r.message.dataset, el) ?? '').split('\\')) if (MODALITY.test(m.trim())) modalities.add(m.trim());
-          } else if (el.tag === TAG_SERIES || el.tag === TAG_INSTANCES) {
-            const n = Number.parseInt(readString(r.message.dataset, el) ?? '', 10);
-            if (Number.isSafeInteger(n) && n >= 0 && n < 1e9) {
-              if (el.tag === TAG_SERIES) (series += n), (seriesSeen = true);
-              else (images += n), (imagesSeen = true);
-            }
-          }
-        }
-      }
-      if (matches >= options.maxRecords) {
-        capped = true;
-        // PS3.7 9.3.2.3: C-CANCEL-RQ names the C-FIND it cancels; the peer ends with a final response.
-        await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: options.messageId });
-      }
-      continue;
-    }
-    switch (cls) {
-      case 'success':
-        return result('success', msg.status);
-      case 'cancel':
-        return result(capped ? 'success' : 'failed', msg.status);
-      case 'warning':
-        return result('success', msg.status);
-      case 'failure':
-        return result(isRefusal(msg.status) ? 'refused' : 'failed', msg.status);
-      case 'unknown':
-        return result('failed', msg.status);
-    }
+class Tally {
+  n = 0;
+  seen = false;
+  atLeast = false;
+  add(v: number | undefined): void {
+    if (v === undefined) return;
+    this.n += v;
+    this.seen = true;
+  }
+  count(): Count | undefined {
+    return this.seen ? { n: this.n, atLeast: this.atLeast } : undefined;
   }
 }
 
-/** PS3.7 C.5: statuses by which a peer says "not for you" rather than "I broke". */
-function isRefusal(status: number): boolean {
-  return status === Status.NotAuthorized || status === Status.SopClassNotSupported || status === Status.OutOfResources;
+export async function queryStudies(
+  association: Association,
+  context: FindContext,
+  options: { maxRecords: number; firstMessageId: number; patients: DistinctCounter },
+): Promise<StudyQueryResult> {
+  const inventory = new InventoryBuilder();
+  const modalities = new Set<string>();
+  const studyUids: string[] = [];
+  const series = new Tally();
+  const images = new Tally();
+  let messageId = options.firstMessageId;
+
+  const studies = await cFind(
+    association,
+    context,
+    { messageId: messageId++, level: 'STUDY', keys: STUDY_RETURN_KEYS, maxMatches: options.maxRecords },
+    (ds) => {
+      if (!ds) return inventory.addRecord([]);
+      const { elements } = listElements(ds, context.transferSyntax);
+      inventory.addRecord(elements.filter((e) => e.length > 0).map((e) => tagHex(e.tag)));
+      for (const el of elements) {
+        if (el.tag === TAG.PatientID) options.patients.add(readString(ds, el) ?? '');
+        else if (el.tag === TAG.StudyInstanceUID) studyUids.push(readString(ds, el) ?? '');
+        else if (el.tag === TAG.NumberOfStudyRelatedSeries) series.add(readCount(ds, el));
+        else if (el.tag === TAG.NumberOfStudyRelatedInstances) images.add(readCount(ds, el));
+        else if (el.tag === TAG.ModalitiesInStudy) addModalities(modalities, readString(ds, el));
+      }
+    },
+  );
+
+  if (studies.outcome === 'success' && studies.matches > 0 && (!series.seen || !images.seen)) {
+    const budget = { remaining: options.maxRecords };
+    const walked = await countHierarchy(association, context, studyUids, budget, () => messageId++, modalities);
+    if (!series.seen) Object.assign(series, walked.series);
+    if (!images.seen) Object.assign(images, walked.images);
+  }
+  if (studies.capped) series.atLeast = images.atLeast = true;
+
+  const s = series.count();
+  const i = images.count();
+  return {
+    ...studies,
+    modalities: [...modalities].sort(),
+    patients: { n: options.patients.size, atLeast: studies.capped },
+    studies: { n: studies.matches, atLeast: studies.capped },
+    ...(s ? { series: s } : {}),
+    ...(i ? { images: i } : {}),
+    inventory,
+  };
+}
+
+/**
+ * Series and images under the given studies, for peers that only answer
+ * hierarchical queries: every match spends one unit of the budget; when it
+ * runs out the counts become lower bounds. A failed sub-query leaves them unknown.
+ */
+async function countHierarchy(
+  association: Association,
+  context: FindContext,
+  studyUids: readonly string[],
+  budget: { remaining: number },
+  nextId: () => number,
+  modalities: Set<string>,
+): Promise<{ series: Tally; images: Tally }> {
+  const series = new Tally();
+  const images = new Tally();
+  for (const study of studyUids.filter((u) => u !== '')) {
+    if (budget.remaining <= 0) break;
+    const seriesOfStudy: Array<{ uid: string; instances?: number }> = [];
+    const r = await cFind(
+      association,
+      context,
+      {
+        messageId: nextId(),
+        level: 'SERIES',
+        keys: [
+          { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
+          { tag: TAG.SeriesInstanceUID, vr: 'UI' },
+          { tag: TAG.NumberOfSeriesRelatedInstances, vr: 'IS' },
+          { tag: TAG.Modality, vr: 'CS' },
+        ],
+        maxMatches: budget.remaining,
+      },
+      (ds) => {
+        if (!ds) return seriesOfStudy.push({ uid: '' });
+        let uid = '';
+        let instances: number | undefined;
+        for (const el of listElements(ds, context.transferSyntax).elements) {
+          if (el.tag === TAG.SeriesInstanceUID) uid = readString(ds, el) ?? '';
+          else if (el.tag === TAG.NumberOfSeriesRelatedInstances) instances = readCount(ds, el);
+          else if (el.tag === TAG.Modality) addModalities(modalities, readString(ds, el));
+        }
+        seriesOfStudy.push(instances === undefined ? { uid } : { uid, instances });
+      },
+    );
+    budget.remaining -= r.matches;
+    if (r.outcome !== 'success') return { series: new Tally(), images: new Tally() };
+    series.add(r.matches);
+    if (r.capped) series.atLeast = images.atLeast = true;
+    for (const s of seriesOfStudy) {
+      if (s.instances !== undefined) {
+        images.add(s.instances);
+        continue;
+      }
+      if (budget.remaining <= 0 || s.uid === '') {
+        images.atLeast = true;
+        continue;
+      }
+      const im = await cFind(
+        association,
+        context,
+        {
+          messageId: nextId(),
+          level: 'IMAGE',
+          keys: [
+            { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
+            { tag: TAG.SeriesInstanceUID, vr: 'UI', value: s.uid },
+            { tag: TAG.SOPInstanceUID, vr: 'UI' },
+          ],
+          maxMatches: budget.remaining,
+        },
+        () => undefined,
+      );
+      budget.remaining -= im.matches;
+      if (im.outcome !== 'success') return { series, images: new Tally() };
+      images.add(im.matches);
+      if (im.capped) images.atLeast = true;
+    }
+  }
+  if (budget.remaining <= 0) series.atLeast = images.atLeast = true;
+  return { series, images };
 }

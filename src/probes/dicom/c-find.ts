@@ -1,0 +1,82 @@
+/**
+ * One C-FIND exchange as an SCU (PS3.7 9.1.2, PS3.4 C.4.1): send the request,
+ * hand each pending match's identifier to a callback, stop at a cap with
+ * C-CANCEL (PS3.7 9.3.2.3), return how it ended.
+ */
+import { encodeFindIdentifier, type FindKey, type QueryRetrieveLevel } from '../../protocols/dicom/dataset/encode.ts';
+import { decodeCommand, Priority } from '../../protocols/dicom/dimse/messages.ts';
+import { Status, statusClass } from '../../protocols/dicom/dimse/status.ts';
+import { UID } from '../../protocols/dicom/uids.ts';
+import type { DimseOutcome } from '../observation.ts';
+import { AssociationProtocolError, type Association } from './association.ts';
+
+export interface FindContext {
+  readonly id: number;
+  readonly transferSyntax: string;
+}
+
+export interface FindOutcome {
+  readonly outcome: DimseOutcome;
+  readonly status?: number;
+  readonly matches: number;
+  /** True when the cap stopped it: counts built from it are lower bounds. */
+  readonly capped: boolean;
+}
+
+export async function cFind(
+  association: Association,
+  context: FindContext,
+  request: { messageId: number; level: QueryRetrieveLevel; keys: readonly FindKey[]; maxMatches: number },
+  onMatch: (identifier: Buffer | undefined) => void,
+): Promise<FindOutcome> {
+  let matches = 0;
+  let capped = false;
+  const identifier = encodeFindIdentifier(request.level, request.keys, context.transferSyntax);
+  await association.send(
+    context.id,
+    { type: 'C-FIND-RQ', messageId: request.messageId, affectedSopClassUid: UID.studyRootFind, priority: Priority.Medium },
+    identifier,
+  );
+  const end = (outcome: DimseOutcome, status?: number): FindOutcome => ({ outcome, ...(status === undefined ? {} : { status }), matches, capped });
+  if (request.maxMatches <= 0) {
+    capped = true;
+    await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: request.messageId });
+  }
+  for (;;) {
+    const r = await association.receive();
+    // Orthanc 1.10, refusing an unknown caller's C-FIND, aborts the association instead of answering.
+    if (r.kind === 'aborted') return end('aborted');
+    if (r.kind === 'closed') return end('aborted');
+    const decoded = decodeCommand(r.message.command);
+    if (!decoded.ok) throw new AssociationProtocolError(decoded.error.code, `C-FIND response: ${decoded.error.message}`);
+    const msg = decoded.value.message;
+    if (msg.type !== 'C-FIND-RSP') throw new AssociationProtocolError('UNEXPECTED_MESSAGE', `expected C-FIND-RSP, got ${msg.type}`);
+    const cls = statusClass(msg.status);
+    if (cls === 'pending') {
+      if (capped) continue; // matches already in flight when our C-CANCEL arrived: not counted
+      matches += 1;
+      onMatch(r.message.dataset);
+      if (matches >= request.maxMatches) {
+        capped = true;
+        await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: request.messageId });
+      }
+      continue;
+    }
+    switch (cls) {
+      case 'success':
+      case 'warning':
+        return end('success', msg.status);
+      case 'cancel':
+        return end(capped ? 'success' : 'failed', msg.status);
+      case 'failure':
+        return end(isRefusal(msg.status) ? 'refused' : 'failed', msg.status);
+      case 'unknown':
+        return end('failed', msg.status);
+    }
+  }
+}
+
+/** PS3.7 C.5 / PS3.4 C.4.1.1.4: statuses by which a peer says "not for you" rather than "I broke". */
+function isRefusal(status: number): boolean {
+  return status === Status.NotAuthorized || status === Status.SopClassNotSupported || status === Status.OutOfResources;
+}
