@@ -43,7 +43,7 @@ if [[ ! -e ${policy} ]]; then
   trap 'rm -f "${policy}"' EXIT
 fi
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt-get install -y -qq "${missing[@]}"
 
 # Stop the packaged Orthanc service if its postinst managed to start it.
 if [[ " ${missing[*]} " == *" orthanc "* ]]; then

@@ -10,6 +10,7 @@ import { summarise } from '../report/summary.ts';
 import { renderTable } from '../report/table.ts';
 import { readRangeFile } from './options.ts';
 import { progressReporter } from './progress.ts';
+import { createLogger } from '../log.ts';
 
 export interface ScanFlags {
   ports: string;
@@ -66,6 +67,7 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const progress = flags.quiet ? undefined : progressReporter(process.stderr);
+  const log = createLogger();
   try {
     const outcome = await runScan({
       targets,
@@ -88,6 +90,11 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
       hostConcurrency: flags.concurrency,
       signal: abort.signal,
       onProgress: (p) => progress?.update(p),
+      onService: ({ observation: o, findings }) =>
+        log.debug(
+          { endpoint: `${o.endpoint.ip}:${o.endpoint.port}`, protocol: o.protocol, status: o.status, product: o.product?.name, error: o.error, findings: findings.map((f) => f.ruleId) },
+          'service probed',
+        ),
     });
     progress?.done(outcome.progress);
     if (!flags.quiet) {

@@ -19,7 +19,7 @@ export function countText(c: ReportCount | undefined): string {
 export function aeText(s: ServiceReport): string | undefined {
   if (s.aeTitlesTried.length === 0) return undefined;
   const tried = `tried ${s.aeTitlesTried.join(', ')}`;
-  if (s.acceptedAeTitle === undefined) return `${tried}; none accepted`;
+  if (s.acceptedAeTitle === undefined) return `${tried}; none accepted${s.lastRefusal ? ` (${s.lastRefusal})` : ''}`;
   const any = s.acceptsAnyCalledAe ? ' (accepts any called AE title)' : '';
   return `${tried}; accepted ${s.acceptedAeTitle}${any}`;
 }

@@ -40,6 +40,8 @@ export interface ServiceReport {
   /** Called AE titles tried, in order, without repeats. */
   aeTitlesTried: string[];
   acceptedAeTitle?: string;
+  /** Why the last association attempt failed, in PS3.8's words (reject or abort reason). */
+  lastRefusal?: string;
   /** Undefined when the protocol has no AE titles. */
   acceptsAnyCalledAe?: boolean;
   echo?: DimseOutcome;

@@ -2,7 +2,7 @@
  * From the store to the report model. Reads only the store; never scans.
  */
 import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
-import type { Count } from '../probes/observation.ts';
+import type { Count, DicomDetails } from '../probes/observation.ts';
 import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 
@@ -59,6 +59,7 @@ function serviceReport(s: ServiceRow): ServiceReport {
     productName: obs.product?.name,
     productVersion: obs.product?.version,
     aeTitlesTried: d ? [...new Set(d.attempts.map((a) => a.calledAeTitle))] : [],
+    ...lastRefusal(d),
     acceptedAeTitle: d?.acceptedCalledAeTitle,
     acceptsAnyCalledAe: d?.acceptsAnyCalledAeTitle,
     echo: d?.echo.outcome,
@@ -106,4 +107,11 @@ export async function summarise(store: Store, runId: number): Promise<ReportMode
     services,
     attributes: await store.inventory(runId),
   };
+}
+
+function lastRefusal(d: DicomDetails | undefined): { lastRefusal?: string } {
+  const last = d?.attempts.at(-1);
+  if (!last || d?.acceptedCalledAeTitle !== undefined) return {};
+  const text = last.reject?.text ?? last.abort?.text ?? (last.outcome === 'closed' ? 'connection closed without an answer' : undefined);
+  return text ? { lastRefusal: text } : {};
 }
