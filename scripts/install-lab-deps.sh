@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the loopback lab (src/lab/) runs: Orthanc with its DICOMweb
-# plugin, DCMTK, and a C compiler for the bind shim when `cc` is missing.
+# Installs what the loopback lab (src/lab/) and the tests run: Orthanc with its
+# DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), nmap (benchmark
+# reference), Chromium (report rendering tests), and a C compiler for the bind
+# shim when `cc` is missing.
 # Idempotent: installs only packages dpkg reports missing, runs `apt-get update`
 # once and only if something is missing. Debian 12 package names.
 #
@@ -16,7 +18,7 @@ if [[ ${EUID} -ne 0 ]]; then
   exit 1
 fi
 
-packages=(orthanc orthanc-dicomweb dcmtk)
+packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient nmap chromium)
 if ! command -v cc >/dev/null 2>&1; then
   packages+=(gcc libc6-dev)
 fi
@@ -45,17 +47,17 @@ fi
 apt-get update -qq
 apt-get install -y -qq "${missing[@]}"
 
-# Stop the packaged Orthanc service if its postinst managed to start it.
-if [[ " ${missing[*]} " == *" orthanc "* ]]; then
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet orthanc 2>/dev/null; then
-    echo "install-lab-deps: the orthanc package started its service; stopping and disabling it"
-    systemctl stop orthanc || true
-    systemctl disable orthanc >/dev/null 2>&1 || true
-  elif [[ -x /etc/init.d/orthanc ]] && /etc/init.d/orthanc status >/dev/null 2>&1; then
-    echo "install-lab-deps: the orthanc package started its service; stopping it"
-    /etc/init.d/orthanc stop || true
+# Stop any packaged service whose postinst managed to start it: the lab runs its own instances.
+for service in orthanc smbd nmbd samba-ad-dc vsftpd; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "${service}" 2>/dev/null; then
+    echo "install-lab-deps: the ${service} service was started by its package; stopping and disabling it"
+    systemctl stop "${service}" || true
+    systemctl disable "${service}" >/dev/null 2>&1 || true
+  elif [[ -x /etc/init.d/${service} ]] && /etc/init.d/"${service}" status >/dev/null 2>&1; then
+    echo "install-lab-deps: the ${service} service was started by its package; stopping it"
+    /etc/init.d/"${service}" stop || true
   fi
-fi
+done
 
 # Report (never kill) anything still on Orthanc's default ports.
 if command -v ss >/dev/null 2>&1; then
