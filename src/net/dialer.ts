@@ -38,6 +38,12 @@ export interface Connection {
 
 export interface Dialer {
   connect(endpoint: Endpoint, options?: DialOptions): Promise<Connection>;
+  /**
+   * A raw connected socket, for libraries that drive their own protocol over it
+   * (node:http's createConnection, an FTP client). Scope, rate and the connect
+   * timeout still apply here; read bounds are the caller's to enforce.
+   */
+  socket(endpoint: Endpoint, options?: DialOptions): Promise<net.Socket>;
 }
 
 export interface DialerOptions {
@@ -51,13 +57,16 @@ export interface DialerOptions {
 
 export function createDialer(options: DialerOptions): Dialer {
   const bucket = options.connectionsPerSecond > 0 ? new TokenBucket(options.connectionsPerSecond) : undefined;
+  const socket = async (endpoint: Endpoint, dial: DialOptions = {}): Promise<net.Socket> => {
+    const decision = options.scope.check(endpoint.ip);
+    if (!decision.allowed) throw new NetError('out-of-scope', decision.reason);
+    if (bucket) await bucket.take(dial.signal);
+    return openSocket(endpoint, dial, dial.connectTimeoutMs ?? options.connectTimeoutMs);
+  };
   return {
+    socket,
     async connect(endpoint, dial = {}) {
-      const decision = options.scope.check(endpoint.ip);
-      if (!decision.allowed) throw new NetError('out-of-scope', decision.reason);
-      if (bucket) await bucket.take(dial.signal);
-      const socket = await openSocket(endpoint, dial, dial.connectTimeoutMs ?? options.connectTimeoutMs);
-      return new SocketConnection(endpoint, socket, options.maxBytesPerConnection);
+      return new SocketConnection(endpoint, await socket(endpoint, dial), options.maxBytesPerConnection);
     },
   };
 }
