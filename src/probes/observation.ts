@@ -139,6 +139,32 @@ export const DicomDetails = z.object({
 });
 export type DicomDetails = z.infer<typeof DicomDetails>;
 
+/**
+ * What the TLS handshake showed (PS3.15 Annex B for DICOM, HTTPS for the web
+ * probes). Certificates are recorded, never verified; names are server names.
+ */
+export const TlsInfo = z.object({
+  /** Negotiated protocol, as OpenSSL names it: "TLSv1.3", "TLSv1.2" … */
+  version: z.string(),
+  certificate: z
+    .object({
+      subject: z.string().optional(),
+      issuer: z.string().optional(),
+      validFrom: z.string().optional(),
+      validTo: z.string().optional(),
+      selfSigned: z.boolean(),
+      expired: z.boolean(),
+      notYetValid: z.boolean(),
+      /** "rsa", "ec", "ed25519" … and its size in bits where it has one. */
+      keyType: z.string().optional(),
+      keyBits: z.number().int().positive().optional(),
+      /** SHA-256 of the DER certificate, hex. */
+      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    })
+    .optional(),
+});
+export type TlsInfo = z.infer<typeof TlsInfo>;
+
 /** Other protocols add their own member to this union. */
 export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails]);
 export type ProtocolDetails = z.infer<typeof ProtocolDetails>;
@@ -159,6 +185,8 @@ export const Observation = z.object({
   startedAt: z.string(),
   durationMs: z.number().nonnegative(),
   tls: z.boolean(),
+  /** Handshake facts when `tls` is true. */
+  tlsInfo: TlsInfo.optional(),
   product: Product.optional(),
   exposure: ExposureCounts,
   inventory: AttributeInventory.optional(),
