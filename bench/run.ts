@@ -53,7 +53,7 @@ async function probeFigures(): Promise<void> {
   const t0 = performance.now();
   await forEachConcurrent(Array.from({ length: total }, (_, i) => i), 200, async () => {
     const o = await dicomProbe.run({ ip: HOST, port: PORT }, ctx);
-    if (o.status === 'success' && o.details?.echo.outcome === 'success' && o.details.find.outcome === 'success') ok++;
+    if (o.status === 'success' && o.details?.protocol === 'dicom' && o.details.echo.outcome === 'success' && o.details.find.outcome === 'success') ok++;
     peak = Math.max(peak, process.memoryUsage().rss);
   });
   const s = (performance.now() - t0) / 1000;

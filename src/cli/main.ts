@@ -8,6 +8,7 @@ import { scanCommand } from './scan.ts';
 import { reportCommand, REPORT_FORMATS } from './report.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
+import { WEB_PORTS } from '../probes/portal/index.ts';
 
 const program = new Command()
   .name('exposure')
@@ -19,7 +20,7 @@ program
   .command('scan')
   .description('scan targets for exposed DICOM services and store what they expose')
   .argument('<targets...>', 'IPv4 addresses, ranges (a-b) and CIDR blocks, comma or space separated')
-  .option('-p, --ports <list>', 'TCP ports to probe, e.g. 104,4242,11112', DEFAULT_SCAN_PORTS.join(','))
+  .option('-p, --ports <list>', `TCP ports to probe, e.g. 104,4242,11112 (default ${DEFAULT_SCAN_PORTS.join(',')}, with --web-ports instead of the web defaults)`)
   .option('--db <file>', 'SQLite file to store the run in', 'exposure.db')
   .addOption(new Option('--calling-ae <title>', 'calling AE title: tells the peer who scans').default('EXPOSURE-SCAN').argParser(aeTitle('--calling-ae')))
   .option('--contact <text>', 'contact (e-mail or URL) added to the scanner identity')
@@ -33,6 +34,8 @@ program
   .option('--probe-timeout <ms>', 'wall-clock bound for one probe on one service', positiveInt('--probe-timeout', 100, 3_600_000), 120_000)
   .option('--allow-list <file>', 'ranges you are authorised to scan outside loopback and private space')
   .option('--exclude <file>', 'ranges never to touch (one spec a line, # comments)')
+  .option('--check-logins', 'try a blank and the documented default credentials on web logins (loopback, private or --allow-list targets only)')
+  .option('--web-ports <list>', `ports the web probes (portal, orthanc, dicomweb) claim (default ${WEB_PORTS.join(',')})`)
   .option('--quiet', 'no progress and no summary table')
   .action(scanCommand);
 

@@ -1,7 +1,8 @@
 /** `exposure scan`: wires scope, dialer, probes, store and progress for one run. */
 import { createDialer } from '../net/dialer.ts';
 import { createPseudonyms } from '../privacy/pseudonyms.ts';
-import { PROBES } from '../probes/index.ts';
+import { probesAndPorts } from './web-ports.ts';
+import { checkLoginsAllowed } from '../scope/login-guard.ts';
 import { checkAuthorised, scopePolicy } from '../scope/guard.ts';
 import { parsePorts, parseTargets } from '../scope/targets.ts';
 import { runScan } from '../scan/run-scan.ts';
@@ -13,7 +14,9 @@ import { progressReporter } from './progress.ts';
 import { createLogger } from '../log.ts';
 
 export interface ScanFlags {
-  ports: string;
+  ports?: string;
+  checkLogins?: boolean;
+  webPorts?: string;
   db: string;
   callingAe: string;
   contact?: string;
@@ -38,11 +41,13 @@ export function userAgent(contact?: string): string {
 
 export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promise<void> {
   const targets = parseTargets(targetArgs);
-  const ports = parsePorts(flags.ports);
+  const { probes, ports } = probesAndPorts(flags.ports, flags.webPorts);
   const allowList = flags.allowList ? readRangeFile(flags.allowList, '--allow-list') : [];
   const exclude = flags.exclude ? readRangeFile(flags.exclude, '--exclude') : [];
-  // Refused before a single packet leaves: see scope/guard.ts.
+  // Refused before a single packet leaves: see scope/guard.ts and scope/login-guard.ts.
   checkAuthorised({ targets, allowList, exclude });
+  const checkLogins = flags.checkLogins === true;
+  if (checkLogins) checkLoginsAllowed(targets, allowList);
 
   const identity = { callingAeTitle: flags.callingAe, userAgent: userAgent(flags.contact) };
   const limits = {
@@ -72,19 +77,20 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
     const outcome = await runScan({
       targets,
       ports,
-      probes: PROBES,
+      probes,
       dialer,
       context: {
         identity,
         limits,
         dicom: { userAeTitles: flags.aeTitles, useGuessList: flags.guessList },
         pseudonyms: createPseudonyms(),
+        web: { checkLogins },
       },
       store,
       meta: {
         targets: targetArgs,
         ports,
-        options: { maxRecords: flags.maxRecords, concurrency: flags.concurrency, rate: flags.rate, guessList: flags.guessList },
+        options: { maxRecords: flags.maxRecords, concurrency: flags.concurrency, rate: flags.rate, guessList: flags.guessList, checkLogins },
         scanner: identity,
       },
       hostConcurrency: flags.concurrency,

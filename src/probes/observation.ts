@@ -165,8 +165,83 @@ export const TlsInfo = z.object({
 });
 export type TlsInfo = z.infer<typeof TlsInfo>;
 
+/** A login in front of a web service, and (only with --check-logins) what a blank or vendor-default credential got. */
+export const WebLogin = z.object({
+  /** none: the content answered without credentials; basic/digest: HTTP authentication (RFC 7617/7616); form: an HTML password form. */
+  kind: z.enum(['none', 'basic', 'digest', 'bearer', 'form', 'other']),
+  /** The Basic/Digest realm, cut to printable ASCII: server configuration, never patient data. */
+  realm: z.string().max(80).optional(),
+  check: z.enum(['not-checked', 'blank-accepted', 'default-accepted', 'refused', 'not-applicable']),
+  /** Credentials sent (blank first, then vendor defaults); never more than a handful. */
+  attempts: z.number().int().nonnegative(),
+  /** The vendor-default user name that worked; a password is never recorded. */
+  defaultUser: z.string().max(40).optional(),
+});
+export type WebLogin = z.infer<typeof WebLogin>;
+
+const WebScheme = z.enum(['http', 'https']);
+
+export const PortalDetails = z.object({
+  protocol: z.literal('portal'),
+  scheme: WebScheme,
+  /** HTTP status of GET / after same-origin redirects. */
+  rootStatus: z.number().int(),
+  /** Signature ids (portal/signatures.ts) that matched, and on which of our paths. */
+  matches: z.array(z.object({ signature: z.string(), path: z.string() })),
+  login: WebLogin,
+});
+export type PortalDetails = z.infer<typeof PortalDetails>;
+
+export const OrthancDetails = z.object({
+  protocol: z.literal('orthanc'),
+  scheme: WebScheme,
+  /** How /system was reached: without credentials, with a blank or vendor-default one, or not at all. */
+  access: z.enum(['open', 'blank-credentials', 'default-credentials', 'login-required']),
+  login: WebLogin,
+  system: z
+    .object({
+      version: z.string().regex(/^[0-9A-Za-z.+-]{1,32}$/).optional(),
+      apiVersion: z.number().int().optional(),
+      dicomAet: z.string().regex(/^[ -~]{1,16}$/).optional(),
+      dicomPort: z.number().int().min(0).max(65535).optional(),
+      pluginsEnabled: z.boolean().optional(),
+    })
+    .optional(),
+  /** GET /statistics: counts only, never a listing. */
+  statistics: z
+    .object({
+      patients: z.number().int().nonnegative(),
+      studies: z.number().int().nonnegative(),
+      series: z.number().int().nonnegative(),
+      instances: z.number().int().nonnegative(),
+      diskSizeBytes: z.number().nonnegative().optional(),
+    })
+    .optional(),
+});
+export type OrthancDetails = z.infer<typeof OrthancDetails>;
+
+export const DicomwebDetails = z.object({
+  protocol: z.literal('dicomweb'),
+  scheme: WebScheme,
+  /** Every QIDO-RS root tried (our paths; dcm4chee AE titles sanitised) and the HTTP status of its studies query. */
+  roots: z.array(z.object({ root: z.string().max(80), status: z.number().int() })),
+  /** The root that answered a studies query. */
+  root: z.string().max(80).optional(),
+  access: z.enum(['open', 'blank-credentials', 'default-credentials', 'login-required', 'none']),
+  login: WebLogin,
+  qido: z.object({
+    outcome: z.enum(['success', 'refused', 'not-found', 'malformed', 'not-attempted']),
+    /** Pages of `limit` studies read (PS3.18 8.3.4.4 limit/offset). */
+    pages: z.number().int().nonnegative(),
+    studies: z.number().int().nonnegative(),
+    /** Stopped at --max-records. */
+    capped: z.boolean(),
+  }),
+});
+export type DicomwebDetails = z.infer<typeof DicomwebDetails>;
+
 /** Other protocols add their own member to this union. */
-export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails]);
+export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails, PortalDetails, OrthancDetails, DicomwebDetails]);
 export type ProtocolDetails = z.infer<typeof ProtocolDetails>;
 
 export const ObservationError = z.object({
@@ -194,3 +269,8 @@ export const Observation = z.object({
   error: ObservationError.optional(),
 });
 export type Observation = z.infer<typeof Observation>;
+
+/** The DICOM details of an observation (dicom or dicom-tls), if it has them. */
+export function dicomDetails(o: Pick<Observation, 'details'>): DicomDetails | undefined {
+  return o.details?.protocol === 'dicom' ? o.details : undefined;
+}

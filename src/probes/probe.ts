@@ -32,6 +32,11 @@ export interface DicomProbeOptions {
   readonly useGuessList: boolean;
 }
 
+export interface WebProbeOptions {
+  /** Try a blank and the product's documented default credentials (opt-in: --check-logins). */
+  readonly checkLogins: boolean;
+}
+
 export interface ProbeContext {
   readonly dialer: Dialer;
   readonly signal: AbortSignal;
@@ -40,6 +45,8 @@ export interface ProbeContext {
   readonly dicom: DicomProbeOptions;
   /** Keyed hashes for distinct-patient counts; the key never leaves the process. */
   readonly pseudonyms: PatientPseudonyms;
+  /** Web probes (portal, orthanc, dicomweb); absent means no login attempts. */
+  readonly web?: WebProbeOptions;
 }
 
 export interface Probe {

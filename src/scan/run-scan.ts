@@ -14,6 +14,8 @@ import type { Ipv4Range } from '../scope/ipv4.ts';
 import { addresses, countAddresses } from '../scope/targets.ts';
 import type { HostResult, RunMeta, ServiceResult, Store } from '../store/store.ts';
 import { forEachConcurrent } from './pool.ts';
+import { correlateHost } from './correlate.ts';
+import type { Observation } from '../probes/observation.ts';
 
 export interface ScanProgress {
   readonly hostsTotal: number;
@@ -108,13 +110,15 @@ async function scanHost(ip: string, options: ScanOptions, ctx: ProbeContext): Pr
     signal: options.signal,
   });
   const open = ports.filter((p) => p.state === 'open');
-  const services: ServiceResult[] = [];
+  const observations: Observation[] = [];
   for (const { port } of open) {
     for (const probe of probesForPort(options.probes, port)) {
       const observation = await probe.run({ ip, port }, ctx);
       if (observation.status === 'not-this-protocol' && probesForPort(options.probes, port).length > 1) continue;
-      services.push({ observation, findings: assess(observation) });
+      observations.push(observation);
     }
   }
+  // Facts from one probe can name what another saw (Orthanc's REST names its DICOM port): see correlate.ts.
+  const services: ServiceResult[] = correlateHost(observations).map((observation) => ({ observation, findings: assess(observation) }));
   return { result: { ip, services }, openPorts: open.length };
 }

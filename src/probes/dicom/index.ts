@@ -17,6 +17,7 @@ import { calledAeCandidates } from './ae-titles.ts';
 import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type Association } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
 import { queryStudies } from './study-query.ts';
+import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
 
 /** Presentation contexts we propose (PS3.8 9.3.2.2): odd ids, both little-endian transfer syntaxes. */
 const CONTEXT_VERIFICATION = 1;
@@ -52,7 +53,15 @@ interface ProbeState {
   observation: Omit<Observation, 'durationMs' | 'details'>;
 }
 
-function initialState(endpoint: Endpoint): ProbeState {
+/** How the DICOM probe reaches the peer: plain TCP (dicom) or TLS (dicom-tls, PS3.15 Annex B). */
+export interface DicomTransport {
+  readonly protocol: 'dicom' | 'dicom-tls';
+  readonly tls: boolean;
+}
+
+const PLAIN: DicomTransport = { protocol: 'dicom', tls: false };
+
+function initialState(endpoint: Endpoint, transport: DicomTransport = PLAIN): ProbeState {
   return {
     details: {
       protocol: 'dicom',
@@ -63,11 +72,11 @@ function initialState(endpoint: Endpoint): ProbeState {
       release: 'not-attempted',
     },
     observation: {
-      protocol: 'dicom',
+      protocol: transport.protocol,
       endpoint,
       status: 'unknown-error',
       startedAt: new Date().toISOString(),
-      tls: false,
+      tls: transport.tls,
       exposure: {},
     },
   };
@@ -92,10 +101,11 @@ function recordPeer(state: ProbeState, ac: AAssociateAc): void {
 }
 
 /** Tries called AE titles in order until one is accepted; leaves the open association or undefined. */
-async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSignal, state: ProbeState): Promise<Association | undefined> {
+async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSignal, state: ProbeState, transport: DicomTransport): Promise<Association | undefined> {
   const candidates = calledAeCandidates(ctx.dicom.userAeTitles, ctx.dicom.useGuessList).slice(0, MAX_ATTEMPTS);
   for (const [i, candidate] of candidates.entries()) {
-    const conn = await ctx.dialer.connect(endpoint, { signal, connectTimeoutMs: ctx.limits.connectTimeoutMs });
+    const conn = await ctx.dialer.connect(endpoint, { signal, connectTimeoutMs: ctx.limits.connectTimeoutMs, tls: transport.tls ? {} : false });
+    if (transport.tls && state.observation.tlsInfo === undefined) state.observation.tlsInfo = tlsInfoFromCertificate(conn.peerCertificate, conn.tlsProtocol);
     const attempt: AssociationAttempt = {
       calledAeTitle: candidate.aeTitle,
       callingAeTitle: ctx.identity.callingAeTitle,
@@ -194,14 +204,15 @@ function finalStatus(d: DicomDetails): ProbeStatus {
   return 'protocol-error';
 }
 
-async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
+/** The whole DICOM probe over one transport; dicom-tls/ runs it over TLS. */
+export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, transport: DicomTransport = PLAIN): Promise<Observation> {
   const started = performance.now();
-  const state = initialState(endpoint);
+  const state = initialState(endpoint, transport);
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
   let association: Association | undefined;
   let phase = 'associate';
   try {
-    association = await associate(endpoint, ctx, signal, state);
+    association = await associate(endpoint, ctx, signal, state, transport);
     if (association) {
       phase = 'c-echo';
       await echo(association, state);
@@ -241,7 +252,7 @@ export const dicomProbe: Probe = {
   id: 'dicom',
   defaultPorts: [104, 4242, 11112],
   run: (endpoint, ctx) =>
-    run(endpoint, ctx).catch((err: unknown) => ({
+    runDicom(endpoint, ctx).catch((err: unknown) => ({
       // Last line of defence: the contract says an Observation always comes back.
       protocol: 'dicom',
       endpoint,

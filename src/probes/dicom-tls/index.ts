@@ -1,0 +1,40 @@
+/**
+ * DICOM over TLS (PS3.15 Annex B, the Basic TLS Secure Transport Connection
+ * Profile; port 2762 is registered for it, PS3.15 B.1): the DICOM probe's
+ * whole logic, run over a TLS connection, with the handshake recorded in
+ * `tlsInfo` (certificate recorded, never verified).
+ *
+ * It also runs on the plain DICOM ports, because sites do put TLS on 104 or
+ * 11112: there, a failed handshake only means "not TLS here" and is dropped.
+ */
+import type { Observation } from '../observation.ts';
+import type { Probe } from '../probe.ts';
+import { runDicom } from '../dicom/index.ts';
+
+/** The IANA-registered DICOM TLS port. */
+export const DICOM_TLS_PORT = 2762;
+
+function handshakeFailed(o: Observation): boolean {
+  return o.status === 'handshake-error' || (o.error?.phase === 'connect' && ['connection-reset', 'closed', 'io-timeout', 'other'].includes(o.error.code));
+}
+
+export const dicomTlsProbe: Probe = {
+  id: 'dicom-tls',
+  defaultPorts: [DICOM_TLS_PORT, 104, 4242, 11112],
+  run: async (endpoint, ctx) => {
+    const o = await runDicom(endpoint, ctx, { protocol: 'dicom-tls', tls: true }).catch(
+      (err: unknown): Observation => ({
+        protocol: 'dicom-tls',
+        endpoint,
+        status: 'unknown-error',
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        tls: true,
+        exposure: {},
+        error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
+      }),
+    );
+    if (endpoint.port !== DICOM_TLS_PORT && handshakeFailed(o)) return { ...o, status: 'not-this-protocol' };
+    return o;
+  },
+};
