@@ -11,7 +11,8 @@ export function labCommand(): Command {
     .action(async (flags: { dir: string }) => {
       const started = await startLab({ dir: flags.dir, log: (l) => process.stderr.write(`lab: ${l}\n`) });
       for (const s of started.servers) {
-        process.stdout.write(`${s.name.padEnd(18)} ${s.ip}:${s.dicomPort}  AE ${s.aeTitle}  ${s.product}  (pid ${s.pid})\n`);
+        const where = s.dicomPort !== undefined ? `${s.ip}:${s.dicomPort}  AE ${s.aeTitle}` : `${s.ip}:${s.httpPort ?? ''} (HTTP)`;
+        process.stdout.write(`${s.name.padEnd(22)} ${where}  ${s.product}  (pid ${s.pid})\n`);
       }
     });
   lab

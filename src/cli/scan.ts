@@ -45,9 +45,9 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
   const allowList = flags.allowList ? readRangeFile(flags.allowList, '--allow-list') : [];
   const exclude = flags.exclude ? readRangeFile(flags.exclude, '--exclude') : [];
   // Refused before a single packet leaves: see scope/guard.ts and scope/login-guard.ts.
-  checkAuthorised({ targets, allowList, exclude });
   const checkLogins = flags.checkLogins === true;
   if (checkLogins) checkLoginsAllowed(targets, allowList);
+  checkAuthorised({ targets, allowList, exclude });
 
   const identity = { callingAeTitle: flags.callingAe, userAgent: userAgent(flags.contact) };
   const limits = {

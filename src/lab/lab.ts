@@ -13,6 +13,8 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SET_A, SET_B, writeStudySet, type PlanCounts, type WrittenStudySet } from './canary.ts';
 import { launchDcmqrscp, launchStorescp, loadDcmqrscp } from './dcmtk.ts';
+import { launchStorescpTls } from './dcmtk-tls.ts';
+import { launchPlainWeb } from './web-plain.ts';
 import { LabError } from './errors.ts';
 import { isOrthanc, launchOrthanc, loadOrthanc } from './orthanc.ts';
 import { assertPortFree, isLabAddress, waitForPort } from './ports.ts';
@@ -30,7 +32,7 @@ export interface LabOptions {
   dir: string;
   /** Per-server 127.x address, so parallel test files do not collide. */
   addresses?: Partial<Record<LabServerName, string>>;
-  /** Start only these servers (default: all five). */
+  /** Start only these servers (default: all of them). */
   only?: LabServerName[];
   log?: (line: string) => void;
 }
@@ -105,7 +107,8 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
   // Fresh folders each start: an archive left from an earlier run would change the counts.
   await rm(serverDir, { recursive: true, force: true });
   await mkdir(serverDir, { recursive: true });
-  const ports: [string, number][] = [['DICOM', def.dicomPort]];
+  const ports: [string, number][] = [];
+  if (def.dicomPort !== undefined) ports.push(['DICOM', def.dicomPort]);
   if (def.httpPort !== undefined) ports.push(['HTTP', def.httpPort]);
   for (const [what, port] of ports) await assertPortFree(ip, port, `${def.name} ${what}`);
 
@@ -118,6 +121,12 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
     proc = started.proc;
     authorization = started.instance.authorization;
     load = () => (studies === undefined ? Promise.resolve(NOTHING) : loadOrthanc(started.instance, studies));
+  } else if (def.product === 'DCMTK storescp (TLS)') {
+    proc = await launchStorescpTls(def, ip, serverDir, ctx.shim);
+    load = () => Promise.resolve(NOTHING);
+  } else if (def.product === 'BusyBox httpd') {
+    proc = await launchPlainWeb(def, ip, serverDir);
+    load = () => Promise.resolve(NOTHING);
   } else if (def.product === 'DCMTK dcmqrscp') {
     proc = await launchDcmqrscp(def, ip, serverDir, ctx.shim);
     load = () => (studies === undefined ? Promise.resolve(NOTHING) : loadDcmqrscp(def, ip, serverDir, studies));
@@ -137,14 +146,14 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
   }
   const loaded = await load();
   ctx.log(
-    `${def.name}: ${def.product} pid ${proc.pid} on ${ip} DICOM ${def.dicomPort}${def.httpPort === undefined ? '' : ` HTTP ${def.httpPort}`}` +
+    `${def.name}: ${def.product} pid ${proc.pid} on ${ip}${def.dicomPort === undefined ? '' : ` DICOM ${def.dicomPort}`}${def.httpPort === undefined ? '' : ` HTTP ${def.httpPort}`}` +
       ` AE ${def.aeTitle}; loaded ${loaded.patients} patients, ${loaded.studies} studies, ${loaded.series} series, ${loaded.images} images`,
   );
   const server: LabServer = {
     name: def.name,
     product: def.product,
     ip,
-    dicomPort: def.dicomPort,
+    ...(def.dicomPort !== undefined ? { dicomPort: def.dicomPort } : {}),
     aeTitle: def.aeTitle,
     pid: proc.pid,
     expected: expectationFor(def, loaded),

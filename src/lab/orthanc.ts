@@ -24,10 +24,10 @@ export function isOrthanc(def: ServerDefinition): def is OrthancInstance['def'] 
   return def.orthanc !== undefined && def.httpPort !== undefined;
 }
 
-/**
- * Option names checked against `Orthanc --config=-` of 1.10.1. Plugins stay
- * empty for now; the DICOMweb plugin is added when its probe needs it.
- */
+/** Debian `orthanc-dicomweb`: the DICOMweb plugin (QIDO-RS, WADO-RS, STOW-RS under /dicom-web/). */
+export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+
+/** Option names checked against `Orthanc --config=-` of 1.10.1. */
 function orthancConfig(instance: OrthancInstance, user: { name: string; password: string }): Record<string, unknown> {
   const { def, serverDir } = instance;
   const storage = join(serverDir, 'storage');
@@ -51,7 +51,8 @@ function orthancConfig(instance: OrthancInstance, user: { name: string; password
     RemoteAccessAllowed: true,
     AuthenticationEnabled: def.orthanc.httpAuth,
     RegisteredUsers: def.orthanc.httpAuth ? { [user.name]: user.password } : {},
-    Plugins: [],
+    Plugins: [DICOMWEB_PLUGIN],
+    DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: false },
     // Keep the lab small and quiet: no job history on disk, no peers, logs without patient data.
     SaveJobs: false,
     OrthancPeers: {},
@@ -69,7 +70,8 @@ export async function launchOrthanc(
   const binary = await findBinary('Orthanc');
   await mkdir(join(serverDir, 'storage'), { recursive: true });
   // A password nobody can guess, new at each start: the locked servers must stay locked to scanners.
-  const user = { name: 'exposure-lab', password: randomBytes(18).toString('base64url') };
+  // Or, for the default-login server, Orthanc's documented default user (Orthanc Book, "Orthanc for Docker").
+  const user = def.orthanc.httpDefaultLogin ? { name: 'orthanc', password: 'orthanc' } : { name: 'exposure-lab', password: randomBytes(18).toString('base64url') };
   const authorization = def.orthanc.httpAuth ? `Basic ${Buffer.from(`${user.name}:${user.password}`).toString('base64')}` : undefined;
   const instance: OrthancInstance = authorization === undefined ? { def, ip, serverDir } : { def, ip, serverDir, authorization };
   const configFile = join(serverDir, 'orthanc.json');

@@ -6,10 +6,38 @@
 import type { PlanCounts } from './canary.ts';
 import { SET_A, SET_B, type CanaryStudySet } from './canary-plan.ts';
 
-export type LabServerName = 'orthanc-open' | 'orthanc-locked' | 'orthanc-echo-only' | 'dcmqrscp' | 'storescp';
-export type LabProduct = 'Orthanc' | 'DCMTK dcmqrscp' | 'DCMTK storescp';
+export type LabServerName =
+  | 'orthanc-open'
+  | 'orthanc-locked'
+  | 'orthanc-echo-only'
+  | 'dcmqrscp'
+  | 'storescp'
+  | 'orthanc-default-login'
+  | 'dicom-tls'
+  | 'web-plain';
+export type LabProduct = 'Orthanc' | 'DCMTK dcmqrscp' | 'DCMTK storescp' | 'DCMTK storescp (TLS)' | 'BusyBox httpd';
 
-export const LAB_SERVER_NAMES: readonly LabServerName[] = ['orthanc-open', 'orthanc-locked', 'orthanc-echo-only', 'dcmqrscp', 'storescp'];
+export const LAB_SERVER_NAMES: readonly LabServerName[] = [
+  'orthanc-open',
+  'orthanc-locked',
+  'orthanc-echo-only',
+  'dcmqrscp',
+  'storescp',
+  'orthanc-default-login',
+  'dicom-tls',
+  'web-plain',
+];
+
+/** What a correct scanner must find on a server's HTTP port (the web probes). */
+export interface LabWebExpectation {
+  /** The product the portal probe must name; undefined: it must report nothing (not a PACS). */
+  portalProduct?: 'Orthanc';
+  login: 'none' | 'basic';
+  /** The login accepts a vendor-default credential (found only with --check-logins). */
+  defaultLoginAccepted: boolean;
+  /** Orthanc REST /system and /statistics and QIDO-RS answer without any credential. */
+  openWithoutCredentials: boolean;
+}
 
 export interface LabExpectation {
   acceptsAnyCalledAe: boolean;
@@ -21,13 +49,18 @@ export interface LabExpectation {
   series: number;
   images: number;
   modalities: string[];
+  /** Present for servers with an HTTP port. */
+  web?: LabWebExpectation;
+  /** Present for a DICOM TLS server: the lab's certificate is self-signed. */
+  tls?: { selfSigned: boolean };
 }
 
 export interface LabServer {
   name: LabServerName;
   product: LabProduct;
   ip: string;
-  dicomPort: number;
+  /** Absent for a server that speaks no DICOM (the plain web server). */
+  dicomPort?: number;
   httpPort?: number;
   /** True when the HTTP API answers 401 without credentials (none a scanner could guess). */
   httpAuthRequired?: boolean;
@@ -47,18 +80,22 @@ export interface OrthancSwitches {
   readonly DicomAlwaysAllowStore: boolean;
   /** AuthenticationEnabled with one RegisteredUsers entry whose password is random per start. */
   readonly httpAuth: boolean;
+  /** The one registered user is Orthanc's documented default (orthanc/orthanc) instead. */
+  readonly httpDefaultLogin?: boolean;
 }
 
 export interface ServerDefinition {
   readonly name: LabServerName;
   readonly product: LabProduct;
   readonly defaultIp: string;
-  readonly dicomPort: number;
+  readonly dicomPort?: number;
   readonly httpPort?: number;
   readonly aeTitle: string;
   /** Study set loaded into it, if any. */
   readonly studySet?: CanaryStudySet;
   readonly orthanc?: OrthancSwitches;
+  readonly web?: LabWebExpectation;
+  readonly tls?: { selfSigned: boolean };
   /** Expectations apart from the counts; counts follow from `reachable` and what was loaded. */
   readonly behaviour: Omit<LabExpectation, 'patients' | 'studies' | 'series' | 'images' | 'modalities'> & {
     /** Whether a scanner without credentials can enumerate the loaded studies (C-FIND or HTTP). */
@@ -80,6 +117,7 @@ export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition
     aeTitle: 'ORTHANC',
     studySet: SET_A,
     orthanc: { DicomCheckCalledAet: false, DicomAlwaysAllowEcho: true, DicomAlwaysAllowFind: true, DicomAlwaysAllowStore: true, httpAuth: false },
+    web: { portalProduct: 'Orthanc', login: 'none', defaultLoginAccepted: false, openWithoutCredentials: true },
     behaviour: { acceptsAnyCalledAe: true, aeTitleInDefaultGuessList: true, echo: true, find: true, reachable: true },
   },
   // Done right: an unguessable AE title that is checked, no open C-ECHO/C-FIND, HTTP behind a login.
@@ -95,6 +133,7 @@ export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition
     aeTitle: 'RAD_ARCHIVE_7',
     studySet: SET_A,
     orthanc: { DicomCheckCalledAet: true, DicomAlwaysAllowEcho: false, DicomAlwaysAllowFind: false, DicomAlwaysAllowStore: false, httpAuth: true },
+    web: { portalProduct: 'Orthanc', login: 'basic', defaultLoginAccepted: false, openWithoutCredentials: false },
     behaviour: { acceptsAnyCalledAe: false, aeTitleInDefaultGuessList: false, echo: false, find: false, reachable: false },
   },
   // Orthanc 1.10's default DICOM policy (echo yes, find no) with the HTTP API behind a login,
@@ -114,6 +153,7 @@ export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition
     aeTitle: 'ORTHANC',
     studySet: SET_A,
     orthanc: { DicomCheckCalledAet: false, DicomAlwaysAllowEcho: true, DicomAlwaysAllowFind: false, DicomAlwaysAllowStore: true, httpAuth: true },
+    web: { portalProduct: 'Orthanc', login: 'basic', defaultLoginAccepted: false, openWithoutCredentials: false },
     behaviour: { acceptsAnyCalledAe: true, aeTitleInDefaultGuessList: true, echo: true, find: false, reachable: false },
   },
   // A research archive on DCMTK's sample title: the called AE title is checked (PS3.8 9.3.4
@@ -137,6 +177,42 @@ export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition
     aeTitle: 'STORESCP',
     behaviour: { acceptsAnyCalledAe: true, aeTitleInDefaultGuessList: true, echo: true, find: false, reachable: false },
   },
+  // Orthanc behind its documented default login (orthanc/orthanc, Orthanc Book "Orthanc for Docker"):
+  // DICOM checks the called AE title (ORTHANC, in every guess list) and allows echo only; the web
+  // side asks for a login that the first vendor default opens, REST and DICOMweb included.
+  'orthanc-default-login': {
+    name: 'orthanc-default-login',
+    product: 'Orthanc',
+    defaultIp: '127.0.0.11',
+    dicomPort: 4242,
+    httpPort: 8042,
+    aeTitle: 'ORTHANC',
+    studySet: SET_A,
+    orthanc: { DicomCheckCalledAet: true, DicomAlwaysAllowEcho: true, DicomAlwaysAllowFind: false, DicomAlwaysAllowStore: false, httpAuth: true, httpDefaultLogin: true },
+    web: { portalProduct: 'Orthanc', login: 'basic', defaultLoginAccepted: true, openWithoutCredentials: false },
+    behaviour: { acceptsAnyCalledAe: false, aeTitleInDefaultGuessList: true, echo: true, find: false, reachable: false },
+  },
+  // DICOM over TLS (PS3.15 Annex B) on its registered port 2762, with a self-signed certificate made
+  // at lab start (openssl req -x509); client certificates not required. Store-only, like storescp.
+  'dicom-tls': {
+    name: 'dicom-tls',
+    product: 'DCMTK storescp (TLS)',
+    defaultIp: '127.0.0.12',
+    dicomPort: 2762,
+    aeTitle: 'STORESCP',
+    tls: { selfSigned: true },
+    behaviour: { acceptsAnyCalledAe: true, aeTitleInDefaultGuessList: true, echo: true, find: false, reachable: false },
+  },
+  // A plain web server with a welcome page: not a PACS, and must not be reported as one.
+  'web-plain': {
+    name: 'web-plain',
+    product: 'BusyBox httpd',
+    defaultIp: '127.0.0.13',
+    httpPort: 8080,
+    aeTitle: '',
+    web: { login: 'none', defaultLoginAccepted: false, openWithoutCredentials: false },
+    behaviour: { acceptsAnyCalledAe: false, aeTitleInDefaultGuessList: false, echo: false, find: false, reachable: false },
+  },
 };
 
 export const NOTHING: PlanCounts = { patients: 0, studies: 0, series: 0, images: 0, modalities: [] };
@@ -144,5 +220,5 @@ export const NOTHING: PlanCounts = { patients: 0, studies: 0, series: 0, images:
 export function expectationFor(def: ServerDefinition, loaded: PlanCounts): LabExpectation {
   const { reachable, ...rest } = def.behaviour;
   const counts = reachable ? loaded : NOTHING;
-  return { ...rest, ...counts, modalities: [...counts.modalities] };
+  return { ...rest, ...counts, modalities: [...counts.modalities], ...(def.web ? { web: { ...def.web } } : {}), ...(def.tls ? { tls: { ...def.tls } } : {}) };
 }
