@@ -32,6 +32,9 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
   ['exposed', (s) => s.exposed],
   ['highest_severity', (s) => s.highestSeverity],
   ['findings', (s) => s.findings.map((f) => f.ruleId).join('; ')],
+  ['login', (s) => s.login],
+  ['access', (s) => s.access],
+  ['tls_certificate', (s) => s.certificate],
 ];
 
 export const CSV_HEADER = COLUMNS.map(([name]) => name).join(',');

@@ -68,7 +68,7 @@ function row(cells: readonly string[]): string {
 
 function servicesTable(model: ReportModel): string[] {
   if (model.services.length === 0) return ['No services found.', ''];
-  const header = ['Endpoint', 'Protocol', 'Status', 'Product', 'Called AE', 'C-ECHO', 'C-FIND', 'Patients', 'Studies', 'Images', 'Modalities', 'Identifying attributes', 'Findings'];
+  const header = ['Endpoint', 'Protocol', 'Status', 'Product', 'Called AE', 'C-ECHO', 'C-FIND', 'Patients', 'Studies', 'Images', 'Modalities', 'Identifying attributes', 'Findings', 'Access', 'TLS'];
   const body = model.services.map((s) =>
     row([
       endpoint(s),
@@ -84,6 +84,8 @@ function servicesTable(model: ReportModel): string[] {
       md(s.modalities.join(', ')),
       md(s.identifyingAttributes.join(', ')),
       md(s.findings.map((f) => f.ruleId).join(', ')),
+      md([s.login, s.access].filter(Boolean).join('; ')),
+      md(s.certificate ?? ''),
     ]),
   );
   return [row(header), row(header.map(() => '---')), ...body, ''];

@@ -58,6 +58,12 @@ export interface ServiceReport {
   /** Most severe first. */
   findings: ReportFinding[];
   highestSeverity?: Severity;
+  /** Web services: how they were reached, e.g. "open (no login)", "vendor-default login accepted (user orthanc)". */
+  access?: string;
+  /** Web services: the login asked for, e.g. 'HTTP Basic, realm "Orthanc Secure Area"'. */
+  login?: string;
+  /** TLS services: protocol version and certificate summary. */
+  certificate?: string;
   /** Our error code and phase when the probe did not succeed, e.g. "ECONNREFUSED (connect)". */
   error?: string;
 }

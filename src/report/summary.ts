@@ -5,6 +5,7 @@ import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
 import type { Count, DicomDetails } from '../probes/observation.ts';
 import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { webSummary } from './web-summary.ts';
 
 export function reportCount(c: Count): ReportCount {
   return { n: c.n, atLeast: c.atLeast, text: c.atLeast ? `≥ ${c.n}` : String(c.n) };
@@ -47,7 +48,7 @@ function serviceReport(s: ServiceRow): ServiceReport {
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
   const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
   const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
-  const exposed = d !== undefined && d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped);
+  const exposed = (d !== undefined && d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped)) || webExposed(obs);
   return {
     ip: s.ip,
     hostname: s.hostname,
@@ -73,8 +74,17 @@ function serviceReport(s: ServiceRow): ServiceReport {
     exposed,
     findings,
     highestSeverity: findings[0]?.severity,
+    ...webSummary(obs),
     error: obs.error && (obs.error.phase ? `${obs.error.code} (${obs.error.phase})` : obs.error.code),
   };
+}
+
+/** A web API that handed out study records or counts (without a login, or through a blank/default one). */
+function webExposed(obs: ServiceRow['observation']): boolean {
+  const d = obs.details;
+  if (d?.protocol === 'dicomweb') return d.access !== 'login-required' && d.access !== 'none' && d.qido.studies > 0;
+  if (d?.protocol === 'orthanc') return d.access !== 'login-required' && (d.statistics?.studies ?? 0) > 0;
+  return false;
 }
 
 /** Builds the report model of one run; throws if the run does not exist. */

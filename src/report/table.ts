@@ -82,6 +82,9 @@ function detailText(s: ServiceReport): string {
   if (s.find) parts.push(`C-FIND ${s.find}${s.findCapped ? ' (capped)' : ''}`);
   if (s.modalities.length > 0) parts.push(`modalities ${s.modalities.join(' ')}`);
   if (s.identifyingAttributes.length > 0) parts.push(`exposes ${s.identifyingAttributes.join(', ')}`);
+  if (s.login) parts.push(`login ${s.login}`);
+  if (s.access) parts.push(s.access);
+  if (s.certificate) parts.push(`TLS ${s.certificate}`);
   if (s.error) parts.push(`error ${s.error}`);
   return t(parts.join(' · '));
 }
