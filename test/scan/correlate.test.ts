@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { correlateHost } from '../../src/scan/correlate.ts';
+import { dicomObservation, openArchive } from '../fixtures/observations.ts';
+import { openOrthanc } from '../fixtures/web-observations.ts';
+import { dicomDetails } from '../../src/probes/observation.ts';
+
+const dcmtk = dicomObservation(dicomDetails(openArchive)!, {
+  endpoint: { ip: '127.0.0.2', port: 4242 },
+  product: { name: 'DCMTK', version: '3.6.7', basis: 'implementation class UID', confidence: 'certain' },
+});
+
+test('a DICOM port that Orthanc REST /system names becomes Orthanc of that version', () => {
+  const [d] = correlateHost([dcmtk, openOrthanc]);
+  assert.equal(d?.product?.name, 'Orthanc');
+  assert.equal(d?.product?.version, '1.10.1');
+  assert.match(d?.product?.basis ?? '', /port 8042 names DICOM port 4242 \(DIMSE identifies as DCMTK 3\.6\.7\)/);
+});
+
+test('another DICOM port, or no Orthanc answer, keeps the DIMSE product', () => {
+  const other = { ...dcmtk, endpoint: { ip: '127.0.0.2', port: 104 } };
+  assert.equal(correlateHost([other, openOrthanc])[0]?.product?.name, 'DCMTK');
+  assert.equal(correlateHost([dcmtk])[0]?.product?.name, 'DCMTK');
+});
