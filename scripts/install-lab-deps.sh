@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the loopback lab (src/lab/) and the tests run: Orthanc with its
 # DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), nmap (benchmark
-# reference), Chromium (report rendering tests), and a C compiler for the bind
-# shim when `cc` is missing.
+# reference), Chromium (report rendering tests), openssl (the lab's self-signed
+# DICOM TLS certificate), busybox (the lab's plain, non-PACS web server), and a
+# C compiler for the bind shim when `cc` is missing.
 # Idempotent: installs only packages dpkg reports missing, runs `apt-get update`
 # once and only if something is missing. Debian 12 package names.
 #
@@ -18,7 +19,7 @@ if [[ ${EUID} -ne 0 ]]; then
   exit 1
 fi
 
-packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient nmap chromium)
+packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient nmap chromium openssl busybox)
 if ! command -v cc >/dev/null 2>&1; then
   packages+=(gcc libc6-dev)
 fi
