@@ -67,7 +67,8 @@ export async function openWebSession(
       if (!wrongScheme(err)) throw err;
     }
   }
-  throw last instanceof HttpProtocolError ? last : toNetError(last ?? new NetError('other', 'no scheme answered'));
+  // Neither scheme got an HTTP answer: whatever listens there does not speak HTTP.
+  throw last instanceof HttpProtocolError ? last : new HttpProtocolError(toNetError(last ?? new NetError('other', 'no scheme answered')).code.toUpperCase());
 }
 
 /** What a response says about the login in front of it. */
