@@ -36,7 +36,7 @@ async function fingerprint(session: WebSession): Promise<{ matches: { match: Por
   for (const path of signaturePaths().slice(1)) {
     if (found.length > 0) break;
     const res = await session.client.request({ path });
-    for (const match of matchSignatures(parseResponse(res))) found.push({ match, path: res.path });
+    for (const match of matchSignatures(parseResponse(res, path === '/favicon.ico'))) found.push({ match, path });
   }
   return { matches: found, root, rootPath: root.path };
 }

@@ -41,6 +41,14 @@ export const PORTAL_SIGNATURES: readonly PortalSignature[] = [
     source: 'Orthanc 1.10.1 OrthancExplorer/explorer.html, seen in the lab; the path is in the Orthanc Windows installer README',
   },
   {
+    id: 'orthanc-favicon',
+    product: 'Orthanc',
+    path: '/favicon.ico',
+    matcher: { on: 'favicon', sha256: '08b044c04268ca5cbcff9ab63ba26f1bdc179adf01ec98b733b3cf9b37286f54' },
+    confidence: 'likely',
+    source: 'Orthanc Explorer icon (OrthancExplorer/images/favicon.ico) served by Orthanc 1.10.1 (Debian 12) via /favicon.ico, seen in the lab',
+  },
+  {
     id: 'orthanc-explorer-2',
     product: 'Orthanc',
     path: '/ui/app/',

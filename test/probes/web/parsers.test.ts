@@ -1,6 +1,7 @@
 /** The web probes' parsers: titles, challenges, QIDO-RS JSON, Orthanc REST, signatures; malformed and truncated input included. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { HttpResponse } from '../../../src/net/http.ts';
 import { readAeTitles, readQidoPage } from '../../../src/probes/dicomweb/qido-json.ts';
@@ -56,6 +57,13 @@ describe('portal signatures', () => {
     assert.deepEqual(locked.map((m) => m.signature.id), ['orthanc-realm']);
     const open = matchSignatures(parseResponse(response(200, '<title>Orthanc Explorer</title>')));
     assert.deepEqual(open.map((m) => m.signature.id), ['orthanc-explorer']);
+  });
+
+  it('matches a favicon by its SHA-256, only when it was fetched as the favicon', () => {
+    const icon = response(200, 'not really an icon', { 'content-type': 'image/x-icon' });
+    const sig = { ...PORTAL_SIGNATURES.find((s) => s.id === 'orthanc-favicon')!, matcher: { on: 'favicon' as const, sha256: createHash('sha256').update('not really an icon').digest('hex') } };
+    assert.deepEqual(matchSignatures(parseResponse(icon, true), [sig]).map((m) => m.signature.id), ['orthanc-favicon']);
+    assert.deepEqual(matchSignatures(parseResponse(icon, false), [sig]), []);
   });
 
   it('takes the Conquest version from its title', () => {
