@@ -18,7 +18,7 @@ const program = new Command()
 
 program
   .command('scan')
-  .description('scan targets for exposed DICOM services and store what they expose')
+  .description('scan targets for exposed DICOM, DICOMweb and PACS web services and store what they expose')
   .argument('<targets...>', 'IPv4 addresses, ranges (a-b) and CIDR blocks, comma or space separated')
   .option('-p, --ports <list>', `TCP ports to probe, e.g. 104,4242,11112 (default ${DEFAULT_SCAN_PORTS.join(',')}, with --web-ports instead of the web defaults)`)
   .option('--db <file>', 'SQLite file to store the run in', 'exposure.db')
@@ -26,7 +26,7 @@ program
   .option('--contact <text>', 'contact (e-mail or URL) added to the scanner identity')
   .option('--ae-titles <list>', 'called AE titles to try before the product defaults', aeTitleList, [] as string[])
   .option('--no-guess-list', 'do not try product default AE titles')
-  .option('--max-records <n>', 'C-FIND matches to read per service before stopping (reported as "at least N")', positiveInt('--max-records', 1, 1_000_000), 5000)
+  .option('--max-records <n>', 'C-FIND matches or QIDO-RS studies to read per service before stopping (reported as "at least N")', positiveInt('--max-records', 1, 1_000_000), 5000)
   .option('--concurrency <n>', 'hosts probed at once', positiveInt('--concurrency', 1, 10_000), 64)
   .option('--rate <n>', 'new connections per second across the scan (0: no limit)', positiveInt('--rate', 0, 1_000_000), 500)
   .option('--connect-timeout <ms>', 'TCP connect timeout', positiveInt('--connect-timeout', 10, 120_000), 3000)
