@@ -23,6 +23,22 @@ function sumCounts(counts: Array<ReportCount | undefined>): ReportCount | undefi
 }
 
 /**
+ * One count per host, the largest its services reported: the DICOM port, the
+ * REST API and DICOMweb of one archive (Orthanc has all three) report the same
+ * studies, and summing them would count each patient three times.
+ */
+function perHost(services: readonly ServiceReport[], pick: (s: ServiceReport) => ReportCount | undefined): Array<ReportCount | undefined> {
+  const best = new Map<string, ReportCount>();
+  for (const s of services) {
+    const c = pick(s);
+    if (!c) continue;
+    const prev = best.get(s.ip);
+    if (!prev || c.n > prev.n || (c.n === prev.n && c.atLeast && !prev.atLeast)) best.set(s.ip, c);
+  }
+  return [...best.values()];
+}
+
+/**
  * Orders addresses numerically (10.0.0.2 before 10.0.0.10), IPv4 before IPv6.
  * Anything unparsable sorts last, by its text.
  */
@@ -109,9 +125,9 @@ export async function summarise(store: Store, runId: number): Promise<ReportMode
     totals: {
       services: services.length,
       exposedServices: services.filter((s) => s.exposed).length,
-      patients: sumCounts(services.map((s) => s.patients)),
-      studies: sumCounts(services.map((s) => s.studies)),
-      images: sumCounts(services.map((s) => s.images)),
+      patients: sumCounts(perHost(services, (s) => s.patients)),
+      studies: sumCounts(perHost(services, (s) => s.studies)),
+      images: sumCounts(perHost(services, (s) => s.images)),
       findings,
     },
     services,

@@ -193,6 +193,9 @@ describe('web scan of the lab', { timeout: 300_000 }, () => {
     const table = await readFile(join(outDir, 'plain-report.table'), 'utf8');
     assert.match(table, /127\.0\.60\.2:8042\s+dicomweb\s+success/);
     assert.match(table, /self-signed/);
+    // Orthanc's DICOM port, REST API and DICOMweb report the same archive: totals count it once per host.
+    const open = server('orthanc-open').loaded;
+    assert.match(table, new RegExp(`patients ${open.patients} · studies ${open.studies} · images ${open.images}`));
   });
 });
 
