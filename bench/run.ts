@@ -12,6 +12,7 @@ import { scopeFrom } from '../src/scope/policy.ts';
 import { forEachConcurrent } from '../src/scan/pool.ts';
 import { decodePdu, encodePdu } from '../src/protocols/dicom/ul/index.ts';
 import { UID } from '../src/protocols/dicom/uids.ts';
+import { dicomwebProbeFigures, qidoParseFigures } from './web.ts';
 
 const HOST = '127.0.99.1';
 const PORT = 11112;
@@ -65,3 +66,5 @@ async function probeFigures(): Promise<void> {
 console.log('# Exposure benchmarks');
 codecFigures();
 await probeFigures();
+qidoParseFigures();
+await dicomwebProbeFigures();
