@@ -6,7 +6,8 @@
  * (Orthanc 1.10.1 sends OFFIS_DCMTK_367), so the DICOM probe alone can only say
  * "DCMTK 3.6.7". When the same host's Orthanc REST /system names that DICOM
  * port (DicomPort) — and, if the association was accepted, the same AE title —
- * the DICOM service is Orthanc of that version.
+ * the DICOM service is Orthanc of that version. Likewise an Orthanc portal on
+ * the port whose /system answered takes that version (the Explorer shows none).
  */
 import { dicomDetails, type Observation } from '../probes/observation.ts';
 
@@ -14,6 +15,11 @@ export function correlateHost(observations: Observation[]): Observation[] {
   const orthancs = observations.flatMap((o) => (o.details?.protocol === 'orthanc' && o.details.system ? [{ o, system: o.details.system }] : []));
   if (orthancs.length === 0) return observations;
   return observations.map((o) => {
+    if (o.protocol === 'portal') {
+      const rest = orthancs.find(({ o: r }) => r.endpoint.port === o.endpoint.port);
+      if (o.product?.name !== 'Orthanc' || o.product.version !== undefined || !rest?.system.version) return o;
+      return { ...o, product: { ...o.product, version: rest.system.version, basis: `${o.product.basis}; version from REST /system on the same port` } };
+    }
     if (o.protocol !== 'dicom' && o.protocol !== 'dicom-tls') return o;
     const d = dicomDetails(o);
     const answeringAe = d?.peer?.respondingAeTitle?.trim();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { correlateHost } from '../../src/scan/correlate.ts';
 import { dicomObservation, openArchive } from '../fixtures/observations.ts';
-import { openOrthanc } from '../fixtures/web-observations.ts';
+import { openOrthanc, openPortal } from '../fixtures/web-observations.ts';
 import { dicomDetails } from '../../src/probes/observation.ts';
 
 const dcmtk = dicomObservation(dicomDetails(openArchive)!, {
@@ -21,4 +21,10 @@ test('another DICOM port, or no Orthanc answer, keeps the DIMSE product', () => 
   const other = { ...dcmtk, endpoint: { ip: '127.0.0.2', port: 104 } };
   assert.equal(correlateHost([other, openOrthanc])[0]?.product?.name, 'DCMTK');
   assert.equal(correlateHost([dcmtk])[0]?.product?.name, 'DCMTK');
+});
+
+test('an Orthanc portal takes the version /system gave on the same port', () => {
+  const [p] = correlateHost([openPortal, openOrthanc]);
+  assert.equal(p?.product?.version, '1.10.1');
+  assert.equal(correlateHost([{ ...openPortal, endpoint: { ip: '127.0.0.2', port: 80 } }, openOrthanc])[0]?.product?.version, undefined);
 });
