@@ -5,7 +5,8 @@
  * `tlsInfo` (certificate recorded, never verified).
  *
  * It also runs on the plain DICOM ports, because sites do put TLS on 104 or
- * 11112: there, a failed handshake only means "not TLS here" and is dropped.
+ * 11112: there, a failed or silent handshake only means "not TLS here" and is
+ * dropped (a plain DICOM server may wait for the rest of what it takes for a PDU).
  */
 import type { Observation } from '../observation.ts';
 import type { Probe } from '../probe.ts';
@@ -15,7 +16,7 @@ import { runDicom } from '../dicom/index.ts';
 export const DICOM_TLS_PORT = 2762;
 
 function handshakeFailed(o: Observation): boolean {
-  return o.status === 'handshake-error' || (o.error?.phase === 'connect' && ['connection-reset', 'closed', 'io-timeout', 'other'].includes(o.error.code));
+  return o.status === 'handshake-error' || (o.error?.phase === 'connect' && ['connection-reset', 'closed', 'io-timeout', 'connection-timeout', 'other'].includes(o.error.code));
 }
 
 export const dicomTlsProbe: Probe = {
