@@ -66,6 +66,12 @@ describe('web rules', () => {
     assert.ok(!ids(openPortal).includes('EXP-WEB-005'));
   });
 
+  it('EXP-WEB-007 fires for a portal that answers without a login, not behind one', () => {
+    assert.match(finding(openPortal, 'EXP-WEB-007')!.evidence, /Orthanc web interface answered without a login \(signature orthanc-explorer on \/app\/explorer.html\)/);
+    assert.ok(!ids(lockedPortal).includes('EXP-WEB-007'));
+    assert.ok(!ids(blankLoginPortal).includes('EXP-WEB-007'));
+  });
+
   it('EXP-WEB-006 lists CVEs for old versions (Orthanc 1.10.1, DCMTK 3.6.6), not for fixed ones', () => {
     assert.match(finding(openOrthanc, 'EXP-WEB-006')!.evidence, /CVE-2023-33466/);
     assert.doesNotMatch(finding(openOrthanc, 'EXP-WEB-006')!.evidence, /CVE-2025-0896/);

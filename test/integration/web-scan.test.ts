@@ -91,6 +91,8 @@ describe('web scan of the lab', { timeout: 300_000 }, () => {
     const portal = service('plain', 'orthanc-open', 'portal');
     assert.equal(portal.observation.product?.name, 'Orthanc');
     assert.equal(portal.observation.details?.protocol === 'portal' && portal.observation.details.login.kind, 'none');
+    assert.ok(ruleIds(portal).includes('EXP-WEB-007'), 'portal open without a login');
+    assert.equal(portal.observation.product?.version, '1.10.1', 'version from /system on the same port');
 
     const rest = service('plain', 'orthanc-open', 'orthanc');
     assert.equal(rest.observation.product?.version, '1.10.1');
@@ -128,6 +130,7 @@ describe('web scan of the lab', { timeout: 300_000 }, () => {
       const login = portal.observation.details?.protocol === 'portal' ? portal.observation.details.login : undefined;
       assert.deepEqual(login, { kind: 'basic', realm: 'Orthanc Secure Area', check: 'not-checked', attempts: 0 });
       assert.ok(ruleIds(portal).includes('EXP-WEB-005'), 'login over plain HTTP');
+      assert.ok(!ruleIds(portal).includes('EXP-WEB-007'));
       for (const p of ['orthanc', 'dicomweb'] as const) {
         const s = service('plain', name, p);
         assert.equal(s.status, 'rejected');

@@ -115,6 +115,22 @@ export const WEB_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'EXP-WEB-007',
+    title: 'Imaging web portal open without a login',
+    severity: 'high',
+    protocols: ['portal'],
+    rationale:
+      'The viewer or administration interface of an imaging product answers without asking who you are: whoever reaches it can browse what the archive holds through it.',
+    remediation: 'Put the portal behind authentication (the product\'s own, or an authenticating reverse proxy), serve it over HTTPS, and restrict who can reach it.',
+    references: [ORTHANC_SECURITY, 'DICOM PS3.15 Section 7 (access control, user identification)'],
+    cwe: 'CWE-306',
+    match(o) {
+      const d = o.details;
+      if (d?.protocol !== 'portal' || d.login.kind !== 'none' || d.rootStatus >= 400) return undefined;
+      return `The ${o.product?.name ?? 'imaging'} web interface answered without a login (signature ${d.matches.map((m) => `${m.signature} on ${m.path}`).join(', ')}).`;
+    },
+  },
+  {
     id: 'EXP-WEB-006',
     title: 'Product version with known vulnerabilities',
     severity: 'high',
