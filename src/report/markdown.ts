@@ -113,7 +113,7 @@ export function renderMarkdown(model: ReportModel): string {
     `- **Status:** ${r.status}, started ${md(r.startedAt)}${r.finishedAt ? `, finished ${md(r.finishedAt)}` : ''}`,
     `- **Scope:** targets ${md(r.targets.join(', '))}; ports ${r.ports.join(', ')}`,
     `- **Scanner:** calling AE title ${md(r.scanner.callingAeTitle)}`,
-    `- **Services:** ${t.services}, of which ${t.exposedServices} answered C-FIND with patient records`,
+    `- **Services:** ${t.services}, of which ${t.exposedServices} handed out patient records (C-FIND, QIDO-RS or REST counts)`,
     `- **Exposed:** patients ${countText(t.patients)}, studies ${countText(t.studies)}, images ${countText(t.images)}`,
     '',
     '## Findings',

@@ -53,7 +53,7 @@ export interface ServiceReport {
   modalities: string[];
   /** Keywords of identifying attributes present in at least one record read. */
   identifyingAttributes: string[];
-  /** C-FIND succeeded (or was capped) with at least one match. */
+  /** C-FIND succeeded (or was capped) with at least one match, or a web API (QIDO-RS, Orthanc REST) counted studies. */
   exposed: boolean;
   /** Most severe first. */
   findings: ReportFinding[];
