@@ -29,6 +29,12 @@ export interface ReportFinding {
 export interface ServiceReport {
   ip: string;
   hostname?: string;
+  /** 'public' or a special-space label ("private", "loopback", …); absent when never looked up. */
+  space?: string;
+  /** ISO 3166-1 alpha-2 country, AS number and its organisation (public space only). */
+  country?: string;
+  asn?: number;
+  org?: string;
   port: number;
   protocol: ProtocolId;
   tls: boolean;

@@ -3,6 +3,7 @@
  */
 import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
 import type { Count, DicomDetails } from '../probes/observation.ts';
+import { isExposed } from '../assess/exposure.ts';
 import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 
@@ -47,10 +48,11 @@ function serviceReport(s: ServiceRow): ServiceReport {
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
   const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
   const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
-  const exposed = d !== undefined && d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped);
+  const exposed = isExposed(obs);
   return {
     ip: s.ip,
     hostname: s.hostname,
+    ...geoFields(s),
     port: s.port,
     protocol: s.protocol,
     tls: s.tls,
@@ -114,4 +116,13 @@ function lastRefusal(d: DicomDetails | undefined): { lastRefusal?: string } {
   if (!last || d?.acceptedCalledAeTitle !== undefined) return {};
   const text = last.reject?.text ?? last.abort?.text ?? (last.outcome === 'closed' ? 'connection closed without an answer' : undefined);
   return text ? { lastRefusal: text } : {};
+}
+
+function geoFields(s: ServiceRow): Pick<ServiceReport, 'space' | 'country' | 'asn' | 'org'> {
+  const out: Pick<ServiceReport, 'space' | 'country' | 'asn' | 'org'> = {};
+  if (s.space !== undefined) out.space = s.space;
+  if (s.country !== undefined) out.country = s.country;
+  if (s.asn !== undefined) out.asn = s.asn;
+  if (s.org !== undefined) out.org = s.org;
+  return out;
 }
