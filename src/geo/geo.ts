@@ -58,9 +58,9 @@ const COUNTRY_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
 const ASN_PACKAGE = '@ip-location-db/asn';
 
 // Credits from each package's README and licence files.
-const COUNTRY_CREDIT =
+export const COUNTRY_CREDIT =
   'Country: ip-location-db geo-whois-asn-country (GeoFeed, RIR WHOIS and ASN data; RIR data CC BY 4.0 by the NRO, https://www.nro.net/)';
-const ASN_CREDIT =
+export const ASN_CREDIT =
   'ASN and organisation: ip-location-db asn, CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), from RouteViews (https://www.routeviews.org/), the NRO (https://www.nro.net/) and DB-IP (IP Geolocation by DB-IP, https://db-ip.com/)';
 
 const require = createRequire(import.meta.url);

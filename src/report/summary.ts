@@ -6,6 +6,7 @@ import type { Count, DicomDetails } from '../probes/observation.ts';
 import { isExposed } from '../assess/exposure.ts';
 import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { reportGeo, reportTables } from './tables.ts';
 
 export function reportCount(c: Count): ReportCount {
   return { n: c.n, atLeast: c.atLeast, text: c.atLeast ? `≥ ${c.n}` : String(c.n) };
@@ -108,6 +109,8 @@ export async function summarise(store: Store, runId: number): Promise<ReportMode
     },
     services,
     attributes: await store.inventory(runId),
+    tables: await reportTables(store, runId),
+    geo: await reportGeo(store, runId),
   };
 }
 
