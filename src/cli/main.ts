@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isUserError } from './errors.ts';
 import { aeTitle, aeTitleList, positiveInt } from './options.ts';
 import { scanCommand } from './scan.ts';
-import { reportCommand, REPORT_FORMATS } from './report.ts';
+import { reportCommand, REPORT_FORMATS, REPORT_GROUPINGS } from './report.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 
@@ -42,7 +42,8 @@ program
   .option('--db <file>', 'SQLite file to read', 'exposure.db')
   .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
-  .option('-o, --out <file>', 'write to a file instead of standard output')
+  .option('-o, --out <path>', 'write to a file instead of standard output (csv: NAME.csv or a folder; --by: a folder)')
+  .addOption(new Option('--by <grouping>', 'notification packs: one folder per organisation/AS under --out').choices(REPORT_GROUPINGS))
   .action(reportCommand);
 
 program.addCommand(labCommand());
