@@ -7,6 +7,7 @@ import { aeTitle, aeTitleList, positiveInt } from './options.ts';
 import { scanCommand } from './scan.ts';
 import { reportCommand, REPORT_FORMATS, REPORT_GROUPINGS } from './report.ts';
 import { labCommand } from './lab.ts';
+import { diffCommand, DIFF_FORMATS } from './diff.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 
 const program = new Command()
@@ -45,6 +46,16 @@ program
   .option('-o, --out <path>', 'write to a file instead of standard output (csv: NAME.csv or a folder; --by: a folder)')
   .addOption(new Option('--by <grouping>', 'notification packs: one folder per organisation/AS under --out').choices(REPORT_GROUPINGS))
   .action(reportCommand);
+
+program
+  .command('diff')
+  .description('compare two runs: new exposures, fixed ones, changed counts (exit 3 on new critical findings)')
+  .argument('<runA>', 'the earlier run id')
+  .argument('<runB>', 'the later run id')
+  .option('--db <file>', 'SQLite file to read', 'exposure.db')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
+  .option('-o, --out <file>', 'write to a file instead of standard output')
+  .action(diffCommand);
 
 program.addCommand(labCommand());
 
