@@ -65,3 +65,4 @@ async function probeFigures(): Promise<void> {
 console.log('# Exposure benchmarks');
 codecFigures();
 await probeFigures();
+await (await import('./report.ts')).reportFigures();

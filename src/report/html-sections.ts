@@ -12,6 +12,14 @@ import { grouped, placeText, sumText } from './numbers.ts';
 
 type Align = 'l' | 'r';
 
+/** A page stays readable and mailable for a large scan: the CSV and JSON carry every row. */
+export const HITS_PER_RULE = 100;
+export const SERVICE_CARDS = 500;
+
+function more(n: number, what: string): string {
+  return n > 0 ? `<p class="note">… and ${grouped(n)} more ${html(what)}: see the CSV or JSON report for all of them.</p>` : '';
+}
+
 export function table(headers: ReadonlyArray<readonly [string, Align]>, rows: string[][], empty = 'None.'): string {
   if (rows.length === 0) return `<p class="empty">${html(empty)}</p>`;
   const head = headers.map(([h, a]) => `<th class="${a}">${html(h)}</th>`).join('');
@@ -129,7 +137,8 @@ export function findingsSection(model: ReportModel): string {
       return `<article class="finding ${f.severity}" id="rule-${anchor(f.ruleId)}">
 <h3><span class="sev ${f.severity}">${SEVERITY_LABEL[f.severity]}</span> ${html(f.ruleId)}: ${html(f.title)}</h3>
 <p><strong>Affected (${hits.length}):</strong></p>
-<ul>${hits.map((h) => `<li>${endpointLink(h.service)} — ${html(h.evidence)}</li>`).join('')}</ul>
+<ul>${hits.slice(0, HITS_PER_RULE).map((h) => `<li>${endpointLink(h.service)} — ${html(h.evidence)}</li>`).join('')}</ul>
+${more(hits.length - HITS_PER_RULE, 'affected services')}
 <p class="fix"><strong>Remediation:</strong> ${html(f.remediation)}</p>
 ${refs}
 </article>`;
@@ -150,7 +159,13 @@ function detailRow(label: string, value: string | undefined): string {
 
 export function serviceCards(model: ReportModel): string {
   if (model.services.length === 0) return '<p class="empty">No services found.</p>';
-  return model.services
+  // Exposed services first, then by most severe finding, keeping address order within each.
+  const ranked = model.services
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => Number(b.s.exposed) - Number(a.s.exposed) || (b.s.highestSeverity ? severityRank(b.s.highestSeverity) : 0) - (a.s.highestSeverity ? severityRank(a.s.highestSeverity) : 0) || a.i - b.i)
+    .map(({ s }) => s);
+  const shown = ranked.length > SERVICE_CARDS ? ranked.slice(0, SERVICE_CARDS) : model.services;
+  return shown
     .map((s) => {
       const rows = [
         detailRow('Where', html(place(s))),
@@ -173,7 +188,7 @@ export function serviceCards(model: ReportModel): string {
 <table class="kv">${rows}</table>
 </section>`;
     })
-    .join('\n');
+    .join('\n') + more(model.services.length - shown.length, 'services');
 }
 
 export { placeText };
