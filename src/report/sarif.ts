@@ -104,6 +104,8 @@ export function renderSarif(model: ReportModel): string {
           ...(model.run.finishedAt ? { finishedAt: model.run.finishedAt } : {}),
           targets: model.run.targets.map(plain),
           ports: model.run.ports,
+          // Which geo databases (and of which date) placed the endpoints, and their licence credits.
+          geo: model.geo,
         },
       },
     ],
