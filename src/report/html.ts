@@ -41,6 +41,7 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 table.kv th{width:220px;text-align:left;color:var(--muted);font-weight:500;background:none}
 .badge{font-size:11px;font-weight:600;padding:1px 7px;border-radius:10px;border:1px solid var(--line);vertical-align:middle}
 .badge.exposed,.badge.critical{background:#fdf0ef;color:var(--crit);border-color:var(--crit)}.badge.high{color:var(--high);border-color:var(--high)}.badge.medium{color:var(--med);border-color:var(--med)}.badge.none{color:var(--muted)}
+.lead{font-size:16px;margin:10px 0 8px;padding:10px 14px;border-radius:6px;background:var(--soft);border-left:4px solid var(--muted)}.lead.alert{background:#fdf0ef;border-left-color:var(--crit)}
 .empty,.note{color:var(--muted)}footer{margin-top:40px;padding-top:12px;border-top:1px solid var(--line);color:var(--muted);font-size:12px}
 nav.toc{font-size:13px;margin:8px 0 0}nav.toc a{margin-right:12px}
 @media print{.chart,.service,.finding{break-inside:avoid}a{color:inherit}}
@@ -108,11 +109,26 @@ function charts(model: ReportModel): string {
   return `<div class="charts">${svgs.map((s) => `<figure class="chart">${s}</figure>`).join('\n')}</div>`;
 }
 
+/** The two sentences a reader who stops after the title should take away. */
+function lead(model: ReportModel): string {
+  const c = model.tables.counts;
+  const t = model.totals;
+  const critical = t.findings.critical;
+  if (c.exposedServices === 0) {
+    const rest = c.services === 0 ? 'No service was found.' : `${grouped(c.services)} service${c.services === 1 ? '' : 's'} answered; the findings below say what to tighten.`;
+    return `<p class="lead">No service returned patient records to an unknown caller. ${html(rest)}</p>`;
+  }
+  const what = [`${sumText(t.patients)} patients`, `${sumText(t.studies)} studies`, `${sumText(t.images)} images`].filter((x) => !x.startsWith('—')).join(', ');
+  const servers = `${grouped(c.exposedServices)} service${c.exposedServices === 1 ? '' : 's'} on ${grouped(c.exposedHosts)} server${c.exposedHosts === 1 ? '' : 's'}`;
+  return `<p class="lead alert"><strong>${html(servers)} hand${c.exposedServices === 1 ? 's' : ''} patient records to anyone who asks${what ? ` (${html(what)} reachable)` : ''}.</strong> Start with the ${grouped(critical)} critical finding${critical === 1 ? '' : 's'} below.</p>`;
+}
+
 function header(model: ReportModel): string {
   const r = model.run;
   const findings = SEVERITIES.map((s) => `${model.totals.findings[s]} ${s}`).join(', ');
   return `<header class="top">
 <h1>Exposure report · run ${r.id}</h1>
+${lead(model)}
 <p class="meta"><strong>Status:</strong> ${html(r.status)} · started ${html(r.startedAt)}${r.finishedAt ? ` · finished ${html(r.finishedAt)}` : ''}</p>
 <p class="meta"><strong>Scope:</strong> ${html(r.targets.join(', '))} · ports ${html(r.ports.join(', '))}</p>
 <p class="meta"><strong>Scanner:</strong> calling AE title <code>${html(r.scanner.callingAeTitle)}</code> · ${html(r.scanner.userAgent)}</p>
