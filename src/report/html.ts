@@ -115,7 +115,10 @@ function lead(model: ReportModel): string {
   const t = model.totals;
   const critical = t.findings.critical;
   if (c.exposedServices === 0) {
-    const rest = c.services === 0 ? 'No service was found.' : `${grouped(c.services)} service${c.services === 1 ? '' : 's'} answered; the findings below say what to tighten.`;
+    const rest =
+      c.responding === 0
+        ? 'No service answered in its protocol.'
+        : `${grouped(c.responding)} service${c.responding === 1 ? '' : 's'} answered; the findings below say what to tighten.`;
     return `<p class="lead">No service returned patient records to an unknown caller. ${html(rest)}</p>`;
   }
   const what = [`${sumText(t.patients)} patients`, `${sumText(t.studies)} studies`, `${sumText(t.images)} images`].filter((x) => !x.startsWith('—')).join(', ');
