@@ -3,12 +3,12 @@
  * Exit status 3 when the second run has critical findings the first did not,
  * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
  */
-import { writeFileSync } from 'node:fs';
 import { openSqliteStore } from '../store/sqlite.ts';
 import { summarise } from '../report/summary.ts';
 import { diffRuns } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
 import { UsageError } from './errors.ts';
+import { writeOut } from './output.ts';
 
 export const DIFF_FORMATS = ['table', 'json', 'md'] as const;
 export const NEW_CRITICAL_EXIT = 3;
@@ -39,7 +39,7 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
     }
     const diff = diffRuns(await summarise(store, from), await summarise(store, to));
     const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'md' ? renderDiffMarkdown(diff) : renderDiffTable(diff);
-    if (flags.out) writeFileSync(flags.out, text);
+    if (flags.out) writeOut(flags.out, text);
     else process.stdout.write(text);
     if (diff.newCritical > 0) process.exitCode = NEW_CRITICAL_EXIT;
   } finally {

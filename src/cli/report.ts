@@ -3,7 +3,7 @@
  * (`--by org`). Reads the store; the only write is filling geo columns of
  * hosts never labelled (docs/decisions/0020-geo-at-scan-time.md).
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/index.ts';
@@ -21,6 +21,7 @@ import { geoDatesText } from '../report/tables.ts';
 import type { ReportModel } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { hostGeoLookup } from './geo.ts';
+import { makeDir, makeEmptyDir, writeOut } from './output.ts';
 
 export const REPORT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'md', 'html'] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -84,19 +85,19 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.by === 'org') return writePacks(model, flags.out as string);
   if (flags.format === 'csv') return writeCsv(model, flags.out);
   const text = render(flags.format, model, flags.out === undefined && process.stdout.isTTY === true);
-  if (flags.out) writeFileSync(flags.out, text);
+  if (flags.out) writeOut(flags.out, text);
   else process.stdout.write(text);
 }
 
 function writePacks(model: ReportModel, out: string): void {
   const packs = buildPacks(model);
-  mkdirSync(out, { recursive: true });
+  makeEmptyDir(out, '--by org');
   for (const p of packs) {
     const dir = join(out, p.folder);
-    mkdirSync(dir, { recursive: true });
-    for (const f of p.files) writeFileSync(join(dir, f.name), f.content);
+    makeDir(dir);
+    for (const f of p.files) writeOut(join(dir, f.name), f.content);
   }
-  writeFileSync(join(out, 'index.md'), packsIndex(model, packs));
+  writeOut(join(out, 'index.md'), packsIndex(model, packs));
   warn(`wrote ${packs.length} notification pack${packs.length === 1 ? '' : 's'} for run ${model.run.id} to ${out}`);
 }
 
@@ -115,9 +116,9 @@ function writeCsv(model: ReportModel, out: string | undefined): void {
   const [services, findings] = isFile
     ? [out, join(dirname(out), `${basename(out, extname(out))}.findings.csv`)]
     : [join(out, 'services.csv'), join(out, 'findings.csv')];
-  if (!isFile) mkdirSync(out, { recursive: true });
-  writeFileSync(services, renderCsv(model));
-  writeFileSync(findings, renderFindingsCsv(model));
+  if (!isFile) makeDir(out);
+  writeOut(services, renderCsv(model));
+  writeOut(findings, renderFindingsCsv(model));
 }
 
 function render(format: Exclude<ReportFormat, 'csv'>, model: ReportModel, color: boolean): string {

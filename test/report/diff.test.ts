@@ -72,6 +72,14 @@ test('report --format csv --out writes two files; --by org needs --out', { timeo
     const packs = await exposure(['report', '--db', f.path, '--by', 'org']);
     assert.equal(packs.code, 2);
     assert.match(packs.stderr, /--by org writes one folder per organisation: give the parent folder with --out DIR/);
+    const written = await exposure(['report', '--db', f.path, '--run', '1', '--by', 'org', '--out', join(dir, 'packs')]);
+    assert.equal(written.code, 0, written.stderr);
+    const again = await exposure(['report', '--db', f.path, '--run', '3', '--by', 'org', '--out', join(dir, 'packs')]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /packs is not empty: give --by org a new or empty folder/);
+    const blocked = await exposure(['report', '--db', f.path, '--format', 'csv', '--out', join(dir, 'scan.csv', 'sub')]);
+    assert.equal(blocked.code, 2);
+    assert.match(blocked.stderr, /cannot create the folder .*ENOTDIR: a file is in the way/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
