@@ -68,3 +68,4 @@ codecFigures();
 await probeFigures();
 qidoParseFigures();
 await dicomwebProbeFigures();
+await (await import('./report.ts')).reportFigures();

@@ -13,5 +13,8 @@ exposure scan 127.0.0.2-127.0.0.15 --ports 104,2762,4242,8042,8080,11112 --check
 exposure report --db out/demo.db --format md --out out/report.md
 exposure report --db out/demo.db --format json --out out/report.json
 exposure report --db out/demo.db --format csv --out out/services.csv
+exposure report --db out/demo.db --format html --out out/report.html
+exposure report --db out/demo.db --format sarif --out out/report.sarif
+exposure report --db out/demo.db --by org --out out/packs
 echo
-echo "report written: out/report.md (also out/report.json, out/services.csv; store: out/demo.db)"
+echo "report written: out/report.html and out/report.md (also out/report.json, out/report.sarif, out/services.csv, out/services.findings.csv, notification packs in out/packs; store: out/demo.db)"

@@ -5,8 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { isUserError } from './errors.ts';
 import { aeTitle, aeTitleList, positiveInt } from './options.ts';
 import { scanCommand } from './scan.ts';
-import { reportCommand, REPORT_FORMATS } from './report.ts';
+import { reportCommand, REPORT_FORMATS, REPORT_GROUPINGS } from './report.ts';
 import { labCommand } from './lab.ts';
+import { diffCommand, DIFF_FORMATS } from './diff.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 import { WEB_PORTS } from '../probes/portal/index.ts';
 
@@ -45,8 +46,19 @@ program
   .option('--db <file>', 'SQLite file to read', 'exposure.db')
   .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
-  .option('-o, --out <file>', 'write to a file instead of standard output')
+  .option('-o, --out <path>', 'write to a file instead of standard output (csv: NAME.csv or a folder; --by: a folder)')
+  .addOption(new Option('--by <grouping>', 'notification packs: one folder per organisation/AS under --out').choices(REPORT_GROUPINGS))
   .action(reportCommand);
+
+program
+  .command('diff')
+  .description('compare two runs: new exposures, fixed ones, changed counts (exit 3 on new critical findings)')
+  .argument('<runA>', 'the earlier run id')
+  .argument('<runB>', 'the later run id')
+  .option('--db <file>', 'SQLite file to read', 'exposure.db')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
+  .option('-o, --out <file>', 'write to a file instead of standard output')
+  .action(diffCommand);
 
 program.addCommand(labCommand());
 

@@ -1,48 +1,141 @@
-/** `exposure report`: renders a stored run; reads the store, never scans. */
-import { writeFileSync } from 'node:fs';
+/**
+ * `exposure report`: renders a stored run, or writes notification packs
+ * (`--by org`). Reads the store; the only write is filling geo columns of
+ * hosts never labelled (docs/decisions/0020-geo-at-scan-time.md).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite.ts';
+import type { Store } from '../store/index.ts';
 import { summarise } from '../report/summary.ts';
 import { renderCsv } from '../report/csv.ts';
+import { renderFindingsCsv } from '../report/findings-csv.ts';
+import { renderHtml } from '../report/html.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
+import { renderNdjson } from '../report/ndjson.ts';
+import { buildPacks, packsIndex } from '../report/packs.ts';
+import { renderSarif } from '../report/sarif.ts';
 import { renderTable } from '../report/table.ts';
+import { geoDatesText } from '../report/tables.ts';
+import type { ReportModel } from '../report/model.ts';
 import { UsageError } from './errors.ts';
+import { hostGeoLookup } from './geo.ts';
+import { makeDir, makeEmptyDir, writeOut } from './output.ts';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'md', 'html'] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPORT_GROUPINGS = ['org'] as const;
 
 export interface ReportFlags {
   db: string;
   run?: number;
   format: ReportFormat;
   out?: string;
+  by?: (typeof REPORT_GROUPINGS)[number];
 }
 
-export async function reportCommand(flags: ReportFlags): Promise<void> {
-  const store = openSqliteStore(flags.db, { readonly: true });
+const warn = (line: string): void => {
+  process.stderr.write(`exposure: ${line}\n`);
+};
+
+async function resolveRun(store: Store, flags: ReportFlags): Promise<number> {
+  const runId = flags.run ?? (await store.latestRunId());
+  if (runId === undefined) throw new UsageError(`${flags.db} holds no runs yet: run "exposure scan" first`);
+  if (!(await store.run(runId))) throw new UsageError(`${flags.db} has no run ${runId}`);
+  return runId;
+}
+
+/** Labels hosts of the run stored without geo; a read-only file leaves them "unknown", with a warning. */
+async function fillMissingGeo(db: string, runId: number, missing: string[]): Promise<void> {
+  if (missing.length === 0) return;
+  let store: Store | undefined;
   try {
-    const runId = flags.run ?? (await store.latestRunId());
-    if (runId === undefined) throw new UsageError(`${flags.db} holds no runs yet: run "exposure scan" first`);
-    if (!(await store.run(runId))) throw new UsageError(`${flags.db} has no run ${runId}`);
-    const model = await summarise(store, runId);
-    const text = render(flags.format, model, flags.out === undefined && process.stdout.isTTY === true);
-    if (flags.out) writeFileSync(flags.out, text);
-    else process.stdout.write(text);
+    store = openSqliteStore(db);
+    const lookup = hostGeoLookup(warn);
+    const rows = missing.flatMap((ip) => {
+      const geo = lookup(ip);
+      return geo ? [{ ip, geo }] : [];
+    });
+    await store.setHostGeo(runId, rows);
+  } catch (err) {
+    const why = err instanceof Error && 'code' in err ? String(err.code) : 'it cannot be written';
+    warn(`${missing.length} hosts of run ${runId} have no geo data and ${db} could not be updated (${why}): they are reported as unknown`);
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
 
-function render(format: ReportFormat, model: Awaited<ReturnType<typeof summarise>>, color: boolean): string {
+export async function reportCommand(flags: ReportFlags): Promise<void> {
+  if (flags.by === 'org' && !flags.out) throw new UsageError('--by org writes one folder per organisation: give the parent folder with --out DIR');
+  let store = openSqliteStore(flags.db, { readonly: true });
+  let model: ReportModel;
+  try {
+    const runId = await resolveRun(store, flags);
+    const missing = await store.hostsWithoutGeo(runId);
+    if (missing.length > 0) {
+      await store.close();
+      await fillMissingGeo(flags.db, runId, missing);
+      store = openSqliteStore(flags.db, { readonly: true });
+    }
+    model = await summarise(store, runId);
+  } finally {
+    await store.close();
+  }
+  if (flags.by === 'org') return writePacks(model, flags.out as string);
+  if (flags.format === 'csv') return writeCsv(model, flags.out);
+  const text = render(flags.format, model, flags.out === undefined && process.stdout.isTTY === true);
+  if (flags.out) writeOut(flags.out, text);
+  else process.stdout.write(text);
+}
+
+function writePacks(model: ReportModel, out: string): void {
+  const packs = buildPacks(model);
+  makeEmptyDir(out, '--by org');
+  for (const p of packs) {
+    const dir = join(out, p.folder);
+    makeDir(dir);
+    for (const f of p.files) writeOut(join(dir, f.name), f.content);
+  }
+  writeOut(join(out, 'index.md'), packsIndex(model, packs));
+  warn(`wrote ${packs.length} notification pack${packs.length === 1 ? '' : 's'} for run ${model.run.id} to ${out}`);
+}
+
+/**
+ * CSV is two tables. `--out NAME.csv` writes the services there and the
+ * findings beside it as NAME.findings.csv; any other `--out` is a folder
+ * (created if needed) receiving services.csv and findings.csv. Without
+ * `--out`, standard output gets the services table only.
+ */
+function writeCsv(model: ReportModel, out: string | undefined): void {
+  if (out === undefined) {
+    process.stdout.write(renderCsv(model));
+    return;
+  }
+  const isFile = extname(out).toLowerCase() === '.csv' && !(existsSync(out) && statSync(out).isDirectory());
+  const [services, findings] = isFile
+    ? [out, join(dirname(out), `${basename(out, extname(out))}.findings.csv`)]
+    : [join(out, 'services.csv'), join(out, 'findings.csv')];
+  if (!isFile) makeDir(out);
+  writeOut(services, renderCsv(model));
+  writeOut(findings, renderFindingsCsv(model));
+}
+
+function render(format: Exclude<ReportFormat, 'csv'>, model: ReportModel, color: boolean): string {
   switch (format) {
     case 'table':
-      return renderTable(model, { color, width: process.stdout.columns });
+      // The scan's summary table stays as it is; the report adds where its geo data came from.
+      return `${renderTable(model, { color, width: process.stdout.columns })}\nGeolocation data: ${geoDatesText(model.geo)}\n`;
     case 'json':
       return renderJson(model);
-    case 'csv':
-      return renderCsv(model);
+    case 'ndjson':
+      return renderNdjson(model);
+    case 'sarif':
+      return renderSarif(model);
     case 'md':
       return renderMarkdown(model);
+    case 'html':
+      return renderHtml(model);
     default: {
       const never: never = format;
       return never;

@@ -12,6 +12,7 @@ import { renderTable } from '../report/table.ts';
 import { readRangeFile } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { createLogger } from '../log.ts';
+import { hostGeoLookup } from './geo.ts';
 
 export interface ScanFlags {
   ports?: string;
@@ -96,6 +97,7 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
       hostConcurrency: flags.concurrency,
       signal: abort.signal,
       onProgress: (p) => progress?.update(p),
+      geo: hostGeoLookup((line) => process.stderr.write(`exposure: ${line}\n`)),
       onService: ({ observation: o, findings }) =>
         log.debug(
           { endpoint: `${o.endpoint.ip}:${o.endpoint.port}`, protocol: o.protocol, status: o.status, product: o.product?.name, error: o.error, findings: findings.map((f) => f.ruleId) },

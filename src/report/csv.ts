@@ -32,9 +32,14 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
   ['exposed', (s) => s.exposed],
   ['highest_severity', (s) => s.highestSeverity],
   ['findings', (s) => s.findings.map((f) => f.ruleId).join('; ')],
+  // Added after the first release: new columns go at the end so positional readers keep working.
   ['login', (s) => s.login],
   ['access', (s) => s.access],
   ['tls_certificate', (s) => s.certificate],
+  ['space', (s) => s.space],
+  ['country', (s) => s.country],
+  ['asn', (s) => s.asn],
+  ['org', (s) => s.org],
 ];
 
 export const CSV_HEADER = COLUMNS.map(([name]) => name).join(',');

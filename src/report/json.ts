@@ -9,7 +9,11 @@ import { REPORT_SCHEMA, type ReportModel } from './model.ts';
 // `cat report.json` is safe; the escapes decode back to the same strings.
 const UNSAFE_IN_TERMINAL = /[\u007F-\u009F\u061C\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 
+/** JSON text with terminal-unsafe characters escaped as well. */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(UNSAFE_IN_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function renderJson(model: ReportModel): string {
-  const text = JSON.stringify({ schema: REPORT_SCHEMA, ...model }, null, 2);
-  return text.replace(UNSAFE_IN_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return safeJson({ schema: REPORT_SCHEMA, ...model }, 2) + '\n';
 }

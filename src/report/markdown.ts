@@ -7,6 +7,7 @@ import { severityRank } from '../assess/finding.ts';
 import { markdownText as md } from './escape.ts';
 import { aeText, countText, endpointText, SEVERITY_LABEL } from './format.ts';
 import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { geoFooterMarkdown, studyTablesMarkdown } from './markdown-study.ts';
 
 interface RuleGroup {
   finding: ReportFinding;
@@ -127,6 +128,8 @@ export function renderMarkdown(model: ReportModel): string {
     '',
     ...servicesTable(model),
     ...attributesTable(model),
+    ...studyTablesMarkdown(model),
+    ...geoFooterMarkdown(model.geo),
   ];
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@
 import type { Severity } from '../assess/finding.ts';
 import type { DimseOutcome, ProbeStatus, ProtocolId } from '../probes/observation.ts';
 import type { InventoryRow, RunStatus } from '../store/index.ts';
+import type { ReportGeo, ReportTables } from './tables.ts';
 
 export const REPORT_SCHEMA = 'exposure-report/1';
 
@@ -29,6 +30,12 @@ export interface ReportFinding {
 export interface ServiceReport {
   ip: string;
   hostname?: string;
+  /** 'public' or a special-space label ("private", "loopback", …); absent when never looked up. */
+  space?: string;
+  /** ISO 3166-1 alpha-2 country, AS number and its organisation (public space only). */
+  country?: string;
+  asn?: number;
+  org?: string;
   port: number;
   protocol: ProtocolId;
   tls: boolean;
@@ -94,4 +101,8 @@ export interface ReportModel {
   services: ServiceReport[];
   /** How many services expose each identifying attribute, most widespread first. */
   attributes: InventoryRow[];
+  /** The study's tables: by country, AS, product, protocol; top servers; images per server; findings by rule; counts. */
+  tables: ReportTables;
+  /** Which geo databases (and of which date) labelled the hosts, and their licence credits. */
+  geo: ReportGeo;
 }

@@ -3,9 +3,11 @@
  */
 import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
 import type { Count, DicomDetails } from '../probes/observation.ts';
+import { isExposed } from '../assess/exposure.ts';
 import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';
+import { reportGeo, reportTables } from './tables.ts';
 
 export function reportCount(c: Count): ReportCount {
   return { n: c.n, atLeast: c.atLeast, text: c.atLeast ? `≥ ${c.n}` : String(c.n) };
@@ -64,10 +66,11 @@ function serviceReport(s: ServiceRow): ServiceReport {
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
   const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
   const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
-  const exposed = (d !== undefined && d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped)) || webExposed(obs);
+  const exposed = isExposed(obs);
   return {
     ip: s.ip,
     hostname: s.hostname,
+    ...geoFields(s),
     port: s.port,
     protocol: s.protocol,
     tls: s.tls,
@@ -96,13 +99,6 @@ function serviceReport(s: ServiceRow): ServiceReport {
 }
 
 /** A web API that handed out study records or counts (without a login, or through a blank/default one). */
-function webExposed(obs: ServiceRow['observation']): boolean {
-  const d = obs.details;
-  if (d?.protocol === 'dicomweb') return d.access !== 'login-required' && d.access !== 'none' && d.qido.studies > 0;
-  if (d?.protocol === 'orthanc') return d.access !== 'login-required' && (d.statistics?.studies ?? 0) > 0;
-  return false;
-}
-
 /** Builds the report model of one run; throws if the run does not exist. */
 export async function summarise(store: Store, runId: number): Promise<ReportModel> {
   const run = await store.run(runId);
@@ -132,6 +128,8 @@ export async function summarise(store: Store, runId: number): Promise<ReportMode
     },
     services,
     attributes: await store.inventory(runId),
+    tables: await reportTables(store, runId),
+    geo: await reportGeo(store, runId),
   };
 }
 
@@ -140,4 +138,13 @@ function lastRefusal(d: DicomDetails | undefined): { lastRefusal?: string } {
   if (!last || d?.acceptedCalledAeTitle !== undefined) return {};
   const text = last.reject?.text ?? last.abort?.text ?? (last.outcome === 'closed' ? 'connection closed without an answer' : undefined);
   return text ? { lastRefusal: text } : {};
+}
+
+function geoFields(s: ServiceRow): Pick<ServiceReport, 'space' | 'country' | 'asn' | 'org'> {
+  const out: Pick<ServiceReport, 'space' | 'country' | 'asn' | 'org'> = {};
+  if (s.space !== undefined) out.space = s.space;
+  if (s.country !== undefined) out.country = s.country;
+  if (s.asn !== undefined) out.asn = s.asn;
+  if (s.org !== undefined) out.org = s.org;
+  return out;
 }

@@ -13,6 +13,7 @@ import type { Probe, ProbeContext } from '../probes/probe.ts';
 import type { Ipv4Range } from '../scope/ipv4.ts';
 import { addresses, countAddresses } from '../scope/targets.ts';
 import type { HostResult, RunMeta, ServiceResult, Store } from '../store/store.ts';
+import type { StoredHostGeo } from '../store/aggregates.ts';
 import { forEachConcurrent } from './pool.ts';
 import { correlateHost } from './correlate.ts';
 import type { Observation } from '../probes/observation.ts';
@@ -39,6 +40,8 @@ export interface ScanOptions {
   readonly signal: AbortSignal;
   readonly onProgress?: (p: ScanProgress) => void;
   readonly onService?: (result: ServiceResult) => void;
+  /** Country / AS / organisation of a host with services, stored with it (docs/decisions/0020-geo-at-scan-time.md). */
+  readonly geo?: (ip: string) => StoredHostGeo | undefined;
 }
 
 export interface ScanOutcome {
@@ -76,6 +79,8 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
         const host = await scanHost(ip, options, ctx);
         progress.openPorts += host.openPorts;
         if (host.result.services.length > 0) {
+          const geo = options.geo?.(ip);
+          if (geo) host.result.geo = geo;
           await store.recordHost(runId, host.result);
           for (const s of host.result.services) {
             progress.services += 1;

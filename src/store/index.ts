@@ -13,5 +13,16 @@ export type {
   Store,
 } from './store.ts';
 export { RUN_END_STATUSES } from './store.ts';
+export { BREAKDOWNS } from './aggregates.ts';
+export type {
+  Breakdown,
+  BreakdownRow,
+  CountSum,
+  ImageDistribution,
+  RuleCountRow,
+  RunCounts,
+  ServerRow,
+  StoredHostGeo,
+} from './aggregates.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 export { StoreError, StoreValidationError, type StoreErrorCode, type ValidationIssue } from './errors.ts';

@@ -106,6 +106,50 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'geo labels and sources on hosts; exposure counts and the exposed flag flattened onto services',
+    // The backfill reads the stored observations with SQLite's JSON functions:
+    // a migration is per-engine; the queries that read these columns are not.
+    sql: `
+      ALTER TABLE hosts ADD COLUMN space TEXT;       -- 'public' or a special-purpose label (geo/special.ts); NULL: not looked up yet
+      ALTER TABLE hosts ADD COLUMN geo_source TEXT;  -- json: which databases (package, version, date) gave country/asn/org
+      ALTER TABLE services ADD COLUMN exposed INTEGER NOT NULL DEFAULT 0 CHECK (exposed IN (0, 1));
+      ALTER TABLE services ADD COLUMN patients INTEGER;
+      ALTER TABLE services ADD COLUMN patients_at_least INTEGER;
+      ALTER TABLE services ADD COLUMN studies INTEGER;
+      ALTER TABLE services ADD COLUMN studies_at_least INTEGER;
+      ALTER TABLE services ADD COLUMN series INTEGER;
+      ALTER TABLE services ADD COLUMN series_at_least INTEGER;
+      ALTER TABLE services ADD COLUMN images INTEGER;
+      ALTER TABLE services ADD COLUMN images_at_least INTEGER;
+      ALTER TABLE services ADD COLUMN files INTEGER;
+      ALTER TABLE services ADD COLUMN files_at_least INTEGER;
+      ALTER TABLE services ADD COLUMN bytes INTEGER;
+      ALTER TABLE services ADD COLUMN bytes_at_least INTEGER;
+      UPDATE services SET
+        patients = (SELECT json_extract(o.json, '$.exposure.patients.n') FROM observations o WHERE o.service_id = services.id),
+        patients_at_least = (SELECT json_extract(o.json, '$.exposure.patients.atLeast') FROM observations o WHERE o.service_id = services.id),
+        studies = (SELECT json_extract(o.json, '$.exposure.studies.n') FROM observations o WHERE o.service_id = services.id),
+        studies_at_least = (SELECT json_extract(o.json, '$.exposure.studies.atLeast') FROM observations o WHERE o.service_id = services.id),
+        series = (SELECT json_extract(o.json, '$.exposure.series.n') FROM observations o WHERE o.service_id = services.id),
+        series_at_least = (SELECT json_extract(o.json, '$.exposure.series.atLeast') FROM observations o WHERE o.service_id = services.id),
+        images = (SELECT json_extract(o.json, '$.exposure.images.n') FROM observations o WHERE o.service_id = services.id),
+        images_at_least = (SELECT json_extract(o.json, '$.exposure.images.atLeast') FROM observations o WHERE o.service_id = services.id),
+        files = (SELECT json_extract(o.json, '$.exposure.files.n') FROM observations o WHERE o.service_id = services.id),
+        files_at_least = (SELECT json_extract(o.json, '$.exposure.files.atLeast') FROM observations o WHERE o.service_id = services.id),
+        bytes = (SELECT json_extract(o.json, '$.exposure.bytes.n') FROM observations o WHERE o.service_id = services.id),
+        bytes_at_least = (SELECT json_extract(o.json, '$.exposure.bytes.atLeast') FROM observations o WHERE o.service_id = services.id);
+      UPDATE services SET exposed = 1 WHERE id IN (
+        SELECT o.service_id FROM observations o
+        WHERE json_extract(o.json, '$.details.protocol') = 'dicom'
+          AND json_extract(o.json, '$.details.find.matches') > 0
+          AND (json_extract(o.json, '$.details.find.outcome') = 'success' OR json_extract(o.json, '$.details.find.capped') = 1)
+      );
+      CREATE INDEX services_run_exposed ON services(run_id, exposed);
+      CREATE INDEX findings_rule ON findings(run_id, rule_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -31,6 +31,7 @@ export interface DbService {
   country: string | null;
   asn: number | null;
   org: string | null;
+  space: string | null;
   port: number;
   protocol: string;
   tls: number;

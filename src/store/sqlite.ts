@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { Finding, SEVERITIES } from '../assess/finding.ts';
+import { isExposed } from '../assess/exposure.ts';
 import { Observation } from '../probes/observation.ts';
 import { StoreError, StoreValidationError, validate } from './errors.ts';
 import { openDatabase, type OpenOptions } from './open.ts';
@@ -21,6 +22,8 @@ import {
   type ServiceRow,
   type Store,
 } from './store.ts';
+import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, ServerRow, StoredHostGeo } from './aggregates.ts';
+import { prepareAggregates } from './sqlite-aggregates.ts';
 import { findingFromRow, runFromRow, type DbFinding, type DbRun, type DbService } from './rows.ts';
 
 export interface SqliteStoreOptions extends OpenOptions {
@@ -43,10 +46,19 @@ const RunSummarySchema = z.object({
   status: z.enum(RUN_END_STATUSES),
 });
 
+const HostGeoSchema = z.object({
+  space: z.string().regex(/^[a-z-]{1,32}$/),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  asn: z.number().int().nonnegative().max(4_294_967_295).optional(),
+  org: z.string().max(512).optional(),
+  source: z.string().max(4096).optional(),
+});
+
 const HostShape = z.object({
   ip: z.string().min(1),
   hostname: z.string().optional(),
   services: z.array(z.unknown()),
+  geo: HostGeoSchema.optional(),
 });
 
 const ServiceShape = z.object({ observation: z.unknown(), findings: z.array(z.unknown()) });
@@ -72,10 +84,14 @@ function prepare(db: Database.Database) {
       `SELECT r.*, (SELECT count(*) FROM checkpoints c WHERE c.run_id = r.id) AS hosts_recorded FROM runs r WHERE r.id = ?`,
     ),
     latestRunId: db.prepare('SELECT max(id) FROM runs').pluck(),
-    insertHost: db.prepare('INSERT INTO hosts (run_id, ip, hostname) VALUES (?, ?, ?)'),
+    insertHost: db.prepare(
+      'INSERT INTO hosts (run_id, ip, hostname, space, country, asn, org, geo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     insertService: db.prepare(
-      `INSERT INTO services (run_id, host_id, ip, port, protocol, tls, status, product, version, started_at, duration_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO services (run_id, host_id, ip, port, protocol, tls, status, product, version, started_at, duration_ms,
+         exposed, patients, patients_at_least, studies, studies_at_least, series, series_at_least,
+         images, images_at_least, files, files_at_least, bytes, bytes_at_least)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertObservation: db.prepare('INSERT INTO observations (service_id, json) VALUES (?, ?)'),
     insertFinding: db.prepare(
@@ -88,7 +104,7 @@ function prepare(db: Database.Database) {
     insertCheckpoint: db.prepare('INSERT INTO checkpoints (run_id, ip, done_at) VALUES (?, ?, ?)'),
     isHostDone: db.prepare('SELECT 1 FROM checkpoints WHERE run_id = ? AND ip = ?').pluck(),
     services: db.prepare(
-      `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, s.port, s.protocol, s.tls, s.status,
+      `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
               s.product, s.version, o.json
        FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id
        WHERE s.run_id = ? ORDER BY s.id`,
@@ -106,8 +122,19 @@ function prepare(db: Database.Database) {
   };
 }
 
+const COUNTED = ['patients', 'studies', 'series', 'images', 'files', 'bytes'] as const;
+
+/** n and at-least flag of each exposure count, in the column order of insertService. */
+function countColumns(obs: Observation): Array<number | null> {
+  return COUNTED.flatMap((k) => {
+    const c = obs.exposure[k];
+    return c ? [c.n, c.atLeast ? 1 : 0] : [null, null];
+  });
+}
+
 class SqliteStore implements Store {
   private readonly stmt: ReturnType<typeof prepare>;
+  private readonly agg: ReturnType<typeof prepareAggregates>;
   private readonly writeHost: (runId: number, host: HostResult) => void;
 
   constructor(
@@ -115,6 +142,7 @@ class SqliteStore implements Store {
     private readonly now: () => Date,
   ) {
     this.stmt = prepare(db);
+    this.agg = prepareAggregates(db);
     this.writeHost = db.transaction((runId: number, host: HostResult) => this.insertHost(runId, host));
   }
 
@@ -142,7 +170,11 @@ class SqliteStore implements Store {
     if (this.stmt.isHostDone.get(runId, h.ip)) {
       throw new StoreError('HOST_ALREADY_RECORDED', `host ${h.ip} is already recorded in run ${runId}`);
     }
-    const hostId = Number(this.stmt.insertHost.run(runId, h.ip, h.hostname ?? null).lastInsertRowid);
+    const g = h.geo;
+    const hostId = Number(
+      this.stmt.insertHost.run(runId, h.ip, h.hostname ?? null, g?.space ?? null, g?.country ?? null, g?.asn ?? null, g?.org ?? null, g?.source ?? null)
+        .lastInsertRowid,
+    );
     h.services.forEach((raw, i) => {
       const where = `service ${i + 1} of host ${h.ip}`;
       const service = validate(ServiceShape, raw, 'INVALID_OBSERVATION', where);
@@ -174,6 +206,8 @@ class SqliteStore implements Store {
         obs.product?.version ?? null,
         obs.startedAt,
         obs.durationMs,
+        isExposed(obs) ? 1 : 0,
+        ...countColumns(obs),
       ).lastInsertRowid,
     );
     this.stmt.insertObservation.run(serviceId, JSON.stringify(obs));
@@ -258,6 +292,7 @@ class SqliteStore implements Store {
         country: row.country ?? undefined,
         asn: row.asn ?? undefined,
         org: row.org ?? undefined,
+        space: row.space ?? undefined,
         port: row.port,
         protocol: parsed.data.protocol,
         tls: row.tls === 1,
@@ -276,6 +311,41 @@ class SqliteStore implements Store {
 
   async inventory(runId: number): Promise<InventoryRow[]> {
     return this.stmt.inventory.all(runId) as InventoryRow[];
+  }
+
+  async breakdown(runId: number, by: Breakdown): Promise<BreakdownRow[]> {
+    return this.agg.breakdown(runId, by);
+  }
+
+  async topServers(runId: number, limit: number): Promise<ServerRow[]> {
+    return this.agg.topServers(runId, limit);
+  }
+
+  async imagesPerServer(runId: number): Promise<ImageDistribution> {
+    return this.agg.imagesPerServer(runId);
+  }
+
+  async findingsByRule(runId: number): Promise<RuleCountRow[]> {
+    return this.agg.findingsByRule(runId);
+  }
+
+  async runCounts(runId: number): Promise<RunCounts> {
+    const counts = this.agg.runCounts(runId);
+    if (!counts) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
+    return counts;
+  }
+
+  async geoSources(runId: number): Promise<string[]> {
+    return this.agg.geoSources(runId);
+  }
+
+  async hostsWithoutGeo(runId: number): Promise<string[]> {
+    return this.agg.hostsWithoutGeo(runId);
+  }
+
+  async setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {
+    const valid = hosts.map((h, i) => ({ ip: h.ip, geo: validate(HostGeoSchema, h.geo, 'INVALID_HOST', `geo of host ${i + 1}`) }));
+    this.agg.setHostGeo(runId, valid);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,15 @@
  */
 import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../probes/observation.ts';
 import type { Finding } from '../assess/finding.ts';
+import type {
+  Breakdown,
+  BreakdownRow,
+  ImageDistribution,
+  RuleCountRow,
+  RunCounts,
+  ServerRow,
+  StoredHostGeo,
+} from './aggregates.ts';
 
 /** What a run was asked to do, recorded when it starts. */
 export interface RunMeta {
@@ -40,6 +49,8 @@ export interface HostResult {
   ip: string;
   hostname?: string;
   services: ServiceResult[];
+  /** Country, AS and organisation (or a special-space label) looked up at scan time. */
+  geo?: StoredHostGeo;
 }
 
 export interface RunRow {
@@ -63,6 +74,8 @@ export interface ServiceRow {
   country: string | undefined;
   asn: number | undefined;
   org: string | undefined;
+  /** 'public', a special-space label ("private", "loopback", …), or undefined when not looked up. */
+  space: string | undefined;
   port: number;
   protocol: ProtocolId;
   tls: boolean;
@@ -113,5 +126,19 @@ export interface Store {
   /** Findings of a run, most severe first. */
   findings(runId: number): Promise<FindingRow[]>;
   inventory(runId: number): Promise<InventoryRow[]>;
+  /** Hosts, services, exposure and counts grouped by one dimension, most exposed first. */
+  breakdown(runId: number, by: Breakdown): Promise<BreakdownRow[]>;
+  /** Exposed hosts with the most images (then studies) first. */
+  topServers(runId: number, limit: number): Promise<ServerRow[]>;
+  imagesPerServer(runId: number): Promise<ImageDistribution>;
+  /** Findings grouped by rule, most severe first. */
+  findingsByRule(runId: number): Promise<RuleCountRow[]>;
+  runCounts(runId: number): Promise<RunCounts>;
+  /** Distinct geo_source texts of the run's hosts: which databases labelled them. */
+  geoSources(runId: number): Promise<string[]>;
+  /** Addresses of the run's hosts never looked up (geo columns empty). */
+  hostsWithoutGeo(runId: number): Promise<string[]>;
+  /** Fills the geo columns of hosts of a run, in one transaction. */
+  setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;
   close(): Promise<void>;
 }

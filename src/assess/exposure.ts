@@ -1,0 +1,20 @@
+/**
+ * When a service counts as "exposed": it handed patient-level data to an
+ * unknown caller. One definition, used by the store (the services.exposed
+ * column every aggregate counts) and the report model.
+ */
+import type { Observation } from '../probes/observation.ts';
+
+export function isExposed(obs: Observation): boolean {
+  const d = obs.details;
+  switch (d?.protocol) {
+    case 'dicom':
+      // C-FIND answered with at least one match, completely or up to our cap.
+      return d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped);
+    default: {
+      // Protocols without a query step: any count of records or files reached.
+      const e = obs.exposure;
+      return [e.patients, e.studies, e.series, e.images, e.files].some((c) => c !== undefined && c.n > 0);
+    }
+  }
+}

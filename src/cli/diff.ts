@@ -1,0 +1,48 @@
+/**
+ * `exposure diff RUN_A RUN_B`: what changed between two runs of one store.
+ * Exit status 3 when the second run has critical findings the first did not,
+ * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
+ */
+import { openSqliteStore } from '../store/sqlite.ts';
+import { summarise } from '../report/summary.ts';
+import { diffRuns } from '../report/diff.ts';
+import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
+import { UsageError } from './errors.ts';
+import { writeOut } from './output.ts';
+
+export const DIFF_FORMATS = ['table', 'json', 'md'] as const;
+export const NEW_CRITICAL_EXIT = 3;
+
+export interface DiffFlags {
+  db: string;
+  format: (typeof DIFF_FORMATS)[number];
+  out?: string;
+}
+
+function runId(text: string, which: string): number {
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    throw new UsageError(`${which} must be a run id (a whole number, see "exposure report --format json"), not "${text}"`);
+  }
+  return Number(text);
+}
+
+export async function diffCommand(a: string, b: string, flags: DiffFlags): Promise<void> {
+  const from = runId(a, 'RUN_A');
+  const to = runId(b, 'RUN_B');
+  const store = openSqliteStore(flags.db, { readonly: true });
+  try {
+    const known = new Set((await store.runs()).map((r) => r.id));
+    const unknown = [from, to].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      const list = [...known].join(', ') || 'none';
+      throw new UsageError(`${flags.db} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
+    }
+    const diff = diffRuns(await summarise(store, from), await summarise(store, to));
+    const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'md' ? renderDiffMarkdown(diff) : renderDiffTable(diff);
+    if (flags.out) writeOut(flags.out, text);
+    else process.stdout.write(text);
+    if (diff.newCritical > 0) process.exitCode = NEW_CRITICAL_EXIT;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Geo for the store: the scan labels each host it records; `exposure report`
+ * fills hosts still unlabelled (runs stored before geo existed, or by another
+ * tool). See docs/decisions/0020-geo-at-scan-time.md.
+ */
+import { openGeo, type Geo, type GeoOptions } from '../geo/index.ts';
+import type { StoredHostGeo } from '../store/index.ts';
+
+export type HostGeoLookup = (ip: string) => StoredHostGeo | undefined;
+
+/** The databases' names, versions and dates as stored in hosts.geo_source. */
+export function sourceText(geo: Geo): string {
+  const s = geo.sources();
+  return JSON.stringify({
+    country: { package: s.country.package, version: s.country.version, date: s.country.date },
+    asn: { package: s.asn.package, version: s.asn.version, date: s.asn.date },
+  });
+}
+
+/**
+ * A lookup that never throws: if a database cannot be read, it says so once on
+ * `warn` and stores nothing (the report can fill the hosts later); scan
+ * results are never lost over geo.
+ */
+export function hostGeoLookup(warn: (line: string) => void, options: GeoOptions = {}): HostGeoLookup {
+  const geo = openGeo(options);
+  let source: string | undefined;
+  let broken = false;
+  return (ip) => {
+    if (broken) return undefined;
+    try {
+      const g = geo.lookup(ip);
+      if (g.space !== 'public') return { space: g.space };
+      source ??= sourceText(geo);
+      return { ...g, source };
+    } catch (err) {
+      broken = true;
+      warn(`geo lookup disabled: ${err instanceof Error ? err.message : 'unreadable database'}`);
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,69 @@
+/** The diff as a terminal text, Markdown for a ticket, or JSON (schema exposure-diff/1). */
+import { markdownText as md, terminalText as t } from './escape.ts';
+import type { CountChange, DiffEndpoint, DiffFinding, RunDiff, ServiceChange } from './diff.ts';
+import { endpointText, SEVERITY_LABEL } from './format.ts';
+import { safeJson } from './json.ts';
+import { grouped } from './numbers.ts';
+
+function where(e: DiffEndpoint): string {
+  return `${endpointText(e.ip, e.port)} ${e.protocol}${e.product ? ` (${e.product})` : ''}`;
+}
+
+function countChange(label: string, c: CountChange | undefined): string | undefined {
+  if (!c) return undefined;
+  const v = (n: number | undefined): string => (n === undefined ? 'not counted' : grouped(n));
+  return `${label} ${v(c.from)} → ${v(c.to)}`;
+}
+
+function changeText(c: ServiceChange): string {
+  return [countChange('patients', c.patients), countChange('studies', c.studies), countChange('images', c.images)].filter(Boolean).join(', ');
+}
+
+function finding(f: DiffFinding): string {
+  return `${SEVERITY_LABEL[f.severity]} ${f.ruleId} ${endpointText(f.ip, f.port)}: ${f.title}`;
+}
+
+interface Section {
+  title: string;
+  lines: string[];
+}
+
+function sections(d: RunDiff): Section[] {
+  return [
+    { title: 'New exposures', lines: d.newExposures.map(where) },
+    { title: 'Fixed', lines: d.fixed.map((f) => `${where(f)}: ${f.how === 'locked' ? 'no longer answers queries' : 'no longer reachable'}`) },
+    { title: 'New findings', lines: d.newFindings.map(finding) },
+    { title: 'Resolved findings', lines: d.resolvedFindings.map(finding) },
+    { title: 'Changed counts', lines: d.changedCounts.map((c) => `${where(c)}: ${changeText(c)}`) },
+    { title: 'New services', lines: d.newServices.map(where) },
+    { title: 'Services gone', lines: d.goneServices.map(where) },
+  ];
+}
+
+const SCOPE_NOTE = 'Note: the two runs were given different targets or ports; a service "gone" may simply not have been scanned the second time.';
+
+function headline(d: RunDiff): string {
+  return `${d.scopeDiffers ? `${SCOPE_NOTE}\n` : ''}Run ${d.from.run} → run ${d.to.run}: ${d.newExposures.length} new exposures, ${d.fixed.length} fixed, ${d.newFindings.length} new findings (${d.newCritical} critical), ${d.resolvedFindings.length} resolved, ${d.changedCounts.length} services with changed counts`;
+}
+
+export function renderDiffTable(d: RunDiff): string {
+  const out = [...headline(d).split('\n').map(t), ''];
+  for (const s of sections(d)) {
+    out.push(`${s.title} (${s.lines.length})`);
+    out.push(...(s.lines.length === 0 ? ['  none'] : s.lines.map((l) => `  ${t(l)}`)), '');
+  }
+  return out.join('\n');
+}
+
+export function renderDiffMarkdown(d: RunDiff): string {
+  const out = [`# Exposure diff: run ${d.from.run} → run ${d.to.run}`, '', ...headline(d).split('\n').flatMap((l) => [md(l), '']), ''];
+  for (const s of sections(d)) {
+    out.push(`## ${s.title} (${s.lines.length})`, '');
+    out.push(...(s.lines.length === 0 ? ['None.'] : s.lines.map((l) => `- ${md(l)}`)), '');
+  }
+  return out.join('\n');
+}
+
+export function renderDiffJson(d: RunDiff): string {
+  return `${safeJson(d, 2)}\n`;
+}

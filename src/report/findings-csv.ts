@@ -1,0 +1,33 @@
+/**
+ * The findings CSV: one row per finding on a service (RFC 4180, CRLF,
+ * formula-guarded like the services CSV), with where the service is.
+ */
+import { csvField } from './escape.ts';
+import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+
+type Value = string | number | boolean | undefined;
+
+const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ReportFinding) => Value]> = [
+  ['ip', (s) => s.ip],
+  ['port', (s) => s.port],
+  ['protocol', (s) => s.protocol],
+  ['rule_id', (_, f) => f.ruleId],
+  ['severity', (_, f) => f.severity],
+  ['title', (_, f) => f.title],
+  ['evidence', (_, f) => f.evidence],
+  ['remediation', (_, f) => f.remediation],
+  ['references', (_, f) => f.references.join('; ')],
+  ['cwe', (_, f) => f.cwe],
+  ['product', (s) => s.product],
+  ['space', (s) => s.space],
+  ['country', (s) => s.country],
+  ['asn', (s) => s.asn],
+  ['org', (s) => s.org],
+];
+
+export const FINDINGS_CSV_HEADER = COLUMNS.map(([name]) => name).join(',');
+
+export function renderFindingsCsv(model: ReportModel): string {
+  const rows = model.services.flatMap((s) => s.findings.map((f) => COLUMNS.map(([, get]) => csvField(get(s, f))).join(',')));
+  return [FINDINGS_CSV_HEADER, ...rows].map((line) => `${line}\r\n`).join('');
+}

@@ -1,0 +1,194 @@
+/**
+ * The HTML report's sections: the study's tables, findings by rule with
+ * remediation, and one detail card per service. Every string from the model
+ * goes through html() (html-escape.ts).
+ */
+import { severityRank } from '../assess/finding.ts';
+import type { BreakdownRow } from '../store/index.ts';
+import { aeText, endpointText, SEVERITY_LABEL } from './format.ts';
+import { anchor, html, link } from './html-escape.ts';
+import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { grouped, placeText, sumText } from './numbers.ts';
+
+type Align = 'l' | 'r';
+
+/** A page stays readable and mailable for a large scan: the CSV and JSON carry every row. */
+export const HITS_PER_RULE = 100;
+export const SERVICE_CARDS = 500;
+
+function more(n: number, what: string): string {
+  return n > 0 ? `<p class="note">… and ${grouped(n)} more ${html(what)}: see the CSV or JSON report for all of them.</p>` : '';
+}
+
+export function table(headers: ReadonlyArray<readonly [string, Align]>, rows: string[][], empty = 'None.'): string {
+  if (rows.length === 0) return `<p class="empty">${html(empty)}</p>`;
+  const head = headers.map(([h, a]) => `<th class="${a}">${html(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td class="${headers[i]?.[1] ?? 'l'}">${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+const BREAKDOWN_HEADERS = [
+  ['Hosts', 'r'],
+  ['Services', 'r'],
+  ['Exposed hosts', 'r'],
+  ['Exposed services', 'r'],
+  ['Patients', 'r'],
+  ['Studies', 'r'],
+  ['Images', 'r'],
+] as const;
+
+export function breakdownTable(first: string, rows: BreakdownRow[], keyText: (r: BreakdownRow) => string): string {
+  return table(
+    [[first, 'l'], ...BREAKDOWN_HEADERS],
+    rows.map((r) => [
+      html(keyText(r)),
+      grouped(r.hosts),
+      grouped(r.services),
+      grouped(r.exposedHosts),
+      grouped(r.exposedServices),
+      sumText(r.patients),
+      sumText(r.studies),
+      sumText(r.images),
+    ]),
+  );
+}
+
+export function topServersTable(model: ReportModel): string {
+  return table(
+    [['Server', 'l'], ['Country / space', 'l'], ['AS', 'l'], ['Product', 'l'], ['Exposed services', 'r'], ['Patients', 'r'], ['Studies', 'r'], ['Images', 'r']],
+    model.tables.topServers.map((s) => [
+      `<code>${html(s.ip)}</code>`,
+      html(placeText(s.country)),
+      html(s.asn === undefined ? '' : `AS${s.asn}${s.org ? ` ${s.org}` : ''}`),
+      html(s.product ?? ''),
+      grouped(s.exposedServices),
+      sumText(s.patients),
+      sumText(s.studies),
+      sumText(s.images),
+    ]),
+    'No exposed servers.',
+  );
+}
+
+export function imagesPerServerTable(model: ReportModel): string {
+  const d = model.tables.imagesPerServer;
+  const rows = d.buckets.map((b) => [html(`${b.label} images`), grouped(b.servers)]);
+  rows.push([html('not counted'), grouped(d.notCounted)]);
+  return (
+    table([['Images on the server', 'l'], ['Exposed servers', 'r']], rows) +
+    `<p class="note">Of ${grouped(d.servers)} exposed servers, ${grouped(d.over1k)} hold over 1,000 images, ${grouped(d.over100k)} over 100,000 and ${grouped(d.over1M)} over 1,000,000.</p>`
+  );
+}
+
+export function attributesTable(model: ReportModel): string {
+  return table(
+    [['Identifying attribute', 'l'], ['Tag', 'l'], ['Class', 'l'], ['Services exposing it', 'r'], ['Records', 'r']],
+    model.attributes.map((a) => [html(a.keyword), `<code>${html(a.tag)}</code>`, html(a.class), grouped(a.services), grouped(a.records)]),
+    'No identifying attribute came back from any service.',
+  );
+}
+
+export function findingsByRuleTable(model: ReportModel): string {
+  return table(
+    [['Severity', 'l'], ['Rule', 'l'], ['Title', 'l'], ['Services', 'r'], ['Hosts', 'r']],
+    model.tables.findingsByRule.map((r) => [
+      `<span class="sev ${r.severity}">${SEVERITY_LABEL[r.severity]}</span>`,
+      `<a href="#rule-${anchor(r.ruleId)}">${html(r.ruleId)}</a>`,
+      html(r.title),
+      grouped(r.services),
+      grouped(r.hosts),
+    ]),
+    'No findings.',
+  );
+}
+
+interface RuleGroup {
+  finding: ReportFinding;
+  hits: Array<{ service: ServiceReport; evidence: string }>;
+}
+
+function groupByRule(model: ReportModel): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const service of model.services) {
+    for (const f of service.findings) {
+      const g = groups.get(f.ruleId) ?? { finding: f, hits: [] };
+      g.hits.push({ service, evidence: f.evidence });
+      groups.set(f.ruleId, g);
+    }
+  }
+  return [...groups.values()].sort(
+    (a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.finding.ruleId.localeCompare(b.finding.ruleId),
+  );
+}
+
+function endpointLink(s: ServiceReport): string {
+  const text = endpointText(s.ip, s.port);
+  return `<a href="#svc-${anchor(`${s.ip}-${s.port}-${s.protocol}`)}"><code>${html(text)}</code></a>`;
+}
+
+export function findingsSection(model: ReportModel): string {
+  const groups = groupByRule(model);
+  if (groups.length === 0) return '<p class="empty">No findings in this run.</p>';
+  return groups
+    .map(({ finding: f, hits }) => {
+      const refs = f.references.length > 0 || f.cwe
+        ? `<p class="refs"><strong>References:</strong> ${[f.cwe ? html(f.cwe) : '', ...f.references.map(link)].filter(Boolean).join(' · ')}</p>`
+        : '';
+      return `<article class="finding ${f.severity}" id="rule-${anchor(f.ruleId)}">
+<h3><span class="sev ${f.severity}">${SEVERITY_LABEL[f.severity]}</span> ${html(f.ruleId)}: ${html(f.title)}</h3>
+<p><strong>Affected (${hits.length}):</strong></p>
+<ul>${hits.slice(0, HITS_PER_RULE).map((h) => `<li>${endpointLink(h.service)} — ${html(h.evidence)}</li>`).join('')}</ul>
+${more(hits.length - HITS_PER_RULE, 'affected services')}
+<p class="fix"><strong>Remediation:</strong> ${html(f.remediation)}</p>
+${refs}
+</article>`;
+    })
+    .join('\n');
+}
+
+function place(s: ServiceReport): string {
+  if (s.space === undefined) return 'not looked up';
+  if (s.space !== 'public') return `${s.space} space`;
+  const parts = [s.country ?? 'country unknown', s.asn === undefined ? 'AS unknown' : `AS${s.asn}${s.org ? ` ${s.org}` : ''}`];
+  return parts.join(' · ');
+}
+
+function detailRow(label: string, value: string | undefined): string {
+  return value === undefined || value === '' ? '' : `<tr><th>${html(label)}</th><td>${value}</td></tr>`;
+}
+
+export function serviceCards(model: ReportModel): string {
+  if (model.services.length === 0) return '<p class="empty">No services found.</p>';
+  // Exposed services first, then by most severe finding, keeping address order within each.
+  const ranked = model.services
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => Number(b.s.exposed) - Number(a.s.exposed) || (b.s.highestSeverity ? severityRank(b.s.highestSeverity) : 0) - (a.s.highestSeverity ? severityRank(a.s.highestSeverity) : 0) || a.i - b.i)
+    .map(({ s }) => s);
+  const shown = ranked.length > SERVICE_CARDS ? ranked.slice(0, SERVICE_CARDS) : model.services;
+  return shown
+    .map((s) => {
+      const rows = [
+        detailRow('Where', html(place(s))),
+        detailRow('Host name', s.hostname === undefined ? undefined : html(s.hostname)),
+        detailRow('Protocol', html(`${s.protocol}${s.tls ? ' over TLS' : ''}`)),
+        detailRow('Status', html(s.status)),
+        detailRow('Product', s.product === undefined ? undefined : html(s.product)),
+        detailRow('Called AE', s.aeTitlesTried.length === 0 ? undefined : html(aeText(s))),
+        detailRow('C-ECHO', s.echo === undefined ? undefined : html(s.echo)),
+        detailRow('C-FIND', s.find === undefined ? undefined : html(`${s.find}${s.findCapped ? ' (stopped at the record cap)' : ''}`)),
+        detailRow('Patients · studies · images', `${sumText(s.patients)} · ${sumText(s.studies)} · ${sumText(s.images)}`),
+        detailRow('Modalities', html(s.modalities.join(', '))),
+        detailRow('Identifying attributes', html(s.identifyingAttributes.join(', '))),
+        detailRow('Error', s.error === undefined ? undefined : html(s.error)),
+        detailRow('Findings', s.findings.map((f) => `<a href="#rule-${anchor(f.ruleId)}" class="sev ${f.severity}">${html(f.ruleId)}</a>`).join(' ')),
+      ].join('');
+      const badge = s.exposed ? '<span class="badge exposed">exposed</span>' : s.highestSeverity ? `<span class="badge ${s.highestSeverity}">${html(s.highestSeverity)}</span>` : '<span class="badge none">no findings</span>';
+      return `<section class="service" id="svc-${anchor(`${s.ip}-${s.port}-${s.protocol}`)}">
+<h3><code>${html(endpointText(s.ip, s.port))}</code> ${badge}</h3>
+<table class="kv">${rows}</table>
+</section>`;
+    })
+    .join('\n') + more(model.services.length - shown.length, 'services');
+}
+
+export { placeText };

@@ -1,0 +1,178 @@
+/**
+ * Notification packs: one folder per network (AS and organisation), plus one
+ * for private, special-purpose or unlabelled space, each with a letter in
+ * Markdown (services, findings, remediation) and the services and findings
+ * CSVs, ready for that network's abuse contact.
+ *
+ * No patient data by construction: a pack is rendered from the report model,
+ * which holds counts and attribute keywords only. Pure: returns the files;
+ * the CLI writes them.
+ */
+import { severityRank } from '../assess/finding.ts';
+import { renderCsv } from './csv.ts';
+import { markdownText as md } from './escape.ts';
+import { renderFindingsCsv } from './findings-csv.ts';
+import { aeText, countText, endpointText, SEVERITY_LABEL } from './format.ts';
+import { geoFooterMarkdown } from './markdown-study.ts';
+import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { grouped } from './numbers.ts';
+
+export interface PackFile {
+  name: string;
+  content: string;
+}
+
+export interface Pack {
+  /** Folder name: [a-z0-9-], at most 64 characters, unique in the run. */
+  folder: string;
+  /** "AS64500 Example Net", or "Private, special-purpose or unlabelled address space". */
+  title: string;
+  asn?: number;
+  org?: string;
+  services: number;
+  exposedServices: number;
+  files: PackFile[];
+}
+
+const UNKNOWN_TITLE = 'Private, special-purpose or unlabelled address space';
+
+/** Lower-case ASCII letters, digits and single dashes: safe as a folder name on every file system. */
+export function folderName(text: string, max = 64): string {
+  const ascii = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const s = ascii.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return (s.slice(0, max).replace(/-+$/, '') || 'unnamed');
+}
+
+interface Group {
+  key: string;
+  asn?: number;
+  org?: string;
+  services: ServiceReport[];
+}
+
+function groupServices(model: ReportModel): Group[] {
+  const groups = new Map<string, Group>();
+  for (const s of model.services) {
+    const key = s.space === 'public' && s.asn !== undefined ? `AS${s.asn}` : 'other';
+    const g = groups.get(key) ?? { key, ...(key !== 'other' ? { asn: s.asn, org: s.org } : {}), services: [] };
+    g.services.push(s);
+    groups.set(key, g);
+  }
+  // Networks with the most exposed services first; the catch-all last.
+  return [...groups.values()].sort(
+    (a, b) =>
+      Number(a.key === 'other') - Number(b.key === 'other') ||
+      b.services.filter((s) => s.exposed).length - a.services.filter((s) => s.exposed).length ||
+      (a.asn ?? 0) - (b.asn ?? 0),
+  );
+}
+
+function byRule(services: ServiceReport[]): Array<{ f: ReportFinding; hits: Array<{ s: ServiceReport; evidence: string }> }> {
+  const m = new Map<string, { f: ReportFinding; hits: Array<{ s: ServiceReport; evidence: string }> }>();
+  for (const s of services) {
+    for (const f of s.findings) {
+      const g = m.get(f.ruleId) ?? { f, hits: [] };
+      g.hits.push({ s, evidence: f.evidence });
+      m.set(f.ruleId, g);
+    }
+  }
+  return [...m.values()].sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.f.ruleId.localeCompare(b.f.ruleId));
+}
+
+function letter(model: ReportModel, title: string, services: ServiceReport[]): string {
+  const r = model.run;
+  const exposed = services.filter((s) => s.exposed);
+  const date = (r.finishedAt ?? r.startedAt).slice(0, 10);
+  const row = (c: string[]): string => `| ${c.join(' | ')} |`;
+  const lines = [
+    `# Exposed medical imaging services: ${md(title)}`,
+    '',
+    `To the abuse or security contact for ${md(title)}:`,
+    '',
+    `A scan on ${md(date)} (Exposure run ${r.id}) found ${services.length} medical imaging service${services.length === 1 ? '' : 's'} in this address space that answer${services.length === 1 ? 's' : ''} unknown clients` +
+      (exposed.length > 0
+        ? `; ${exposed.length} of them returned patient-level study records to an unauthenticated query.`
+        : '; none returned patient-level records.'),
+    'Please forward this to the people who run these systems. The findings below say what was seen and how to close it.',
+    '',
+    '**What was done, and what was not:** the scanner opened a connection, asked for a DICOM association, sent C-ECHO and a C-FIND at study level, and counted the answers. It retrieved no image, and it kept no patient name, identifier, date or other value: only counts and the names of the attributes that came back.',
+    '',
+    `**Scanner:** calling AE title ${md(r.scanner.callingAeTitle)}; ${md(r.scanner.userAgent)}.`,
+    '',
+    '## Services',
+    '',
+    row(['Endpoint', 'Product', 'Called AE', 'Patients', 'Studies', 'Images', 'Exposed', 'Most severe']),
+    row(['---', '---', '---', '---:', '---:', '---:', '---', '---']),
+    ...services.map((s) =>
+      row([
+        md(endpointText(s.ip, s.port)),
+        md(s.product ?? ''),
+        md(aeText(s) ?? ''),
+        countText(s.patients),
+        countText(s.studies),
+        countText(s.images),
+        s.exposed ? 'yes' : 'no',
+        s.highestSeverity ? SEVERITY_LABEL[s.highestSeverity] : '',
+      ]),
+    ),
+    '',
+    '## Findings and remediation',
+    '',
+  ];
+  const rules = byRule(services);
+  if (rules.length === 0) lines.push('No findings.', '');
+  for (const { f, hits } of rules) {
+    lines.push(
+      `### ${SEVERITY_LABEL[f.severity]} · ${md(f.ruleId)}: ${md(f.title)}`,
+      '',
+      ...hits.map((h) => `- ${md(endpointText(h.s.ip, h.s.port))}: ${md(h.evidence)}`),
+      '',
+      `**How to fix it:** ${md(f.remediation)}`,
+      '',
+    );
+    if (f.references.length > 0) lines.push(`**References:** ${f.references.map(md).join('; ')}`, '');
+  }
+  lines.push('The files services.csv and findings.csv in this folder hold the same data for tracking.', '', ...geoFooterMarkdown(model.geo));
+  return lines.join('\n');
+}
+
+export function buildPacks(model: ReportModel): Pack[] {
+  const used = new Set<string>();
+  return groupServices(model).map((g) => {
+    const title = g.key === 'other' ? UNKNOWN_TITLE : `${g.key}${g.org ? ` ${g.org}` : ''}`;
+    let folder = g.key === 'other' ? 'private-or-unknown' : folderName(`${g.key}-${g.org ?? ''}`);
+    for (let i = 2; used.has(folder); i += 1) folder = `${folderName(folder, 58)}-${i}`;
+    used.add(folder);
+    const sub: ReportModel = { ...model, services: g.services };
+    const pack: Pack = {
+      folder,
+      title,
+      services: g.services.length,
+      exposedServices: g.services.filter((s) => s.exposed).length,
+      files: [
+        { name: 'README.md', content: letter(model, title, g.services) },
+        { name: 'services.csv', content: renderCsv(sub) },
+        { name: 'findings.csv', content: renderFindingsCsv(sub) },
+      ],
+    };
+    if (g.asn !== undefined) pack.asn = g.asn;
+    if (g.org !== undefined) pack.org = g.org;
+    return pack;
+  });
+}
+
+/** The top-level index of a set of packs. */
+export function packsIndex(model: ReportModel, packs: Pack[]): string {
+  const row = (c: string[]): string => `| ${c.join(' | ')} |`;
+  return [
+    `# Notification packs: run ${model.run.id}`,
+    '',
+    'One folder per network, each with a letter (README.md), services.csv and findings.csv.',
+    '',
+    row(['Folder', 'Network', 'Services', 'Exposed services']),
+    row(['---', '---', '---:', '---:']),
+    ...packs.map((p) => row([md(p.folder), md(p.title), grouped(p.services), grouped(p.exposedServices)])),
+    '',
+    ...geoFooterMarkdown(model.geo),
+  ].join('\n');
+}

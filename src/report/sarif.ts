@@ -1,0 +1,114 @@
+/**
+ * SARIF 2.1.0 (OASIS, errata 01) for security dashboards: each finding is a
+ * `result`, each rule fired is a `reportingDescriptor` in `tool.driver.rules`,
+ * and the location is the network endpoint as an artifact URI
+ * ("dicom://192.0.2.10:104", "dicom://[2001:db8::7]:104") plus a logical
+ * location of kind "resource". Checked against the schema in a test.
+ */
+import type { Severity } from '../assess/finding.ts';
+import { plain } from './escape.ts';
+import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+// SARIF 3.27.10 levels; "security-severity" is the 0–10 score code-scanning dashboards sort by.
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '3.0', info: '0.0' };
+
+function endpointUri(s: ServiceReport): string {
+  const host = s.ip.includes(':') ? `[${s.ip}]` : s.ip;
+  return `${s.protocol}://${host}:${s.port}`;
+}
+
+function endpointName(s: ServiceReport): string {
+  return s.ip.includes(':') ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`;
+}
+
+const HTTPS = /^https:\/\/[A-Za-z0-9._~:/?#[\]@!$&()*+,;=%-]+$/;
+
+function rule(f: ReportFinding) {
+  const helpUri = f.references.find((r) => HTTPS.test(r));
+  return {
+    id: f.ruleId,
+    name: f.ruleId.replace(/-/g, ''),
+    shortDescription: { text: plain(f.title) },
+    fullDescription: { text: plain(f.title) },
+    help: { text: plain(`${f.remediation}${f.references.length > 0 ? ` References: ${f.references.join('; ')}` : ''}`) },
+    ...(helpUri ? { helpUri } : {}),
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    properties: {
+      tags: ['security', 'medical-imaging', ...(f.cwe ? [f.cwe] : [])],
+      'security-severity': SECURITY_SEVERITY[f.severity],
+      severity: f.severity,
+    },
+  };
+}
+
+function where(s: ServiceReport): Record<string, unknown> {
+  const w: Record<string, unknown> = { protocol: s.protocol, status: s.status };
+  if (s.product) w.product = plain(s.product);
+  if (s.space) w.space = s.space;
+  if (s.country) w.country = s.country;
+  if (s.asn !== undefined) w.asn = s.asn;
+  if (s.org) w.org = plain(s.org);
+  return w;
+}
+
+export function renderSarif(model: ReportModel): string {
+  const rules = new Map<string, ReportFinding>();
+  for (const s of model.services) for (const f of s.findings) if (!rules.has(f.ruleId)) rules.set(f.ruleId, f);
+  const ids = [...rules.keys()].sort();
+  const results = model.services.flatMap((s) =>
+    s.findings.map((f) => ({
+      ruleId: f.ruleId,
+      ruleIndex: ids.indexOf(f.ruleId),
+      kind: 'fail',
+      level: LEVEL[f.severity],
+      message: { text: plain(`${endpointName(s)}: ${f.title}. ${f.evidence}`) },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: endpointUri(s) } },
+          logicalLocations: [{ name: endpointName(s), fullyQualifiedName: endpointUri(s), kind: 'resource' }],
+        },
+      ],
+      // Stable across runs, so dashboards track one exposure from scan to scan.
+      partialFingerprints: { 'endpointRule/v1': `${f.ruleId}|${endpointUri(s)}` },
+      properties: { severity: f.severity, ...where(s) },
+    })),
+  );
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Exposure',
+            version: model.run.scanner.userAgent.match(/Exposure\/([\w.-]+)/)?.[1] ?? 'unknown',
+            rules: ids.map((id) => rule(rules.get(id) as ReportFinding)),
+          },
+        },
+        automationDetails: { id: `exposure/run-${model.run.id}` },
+        columnKind: 'unicodeCodePoints',
+        results,
+        properties: {
+          run: model.run.id,
+          status: model.run.status,
+          startedAt: model.run.startedAt,
+          ...(model.run.finishedAt ? { finishedAt: model.run.finishedAt } : {}),
+          targets: model.run.targets.map(plain),
+          ports: model.run.ports,
+          // Which geo databases (and of which date) placed the endpoints, and their licence credits.
+          geo: model.geo,
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

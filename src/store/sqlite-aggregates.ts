@@ -1,0 +1,218 @@
+/**
+ * The aggregate queries (aggregates.ts) for SQLite. The SQL is plain: CASE,
+ * GROUP BY, sum/max/count, "||" and NULLS LAST, which PostgreSQL reads the same.
+ */
+import type Database from 'better-sqlite3';
+import { SEVERITIES, type Severity } from '../assess/finding.ts';
+import type {
+  Breakdown,
+  BreakdownRow,
+  CountSum,
+  ImageDistribution,
+  RuleCountRow,
+  RunCounts,
+  ServerRow,
+  StoredHostGeo,
+} from './aggregates.ts';
+
+// A host's place: its country, else its special-space label, else 'unknown'.
+const COUNTRY_KEY = `CASE WHEN h.country IS NOT NULL THEN h.country
+  WHEN h.space IS NOT NULL AND h.space <> 'public' THEN h.space ELSE 'unknown' END`;
+const ASN_KEY = `CASE WHEN h.asn IS NOT NULL THEN 'AS' || h.asn
+  WHEN h.space IS NOT NULL AND h.space <> 'public' THEN h.space ELSE 'unknown' END`;
+
+const KEYS: Record<Breakdown, string> = {
+  country: COUNTRY_KEY,
+  asn: ASN_KEY,
+  product: `COALESCE(s.product, 'unidentified')`,
+  'product-version': `CASE WHEN s.product IS NULL THEN 'unidentified'
+    WHEN s.version IS NULL THEN s.product ELSE s.product || ' ' || s.version END`,
+  protocol: 's.protocol',
+};
+
+const SUMS = ['patients', 'studies', 'images']
+  .map((c) => `sum(s.${c}) AS ${c}, max(s.${c}_at_least) AS ${c}_at_least`)
+  .join(', ');
+
+const SEVERITY_ORDER = `CASE f.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
+
+/** Images per exposed host: the buckets of the 2020 study (over 1 k, 100 k, 1 M). */
+const BUCKETS = [
+  { label: '0', min: 0, max: 0 },
+  { label: '1–999', min: 1, max: 999 },
+  { label: '1 k–99,999', min: 1_000, max: 99_999 },
+  { label: '100 k–999,999', min: 100_000, max: 999_999 },
+  { label: '≥ 1 M', min: 1_000_000 },
+] as const;
+
+interface SumColumns {
+  patients: number | null;
+  patients_at_least: number | null;
+  studies: number | null;
+  studies_at_least: number | null;
+  images: number | null;
+  images_at_least: number | null;
+}
+
+function sum(n: number | null, atLeast: number | null): CountSum | undefined {
+  return n === null ? undefined : { n, atLeast: atLeast === 1 };
+}
+
+function sums(r: SumColumns): Pick<BreakdownRow, 'patients' | 'studies' | 'images'> {
+  const out: Pick<BreakdownRow, 'patients' | 'studies' | 'images'> = {};
+  const p = sum(r.patients, r.patients_at_least);
+  const st = sum(r.studies, r.studies_at_least);
+  const i = sum(r.images, r.images_at_least);
+  if (p) out.patients = p;
+  if (st) out.studies = st;
+  if (i) out.images = i;
+  return out;
+}
+
+export function prepareAggregates(db: Database.Database) {
+  const breakdowns = Object.fromEntries(
+    Object.entries(KEYS).map(([by, key]) => [
+      by,
+      db.prepare(
+        `SELECT ${key} AS key, max(h.org) AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
+                count(DISTINCT CASE WHEN s.exposed = 1 THEN s.host_id END) AS exposed_hosts,
+                sum(s.exposed) AS exposed_services, ${SUMS}
+         FROM services s JOIN hosts h ON h.id = s.host_id
+         WHERE s.run_id = ?
+         GROUP BY 1
+         ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`,
+      ),
+    ]),
+  ) as Record<Breakdown, Database.Statement>;
+  const topServers = db.prepare(
+    `SELECT s.ip, ${COUNTRY_KEY} AS country, h.asn, h.org, count(*) AS services, sum(s.exposed) AS exposed_services,
+            max(s.product) AS product, ${SUMS}
+     FROM services s JOIN hosts h ON h.id = s.host_id
+     WHERE s.run_id = ?
+     GROUP BY s.host_id, s.ip, h.country, h.space, h.asn, h.org
+     HAVING sum(s.exposed) > 0
+     ORDER BY images DESC NULLS LAST, studies DESC NULLS LAST, s.ip
+     LIMIT ?`,
+  );
+  const bucketSql = BUCKETS.map(
+    (b, i) => `sum(CASE WHEN images >= ${b.min}${'max' in b ? ` AND images <= ${b.max}` : ''} THEN 1 ELSE 0 END) AS b${i}`,
+  ).join(', ');
+  const perServer = db.prepare(
+    `SELECT count(*) AS servers, sum(CASE WHEN images IS NULL THEN 1 ELSE 0 END) AS not_counted, ${bucketSql},
+            sum(CASE WHEN images > 1000 THEN 1 ELSE 0 END) AS over_1k,
+            sum(CASE WHEN images > 100000 THEN 1 ELSE 0 END) AS over_100k,
+            sum(CASE WHEN images > 1000000 THEN 1 ELSE 0 END) AS over_1m
+     FROM (SELECT sum(s.images) AS images FROM services s
+           WHERE s.run_id = ? GROUP BY s.host_id HAVING sum(s.exposed) > 0) per_host`,
+  );
+  const byRule = db.prepare(
+    `SELECT f.rule_id, f.severity, max(f.title) AS title, count(DISTINCT f.service_id) AS services,
+            count(DISTINCT s.host_id) AS hosts
+     FROM findings f JOIN services s ON s.id = f.service_id
+     WHERE f.run_id = ?
+     GROUP BY f.rule_id, f.severity
+     ORDER BY ${SEVERITY_ORDER}, services DESC, f.rule_id`,
+  );
+  const counts = db.prepare(
+    `SELECT r.targets_total, r.excluded, r.hosts_done, r.open_ports,
+       (SELECT count(*) FROM hosts h WHERE h.run_id = r.id) AS hosts,
+       (SELECT count(*) FROM services s WHERE s.run_id = r.id) AS services,
+       (SELECT count(*) FROM services s WHERE s.run_id = r.id AND s.status IN ('success', 'rejected')) AS responding,
+       (SELECT count(DISTINCT s.host_id) FROM services s WHERE s.run_id = r.id AND s.exposed = 1) AS exposed_hosts,
+       (SELECT count(*) FROM services s WHERE s.run_id = r.id AND s.exposed = 1) AS exposed_services,
+       (SELECT count(*) FROM hosts h WHERE h.run_id = r.id AND h.space IS NULL) AS hosts_without_geo
+     FROM runs r WHERE r.id = ?`,
+  );
+  const geoSources = db
+    .prepare('SELECT DISTINCT geo_source FROM hosts WHERE run_id = ? AND geo_source IS NOT NULL ORDER BY geo_source')
+    .pluck();
+  const withoutGeo = db.prepare('SELECT ip FROM hosts WHERE run_id = ? AND space IS NULL ORDER BY id').pluck();
+  const setGeo = db.prepare('UPDATE hosts SET space = ?, country = ?, asn = ?, org = ?, geo_source = ? WHERE run_id = ? AND ip = ?');
+  const setGeoMany = db.transaction((runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>) => {
+    for (const { ip, geo } of hosts) {
+      setGeo.run(geo.space, geo.country ?? null, geo.asn ?? null, geo.org ?? null, geo.source ?? null, runId, ip);
+    }
+  });
+
+  return {
+    breakdown(runId: number, by: Breakdown): BreakdownRow[] {
+      const rows = breakdowns[by].all(runId) as Array<
+        SumColumns & { key: string; label: string | null; hosts: number; services: number; exposed_hosts: number; exposed_services: number }
+      >;
+      return rows.map((r) => {
+        const row: BreakdownRow = {
+          key: r.key,
+          hosts: r.hosts,
+          services: r.services,
+          exposedHosts: r.exposed_hosts,
+          exposedServices: r.exposed_services,
+          ...sums(r),
+        };
+        if (by === 'asn' && r.label !== null && r.key.startsWith('AS')) row.label = r.label;
+        return row;
+      });
+    },
+    topServers(runId: number, limit: number): ServerRow[] {
+      const rows = topServers.all(runId, limit) as Array<
+        SumColumns & { ip: string; country: string; asn: number | null; org: string | null; services: number; exposed_services: number; product: string | null }
+      >;
+      return rows.map((r) => {
+        const row: ServerRow = { ip: r.ip, country: r.country, services: r.services, exposedServices: r.exposed_services, ...sums(r) };
+        if (r.asn !== null) row.asn = r.asn;
+        if (r.org !== null) row.org = r.org;
+        if (r.product !== null) row.product = r.product;
+        return row;
+      });
+    },
+    imagesPerServer(runId: number): ImageDistribution {
+      // sum() over no rows is NULL: an empty run has zero servers in every bucket.
+      const r = perServer.get(runId) as Record<string, number | null>;
+      const n = (k: string): number => r[k] ?? 0;
+      return {
+        servers: n('servers'),
+        notCounted: n('not_counted'),
+        buckets: BUCKETS.map((b, i) => ({ label: b.label, min: b.min, ...('max' in b ? { max: b.max } : {}), servers: n(`b${i}`) })),
+        over1k: n('over_1k'),
+        over100k: n('over_100k'),
+        over1M: n('over_1m'),
+      };
+    },
+    findingsByRule(runId: number): RuleCountRow[] {
+      const rows = byRule.all(runId) as Array<{ rule_id: string; severity: Severity; title: string; services: number; hosts: number }>;
+      return rows.map((r) => ({ ruleId: r.rule_id, severity: r.severity, title: r.title, services: r.services, hosts: r.hosts }));
+    },
+    runCounts(runId: number): RunCounts | undefined {
+      const r = counts.get(runId) as
+        | {
+            targets_total: number | null;
+            excluded: number | null;
+            hosts_done: number | null;
+            open_ports: number | null;
+            hosts: number;
+            services: number;
+            responding: number;
+            exposed_hosts: number;
+            exposed_services: number;
+            hosts_without_geo: number;
+          }
+        | undefined;
+      if (!r) return undefined;
+      const out: RunCounts = {
+        hosts: r.hosts,
+        services: r.services,
+        responding: r.responding,
+        exposedHosts: r.exposed_hosts,
+        exposedServices: r.exposed_services,
+        hostsWithoutGeo: r.hosts_without_geo,
+      };
+      if (r.targets_total !== null) out.targets = r.targets_total;
+      if (r.excluded !== null) out.excluded = r.excluded;
+      if (r.hosts_done !== null) out.scanned = r.hosts_done;
+      if (r.open_ports !== null) out.openPorts = r.open_ports;
+      return out;
+    },
+    geoSources: (runId: number): string[] => geoSources.all(runId) as string[],
+    hostsWithoutGeo: (runId: number): string[] => withoutGeo.all(runId) as string[],
+    setHostGeo: (runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): void => setGeoMany(runId, hosts),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The study's tables as SQL over the store (src/store/sqlite-aggregates.ts),
+ * on the fixed store of test/fixtures/report-store.ts, and migration 2's
+ * backfill of the flattened columns from stored observations.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openSqliteStore } from '../../src/store/index.ts';
+import { APPLICATION_ID, MIGRATIONS } from '../../src/store/migrations.ts';
+import { buildReportStore, RUN_RESCAN, RUN_STUDY, RUN_ZERO, type ReportStore } from '../fixtures/report-store.ts';
+import { EXPOSED, REJECTING } from './fixtures.ts';
+
+let f: ReportStore;
+before(async () => {
+  f = await buildReportStore();
+});
+after(() => f?.cleanup());
+
+test('services and images by country: countries, special space and unknown, most exposed first', async () => {
+  const rows = await f.store.breakdown(RUN_STUDY, 'country');
+  assert.deepEqual(rows.map((r) => r.key), ['DE', 'US', 'unknown', 'private', 'KR']);
+  const de = rows[0]!;
+  assert.deepEqual(
+    { hosts: de.hosts, services: de.services, exposedHosts: de.exposedHosts, exposedServices: de.exposedServices, images: de.images },
+    { hosts: 1, services: 2, exposedHosts: 1, exposedServices: 1, images: { n: 1_500_000, atLeast: true } },
+  );
+  assert.equal(rows.find((r) => r.key === 'KR')?.images, undefined, 'no service counted images there: not zero, absent');
+});
+
+test('by AS: organisation as label; private and unknown space keep their labels', async () => {
+  const rows = await f.store.breakdown(RUN_STUDY, 'asn');
+  assert.deepEqual(rows.map((r) => [r.key, r.label]), [
+    ['AS64500', 'Example Klinikum Netz'],
+    ['AS64501', 'Example Imaging, LLC'],
+    ['unknown', undefined],
+    ['private', undefined],
+    ['AS64502', 'Example <b>Hospital</b> & "Co"'],
+  ]);
+});
+
+test('by product, product and version, and protocol', async () => {
+  const product = await f.store.breakdown(RUN_STUDY, 'product');
+  assert.deepEqual(product.map((r) => [r.key, r.services, r.exposedServices]), [
+    ['Orthanc', 3, 2],
+    ['DCMTK dcmqrscp', 1, 1],
+    ['unidentified', 1, 1],
+    ['<script>alert("pacs")</script>', 1, 0],
+  ]);
+  const versions = await f.store.breakdown(RUN_STUDY, 'product-version');
+  assert.ok(versions.some((r) => r.key === 'Orthanc 1.10.1'));
+  const protocol = await f.store.breakdown(RUN_STUDY, 'protocol');
+  assert.deepEqual(protocol.map((r) => [r.key, r.services, r.exposedServices, r.images]), [['dicom', 6, 4, { n: 1_755_012, atLeast: true }]]);
+});
+
+test('top servers by images, and images per server in the study buckets', async () => {
+  const top = await f.store.topServers(RUN_STUDY, 3);
+  assert.deepEqual(top.map((s) => [s.ip, s.country, s.images?.n]), [
+    ['192.0.2.10', 'DE', 1_500_000],
+    ['198.51.100.20', 'US', 250_000],
+    ['2001:db8::7', 'unknown', 5000],
+  ]);
+  const d = await f.store.imagesPerServer(RUN_STUDY);
+  assert.deepEqual(
+    { servers: d.servers, notCounted: d.notCounted, over1k: d.over1k, over100k: d.over100k, over1M: d.over1M },
+    { servers: 4, notCounted: 0, over1k: 3, over100k: 2, over1M: 1 },
+  );
+  assert.deepEqual(d.buckets.map((b) => b.servers), [0, 1, 1, 1, 1]);
+});
+
+test('findings by rule and severity, and the run counts', async () => {
+  const rules = await f.store.findingsByRule(RUN_STUDY);
+  assert.deepEqual(rules.map((r) => [r.ruleId, r.severity, r.services, r.hosts]), [
+    ['EXP-DICOM-001', 'critical', 4, 4],
+    ['EXP-DICOM-002', 'high', 4, 4],
+    ['EXP-WEB-006', 'high', 3, 2],
+    ['EXP-DICOM-003', 'high', 1, 1],
+    ['EXP-DICOM-004', 'medium', 6, 5],
+  ]);
+  assert.deepEqual(await f.store.runCounts(RUN_STUDY), {
+    targets: 260,
+    excluded: 0,
+    scanned: 260,
+    openPorts: 6,
+    hosts: 5,
+    services: 6,
+    responding: 6,
+    exposedHosts: 4,
+    exposedServices: 4,
+    hostsWithoutGeo: 0,
+  });
+});
+
+test('a run with no findings has empty tables, not errors', async () => {
+  assert.deepEqual(await f.store.findingsByRule(RUN_ZERO), []);
+  assert.deepEqual(await f.store.topServers(RUN_ZERO, 10), []);
+  const d = await f.store.imagesPerServer(RUN_ZERO);
+  assert.equal(d.servers, 0);
+  assert.equal(d.over1M, 0);
+  assert.equal((await f.store.runCounts(RUN_ZERO)).exposedServices, 0);
+  assert.equal((await f.store.breakdown(RUN_RESCAN, 'country')).find((r) => r.key === 'private'), undefined);
+  await assert.rejects(f.store.runCounts(99), /run 99 does not exist/);
+});
+
+test('geo: sources are listed per run; unlabelled hosts are found and filled', async () => {
+  assert.equal((await f.store.geoSources(RUN_STUDY)).length, 1);
+  const dir = mkdtempSync(join(tmpdir(), 'exposure-geo-fill-'));
+  try {
+    const store = openSqliteStore(join(dir, 'g.db'));
+    const run = await store.startRun({ targets: ['x'], ports: [104], options: {}, scanner: { callingAeTitle: 'A', userAgent: 'u' } });
+    await store.recordHost(run, { ip: '10.0.0.5', services: [{ observation: EXPOSED, findings: [] }] });
+    assert.deepEqual(await store.hostsWithoutGeo(run), ['10.0.0.5']);
+    await store.setHostGeo(run, [{ ip: '10.0.0.5', geo: { space: 'private' } }]);
+    assert.deepEqual(await store.hostsWithoutGeo(run), []);
+    assert.deepEqual((await store.breakdown(run, 'country')).map((r) => r.key), ['private']);
+    await assert.rejects(store.setHostGeo(run, [{ ip: '10.0.0.5', geo: { space: 'private', country: 'Germany' } }]), /geo of host 1 is invalid: country/);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('migration 2 fills counts and the exposed flag of services stored under schema 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'exposure-migrate-'));
+  try {
+    const path = join(dir, 'v1.db');
+    const db = new Database(path);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.exec(MIGRATIONS[0]!.sql);
+    db.pragma('user_version = 1');
+    db.exec(`INSERT INTO runs (id, started_at, status, targets, ports, options, calling_ae_title, user_agent)
+             VALUES (1, '2024-01-01T00:00:00Z', 'completed', '[]', '[104]', '{}', 'A', 'u')`);
+    db.exec(`INSERT INTO hosts (id, run_id, ip) VALUES (1, 1, '10.0.0.5')`);
+    const insert = db.prepare(`INSERT INTO services (id, run_id, host_id, ip, port, protocol, tls, status, started_at, duration_ms)
+                               VALUES (?, 1, 1, '10.0.0.5', ?, 'dicom', 0, ?, 'x', 1)`);
+    insert.run(1, 104, 'success');
+    insert.run(2, 11112, 'rejected');
+    const obs = db.prepare('INSERT INTO observations (service_id, json) VALUES (?, ?)');
+    obs.run(1, JSON.stringify(EXPOSED));
+    obs.run(2, JSON.stringify(REJECTING));
+    db.close();
+
+    const store = openSqliteStore(path);
+    const counts = await store.runCounts(1);
+    assert.equal(counts.exposedServices, 1);
+    assert.equal(counts.hostsWithoutGeo, 1);
+    const rows = await store.breakdown(1, 'protocol');
+    assert.deepEqual(rows[0]?.patients, { n: 1000, atLeast: true });
+    assert.deepEqual(rows[0]?.studies, { n: 1000, atLeast: true });
+    assert.equal(rows[0]?.images, undefined);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
