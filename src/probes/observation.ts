@@ -7,6 +7,7 @@
  * patients exist only as a distinct count computed from keyed hashes in memory.
  */
 import { z } from 'zod';
+import { FtpDetails, SmbDetails } from './nas/schema.ts';
 
 /** ZGrab2-style closed set of outcomes: a probe returns one of these, never throws. */
 export const PROBE_STATUSES = [
@@ -140,8 +141,9 @@ export const DicomDetails = z.object({
 export type DicomDetails = z.infer<typeof DicomDetails>;
 
 /** Other protocols add their own member to this union. */
-export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails]);
+export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails, FtpDetails, SmbDetails]);
 export type ProtocolDetails = z.infer<typeof ProtocolDetails>;
+export type { FtpDetails, SmbDetails };
 
 export const ObservationError = z.object({
   /** A stable machine code, e.g. ECONNREFUSED, PDU_TOO_LARGE. */
@@ -166,3 +168,8 @@ export const Observation = z.object({
   error: ObservationError.optional(),
 });
 export type Observation = z.infer<typeof Observation>;
+
+/** The DICOM details of an observation, if it has them (narrows the ProtocolDetails union). */
+export function dicomDetailsOf(o: Pick<Observation, 'details'>): DicomDetails | undefined {
+  return o.details?.protocol === 'dicom' ? o.details : undefined;
+}

@@ -32,6 +32,20 @@ export interface DicomProbeOptions {
   readonly useGuessList: boolean;
 }
 
+/** Bounds and opt-ins of the FTP and SMB share walks (probes/nas/limits.ts has the defaults). */
+export interface FileWalkOptions {
+  readonly maxDepth: number;
+  readonly maxDirectories: number;
+  readonly maxEntries: number;
+  /** Files whose first bytes are read to confirm DICOM and inventory the header. */
+  readonly maxHeaderSamples: number;
+  /** Bytes read from one file at most; the read stops earlier at Pixel Data. */
+  readonly maxHeaderBytes: number;
+  readonly walkTimeMs: number;
+  /** --check-write: create and remove one uniquely named empty file. */
+  readonly checkWrite: boolean;
+}
+
 export interface ProbeContext {
   readonly dialer: Dialer;
   readonly signal: AbortSignal;
@@ -40,6 +54,8 @@ export interface ProbeContext {
   readonly dicom: DicomProbeOptions;
   /** Keyed hashes for distinct-patient counts; the key never leaves the process. */
   readonly pseudonyms: PatientPseudonyms;
+  /** Absent: the defaults of probes/nas/limits.ts, no write check. */
+  readonly fileWalk?: FileWalkOptions;
 }
 
 export interface Probe {

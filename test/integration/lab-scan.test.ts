@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CANARY_VALUES, startLab, type Lab, type LabServerName } from '../../src/lab/lab.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
+import { dicomDetailsOf } from '../../src/probes/observation.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 
 const run = promisify(execFile);
@@ -80,7 +81,7 @@ describe('scan of the lab', () => {
     it(`${name}: association, echo, query and counts match the lab`, () => {
       const expected = lab.servers.find((s) => s.name === name)!.expected;
       const o = service(name).observation;
-      const d = o.details;
+      const d = dicomDetailsOf(o);
       assert.ok(d, 'DICOM details recorded');
       assert.equal(d.acceptsAnyCalledAeTitle, expected.acceptsAnyCalledAe, 'accepts any called AE');
       assert.equal(d.echo.outcome === 'success', expected.echo, `C-ECHO ${d.echo.outcome}`);
@@ -112,7 +113,7 @@ describe('scan of the lab', () => {
   it('orthanc-locked: every title rejected as "called AE title not recognised", nothing reachable', () => {
     const s = service('orthanc-locked');
     assert.equal(s.status, 'rejected');
-    const d = s.observation.details!;
+    const d = dicomDetailsOf(s.observation)!;
     assert.ok(d.attempts.length > 1);
     for (const a of d.attempts) assert.deepEqual([a.outcome, a.reject?.source, a.reject?.reason], ['rejected', 1, 7]);
     assert.deepEqual(s.findings.map((f) => f.ruleId), ['EXP-DICOM-004']);
@@ -120,7 +121,7 @@ describe('scan of the lab', () => {
 
   it('dcmqrscp: rejects the unlikely title, found DCMQRSCP from the guess list', () => {
     const s = service('dcmqrscp');
-    const d = s.observation.details!;
+    const d = dicomDetailsOf(s.observation)!;
     assert.equal(d.attempts[0]?.reject?.reason, 7);
     assert.equal(d.acceptedCalledAeTitle, 'DCMQRSCP');
     assert.equal(d.attempts.at(-1)?.origin, 'guess-list');
@@ -129,14 +130,14 @@ describe('scan of the lab', () => {
   });
 
   it('storescp: echo only, the query context not accepted', () => {
-    const d = service('storescp').observation.details!;
+    const d = dicomDetailsOf(service('storescp').observation)!;
     assert.equal(d.find.outcome, 'not-negotiated');
     assert.equal(d.release, 'released');
   });
 
   it('orthanc-echo-only: the C-FIND is answered with an A-ABORT, no exposure counted', () => {
     const s = service('orthanc-echo-only');
-    assert.equal(s.observation.details!.find.outcome, 'aborted');
+    assert.equal(dicomDetailsOf(s.observation)!.find.outcome, 'aborted');
     assert.ok(!s.findings.some((f) => f.ruleId === 'EXP-DICOM-001' || f.ruleId === 'EXP-DICOM-005'));
   });
 });

@@ -133,7 +133,7 @@ const HOSTILE: Observation = {
   endpoint: { ip: '10.0.0.66', port: 104 },
   product: { name: '+Evil PACS', version: '=HYPERLINK("http://x.test")\u001b]0;owned\u0007\u001b[2J\u009b31m|`rm`', basis: 'peer', confidence: 'guess' },
   details:
-    EXPOSED.details && {
+    EXPOSED.details?.protocol !== 'dicom' ? undefined : {
       ...EXPOSED.details,
       attempts: [{ calledAeTitle: '@SUM(1)', callingAeTitle: 'EXPOSURE-SCAN', origin: 'user', outcome: 'accepted' }],
       acceptedCalledAeTitle: '@SUM(1)',

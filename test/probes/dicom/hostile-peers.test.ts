@@ -8,7 +8,7 @@ import net from 'node:net';
 import { createDialer } from '../../../src/net/dialer.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { dicomProbe } from '../../../src/probes/dicom/index.ts';
-import { Observation } from '../../../src/probes/observation.ts';
+import { Observation, dicomDetailsOf } from '../../../src/probes/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
 import { encodePdu } from '../../../src/protocols/dicom/ul/index.ts';
@@ -92,9 +92,9 @@ describe('DICOM probe against hostile peers', () => {
   it('keeps what it learned when the peer accepts and then falls silent', async () => {
     const o = await probe((s) => s.once('data', () => s.write(accept)));
     assert.equal(o.status, 'success');
-    assert.equal(o.details?.acceptsAnyCalledAeTitle, true);
-    assert.equal(o.details?.peer?.implementationVersionName, 'HOSTILE');
-    assert.equal(o.details?.echo.outcome, 'timeout');
+    assert.equal(dicomDetailsOf(o)?.acceptsAnyCalledAeTitle, true);
+    assert.equal(dicomDetailsOf(o)?.peer?.implementationVersionName, 'HOSTILE');
+    assert.equal(dicomDetailsOf(o)?.echo.outcome, 'timeout');
     assert.equal(o.error?.phase, 'c-echo');
     assert.equal(o.error?.code, 'io-timeout');
   });
