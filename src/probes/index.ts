@@ -1,9 +1,10 @@
 /** Every probe, in one explicit list: adding a protocol is adding a folder and a line here. */
 import { dicomProbe } from './dicom/index.ts';
 import { ftpProbe } from './ftp/index.ts';
+import { smbProbe } from './smb/index.ts';
 import type { Probe } from './probe.ts';
 
-export const PROBES: readonly Probe[] = [dicomProbe, ftpProbe];
+export const PROBES: readonly Probe[] = [dicomProbe, ftpProbe, smbProbe];
 
 /** Ports scanned when the user names none: every probe's defaults. */
 export const DEFAULT_SCAN_PORTS: readonly number[] = [...new Set(PROBES.flatMap((p) => p.defaultPorts))].sort((a, b) => a - b);
