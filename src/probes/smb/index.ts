@@ -17,7 +17,7 @@ import type { FileWalkOptions, Probe, ProbeContext } from '../probe.ts';
 import { SmbClient, SmbProtocolError } from './client.ts';
 import { negotiate, sessionSetup } from './session.ts';
 import { COMMON_SHARE_NAMES, enumerateShares, shareTypeOf } from './shares.ts';
-import { close, open, SmbTree, treeConnect } from './share-ops.ts';
+import { close, open, rootMaximalAccess, SmbTree, treeConnect } from './share-ops.ts';
 
 const SESSION_FLAG_GUEST = 0x1;
 const SESSION_FLAG_NULL = 0x2;
@@ -46,7 +46,9 @@ async function walkShare(client: SmbClient, server: string, share: SmbShare, lim
   if (tc.value.shareType !== 1) return undefined; // only disk shares hold files
   const outcome = await walkTree(new SmbTree(client, tc.value.treeId, limits.maxEntries), limits, ctx.pseudonyms.counter(), signal);
   share.walk = outcome.walk;
-  share.write = { advertised: (tc.value.maximalAccess & WRITE_ACCESS_MASK) !== 0 ? 'writable' : 'read-only', probe: 'not-attempted' };
+  // The root folder's maximal access says what this session may do there; the tree's is the share ACL only.
+  const access = (await rootMaximalAccess(client, tc.value.treeId)) ?? tc.value.maximalAccess;
+  share.write = { advertised: (access & WRITE_ACCESS_MASK) !== 0 ? 'writable' : 'read-only', probe: 'not-attempted' };
   if (limits.checkWrite) share.write.probe = await checkWrite(client, tc.value.treeId).catch(() => 'error' as const);
   return outcome;
 }

@@ -36,8 +36,8 @@ export async function treeConnect(client: SmbClient, server: string, share: stri
   return { ok: true, value: { ...r.value, treeId: m.header.treeId } };
 }
 
-export async function open(client: SmbClient, treeId: number, name: string, kind: CreateKind): Promise<Outcome<CreateResponse>> {
-  const m = await client.request(Command.CREATE, createRequest(name, kind), treeId);
+export async function open(client: SmbClient, treeId: number, name: string, kind: CreateKind, askMaximalAccess = false): Promise<Outcome<CreateResponse>> {
+  const m = await client.request(Command.CREATE, createRequest(name, kind, askMaximalAccess), treeId);
   if (m.header.status !== Status.SUCCESS) return { ok: false, status: m.header.status };
   const r = decodeCreateResponse(m);
   if (!r.ok) throw new SmbProtocolError('SMB_MALFORMED', `malformed CREATE response (${r.error.field})`);
@@ -55,6 +55,14 @@ export async function read(client: SmbClient, treeId: number, fileId: Buffer, of
   const r = decodeReadResponse(m);
   if (!r.ok) throw new SmbProtocolError('SMB_MALFORMED', `malformed READ response (${r.error.field})`);
   return { ok: true, value: r.value };
+}
+
+/** The session's maximal access on the share's root folder (MS-SMB2 3.3.5.9.5), or undefined. */
+export async function rootMaximalAccess(client: SmbClient, treeId: number): Promise<number | undefined> {
+  const root = await open(client, treeId, '', 'directory', true);
+  if (!root.ok) return undefined;
+  await close(client, treeId, root.value.fileId);
+  return root.value.maximalAccess;
 }
 
 export async function write(client: SmbClient, treeId: number, fileId: Buffer, data: Buffer): Promise<number> {

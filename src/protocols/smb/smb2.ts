@@ -248,7 +248,7 @@ const ACCESS: Record<CreateKind, number> = {
   'new-empty-file': 0x00000002 | 0x00000080 | 0x00010000 | 0x00100000, // FILE_WRITE_DATA | READ_ATTRIBUTES | DELETE | SYNCHRONIZE
 };
 
-export function createRequest(name: string, kind: CreateKind): Buffer {
+export function createRequest(name: string, kind: CreateKind, askMaximalAccess = false): Buffer {
   const nameBytes = Buffer.from(name, 'utf16le');
   const b = Buffer.alloc(56);
   b.writeUInt16LE(57, 0);
@@ -262,13 +262,55 @@ export function createRequest(name: string, kind: CreateKind): Buffer {
   b.writeUInt16LE(SMB2_HEADER_LENGTH + 56, 44);
   b.writeUInt16LE(nameBytes.length, 46);
   // The buffer is never empty (StructureSize 57 counts one byte of it).
-  return Buffer.concat([b, nameBytes.length > 0 ? nameBytes : Buffer.alloc(1)]);
+  const name8 = nameBytes.length > 0 ? nameBytes : Buffer.alloc(1);
+  if (!askMaximalAccess) return Buffer.concat([b, name8]);
+  const pad = Buffer.alloc((8 - ((56 + name8.length) % 8)) % 8);
+  const ctx = maximalAccessContext();
+  b.writeUInt32LE(SMB2_HEADER_LENGTH + 56 + name8.length + pad.length, 48);
+  b.writeUInt32LE(ctx.length, 52);
+  return Buffer.concat([b, name8, pad, ctx]);
 }
 
 export interface CreateResponse {
   readonly fileId: Buffer;
   readonly endOfFile: bigint;
   readonly fileAttributes: number;
+  /** From an SMB2_CREATE_QUERY_MAXIMAL_ACCESS_RESPONSE context (2.2.14.2.5), when asked for and given. */
+  readonly maximalAccess?: number;
+}
+
+/** 2.2.13.2: one create context "MxAc" (SMB2_CREATE_QUERY_MAXIMAL_ACCESS_REQUEST) with no timestamp. */
+export function maximalAccessContext(): Buffer {
+  const c = Buffer.alloc(24);
+  c.writeUInt32LE(0, 0); // Next
+  c.writeUInt16LE(16, 4); // NameOffset
+  c.writeUInt16LE(4, 6); // NameLength
+  c.writeUInt16LE(0, 10); // DataOffset
+  c.writeUInt32LE(0, 12); // DataLength
+  c.write('MxAc', 16, 'latin1');
+  return c;
+}
+
+/** Walks the create contexts of a response (2.2.14.2) for MxAc: QueryStatus then MaximalAccess. */
+function readMaximalAccess(c: Cursor, offset: number, length: number): number | undefined {
+  if (offset === 0 || length === 0) return undefined;
+  let at = offset;
+  for (let i = 0; i < 16; i++) {
+    c.at(at, 16, 'create context'); // bounds check of the fixed part
+    const next = c.buf.readUInt32LE(at);
+    const nameOffset = c.buf.readUInt16LE(at + 4);
+    const nameLength = c.buf.readUInt16LE(at + 6);
+    const dataOffset = c.buf.readUInt16LE(at + 10);
+    const dataLength = c.buf.readUInt32LE(at + 12);
+    const name = c.at(at + nameOffset, nameLength, 'create context name').toString('latin1');
+    if (name === 'MxAc' && dataLength >= 8) {
+      const data = c.at(at + dataOffset, 8, 'MxAc data');
+      return data.readUInt32LE(0) === 0 ? data.readUInt32LE(4) : undefined;
+    }
+    if (next === 0) return undefined;
+    at += next;
+  }
+  return undefined;
 }
 
 export function decodeCreateResponse(m: Smb2Message): Decoded<CreateResponse> {
@@ -278,7 +320,11 @@ export function decodeCreateResponse(m: Smb2Message): Decoded<CreateResponse> {
     const endOfFile = c.u64('EndofFile');
     const fileAttributes = c.u32('FileAttributes');
     c.skip(4, 'Reserved2');
-    return { fileId: Buffer.from(c.bytes(16, 'FileId')), endOfFile, fileAttributes };
+    const fileId = Buffer.from(c.bytes(16, 'FileId'));
+    const contextsOffset = c.u32('CreateContextsOffset');
+    const contextsLength = c.u32('CreateContextsLength');
+    const maximalAccess = readMaximalAccess(c, contextsOffset, contextsLength);
+    return { fileId, endOfFile, fileAttributes, ...(maximalAccess === undefined ? {} : { maximalAccess }) };
   });
 }
 
