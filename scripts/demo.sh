@@ -8,7 +8,7 @@ mkdir -p out
 rm -f out/demo.db out/demo.db-wal out/demo.db-shm
 trap 'exposure lab stop --dir .lab' EXIT
 exposure lab start --dir .lab
-exposure scan 127.0.0.2-127.0.0.9 --ports 104,4242,11112 --db out/demo.db --contact security@example.org
+exposure scan 127.0.0.2-127.0.0.10 --ports 21,104,445,4242,11112 --db out/demo.db --contact security@example.org
 exposure report --db out/demo.db --format md --out out/report.md
 exposure report --db out/demo.db --format json --out out/report.json
 exposure report --db out/demo.db --format csv --out out/services.csv

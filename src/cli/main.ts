@@ -8,6 +8,7 @@ import { scanCommand } from './scan.ts';
 import { reportCommand, REPORT_FORMATS } from './report.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
+import { fileWalkOptions } from './file-walk.ts';
 
 const program = new Command()
   .name('exposure')
@@ -17,7 +18,7 @@ const program = new Command()
 
 program
   .command('scan')
-  .description('scan targets for exposed DICOM services and store what they expose')
+  .description('scan targets for exposed DICOM services and file shares (FTP, SMB) and store what they expose')
   .argument('<targets...>', 'IPv4 addresses, ranges (a-b) and CIDR blocks, comma or space separated')
   .option('-p, --ports <list>', 'TCP ports to probe, e.g. 104,4242,11112', DEFAULT_SCAN_PORTS.join(','))
   .option('--db <file>', 'SQLite file to store the run in', 'exposure.db')
@@ -35,6 +36,7 @@ program
   .option('--exclude <file>', 'ranges never to touch (one spec a line, # comments)')
   .option('--quiet', 'no progress and no summary table')
   .action(scanCommand);
+for (const option of fileWalkOptions()) program.commands.find((c) => c.name() === 'scan')?.addOption(option);
 
 program
   .command('report')

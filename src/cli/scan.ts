@@ -11,8 +11,9 @@ import { renderTable } from '../report/table.ts';
 import { readRangeFile } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { createLogger } from '../log.ts';
+import { toFileWalk, type FileWalkFlags } from './file-walk.ts';
 
-export interface ScanFlags {
+export interface ScanFlags extends FileWalkFlags {
   ports: string;
   db: string;
   callingAe: string;
@@ -44,6 +45,7 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
   // Refused before a single packet leaves: see scope/guard.ts.
   checkAuthorised({ targets, allowList, exclude });
 
+  const fileWalk = toFileWalk(flags, { targets, allowList, exclude });
   const identity = { callingAeTitle: flags.callingAe, userAgent: userAgent(flags.contact) };
   const limits = {
     maxRecords: flags.maxRecords,
@@ -79,12 +81,13 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
         limits,
         dicom: { userAeTitles: flags.aeTitles, useGuessList: flags.guessList },
         pseudonyms: createPseudonyms(),
+        fileWalk,
       },
       store,
       meta: {
         targets: targetArgs,
         ports,
-        options: { maxRecords: flags.maxRecords, concurrency: flags.concurrency, rate: flags.rate, guessList: flags.guessList },
+        options: { maxRecords: flags.maxRecords, concurrency: flags.concurrency, rate: flags.rate, guessList: flags.guessList, fileWalk },
         scanner: identity,
       },
       hostConcurrency: flags.concurrency,

@@ -89,6 +89,19 @@ function servicesTable(model: ReportModel): string[] {
   return [row(header), row(header.map(() => '---')), ...body, ''];
 }
 
+function fileSharesTable(model: ReportModel): string[] {
+  const shares = model.services.filter((s) => s.fileShare !== undefined);
+  if (shares.length === 0) return [];
+  return [
+    '## File shares',
+    '',
+    row(['Endpoint', 'DICOM files', 'DICOM bytes', 'What was seen']),
+    row(['---', '---:', '---:', '---']),
+    ...shares.map((s) => row([endpoint(s), countText(s.files), countText(s.bytes), md(s.fileShare ?? '')])),
+    '',
+  ];
+}
+
 function attributesTable(model: ReportModel): string[] {
   if (model.attributes.length === 0) return [];
   return [
@@ -124,6 +137,7 @@ export function renderMarkdown(model: ReportModel): string {
     '## Services',
     '',
     ...servicesTable(model),
+    ...fileSharesTable(model),
     ...attributesTable(model),
   ];
   return lines.join('\n');

@@ -5,6 +5,7 @@ import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
 import type { Count, DicomDetails } from '../probes/observation.ts';
 import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { fileShareSummary } from './file-share.ts';
 
 export function reportCount(c: Count): ReportCount {
   return { n: c.n, atLeast: c.atLeast, text: c.atLeast ? `≥ ${c.n}` : String(c.n) };
@@ -47,7 +48,8 @@ function serviceReport(s: ServiceRow): ServiceReport {
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
   const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
   const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
-  const exposed = d !== undefined && d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped);
+  const fileShare = fileShareSummary(obs);
+  const exposed = (d !== undefined && d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped)) || (obs.exposure.files?.n ?? 0) > 0;
   return {
     ip: s.ip,
     hostname: s.hostname,
@@ -68,6 +70,9 @@ function serviceReport(s: ServiceRow): ServiceReport {
     patients: obs.exposure.patients && reportCount(obs.exposure.patients),
     studies: obs.exposure.studies && reportCount(obs.exposure.studies),
     images: obs.exposure.images && reportCount(obs.exposure.images),
+    files: obs.exposure.files && reportCount(obs.exposure.files),
+    bytes: obs.exposure.bytes && reportCount(obs.exposure.bytes),
+    ...(fileShare ? { fileShare } : {}),
     modalities: d ? [...d.find.modalities] : [],
     identifyingAttributes: (obs.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword),
     exposed,
@@ -102,6 +107,8 @@ export async function summarise(store: Store, runId: number): Promise<ReportMode
       patients: sumCounts(services.map((s) => s.patients)),
       studies: sumCounts(services.map((s) => s.studies)),
       images: sumCounts(services.map((s) => s.images)),
+      files: sumCounts(services.map((s) => s.files)),
+      bytes: sumCounts(services.map((s) => s.bytes)),
       findings,
     },
     services,
