@@ -28,7 +28,7 @@ export function fileShareSummary(o: Observation): string | undefined {
   }
   if (d?.protocol === 'smb') {
     const head = [`SMB ${d.dialect ?? '?'}`, `signing ${d.signingRequired ? 'required' : 'not required'}`];
-    if (d.session) head.push(`${d.session} session${d.sessionFlags === 'guest' ? ' (guest)' : ''}`);
+    if (d.session) head.push(d.session === 'null-session' ? 'null session' : `guest session${d.sessionFlags === 'guest' ? ' (flagged guest)' : ''}`);
     if (d.stoppedBecause) head.push(`stopped: ${d.stoppedBecause}`);
     if (d.osVersion) head.push(`NTLM OS ${d.osVersion}`);
     const shares = d.shares

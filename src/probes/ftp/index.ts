@@ -6,6 +6,7 @@
  *
  * Every socket (control and passive data) comes from the dialer.
  */
+import { setMaxListeners } from 'node:events';
 import type { Client } from 'basic-ftp';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import type { ProbeStatus } from '../observation.ts';
@@ -55,6 +56,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   const started = performance.now();
   const limits = ctx.fileWalk ?? DEFAULT_FILE_WALK;
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
+  // Each (re)connection listens on it for the time it lives; their number is bounded by the reconnect budget.
+  setMaxListeners(0, signal);
   const details: FtpDetails = { protocol: 'ftp', authTls: false, mlsd: false, logins: [], refusedPassiveTargets: 0 };
   const observation: Omit<Observation, 'durationMs'> = {
     protocol: 'ftp',
@@ -145,7 +148,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
     }
   } catch (err) {
     const e = classify(err);
-    if (!greeted) observation.status = e.code === 'io-timeout' ? 'not-this-protocol' : e.status;
+    // Connected but no FTP greeting (other bytes, silence, a close): the port speaks something else.
+    if (!greeted) observation.status = err instanceof NetError ? e.status : 'not-this-protocol';
     else if (phase === 'greeting') observation.status = e.status === 'out-of-scope' ? e.status : 'not-this-protocol';
     else if (observation.status !== 'success') observation.status = e.code === 'io-timeout' ? 'io-timeout' : 'protocol-error';
     observation.error = { code: e.code, message: e.message, phase };

@@ -5,6 +5,7 @@
  * can open, the same bounded walk as FTP (probes/nas/). Never writes unless
  * --check-write, and then only a new empty file deleted on close.
  */
+import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { Status, WRITE_ACCESS_MASK } from '../../protocols/smb/smb2.ts';
@@ -57,6 +58,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   const started = performance.now();
   const limits = ctx.fileWalk ?? DEFAULT_FILE_WALK;
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
+  // Each (re)connection listens on it for the time it lives; their number is bounded by the reconnect budget.
+  setMaxListeners(0, signal);
   const details: SmbDetails = { protocol: 'smb', logins: [], shareEnumeration: 'not-attempted', shares: [] };
   const observation: Omit<Observation, 'durationMs'> = { protocol: 'smb', endpoint, status: 'unknown-error', startedAt: new Date().toISOString(), tls: false, exposure: {} };
   let client: SmbClient | undefined;
