@@ -11,6 +11,7 @@ import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { anonymousPassword, ftpProbe } from '../../../src/probes/ftp/index.ts';
 import { cleanBanner, fingerprintFtp } from '../../../src/probes/ftp/fingerprints.ts';
 import { parseEpsvPort, parsePasv } from '../../../src/probes/ftp/passive.ts';
+import { mlsdWritableNames } from '../../../src/probes/ftp/tree.ts';
 import { Observation } from '../../../src/probes/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 
@@ -112,6 +113,12 @@ describe('FTP tables and parsers', () => {
     assert.equal(fingerprintFtp('Microsoft FTP Service')?.name, 'Microsoft FTP Service');
     assert.equal(fingerprintFtp('Welcome'), undefined);
     assert.equal(cleanBanner('220 Hello\u001b[2J\r\n'), 'Hello [2J');
+  });
+
+  it('MLSD perm facts (RFC 3659 7.5.5): c, a, w, m or p mean writable', () => {
+    const raw = 'type=dir;perm=flcdmpe; upload\r\ntype=file;size=10;perm=r; a.dcm\r\ntype=dir;perm=el; archive\r\n';
+    assert.deepEqual([...mlsdWritableNames(raw)], ['upload']);
+    assert.equal(mlsdWritableNames('garbage without facts').size, 0);
   });
 
   it('the anonymous password names the scanner or its contact', () => {
