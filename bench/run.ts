@@ -8,6 +8,7 @@ import { createDialer } from '../src/net/dialer.ts';
 import { createPseudonyms } from '../src/privacy/pseudonyms.ts';
 import { dicomProbe } from '../src/probes/dicom/index.ts';
 import type { ProbeContext } from '../src/probes/probe.ts';
+import { dicomDetails } from '../src/probes/observation.ts';
 import { scopeFrom } from '../src/scope/policy.ts';
 import { forEachConcurrent } from '../src/scan/pool.ts';
 import { decodePdu, encodePdu } from '../src/protocols/dicom/ul/index.ts';
@@ -54,7 +55,7 @@ async function probeFigures(): Promise<void> {
   const t0 = performance.now();
   await forEachConcurrent(Array.from({ length: total }, (_, i) => i), 200, async () => {
     const o = await dicomProbe.run({ ip: HOST, port: PORT }, ctx);
-    if (o.status === 'success' && o.details?.protocol === 'dicom' && o.details.echo.outcome === 'success' && o.details.find.outcome === 'success') ok++;
+    if (o.status === 'success' && dicomDetails(o)?.echo.outcome === 'success' && dicomDetails(o)?.find.outcome === 'success') ok++;
     peak = Math.max(peak, process.memoryUsage().rss);
   });
   const s = (performance.now() - t0) / 1000;

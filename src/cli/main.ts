@@ -10,6 +10,7 @@ import { labCommand } from './lab.ts';
 import { diffCommand, DIFF_FORMATS } from './diff.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 import { WEB_PORTS } from '../probes/portal/index.ts';
+import { fileWalkOptions } from './file-walk.ts';
 
 const program = new Command()
   .name('exposure')
@@ -19,7 +20,7 @@ const program = new Command()
 
 program
   .command('scan')
-  .description('scan targets for exposed DICOM, DICOMweb and PACS web services and store what they expose')
+  .description('scan targets for exposed DICOM, DICOMweb and PACS web services and file shares (FTP, SMB), and store what they expose')
   .argument('<targets...>', 'IPv4 addresses, ranges (a-b) and CIDR blocks, comma or space separated')
   .option('-p, --ports <list>', `TCP ports to probe, e.g. 104,4242,11112 (default ${DEFAULT_SCAN_PORTS.join(',')}, with --web-ports instead of the web defaults)`)
   .option('--db <file>', 'SQLite file to store the run in', 'exposure.db')
@@ -39,6 +40,7 @@ program
   .option('--web-ports <list>', `ports the web probes (portal, orthanc, dicomweb) claim (default ${WEB_PORTS.join(',')})`)
   .option('--quiet', 'no progress and no summary table')
   .action(scanCommand);
+for (const option of fileWalkOptions()) program.commands.find((c) => c.name() === 'scan')?.addOption(option);
 
 program
   .command('report')

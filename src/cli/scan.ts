@@ -13,8 +13,9 @@ import { readRangeFile } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { createLogger } from '../log.ts';
 import { hostGeoLookup } from './geo.ts';
+import { toFileWalk, type FileWalkFlags } from './file-walk.ts';
 
-export interface ScanFlags {
+export interface ScanFlags extends FileWalkFlags {
   ports?: string;
   checkLogins?: boolean;
   webPorts?: string;
@@ -50,6 +51,7 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
   if (checkLogins) checkLoginsAllowed(targets, allowList);
   checkAuthorised({ targets, allowList, exclude });
 
+  const fileWalk = toFileWalk(flags, { targets, allowList, exclude });
   const identity = { callingAeTitle: flags.callingAe, userAgent: userAgent(flags.contact) };
   const limits = {
     maxRecords: flags.maxRecords,
@@ -86,12 +88,13 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
         dicom: { userAeTitles: flags.aeTitles, useGuessList: flags.guessList },
         pseudonyms: createPseudonyms(),
         web: { checkLogins },
+        fileWalk,
       },
       store,
       meta: {
         targets: targetArgs,
         ports,
-        options: { maxRecords: flags.maxRecords, concurrency: flags.concurrency, rate: flags.rate, guessList: flags.guessList, checkLogins },
+        options: { maxRecords: flags.maxRecords, concurrency: flags.concurrency, rate: flags.rate, guessList: flags.guessList, checkLogins, fileWalk },
         scanner: identity,
       },
       hostConcurrency: flags.concurrency,

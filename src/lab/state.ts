@@ -56,14 +56,14 @@ async function readJson(path: string): Promise<unknown> {
 }
 
 /** Every process a lab in `dir` may have left running, from lab.json and the per-server records. */
-export async function recordedProcesses(dir: string): Promise<NamedProcess[]> {
+export async function recordedProcesses(dir: string, names: readonly string[] = LAB_SERVER_NAMES): Promise<NamedProcess[]> {
   const found = new Map<string, NamedProcess>();
   const add = (name: string, p: LabProcess): void => {
     found.set(`${p.pid}/${p.startTime}`, { name, pid: p.pid, startTime: p.startTime });
   };
   const lab = LabFile.safeParse(await readJson(join(dir, LAB_FILE)));
   if (lab.success) for (const [name, p] of Object.entries(lab.data.processes)) add(name, p);
-  for (const name of LAB_SERVER_NAMES) {
+  for (const name of names) {
     const record = ProcessRecord.safeParse(await readJson(join(dir, name, 'process.json')));
     if (record.success) add(name, record.data);
   }

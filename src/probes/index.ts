@@ -2,11 +2,13 @@
 import { dicomProbe } from './dicom/index.ts';
 import { dicomTlsProbe } from './dicom-tls/index.ts';
 import { dicomwebProbe } from './dicomweb/index.ts';
+import { ftpProbe } from './ftp/index.ts';
 import { orthancProbe } from './orthanc/index.ts';
 import { portalProbe } from './portal/index.ts';
 import type { Probe } from './probe.ts';
+import { smbProbe } from './smb/index.ts';
 
-export const PROBES: readonly Probe[] = [dicomProbe, dicomTlsProbe, portalProbe, orthancProbe, dicomwebProbe];
+export const PROBES: readonly Probe[] = [dicomProbe, dicomTlsProbe, portalProbe, orthancProbe, dicomwebProbe, ftpProbe, smbProbe];
 
 /** Ports scanned when the user names none: every probe's defaults. */
 export const DEFAULT_SCAN_PORTS: readonly number[] = [...new Set(PROBES.flatMap((p) => p.defaultPorts))].sort((a, b) => a - b);

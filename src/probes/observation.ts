@@ -7,6 +7,7 @@
  * patients exist only as a distinct count computed from keyed hashes in memory.
  */
 import { z } from 'zod';
+import { FtpDetails, SmbDetails } from './nas/schema.ts';
 
 /** ZGrab2-style closed set of outcomes: a probe returns one of these, never throws. */
 export const PROBE_STATUSES = [
@@ -241,8 +242,9 @@ export const DicomwebDetails = z.object({
 export type DicomwebDetails = z.infer<typeof DicomwebDetails>;
 
 /** Other protocols add their own member to this union. */
-export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails, PortalDetails, OrthancDetails, DicomwebDetails]);
+export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails, PortalDetails, OrthancDetails, DicomwebDetails, FtpDetails, SmbDetails]);
 export type ProtocolDetails = z.infer<typeof ProtocolDetails>;
+export type { FtpDetails, SmbDetails };
 
 export const ObservationError = z.object({
   /** A stable machine code, e.g. ECONNREFUSED, PDU_TOO_LARGE. */

@@ -37,6 +37,20 @@ export interface WebProbeOptions {
   readonly checkLogins: boolean;
 }
 
+/** Bounds and opt-ins of the FTP and SMB share walks (probes/nas/limits.ts has the defaults). */
+export interface FileWalkOptions {
+  readonly maxDepth: number;
+  readonly maxDirectories: number;
+  readonly maxEntries: number;
+  /** Files whose first bytes are read to confirm DICOM and inventory the header. */
+  readonly maxHeaderSamples: number;
+  /** Bytes read from one file at most; the read stops earlier at Pixel Data. */
+  readonly maxHeaderBytes: number;
+  readonly walkTimeMs: number;
+  /** --check-write: create and remove one uniquely named empty file. */
+  readonly checkWrite: boolean;
+}
+
 export interface ProbeContext {
   readonly dialer: Dialer;
   readonly signal: AbortSignal;
@@ -47,6 +61,8 @@ export interface ProbeContext {
   readonly pseudonyms: PatientPseudonyms;
   /** Web probes (portal, orthanc, dicomweb); absent means no login attempts. */
   readonly web?: WebProbeOptions;
+  /** Absent: the defaults of probes/nas/limits.ts, no write check. */
+  readonly fileWalk?: FileWalkOptions;
 }
 
 export interface Probe {

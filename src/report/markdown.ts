@@ -92,6 +92,19 @@ function servicesTable(model: ReportModel): string[] {
   return [row(header), row(header.map(() => '---')), ...body, ''];
 }
 
+function fileSharesTable(model: ReportModel): string[] {
+  const shares = model.services.filter((s) => s.fileShare !== undefined);
+  if (shares.length === 0) return [];
+  return [
+    '## File shares',
+    '',
+    row(['Endpoint', 'DICOM files', 'DICOM bytes', 'What was seen']),
+    row(['---', '---:', '---:', '---']),
+    ...shares.map((s) => row([endpoint(s), countText(s.files), countText(s.bytes), md(s.fileShare ?? '')])),
+    '',
+  ];
+}
+
 function attributesTable(model: ReportModel): string[] {
   if (model.attributes.length === 0) return [];
   return [
@@ -114,7 +127,8 @@ export function renderMarkdown(model: ReportModel): string {
     `- **Status:** ${r.status}, started ${md(r.startedAt)}${r.finishedAt ? `, finished ${md(r.finishedAt)}` : ''}`,
     `- **Scope:** targets ${md(r.targets.join(', '))}; ports ${r.ports.join(', ')}`,
     `- **Scanner:** calling AE title ${md(r.scanner.callingAeTitle)}`,
-    `- **Services:** ${t.services}, of which ${t.exposedServices} handed out patient records (C-FIND, QIDO-RS or REST counts)`,
+    `- **Services:** ${t.services}, of which ${t.exposedServices} exposed patient data (C-FIND records, QIDO-RS or REST counts, or DICOM files on an open share)`,
+    ...(t.files ? [`- **On open shares:** DICOM files ${countText(t.files)}, bytes ${countText(t.bytes)}`] : []),
     `- **Exposed:** patients ${countText(t.patients)}, studies ${countText(t.studies)}, images ${countText(t.images)}`,
     '',
     '## Findings',
@@ -127,6 +141,7 @@ export function renderMarkdown(model: ReportModel): string {
     '## Services',
     '',
     ...servicesTable(model),
+    ...fileSharesTable(model),
     ...attributesTable(model),
     ...studyTablesMarkdown(model),
     ...geoFooterMarkdown(model.geo),

@@ -57,6 +57,11 @@ export interface ServiceReport {
   patients?: ReportCount;
   studies?: ReportCount;
   images?: ReportCount;
+  /** DICOM files and their bytes found on a file share (FTP, SMB). */
+  files?: ReportCount;
+  bytes?: ReportCount;
+  /** FTP/SMB: login, listing, DICOM, headers, indicators and write access in one line (report/file-share.ts). */
+  fileShare?: string;
   modalities: string[];
   /** Keywords of identifying attributes present in at least one record read. */
   identifyingAttributes: string[];
@@ -82,6 +87,8 @@ export interface ReportTotals {
   patients?: ReportCount;
   studies?: ReportCount;
   images?: ReportCount;
+  files?: ReportCount;
+  bytes?: ReportCount;
   findings: Record<Severity, number>;
 }
 

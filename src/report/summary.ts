@@ -8,6 +8,7 @@ import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
+import { fileShareSummary } from './file-share.ts';
 
 export function reportCount(c: Count): ReportCount {
   return { n: c.n, atLeast: c.atLeast, text: c.atLeast ? `≥ ${c.n}` : String(c.n) };
@@ -66,6 +67,7 @@ function serviceReport(s: ServiceRow): ServiceReport {
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
   const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
   const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
+  const fileShare = fileShareSummary(obs);
   const exposed = isExposed(obs);
   return {
     ip: s.ip,
@@ -88,6 +90,9 @@ function serviceReport(s: ServiceRow): ServiceReport {
     patients: obs.exposure.patients && reportCount(obs.exposure.patients),
     studies: obs.exposure.studies && reportCount(obs.exposure.studies),
     images: obs.exposure.images && reportCount(obs.exposure.images),
+    files: obs.exposure.files && reportCount(obs.exposure.files),
+    bytes: obs.exposure.bytes && reportCount(obs.exposure.bytes),
+    ...(fileShare ? { fileShare } : {}),
     modalities: d ? [...d.find.modalities] : [],
     identifyingAttributes: (obs.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword),
     exposed,
@@ -124,6 +129,8 @@ export async function summarise(store: Store, runId: number): Promise<ReportMode
       patients: sumCounts(perHost(services, (s) => s.patients)),
       studies: sumCounts(perHost(services, (s) => s.studies)),
       images: sumCounts(perHost(services, (s) => s.images)),
+      files: sumCounts(services.map((s) => s.files)),
+      bytes: sumCounts(services.map((s) => s.bytes)),
       findings,
     },
     services,

@@ -81,6 +81,7 @@ function detailText(s: ServiceReport): string {
   if (s.echo) parts.push(`C-ECHO ${s.echo}`);
   if (s.find) parts.push(`C-FIND ${s.find}${s.findCapped ? ' (capped)' : ''}`);
   if (s.modalities.length > 0) parts.push(`modalities ${s.modalities.join(' ')}`);
+  if (s.fileShare) parts.push(s.fileShare);
   if (s.identifyingAttributes.length > 0) parts.push(`exposes ${s.identifyingAttributes.join(', ')}`);
   if (s.login) parts.push(`login ${s.login}`);
   if (s.access) parts.push(s.access);
@@ -138,7 +139,8 @@ export function renderTable(model: ReportModel, options: TableOptions): string {
     ...servicesSection(model, p, width),
     '',
     ...wrap(
-      `${totals.services} services, ${totals.exposedServices} exposed · patients ${countText(totals.patients)} · studies ${countText(totals.studies)} · images ${countText(totals.images)}`,
+      `${totals.services} services, ${totals.exposedServices} exposed · patients ${countText(totals.patients)} · studies ${countText(totals.studies)} · images ${countText(totals.images)}` +
+        (totals.files ? ` · DICOM files on shares ${countText(totals.files)} (${countText(totals.bytes)} bytes)` : ''),
       width,
       '',
     ),

@@ -1,0 +1,176 @@
+/**
+ * The FTP probe: greeting and product, FEAT, anonymous then blank login,
+ * and when in, a bounded walk of the tree counting DICOM files, bytes and
+ * compromise indicators (probes/nas/). Never downloads more than the first
+ * bytes of a sampled file; never writes unless --check-write.
+ *
+ * Every socket (control and passive data) comes from the dialer.
+ */
+import { setMaxListeners } from 'node:events';
+import type { Client } from 'basic-ftp';
+import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
+import type { ProbeStatus } from '../observation.ts';
+import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
+import type { FtpDetails, LoginAttempt } from '../nas/schema.ts';
+import { walkTree } from '../nas/tree-walk.ts';
+import type { Endpoint, Observation } from '../observation.ts';
+import type { Probe, ProbeContext } from '../probe.ts';
+import { cleanBanner, fingerprintFtp } from './fingerprints.ts';
+import { openSession, tryLogin, type SessionOptions } from './session.ts';
+import { FtpTree } from './tree.ts';
+import { checkWrite } from './write-check.ts';
+
+type Credentials = { method: 'anonymous' | 'blank'; user: string; password: string };
+
+/** An e-mail-like password that says who is asking (RFC 1635 3: anonymous FTP asks for an e-mail address). */
+export function anonymousPassword(userAgent: string): string {
+  const contact = /contact ([^\s;()]+@[^\s;()]+)/.exec(userAgent)?.[1];
+  return contact ?? 'exposure-scanner@localhost';
+}
+
+/** RFC 959 reply: is this a greeting from an FTP server at all? */
+function isFtpGreeting(message: string): boolean {
+  return /^[12345]\d\d[ -]/.test(message);
+}
+
+class NotFtp extends Error {
+  override readonly name = 'NotFtp';
+}
+
+/**
+ * Our own code and message for whatever failed: basic-ftp's messages quote the
+ * server's replies, and peer text never reaches an error message.
+ */
+function classify(err: unknown): { code: string; message: string; status: ProbeStatus } {
+  if (err instanceof NotFtp) return { code: 'NOT_FTP', message: 'the greeting is not an FTP reply', status: 'not-this-protocol' };
+  if (err instanceof NetError || (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string')) {
+    const e = toNetError(err);
+    return { code: e.code, message: e instanceof NetError && err instanceof NetError ? e.message : `${e.code} (${e.osCode ?? 'socket'})`, status: statusOfNetError(e) };
+  }
+  if (err instanceof Error && /^Timeout/i.test(err.message)) return { code: 'io-timeout', message: 'the server did not answer within the I/O timeout', status: 'io-timeout' };
+  if (err instanceof Error && err.name === 'FTPError') return { code: 'FTP_REPLY', message: 'the server answered with an error reply', status: 'protocol-error' };
+  return { code: 'FTP_ERROR', message: 'the FTP exchange failed', status: 'protocol-error' };
+}
+
+async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
+  const started = performance.now();
+  const limits = ctx.fileWalk ?? DEFAULT_FILE_WALK;
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
+  // Each (re)connection listens on it for the time it lives; their number is bounded by the reconnect budget.
+  setMaxListeners(0, signal);
+  const details: FtpDetails = { protocol: 'ftp', authTls: false, mlsd: false, logins: [], refusedPassiveTargets: 0 };
+  const observation: Omit<Observation, 'durationMs'> = {
+    protocol: 'ftp',
+    endpoint,
+    status: 'unknown-error',
+    startedAt: new Date().toISOString(),
+    tls: false,
+    exposure: {},
+  };
+  const sessionOptions: SessionOptions = {
+    dialer: ctx.dialer,
+    endpoint,
+    connectTimeoutMs: ctx.limits.connectTimeoutMs,
+    ioTimeoutMs: ctx.limits.ioTimeoutMs,
+    signal,
+    maxListingBytes: 4 << 20,
+    onPassiveRefused: () => {
+      details.refusedPassiveTargets += 1;
+    },
+  };
+  let phase = 'connect';
+  let tree: FtpTree | undefined;
+  let greeted = false;
+  try {
+    const first = await openSession(sessionOptions);
+    greeted = true;
+    phase = 'greeting';
+    const banner = cleanBanner(first.welcome.message);
+    if (banner) details.banner = banner;
+    if (!isFtpGreeting(first.welcome.message)) throw new NotFtp();
+    const product = fingerprintFtp(banner);
+    if (product) observation.product = product;
+    phase = 'feat';
+    const features = await first.client.features().catch(() => new Map<string, string>());
+    details.authTls = /\bTLS\b/i.test(features.get('AUTH') ?? '');
+    details.mlsd = features.has('MLST');
+
+    phase = 'login';
+    const candidates: Credentials[] = [
+      { method: 'anonymous', user: 'anonymous', password: anonymousPassword(ctx.identity.userAgent) },
+      { method: 'blank', user: '', password: '' },
+    ];
+    let client: Client | undefined = first.client;
+    let credentials: Credentials | undefined;
+    for (const c of candidates) {
+      client ??= (await openSession(sessionOptions)).client;
+      const r = await tryLogin(client, c.user, c.password);
+      const attempt: LoginAttempt = { method: c.method, outcome: r.ok ? 'accepted' : r.code === undefined ? 'error' : 'refused', ...(r.ok || r.code === undefined ? {} : { code: r.code }) };
+      details.logins.push(attempt);
+      if (r.ok) {
+        credentials = c;
+        break;
+      }
+      client.close(); // a refused USER/PASS leaves servers in differing states: start clean
+      client = undefined;
+    }
+    observation.status = 'success';
+    if (credentials && client) {
+      details.loggedInAs = credentials.method;
+      phase = 'walk';
+      const creds = credentials;
+      let reuse: Client | undefined = client;
+      await client.useDefaultSettings();
+      tree = new FtpTree(async () => {
+        if (reuse) {
+          const c = reuse;
+          reuse = undefined;
+          return c;
+        }
+        const { client: c } = await openSession(sessionOptions);
+        const r = await tryLogin(c, creds.user, creds.password);
+        if (!r.ok) {
+          c.close();
+          throw new Error('login refused on reconnect');
+        }
+        await c.useDefaultSettings();
+        return c;
+      }, limits.maxHeaderSamples + 5);
+      const outcome = await walkTree(tree, limits, ctx.pseudonyms.counter(), signal);
+      details.walk = outcome.walk;
+      observation.exposure = outcome.exposure;
+      if (outcome.inventory) observation.inventory = outcome.inventory;
+      details.write = { advertised: outcome.listingSaysWritable ? 'writable' : 'unknown', probe: 'not-attempted' };
+      if (limits.checkWrite) {
+        phase = 'write-check';
+        details.write.probe = await checkWrite(await tree.session(), outcome.writableFolder ?? []).catch(() => 'error' as const);
+      }
+    }
+  } catch (err) {
+    const e = classify(err);
+    // Connected but no FTP greeting (other bytes, silence, a close): the port speaks something else.
+    if (!greeted) observation.status = err instanceof NetError ? e.status : 'not-this-protocol';
+    else if (phase === 'greeting') observation.status = e.status === 'out-of-scope' ? e.status : 'not-this-protocol';
+    else if (observation.status !== 'success') observation.status = e.code === 'io-timeout' ? 'io-timeout' : 'protocol-error';
+    observation.error = { code: e.code, message: e.message, phase };
+  } finally {
+    tree?.close();
+  }
+  return { ...observation, durationMs: Math.round(performance.now() - started), ...(greeted ? { details } : {}) };
+}
+
+export const ftpProbe: Probe = {
+  id: 'ftp',
+  defaultPorts: [21],
+  run: (endpoint, ctx) =>
+    run(endpoint, ctx).catch((err: unknown) => ({
+      protocol: 'ftp',
+      endpoint,
+      status: 'unknown-error',
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      tls: false,
+      exposure: {},
+      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
+    })),
+};

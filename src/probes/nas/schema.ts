@@ -1,0 +1,129 @@
+/**
+ * Result fields of the file-share probes (FTP, SMB): what a walk of an
+ * anonymous or guest session saw, as counts only.
+ *
+ * No path, file or folder name from the peer is kept: folders on imaging
+ * shares are often named after patients. Indicator entries name the table
+ * entry that matched, never the peer's file name. Share names (SMB) are kept,
+ * cleaned and capped: administrators choose them, not patients.
+ *
+ * Imports zod only (observation.ts imports this file).
+ */
+import { z } from 'zod';
+
+const n = z.number().int().nonnegative();
+
+/** Why a walk stopped before it had seen everything. */
+export const WalkStop = z.enum(['depth', 'directories', 'entries', 'time', 'listing-error']);
+export type WalkStop = z.infer<typeof WalkStop>;
+
+export const IndicatorKind = z.enum(['miner', 'miner-config', 'ransom-note', 'ransom-extension', 'web-shell', 'executable-in-image-folder']);
+export type IndicatorKind = z.infer<typeof IndicatorKind>;
+
+export const IndicatorHit = z.object({
+  /** Id of the entry in probes/nas/indicators.ts that matched. */
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  kind: IndicatorKind,
+  /** Files that matched it. */
+  count: n,
+});
+export type IndicatorHit = z.infer<typeof IndicatorHit>;
+
+export const WriteAccess = z.object({
+  /** What the server's own answers say: listing permissions (FTP), maximal access (SMB). */
+  advertised: z.enum(['writable', 'read-only', 'unknown']),
+  /** The opt-in create-and-remove check (--check-write): not attempted unless asked. */
+  probe: z.enum(['not-attempted', 'created-and-removed', 'created-not-removed', 'refused', 'error']),
+});
+export type WriteAccess = z.infer<typeof WriteAccess>;
+
+export const FileWalk = z.object({
+  directories: n,
+  files: n,
+  /** Bytes of all files listed, as the server reported their sizes. */
+  bytes: n,
+  dicomFiles: n,
+  dicomBytes: n,
+  /** DICOMDIR media directories (PS3.10 8.6): counted apart from image files. */
+  dicomdirs: n,
+  /** Folders holding at least one DICOM file: an estimate of studies or series where files are filed per study. */
+  dicomFolders: n,
+  /** Recognised by name (extension, DICOMDIR, vendor patterns), including those later confirmed by their header. */
+  recognisedByName: n,
+  /** Confirmed by the "DICM" marker at offset 128 (PS3.10 7.1) in the first bytes read. */
+  confirmedByMarker: n,
+  /** Files whose first bytes were read (capped sample). */
+  headersRead: n,
+  /** Dataset elements before Pixel Data per header read: min / median / max. */
+  elementsPerHeader: z.object({ min: n, median: n, max: n }).optional(),
+  deepestLevel: n,
+  /** Empty when the walk saw the whole tree. */
+  stoppedBy: z.array(WalkStop),
+  indicators: z.array(IndicatorHit),
+});
+export type FileWalk = z.infer<typeof FileWalk>;
+
+export const LoginAttempt = z.object({
+  method: z.enum(['anonymous', 'blank', 'null-session', 'guest']),
+  outcome: z.enum(['accepted', 'refused', 'error', 'not-attempted']),
+  /** FTP reply code or NTSTATUS of the refusal, when there was one. */
+  code: z.number().int().optional(),
+});
+export type LoginAttempt = z.infer<typeof LoginAttempt>;
+
+export const FtpDetails = z.object({
+  protocol: z.literal('ftp'),
+  /** The 220 greeting, printable ASCII only, capped at 200 characters. */
+  banner: z.string().max(200).optional(),
+  /** FEAT lists AUTH TLS (RFC 4217): FTPS is offered on this port. */
+  authTls: z.boolean(),
+  /** FEAT lists MLST (RFC 3659). */
+  mlsd: z.boolean(),
+  logins: z.array(LoginAttempt),
+  /** The login that the walk used, if any. */
+  loggedInAs: z.enum(['anonymous', 'blank']).optional(),
+  walk: FileWalk.optional(),
+  write: WriteAccess.optional(),
+  /** PASV/EPSV answers naming another host (FTP bounce, RFC 2577): refused, counted. */
+  refusedPassiveTargets: n,
+});
+export type FtpDetails = z.infer<typeof FtpDetails>;
+
+export const SmbShare = z.object({
+  /** Printable, at most 80 characters. */
+  name: z.string().max(80),
+  /** MS-SRVS 2.2.2.4 share type, low bits: 0 disk, 1 print queue, 2 device, 3 IPC. */
+  type: z.enum(['disk', 'printer', 'device', 'ipc', 'unknown']),
+  /** Where the name came from. */
+  source: z.enum(['srvsvc', 'common-names']),
+  access: z.enum(['tree-connected', 'access-denied', 'not-found', 'error', 'not-tried']),
+  walk: FileWalk.optional(),
+  write: WriteAccess.optional(),
+});
+export type SmbShare = z.infer<typeof SmbShare>;
+
+export const SmbDetails = z.object({
+  protocol: z.literal('smb'),
+  /** Negotiated dialect, e.g. "3.1.1" (MS-SMB2 2.2.4). */
+  dialect: z.string().optional(),
+  signingEnabled: z.boolean().optional(),
+  signingRequired: z.boolean().optional(),
+  /** Server GUID from the NEGOTIATE response, hex. */
+  serverGuid: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  /** From the NTLMSSP CHALLENGE target info (MS-NLMP 2.2.2.1): printable, capped. */
+  netbiosComputerName: z.string().max(64).optional(),
+  netbiosDomainName: z.string().max(64).optional(),
+  dnsComputerName: z.string().max(128).optional(),
+  /** MS-NLMP 2.2.2.10 VERSION: "major.minor.build". */
+  osVersion: z.string().max(32).optional(),
+  logins: z.array(LoginAttempt),
+  /** The session the share walk used. */
+  session: z.enum(['null-session', 'guest']).optional(),
+  /** The server flagged the session as guest or anonymous (MS-SMB2 2.2.6 SessionFlags). */
+  sessionFlags: z.enum(['guest', 'null', 'none']).optional(),
+  shareEnumeration: z.enum(['srvsvc', 'common-names', 'not-attempted']),
+  shares: z.array(SmbShare),
+  /** Why the probe stopped early (e.g. signing required for this session). */
+  stoppedBecause: z.enum(['signing-required', 'no-session']).optional(),
+});
+export type SmbDetails = z.infer<typeof SmbDetails>;

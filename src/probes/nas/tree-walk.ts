@@ -1,0 +1,175 @@
+/**
+ * A bounded breadth-first walk of a file share, the same for FTP and SMB:
+ * list folder by folder, recognise DICOM files by name and (for a capped
+ * sample) by their first bytes, match names against the indicator table,
+ * and add everything up as counts. No name or path leaves this file.
+ */
+import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
+import { InventoryBuilder } from '../../privacy/inventory.ts';
+import type { AttributeInventory, Count, ExposureCounts } from '../observation.ts';
+import type { FileWalkOptions } from '../probe.ts';
+import { classifyName } from './dicom-names.ts';
+import { EXECUTABLE_NAME, matchIndicator } from './indicators.ts';
+import { MARKER_BYTES } from './limits.ts';
+import { readHeaderFacts } from './part10-header.ts';
+import type { FileWalk, IndicatorHit, WalkStop } from './schema.ts';
+
+export interface TreeEntry {
+  readonly name: string;
+  readonly kind: 'file' | 'directory' | 'other';
+  readonly size: number;
+  /** What the listing says about writing here (FTP permissions, SMB access mask), if anything. */
+  readonly writable?: boolean;
+}
+
+/** One share, as the protocol sees it. Paths are lists of names from the share's root. */
+export interface FileTree {
+  /** The entries of a folder, or undefined when the server refuses or fails to list it. */
+  list(path: readonly string[]): Promise<readonly TreeEntry[] | undefined>;
+  /** At most `maxBytes` from the start of a file, fewer once the header is complete. Undefined on failure. */
+  readHead(path: readonly string[], maxBytes: number): Promise<Buffer | undefined>;
+}
+
+export interface WalkOutcome {
+  readonly walk: FileWalk;
+  readonly exposure: ExposureCounts;
+  readonly inventory?: AttributeInventory;
+  /** A listing said a folder or file is writable. */
+  readonly listingSaysWritable: boolean;
+  /** The first folder a listing said is writable (in memory only: for --check-write, never stored). */
+  readonly writableFolder?: readonly string[];
+}
+
+function median(sorted: readonly number[]): number {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+const SKIP_NAMES = new Set(['.', '..']);
+
+export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients: DistinctCounter, signal: AbortSignal): Promise<WalkOutcome> {
+  const deadline = Date.now() + limits.walkTimeMs;
+  const stops = new Set<WalkStop>();
+  const inventory = new InventoryBuilder();
+  const studies = new Set<string>();
+  const indicators = new Map<string, IndicatorHit>();
+  const elementCounts: number[] = [];
+  const w = { directories: 0, files: 0, bytes: 0, dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, recognisedByName: 0, confirmedByMarker: 0, headersRead: 0, deepestLevel: 0 };
+  let entries = 0;
+  let writable = false;
+  let writableFolder: string[] | undefined;
+  const queue: { path: string[]; depth: number }[] = [{ path: [], depth: 0 }];
+  let queued = 1;
+
+  const hit = (id: string, kind: IndicatorHit['kind']): void => {
+    const h = indicators.get(id) ?? { id, kind, count: 0 };
+    indicators.set(id, { ...h, count: h.count + 1 });
+  };
+
+  walk: while (queue.length > 0) {
+    if (signal.aborted || Date.now() > deadline) {
+      stops.add('time');
+      break;
+    }
+    const { path, depth } = queue.shift()!;
+    const listing = await tree.list(path);
+    if (listing === undefined) {
+      stops.add('listing-error');
+      continue;
+    }
+    w.directories += 1;
+    w.deepestLevel = Math.max(w.deepestLevel, depth);
+    const folderName = path.at(-1) ?? '';
+    let dicomHere = 0;
+    let executablesHere = 0;
+    for (const e of listing) {
+      if (SKIP_NAMES.has(e.name)) continue;
+      if (++entries > limits.maxEntries) {
+        stops.add('entries');
+        break walk;
+      }
+      if (e.writable === true) {
+        writable = true;
+        writableFolder ??= e.kind === 'directory' ? [...path, e.name] : path;
+      }
+      if (e.kind === 'directory') {
+        if (depth + 1 > limits.maxDepth) stops.add('depth');
+        else if (queued >= limits.maxDirectories) stops.add('directories');
+        else {
+          queue.push({ path: [...path, e.name], depth: depth + 1 });
+          queued += 1;
+        }
+        continue;
+      }
+      if (e.kind !== 'file') continue;
+      w.files += 1;
+      w.bytes += e.size;
+      const indicator = matchIndicator(e.name, folderName);
+      if (indicator) {
+        hit(indicator.id, indicator.kind);
+        continue; // never read, whatever its name looks like
+      }
+      if (EXECUTABLE_NAME.test(e.name)) executablesHere += 1;
+      const verdict = classifyName(e.name);
+      if (verdict === 'dicomdir') {
+        w.dicomdirs += 1;
+        continue;
+      }
+      if (verdict === 'not-dicom') continue;
+      let isDicom = verdict === 'dicom-name';
+      if (isDicom) w.recognisedByName += 1;
+      if (w.headersRead < limits.maxHeaderSamples && e.size >= MARKER_BYTES && !signal.aborted) {
+        const head = await tree.readHead([...path, e.name], limits.maxHeaderBytes);
+        if (head !== undefined) {
+          w.headersRead += 1;
+          const facts = readHeaderFacts(head);
+          if (facts.marker) {
+            isDicom = true;
+            w.confirmedByMarker += 1;
+            elementCounts.push(facts.elementCount);
+            inventory.addRecord(facts.nonEmptyTags);
+            if (facts.patientId) patients.add(facts.patientId);
+            if (facts.studyInstanceUid) studies.add(facts.studyInstanceUid);
+          }
+        }
+      }
+      if (isDicom) {
+        w.dicomFiles += 1;
+        w.dicomBytes += e.size;
+        dicomHere += 1;
+      }
+    }
+    if (dicomHere > 0) {
+      w.dicomFolders += 1;
+      for (let i = 0; i < executablesHere; i++) hit('executable-in-image-folder', 'executable-in-image-folder');
+    }
+  }
+
+  const stoppedBy = [...stops].sort();
+  const truncated = stoppedBy.length > 0;
+  const sorted = [...elementCounts].sort((a, b) => a - b);
+  const walk: FileWalk = {
+    ...w,
+    ...(sorted.length > 0 ? { elementsPerHeader: { min: sorted[0]!, median: median(sorted), max: sorted.at(-1)! } } : {}),
+    stoppedBy,
+    indicators: [...indicators.values()].sort((a, b) => a.id.localeCompare(b.id)),
+  };
+  const count = (n: number, atLeast: boolean): Count => ({ n, atLeast });
+  const sampledAll = w.confirmedByMarker >= w.dicomFiles;
+  const exposure: ExposureCounts =
+    w.dicomFiles === 0
+      ? {}
+      : {
+          files: count(w.dicomFiles, truncated),
+          bytes: count(w.dicomBytes, truncated),
+          images: count(w.dicomFiles, truncated),
+          ...(w.confirmedByMarker > 0 ? { patients: count(patients.size, truncated || !sampledAll), studies: count(studies.size, truncated || !sampledAll) } : {}),
+        };
+  return {
+    walk,
+    exposure,
+    ...(inventory.recordCount > 0 ? { inventory: inventory.build() } : {}),
+    listingSaysWritable: writable,
+    ...(writableFolder ? { writableFolder } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Which shares a server has: srvsvc NetrShareEnum over the IPC$ pipe
+ * (MS-SRVS 3.1.4.8 through DCE/RPC), and when that is refused, a list of
+ * share names NAS products create by default.
+ */
+import { decodeBindAck, decodeNetShareEnumAll, decodeResponse, encodeBind, encodeNetShareEnumAll, encodeRequest, type ShareInfo1 } from '../../protocols/smb/dcerpc.ts';
+import type { SmbShare } from '../nas/schema.ts';
+import type { SmbClient } from './client.ts';
+import { close, open, read, treeConnect, write } from './share-ops.ts';
+
+const OPNUM_NETR_SHARE_ENUM = 15;
+const MAX_SHARES = 64;
+
+export interface CommonShareName {
+  readonly name: string;
+  readonly source: string;
+}
+
+/** Tried one by one when enumeration is refused. SMB share names are case-insensitive. */
+export const COMMON_SHARE_NAMES: readonly CommonShareName[] = [
+  ...['public', 'share', 'shared', 'data', 'homes', 'home', 'backup', 'usbshare1', 'photo', 'video', 'web'].map((name) => ({ name, source: 'Synology DSM and generic NAS default shared folders' })),
+  ...['Public', 'Multimedia', 'Download', 'Web', 'Recordings', 'Qmultimedia', 'Qdownload', 'Qweb', 'Qusb'].map((name) => ({ name, source: 'QNAP QTS default shared folders' })),
+  ...['dicom', 'DICOM', 'pacs', 'images', 'scans', 'export', 'radiology', 'xray', 'ultrasound'].map((name) => ({ name, source: 'imaging folder names seen on exposed shares (2020 study of exposed medical images)' })),
+];
+
+export function shareTypeOf(type: number): SmbShare['type'] {
+  switch (type & 0x0fffffff) {
+    case 0:
+      return 'disk';
+    case 1:
+      return 'printer';
+    case 2:
+      return 'device';
+    case 3:
+      return 'ipc';
+    default:
+      return 'unknown';
+  }
+}
+
+/** NetrShareEnum through IPC$\srvsvc; undefined when any step is refused. */
+export async function enumerateShares(client: SmbClient, server: string): Promise<ShareInfo1[] | undefined> {
+  const ipc = await treeConnect(client, server, 'IPC$');
+  if (!ipc.ok) return undefined;
+  const pipe = await open(client, ipc.value.treeId, 'srvsvc', 'pipe');
+  if (!pipe.ok) return undefined;
+  try {
+    const id = pipe.value.fileId;
+    if ((await write(client, ipc.value.treeId, id, encodeBind(1))) !== 0) return undefined;
+    const ack = await read(client, ipc.value.treeId, id, 0, 4280);
+    if (!ack.ok) return undefined;
+    const bound = decodeBindAck(ack.value);
+    if (!bound.ok || !bound.value.accepted) return undefined;
+    if ((await write(client, ipc.value.treeId, id, encodeRequest(2, OPNUM_NETR_SHARE_ENUM, encodeNetShareEnumAll(`\\\\${server}`)))) !== 0) return undefined;
+    const reply = await read(client, ipc.value.treeId, id, 0, 65536);
+    if (!reply.ok) return undefined;
+    const response = decodeResponse(reply.value);
+    if (!response.ok || response.value.kind !== 'response') return undefined;
+    const shares = decodeNetShareEnumAll(response.value.stub, MAX_SHARES);
+    if (!shares.ok || shares.value.werror !== 0) return undefined;
+    return shares.value.shares;
+  } finally {
+    await close(client, ipc.value.treeId, pipe.value.fileId);
+  }
+}

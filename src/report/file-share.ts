@@ -1,0 +1,40 @@
+/**
+ * One line per FTP or SMB service for the reports: how the share was
+ * reached, what was listed, how much of it is DICOM, what the headers held,
+ * indicators and write access. Built from counts and table ids only.
+ */
+import type { FileWalk } from '../probes/nas/schema.ts';
+import type { Observation } from '../probes/observation.ts';
+
+function walkText(w: FileWalk): string {
+  const parts = [`${w.files} files, ${w.bytes} bytes in ${w.directories} folders`];
+  if (w.dicomFiles > 0 || w.dicomdirs > 0) {
+    parts.push(`DICOM ${w.dicomFiles} files, ${w.dicomBytes} bytes in ${w.dicomFolders} folders${w.dicomdirs > 0 ? `, ${w.dicomdirs} DICOMDIR` : ''}`);
+  }
+  if (w.elementsPerHeader) parts.push(`header elements min/median/max ${w.elementsPerHeader.min}/${w.elementsPerHeader.median}/${w.elementsPerHeader.max} (${w.headersRead} read)`);
+  if (w.indicators.length > 0) parts.push(`indicators ${w.indicators.map((i) => `${i.id}×${i.count}`).join(' ')}`);
+  if (w.stoppedBy.length > 0) parts.push(`stopped at limits: ${w.stoppedBy.join(', ')}`);
+  return parts.join(', ');
+}
+
+export function fileShareSummary(o: Observation): string | undefined {
+  const d = o.details;
+  if (d?.protocol === 'ftp') {
+    const login = d.loggedInAs ? `${d.loggedInAs} login accepted` : d.logins.length > 0 ? 'anonymous and blank logins refused' : 'no login tried';
+    const parts = [`FTP ${login}${d.authTls ? ', AUTH TLS offered' : ', no TLS'}`];
+    if (d.walk) parts.push(walkText(d.walk));
+    if (d.write) parts.push(`write: ${d.write.advertised}${d.write.probe === 'not-attempted' ? '' : ` (check: ${d.write.probe})`}`);
+    return parts.join(' · ');
+  }
+  if (d?.protocol === 'smb') {
+    const head = [`SMB ${d.dialect ?? '?'}`, `signing ${d.signingRequired ? 'required' : 'not required'}`];
+    if (d.session) head.push(d.session === 'null-session' ? 'null session' : `guest session${d.sessionFlags === 'guest' ? ' (flagged guest)' : ''}`);
+    if (d.stoppedBecause) head.push(`stopped: ${d.stoppedBecause}`);
+    if (d.osVersion) head.push(`NTLM OS ${d.osVersion}`);
+    const shares = d.shares
+      .filter((s) => s.type === 'disk' || s.walk)
+      .map((s) => `share ${s.name}: ${s.access}${s.walk ? `, ${walkText(s.walk)}` : ''}${s.write ? `, write ${s.write.advertised}${s.write.probe === 'not-attempted' ? '' : ` (check: ${s.write.probe})`}` : ''}`);
+    return [head.join(', '), ...shares].join(' · ');
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { assess } from '../../src/assess/assess.ts';
+import { Finding } from '../../src/assess/finding.ts';
+import { Observation } from '../../src/probes/observation.ts';
+import { closedFtp, guestSmb, lockedSmb, openFtp, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
+
+const ids = (o: Observation): string[] => assess(o).map((f) => f.ruleId);
+
+describe('file-share rules', () => {
+  it('fixtures are valid observations and findings', () => {
+    for (const o of [openFtp, uploadFtp, closedFtp, guestSmb, lockedSmb]) {
+      Observation.parse(o);
+      for (const f of assess(o)) Finding.parse(f);
+    }
+  });
+
+  it('EXP-NAS-001 fires for anonymous FTP holding DICOM files, with counts and keywords', () => {
+    const f = assess(openFtp).find((x) => x.ruleId === 'EXP-NAS-001');
+    assert.ok(f);
+    assert.equal(f.severity, 'critical');
+    assert.match(f.evidence, /anonymous FTP login: 10 DICOM files \(18698 bytes\) in 4 folders, 3 distinct patients and 4 studies/);
+    assert.match(f.evidence, /PatientName/);
+    assert.ok(!ids(uploadFtp).includes('EXP-NAS-001'));
+    assert.ok(!ids(closedFtp).includes('EXP-NAS-001'));
+  });
+
+  it('EXP-NAS-001 says the walk stopped at its limits', () => {
+    const capped = { ...openFtp, details: { ...openFtp.details!, walk: walk({ stoppedBy: ['entries'] }) } } as Observation;
+    assert.match(assess(capped).find((x) => x.ruleId === 'EXP-NAS-001')!.evidence, /stopped at its limits \(entries\)/);
+  });
+
+  it('EXP-NAS-002 fires for a guest share with DICOM files, not when no session opened', () => {
+    const f = assess(guestSmb).find((x) => x.ruleId === 'EXP-NAS-002');
+    assert.ok(f);
+    assert.match(f.evidence, /guest SMB session on share "scans": 10 DICOM files/);
+    assert.ok(!ids(lockedSmb).includes('EXP-NAS-002'));
+  });
+
+  it('EXP-NAS-003 fires for anonymous access without DICOM, not when DICOM is exposed or nothing is open', () => {
+    assert.ok(ids(uploadFtp).includes('EXP-NAS-003'));
+    assert.ok(!ids(openFtp).includes('EXP-NAS-003'));
+    assert.ok(!ids(closedFtp).includes('EXP-NAS-003'));
+  });
+
+  it('EXP-NAS-004 fires on a writable anonymous share, not on a read-only one', () => {
+    assert.ok(ids(uploadFtp).includes('EXP-NAS-004'));
+    assert.ok(!ids(openFtp).includes('EXP-NAS-004'));
+    assert.ok(!ids(guestSmb).includes('EXP-NAS-004'));
+    const probed = smbObservation({ ...guestSmb.details, shares: [{ name: 's', type: 'disk', source: 'srvsvc', access: 'tree-connected', walk: walk(), write: { advertised: 'read-only', probe: 'created-and-removed' } }] } as never);
+    assert.match(assess(probed).find((x) => x.ruleId === 'EXP-NAS-004')!.evidence, /write check: created-and-removed/);
+  });
+
+  it('EXP-NAS-005 fires when signing is not required, not when it is', () => {
+    assert.ok(ids(guestSmb).includes('EXP-NAS-005'));
+    assert.ok(!ids(lockedSmb).includes('EXP-NAS-005'));
+  });
+
+  it('EXP-NAS-006 fires for DICOM over FTP without AUTH TLS, not with TLS offered or without DICOM', () => {
+    assert.ok(ids(openFtp).includes('EXP-NAS-006'));
+    assert.ok(!ids({ ...openFtp, details: { ...openFtp.details!, authTls: true } } as Observation).includes('EXP-NAS-006'));
+    assert.ok(!ids(uploadFtp).includes('EXP-NAS-006'));
+  });
+
+  it('EXP-NAS-007 fires when srvsvc listed shares, not otherwise', () => {
+    assert.ok(ids(guestSmb).includes('EXP-NAS-007'));
+    assert.ok(!ids(lockedSmb).includes('EXP-NAS-007'));
+  });
+
+  it('EXP-NAS-101 fires on a miner config name, citing the table id; EXP-NAS-102 on a script among images', () => {
+    const f = assess(openFtp).find((x) => x.ruleId === 'EXP-NAS-101');
+    assert.ok(f);
+    assert.equal(f.severity, 'critical');
+    assert.match(f.evidence, /xmrig-config ×1/);
+    assert.ok(ids(openFtp).includes('EXP-NAS-102'));
+    assert.ok(!ids(guestSmb).includes('EXP-NAS-101'));
+    assert.ok(!ids(guestSmb).includes('EXP-NAS-102'));
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * The FTP probe against scripted peers on 127.0.50.x: a server that points
+ * PASV at another host (FTP bounce, RFC 2577) and one that is not FTP at all.
+ * Real-server behaviour is covered by test/integration/nas-scan.test.ts.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { createDialer } from '../../../src/net/dialer.ts';
+import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
+import { anonymousPassword, ftpProbe } from '../../../src/probes/ftp/index.ts';
+import { cleanBanner, fingerprintFtp } from '../../../src/probes/ftp/fingerprints.ts';
+import { parseEpsvPort, parsePasv } from '../../../src/probes/ftp/passive.ts';
+import { mlsdWritableNames } from '../../../src/probes/ftp/tree.ts';
+import { Observation } from '../../../src/probes/observation.ts';
+import type { ProbeContext } from '../../../src/probes/probe.ts';
+
+const HOST = '127.0.50.20';
+const servers: net.Server[] = [];
+const connectionsTo21 = { count: 0 };
+
+function listen(server: net.Server, port: number): Promise<void> {
+  servers.push(server);
+  return new Promise((resolve) => server.listen(port, HOST, resolve));
+}
+
+function ctx(): ProbeContext {
+  return {
+    dialer: createDialer({ scope: { check: (ip) => (ip.startsWith('127.0.50.') ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 }),
+    signal: new AbortController().signal,
+    identity: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'Exposure/0.1.0 (medical imaging exposure scanner; contact sec@example.org)' },
+    limits: { maxRecords: 10, connectTimeoutMs: 2000, ioTimeoutMs: 4000, probeTimeoutMs: 20_000, maxPduBytes: 1 << 20 },
+    dicom: { userAeTitles: [], useGuessList: false },
+    pseudonyms: createPseudonyms(),
+  };
+}
+
+after(() => {
+  for (const s of servers) s.close();
+});
+
+describe('FTP probe, scripted peers', () => {
+  it('refuses a PASV reply naming another host and never connects there', async () => {
+    // EPSV refused, PASV points at 127.0.50.21 (a "bounce"): the probe must not follow.
+    const bounceTarget = net.createServer((s) => {
+      connectionsTo21.count += 1;
+      s.destroy();
+    });
+    await listen(bounceTarget, 2121);
+    const ftp = net.createServer((s) => {
+      s.write('220 Bounce FTP ready\r\n');
+      s.on('data', (d) => {
+        for (const line of d.toString('latin1').split('\r\n').filter(Boolean)) {
+          const cmd = line.split(' ')[0]!.toUpperCase();
+          if (cmd === 'USER') s.write('331 Password required\r\n');
+          else if (cmd === 'PASS') s.write('230 Logged in\r\n');
+          else if (cmd === 'FEAT') s.write('211-Features\r\n UTF8\r\n211 End\r\n');
+          else if (cmd === 'EPSV') s.write('502 Not implemented\r\n');
+          else if (cmd === 'PASV') s.write('227 Entering Passive Mode (127,0,50,21,8,73)\r\n');
+          else if (cmd === 'QUIT') s.end('221 Bye\r\n');
+          else s.write('200 OK\r\n');
+        }
+      });
+      s.on('error', () => undefined);
+    });
+    await listen(ftp, 2100);
+    const o = await ftpProbe.run({ ip: HOST, port: 2100 }, ctx());
+    Observation.parse(o);
+    assert.equal(o.status, 'success');
+    assert.equal(o.details?.protocol, 'ftp');
+    const d = o.details?.protocol === 'ftp' ? o.details : undefined;
+    assert.ok(d && d.refusedPassiveTargets >= 1);
+    assert.equal(d.loggedInAs, 'anonymous');
+    assert.deepEqual(d.walk?.stoppedBy, ['listing-error']);
+    assert.equal(connectionsTo21.count, 0);
+    assert.equal(d.banner, 'Bounce FTP ready');
+  });
+
+  it('a peer that is not FTP: not-this-protocol, and its bytes never reach the error message', async () => {
+    const http = net.createServer((s) => {
+      s.end('HTTP/1.1 400 Bad Request\r\nX-Secret: PATIENT-NAME\r\n\r\n');
+    });
+    await listen(http, 2180);
+    const o = await ftpProbe.run({ ip: HOST, port: 2180 }, ctx());
+    Observation.parse(o);
+    assert.equal(o.status, 'not-this-protocol');
+    assert.ok(!JSON.stringify(o.error ?? {}).includes('PATIENT'));
+  });
+
+  it('silence after accept is an io timeout reported as not FTP, within the bound', async () => {
+    const silent = net.createServer(() => undefined);
+    await listen(silent, 2190);
+    const c = ctx();
+    const o = await ftpProbe.run({ ip: HOST, port: 2190 }, { ...c, limits: { ...c.limits, ioTimeoutMs: 300 } });
+    assert.equal(o.status, 'not-this-protocol');
+  });
+});
+
+describe('FTP tables and parsers', () => {
+  it('PASV and EPSV replies', () => {
+    assert.deepEqual(parsePasv('227 Entering Passive Mode (127,0,0,7,158,232)'), { host: '127.0.0.7', port: 40680 });
+    assert.equal(parsePasv('227 Entering Passive Mode (999,0,0,7,1,1)'), undefined);
+    assert.equal(parsePasv('227 nonsense'), undefined);
+    assert.equal(parseEpsvPort('229 Entering Extended Passive Mode (|||40712|)'), 40712);
+    assert.equal(parseEpsvPort('229 Entering Extended Passive Mode (!!!21!)'), 21);
+    assert.equal(parseEpsvPort('229 (|||99999|)'), undefined);
+  });
+
+  it('fingerprints from greetings, cleaned of control characters', () => {
+    assert.deepEqual(fingerprintFtp('(vsFTPd 3.0.3)'), { name: 'vsftpd', version: '3.0.3', basis: 'FTP greeting (vsftpd default ftpd_banner)', confidence: 'likely' });
+    assert.equal(fingerprintFtp('ProFTPD 1.3.5e Server (NAS) [10.0.0.2]')?.version, '1.3.5e');
+    assert.equal(fingerprintFtp('NASFTPD Turbo station 1.3.5a Server (ProFTPD)')?.name, 'QNAP NAS FTP');
+    assert.equal(fingerprintFtp('Microsoft FTP Service')?.name, 'Microsoft FTP Service');
+    assert.equal(fingerprintFtp('Welcome'), undefined);
+    assert.equal(cleanBanner('220 Hello\u001b[2J\r\n'), 'Hello [2J');
+  });
+
+  it('MLSD perm facts (RFC 3659 7.5.5): c, a, w, m or p mean writable', () => {
+    const raw = 'type=dir;perm=flcdmpe; upload\r\ntype=file;size=10;perm=r; a.dcm\r\ntype=dir;perm=el; archive\r\n';
+    assert.deepEqual([...mlsdWritableNames(raw)], ['upload']);
+    assert.equal(mlsdWritableNames('garbage without facts').size, 0);
+  });
+
+  it('the anonymous password names the scanner or its contact', () => {
+    assert.equal(anonymousPassword('Exposure/0.1.0 (x; contact sec@example.org)'), 'sec@example.org');
+    assert.match(anonymousPassword('Exposure/0.1.0 (x)'), /^exposure-scanner@/);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { decodeBindAck, decodeNetShareEnumAll, decodeResponse, encodeBind, encodeNetShareEnumAll, encodeRequest, encodeUuid, SRVSVC_UUID } from '../../../src/protocols/smb/dcerpc.ts';
+
+function header(ptype: number, body: Buffer): Buffer {
+  const h = Buffer.alloc(16);
+  h[0] = 5;
+  h[2] = ptype;
+  h[3] = 3;
+  h.writeUInt32LE(0x10, 4);
+  h.writeUInt16LE(16 + body.length, 8);
+  h.writeUInt32LE(1, 12);
+  return Buffer.concat([h, body]);
+}
+
+function ndrString(s: string): Buffer {
+  const chars = Buffer.from(`${s}\0`, 'utf16le');
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(chars.length / 2, 0);
+  head.writeUInt32LE(chars.length / 2, 8);
+  return Buffer.concat([head, chars, Buffer.alloc((4 - (chars.length % 4)) % 4)]);
+}
+
+/** NetrShareEnum level 1 response stub with shares scans (disk), IPC$ (IPC, special). */
+function shareEnumStub(): Buffer {
+  const u32 = (...v: number[]): Buffer => {
+    const b = Buffer.alloc(v.length * 4);
+    v.forEach((x, i) => b.writeUInt32LE(x >>> 0, i * 4));
+    return b;
+  };
+  return Buffer.concat([
+    u32(1, 1, 0x20000, 2, 0x20004, 2),
+    u32(0x20008, 0, 0x2000c),
+    u32(0x20010, 0x80000003, 0x20014),
+    ndrString('scans'),
+    ndrString('Images'),
+    ndrString('IPC$'),
+    ndrString('IPC Service'),
+    u32(2, 0x20018, 0, 0),
+  ]);
+}
+
+describe('DCE/RPC and srvsvc', () => {
+  it('encodes UUIDs with the first three fields little-endian (C706 Appendix A)', () => {
+    assert.equal(encodeUuid(SRVSVC_UUID).toString('hex'), 'c84f324b7016d30112785a47bf6ee188');
+  });
+
+  it('bind names srvsvc v3 over NDR; frag_length matches', () => {
+    const b = encodeBind(1);
+    assert.equal(b[2], 11);
+    assert.equal(b.readUInt16LE(8), b.length);
+    assert.equal(b.subarray(32, 48).toString('hex'), 'c84f324b7016d30112785a47bf6ee188');
+  });
+
+  it('bind_ack accepted, provider rejection, bind_nak, and a wrong PDU type', () => {
+    const secAddr = Buffer.from('\\PIPE\\srvsvc\0', 'latin1');
+    const body = (result: number): Buffer => {
+      const fixed = Buffer.alloc(10);
+      fixed.writeUInt16LE(secAddr.length, 8);
+      const pad = Buffer.alloc((4 - ((16 + 10 + secAddr.length) % 4)) % 4);
+      const results = Buffer.alloc(4 + 24);
+      results[0] = 1;
+      results.writeUInt16LE(result, 4);
+      results.writeUInt16LE(result === 0 ? 0 : 2, 6);
+      return Buffer.concat([fixed, secAddr, pad, results]);
+    };
+    const ok = decodeBindAck(header(12, body(0)));
+    assert.ok(ok.ok && ok.value.accepted);
+    const rejected = decodeBindAck(header(12, body(2)));
+    assert.ok(rejected.ok && !rejected.value.accepted && rejected.value.reason === 2);
+    const nak = decodeBindAck(header(13, Buffer.from([4, 0])));
+    assert.ok(nak.ok && !nak.value.accepted);
+    assert.ok(!decodeBindAck(header(2, body(0))).ok);
+    assert.ok(!decodeBindAck(header(12, body(0)).subarray(0, 30)).ok);
+  });
+
+  it('request carries opnum 15 and a stub naming the server', () => {
+    const stub = encodeNetShareEnumAll('\\\\127.0.0.9');
+    const r = encodeRequest(2, 15, stub);
+    assert.equal(r.readUInt16LE(22), 15);
+    assert.equal(r.readUInt16LE(8), r.length);
+    assert.equal(stub.length % 4, 0);
+  });
+
+  it('response and fault PDUs', () => {
+    const resp = decodeResponse(header(2, Buffer.concat([Buffer.alloc(8), Buffer.from([1, 2, 3, 4])])));
+    assert.ok(resp.ok && resp.value.kind === 'response' && resp.value.stub.length === 4);
+    const fault = Buffer.alloc(12);
+    fault.writeUInt32LE(0x1c010003, 8);
+    const f = decodeResponse(header(3, fault));
+    assert.ok(f.ok && f.value.kind === 'fault' && f.value.status === 0x1c010003);
+    const lying = header(2, Buffer.alloc(8));
+    lying.writeUInt16LE(500, 8);
+    assert.ok(!decodeResponse(lying).ok);
+  });
+
+  it('NetrShareEnum level 1: names and types, remarks never kept', () => {
+    const r = decodeNetShareEnumAll(shareEnumStub(), 64);
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.shares, [{ name: 'scans', type: 0 }, { name: 'IPC$', type: 0x80000003 }]);
+    assert.equal(r.value.werror, 0);
+    assert.ok(!JSON.stringify(r.value).includes('Images'));
+  });
+
+  it('NetrShareEnum: truncated stubs and absurd counts are errors', () => {
+    const stub = shareEnumStub();
+    for (const n of [3, 20, 40, 70, stub.length - 2]) assert.ok(!decodeNetShareEnumAll(stub.subarray(0, n), 64).ok, `truncated at ${n}`);
+    const huge = Buffer.from(stub);
+    huge.writeUInt32LE(5_000_000, 12);
+    assert.ok(!decodeNetShareEnumAll(huge, 64).ok);
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const b = Buffer.from(bytes);
+        decodeBindAck(b);
+        decodeResponse(b);
+        decodeNetShareEnumAll(b, 64);
+        decodeNetShareEnumAll(Buffer.concat([Buffer.from([1, 0, 0, 0, 1, 0, 0, 0, 4, 0, 2, 0]), b]), 64);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
