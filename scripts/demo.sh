@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 exposure() { node bin/exposure.js "$@"; }
 mkdir -p out
-rm -f out/demo.db out/demo.db-wal out/demo.db-shm
+rm -rf out/demo.db out/demo.db-wal out/demo.db-shm out/packs
 trap 'exposure lab stop --dir .lab' EXIT
 exposure lab start --dir .lab
 # --check-logins: the lab is ours, so the demo shows what a blank/default login check finds.
