@@ -70,23 +70,38 @@ function sums(r: SumColumns): Pick<BreakdownRow, 'patients' | 'studies' | 'image
 }
 
 export function prepareAggregates(db: Database.Database) {
+  // One host often answers for one archive on several services (DICOM, REST, DICOMweb):
+  // per host, its counts are the largest any service reported, never their sum.
+  const HOST_MAX = ['patients', 'studies', 'images']
+    .map((c) => `max(s.${c}) AS ${c}, max(s.${c}_at_least) AS ${c}_at_least`)
+    .join(', ');
+  const SUM_OF_HOSTS = ['patients', 'studies', 'images']
+    .map((c) => `sum(${c}) AS ${c}, max(${c}_at_least) AS ${c}_at_least`)
+    .join(', ');
+  const hostKeyed = (key: string): string =>
+    `SELECT key, max(label) AS label, count(*) AS hosts, sum(services) AS services,
+            sum(exposed_host) AS exposed_hosts, sum(exposed_services) AS exposed_services, ${SUM_OF_HOSTS}
+     FROM (SELECT ${key} AS key, max(h.org) AS label, count(*) AS services, max(s.exposed) AS exposed_host,
+                  sum(s.exposed) AS exposed_services, ${HOST_MAX}
+           FROM services s JOIN hosts h ON h.id = s.host_id
+           WHERE s.run_id = ?
+           GROUP BY s.host_id, 1) per_host
+     GROUP BY key
+     ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;
+  const serviceKeyed = (key: string): string =>
+    `SELECT ${key} AS key, max(h.org) AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
+            count(DISTINCT CASE WHEN s.exposed = 1 THEN s.host_id END) AS exposed_hosts,
+            sum(s.exposed) AS exposed_services, ${SUMS}
+     FROM services s JOIN hosts h ON h.id = s.host_id
+     WHERE s.run_id = ?
+     GROUP BY 1
+     ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;
   const breakdowns = Object.fromEntries(
-    Object.entries(KEYS).map(([by, key]) => [
-      by,
-      db.prepare(
-        `SELECT ${key} AS key, max(h.org) AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
-                count(DISTINCT CASE WHEN s.exposed = 1 THEN s.host_id END) AS exposed_hosts,
-                sum(s.exposed) AS exposed_services, ${SUMS}
-         FROM services s JOIN hosts h ON h.id = s.host_id
-         WHERE s.run_id = ?
-         GROUP BY 1
-         ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`,
-      ),
-    ]),
+    Object.entries(KEYS).map(([by, key]) => [by, db.prepare(by === 'country' || by === 'asn' ? hostKeyed(key) : serviceKeyed(key))]),
   ) as Record<Breakdown, Database.Statement>;
   const topServers = db.prepare(
     `SELECT s.ip, ${COUNTRY_KEY} AS country, h.asn, h.org, count(*) AS services, sum(s.exposed) AS exposed_services,
-            max(s.product) AS product, ${SUMS}
+            max(s.product) AS product, ${HOST_MAX}
      FROM services s JOIN hosts h ON h.id = s.host_id
      WHERE s.run_id = ?
      GROUP BY s.host_id, s.ip, h.country, h.space, h.asn, h.org
@@ -102,7 +117,7 @@ export function prepareAggregates(db: Database.Database) {
             sum(CASE WHEN images > 1000 THEN 1 ELSE 0 END) AS over_1k,
             sum(CASE WHEN images > 100000 THEN 1 ELSE 0 END) AS over_100k,
             sum(CASE WHEN images > 1000000 THEN 1 ELSE 0 END) AS over_1m
-     FROM (SELECT sum(s.images) AS images FROM services s
+     FROM (SELECT max(s.images) AS images FROM services s
            WHERE s.run_id = ? GROUP BY s.host_id HAVING sum(s.exposed) > 0) per_host`,
   );
   const byRule = db.prepare(

@@ -156,3 +156,21 @@ test('migration 2 fills counts and the exposed flag of services stored under sch
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a host answering for one archive on several services counts its images once by country and per server', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'exposure-agg-'));
+  const store = openSqliteStore(join(dir, 'x.db'));
+  try {
+    const runId = await store.startRun({ targets: ['10.9.9.9'], ports: [104, 8042], options: {}, scanner: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'x' } });
+    const images = { n: 120, atLeast: false };
+    const at = (port: number) => ({ ...EXPOSED, endpoint: { ip: '10.9.9.9', port }, exposure: { ...EXPOSED.exposure, images } });
+    await store.recordHost(runId, { ip: '10.9.9.9', services: [{ observation: at(104), findings: [] }, { observation: at(4242), findings: [] }] });
+    const [country] = await store.breakdown(runId, 'country');
+    assert.deepEqual([country?.services, country?.images], [2, images]);
+    const [server] = await store.topServers(runId, 10);
+    assert.deepEqual(server?.images, images);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
