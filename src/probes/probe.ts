@@ -73,3 +73,33 @@ export interface Probe {
 }
 
 export type { Connection, Endpoint, Observation };
+
+/**
+ * The contract's last line of defence, in one place: whatever a probe's own
+ * logic throws past its status mapping becomes an `unknown-error` Observation
+ * whose error names only the error class (never a message that might quote a peer).
+ */
+export function definedProbe(
+  id: ProtocolId,
+  defaultPorts: readonly number[],
+  run: (endpoint: Endpoint, ctx: ProbeContext) => Promise<Observation>,
+  options: { readonly tls?: boolean } = {},
+): Probe {
+  return {
+    id,
+    defaultPorts,
+    run: (endpoint, ctx) =>
+      run(endpoint, ctx).catch(
+        (err: unknown): Observation => ({
+          protocol: id,
+          endpoint,
+          status: 'unknown-error',
+          startedAt: new Date().toISOString(),
+          durationMs: 0,
+          tls: options.tls === true,
+          exposure: {},
+          error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
+        }),
+      ),
+  };
+}

@@ -9,7 +9,7 @@
  * dropped (a plain DICOM server may wait for the rest of what it takes for a PDU).
  */
 import type { Observation } from '../observation.ts';
-import type { Probe } from '../probe.ts';
+import { definedProbe, type Probe } from '../probe.ts';
 import { runDicom } from '../dicom/index.ts';
 
 /** The IANA-registered DICOM TLS port. */
@@ -19,22 +19,13 @@ function handshakeFailed(o: Observation): boolean {
   return o.status === 'handshake-error' || (o.error?.phase === 'connect' && ['connection-reset', 'closed', 'io-timeout', 'connection-timeout', 'other'].includes(o.error.code));
 }
 
+const tlsRun = definedProbe('dicom-tls', [], (endpoint, ctx) => runDicom(endpoint, ctx, { protocol: 'dicom-tls', tls: true }), { tls: true });
+
 export const dicomTlsProbe: Probe = {
   id: 'dicom-tls',
   defaultPorts: [DICOM_TLS_PORT, 104, 4242, 11112],
   run: async (endpoint, ctx) => {
-    const o = await runDicom(endpoint, ctx, { protocol: 'dicom-tls', tls: true }).catch(
-      (err: unknown): Observation => ({
-        protocol: 'dicom-tls',
-        endpoint,
-        status: 'unknown-error',
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-        tls: true,
-        exposure: {},
-        error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
-      }),
-    );
+    const o = await tlsRun.run(endpoint, ctx);
     if (endpoint.port !== DICOM_TLS_PORT && handshakeFailed(o)) return { ...o, status: 'not-this-protocol' };
     return o;
   },

@@ -12,7 +12,7 @@ import { decodeCommand } from '../../protocols/dicom/dimse/messages.ts';
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../observation.ts';
-import type { Probe, ProbeContext } from '../probe.ts';
+import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { calledAeCandidates } from './ae-titles.ts';
 import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type Association } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
@@ -248,19 +248,4 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, transport:
   };
 }
 
-export const dicomProbe: Probe = {
-  id: 'dicom',
-  defaultPorts: [104, 4242, 11112],
-  run: (endpoint, ctx) =>
-    runDicom(endpoint, ctx).catch((err: unknown) => ({
-      // Last line of defence: the contract says an Observation always comes back.
-      protocol: 'dicom',
-      endpoint,
-      status: 'unknown-error',
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      tls: false,
-      exposure: {},
-      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
-    })),
-};
+export const dicomProbe: Probe = definedProbe('dicom', [104, 4242, 11112], runDicom);

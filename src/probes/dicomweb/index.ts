@@ -9,7 +9,7 @@
 import type { HttpClient, HttpResponse } from '../../net/http.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../observation.ts';
-import type { Probe, ProbeContext } from '../probe.ts';
+import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { WEB_PORTS } from '../portal/index.ts';
 import { parseChallenge } from '../web/auth.ts';
 import { checkLogin, openWebSession, webFailure, type WebSession } from '../web/session.ts';
@@ -190,18 +190,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   });
 }
 
-export const dicomwebProbe: Probe = {
-  id: 'dicomweb',
-  defaultPorts: WEB_PORTS,
-  run: (endpoint, ctx) =>
-    run(endpoint, ctx).catch((err: unknown) => ({
-      protocol: 'dicomweb',
-      endpoint,
-      status: 'unknown-error',
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      tls: false,
-      exposure: {},
-      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
-    })),
-};
+export const dicomwebProbe: Probe = definedProbe('dicomweb', WEB_PORTS, run);

@@ -14,7 +14,7 @@ import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
 import type { FtpDetails, LoginAttempt } from '../nas/schema.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation } from '../observation.ts';
-import type { Probe, ProbeContext } from '../probe.ts';
+import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { cleanBanner, fingerprintFtp } from './fingerprints.ts';
 import { openSession, tryLogin, type SessionOptions } from './session.ts';
 import { FtpTree } from './tree.ts';
@@ -159,18 +159,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   return { ...observation, durationMs: Math.round(performance.now() - started), ...(greeted ? { details } : {}) };
 }
 
-export const ftpProbe: Probe = {
-  id: 'ftp',
-  defaultPorts: [21],
-  run: (endpoint, ctx) =>
-    run(endpoint, ctx).catch((err: unknown) => ({
-      protocol: 'ftp',
-      endpoint,
-      status: 'unknown-error',
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      tls: false,
-      exposure: {},
-      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
-    })),
-};
+export const ftpProbe: Probe = definedProbe('ftp', [21], run);

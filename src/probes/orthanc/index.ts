@@ -6,7 +6,7 @@
  */
 import type { HttpResponse } from '../../net/http.ts';
 import type { Endpoint, ExposureCounts, Observation, OrthancDetails, WebLogin } from '../observation.ts';
-import type { Probe, ProbeContext } from '../probe.ts';
+import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { WEB_PORTS } from '../portal/index.ts';
 import { parseChallenge } from '../web/auth.ts';
 import { checkLogin, loginOf, openWebSession, webFailure, type WebSession } from '../web/session.ts';
@@ -85,18 +85,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   return done({ status: 'success', ...tls, exposure: statistics ? countsOf(statistics) : {}, product, details });
 }
 
-export const orthancProbe: Probe = {
-  id: 'orthanc',
-  defaultPorts: WEB_PORTS,
-  run: (endpoint, ctx) =>
-    run(endpoint, ctx).catch((err: unknown) => ({
-      protocol: 'orthanc',
-      endpoint,
-      status: 'unknown-error',
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      tls: false,
-      exposure: {},
-      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
-    })),
-};
+export const orthancProbe: Probe = definedProbe('orthanc', WEB_PORTS, run);

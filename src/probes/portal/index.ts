@@ -10,7 +10,7 @@
  */
 import type { HttpResponse } from '../../net/http.ts';
 import type { Endpoint, Observation, PortalDetails, Product } from '../observation.ts';
-import type { Probe, ProbeContext } from '../probe.ts';
+import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { checkLogin, openWebSession, webFailure, type WebSession } from '../web/session.ts';
 import { matchSignatures, parseResponse, type PortalMatch } from './fingerprint.ts';
 import { signaturePaths } from './signatures.ts';
@@ -78,18 +78,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   }
 }
 
-export const portalProbe: Probe = {
-  id: 'portal',
-  defaultPorts: WEB_PORTS,
-  run: (endpoint, ctx) =>
-    run(endpoint, ctx).catch((err: unknown) => ({
-      protocol: 'portal',
-      endpoint,
-      status: 'unknown-error',
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      tls: false,
-      exposure: {},
-      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
-    })),
-};
+export const portalProbe: Probe = definedProbe('portal', WEB_PORTS, run);

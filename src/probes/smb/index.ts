@@ -14,7 +14,7 @@ import { mergeExposure, mergeInventory } from '../nas/merge.ts';
 import type { SmbDetails, SmbShare, WriteAccess } from '../nas/schema.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation, ProbeStatus } from '../observation.ts';
-import type { FileWalkOptions, Probe, ProbeContext } from '../probe.ts';
+import { definedProbe, type FileWalkOptions, type Probe, type ProbeContext } from '../probe.ts';
 import { SmbClient, SmbProtocolError } from './client.ts';
 import { negotiate, sessionSetup } from './session.ts';
 import { COMMON_SHARE_NAMES, enumerateShares, shareTypeOf } from './shares.ts';
@@ -147,18 +147,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   }
 }
 
-export const smbProbe: Probe = {
-  id: 'smb',
-  defaultPorts: [445],
-  run: (endpoint, ctx) =>
-    run(endpoint, ctx).catch((err: unknown) => ({
-      protocol: 'smb',
-      endpoint,
-      status: 'unknown-error',
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      tls: false,
-      exposure: {},
-      error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
-    })),
-};
+export const smbProbe: Probe = definedProbe('smb', [445], run);
