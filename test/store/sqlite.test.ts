@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { LATEST_VERSION } from '../../src/store/migrations.ts';
 import { openSqliteStore, StoreError, StoreValidationError, type HostResult } from '../../src/store/index.ts';
 import {
   ANY_AE,
@@ -216,7 +217,7 @@ test('opens a new file in WAL mode, marked as ours, at the latest schema version
     await store.close();
     const db = new Database(path, { readonly: true });
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(db.pragma('user_version', { simple: true }), 1);
+    assert.equal(db.pragma('user_version', { simple: true }), LATEST_VERSION);
     assert.equal(db.pragma('application_id', { simple: true }), 0x4558504f);
     db.close();
   } finally {
