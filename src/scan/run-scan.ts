@@ -100,16 +100,15 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
         if (signal.aborted && host.interrupted) return; // not finished: the resumed run does it again
         counters.openPorts += host.openPorts;
         if (host.openPorts === 0) counters.unreachable += 1;
-        if (host.result.services.length > 0) {
-          await store.recordHost(runId, host.result, { step: item.step, merge });
-          for (const s of host.result.services) {
-            counters.services += 1;
-            counters.findings += s.findings.length;
-            options.onService?.(s);
-          }
-        }
         counters.hostsDone += 1;
+        counters.services += host.result.services.length;
+        for (const s of host.result.services) counters.findings += s.findings.length;
         tracker.finish(item.step);
+        if (host.result.services.length > 0) {
+          // Results, their step and the counters in one transaction: exact across a kill.
+          await store.recordHost(runId, host.result, { step: item.step, merge, checkpoint: tracker.snapshot() });
+          for (const s of host.result.services) options.onService?.(s);
+        }
         tracker.maybeSave();
         options.onProgress?.(progress());
       },

@@ -129,13 +129,16 @@ class SqliteStore implements Store {
   ) {
     this.stmt = prepare(db);
     this.writeHost = db.transaction((runId: number, host: HostResult, options: RecordOptions) => this.insertHost(runId, host, options));
-    this.writeCheckpoint = db.transaction((runId: number, c: ScanCheckpoint) => {
-      if (!this.stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
-      this.stmt.upsertProgress.run(runId, c.watermark, JSON.stringify(c.counters), this.now().toISOString());
-      for (const step of c.done) if (step >= c.watermark) this.stmt.insertStep.run(runId, step);
-      this.stmt.forgetSteps.run(runId, c.watermark);
-    });
+    this.writeCheckpoint = db.transaction((runId: number, c: ScanCheckpoint) => this.insertCheckpoint(runId, c));
   }
+
+  private insertCheckpoint(runId: number, c: ScanCheckpoint): void {
+    if (!this.stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
+    this.stmt.upsertProgress.run(runId, c.watermark, JSON.stringify(c.counters), this.now().toISOString());
+    for (const step of c.done) if (step >= c.watermark) this.stmt.insertStep.run(runId, step);
+    this.stmt.forgetSteps.run(runId, c.watermark);
+  }
+
 
   async startRun(meta: RunMeta): Promise<number> {
     const m = validate(RunMetaSchema, meta, 'INVALID_RUN', 'run metadata');
@@ -196,6 +199,7 @@ class SqliteStore implements Store {
       this.insertService(runId, hostId, obs, findings, where);
     });
     this.stmt.insertCheckpointIfNew.run(runId, h.ip, this.now().toISOString());
+    if (options.checkpoint) this.insertCheckpoint(runId, options.checkpoint);
   }
 
   private insertService(runId: number, hostId: number, obs: Observation, findings: Finding[], where: string): void {

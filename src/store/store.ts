@@ -117,6 +117,8 @@ export interface RecordOptions {
   step?: number;
   /** Add services to a host already recorded in this run (a result file may name one address on several lines). */
   merge?: boolean;
+  /** Saved in the same transaction, so the run's counters and steps match its stored results exactly. */
+  checkpoint?: ScanCheckpoint;
 }
 
 export interface Store {
