@@ -1,5 +1,5 @@
 /**
- * Sorted, merged IPv4 ranges in typed arrays: 24 bytes per range whatever its
+ * Sorted, merged IPv4 ranges in typed arrays: 16 bytes per range whatever its
  * size, so a /8 is one entry and a million scattered addresses stay compact.
  * Lookups are binary searches; the index space (0 … size-1) maps to addresses
  * by arithmetic, never by expanding a list.
@@ -7,14 +7,14 @@
 import type { Ipv4Range } from './ipv4.ts';
 
 export class RangeBuilder {
-  private firsts = new Float64Array(16);
-  private lasts = new Float64Array(16);
+  private firsts = new Uint32Array(16);
+  private lasts = new Uint32Array(16);
   private n = 0;
 
   add(first: number, last: number): void {
     if (this.n === this.firsts.length) {
-      const f = new Float64Array(this.n * 2);
-      const l = new Float64Array(this.n * 2);
+      const f = new Uint32Array(this.n * 2);
+      const l = new Uint32Array(this.n * 2);
       f.set(this.firsts);
       l.set(this.lasts);
       this.firsts = f;
@@ -35,8 +35,8 @@ export class RangeBuilder {
     for (let i = 0; i < this.n; i++) order[i] = i;
     const firsts = this.firsts;
     order.sort((a, b) => firsts[a]! - firsts[b]!);
-    const outF = new Float64Array(this.n);
-    const outL = new Float64Array(this.n);
+    const outF = new Uint32Array(this.n);
+    const outL = new Uint32Array(this.n);
     let m = 0;
     for (let k = 0; k < this.n; k++) {
       const i = order[k]!;
@@ -50,7 +50,8 @@ export class RangeBuilder {
         m++;
       }
     }
-    return new RangeList(outF.subarray(0, m), outL.subarray(0, m));
+    // Copy out when merging shrank the list a lot, so the spare capacity is freed.
+    return m < this.n / 2 ? new RangeList(outF.slice(0, m), outL.slice(0, m)) : new RangeList(outF.subarray(0, m), outL.subarray(0, m));
   }
 }
 
@@ -60,8 +61,8 @@ export class RangeList {
   readonly size: number;
 
   constructor(
-    private readonly firsts: Float64Array,
-    private readonly lasts: Float64Array,
+    private readonly firsts: Uint32Array,
+    private readonly lasts: Uint32Array,
   ) {
     this.starts = new Float64Array(firsts.length);
     let total = 0;
@@ -76,6 +77,13 @@ export class RangeList {
     const b = new RangeBuilder();
     for (const r of ranges) b.add(r.first, r.last);
     return b.build();
+  }
+
+  /** Addresses of [first, last] that these ranges cover. */
+  overlap(first: number, last: number): number {
+    let uncovered = 0;
+    this.subtractFrom(first, last, (f, l) => (uncovered += l - f + 1));
+    return last - first + 1 - uncovered;
   }
 
   get count(): number {

@@ -66,7 +66,8 @@ export interface SpaceOptions {
 
 /** Specs go in one at a time (a file of a million lines is never held as objects). */
 export class TargetSpaceBuilder {
-  private readonly raw4 = new RangeBuilder();
+  /** Parts of specs removed by an exclusion; usually few ranges, whatever the spec count. */
+  private readonly removed4 = new RangeBuilder();
   private readonly kept4 = new RangeBuilder();
   private readonly raw6: Ipv6Range[] = [];
   private readonly kept6: Ipv6Range[] = [];
@@ -97,14 +98,22 @@ export class TargetSpaceBuilder {
   }
 
   private add4(first: number, last: number): void {
-    this.raw4.add(first, last);
     const specials = this.options.defaultExclusions && first !== last ? specialsFor4(first, last) : undefined;
     const user = this.options.exclude.v4;
-    if (!specials) {
-      user.subtractFrom(first, last, (f, l) => this.kept4.add(f, l));
+    if (!specials && user.count === 0) {
+      this.kept4.add(first, last);
       return;
     }
-    specials.subtractFrom(first, last, (f, l) => user.subtractFrom(f, l, (f2, l2) => this.kept4.add(f2, l2)));
+    // Kept parts are added as found; the gaps between them are what was excluded.
+    let cursor = first;
+    const keep = (f: number, l: number): void => {
+      this.kept4.add(f, l);
+      if (f > cursor) this.removed4.add(cursor, f - 1);
+      cursor = l + 1;
+    };
+    if (!specials) user.subtractFrom(first, last, keep);
+    else specials.subtractFrom(first, last, (f, l) => user.subtractFrom(f, l, keep));
+    if (cursor <= last) this.removed4.add(cursor, last);
   }
 
   async build(): Promise<TargetSpace> {
@@ -112,7 +121,9 @@ export class TargetSpaceBuilder {
     const resolved: ResolvedName[] = [];
     for (const name of this.names) resolved.push({ name, addresses: await resolve(name) });
     const v4 = this.kept4.build();
-    const raw4 = this.raw4.build();
+    // Excluded: removed addresses that no other spec kept.
+    let excluded4 = 0;
+    for (const r of this.removed4.build().ranges()) excluded4 += r.last - r.first + 1 - v4.overlap(r.first, r.last);
     const v6 = merge6(this.kept6);
     const raw6Size = size6(merge6(this.raw6));
     const v6Size = size6(v6);
@@ -139,7 +150,7 @@ export class TargetSpaceBuilder {
     const namedIps = new Set(named.map((h) => h.ip));
     return {
       size,
-      excluded: raw4.size - n4 + (raw6Size - v6Size) + namedExcluded,
+      excluded: excluded4 + (raw6Size - v6Size) + namedExcluded,
       v4,
       v6,
       named,

@@ -41,8 +41,9 @@ export function addSpecFile(path: string, builder: TargetSpaceBuilder): number {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     lineNo++;
-    const hash = text.indexOf('#', start);
-    const line = text.slice(start, hash >= 0 && hash < end ? hash : end).trim();
+    const raw = text.slice(start, end);
+    const hash = raw.indexOf('#');
+    const line = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
     start = end + 1;
     if (line === '') continue;
     const where = `line ${lineNo} of ${path}`;
