@@ -65,6 +65,19 @@ export class CheckpointTracker {
     return { watermark, done: [...this.doneAbove].filter((s) => s >= watermark), counters: { ...this.counters } };
   }
 
+  /**
+   * What changed since the last write: the watermark, the steps finished since
+   * (above the watermark) and the counters. Written inside a host's result
+   * transaction, it keeps the stored checkpoint exact at the cost of a few rows.
+   */
+  delta(): ScanCheckpoint {
+    const watermark = this.watermark;
+    const done = this.unsaved.filter((s) => s >= watermark);
+    this.unsaved.length = 0;
+    this.watermarkStep = watermark;
+    return { watermark, done, counters: { ...this.counters } };
+  }
+
   /** Saves now and then: call after each host; writes at most once per flushMs. */
   maybeSave(): void {
     if (this.saving || Date.now() - this.lastSave < this.flushMs) return;

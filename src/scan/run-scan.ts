@@ -106,7 +106,7 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
         tracker.finish(item.step);
         if (host.result.services.length > 0) {
           // Results, their step and the counters in one transaction: exact across a kill.
-          await store.recordHost(runId, host.result, { step: item.step, merge, checkpoint: tracker.snapshot() });
+          await store.recordHost(runId, host.result, { step: item.step, merge, checkpoint: tracker.delta() });
           for (const s of host.result.services) options.onService?.(s);
         }
         tracker.maybeSave();
