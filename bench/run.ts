@@ -90,9 +90,10 @@ function runSummary(db: string): { seconds: number; services: number } {
   }
 }
 
-async function exposureSweep(): Promise<number> {
-  const db = join(DIR, 'sweep.db');
-  const f = await runChild(process.execPath, [CLI, 'scan', SWEEP, '--ports', String(FLEET_PORT), '--rate', '0', '--concurrency', '512', '--db', db, '--quiet', '--seed', '1'], 180_000);
+async function exposureSweep(nodeFlags: readonly string[] = []): Promise<number> {
+  const db = join(DIR, `sweep${nodeFlags.length}.db`);
+  rmSync(db, { force: true });
+  const f = await runChild(process.execPath, [...nodeFlags, CLI, 'scan', SWEEP, '--ports', String(FLEET_PORT), '--rate', '0', '--concurrency', '512', '--db', db, '--quiet', '--seed', '1'], 180_000);
   if (f.code !== 0) {
     row('Exposure DICOM sweep of the 10,000 endpoints', `failed (exit ${f.code}${f.timedOut ? ', timed out' : ''}): ${f.stderr.trim().split('\n').pop()}`);
     return 0;
@@ -100,7 +101,7 @@ async function exposureSweep(): Promise<number> {
   const s = runSummary(db);
   const rate = 10_000 / s.seconds;
   row(
-    'Exposure DICOM sweep of the 10,000 endpoints (connect discovery, then associate, C-ECHO, C-FIND, release; AE guessing on AE-checking SCPs)',
+    `Exposure DICOM sweep of the 10,000 endpoints, 512 hosts in flight${nodeFlags.length ? ` (node ${nodeFlags.join(' ')})` : ''} (connect discovery, then associate, C-ECHO, C-FIND, release; AE guessing on AE-checking SCPs)`,
     `${s.seconds.toFixed(1)} s (${f.seconds.toFixed(1)} s with process start) = ${n(rate)} endpoints/s; ${s.services} services stored; peak RSS ${f.peakRssMb.toFixed(0)} MB`,
   );
   return rate;
@@ -123,7 +124,7 @@ async function nmapSweep(): Promise<number> {
 
 async function slash16(): Promise<void> {
   const db = join(DIR, 'slash16.db');
-  const f = await runChild(process.execPath, [CLI, 'scan', '127.2.0.0/16', '--ports', '104,4242,11112', '--rate', '0', '--concurrency', '1024', '--db', db, '--quiet'], 240_000);
+  const f = await runChild(process.execPath, [CLI, 'scan', '127.2.0.0/16', '--ports', '104,4242,11112', '--rate', '0', '--concurrency', '512', '--db', db, '--quiet', '--seed', '1'], 240_000);
   if (f.code !== 0) {
     row('/16 sweep', `failed (exit ${f.code}${f.timedOut ? ', timed out' : ''})`);
     return;
@@ -177,6 +178,7 @@ try {
   const theirs = await nmapSweep();
   if (ours > 0 && theirs > 0) row('Exposure / nmap rate', `${(ours / theirs).toFixed(2)}× (target ≥ 2×); Exposure at ${((100 * ours) / raw).toFixed(0)}% of the raw connect rate`);
   await slash16();
+  await exposureSweep(['--max-semi-space-size=2', '--max-old-space-size=80']);
 } finally {
   await fleet.stop();
 }
