@@ -110,15 +110,16 @@ async function exposureSweep(nodeFlags: readonly string[] = []): Promise<number>
 async function nmapSweep(): Promise<number> {
   const list = join(DIR, 'nmap-targets.txt');
   writeFileSync(list, [...fleetEndpoints({ ...FLEET, groups: [FLEET.groups[0]!] })].map((e) => e.ip).join('\n') + '\n');
-  const args = ['-n', '-Pn', '-sT', '-p', String(FLEET_PORT), '--script', '+dicom-ping', '-T5', '--max-retries', '1', '--min-hostgroup', '2048', '--min-parallelism', '256', '-iL', list, '-oG', '-'];
+  // -T4: with -T5 and large host groups nmap finished no faster here and reported only a tenth of the open ports.
+  const args = ['-n', '-Pn', '-sT', '-p', String(FLEET_PORT), '--script', '+dicom-ping', '-T4', '-iL', list, '-oG', '-'];
   const f = await runChild('nmap', args, 240_000);
   if (f.code !== 0 || f.timedOut) {
     row('nmap --script +dicom-ping on the same endpoints', `failed (exit ${f.code}${f.timedOut ? ', timed out after 240 s' : ''})`);
     return 0;
   }
-  const open = (f.stdout.match(/\/open\//g) ?? []).length;
+  const open = (f.stdout.match(/\d+\/open\//g) ?? []).length;
   const rate = 10_000 / f.seconds;
-  row(`nmap 7.93 -sT -T5 --script +dicom-ping on the same endpoints`, `${f.seconds.toFixed(1)} s = ${n(rate)} endpoints/s (${open} open ports reported)`);
+  row(`nmap 7.93 -sT -T4 --script +dicom-ping on the same endpoints`, `${f.seconds.toFixed(1)} s = ${n(rate)} endpoints/s (${open} open ports reported)`);
   return rate;
 }
 
