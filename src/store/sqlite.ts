@@ -87,6 +87,7 @@ function prepare(db: Database.Database) {
     insertInventory: db.prepare(
       'INSERT INTO inventories (service_id, keyword, tag, class, present, records) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    serviceExists: db.prepare('SELECT 1 FROM services WHERE run_id = ? AND ip = ? AND port = ? AND protocol = ?').pluck(),
     hostId: db.prepare('SELECT id FROM hosts WHERE run_id = ? AND ip = ?').pluck(),
     insertCheckpointIfNew: db.prepare('INSERT OR IGNORE INTO checkpoints (run_id, ip, done_at) VALUES (?, ?, ?)'),
     insertStep: db.prepare('INSERT OR IGNORE INTO scan_steps (run_id, step) VALUES (?, ?)'),
@@ -196,6 +197,8 @@ class SqliteStore implements Store {
       const findings = service.findings.map((f, j) =>
         validate(Finding, f, 'INVALID_FINDING', `finding ${j + 1} of ${where}`),
       );
+      // A result file may list one endpoint twice: merged hosts keep its first result.
+      if (existing !== undefined && this.stmt.serviceExists.get(runId, obs.endpoint.ip, obs.endpoint.port, obs.protocol)) return;
       this.insertService(runId, hostId, obs, findings, where);
     });
     this.stmt.insertCheckpointIfNew.run(runId, h.ip, this.now().toISOString());

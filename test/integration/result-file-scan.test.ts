@@ -41,12 +41,12 @@ async function exposure(args: string[]): Promise<{ code: number; stdout: string;
 describe('scan --from a result file', () => {
   it('probes the endpoints of a ZMap CSV file, once per endpoint, without discovery', { timeout: 120_000 }, async () => {
     const file = join(dir, 'zmap.csv');
-    // 127.1.1.1:104 and 127.1.1.2:11112 listen; 127.1.1.1:4242 is closed; 127.1.1.1 appears twice.
-    await writeFile(file, 'saddr,sport,success\n127.1.1.1,104,1\n127.1.1.2,11112,1\n127.1.1.1,4242,1\n127.1.1.3,104,0\n');
+    // 127.1.1.1:104 and 127.1.1.2:11112 listen; 127.1.1.1:4242 is closed; 127.1.1.1 appears twice, 127.1.1.2:11112 too.
+    await writeFile(file, 'saddr,sport,success\n127.1.1.1,104,1\n127.1.1.2,11112,1\n127.1.1.1,4242,1\n127.1.1.3,104,0\n127.1.1.2,11112,1\n');
     const db = join(dir, 'zmap.db');
     const r = await exposure(['scan', '--from', file, '--no-default-exclusions', '--db', db, '--quiet']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /done: 3 targets done · 0 excluded · 1 unreachable/);
+    assert.match(r.stderr, /done: 4 targets done · 0 excluded · 1 unreachable/);
     const store = openSqliteStore(db, { readonly: true });
     try {
       const services = await store.services((await store.latestRunId())!);
