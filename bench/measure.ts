@@ -44,3 +44,15 @@ export function runChild(command: string, args: readonly string[], timeoutMs: nu
     });
   });
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks at 100 Hz). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of proc(5), counted from after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
