@@ -46,6 +46,8 @@ export interface ScanFlags {
 
 export const VERSION = '0.1.0';
 
+const DRY_RUN_WALK_LIMIT = 20_000_000;
+
 /** Everything a run needs to be resumed with the same parameters, stored in its meta. */
 const RESUMABLE = 'scanFlags';
 
@@ -97,9 +99,16 @@ async function runCommand(targetArgs: string[], flags: ScanFlags & { seed: numbe
   const plan = await planScan(targetArgs, { ...flags, shard }, resolver);
   for (const note of plan.notes) process.stderr.write(`exposure: note: ${note}\n`);
   if (flags.dryRun) {
-    let n = 0;
-    for await (const _ of plan.source.items({ watermark: 0, done: new Set() })) n++;
-    process.stdout.write(`dry run: ${n} targets in this ${shard.count > 1 ? `shard (${shard.index + 1}/${shard.count})` : 'run'}, ${plan.excluded} excluded, seed ${flags.seed}; nothing was sent\n`);
+    // Walk the order (as a scan would, without sending) when that takes seconds; beyond, the count is arithmetic.
+    const total = plan.source.total;
+    let counted: string;
+    if (total !== undefined && total > DRY_RUN_WALK_LIMIT) counted = `${plan.source.approximate ? '≈' : ''}${total}`;
+    else {
+      let n = 0;
+      for await (const _ of plan.source.items({ watermark: 0, done: new Set() })) n++;
+      counted = String(n);
+    }
+    process.stdout.write(`dry run: ${counted} targets in this ${shard.count > 1 ? `shard (${shard.index + 1}/${shard.count})` : 'run'}, ${plan.excluded} excluded, seed ${flags.seed}; nothing was sent\n`);
     return;
   }
 
