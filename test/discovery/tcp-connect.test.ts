@@ -30,7 +30,7 @@ describe('TCP connect discovery', () => {
       { port: 4242, state: 'closed' },
       { port: 11112, state: 'filtered' },
     ]);
-    assert.deepEqual([...attempts.entries()].sort(), [[104, 2], [4242, 1], [11112, 2]]);
+    assert.deepEqual(Object.fromEntries(attempts), { 104: 2, 4242: 1, 11112: 2 });
   });
 
   it('does not retry without retries, and maps scope refusals', async () => {
