@@ -1,5 +1,6 @@
 /** `exposure scan`: wires scope, dialer, probes, store and progress for one run. */
 import { randomInt } from 'node:crypto';
+import { resolve } from 'node:path';
 import { createDialer } from '../net/dialer.ts';
 import { createPseudonyms } from '../privacy/pseudonyms.ts';
 import { PROBES } from '../probes/index.ts';
@@ -51,6 +52,13 @@ const DRY_RUN_WALK_LIMIT = 20_000_000;
 /** Everything a run needs to be resumed with the same parameters, stored in its meta. */
 const RESUMABLE = 'scanFlags';
 
+function absoluteFileArgs(arg: string): string {
+  return arg
+    .split(/([,\s]+)/)
+    .map((piece) => (piece.startsWith('@') && piece.length > 1 ? `@${resolve(piece.slice(1))}` : piece))
+    .join('');
+}
+
 export function userAgent(contact?: string): string {
   return `Exposure/${VERSION} (medical imaging exposure scanner${contact ? `; contact ${contact}` : ''})`;
 }
@@ -83,7 +91,8 @@ async function resumeScan(targetArgs: string[], flags: ScanFlags): Promise<void>
   }
   // Same parameters as the killed run; only where to store and whether to print may differ.
   const resolver: Resolver = async (name) => resolved.find((r) => r.name === name)?.addresses ?? [];
-  await runCommand(stored.from !== undefined ? [] : targets, { ...stored, seed: stored.seed ?? 0, db: flags.db, quiet: flags.quiet, resume: flags.resume }, resolver);
+  const resumeTargets = (stored as ScanFlags & { targetArgs?: string[] }).targetArgs ?? targets;
+  await runCommand(stored.from !== undefined ? [] : resumeTargets, { ...stored, seed: stored.seed ?? 0, db: flags.db, quiet: flags.quiet, resume: flags.resume }, resolver);
 }
 
 async function runCommand(targetArgs: string[], flags: ScanFlags & { seed: number }, resolver: Resolver | undefined): Promise<void> {
@@ -137,7 +146,15 @@ async function runCommand(targetArgs: string[], flags: ScanFlags & { seed: numbe
   process.once('SIGTERM', onSignal);
   const progress = flags.quiet ? undefined : progressReporter(process.stderr);
   const log = createLogger();
-  const { resume: _resume, quiet: _quiet, db: _db, dryRun: _dry, ...recorded } = flags;
+  const { resume: _resume, quiet: _quiet, db: _db, dryRun: _dry, ...rest } = flags;
+  // Files are recorded with absolute paths, so a resume from another directory reads the same ones.
+  const recorded = {
+    ...rest,
+    targetArgs: targetArgs.map(absoluteFileArgs),
+    exclude: flags.exclude.map((f) => resolve(f)),
+    ...(flags.allowList !== undefined ? { allowList: resolve(flags.allowList) } : {}),
+    ...(flags.from !== undefined ? { from: resolve(flags.from) } : {}),
+  };
   try {
     const outcome = await runScan({
       source: plan.source,

@@ -155,7 +155,7 @@ async function scanItem(item: WorkItem, options: ScanOptions, ctx: ProbeContext)
       retries: options.connectRetries,
       signal: options.signal,
     });
-    if (ports.some((p) => p.state === 'error') && options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
+    if (options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
     open = ports.filter((p) => p.state === 'open').map((p) => p.port);
   }
   const services: ServiceResult[] = [];
@@ -166,7 +166,8 @@ async function scanItem(item: WorkItem, options: ScanOptions, ctx: ProbeContext)
     let answered = false;
     for (const probe of candidates) {
       const observation = await probe.run(endpoint, ctx);
-      if (options.signal.aborted && observation.status === 'io-timeout') return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
+      // A probe cut short by Ctrl-C is not a result: the host stays undone and a resumed run probes it again.
+      if (options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
       // A port named by a result file may have closed since: that is no service.
       if (item.port !== undefined && (observation.status === 'connection-refused' || observation.status === 'connection-timeout')) continue;
       answered = true;
