@@ -3,16 +3,12 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError } from './errors.ts';
-import { aeTitle, aeTitleList, positiveInt } from './options.ts';
+import { aeTitle, aeTitleList, collect, positiveInt } from './options.ts';
 import { scanCommand } from './scan.ts';
 import { reportCommand, REPORT_FORMATS } from './report.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 const program = new Command()
   .name('exposure')

@@ -27,3 +27,8 @@ export function aeTitleList(value: string): string[] {
     .filter((s) => s.length > 0)
     .map(aeTitle('--ae-titles'));
 }
+
+/** Collects a repeatable option's values in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
