@@ -146,6 +146,12 @@ export class TargetSpaceBuilder {
       }
     }
     const n4 = v4.size;
+    const v6Starts: number[] = [];
+    let acc = 0;
+    for (const r of v6) {
+      v6Starts.push(acc);
+      acc += Number(r.last - r.first) + 1;
+    }
     const size = n4 + v6Size + named.length;
     const namedIps = new Set(named.map((h) => h.ip));
     return {
@@ -157,13 +163,19 @@ export class TargetSpaceBuilder {
       resolved,
       at(index) {
         if (index < n4) return { ip: formatIpv4(v4.at(index)) };
-        let i = index - n4;
-        for (const r of v6) {
-          const n = Number(r.last - r.first) + 1;
-          if (i < n) return { ip: formatIpv6(r.first + BigInt(i)) };
-          i -= n;
+        const i = index - n4;
+        if (i < v6Size) {
+          // Binary search over the cumulative starts: many single IPv6 addresses stay O(log n) per index.
+          let lo = 0;
+          let hi = v6Starts.length - 1;
+          while (lo < hi) {
+            const mid = (lo + hi + 1) >>> 1;
+            if (v6Starts[mid]! <= i) lo = mid;
+            else hi = mid - 1;
+          }
+          return { ip: formatIpv6(v6[lo]!.first + BigInt(i - v6Starts[lo]!)) };
         }
-        const h = named[i];
+        const h = named[i - v6Size];
         if (!h) throw new RangeError(`target index ${index} is outside a space of ${size}`);
         return h;
       },
@@ -172,7 +184,17 @@ export class TargetSpaceBuilder {
         if (a !== undefined) return v4.contains(a) || namedIps.has(ip);
         const b = parseIpv6(ip);
         if (b === undefined) return false;
-        return v6.some((r) => inRange6(r, b)) || namedIps.has(formatIpv6(b));
+        // v6 is sorted and merged: binary search for the last range starting at or below b.
+        let lo = 0;
+        let hi = v6.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >>> 1;
+          const r = v6[mid]!;
+          if (b < r.first) hi = mid - 1;
+          else if (b > r.last) lo = mid + 1;
+          else return true;
+        }
+        return namedIps.has(formatIpv6(b));
       },
     };
   }

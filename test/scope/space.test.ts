@@ -92,3 +92,15 @@ describe('authorisation guard over a target space', () => {
     assert.equal(isAuthorisedAddress('8.8.4.4', NO_EXCLUSIONS), false);
   });
 });
+
+describe('index space', () => {
+  it('maps every index to one address across IPv4 ranges, IPv6 ranges and resolved names', async () => {
+    const s = await space(['127.0.0.1-127.0.0.2', '2001:db8::1', '2001:db8::10-2001:db8::11', 'fd00::5', 'pacs.example.test'], {
+      defaults: false,
+      resolve: async () => ['127.0.0.9'],
+    });
+    assert.deepEqual(all(s), ['127.0.0.1', '127.0.0.2', '2001:db8::1', '2001:db8::10', '2001:db8::11', 'fd00::5', '127.0.0.9']);
+    assert.equal(s.at(6).hostname, 'pacs.example.test');
+    assert.throws(() => s.at(7), RangeError);
+  });
+});
