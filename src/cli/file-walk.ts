@@ -2,8 +2,6 @@
 import { Option } from 'commander';
 import { DEFAULT_FILE_WALK } from '../probes/nas/limits.ts';
 import type { FileWalkOptions } from '../probes/probe.ts';
-import { checkAuthorised } from '../scope/guard.ts';
-import type { Ipv4Range } from '../scope/ipv4.ts';
 import { positiveInt } from './options.ts';
 
 export interface FileWalkFlags {
@@ -34,8 +32,8 @@ export function fileWalkOptions(): Option[] {
  * it is allowed only where the scan itself is authorised: loopback, private
  * space or the allow-list. checkAuthorised throws with a message saying so.
  */
-export function toFileWalk(flags: FileWalkFlags, scope: { targets: readonly Ipv4Range[]; allowList: readonly Ipv4Range[]; exclude: readonly Ipv4Range[] }): FileWalkOptions {
-  if (flags.checkWrite) checkAuthorised(scope);
+/** The scan's authorisation guard (scope/guard.ts, applied by planScan) is what makes --check-write allowed. */
+export function toFileWalk(flags: FileWalkFlags): FileWalkOptions {
   return {
     maxDepth: flags.maxDepth,
     maxDirectories: flags.maxDirs,

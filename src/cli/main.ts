@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError } from './errors.ts';
-import { aeTitle, aeTitleList, positiveInt } from './options.ts';
+import { aeTitle, aeTitleList, collect, positiveInt } from './options.ts';
 import { scanCommand } from './scan.ts';
 import { reportCommand, REPORT_FORMATS, REPORT_GROUPINGS } from './report.ts';
 import { labCommand } from './lab.ts';
@@ -11,6 +11,7 @@ import { diffCommand, DIFF_FORMATS } from './diff.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 import { WEB_PORTS } from '../probes/portal/index.ts';
 import { fileWalkOptions } from './file-walk.ts';
+import { RESULT_FORMATS } from '../scope/result-files.ts';
 
 const program = new Command()
   .name('exposure')
@@ -21,7 +22,7 @@ const program = new Command()
 program
   .command('scan')
   .description('scan targets for exposed DICOM, DICOMweb and PACS web services and file shares (FTP, SMB), and store what they expose')
-  .argument('<targets...>', 'IPv4 addresses, ranges (a-b) and CIDR blocks, comma or space separated')
+  .argument('[targets...]', 'IPv4/IPv6 addresses, ranges (a-b), CIDR blocks, hostnames and @FILE lists, comma or space separated')
   .option('-p, --ports <list>', `TCP ports to probe, e.g. 104,4242,11112 (default ${DEFAULT_SCAN_PORTS.join(',')}, with --web-ports instead of the web defaults)`)
   .option('--db <file>', 'SQLite file to store the run in', 'exposure.db')
   .addOption(new Option('--calling-ae <title>', 'calling AE title: tells the peer who scans').default('EXPOSURE-SCAN').argParser(aeTitle('--calling-ae')))
@@ -31,13 +32,22 @@ program
   .option('--max-records <n>', 'C-FIND matches or QIDO-RS studies to read per service before stopping (reported as "at least N")', positiveInt('--max-records', 1, 1_000_000), 5000)
   .option('--concurrency <n>', 'hosts probed at once', positiveInt('--concurrency', 1, 10_000), 64)
   .option('--rate <n>', 'new connections per second across the scan (0: no limit)', positiveInt('--rate', 0, 1_000_000), 500)
+  .option('--per-host <n>', 'connections in flight to one address at most (politeness; at least 2: an FTP probe holds a control and a data connection)', positiveInt('--per-host', 2, 1000), 4)
+  .option('--retries <n>', 'extra connect attempts after a connect timeout', positiveInt('--retries', 0, 5), 1)
   .option('--connect-timeout <ms>', 'TCP connect timeout', positiveInt('--connect-timeout', 10, 120_000), 3000)
   .option('--io-timeout <ms>', 'longest silence accepted from a peer', positiveInt('--io-timeout', 10, 300_000), 10_000)
   .option('--probe-timeout <ms>', 'wall-clock bound for one probe on one service', positiveInt('--probe-timeout', 100, 3_600_000), 120_000)
   .option('--allow-list <file>', 'ranges you are authorised to scan outside loopback and private space')
-  .option('--exclude <file>', 'ranges never to touch (one spec a line, # comments)')
   .option('--check-logins', 'try a blank and the documented default credentials on web logins (loopback, private or --allow-list targets only)')
   .option('--web-ports <list>', `ports the web probes (portal, orthanc, dicomweb) claim (default ${WEB_PORTS.join(',')})`)
+  .option('--exclude <file>', 'ranges never to touch, ZMap blocklist format (one spec a line, # comments); repeatable', collect, [] as string[])
+  .option('--no-default-exclusions', 'do not exclude the IANA special-purpose ranges (see README: they never apply to a spec lying wholly inside them)')
+  .option('--from <file>', 'probe the open ports of a ZMap or masscan result file (CSV, plain, -oL, -oJ) instead of target specs')
+  .addOption(new Option('--from-format <format>', 'format of the --from file').choices(RESULT_FORMATS).default('auto'))
+  .option('--seed <n>', 'seed of the scan order (same seed, same order; default random, recorded in the run)', positiveInt('--seed', 0, 2 ** 32 - 1))
+  .option('--shard <i/n>', 'scan only shard I of N of the same order (1/4 … 4/4: no overlap, no gap)')
+  .option('--resume <run>', 'continue a killed or interrupted run of --db with its stored parameters', positiveInt('--resume'))
+  .option('--dry-run', 'count targets and exclusions, send nothing')
   .option('--quiet', 'no progress and no summary table')
   .action(scanCommand);
 for (const option of fileWalkOptions()) program.commands.find((c) => c.name() === 'scan')?.addOption(option);

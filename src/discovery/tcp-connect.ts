@@ -1,6 +1,8 @@
 /**
  * TCP connect discovery: which of a host's candidate ports answer.
- * Sockets come from the dialer, so scope and rate limits hold here too.
+ * Sockets come from the dialer, so scope, rate and per-host limits hold here too.
+ * A connect timeout is tried again (`retries` times): a SYN lost to a busy
+ * link is common; a refusal or an unreachable host is an answer and is not retried.
  */
 import type { Dialer } from '../net/dialer.ts';
 import { NetError, toNetError } from '../net/errors.ts';
@@ -12,23 +14,28 @@ export interface PortResult {
   readonly state: PortState;
 }
 
-export async function discoverPorts(
-  dialer: Dialer,
-  ip: string,
-  ports: readonly number[],
-  options: { readonly connectTimeoutMs: number; readonly signal: AbortSignal },
-): Promise<PortResult[]> {
-  return Promise.all(
-    ports.map(async (port): Promise<PortResult> => {
-      try {
-        const conn = await dialer.connect({ ip, port }, { connectTimeoutMs: options.connectTimeoutMs, signal: options.signal });
-        conn.close();
-        return { port, state: 'open' };
-      } catch (err) {
-        return { port, state: stateOf(toNetError(err)) };
-      }
-    }),
-  );
+export interface DiscoveryOptions {
+  readonly connectTimeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly retries?: number;
+}
+
+export async function discoverPorts(dialer: Dialer, ip: string, ports: readonly number[], options: DiscoveryOptions): Promise<PortResult[]> {
+  return Promise.all(ports.map((port) => probePort(dialer, ip, port, options)));
+}
+
+async function probePort(dialer: Dialer, ip: string, port: number, options: DiscoveryOptions): Promise<PortResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const socket = await dialer.socket({ ip, port }, { connectTimeoutMs: options.connectTimeoutMs, signal: options.signal });
+      socket.destroy();
+      return { port, state: 'open' };
+    } catch (err) {
+      const e = toNetError(err);
+      if (e.code === 'connection-timeout' && attempt < (options.retries ?? 0) && !options.signal.aborted) continue;
+      return { port, state: stateOf(e) };
+    }
+  }
 }
 
 function stateOf(err: NetError): PortState {

@@ -11,6 +11,7 @@ import type { Endpoint } from '../probes/observation.ts';
 import type { ScopePolicy } from '../scope/policy.ts';
 import { NetError, toNetError } from './errors.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { HostLimiter } from './host-limiter.ts';
 
 export interface DialOptions {
   readonly signal?: AbortSignal;
@@ -53,15 +54,26 @@ export interface DialerOptions {
   readonly maxBytesPerConnection: number;
   /** New connections per second across the whole scan; 0 for no limit. */
   readonly connectionsPerSecond: number;
+  /** Connections in flight to one address at most (politeness); 0 or absent for no limit. */
+  readonly perHostLimit?: number;
 }
 
 export function createDialer(options: DialerOptions): Dialer {
   const bucket = options.connectionsPerSecond > 0 ? new TokenBucket(options.connectionsPerSecond) : undefined;
+  const hosts = options.perHostLimit ? new HostLimiter(options.perHostLimit) : undefined;
   const socket = async (endpoint: Endpoint, dial: DialOptions = {}): Promise<net.Socket> => {
     const decision = options.scope.check(endpoint.ip);
     if (!decision.allowed) throw new NetError('out-of-scope', decision.reason);
-    if (bucket) await bucket.take(dial.signal);
-    return openSocket(endpoint, dial, dial.connectTimeoutMs ?? options.connectTimeoutMs);
+    const release = hosts ? await hosts.acquire(endpoint.ip, dial.signal) : undefined;
+    try {
+      if (bucket) await bucket.take(dial.signal);
+      const s = await openSocket(endpoint, dial, dial.connectTimeoutMs ?? options.connectTimeoutMs);
+      if (release) releaseOnClose(s, release);
+      return s;
+    } catch (err) {
+      release?.();
+      throw err;
+    }
   };
   return {
     socket,
@@ -69,6 +81,21 @@ export function createDialer(options: DialerOptions): Dialer {
       return new SocketConnection(endpoint, await socket(endpoint, dial), options.maxBytesPerConnection);
     },
   };
+}
+
+/**
+ * The per-host slot is held until the socket is gone, whoever closes it. A
+ * listener is not enough: protocol libraries strip a socket's listeners when
+ * they let go of it (basic-ftp's removeAllListeners), and the slot would leak.
+ * So the release rides on the socket's own emit of 'close', which Node makes
+ * whether or not anyone listens.
+ */
+function releaseOnClose(s: net.Socket, release: () => void): void {
+  const emit = s.emit.bind(s) as (event: string | symbol, ...args: unknown[]) => boolean;
+  s.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'close') release();
+    return emit(event, ...args);
+  }) as typeof s.emit;
 }
 
 function openSocket(endpoint: Endpoint, dial: DialOptions, timeoutMs: number): Promise<net.Socket> {

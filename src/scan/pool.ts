@@ -2,6 +2,10 @@
  * Runs an async function over a stream with at most `limit` calls in flight,
  * pulling from the source only as slots free up: a stream of millions of
  * targets is never held in memory.
+ *
+ * `limit` workers each pull the next item when their previous one is done.
+ * (Racing a set of in-flight promises for every item would attach a reaction
+ * to each of them per item: O(limit) work and retained closures per item.)
  */
 export async function forEachConcurrent<T>(
   source: Iterable<T> | AsyncIterable<T>,
@@ -10,24 +14,39 @@ export async function forEachConcurrent<T>(
   signal?: AbortSignal,
 ): Promise<void> {
   const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source[Symbol.iterator]());
-  const inFlight = new Set<Promise<void>>();
   let firstError: unknown;
-  for (;;) {
-    if (signal?.aborted || firstError !== undefined) break;
-    const next = await iterator.next();
-    if (next.done) break;
-    const p: Promise<void> = fn(next.value).then(
-      () => void inFlight.delete(p),
-      (err: unknown) => {
-        inFlight.delete(p);
-        firstError ??= err;
-      },
-    );
-    inFlight.add(p);
-    if (inFlight.size >= limit) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  if (firstError !== undefined) throw firstError;
+  let failed = false;
+  let exhausted = false;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (signal?.aborted || failed || exhausted) return;
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        if (!failed) {
+          failed = true;
+          firstError = err;
+        }
+        return;
+      }
+      if (next.done) {
+        exhausted = true;
+        return;
+      }
+      try {
+        await fn(next.value);
+      } catch (err) {
+        if (!failed) {
+          failed = true;
+          firstError = err;
+        }
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+  if (failed) throw firstError;
 }
 
 function toAsync<T>(it: Iterator<T>): AsyncIterator<T> {

@@ -1,42 +1,50 @@
 /**
  * One scan: targets → open ports → probes → findings → store, host by host.
  *
- * Hosts stream from the target ranges through a bounded pool; each host's
- * results reach the store in one transaction, so a killed scan loses at most
- * the hosts in flight.
+ * Work streams from a WorkSource (a permuted target space or a result file)
+ * through a bounded pool; each host's results reach the store in one
+ * transaction together with its step, and the checkpoint is saved in batches,
+ * so a killed scan resumes losing nothing (scan/checkpoint.ts).
  */
 import { setMaxListeners } from 'node:events';
 import { assess } from '../assess/assess.ts';
 import { discoverPorts } from '../discovery/tcp-connect.ts';
 import type { Dialer } from '../net/dialer.ts';
 import type { Probe, ProbeContext } from '../probes/probe.ts';
-import type { Ipv4Range } from '../scope/ipv4.ts';
-import { addresses, countAddresses } from '../scope/targets.ts';
-import type { HostResult, RunMeta, ServiceResult, Store } from '../store/store.ts';
-import type { StoredHostGeo } from '../store/aggregates.ts';
-import { forEachConcurrent } from './pool.ts';
-import { correlateHost } from './correlate.ts';
 import type { Observation } from '../probes/observation.ts';
+import type { StoredHostGeo } from '../store/aggregates.ts';
+import type { HostResult, RunMeta, ScanCounters, ServiceResult, Store } from '../store/store.ts';
+import { CheckpointTracker } from './checkpoint.ts';
+import { correlateHost } from './correlate.ts';
+import { forEachConcurrent } from './pool.ts';
+import { FRESH, type WorkItem, type WorkSource } from './sources.ts';
 
-export interface ScanProgress {
-  readonly hostsTotal: number;
-  readonly hostsDone: number;
-  readonly openPorts: number;
-  readonly services: number;
-  readonly findings: number;
+export interface ScanProgress extends ScanCounters {
+  /** Targets this run goes through, when known (an estimate for a shard). */
+  readonly hostsTotal: number | undefined;
+  readonly approximateTotal: boolean;
+  readonly excluded: number;
   readonly startedAt: number;
+  /** Targets done before this process started (a resumed run): not counted in its rate. */
+  readonly doneAtStart: number;
 }
 
 export interface ScanOptions {
-  readonly targets: readonly Ipv4Range[];
+  readonly source: WorkSource;
   readonly ports: readonly number[];
   readonly probes: readonly Probe[];
   readonly dialer: Dialer;
   readonly context: Omit<ProbeContext, 'dialer' | 'signal'>;
   readonly store: Store;
   readonly meta: RunMeta;
+  /** Continue this run (its checkpoint) instead of starting a new one. */
+  readonly resumeRunId?: number;
+  /** Targets removed by exclusions before the scan: counted, never touched. */
+  readonly excluded: number;
   /** Hosts probed at once. */
   readonly hostConcurrency: number;
+  /** Connect attempts after a connect timeout during discovery. */
+  readonly connectRetries: number;
   readonly signal: AbortSignal;
   readonly onProgress?: (p: ScanProgress) => void;
   readonly onService?: (result: ServiceResult) => void;
@@ -58,38 +66,58 @@ export function probesForPort(probes: readonly Probe[], port: number): Probe[] {
 
 export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
   const { store, signal } = options;
-  const runId = await store.startRun(options.meta);
-  const progress = {
-    hostsTotal: countAddresses(options.targets),
-    hostsDone: 0,
-    openPorts: 0,
-    services: 0,
-    findings: 0,
-    startedAt: Date.now(),
-  };
+  let runId: number;
+  let resumeFrom = FRESH;
+  const counters: ScanCounters = { hostsDone: 0, openPorts: 0, unreachable: 0, services: 0, findings: 0 };
+  if (options.resumeRunId !== undefined) {
+    runId = options.resumeRunId;
+    await store.reopenRun(runId);
+    const saved = await store.loadCheckpoint(runId);
+    if (saved) {
+      resumeFrom = { watermark: saved.watermark, done: new Set(saved.done) };
+      Object.assign(counters, saved.counters);
+    }
+  } else {
+    runId = await store.startRun(options.meta);
+  }
+  const tracker = new CheckpointTracker(store, runId, resumeFrom.watermark, counters, [...resumeFrom.done]);
+  const progress = (): ScanProgress => ({
+    ...counters,
+    hostsTotal: options.source.total,
+    approximateTotal: options.source.approximate,
+    excluded: options.excluded,
+    startedAt,
+    doneAtStart,
+  });
+  const startedAt = Date.now();
+  const doneAtStart = counters.hostsDone;
   // Every probe in flight listens on the scan's signal: that is by design, not a leak.
   setMaxListeners(0, signal);
   const ctx: ProbeContext = { ...options.context, dialer: options.dialer, signal };
+  const merge = options.source.mergeHosts;
   let status: 'completed' | 'interrupted' | 'failed' = 'completed';
   try {
     await forEachConcurrent(
-      addresses(options.targets),
+      tracked(options.source.items(resumeFrom), tracker),
       options.hostConcurrency,
-      async (ip) => {
-        const host = await scanHost(ip, options, ctx);
-        progress.openPorts += host.openPorts;
+      async (item) => {
+        const host = await scanItem(item, options, ctx);
+        if (signal.aborted && host.interrupted) return; // not finished: the resumed run does it again
+        counters.openPorts += host.openPorts;
+        if (host.openPorts === 0) counters.unreachable += 1;
+        counters.hostsDone += 1;
+        counters.services += host.result.services.length;
+        for (const s of host.result.services) counters.findings += s.findings.length;
+        tracker.finish(item.step);
         if (host.result.services.length > 0) {
-          const geo = options.geo?.(ip);
+          const geo = options.geo?.(item.ip);
           if (geo) host.result.geo = geo;
-          await store.recordHost(runId, host.result);
-          for (const s of host.result.services) {
-            progress.services += 1;
-            progress.findings += s.findings.length;
-            options.onService?.(s);
-          }
+          // Results, their step and the counters in one transaction: exact across a kill.
+          await store.recordHost(runId, host.result, { step: item.step, merge, checkpoint: tracker.delta() });
+          for (const s of host.result.services) options.onService?.(s);
         }
-        progress.hostsDone += 1;
-        options.onProgress?.({ ...progress });
+        tracker.maybeSave();
+        options.onProgress?.(progress());
       },
       signal,
     );
@@ -98,32 +126,65 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
     status = 'failed';
     throw err;
   } finally {
+    await tracker.flush();
     await store.finishRun(runId, {
-      targetsTotal: progress.hostsTotal,
-      hostsDone: progress.hostsDone,
-      openPorts: progress.openPorts,
-      excluded: 0,
+      targetsTotal: options.source.total ?? counters.hostsDone,
+      hostsDone: counters.hostsDone,
+      openPorts: counters.openPorts,
+      excluded: options.excluded,
       status,
     });
   }
-  return { runId, progress: { ...progress }, interrupted: status === 'interrupted' };
+  return { runId, progress: progress(), interrupted: status === 'interrupted' };
 }
 
-async function scanHost(ip: string, options: ScanOptions, ctx: ProbeContext): Promise<{ result: HostResult; openPorts: number }> {
-  const ports = await discoverPorts(options.dialer, ip, options.ports, {
-    connectTimeoutMs: options.context.limits.connectTimeoutMs,
-    signal: options.signal,
-  });
-  const open = ports.filter((p) => p.state === 'open');
+async function* tracked(items: AsyncIterable<WorkItem> | Iterable<WorkItem>, tracker: CheckpointTracker): AsyncGenerator<WorkItem> {
+  for await (const item of items) {
+    tracker.issue(item.step);
+    yield item;
+  }
+}
+
+interface ItemOutcome {
+  result: HostResult;
+  openPorts: number;
+  interrupted: boolean;
+}
+
+async function scanItem(item: WorkItem, options: ScanOptions, ctx: ProbeContext): Promise<ItemOutcome> {
+  const { ip } = item;
+  let open: number[];
+  if (item.port !== undefined) {
+    open = [item.port];
+  } else {
+    const ports = await discoverPorts(options.dialer, ip, options.ports, {
+      connectTimeoutMs: options.context.limits.connectTimeoutMs,
+      retries: options.connectRetries,
+      signal: options.signal,
+    });
+    if (options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
+    open = ports.filter((p) => p.state === 'open').map((p) => p.port);
+  }
   const observations: Observation[] = [];
-  for (const { port } of open) {
-    for (const probe of probesForPort(options.probes, port)) {
-      const observation = await probe.run({ ip, port }, ctx);
-      if (observation.status === 'not-this-protocol' && probesForPort(options.probes, port).length > 1) continue;
+  let reached = 0;
+  for (const port of open) {
+    const endpoint = { ip, port, ...(item.hostname ? { hostname: item.hostname } : {}) };
+    const candidates = probesForPort(options.probes, port);
+    let answered = false;
+    for (const probe of candidates) {
+      const observation = await probe.run(endpoint, ctx);
+      // A probe cut short by Ctrl-C is not a result: the host stays undone and a resumed run probes it again.
+      if (options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
+      // A port named by a result file may have closed since: that is no service.
+      if (item.port !== undefined && (observation.status === 'connection-refused' || observation.status === 'connection-timeout')) continue;
+      answered = true;
+      if (observation.status === 'not-this-protocol' && candidates.length > 1) continue;
       observations.push(observation);
     }
+    if (answered) reached++;
   }
   // Facts from one probe can name what another saw (Orthanc's REST names its DICOM port): see correlate.ts.
   const services: ServiceResult[] = correlateHost(observations).map((observation) => ({ observation, findings: assess(observation) }));
-  return { result: { ip, services }, openPorts: open.length };
+  const result: HostResult = { ip, services, ...(item.hostname ? { hostname: item.hostname } : {}) };
+  return { result, openPorts: item.port !== undefined ? reached : open.length, interrupted: false };
 }

@@ -150,6 +150,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX findings_rule ON findings(run_id, rule_id);
     `,
   },
+  {
+    version: 3,
+    description: 'resume checkpoints that scale: a step watermark per run and the steps done above it',
+    sql: `
+      -- Steps are positions in the run's target order (permutation steps or
+      -- result-file entries). Every step below the watermark is done; steps
+      -- done above it are listed in scan_steps until the watermark passes them.
+      CREATE TABLE scan_progress (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        watermark INTEGER NOT NULL,
+        counters TEXT NOT NULL,       -- json: hosts done, open ports, unreachable, services, findings
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE scan_steps (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        PRIMARY KEY (run_id, step)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -19,6 +19,8 @@ import {
   type RunMeta,
   type RunRow,
   type RunSummary,
+  type RecordOptions,
+  type ScanCheckpoint,
   type ServiceRow,
   type Store,
 } from './store.ts';
@@ -101,7 +103,18 @@ function prepare(db: Database.Database) {
     insertInventory: db.prepare(
       'INSERT INTO inventories (service_id, keyword, tag, class, present, records) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    insertCheckpoint: db.prepare('INSERT INTO checkpoints (run_id, ip, done_at) VALUES (?, ?, ?)'),
+    serviceExists: db.prepare('SELECT 1 FROM services WHERE run_id = ? AND ip = ? AND port = ? AND protocol = ?').pluck(),
+    hostId: db.prepare('SELECT id FROM hosts WHERE run_id = ? AND ip = ?').pluck(),
+    insertCheckpointIfNew: db.prepare('INSERT OR IGNORE INTO checkpoints (run_id, ip, done_at) VALUES (?, ?, ?)'),
+    insertStep: db.prepare('INSERT OR IGNORE INTO scan_steps (run_id, step) VALUES (?, ?)'),
+    upsertProgress: db.prepare(
+      `INSERT INTO scan_progress (run_id, watermark, counters, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET watermark = excluded.watermark, counters = excluded.counters, updated_at = excluded.updated_at`,
+    ),
+    forgetSteps: db.prepare('DELETE FROM scan_steps WHERE run_id = ? AND step < ?'),
+    progress: db.prepare('SELECT watermark, counters FROM scan_progress WHERE run_id = ?'),
+    steps: db.prepare('SELECT step FROM scan_steps WHERE run_id = ? AND step >= ? ORDER BY step').pluck(),
+    reopenRun: db.prepare(`UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`),
     isHostDone: db.prepare('SELECT 1 FROM checkpoints WHERE run_id = ? AND ip = ?').pluck(),
     services: db.prepare(
       `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
@@ -135,7 +148,8 @@ function countColumns(obs: Observation): Array<number | null> {
 class SqliteStore implements Store {
   private readonly stmt: ReturnType<typeof prepare>;
   private readonly agg: ReturnType<typeof prepareAggregates>;
-  private readonly writeHost: (runId: number, host: HostResult) => void;
+  private readonly writeHost: (runId: number, host: HostResult, options: RecordOptions) => void;
+  private readonly writeCheckpoint: (runId: number, c: ScanCheckpoint) => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -143,8 +157,17 @@ class SqliteStore implements Store {
   ) {
     this.stmt = prepare(db);
     this.agg = prepareAggregates(db);
-    this.writeHost = db.transaction((runId: number, host: HostResult) => this.insertHost(runId, host));
+    this.writeHost = db.transaction((runId: number, host: HostResult, options: RecordOptions) => this.insertHost(runId, host, options));
+    this.writeCheckpoint = db.transaction((runId: number, c: ScanCheckpoint) => this.insertCheckpoint(runId, c));
   }
+
+  private insertCheckpoint(runId: number, c: ScanCheckpoint): void {
+    if (!this.stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
+    this.stmt.upsertProgress.run(runId, c.watermark, JSON.stringify(c.counters), this.now().toISOString());
+    for (const step of c.done) if (step >= c.watermark) this.stmt.insertStep.run(runId, step);
+    this.stmt.forgetSteps.run(runId, c.watermark);
+  }
+
 
   async startRun(meta: RunMeta): Promise<number> {
     const m = validate(RunMetaSchema, meta, 'INVALID_RUN', 'run metadata');
@@ -159,22 +182,43 @@ class SqliteStore implements Store {
     return Number(info.lastInsertRowid);
   }
 
-  async recordHost(runId: number, host: HostResult): Promise<void> {
-    this.writeHost(runId, host);
+  async recordHost(runId: number, host: HostResult, options: RecordOptions = {}): Promise<void> {
+    this.writeHost(runId, host, options);
+  }
+
+  async saveCheckpoint(runId: number, checkpoint: ScanCheckpoint): Promise<void> {
+    this.writeCheckpoint(runId, checkpoint);
+  }
+
+  async loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined> {
+    const row = this.stmt.progress.get(runId) as { watermark: number; counters: string } | undefined;
+    const watermark = row?.watermark ?? 0;
+    const done = this.stmt.steps.all(runId, watermark) as number[];
+    if (!row && done.length === 0) return undefined;
+    const zero = { hostsDone: 0, openPorts: 0, unreachable: 0, services: 0, findings: 0 };
+    return { watermark, done, counters: row ? { ...zero, ...(JSON.parse(row.counters) as Partial<typeof zero>) } : zero };
+  }
+
+  async reopenRun(runId: number): Promise<void> {
+    if (this.stmt.reopenRun.run(runId).changes === 0) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
   }
 
   /** Runs inside the host's transaction: any throw rolls back every row of this host. */
-  private insertHost(runId: number, host: HostResult): void {
+  private insertHost(runId: number, host: HostResult, options: RecordOptions): void {
     const h = validate(HostShape, host, 'INVALID_HOST', 'host result');
     if (!this.stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
-    if (this.stmt.isHostDone.get(runId, h.ip)) {
+    const existing = this.stmt.hostId.get(runId, h.ip) as number | undefined;
+    if (existing !== undefined && !options.merge) {
       throw new StoreError('HOST_ALREADY_RECORDED', `host ${h.ip} is already recorded in run ${runId}`);
     }
+    if (options.step !== undefined) this.stmt.insertStep.run(runId, options.step);
     const g = h.geo;
-    const hostId = Number(
-      this.stmt.insertHost.run(runId, h.ip, h.hostname ?? null, g?.space ?? null, g?.country ?? null, g?.asn ?? null, g?.org ?? null, g?.source ?? null)
-        .lastInsertRowid,
-    );
+    const hostId =
+      existing ??
+      Number(
+        this.stmt.insertHost.run(runId, h.ip, h.hostname ?? null, g?.space ?? null, g?.country ?? null, g?.asn ?? null, g?.org ?? null, g?.source ?? null)
+          .lastInsertRowid,
+      );
     h.services.forEach((raw, i) => {
       const where = `service ${i + 1} of host ${h.ip}`;
       const service = validate(ServiceShape, raw, 'INVALID_OBSERVATION', where);
@@ -187,9 +231,12 @@ class SqliteStore implements Store {
       const findings = service.findings.map((f, j) =>
         validate(Finding, f, 'INVALID_FINDING', `finding ${j + 1} of ${where}`),
       );
+      // A result file may list one endpoint twice: merged hosts keep its first result.
+      if (existing !== undefined && this.stmt.serviceExists.get(runId, obs.endpoint.ip, obs.endpoint.port, obs.protocol)) return;
       this.insertService(runId, hostId, obs, findings, where);
     });
-    this.stmt.insertCheckpoint.run(runId, h.ip, this.now().toISOString());
+    this.stmt.insertCheckpointIfNew.run(runId, h.ip, this.now().toISOString());
+    if (options.checkpoint) this.insertCheckpoint(runId, options.checkpoint);
   }
 
   private insertService(runId: number, hostId: number, obs: Observation, findings: Finding[], where: string): void {

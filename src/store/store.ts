@@ -106,6 +106,34 @@ export interface InventoryRow {
   records: number;
 }
 
+/** Counters a run keeps while it goes, saved with its checkpoint so a resumed run goes on counting. */
+export interface ScanCounters {
+  hostsDone: number;
+  openPorts: number;
+  unreachable: number;
+  services: number;
+  findings: number;
+}
+
+/**
+ * Where a run stands: every step below the watermark is done, and so are the
+ * listed steps above it (out of order, because hosts finish out of order).
+ */
+export interface ScanCheckpoint {
+  watermark: number;
+  done: number[];
+  counters: ScanCounters;
+}
+
+export interface RecordOptions {
+  /** The host's step in the run's order: marked done in the same transaction as its results. */
+  step?: number;
+  /** Add services to a host already recorded in this run (a result file may name one address on several lines). */
+  merge?: boolean;
+  /** Saved in the same transaction, so the run's counters and steps match its stored results exactly. */
+  checkpoint?: ScanCheckpoint;
+}
+
 export interface Store {
   /** Records the run's parameters and returns its id. */
   startRun(meta: RunMeta): Promise<number>;
@@ -114,7 +142,13 @@ export interface Store {
    * inventories and the checkpoint. Either all of it is stored or none of it;
    * an invalid observation or finding rejects with a StoreValidationError.
    */
-  recordHost(runId: number, host: HostResult): Promise<void>;
+  recordHost(runId: number, host: HostResult, options?: RecordOptions): Promise<void>;
+  /** Saves the checkpoint: watermark, the steps done above it, counters; steps below the watermark are forgotten. */
+  saveCheckpoint(runId: number, checkpoint: ScanCheckpoint): Promise<void>;
+  /** The last checkpoint, with steps marked done by recordHost since; undefined for a run that never saved one. */
+  loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined>;
+  /** Marks a killed or interrupted run as running again, for `scan --resume`. */
+  reopenRun(runId: number): Promise<void>;
   finishRun(runId: number, summary: RunSummary): Promise<void>;
   /** True when the host has a checkpoint in this run: a resumed scan skips it. */
   isHostDone(runId: number, ip: string): Promise<boolean>;

@@ -269,7 +269,7 @@ test('opening a database from a newer Exposure fails clearly', async () => {
     assert.throws(() => openSqliteStore(path), (err: unknown) => {
       assert.ok(err instanceof StoreError);
       assert.equal(err.code, 'NEWER_SCHEMA');
-      assert.match(err.message, new RegExp(`newer Exposure \\(schema version 99; this version reads up to ${LATEST_VERSION}\\)`));
+      assert.ok(err.message.includes(`newer Exposure (schema version 99; this version reads up to ${LATEST_VERSION})`));
       return true;
     });
   } finally {

@@ -23,6 +23,23 @@ export interface FindOutcome {
   readonly capped: boolean;
 }
 
+/**
+ * The study-level query is the same bytes for every service: encode it once per
+ * (keys, level, transfer syntax) instead of once per probe (dcmjs encoding was
+ * a measurable share of a fleet sweep). Queries carrying values are encoded each time.
+ */
+const identifierCache = new WeakMap<readonly FindKey[], Map<string, Buffer>>();
+
+function identifierFor(level: QueryRetrieveLevel, keys: readonly FindKey[], transferSyntax: string): Buffer {
+  if (keys.some((k) => k.value !== undefined && k.value !== '')) return encodeFindIdentifier(level, keys, transferSyntax);
+  let byLevel = identifierCache.get(keys);
+  if (!byLevel) identifierCache.set(keys, (byLevel = new Map()));
+  const key = `${level}|${transferSyntax}`;
+  let bytes = byLevel.get(key);
+  if (!bytes) byLevel.set(key, (bytes = encodeFindIdentifier(level, keys, transferSyntax)));
+  return bytes;
+}
+
 export async function cFind(
   association: Association,
   context: FindContext,
@@ -31,7 +48,7 @@ export async function cFind(
 ): Promise<FindOutcome> {
   let matches = 0;
   let capped = false;
-  const identifier = encodeFindIdentifier(request.level, request.keys, context.transferSyntax);
+  const identifier = identifierFor(request.level, request.keys, context.transferSyntax);
   await association.send(
     context.id,
     { type: 'C-FIND-RQ', messageId: request.messageId, affectedSopClassUid: UID.studyRootFind, priority: Priority.Medium },

@@ -1,0 +1,75 @@
+/**
+ * Starts the fleet in a child process with its file-descriptor soft limit
+ * raised to the hard limit (`ulimit -n` in the shell that execs Node: Node
+ * itself cannot call setrlimit). Ten thousand listeners plus the connections
+ * in flight need more than the usual soft limit of 1024.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FleetConfig } from './fleet.ts';
+import { FleetError } from './fleet.ts';
+
+export interface FleetProcess {
+  readonly child: ChildProcess;
+  readonly listening: number;
+  connections(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The open-files limits of this process, from /proc (Linux). */
+export function openFileLimits(): { soft: number; hard: number } | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const m = line && /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(line);
+    if (!m) return undefined;
+    const n = (s: string): number => (s === 'unlimited' ? Infinity : Number(s));
+    return { soft: n(m[1]!), hard: n(m[2]!) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function spawnFleet(config: FleetConfig, timeoutMs = 120_000): Promise<FleetProcess> {
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const child = fork(main, [JSON.stringify(config)], {
+    execPath: '/bin/sh',
+    // sh -c 'ulimit -n "$(ulimit -Hn)"; exec node …': raises the soft limit within the hard limit.
+    execArgv: ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" --import tsx "$@"', process.execPath],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new FleetError(`the fleet did not start within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new FleetError(`the fleet exited with code ${code} before it was ready`));
+    });
+    child.once('message', (m: unknown) => {
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      const listening = (m as { listening: number }).listening;
+      resolve({
+        child,
+        listening,
+        connections: () =>
+          new Promise((res) => {
+            child.once('message', (s: unknown) => res((s as { connections: number }).connections));
+            child.send('stats');
+          }),
+        stop: () =>
+          new Promise<void>((res) => {
+            if (child.exitCode !== null) return res();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              res();
+            });
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * The resume checkpoint of a run, kept in memory and saved in batches.
+ *
+ * Targets are issued in increasing step order and finish out of order. The
+ * watermark is the lowest step still in flight: everything below it is done.
+ * Steps done above it are remembered until the watermark passes them. Memory
+ * is bounded by what can finish while the slowest host in flight is still
+ * running (rate × probe timeout), not by the size of the scan.
+ *
+ * Hosts with results mark their step inside their own store transaction
+ * (RecordOptions.step); hosts with nothing to store are saved with the next
+ * batch, at most `flushMs` later. A kill therefore loses no result, and may
+ * only probe again the empty hosts of the last unsaved second.
+ */
+import type { ScanCheckpoint, ScanCounters, Store } from '../store/store.ts';
+
+export class CheckpointTracker {
+  /** Steps issued and not yet below the watermark, in issue order. */
+  private issued: number[] = [];
+  private head = 0;
+  private readonly doneAbove = new Set<number>();
+  private readonly unsaved: number[] = [];
+  private lastIssued = -1;
+  private saving: Promise<void> | undefined;
+  private lastSave = Date.now();
+
+  constructor(
+    private readonly store: Store,
+    private readonly runId: number,
+    private watermarkStep: number,
+    private readonly counters: ScanCounters,
+    previouslyDone: readonly number[] = [],
+    private readonly flushMs = 1000,
+  ) {
+    // Steps a previous process finished above its watermark: kept until the watermark passes them.
+    for (const s of previouslyDone) this.doneAbove.add(s);
+  }
+
+  issue(step: number): void {
+    if (step <= this.lastIssued) throw new RangeError(`steps must be issued in increasing order (${step} after ${this.lastIssued})`);
+    this.lastIssued = step;
+    this.issued.push(step);
+  }
+
+  finish(step: number): void {
+    this.doneAbove.add(step);
+    this.unsaved.push(step);
+    while (this.head < this.issued.length && this.doneAbove.has(this.issued[this.head]!)) {
+      this.doneAbove.delete(this.issued[this.head]!);
+      this.head++;
+    }
+    if (this.head > 4096 && this.head * 2 > this.issued.length) {
+      this.issued = this.issued.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Lowest step not known to be done. */
+  get watermark(): number {
+    return this.head < this.issued.length ? this.issued[this.head]! : Math.max(this.watermarkStep, this.lastIssued + 1);
+  }
+
+  snapshot(): ScanCheckpoint {
+    const watermark = this.watermark;
+    return { watermark, done: [...this.doneAbove].filter((s) => s >= watermark), counters: { ...this.counters } };
+  }
+
+  /**
+   * What changed since the last write: the watermark, the steps finished since
+   * (above the watermark) and the counters. Written inside a host's result
+   * transaction, it keeps the stored checkpoint exact at the cost of a few rows.
+   */
+  delta(): ScanCheckpoint {
+    const watermark = this.watermark;
+    const done = this.unsaved.filter((s) => s >= watermark);
+    this.unsaved.length = 0;
+    this.watermarkStep = watermark;
+    return { watermark, done, counters: { ...this.counters } };
+  }
+
+  /** Saves now and then: call after each host; writes at most once per flushMs. */
+  maybeSave(): void {
+    if (this.saving || Date.now() - this.lastSave < this.flushMs) return;
+    this.saving = this.save().finally(() => (this.saving = undefined));
+  }
+
+  async save(): Promise<void> {
+    this.lastSave = Date.now();
+    this.unsaved.length = 0;
+    const c = this.snapshot();
+    this.watermarkStep = c.watermark;
+    await this.store.saveCheckpoint(this.runId, c);
+  }
+
+  async flush(): Promise<void> {
+    await this.saving;
+    await this.save();
+  }
+}
