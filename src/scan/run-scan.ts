@@ -184,7 +184,18 @@ async function scanItem(item: WorkItem, options: ScanOptions, ctx: ProbeContext)
     if (answered) reached++;
   }
   // Facts from one probe can name what another saw (Orthanc's REST names its DICOM port): see correlate.ts.
-  const services: ServiceResult[] = correlateHost(observations).map((observation) => ({ observation, findings: assess(observation) }));
+  // One port can carry several services (Orthanc's portal, REST and DICOMweb on 8042): a rule that
+  // fires on each of them is one finding for that port, kept on the first service it fired on.
+  const fired = new Set<string>();
+  const services: ServiceResult[] = correlateHost(observations).map((observation) => ({
+    observation,
+    findings: assess(observation).filter((f) => {
+      const key = `${f.ruleId}@${observation.endpoint.port}`;
+      if (fired.has(key)) return false;
+      fired.add(key);
+      return true;
+    }),
+  }));
   const result: HostResult = { ip, services, ...(item.hostname ? { hostname: item.hostname } : {}) };
   return { result, openPorts: item.port !== undefined ? reached : open.length, interrupted: false };
 }
