@@ -2,8 +2,8 @@
  * Wording shared by the human-readable renderers (table, Markdown).
  * Returns raw text: callers escape for their format.
  */
-import { SEVERITIES, type Severity } from '../assess/finding.ts';
-import type { ReportCount, ReportModel, ServiceReport } from './model.ts';
+import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
+import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 
 /** "10.0.0.5:104", "[2001:db8::5]:104" (RFC 3986 brackets, so the port is not read as a group). */
 export function endpointText(ip: string, port: number): string {
@@ -42,3 +42,23 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
   low: 'LOW',
   info: 'INFO',
 };
+
+export interface RuleGroup {
+  finding: ReportFinding;
+  hits: Array<{ service: ServiceReport; evidence: string }>;
+}
+
+/** Findings grouped by rule, most severe first: the findings list of the HTML and Markdown reports. */
+export function groupByRule(model: ReportModel): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const service of model.services) {
+    for (const f of service.findings) {
+      const g = groups.get(f.ruleId) ?? { finding: f, hits: [] };
+      g.hits.push({ service, evidence: f.evidence });
+      groups.set(f.ruleId, g);
+    }
+  }
+  return [...groups.values()].sort(
+    (a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.finding.ruleId.localeCompare(b.finding.ruleId),
+  );
+}

@@ -5,9 +5,9 @@
  */
 import { severityRank } from '../assess/finding.ts';
 import type { BreakdownRow } from '../store/index.ts';
-import { aeText, endpointText, SEVERITY_LABEL } from './format.ts';
+import { aeText, endpointText, groupByRule, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
-import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import type { ReportModel, ServiceReport } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 
 type Align = 'l' | 'r';
@@ -102,24 +102,6 @@ export function findingsByRuleTable(model: ReportModel): string {
   );
 }
 
-interface RuleGroup {
-  finding: ReportFinding;
-  hits: Array<{ service: ServiceReport; evidence: string }>;
-}
-
-function groupByRule(model: ReportModel): RuleGroup[] {
-  const groups = new Map<string, RuleGroup>();
-  for (const service of model.services) {
-    for (const f of service.findings) {
-      const g = groups.get(f.ruleId) ?? { finding: f, hits: [] };
-      g.hits.push({ service, evidence: f.evidence });
-      groups.set(f.ruleId, g);
-    }
-  }
-  return [...groups.values()].sort(
-    (a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.finding.ruleId.localeCompare(b.finding.ruleId),
-  );
-}
 
 function endpointLink(s: ServiceReport): string {
   const text = endpointText(s.ip, s.port);

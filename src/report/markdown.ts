@@ -3,32 +3,11 @@
  * grouped by rule with every affected endpoint and the remediation, then the
  * service table. Every string from the store is escaped (markdownText).
  */
-import { severityRank } from '../assess/finding.ts';
 import { markdownText as md } from './escape.ts';
-import { aeText, countText, endpointText, SEVERITY_LABEL } from './format.ts';
-import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { aeText, countText, endpointText, groupByRule, SEVERITY_LABEL, type RuleGroup } from './format.ts';
+import type { ReportModel, ServiceReport } from './model.ts';
 import { geoFooterMarkdown, studyTablesMarkdown } from './markdown-study.ts';
 
-interface RuleGroup {
-  finding: ReportFinding;
-  hits: Array<{ service: ServiceReport; evidence: string }>;
-}
-
-function groupByRule(model: ReportModel): RuleGroup[] {
-  const groups = new Map<string, RuleGroup>();
-  for (const service of model.services) {
-    for (const f of service.findings) {
-      const g = groups.get(f.ruleId) ?? { finding: f, hits: [] };
-      g.hits.push({ service, evidence: f.evidence });
-      groups.set(f.ruleId, g);
-    }
-  }
-  return [...groups.values()].sort(
-    (a, b) =>
-      severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
-      a.finding.ruleId.localeCompare(b.finding.ruleId),
-  );
-}
 
 // An angle-bracket autolink takes no backslash escapes, so only a URL with
 // nothing that could end it early (space, <, >, quotes) is linked; anything
