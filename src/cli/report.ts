@@ -10,7 +10,6 @@ import type { Store } from '../store/index.ts';
 import { summarise } from '../report/summary.ts';
 import { renderCsv } from '../report/csv.ts';
 import { renderFindingsCsv } from '../report/findings-csv.ts';
-import { renderHtml } from '../report/html.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderNdjson } from '../report/ndjson.ts';
@@ -84,7 +83,7 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   }
   if (flags.by === 'org') return writePacks(model, flags.out as string);
   if (flags.format === 'csv') return writeCsv(model, flags.out);
-  const text = render(flags.format, model, flags.out === undefined && process.stdout.isTTY === true);
+  const text = await render(flags.format, model, flags.out === undefined && process.stdout.isTTY === true);
   if (flags.out) writeOut(flags.out, text);
   else process.stdout.write(text);
 }
@@ -121,7 +120,7 @@ function writeCsv(model: ReportModel, out: string | undefined): void {
   writeOut(findings, renderFindingsCsv(model));
 }
 
-function render(format: Exclude<ReportFormat, 'csv'>, model: ReportModel, color: boolean): string {
+async function render(format: Exclude<ReportFormat, 'csv'>, model: ReportModel, color: boolean): Promise<string> {
   switch (format) {
     case 'table':
       // The scan's summary table stays as it is; the report adds where its geo data came from.
@@ -135,7 +134,8 @@ function render(format: Exclude<ReportFormat, 'csv'>, model: ReportModel, color:
     case 'md':
       return renderMarkdown(model);
     case 'html':
-      return renderHtml(model);
+      // Loaded only when asked for: the chart library alone costs every other command ~80 MB of RSS.
+      return (await import('../report/html.ts')).renderHtml(model);
     default: {
       const never: never = format;
       return never;
