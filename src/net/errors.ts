@@ -64,7 +64,9 @@ export function toNetError(err: unknown): NetError {
     return new NetError('tls-error', `TLS handshake failed (${osCode})`, osCode);
   }
   const code: NetErrorCode = (osCode ? OS_CODES[osCode] : undefined) ?? 'other';
-  const message = osCode ? `${code} (${osCode})` : err instanceof Error ? err.message : String(err);
+  // Only codes and class names: the message of an error thrown by a parser or library may quote
+  // what the peer sent, and this text reaches the store (Observation.error).
+  const message = osCode ? `${code} (${osCode})` : `${code} (${err instanceof Error ? err.name : typeof err})`;
   return new NetError(code, message, osCode);
 }
 
