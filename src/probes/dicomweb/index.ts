@@ -12,7 +12,7 @@ import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../observ
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { WEB_PORTS } from '../portal/index.ts';
 import { parseChallenge } from '../web/auth.ts';
-import { checkLogin, openWebSession, webFailure, type WebSession } from '../web/session.ts';
+import { checkLogin, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { readAeTitles, readQidoPage } from './qido-json.ts';
 
 /** Usual QIDO-RS roots: Orthanc's plugin, generic deployments, WADO-RS style, dcm4chee-arc's per-AE roots (added from /aets). */
@@ -90,14 +90,7 @@ async function findRoot(session: WebSession, ctx: ProbeContext, details: Dicomwe
 }
 
 async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
-  const started = performance.now();
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
-  const base = { protocol: 'dicomweb' as const, endpoint, startedAt: new Date().toISOString() };
-  const done = (o: Omit<Observation, 'durationMs' | 'protocol' | 'endpoint' | 'startedAt'>): Observation => ({
-    ...base,
-    ...o,
-    durationMs: Math.round(performance.now() - started),
-  });
+  const { signal, done } = startWebProbe('dicomweb', endpoint, ctx);
   let session: WebSession;
   try {
     session = await openWebSession(endpoint, ctx, signal, studiesPath(QIDO_ROOTS[0], 1, 0), ACCEPT);

@@ -9,7 +9,7 @@ import type { Endpoint, ExposureCounts, Observation, OrthancDetails, WebLogin } 
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { WEB_PORTS } from '../portal/index.ts';
 import { parseChallenge } from '../web/auth.ts';
-import { checkLogin, loginOf, openWebSession, webFailure, type WebSession } from '../web/session.ts';
+import { checkLogin, loginOf, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { parseStatistics, parseSystem } from './rest.ts';
 
 const JSON_ACCEPT = { Accept: 'application/json' };
@@ -28,14 +28,7 @@ function countsOf(s: NonNullable<OrthancDetails['statistics']>): ExposureCounts 
 }
 
 async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
-  const started = performance.now();
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
-  const base = { protocol: 'orthanc' as const, endpoint, startedAt: new Date().toISOString() };
-  const done = (o: Omit<Observation, 'durationMs' | 'protocol' | 'endpoint' | 'startedAt'>): Observation => ({
-    ...base,
-    ...o,
-    durationMs: Math.round(performance.now() - started),
-  });
+  const { signal, done } = startWebProbe('orthanc', endpoint, ctx);
   let session: WebSession;
   try {
     session = await openWebSession(endpoint, ctx, signal, '/system', JSON_ACCEPT);

@@ -11,7 +11,7 @@
 import type { HttpResponse } from '../../net/http.ts';
 import type { Endpoint, Observation, PortalDetails, Product } from '../observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
-import { checkLogin, openWebSession, webFailure, type WebSession } from '../web/session.ts';
+import { checkLogin, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { matchSignatures, parseResponse, type PortalMatch } from './fingerprint.ts';
 import { signaturePaths } from './signatures.ts';
 
@@ -42,14 +42,7 @@ async function fingerprint(session: WebSession): Promise<{ matches: { match: Por
 }
 
 async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
-  const started = performance.now();
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
-  const base = { protocol: 'portal' as const, endpoint, startedAt: new Date().toISOString(), exposure: {} };
-  const done = (o: Omit<Observation, 'durationMs' | 'protocol' | 'endpoint' | 'startedAt' | 'exposure'>): Observation => ({
-    ...base,
-    ...o,
-    durationMs: Math.round(performance.now() - started),
-  });
+  const { signal, done } = startWebProbe('portal', endpoint, ctx);
   let session: WebSession;
   try {
     session = await openWebSession(endpoint, ctx, signal, '/', { Accept: 'text/html,*/*' });

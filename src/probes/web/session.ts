@@ -8,7 +8,7 @@
  */
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { createHttpClient, HttpProtocolError, type HttpClient, type HttpResponse } from '../../net/http.ts';
-import type { Endpoint, WebLogin } from '../observation.ts';
+import type { Endpoint, Observation, ProtocolId, WebLogin } from '../observation.ts';
 import type { ProbeContext } from '../probe.ts';
 import { basicAuthorization, parseChallenge } from './auth.ts';
 import { loginCandidates, type CredentialClass } from './default-credentials.ts';
@@ -126,4 +126,16 @@ export function webFailure(err: unknown, phase: string): { status: import('../ob
   if (err instanceof HttpProtocolError) return { status: 'not-this-protocol', error: { code: err.code, message: err.message, phase } };
   const e = toNetError(err);
   return { status: statusOfNetError(e), error: { code: e.code, message: e.message, phase } };
+}
+
+export type WebObservationBody = Omit<Observation, 'durationMs' | 'protocol' | 'endpoint' | 'startedAt' | 'exposure'> & Partial<Pick<Observation, 'exposure'>>;
+
+/** A web probe's clock and bounds: its signal (the scan's, capped by the probe timeout) and how it closes an Observation. */
+export function startWebProbe(protocol: ProtocolId, endpoint: Endpoint, ctx: ProbeContext): { signal: AbortSignal; done: (o: WebObservationBody) => Observation } {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  return {
+    signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]),
+    done: (o) => ({ exposure: {}, ...o, protocol, endpoint, startedAt, durationMs: Math.round(performance.now() - started) }),
+  };
 }
