@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assess } from '../src/assess/assess.ts';
 import { openGeo } from '../src/geo/index.ts';
-import type { Observation } from '../src/probes/observation.ts';
+import type { Observation } from '../src/observation/observation.ts';
 import { renderHtml } from '../src/report/html.ts';
 import { summarise } from '../src/report/summary.ts';
 import { openSqliteStore } from '../src/store/index.ts';

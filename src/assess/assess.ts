@@ -1,6 +1,6 @@
 /** Observation → findings: every rule for the observation's protocol, in severity order. */
-import type { Observation } from '../probes/observation.ts';
-import { severityRank, type Finding } from './finding.ts';
+import type { Observation } from '../observation/observation.ts';
+import { severityRank, type Finding } from '../observation/finding.ts';
 import type { Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
 

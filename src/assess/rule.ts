@@ -4,8 +4,8 @@
  * Evidence is composed by us from counts, statuses and attribute keywords,
  * never from a value a peer sent about a patient.
  */
-import type { Observation, ProtocolId } from '../probes/observation.ts';
-import type { Severity } from './finding.ts';
+import type { Observation, ProtocolId } from '../observation/observation.ts';
+import type { Severity } from '../observation/finding.ts';
 
 export interface Rule {
   readonly id: string;

@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Endpoint } from '../probes/observation.ts';
+import type { Endpoint } from '../observation/observation.ts';
 import type { ScopePolicy } from '../scope/policy.ts';
 import { NetError, toNetError } from './errors.ts';
 import { TokenBucket } from './token-bucket.ts';

@@ -5,7 +5,7 @@
  * its own meaning: a refused port, an unreachable host and a silent filter are
  * different facts about a network.
  */
-import type { ProbeStatus } from '../probes/observation.ts';
+import type { ProbeStatus } from '../observation/observation.ts';
 
 export type NetErrorCode =
   | 'out-of-scope'

@@ -12,7 +12,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { Endpoint, TlsInfo } from '../probes/observation.ts';
+import type { Endpoint, TlsInfo } from '../observation/observation.ts';
 import type { Dialer } from './dialer.ts';
 import { NetError, toNetError } from './errors.ts';
 import { tlsInfoOf } from './tls-info.ts';

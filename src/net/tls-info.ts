@@ -9,7 +9,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import type { TlsInfo } from '../probes/observation.ts';
+import type { TlsInfo } from '../observation/observation.ts';
 
 const MAX_NAME = 200;
 

@@ -7,7 +7,7 @@
  * narrow them down, sensitive attributes say something about their health,
  * context attributes name where care happened. Tags from PS3.6.
  */
-import type { AttributeClass } from '../probes/observation.ts';
+import type { AttributeClass } from '../observation/observation.ts';
 
 export interface IdentifyingAttribute {
   readonly keyword: string;

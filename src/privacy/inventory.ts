@@ -2,7 +2,7 @@
  * Counts which identifying attributes came back non-empty across the records
  * a probe read. It is fed tags and lengths, never values.
  */
-import type { AttributeInventory } from '../probes/observation.ts';
+import type { AttributeInventory } from '../observation/observation.ts';
 import { identifyingAttributeByTag } from './identifying-attributes.ts';
 
 export class InventoryBuilder {

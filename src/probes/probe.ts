@@ -4,7 +4,7 @@
  */
 import type { Connection, Dialer } from '../net/dialer.ts';
 import type { PatientPseudonyms } from '../privacy/pseudonyms.ts';
-import type { Endpoint, Observation, ProtocolId } from './observation.ts';
+import type { Endpoint, Observation, ProtocolId } from '../observation/observation.ts';
 
 export interface ScannerIdentity {
   /** Calling AE title for DICOM associations: says who scans. */

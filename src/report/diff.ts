@@ -3,7 +3,7 @@
  * protocol): what became exposed, what was fixed, which findings appeared or
  * went away, and how the counts moved. Pure, over two report models.
  */
-import { severityRank, type Severity } from '../assess/finding.ts';
+import { severityRank, type Severity } from '../observation/finding.ts';
 import type { ReportModel, ServiceReport } from './model.ts';
 
 export const DIFF_SCHEMA = 'exposure-diff/1';

@@ -3,8 +3,8 @@
  * reached, what was listed, how much of it is DICOM, what the headers held,
  * indicators and write access. Built from counts and table ids only.
  */
-import type { FileWalk } from '../probes/nas/schema.ts';
-import type { Observation } from '../probes/observation.ts';
+import type { FileWalk } from '../observation/file-share.ts';
+import type { Observation } from '../observation/observation.ts';
 
 function walkText(w: FileWalk): string {
   const parts = [`${w.files} files, ${w.bytes} bytes in ${w.directories} folders`];

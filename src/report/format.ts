@@ -2,7 +2,7 @@
  * Wording shared by the human-readable renderers (table, Markdown).
  * Returns raw text: callers escape for their format.
  */
-import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
+import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 
 /** "10.0.0.5:104", "[2001:db8::5]:104" (RFC 3986 brackets, so the port is not read as a group). */

@@ -3,7 +3,7 @@
  * remediation, and one detail card per service. Every string from the model
  * goes through html() (html-escape.ts).
  */
-import { severityRank } from '../assess/finding.ts';
+import { severityRank } from '../observation/finding.ts';
 import type { BreakdownRow } from '../store/index.ts';
 import { aeText, endpointText, groupByRule, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';

@@ -3,7 +3,7 @@
  * No script, no external font, image or stylesheet (a Content-Security-Policy
  * forbids any), charts inlined as SVG. Strings are escaped in html-escape.ts.
  */
-import { SEVERITIES } from '../assess/finding.ts';
+import { SEVERITIES } from '../observation/finding.ts';
 import { barChartSvg } from './charts.ts';
 import { html } from './html-escape.ts';
 import {

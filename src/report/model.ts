@@ -3,8 +3,8 @@
  * renderer turns into its format as a pure function. Strings in it are raw
  * (some came from peers); escaping is each renderer's job, for its format.
  */
-import type { Severity } from '../assess/finding.ts';
-import type { DimseOutcome, ProbeStatus, ProtocolId } from '../probes/observation.ts';
+import type { Severity } from '../observation/finding.ts';
+import type { DimseOutcome, ProbeStatus, ProtocolId } from '../observation/observation.ts';
 import type { InventoryRow, RunStatus } from '../store/index.ts';
 import type { ReportGeo, ReportTables } from './tables.ts';
 

@@ -8,7 +8,7 @@
  * which holds counts and attribute keywords only. Pure: returns the files;
  * the CLI writes them.
  */
-import { severityRank } from '../assess/finding.ts';
+import { severityRank } from '../observation/finding.ts';
 import { renderCsv } from './csv.ts';
 import { markdownText as md } from './escape.ts';
 import { renderFindingsCsv } from './findings-csv.ts';

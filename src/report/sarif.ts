@@ -5,7 +5,7 @@
  * ("dicom://192.0.2.10:104", "dicom://[2001:db8::7]:104") plus a logical
  * location of kind "resource". Checked against the schema in a test.
  */
-import type { Severity } from '../assess/finding.ts';
+import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
 import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
 

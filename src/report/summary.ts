@@ -1,9 +1,9 @@
 /**
  * From the store to the report model. Reads only the store; never scans.
  */
-import { SEVERITIES, severityRank, type Severity } from '../assess/finding.ts';
-import type { Count, DicomDetails } from '../probes/observation.ts';
-import { isExposed } from '../assess/exposure.ts';
+import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
+import type { Count, DicomDetails } from '../observation/observation.ts';
+import { isExposed } from '../observation/exposed.ts';
 import type { ServiceRow, Store } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';

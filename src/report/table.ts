@@ -3,7 +3,7 @@
  * per service with a dimmed detail line (AE titles, C-ECHO/C-FIND, what is
  * exposed), totals, then the findings. Readable at 120 columns.
  */
-import { severityRank, type Severity } from '../assess/finding.ts';
+import { severityRank, type Severity } from '../observation/finding.ts';
 import { terminalText as t, truncate } from './escape.ts';
 import { aeText, countText, endpointText, findingsCell, findingsCountText, SEVERITY_LABEL } from './format.ts';
 import { renderRows, wrap, type Cell, type Column, type Style } from './layout.ts';

@@ -5,7 +5,7 @@
  * only; the realm and certificate names are server configuration, escaped by
  * each renderer like every other peer string.
  */
-import type { Observation, WebLogin } from '../probes/observation.ts';
+import type { Observation, WebLogin } from '../observation/observation.ts';
 
 export interface WebSummary {
   /** e.g. "open (no login)", "vendor-default login accepted (user orthanc)", "login required". */

@@ -9,7 +9,7 @@
  * the DICOM service is Orthanc of that version. Likewise an Orthanc portal on
  * the port whose /system answered takes that version (the Explorer shows none).
  */
-import { dicomDetails, type Observation } from '../probes/observation.ts';
+import { dicomDetails, type Observation } from '../observation/observation.ts';
 
 export function correlateHost(observations: Observation[]): Observation[] {
   const orthancs = observations.flatMap((o) => (o.details?.protocol === 'orthanc' && o.details.system ? [{ o, system: o.details.system }] : []));

@@ -11,7 +11,7 @@ import { assess } from '../assess/assess.ts';
 import { discoverPorts } from '../discovery/tcp-connect.ts';
 import type { Dialer } from '../net/dialer.ts';
 import type { Probe, ProbeContext } from '../probes/probe.ts';
-import type { Observation } from '../probes/observation.ts';
+import type { Observation } from '../observation/observation.ts';
 import type { StoredHostGeo } from '../store/aggregates.ts';
 import type { HostResult, RunMeta, ScanCounters, ServiceResult, Store } from '../store/store.ts';
 import { CheckpointTracker } from './checkpoint.ts';

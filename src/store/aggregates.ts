@@ -5,7 +5,7 @@
  * by rule; run counts). Each is one SQL query over the flattened columns,
  * with nothing engine-specific, so a PostgreSQL store answers them the same.
  */
-import type { Severity } from '../assess/finding.ts';
+import type { Severity } from '../observation/finding.ts';
 
 /** What a breakdown groups by. */
 export const BREAKDOWNS = ['country', 'asn', 'product', 'product-version', 'protocol'] as const;

@@ -2,8 +2,8 @@
  * Rows as SQLite returns them, and their conversion to the store's types.
  * Values were validated on insert; these casts only restore their types.
  */
-import type { Finding, Severity } from '../assess/finding.ts';
-import type { ProtocolId } from '../probes/observation.ts';
+import type { Finding, Severity } from '../observation/finding.ts';
+import type { ProtocolId } from '../observation/observation.ts';
 import type { FindingRow, RunMeta, RunRow, RunStatus } from './store.ts';
 
 export interface DbRun {

@@ -3,7 +3,7 @@
  * GROUP BY, sum/max/count, "||" and NULLS LAST, which PostgreSQL reads the same.
  */
 import type Database from 'better-sqlite3';
-import { SEVERITIES, type Severity } from '../assess/finding.ts';
+import { SEVERITIES, type Severity } from '../observation/finding.ts';
 import type {
   Breakdown,
   BreakdownRow,

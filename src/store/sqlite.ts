@@ -6,9 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { Finding, SEVERITIES } from '../assess/finding.ts';
-import { isExposed } from '../assess/exposure.ts';
-import { Observation } from '../probes/observation.ts';
+import { Finding, SEVERITIES } from '../observation/finding.ts';
+import { isExposed } from '../observation/exposed.ts';
+import { Observation } from '../observation/observation.ts';
 import { StoreError, StoreValidationError, validate } from './errors.ts';
 import { openDatabase, type OpenOptions } from './open.ts';
 import {
@@ -65,7 +65,7 @@ const HostShape = z.object({
 
 const ServiceShape = z.object({ observation: z.unknown(), findings: z.array(z.unknown()) });
 
-// Most severe first, in SQL, from the one list in assess/finding.ts.
+// Most severe first, in SQL, from the one list in observation/finding.ts.
 const SEVERITY_ORDER = `CASE f.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
 function prepare(db: Database.Database) {

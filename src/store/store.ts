@@ -5,8 +5,8 @@
  * synchronous, so that a PostgreSQL implementation can satisfy the same
  * interface for scale-out without changing any caller (docs/decisions/0003-store.md).
  */
-import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../probes/observation.ts';
-import type { Finding } from '../assess/finding.ts';
+import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../observation/observation.ts';
+import type { Finding } from '../observation/finding.ts';
 import type {
   Breakdown,
   BreakdownRow,

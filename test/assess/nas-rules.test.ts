@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assess } from '../../src/assess/assess.ts';
-import { Finding } from '../../src/assess/finding.ts';
-import { Observation } from '../../src/probes/observation.ts';
+import { Finding } from '../../src/observation/finding.ts';
+import { Observation } from '../../src/observation/observation.ts';
 import { closedFtp, guestSmb, lockedSmb, openFtp, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
 
 const ids = (o: Observation): string[] => assess(o).map((f) => f.ruleId);

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assess } from '../../src/assess/assess.ts';
-import { Finding } from '../../src/assess/finding.ts';
+import { Finding } from '../../src/observation/finding.ts';
 import { RULES } from '../../src/assess/rules/index.ts';
-import { Observation } from '../../src/probes/observation.ts';
+import { Observation } from '../../src/observation/observation.ts';
 import { dicomObservation, guessedArchive, lockedArchive, openArchive, refusedPort } from '../fixtures/observations.ts';
 
 const ids = (o: Observation): string[] => assess(o).map((f) => f.ruleId);

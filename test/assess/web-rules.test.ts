@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assess } from '../../src/assess/assess.ts';
-import { Finding } from '../../src/assess/finding.ts';
+import { Finding } from '../../src/observation/finding.ts';
 import { compareVersions, knownCves } from '../../src/assess/known-cves.ts';
 import { DEFAULT_CREDENTIALS } from '../../src/probes/web/default-credentials.ts';
-import { dicomDetails, Observation } from '../../src/probes/observation.ts';
+import { dicomDetails, Observation } from '../../src/observation/observation.ts';
 import { dicomObservation, openArchive } from '../fixtures/observations.ts';
 import {
   blankLoginPortal,

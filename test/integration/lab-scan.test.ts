@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CANARY_VALUES, startLab, type Lab, type LabServerName } from '../../src/lab/lab.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { dicomDetails } from '../../src/probes/observation.ts';
+import { dicomDetails } from '../../src/observation/observation.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 
 const run = promisify(execFile);

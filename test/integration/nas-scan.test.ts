@@ -18,7 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CANARY_VALUES } from '../../src/lab/lab.ts';
 import { startNasLab, type NasLab, type NasLabServer, type NasServerName } from '../../src/lab/nas-lab.ts';
-import type { FtpDetails, SmbDetails } from '../../src/probes/observation.ts';
+import type { FtpDetails, SmbDetails } from '../../src/observation/observation.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 

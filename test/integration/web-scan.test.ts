@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CANARY_VALUES, startLab, type Lab, type LabServer, type LabServerName } from '../../src/lab/lab.ts';
-import { dicomDetails, type ProtocolId } from '../../src/probes/observation.ts';
+import { dicomDetails, type ProtocolId } from '../../src/observation/observation.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
 

@@ -9,7 +9,7 @@ import { spawnFleet, openFileLimits, type FleetProcess } from '../../src/lab/fle
 import { createDialer } from '../../src/net/dialer.ts';
 import { createPseudonyms } from '../../src/privacy/pseudonyms.ts';
 import { dicomProbe } from '../../src/probes/dicom/index.ts';
-import { dicomDetails } from '../../src/probes/observation.ts';
+import { dicomDetails } from '../../src/observation/observation.ts';
 import type { ProbeContext } from '../../src/probes/probe.ts';
 import { scopeFrom } from '../../src/scope/policy.ts';
 

@@ -11,7 +11,7 @@ import {
   type ReportModel,
 } from '../../src/report/index.ts';
 import { displayWidth } from '../../src/report/escape.ts';
-import type { Observation } from '../../src/probes/observation.ts';
+import type { Observation } from '../../src/observation/observation.ts';
 import { buildFixtureStore, EXPOSED, FIND_OPEN, type Fixture } from '../store/fixtures.ts';
 
 async function withModel(fn: (model: ReportModel, f: Fixture) => Promise<void> | void): Promise<void> {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { correlateHost } from '../../src/scan/correlate.ts';
 import { dicomObservation, openArchive } from '../fixtures/observations.ts';
 import { openOrthanc, openPortal } from '../fixtures/web-observations.ts';
-import { dicomDetails } from '../../src/probes/observation.ts';
+import { dicomDetails } from '../../src/observation/observation.ts';
 
 const dcmtk = dicomObservation(dicomDetails(openArchive)!, {
   endpoint: { ip: '127.0.0.2', port: 4242 },

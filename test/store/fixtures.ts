@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Finding } from '../../src/assess/finding.ts';
-import type { DicomDetails, Observation } from '../../src/probes/observation.ts';
+import type { Finding } from '../../src/observation/finding.ts';
+import type { DicomDetails, Observation } from '../../src/observation/observation.ts';
 import { openSqliteStore, type HostResult, type RunMeta, type Store } from '../../src/store/index.ts';
 
 export const FIXED_NOW = new Date('2024-05-01T10:00:00.000Z');

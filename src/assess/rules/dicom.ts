@@ -1,5 +1,5 @@
 /** Findings about DICOM DIMSE services (EXP-DICOM-*). */
-import type { Count, DicomDetails, Observation } from '../../probes/observation.ts';
+import type { Count, DicomDetails, Observation } from '../../observation/observation.ts';
 import type { Rule } from '../rule.ts';
 
 const PS315 = 'DICOM PS3.15 Annex B (Secure Transport Connection Profiles) and Annex E (Attribute Confidentiality Profiles)';

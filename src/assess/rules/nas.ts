@@ -3,8 +3,8 @@
  * guest or null SMB sessions (EXP-NAS-0xx), and signs of compromise seen in
  * their listings (EXP-NAS-1xx). Evidence is counts and table ids only.
  */
-import type { FileWalk, IndicatorKind, WriteAccess } from '../../probes/nas/schema.ts';
-import type { Count, Observation } from '../../probes/observation.ts';
+import type { FileWalk, IndicatorKind, WriteAccess } from '../../observation/file-share.ts';
+import type { Count, Observation } from '../../observation/observation.ts';
 import type { Rule } from '../rule.ts';
 
 const HHS_NAS = 'HHS HC3 / CISA advisories on exposed NAS and PACS file shares; Greenbone "Information System Security Report: medical image data" (2019-2020)';

@@ -1,5 +1,5 @@
 /** Findings about transport security on services that carry patient data (EXP-TLS-*). */
-import type { Observation } from '../../probes/observation.ts';
+import type { Observation } from '../../observation/observation.ts';
 import type { Rule } from '../rule.ts';
 
 const PS315_B = 'DICOM PS3.15 Annex B (Secure Transport Connection Profiles) and BCP 195 (RFC 9325)';

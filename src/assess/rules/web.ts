@@ -1,5 +1,5 @@
 /** Findings about the web side of PACS: DICOMweb, Orthanc REST, viewer portals (EXP-WEB-*). */
-import type { Count, Observation, WebLogin } from '../../probes/observation.ts';
+import type { Count, Observation, WebLogin } from '../../observation/observation.ts';
 import { knownCves } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 

@@ -8,7 +8,7 @@
  * 11112: there, a failed or silent handshake only means "not TLS here" and is
  * dropped (a plain DICOM server may wait for the rest of what it takes for a PDU).
  */
-import type { Observation } from '../observation.ts';
+import type { Observation } from '../../observation/observation.ts';
 import { definedProbe, type Probe } from '../probe.ts';
 import { runDicom } from '../dicom/index.ts';
 

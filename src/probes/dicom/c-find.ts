@@ -7,7 +7,7 @@ import { encodeFindIdentifier, type FindKey, type QueryRetrieveLevel } from '../
 import { decodeCommand, Priority } from '../../protocols/dicom/dimse/messages.ts';
 import { Status, statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
-import type { DimseOutcome } from '../observation.ts';
+import type { DimseOutcome } from '../../observation/observation.ts';
 import { AssociationProtocolError, type Association } from './association.ts';
 
 export interface FindContext {

@@ -8,7 +8,7 @@
  * one, answers with DCMTK's UID and version name), so an entry names the
  * toolkit unless the product sets its own. Later probes (REST, web) refine it.
  */
-import type { Product } from '../observation.ts';
+import type { Product } from '../../observation/observation.ts';
 
 export interface DicomFingerprint {
   readonly product: string;

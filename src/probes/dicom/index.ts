@@ -11,7 +11,7 @@ import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.
 import { decodeCommand } from '../../protocols/dicom/dimse/messages.ts';
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
-import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../observation.ts';
+import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { calledAeCandidates } from './ae-titles.ts';
 import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type Association } from './association.ts';

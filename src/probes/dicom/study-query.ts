@@ -15,7 +15,7 @@ import { readString } from '../../protocols/dicom/dataset/values.ts';
 import { listElements, type DatasetElement } from '../../protocols/dicom/dataset/walk.ts';
 import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
-import type { Count } from '../observation.ts';
+import type { Count } from '../../observation/observation.ts';
 import type { Association } from './association.ts';
 import { cFind, type FindContext, type FindOutcome } from './c-find.ts';
 

@@ -8,7 +8,7 @@
  */
 import type { HttpClient, HttpResponse } from '../../net/http.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
-import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../observation.ts';
+import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { WEB_PORTS } from '../portal/index.ts';
 import { parseChallenge } from '../web/auth.ts';

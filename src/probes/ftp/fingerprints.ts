@@ -3,7 +3,7 @@
  * anchored on the formats each product writes by default. A greeting is
  * configurable, so a match is "likely", never "certain".
  */
-import type { Product } from '../observation.ts';
+import type { Product } from '../../observation/observation.ts';
 
 export interface FtpFingerprint {
   readonly name: string;

@@ -9,11 +9,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Client } from 'basic-ftp';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
-import type { ProbeStatus } from '../observation.ts';
+import type { ProbeStatus } from '../../observation/observation.ts';
 import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
-import type { FtpDetails, LoginAttempt } from '../nas/schema.ts';
+import type { FtpDetails, LoginAttempt } from '../../observation/file-share.ts';
 import { walkTree } from '../nas/tree-walk.ts';
-import type { Endpoint, Observation } from '../observation.ts';
+import type { Endpoint, Observation } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { cleanBanner, fingerprintFtp } from './fingerprints.ts';
 import { openSession, tryLogin, type SessionOptions } from './session.ts';

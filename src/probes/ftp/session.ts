@@ -4,7 +4,7 @@
  */
 import { Client, FTPError, type FTPResponse } from 'basic-ftp';
 import type { Dialer } from '../../net/dialer.ts';
-import type { Endpoint } from '../observation.ts';
+import type { Endpoint } from '../../observation/observation.ts';
 import { passiveThroughDialer } from './passive.ts';
 
 export interface SessionOptions {

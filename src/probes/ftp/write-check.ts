@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Client } from 'basic-ftp';
-import type { WriteAccess } from '../nas/schema.ts';
+import type { WriteAccess } from '../../observation/file-share.ts';
 import { remotePath } from './tree.ts';
 
 export function writeCheckName(): string {

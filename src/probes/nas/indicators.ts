@@ -4,7 +4,7 @@
  * where the name comes from. Matched against names only: these files are never
  * opened or downloaded.
  */
-import type { IndicatorKind } from './schema.ts';
+import type { IndicatorKind } from '../../observation/file-share.ts';
 
 export interface NameIndicator {
   readonly id: string;

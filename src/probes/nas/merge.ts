@@ -1,5 +1,5 @@
 /** Adds up what several shares of one server expose (counts summed, "at least" if any part is). */
-import type { AttributeInventory, Count, ExposureCounts } from '../observation.ts';
+import type { AttributeInventory, Count, ExposureCounts } from '../../observation/observation.ts';
 
 function add(a: Count | undefined, b: Count | undefined): Count | undefined {
   if (!a) return b;

@@ -6,13 +6,13 @@
  */
 import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
-import type { AttributeInventory, Count, ExposureCounts } from '../observation.ts';
+import type { AttributeInventory, Count, ExposureCounts } from '../../observation/observation.ts';
 import type { FileWalkOptions } from '../probe.ts';
 import { classifyName } from './dicom-names.ts';
 import { EXECUTABLE_NAME, matchIndicator } from './indicators.ts';
 import { MARKER_BYTES } from './limits.ts';
 import { readHeaderFacts } from './part10-header.ts';
-import type { FileWalk, IndicatorHit, WalkStop } from './schema.ts';
+import type { FileWalk, IndicatorHit, WalkStop } from '../../observation/file-share.ts';
 
 export interface TreeEntry {
   readonly name: string;

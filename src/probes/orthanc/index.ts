@@ -5,7 +5,7 @@
  * patients, studies, series and instances: counts only, never a listing.
  */
 import type { HttpResponse } from '../../net/http.ts';
-import type { Endpoint, ExposureCounts, Observation, OrthancDetails, WebLogin } from '../observation.ts';
+import type { Endpoint, ExposureCounts, Observation, OrthancDetails, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { WEB_PORTS } from '../portal/index.ts';
 import { parseChallenge } from '../web/auth.ts';

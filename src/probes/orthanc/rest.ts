@@ -5,7 +5,7 @@
  * in them is kept, and no resource listing (/patients, /studies) is ever read.
  */
 import { z } from 'zod';
-import type { OrthancDetails } from '../observation.ts';
+import type { OrthancDetails } from '../../observation/observation.ts';
 
 const SystemReply = z.object({
   Version: z.string(),

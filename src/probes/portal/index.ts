@@ -9,7 +9,7 @@
  * signature ids, the HTTP status, the login kind and realm.
  */
 import type { HttpResponse } from '../../net/http.ts';
-import type { Endpoint, Observation, PortalDetails, Product } from '../observation.ts';
+import type { Endpoint, Observation, PortalDetails, Product } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { checkLogin, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { matchSignatures, parseResponse, type PortalMatch } from './fingerprint.ts';

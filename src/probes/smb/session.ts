@@ -6,7 +6,7 @@
  */
 import { decodeChallenge, encodeAuthenticate, encodeNegotiate, type Identity } from '../../protocols/smb/ntlmssp.ts';
 import { Command, decodeNegotiateResponse, decodeSessionSetupResponse, dialectName, negotiateRequest, sessionSetupRequest, Status } from '../../protocols/smb/smb2.ts';
-import type { SmbDetails } from '../nas/schema.ts';
+import type { SmbDetails } from '../../observation/file-share.ts';
 import { SmbClient, SmbProtocolError } from './client.ts';
 
 export async function negotiate(client: SmbClient, details: SmbDetails): Promise<void> {

@@ -4,7 +4,7 @@
  * share names NAS products create by default.
  */
 import { decodeBindAck, decodeNetShareEnumAll, decodeResponse, encodeBind, encodeNetShareEnumAll, encodeRequest, type ShareInfo1 } from '../../protocols/smb/dcerpc.ts';
-import type { SmbShare } from '../nas/schema.ts';
+import type { SmbShare } from '../../observation/file-share.ts';
 import type { SmbClient } from './client.ts';
 import { close, open, read, treeConnect, write } from './share-ops.ts';
 

@@ -8,7 +8,7 @@
  */
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { createHttpClient, HttpProtocolError, type HttpClient, type HttpResponse } from '../../net/http.ts';
-import type { Endpoint, Observation, ProtocolId, WebLogin } from '../observation.ts';
+import type { Endpoint, Observation, ProtocolId, WebLogin } from '../../observation/observation.ts';
 import type { ProbeContext } from '../probe.ts';
 import { basicAuthorization, parseChallenge } from './auth.ts';
 import { loginCandidates, type CredentialClass } from './default-credentials.ts';
@@ -122,7 +122,7 @@ export async function checkLogin(client: HttpClient, path: string, challenged: H
 }
 
 /** Where a failure of a web exchange lands in the status set; the message is ours, never the peer's bytes. */
-export function webFailure(err: unknown, phase: string): { status: import('../observation.ts').ProbeStatus; error: { code: string; message: string; phase: string } } {
+export function webFailure(err: unknown, phase: string): { status: import('../../observation/observation.ts').ProbeStatus; error: { code: string; message: string; phase: string } } {
   if (err instanceof HttpProtocolError) return { status: 'not-this-protocol', error: { code: err.code, message: err.message, phase } };
   const e = toNetError(err);
   return { status: statusOfNetError(e), error: { code: e.code, message: e.message, phase } };

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { createDialer } from '../../../src/net/dialer.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { dicomTlsProbe } from '../../../src/probes/dicom-tls/index.ts';
-import { Observation } from '../../../src/probes/observation.ts';
+import { Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
 

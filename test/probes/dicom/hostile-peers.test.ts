@@ -8,7 +8,7 @@ import net from 'node:net';
 import { createDialer } from '../../../src/net/dialer.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { dicomProbe } from '../../../src/probes/dicom/index.ts';
-import { dicomDetails, Observation } from '../../../src/probes/observation.ts';
+import { dicomDetails, Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
 import { encodePdu } from '../../../src/protocols/dicom/ul/index.ts';

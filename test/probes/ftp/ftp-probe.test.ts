@@ -12,7 +12,7 @@ import { anonymousPassword, ftpProbe } from '../../../src/probes/ftp/index.ts';
 import { cleanBanner, fingerprintFtp } from '../../../src/probes/ftp/fingerprints.ts';
 import { parseEpsvPort, parsePasv } from '../../../src/probes/ftp/passive.ts';
 import { mlsdWritableNames } from '../../../src/probes/ftp/tree.ts';
-import { Observation } from '../../../src/probes/observation.ts';
+import { Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 
 const HOST = '127.0.50.20';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createDialer } from '../../../src/net/dialer.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
-import { Observation } from '../../../src/probes/observation.ts';
+import { Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { smbProbe } from '../../../src/probes/smb/index.ts';
 

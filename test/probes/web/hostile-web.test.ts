@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { createDialer } from '../../../src/net/dialer.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { dicomwebProbe } from '../../../src/probes/dicomweb/index.ts';
-import { Observation } from '../../../src/probes/observation.ts';
+import { Observation } from '../../../src/observation/observation.ts';
 import { orthancProbe } from '../../../src/probes/orthanc/index.ts';
 import { portalProbe } from '../../../src/probes/portal/index.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';

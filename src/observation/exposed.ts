@@ -3,7 +3,7 @@
  * unknown caller. One definition, used by the store (the services.exposed
  * column every aggregate counts) and the report model.
  */
-import type { Observation } from '../probes/observation.ts';
+import type { Observation } from './observation.ts';
 
 export function isExposed(obs: Observation): boolean {
   const d = obs.details;

@@ -7,7 +7,7 @@
  * patients exist only as a distinct count computed from keyed hashes in memory.
  */
 import { z } from 'zod';
-import { FtpDetails, SmbDetails } from './nas/schema.ts';
+import { FtpDetails, SmbDetails } from './file-share.ts';
 
 /** ZGrab2-style closed set of outcomes: a probe returns one of these, never throws. */
 export const PROBE_STATUSES = [

@@ -7,7 +7,7 @@
  * entry that matched, never the peer's file name. Share names (SMB) are kept,
  * cleaned and capped: administrators choose them, not patients.
  *
- * Imports zod only (observation.ts imports this file).
+ * Imports zod only (observation.ts imports this file): the result schema is a leaf.
  */
 import { z } from 'zod';
 
