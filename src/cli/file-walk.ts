@@ -1,6 +1,6 @@
 /** `exposure scan` options of the FTP and SMB share walks, and the guard on --check-write. */
 import { Option } from 'commander';
-import { DEFAULT_FILE_WALK } from '../probes/nas/limits.ts';
+import { DEFAULT_FILE_WALK } from '../probes/nas/index.ts';
 import type { FileWalkOptions } from '../probes/probe.ts';
 import { positiveInt } from './options.ts';
 

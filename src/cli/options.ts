@@ -1,5 +1,5 @@
 /** Parsers for option values: each failure says which option and why. */
-import { validateAeTitle } from '../probes/dicom/ae-titles.ts';
+import { validateAeTitle } from '../probes/dicom/index.ts';
 import { UsageError } from './errors.ts';
 
 export function positiveInt(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {

@@ -1,0 +1,6 @@
+/**
+ * The share walk shared by the FTP and SMB probes. Those two take its files
+ * directly; the rest of the project sees only this file: the default bounds of
+ * a walk, which the command line shows as its option defaults.
+ */
+export { DEFAULT_FILE_WALK } from './limits.ts';
