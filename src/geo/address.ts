@@ -2,6 +2,7 @@
  * Addresses as numbers, for range tables: IPv4 as a 32-bit number, IPv6 as a
  * 128-bit bigint. Pure; undefined for anything that is not an address.
  */
+// Syntax checks on a string, no socket: the only names the layering allows from node:net outside net/ and lab/ (decision 0004).
 import { isIPv4, isIPv6 } from 'node:net';
 
 export type ParsedAddress = { family: 4; n: number } | { family: 6; n: bigint };
