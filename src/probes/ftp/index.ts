@@ -72,6 +72,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
     endpoint,
     connectTimeoutMs: ctx.limits.connectTimeoutMs,
     ioTimeoutMs: ctx.limits.ioTimeoutMs,
+    // A bound of the dialer's own, whatever basic-ftp does with a socket it let go of.
+    deadlineMs: ctx.limits.probeTimeoutMs,
     signal,
     maxListingBytes: 4 << 20,
     onPassiveRefused: () => {
