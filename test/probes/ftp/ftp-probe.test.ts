@@ -6,7 +6,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { createDialer } from '../../../src/net/dialer.ts';
+import { createDialer, type Dialer } from '../../../src/net/dialer.ts';
+import { NetError } from '../../../src/net/errors.ts';
+import { DEFAULT_FILE_WALK } from '../../../src/probes/nas/limits.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { anonymousPassword, ftpProbe } from '../../../src/probes/ftp/index.ts';
 import { cleanBanner, fingerprintFtp } from '../../../src/probes/ftp/fingerprints.ts';
@@ -93,6 +95,105 @@ describe('FTP probe, scripted peers', () => {
     const c = ctx();
     const o = await ftpProbe.run({ ip: HOST, port: 2190 }, { ...c, limits: { ...c.limits, ioTimeoutMs: 300 } });
     assert.equal(o.status, 'not-this-protocol');
+  });
+});
+
+describe('FTP probe under the dialer byte cap', () => {
+  // Hostile peers on 127.0.91.30 (OS-chosen ports), a 4 KiB dialer cap: well above
+  // an honest control exchange, far below what these peers send.
+  const PEER = '127.0.91.30';
+  const CAP = 4096;
+  const held: net.Socket[] = [];
+  after(() => {
+    for (const s of held) s.destroy();
+  });
+
+  /** A peer on PEER whose sockets are destroyed at the end; resolves with its port. */
+  async function peer(onSocket: (s: net.Socket) => void): Promise<number> {
+    const server = net.createServer((s) => {
+      s.on('error', () => undefined);
+      held.push(s);
+      onSocket(s);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, PEER, r));
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  /** Writes `line` for as long as the socket takes it. */
+  function endless(s: net.Socket, line: string): void {
+    const chunk = Buffer.from(line.repeat(64));
+    const push = (): void => {
+      while (!s.destroyed && s.write(chunk));
+      if (!s.destroyed) s.once('drain', push);
+    };
+    push();
+  }
+
+  /** The test context over a capped dialer that remembers every socket it handed out. */
+  function cappedCtx(): { ctx: ProbeContext; sockets: Array<{ port: number; socket: net.Socket }> } {
+    const sockets: Array<{ port: number; socket: net.Socket }> = [];
+    const real = createDialer({ scope: { check: (ip) => (ip === PEER ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: CAP, connectionsPerSecond: 0 });
+    const dialer: Dialer = {
+      connect: (endpoint, options) => real.connect(endpoint, options),
+      socket: async (endpoint, options) => {
+        const socket = await real.socket(endpoint, options);
+        sockets.push({ port: endpoint.port, socket });
+        return socket;
+      },
+    };
+    const base = ctx();
+    return { ctx: { ...base, dialer, fileWalk: { ...DEFAULT_FILE_WALK, maxDirectories: 2, maxHeaderSamples: 1 } }, sockets };
+  }
+
+  it('cuts an endless greeting on the control connection: protocol-error, byte-cap', async () => {
+    // RFC 959 4.2 multi-line reply ("220-") that never reaches its last line.
+    const port = await peer((s) => {
+      s.write('220-Welcome\r\n');
+      endless(s, ' and welcome again\r\n');
+    });
+    const { ctx: c, sockets } = cappedCtx();
+    const o = await ftpProbe.run({ ip: PEER, port }, c);
+    Observation.parse(o);
+    assert.equal(o.status, 'protocol-error');
+    assert.deepEqual([o.error?.code, o.error?.phase], ['byte-cap', 'connect']);
+    assert.equal(sockets.length, 1);
+    const cut = sockets[0]!.socket.errored;
+    assert.ok(cut instanceof NetError && cut.code === 'byte-cap');
+  });
+
+  it('cuts an endless listing on the passive data connection at the cap', async () => {
+    const dataPort = await peer((s) => endless(s, '-rw-r--r-- 1 ftp ftp 1024 Jan 01 2020 image.dcm\r\n'));
+    const controlPort = await peer((s) => {
+      s.write('220 Endless listing FTP\r\n');
+      s.on('data', (d) => {
+        for (const line of d.toString('latin1').split('\r\n').filter(Boolean)) {
+          const cmd = line.split(' ')[0]!.toUpperCase();
+          if (cmd === 'USER') s.write('331 Password required\r\n');
+          else if (cmd === 'PASS') s.write('230 Logged in\r\n');
+          else if (cmd === 'FEAT') s.write('211-Features\r\n UTF8\r\n211 End\r\n');
+          else if (cmd === 'EPSV') s.write(`229 Entering Extended Passive Mode (|||${dataPort}|)\r\n`);
+          else if (cmd === 'LIST') s.write('150 Here comes the listing\r\n'); // and never 226
+          else if (cmd === 'QUIT') s.end('221 Bye\r\n');
+          else s.write('200 OK\r\n');
+        }
+      });
+    });
+    const { ctx: c, sockets } = cappedCtx();
+    const o = await ftpProbe.run({ ip: PEER, port: controlPort }, c);
+    Observation.parse(o);
+    assert.equal(o.status, 'success');
+    const d = o.details?.protocol === 'ftp' ? o.details : undefined;
+    assert.equal(d?.loggedInAs, 'anonymous');
+    assert.deepEqual(d?.walk?.stoppedBy, ['listing-error']);
+    const data = sockets.filter((x) => x.port === dataPort);
+    assert.ok(data.length >= 1, 'a data connection was made');
+    for (const { socket } of data) {
+      const cut = socket.errored;
+      assert.ok(cut instanceof NetError && cut.code === 'byte-cap', `data socket closed with ${String(cut)}`);
+    }
+    // The control connection carried an honest exchange and was not what the cap cut.
+    for (const { socket } of sockets.filter((x) => x.port === controlPort)) assert.ok(!(socket.errored instanceof NetError && socket.errored.code === 'byte-cap'));
   });
 });
 
