@@ -89,6 +89,20 @@ describe('FTP probe, scripted peers', () => {
     assert.ok(!JSON.stringify(o.error ?? {}).includes('PATIENT'));
   });
 
+  it('a probe stopped by its own signal says aborted, not what basic-ftp makes of the closed client', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.91.31', r));
+    servers.push(silent);
+    const c = ctx();
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 150);
+    const inRange = createDialer({ scope: { check: (ip) => (ip === '127.0.91.31' ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 });
+    const o = await ftpProbe.run({ ip: '127.0.91.31', port: (silent.address() as net.AddressInfo).port }, { ...c, dialer: inRange, signal: stop.signal });
+    Observation.parse(o);
+    assert.equal(o.status, 'aborted');
+    assert.equal(o.error?.code, 'aborted');
+  });
+
   it('silence after accept is an io timeout reported as not FTP, within the bound', async () => {
     const silent = net.createServer(() => undefined);
     await listen(silent, 2190);
