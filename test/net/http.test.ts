@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createDialer } from '../../src/net/dialer.ts';
+import { createDialer, type Dialer } from '../../src/net/dialer.ts';
 import { NetError } from '../../src/net/errors.ts';
 import { createHttpClient, HttpProtocolError, type HttpClientOptions } from '../../src/net/http.ts';
 
@@ -27,12 +27,17 @@ let tlsPort = 0;
 let dir: string;
 let seenUserAgent = '';
 
-const dialer = createDialer({
-  scope: { check: (ip) => (ip === HOST ? { allowed: true } : { allowed: false, reason: `${ip} is not in scope` }) },
-  connectTimeoutMs: 2000,
-  maxBytesPerConnection: 64 << 20,
-  connectionsPerSecond: 0,
-});
+/** A dialer whose scope is one address. */
+function dialerTo(host: string, maxBytesPerConnection: number): Dialer {
+  return createDialer({
+    scope: { check: (ip) => (ip === host ? { allowed: true } : { allowed: false, reason: `${ip} is not in scope` }) },
+    connectTimeoutMs: 2000,
+    maxBytesPerConnection,
+    connectionsPerSecond: 0,
+  });
+}
+
+const dialer = dialerTo(HOST, 64 << 20);
 
 function client(extra: Partial<HttpClientOptions> = {}) {
   return createHttpClient({
@@ -172,12 +177,7 @@ describe('HTTP client under the dialer byte cap', () => {
   // Hostile raw peers on 127.0.91.10: an endless body and endless headers, each
   // beyond a 16 KiB dialer cap, while the client's own body cap is far larger.
   const PEER = '127.0.91.10';
-  const capped = createDialer({
-    scope: { check: (ip) => (ip === PEER ? { allowed: true } : { allowed: false, reason: `${ip} is not in scope` }) },
-    connectTimeoutMs: 2000,
-    maxBytesPerConnection: 16 << 10,
-    connectionsPerSecond: 0,
-  });
+  const capped = dialerTo(PEER, 16 << 10);
   let peer: net.Server;
   let peerPort = 0;
 

@@ -26,6 +26,25 @@ function listen(server: net.Server, port: number): Promise<void> {
   return new Promise((resolve) => server.listen(port, HOST, resolve));
 }
 
+/**
+ * A scripted FTP peer: its greeting, then a reply per command (RFC 959 4.2);
+ * USER, PASS and FEAT let an anonymous login in, QUIT ends, anything else is 200.
+ */
+function scriptedFtp(greeting: string, replies: Readonly<Record<string, string>>): (s: net.Socket) => void {
+  const script: Record<string, string> = { USER: '331 Password required\r\n', PASS: '230 Logged in\r\n', FEAT: '211-Features\r\n UTF8\r\n211 End\r\n', ...replies };
+  return (s) => {
+    s.write(`${greeting}\r\n`);
+    s.on('data', (d) => {
+      for (const line of d.toString('latin1').split('\r\n').filter(Boolean)) {
+        const cmd = line.split(' ')[0]!.toUpperCase();
+        if (cmd === 'QUIT') s.end('221 Bye\r\n');
+        else s.write(script[cmd] ?? '200 OK\r\n');
+      }
+    });
+    s.on('error', () => undefined);
+  };
+}
+
 function ctx(): ProbeContext {
   return {
     dialer: createDialer({ scope: { check: (ip) => (ip.startsWith('127.0.50.') ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 }),
@@ -49,22 +68,7 @@ describe('FTP probe, scripted peers', () => {
       s.destroy();
     });
     await listen(bounceTarget, 2121);
-    const ftp = net.createServer((s) => {
-      s.write('220 Bounce FTP ready\r\n');
-      s.on('data', (d) => {
-        for (const line of d.toString('latin1').split('\r\n').filter(Boolean)) {
-          const cmd = line.split(' ')[0]!.toUpperCase();
-          if (cmd === 'USER') s.write('331 Password required\r\n');
-          else if (cmd === 'PASS') s.write('230 Logged in\r\n');
-          else if (cmd === 'FEAT') s.write('211-Features\r\n UTF8\r\n211 End\r\n');
-          else if (cmd === 'EPSV') s.write('502 Not implemented\r\n');
-          else if (cmd === 'PASV') s.write('227 Entering Passive Mode (127,0,50,21,8,73)\r\n');
-          else if (cmd === 'QUIT') s.end('221 Bye\r\n');
-          else s.write('200 OK\r\n');
-        }
-      });
-      s.on('error', () => undefined);
-    });
+    const ftp = net.createServer(scriptedFtp('220 Bounce FTP ready', { EPSV: '502 Not implemented\r\n', PASV: '227 Entering Passive Mode (127,0,50,21,8,73)\r\n' }));
     await listen(ftp, 2100);
     const o = await ftpProbe.run({ ip: HOST, port: 2100 }, ctx());
     Observation.parse(o);
@@ -178,21 +182,12 @@ describe('FTP probe under the dialer byte cap', () => {
 
   it('cuts an endless listing on the passive data connection at the cap', async () => {
     const dataPort = await peer((s) => endless(s, '-rw-r--r-- 1 ftp ftp 1024 Jan 01 2020 image.dcm\r\n'));
-    const controlPort = await peer((s) => {
-      s.write('220 Endless listing FTP\r\n');
-      s.on('data', (d) => {
-        for (const line of d.toString('latin1').split('\r\n').filter(Boolean)) {
-          const cmd = line.split(' ')[0]!.toUpperCase();
-          if (cmd === 'USER') s.write('331 Password required\r\n');
-          else if (cmd === 'PASS') s.write('230 Logged in\r\n');
-          else if (cmd === 'FEAT') s.write('211-Features\r\n UTF8\r\n211 End\r\n');
-          else if (cmd === 'EPSV') s.write(`229 Entering Extended Passive Mode (|||${dataPort}|)\r\n`);
-          else if (cmd === 'LIST') s.write('150 Here comes the listing\r\n'); // and never 226
-          else if (cmd === 'QUIT') s.end('221 Bye\r\n');
-          else s.write('200 OK\r\n');
-        }
-      });
-    });
+    const controlPort = await peer(
+      scriptedFtp('220 Endless listing FTP', {
+        EPSV: `229 Entering Extended Passive Mode (|||${dataPort}|)\r\n`,
+        LIST: '150 Here comes the listing\r\n', // and never 226
+      }),
+    );
     const { ctx: c, sockets } = cappedCtx();
     const o = await ftpProbe.run({ ip: PEER, port: controlPort }, c);
     Observation.parse(o);
