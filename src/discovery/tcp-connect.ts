@@ -44,6 +44,7 @@ function stateOf(err: NetError): PortState {
       return 'closed';
     case 'connection-timeout':
     case 'host-unreachable':
+    case 'network-unreachable':
       return 'filtered';
     case 'out-of-scope':
       return 'out-of-scope';

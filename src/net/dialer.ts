@@ -12,11 +12,19 @@ import type { ScopePolicy } from '../scope/policy.ts';
 import { NetError, toNetError } from './errors.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { HostLimiter } from './host-limiter.ts';
+import { SocketGuard, type SocketMeter } from './socket-guard.ts';
 
 export interface DialOptions {
   readonly signal?: AbortSignal;
   /** Bound on the TCP (and TLS) handshake. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Bound on the connection's whole life once connected, whatever it does
+   * (unlike an idle timeout, a peer trickling bytes does not extend it): past
+   * it the socket is destroyed with NetError('io-timeout'). Absent: the
+   * caller's own timeouts are the only bound.
+   */
+  readonly deadlineMs?: number;
   /** Wrap the connection in TLS; certificates are recorded, not verified (a scanner must see self-signed ones). */
   readonly tls?: { readonly servername?: string } | false;
 }
@@ -41,8 +49,10 @@ export interface Dialer {
   connect(endpoint: Endpoint, options?: DialOptions): Promise<Connection>;
   /**
    * A raw connected socket, for libraries that drive their own protocol over it
-   * (node:http's createConnection, an FTP client). Scope, rate and the connect
-   * timeout still apply here; read bounds are the caller's to enforce.
+   * (node:http's createConnection, an FTP client). Every limit of the dialer
+   * holds on it as on a Connection: scope, rate, the per-host slot, the connect
+   * timeout, the byte cap and the deadline (see socket-guard.ts). Waiting for a
+   * reply is the caller's to bound.
    */
   socket(endpoint: Endpoint, options?: DialOptions): Promise<net.Socket>;
 }
@@ -61,44 +71,47 @@ export interface DialerOptions {
 export function createDialer(options: DialerOptions): Dialer {
   const bucket = options.connectionsPerSecond > 0 ? new TokenBucket(options.connectionsPerSecond) : undefined;
   const hosts = options.perHostLimit ? new HostLimiter(options.perHostLimit) : undefined;
-  const socket = async (endpoint: Endpoint, dial: DialOptions = {}): Promise<net.Socket> => {
+  /** Both `socket()` and `connect()` go through here, so the limits are applied once, in one way. */
+  const guarded = async (endpoint: Endpoint, dial: DialOptions): Promise<Guarded> => {
     const decision = options.scope.check(endpoint.ip);
     if (!decision.allowed) throw new NetError('out-of-scope', decision.reason);
     const release = hosts ? await hosts.acquire(endpoint.ip, dial.signal) : undefined;
     try {
       if (bucket) await bucket.take(dial.signal);
-      const s = await openSocket(endpoint, dial, dial.connectTimeoutMs ?? options.connectTimeoutMs);
-      if (release) releaseOnClose(s, release);
-      return s;
+      return await openSocket(endpoint, dial, {
+        timeoutMs: dial.connectTimeoutMs ?? options.connectTimeoutMs,
+        maxBytes: options.maxBytesPerConnection,
+        ...(release ? { release } : {}),
+      });
     } catch (err) {
       release?.();
       throw err;
     }
   };
   return {
-    socket,
+    async socket(endpoint, dial = {}) {
+      return (await guarded(endpoint, dial)).socket;
+    },
     async connect(endpoint, dial = {}) {
-      return new SocketConnection(endpoint, await socket(endpoint, dial), options.maxBytesPerConnection);
+      const { socket, meter } = await guarded(endpoint, dial);
+      return new SocketConnection(endpoint, socket, meter);
     },
   };
 }
 
-/**
- * The per-host slot is held until the socket is gone, whoever closes it. A
- * listener is not enough: protocol libraries strip a socket's listeners when
- * they let go of it (basic-ftp's removeAllListeners), and the slot would leak.
- * So the release rides on the socket's own emit of 'close', which Node makes
- * whether or not anyone listens.
- */
-function releaseOnClose(s: net.Socket, release: () => void): void {
-  const emit = s.emit.bind(s) as (event: string | symbol, ...args: unknown[]) => boolean;
-  s.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
-    if (event === 'close') release();
-    return emit(event, ...args);
-  }) as typeof s.emit;
+interface Guarded {
+  readonly socket: net.Socket;
+  readonly meter: SocketMeter;
 }
 
-function openSocket(endpoint: Endpoint, dial: DialOptions, timeoutMs: number): Promise<net.Socket> {
+interface SocketLimits {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** Frees the per-host slot; runs when the socket closes, whoever closes it. */
+  readonly release?: () => void;
+}
+
+function openSocket(endpoint: Endpoint, dial: DialOptions, limits: SocketLimits): Promise<Guarded> {
   return new Promise((resolve, reject) => {
     if (dial.signal?.aborted) return reject(new NetError('aborted', 'aborted before connect'));
     const socket = dial.tls
@@ -109,6 +122,9 @@ function openSocket(endpoint: Endpoint, dial: DialOptions, timeoutMs: number): P
           rejectUnauthorized: false,
         })
       : net.connect({ host: endpoint.ip, port: endpoint.port });
+    // Guarded from its first byte: a TLS peer's data can arrive with its handshake.
+    const guard = new SocketGuard(socket, limits.maxBytes);
+    if (limits.release) guard.onceClosed(limits.release);
     const readyEvent = dial.tls ? 'secureConnect' : 'connect';
     const finish = (err?: NetError): void => {
       clearTimeout(timer);
@@ -119,15 +135,16 @@ function openSocket(endpoint: Endpoint, dial: DialOptions, timeoutMs: number): P
         socket.destroy();
         reject(err);
       } else {
-        resolve(socket);
+        if (dial.deadlineMs !== undefined) guard.deadline(dial.deadlineMs);
+        resolve({ socket, meter: guard });
       }
     };
     const onReady = (): void => finish();
     const onError = (e: unknown): void => finish(toNetError(e));
     const onAbort = (): void => finish(new NetError('aborted', 'aborted during connect'));
     const timer = setTimeout(
-      () => finish(new NetError('connection-timeout', `no answer to connect within ${timeoutMs} ms`)),
-      timeoutMs,
+      () => finish(new NetError('connection-timeout', `no answer to connect within ${limits.timeoutMs} ms`)),
+      limits.timeoutMs,
     );
     socket.once(readyEvent, onReady);
     socket.once('error', onError);
@@ -142,14 +159,14 @@ class SocketConnection implements Connection {
   private ended = false;
   private failure: NetError | undefined;
   private waiter: (() => void) | undefined;
-  bytesReceived = 0;
   readonly peerCertificate?: tls.PeerCertificate;
   readonly tlsProtocol?: string;
 
   constructor(
     readonly endpoint: Endpoint,
     private readonly socket: net.Socket,
-    private readonly maxBytes: number,
+    /** The dialer's count, which also enforces the byte cap: no second cap here. */
+    private readonly meter: SocketMeter,
   ) {
     if (socket instanceof tls.TLSSocket) {
       this.peerCertificate = socket.getPeerCertificate(true);
@@ -157,11 +174,6 @@ class SocketConnection implements Connection {
     }
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
-      this.bytesReceived += chunk.length;
-      if (this.bytesReceived > this.maxBytes) {
-        this.fail(new NetError('byte-cap', `peer sent more than ${this.maxBytes} bytes on one connection`));
-        return;
-      }
       this.queue.push(chunk);
       this.queuedBytes += chunk.length;
       if (this.queuedBytes > 1 << 20) socket.pause();
@@ -176,6 +188,10 @@ class SocketConnection implements Connection {
       this.wake();
     });
     socket.on('error', (err) => this.fail(toNetError(err)));
+  }
+
+  get bytesReceived(): number {
+    return this.meter.bytesReceived;
   }
 
   private fail(err: NetError): void {

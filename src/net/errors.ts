@@ -14,6 +14,7 @@ export type NetErrorCode =
   | 'io-timeout'
   | 'connection-reset'
   | 'host-unreachable'
+  | 'network-unreachable'
   | 'closed'
   | 'byte-cap'
   | 'aborted'
@@ -38,7 +39,7 @@ const OS_CODES: Readonly<Record<string, NetErrorCode>> = {
   ECONNRESET: 'connection-reset',
   EPIPE: 'connection-reset',
   EHOSTUNREACH: 'host-unreachable',
-  ENETUNREACH: 'host-unreachable',
+  ENETUNREACH: 'network-unreachable',
   EHOSTDOWN: 'host-unreachable',
   EADDRNOTAVAIL: 'host-unreachable',
   ENOTFOUND: 'dns-error',
@@ -52,7 +53,7 @@ export function toNetError(err: unknown): NetError {
   if (err instanceof AggregateError && err.errors.length > 0) {
     // autoSelectFamily tried several addresses: the most telling error wins.
     const mapped = err.errors.map(toNetError);
-    const preferred = ['connection-refused', 'host-unreachable', 'connection-timeout'] as const;
+    const preferred = ['connection-refused', 'host-unreachable', 'network-unreachable', 'connection-timeout'] as const;
     for (const code of preferred) {
       const hit = mapped.find((e) => e.code === code);
       if (hit) return hit;
@@ -70,22 +71,25 @@ export function toNetError(err: unknown): NetError {
   return new NetError(code, message, osCode);
 }
 
-/** Where a network failure lands in the ZGrab2-style status set. */
+/**
+ * Where a network failure lands in the status set: the one place a NetError
+ * code becomes a status, so every probe says the same thing for the same fact.
+ */
 export function statusOfNetError(err: NetError): ProbeStatus {
   switch (err.code) {
     case 'out-of-scope':
-      return 'out-of-scope';
     case 'connection-refused':
-      return 'connection-refused';
     case 'connection-timeout':
     case 'host-unreachable':
-      return 'connection-timeout';
+    case 'network-unreachable':
+    case 'connection-reset':
     case 'io-timeout':
     case 'aborted':
-      return 'io-timeout';
+      return err.code;
     case 'tls-error':
       return 'handshake-error';
-    case 'connection-reset':
+    // The peer broke the protocol rather than the network failing: it closed
+    // in the middle of a message, or sent more than any answer of ours needs.
     case 'closed':
     case 'byte-cap':
       return 'protocol-error';

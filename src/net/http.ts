@@ -2,7 +2,8 @@
  * A small HTTP/1.1 client over the dialer, for the web probes.
  *
  * node:http parses the messages; every socket comes from `dialer.socket`, so
- * scope, pacing and the connect timeout are enforced as for any protocol. On
+ * scope, pacing, the connect timeout and the byte cap are enforced as for any
+ * protocol. On
  * top of that, each request has a deadline and an AbortSignal, a response body
  * is read up to a byte cap (then the socket is destroyed), redirects are
  * followed only to the same scheme, host and port, and TLS certificates are
@@ -166,6 +167,8 @@ function exchange(options: HttpClientOptions, hostHeader: string, req: HttpReque
         options.dialer
           .socket(options.endpoint, {
             connectTimeoutMs: options.connectTimeoutMs,
+            // The socket never outlives its request, even one node:http still holds.
+            deadlineMs: options.timeoutMs,
             ...(options.signal ? { signal: options.signal } : {}),
             tls: options.secure ? (options.endpoint.hostname ? { servername: options.endpoint.hostname } : {}) : false,
           })

@@ -9,12 +9,20 @@
 import { z } from 'zod';
 import { FtpDetails, SmbDetails } from './file-share.ts';
 
-/** ZGrab2-style closed set of outcomes: a probe returns one of these, never throws. */
+/**
+ * ZGrab2-style closed set of outcomes: a probe returns one of these, never throws.
+ * Unlike ZGrab2's set, an unreachable host or network, a reset and our own abort
+ * keep their names: each is a different fact about a network, not a timeout.
+ */
 export const PROBE_STATUSES = [
   'success',
   'connection-refused',
   'connection-timeout',
+  'host-unreachable',
+  'network-unreachable',
+  'connection-reset',
   'io-timeout',
+  'aborted',
   'handshake-error',
   'not-this-protocol',
   'rejected',
@@ -24,6 +32,36 @@ export const PROBE_STATUSES = [
 ] as const;
 export const ProbeStatus = z.enum(PROBE_STATUSES);
 export type ProbeStatus = z.infer<typeof ProbeStatus>;
+
+/**
+ * The dial got no answer: no connection was made, so there was no service to
+ * observe. A reset, a timeout after connect or our own abort are results about
+ * a service that was there; out-of-scope is no dial at all, and worth reporting.
+ */
+export function isUnanswered(status: ProbeStatus): boolean {
+  switch (status) {
+    case 'connection-refused':
+    case 'connection-timeout':
+    case 'host-unreachable':
+    case 'network-unreachable':
+      return true;
+    case 'success':
+    case 'connection-reset':
+    case 'io-timeout':
+    case 'aborted':
+    case 'handshake-error':
+    case 'not-this-protocol':
+    case 'rejected':
+    case 'protocol-error':
+    case 'out-of-scope':
+    case 'unknown-error':
+      return false;
+    default: {
+      const never: never = status;
+      return never;
+    }
+  }
+}
 
 export const PROTOCOL_IDS = ['dicom', 'dicom-tls', 'dicomweb', 'orthanc', 'portal', 'ftp', 'smb'] as const;
 export const ProtocolId = z.enum(PROTOCOL_IDS);

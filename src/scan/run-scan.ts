@@ -11,7 +11,7 @@ import { assess } from '../assess/assess.ts';
 import { discoverPorts } from '../discovery/tcp-connect.ts';
 import type { Dialer } from '../net/dialer.ts';
 import type { Probe, ProbeContext } from '../probes/probe.ts';
-import type { Observation } from '../observation/observation.ts';
+import { isUnanswered, type Observation } from '../observation/observation.ts';
 import type { StoredHostGeo } from '../store/aggregates.ts';
 import type { HostResult, RunMeta, ScanCounters, ServiceResult, Store } from '../store/store.ts';
 import { CheckpointTracker } from './checkpoint.ts';
@@ -176,7 +176,7 @@ async function scanItem(item: WorkItem, options: ScanOptions, ctx: ProbeContext)
       // A probe cut short by Ctrl-C is not a result: the host stays undone and a resumed run probes it again.
       if (options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
       // A port named by a result file may have closed since: that is no service.
-      if (item.port !== undefined && (observation.status === 'connection-refused' || observation.status === 'connection-timeout')) continue;
+      if (item.port !== undefined && isUnanswered(observation.status)) continue;
       answered = true;
       if (observation.status === 'not-this-protocol' && candidates.length > 1) continue;
       observations.push(observation);

@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type net from 'node:net';
+import net from 'node:net';
 import { discoverPorts } from '../../src/discovery/tcp-connect.ts';
-import type { Dialer } from '../../src/net/dialer.ts';
+import { createDialer, type Dialer } from '../../src/net/dialer.ts';
 import { NetError } from '../../src/net/errors.ts';
 
 /** A dialer that fails each port with the given errors in turn, then connects. */
@@ -38,5 +38,44 @@ describe('TCP connect discovery', () => {
     const r = await discoverPorts(dialer, '127.0.40.9', [104, 11112], { connectTimeoutMs: 100, signal: new AbortController().signal });
     assert.deepEqual(r.map((p) => p.state), ['filtered', 'out-of-scope']);
     assert.equal(attempts.get(104), 1);
+  });
+});
+
+describe('TCP connect discovery through the real dialer', () => {
+  // Three listening ports on 127.0.91.20 (OS-chosen), one host.
+  const HOST = '127.0.91.20';
+  const servers: net.Server[] = [];
+  const accepted: net.Socket[] = [];
+  after(async () => {
+    for (const s of accepted) s.destroy();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  });
+
+  it('holds a per-host slot for each connect and gives it back', async () => {
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      // Accepted connections stay open: only the client's close may free its slot.
+      const server = net.createServer((s) => {
+        s.on('error', () => undefined);
+        accepted.push(s);
+      });
+      servers.push(server);
+      await new Promise<void>((r) => server.listen(0, HOST, r));
+      ports.push((server.address() as net.AddressInfo).port);
+    }
+    const dialer = createDialer({ scope: { check: () => ({ allowed: true }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0, perHostLimit: 1 });
+    // The only slot to the host is taken: discovery must wait for it.
+    const holder = await dialer.socket({ ip: HOST, port: ports[0]! });
+    let done = false;
+    const found = discoverPorts(dialer, HOST, ports, { connectTimeoutMs: 2000, signal: AbortSignal.timeout(10_000) }).then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(done, false, 'discovery waited for the host slot');
+    holder.destroy();
+    // One slot, three ports: each connect must hand the slot back for the next to run.
+    const r = await found;
+    assert.deepEqual(r.map((p) => p.state), ['open', 'open', 'open']);
   });
 });

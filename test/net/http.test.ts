@@ -9,12 +9,12 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createDialer } from '../../src/net/dialer.ts';
+import { createDialer, type Dialer } from '../../src/net/dialer.ts';
 import { NetError } from '../../src/net/errors.ts';
 import { createHttpClient, HttpProtocolError, type HttpClientOptions } from '../../src/net/http.ts';
 
@@ -27,12 +27,17 @@ let tlsPort = 0;
 let dir: string;
 let seenUserAgent = '';
 
-const dialer = createDialer({
-  scope: { check: (ip) => (ip === HOST ? { allowed: true } : { allowed: false, reason: `${ip} is not in scope` }) },
-  connectTimeoutMs: 2000,
-  maxBytesPerConnection: 64 << 20,
-  connectionsPerSecond: 0,
-});
+/** A dialer whose scope is one address. */
+function dialerTo(host: string, maxBytesPerConnection: number): Dialer {
+  return createDialer({
+    scope: { check: (ip) => (ip === host ? { allowed: true } : { allowed: false, reason: `${ip} is not in scope` }) },
+    connectTimeoutMs: 2000,
+    maxBytesPerConnection,
+    connectionsPerSecond: 0,
+  });
+}
+
+const dialer = dialerTo(HOST, 64 << 20);
 
 function client(extra: Partial<HttpClientOptions> = {}) {
   return createHttpClient({
@@ -165,5 +170,47 @@ describe('HTTP client over the dialer', () => {
     assert.equal(cert.expired, false);
     assert.equal(cert.keyType, 'rsa');
     assert.equal(cert.keyBits, 2048);
+  });
+});
+
+describe('HTTP client under the dialer byte cap', () => {
+  // Hostile raw peers on 127.0.91.10: an endless body and endless headers, each
+  // beyond a 16 KiB dialer cap, while the client's own body cap is far larger.
+  const PEER = '127.0.91.10';
+  const capped = dialerTo(PEER, 16 << 10);
+  let peer: net.Server;
+  let peerPort = 0;
+
+  before(async () => {
+    peer = net.createServer((s) => {
+      s.on('error', () => undefined);
+      s.once('data', (d) => {
+        const endlessHeaders = d.toString('latin1').startsWith('GET /headers ');
+        s.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n${endlessHeaders ? '' : '\r\n'}`);
+        const chunk = Buffer.from(endlessHeaders ? 'X-Pad: aaaaaaaaaaaaaaaa\r\n'.repeat(40) : 'A'.repeat(4096));
+        const push = (): void => {
+          while (!s.destroyed && s.write(chunk));
+          if (!s.destroyed) s.once('drain', push);
+        };
+        push();
+      });
+    });
+    await new Promise<void>((r) => peer.listen(0, PEER, r));
+    peerPort = (peer.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    await new Promise((r) => peer.close(r));
+  });
+
+  const cappedClient = (): ReturnType<typeof createHttpClient> =>
+    createHttpClient({ dialer: capped, endpoint: { ip: PEER, port: peerPort }, secure: false, userAgent: 'x', connectTimeoutMs: 2000, timeoutMs: 10_000, maxBodyBytes: 1 << 20 });
+
+  it('cuts an endless body at the dialer cap, below the client body cap', async () => {
+    await assert.rejects(cappedClient().request({ path: '/body' }), (e: unknown) => e instanceof NetError && e.code === 'byte-cap');
+  });
+
+  it('cuts endless headers at the dialer cap', async () => {
+    await assert.rejects(cappedClient().request({ path: '/headers' }), (e: unknown) => e instanceof NetError && e.code === 'byte-cap');
   });
 });

@@ -41,7 +41,10 @@ class NotFtp extends Error {
  * Our own code and message for whatever failed: basic-ftp's messages quote the
  * server's replies, and peer text never reaches an error message.
  */
-function classify(err: unknown): { code: string; message: string; status: ProbeStatus } {
+function classify(err: unknown, signal: AbortSignal): { code: string; message: string; status: ProbeStatus } {
+  // Our own signal fired (the scan stopped or the probe's time ran out): basic-ftp
+  // reports the client we closed on it as an ordinary error, which is not what happened.
+  if (signal.aborted) return { code: 'aborted', message: 'the probe was stopped before it finished', status: 'aborted' };
   if (err instanceof NotFtp) return { code: 'NOT_FTP', message: 'the greeting is not an FTP reply', status: 'not-this-protocol' };
   if (err instanceof NetError || (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string')) {
     const e = toNetError(err);
@@ -72,6 +75,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
     endpoint,
     connectTimeoutMs: ctx.limits.connectTimeoutMs,
     ioTimeoutMs: ctx.limits.ioTimeoutMs,
+    // A bound of the dialer's own, whatever basic-ftp does with a socket it let go of.
+    deadlineMs: ctx.limits.probeTimeoutMs,
     signal,
     maxListingBytes: 4 << 20,
     onPassiveRefused: () => {
@@ -147,11 +152,12 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
       }
     }
   } catch (err) {
-    const e = classify(err);
+    const e = classify(err, signal);
+    const stopped = e.status === 'aborted';
     // Connected but no FTP greeting (other bytes, silence, a close): the port speaks something else.
-    if (!greeted) observation.status = err instanceof NetError ? e.status : 'not-this-protocol';
-    else if (phase === 'greeting') observation.status = e.status === 'out-of-scope' ? e.status : 'not-this-protocol';
-    else if (observation.status !== 'success') observation.status = e.code === 'io-timeout' ? 'io-timeout' : 'protocol-error';
+    if (!greeted) observation.status = err instanceof NetError || stopped ? e.status : 'not-this-protocol';
+    else if (phase === 'greeting') observation.status = e.status === 'out-of-scope' || stopped ? e.status : 'not-this-protocol';
+    else if (observation.status !== 'success') observation.status = e.code === 'io-timeout' || stopped ? e.status : 'protocol-error';
     observation.error = { code: e.code, message: e.message, phase };
   } finally {
     tree?.close();

@@ -12,6 +12,8 @@ export interface SessionOptions {
   readonly endpoint: Endpoint;
   readonly connectTimeoutMs: number;
   readonly ioTimeoutMs: number;
+  /** No socket of the session, control or data, outlives this (the probe's time). */
+  readonly deadlineMs: number;
   readonly signal: AbortSignal;
   /** Largest directory listing accepted, in bytes. */
   readonly maxListingBytes: number;
@@ -27,7 +29,7 @@ export interface Opened {
 export async function openSession(o: SessionOptions): Promise<Opened> {
   const client = new Client(o.ioTimeoutMs, { maxListingBytes: o.maxListingBytes });
   client.ftp.verbose = false;
-  const socket = await o.dialer.socket(o.endpoint, { signal: o.signal, connectTimeoutMs: o.connectTimeoutMs });
+  const socket = await o.dialer.socket(o.endpoint, { signal: o.signal, connectTimeoutMs: o.connectTimeoutMs, deadlineMs: o.deadlineMs });
   const onAbort = (): void => client.close();
   o.signal.addEventListener('abort', onAbort, { once: true });
   socket.once('close', () => o.signal.removeEventListener('abort', onAbort));
@@ -36,6 +38,7 @@ export async function openSession(o: SessionOptions): Promise<Opened> {
     dialer: o.dialer,
     ip: o.endpoint.ip,
     connectTimeoutMs: o.connectTimeoutMs,
+    deadlineMs: o.deadlineMs,
     signal: o.signal,
     onRefused: o.onPassiveRefused,
   });

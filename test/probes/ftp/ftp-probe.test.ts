@@ -6,7 +6,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { createDialer } from '../../../src/net/dialer.ts';
+import { createDialer, type Dialer } from '../../../src/net/dialer.ts';
+import { NetError } from '../../../src/net/errors.ts';
+import { DEFAULT_FILE_WALK } from '../../../src/probes/nas/limits.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { anonymousPassword, ftpProbe } from '../../../src/probes/ftp/index.ts';
 import { cleanBanner, fingerprintFtp } from '../../../src/probes/ftp/fingerprints.ts';
@@ -22,6 +24,25 @@ const connectionsTo21 = { count: 0 };
 function listen(server: net.Server, port: number): Promise<void> {
   servers.push(server);
   return new Promise((resolve) => server.listen(port, HOST, resolve));
+}
+
+/**
+ * A scripted FTP peer: its greeting, then a reply per command (RFC 959 4.2);
+ * USER, PASS and FEAT let an anonymous login in, QUIT ends, anything else is 200.
+ */
+function scriptedFtp(greeting: string, replies: Readonly<Record<string, string>>): (s: net.Socket) => void {
+  const script: Record<string, string> = { USER: '331 Password required\r\n', PASS: '230 Logged in\r\n', FEAT: '211-Features\r\n UTF8\r\n211 End\r\n', ...replies };
+  return (s) => {
+    s.write(`${greeting}\r\n`);
+    s.on('data', (d) => {
+      for (const line of d.toString('latin1').split('\r\n').filter(Boolean)) {
+        const cmd = line.split(' ')[0]!.toUpperCase();
+        if (cmd === 'QUIT') s.end('221 Bye\r\n');
+        else s.write(script[cmd] ?? '200 OK\r\n');
+      }
+    });
+    s.on('error', () => undefined);
+  };
 }
 
 function ctx(): ProbeContext {
@@ -47,22 +68,7 @@ describe('FTP probe, scripted peers', () => {
       s.destroy();
     });
     await listen(bounceTarget, 2121);
-    const ftp = net.createServer((s) => {
-      s.write('220 Bounce FTP ready\r\n');
-      s.on('data', (d) => {
-        for (const line of d.toString('latin1').split('\r\n').filter(Boolean)) {
-          const cmd = line.split(' ')[0]!.toUpperCase();
-          if (cmd === 'USER') s.write('331 Password required\r\n');
-          else if (cmd === 'PASS') s.write('230 Logged in\r\n');
-          else if (cmd === 'FEAT') s.write('211-Features\r\n UTF8\r\n211 End\r\n');
-          else if (cmd === 'EPSV') s.write('502 Not implemented\r\n');
-          else if (cmd === 'PASV') s.write('227 Entering Passive Mode (127,0,50,21,8,73)\r\n');
-          else if (cmd === 'QUIT') s.end('221 Bye\r\n');
-          else s.write('200 OK\r\n');
-        }
-      });
-      s.on('error', () => undefined);
-    });
+    const ftp = net.createServer(scriptedFtp('220 Bounce FTP ready', { EPSV: '502 Not implemented\r\n', PASV: '227 Entering Passive Mode (127,0,50,21,8,73)\r\n' }));
     await listen(ftp, 2100);
     const o = await ftpProbe.run({ ip: HOST, port: 2100 }, ctx());
     Observation.parse(o);
@@ -87,12 +93,116 @@ describe('FTP probe, scripted peers', () => {
     assert.ok(!JSON.stringify(o.error ?? {}).includes('PATIENT'));
   });
 
+  it('a probe stopped by its own signal says aborted, not what basic-ftp makes of the closed client', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.91.31', r));
+    servers.push(silent);
+    const c = ctx();
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 150);
+    const inRange = createDialer({ scope: { check: (ip) => (ip === '127.0.91.31' ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 });
+    const o = await ftpProbe.run({ ip: '127.0.91.31', port: (silent.address() as net.AddressInfo).port }, { ...c, dialer: inRange, signal: stop.signal });
+    Observation.parse(o);
+    assert.equal(o.status, 'aborted');
+    assert.equal(o.error?.code, 'aborted');
+  });
+
   it('silence after accept is an io timeout reported as not FTP, within the bound', async () => {
     const silent = net.createServer(() => undefined);
     await listen(silent, 2190);
     const c = ctx();
     const o = await ftpProbe.run({ ip: HOST, port: 2190 }, { ...c, limits: { ...c.limits, ioTimeoutMs: 300 } });
     assert.equal(o.status, 'not-this-protocol');
+  });
+});
+
+describe('FTP probe under the dialer byte cap', () => {
+  // Hostile peers on 127.0.91.30 (OS-chosen ports), a 4 KiB dialer cap: well above
+  // an honest control exchange, far below what these peers send.
+  const PEER = '127.0.91.30';
+  const CAP = 4096;
+  const held: net.Socket[] = [];
+  after(() => {
+    for (const s of held) s.destroy();
+  });
+
+  /** A peer on PEER whose sockets are destroyed at the end; resolves with its port. */
+  async function peer(onSocket: (s: net.Socket) => void): Promise<number> {
+    const server = net.createServer((s) => {
+      s.on('error', () => undefined);
+      held.push(s);
+      onSocket(s);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, PEER, r));
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  /** Writes `line` for as long as the socket takes it. */
+  function endless(s: net.Socket, line: string): void {
+    const chunk = Buffer.from(line.repeat(64));
+    const push = (): void => {
+      while (!s.destroyed && s.write(chunk));
+      if (!s.destroyed) s.once('drain', push);
+    };
+    push();
+  }
+
+  /** The test context over a capped dialer that remembers every socket it handed out. */
+  function cappedCtx(): { ctx: ProbeContext; sockets: Array<{ port: number; socket: net.Socket }> } {
+    const sockets: Array<{ port: number; socket: net.Socket }> = [];
+    const real = createDialer({ scope: { check: (ip) => (ip === PEER ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: CAP, connectionsPerSecond: 0 });
+    const dialer: Dialer = {
+      connect: (endpoint, options) => real.connect(endpoint, options),
+      socket: async (endpoint, options) => {
+        const socket = await real.socket(endpoint, options);
+        sockets.push({ port: endpoint.port, socket });
+        return socket;
+      },
+    };
+    const base = ctx();
+    return { ctx: { ...base, dialer, fileWalk: { ...DEFAULT_FILE_WALK, maxDirectories: 2, maxHeaderSamples: 1 } }, sockets };
+  }
+
+  it('cuts an endless greeting on the control connection: protocol-error, byte-cap', async () => {
+    // RFC 959 4.2 multi-line reply ("220-") that never reaches its last line.
+    const port = await peer((s) => {
+      s.write('220-Welcome\r\n');
+      endless(s, ' and welcome again\r\n');
+    });
+    const { ctx: c, sockets } = cappedCtx();
+    const o = await ftpProbe.run({ ip: PEER, port }, c);
+    Observation.parse(o);
+    assert.equal(o.status, 'protocol-error');
+    assert.deepEqual([o.error?.code, o.error?.phase], ['byte-cap', 'connect']);
+    assert.equal(sockets.length, 1);
+    const cut = sockets[0]!.socket.errored;
+    assert.ok(cut instanceof NetError && cut.code === 'byte-cap');
+  });
+
+  it('cuts an endless listing on the passive data connection at the cap', async () => {
+    const dataPort = await peer((s) => endless(s, '-rw-r--r-- 1 ftp ftp 1024 Jan 01 2020 image.dcm\r\n'));
+    const controlPort = await peer(
+      scriptedFtp('220 Endless listing FTP', {
+        EPSV: `229 Entering Extended Passive Mode (|||${dataPort}|)\r\n`,
+        LIST: '150 Here comes the listing\r\n', // and never 226
+      }),
+    );
+    const { ctx: c, sockets } = cappedCtx();
+    const o = await ftpProbe.run({ ip: PEER, port: controlPort }, c);
+    Observation.parse(o);
+    assert.equal(o.status, 'success');
+    const d = o.details?.protocol === 'ftp' ? o.details : undefined;
+    assert.equal(d?.loggedInAs, 'anonymous');
+    assert.deepEqual(d?.walk?.stoppedBy, ['listing-error']);
+    const data = sockets.filter((x) => x.port === dataPort);
+    assert.ok(data.length >= 1, 'a data connection was made');
+    for (const { socket } of data) {
+      const cut = socket.errored;
+      assert.ok(cut instanceof NetError && cut.code === 'byte-cap', `data socket closed with ${String(cut)}`);
+    }
+    // The control connection carried an honest exchange and was not what the cap cut.
+    for (const { socket } of sockets.filter((x) => x.port === controlPort)) assert.ok(!(socket.errored instanceof NetError && socket.errored.code === 'byte-cap'));
   });
 });
 
