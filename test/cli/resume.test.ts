@@ -6,28 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { recordParameters, runMeta } from '../../src/scan/run-parameters.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { RUN_META } from '../store/fixtures.ts';
 import { requested } from '../scan/parameters.ts';
-
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
-
-async function exposure(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stderr: r.stderr, stdout: r.stdout };
-  } catch (err) {
-    const e = err as { code: number; stderr: string; stdout: string };
-    return { code: e.code, stderr: e.stderr, stdout: e.stdout };
-  }
-}
+import { exposure } from './exposure-cli.ts';
 
 async function withDb(fn: (db: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'exposure-resume-'));
