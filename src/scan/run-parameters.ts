@@ -23,6 +23,7 @@ export const PARAMETERS_KEY = 'parameters';
 /** Bumped when the schema changes in a way an older reader cannot follow. */
 export const PARAMETERS_VERSION = 1;
 
+/** This Exposure's version, as its User-Agent announces it. */
 export const VERSION = '0.1.0';
 
 const Port = z.number().int().min(1).max(65535);
