@@ -3,7 +3,7 @@
  * Exit status 3 when the second run has critical findings the first did not,
  * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
  */
-import { openSqliteStore } from '../store/sqlite.ts';
+import { openStoreReader } from '../store/index.ts';
 import { summarise } from '../report/summary.ts';
 import { diffRuns } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
@@ -29,7 +29,7 @@ function runId(text: string, which: string): number {
 export async function diffCommand(a: string, b: string, flags: DiffFlags): Promise<void> {
   const from = runId(a, 'RUN_A');
   const to = runId(b, 'RUN_B');
-  const store = openSqliteStore(flags.db, { readonly: true });
+  const store = openStoreReader(flags.db);
   try {
     const known = new Set((await store.runs()).map((r) => r.id));
     const unknown = [from, to].filter((id) => !known.has(id));

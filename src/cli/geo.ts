@@ -4,7 +4,7 @@
  * tool). See docs/decisions/0020-geo-at-scan-time.md.
  */
 import { openGeo, type Geo, type GeoOptions } from '../geo/index.ts';
-import type { StoredHostGeo } from '../store/index.ts';
+import { openStoreSink, type StoredHostGeo, type StoreSink } from '../store/index.ts';
 
 export type HostGeoLookup = (ip: string) => StoredHostGeo | undefined;
 
@@ -39,4 +39,27 @@ export function hostGeoLookup(warn: (line: string) => void, options: GeoOptions 
       return undefined;
     }
   };
+}
+
+/**
+ * Labels hosts of the run stored without geo, through the sink: the one write
+ * `exposure report` makes. A read-only file leaves them "unknown", with a warning.
+ */
+export async function fillMissingGeo(db: string, runId: number, missing: readonly string[], warn: (line: string) => void): Promise<void> {
+  if (missing.length === 0) return;
+  let sink: StoreSink | undefined;
+  try {
+    sink = openStoreSink(db);
+    const lookup = hostGeoLookup(warn);
+    const rows = missing.flatMap((ip) => {
+      const geo = lookup(ip);
+      return geo ? [{ ip, geo }] : [];
+    });
+    await sink.setHostGeo(runId, rows);
+  } catch (err) {
+    const why = err instanceof Error && 'code' in err ? String(err.code) : 'it cannot be written';
+    warn(`${missing.length} hosts of run ${runId} have no geo data and ${db} could not be updated (${why}): they are reported as unknown`);
+  } finally {
+    await sink?.close();
+  }
 }

@@ -1,12 +1,11 @@
 /**
  * `exposure report`: renders a stored run, or writes notification packs
- * (`--by org`). Reads the store; the only write is filling geo columns of
- * hosts never labelled (docs/decisions/0020-geo-at-scan-time.md).
+ * (`--by org`). Reads the store through a reader; the only write, filling geo
+ * columns of hosts never labelled, is cli/geo.ts's (docs/decisions/0020-geo-at-scan-time.md).
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store } from '../store/index.ts';
+import { openStoreReader, type StoreReader } from '../store/index.ts';
 import { summarise } from '../report/summary.ts';
 import { renderCsv } from '../report/csv.ts';
 import { renderFindingsCsv } from '../report/findings-csv.ts';
@@ -19,7 +18,7 @@ import { renderTable } from '../report/table.ts';
 import { geoDatesText } from '../report/tables.ts';
 import type { ReportModel } from '../report/model.ts';
 import { UsageError } from './errors.ts';
-import { hostGeoLookup } from './geo.ts';
+import { fillMissingGeo } from './geo.ts';
 import { makeDir, makeEmptyDir, writeOut } from './output.ts';
 
 export const REPORT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'md', 'html'] as const;
@@ -38,44 +37,24 @@ const warn = (line: string): void => {
   process.stderr.write(`exposure: ${line}\n`);
 };
 
-async function resolveRun(store: Store, flags: ReportFlags): Promise<number> {
+async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<number> {
   const runId = flags.run ?? (await store.latestRunId());
   if (runId === undefined) throw new UsageError(`${flags.db} holds no runs yet: run "exposure scan" first`);
   if (!(await store.run(runId))) throw new UsageError(`${flags.db} has no run ${runId}`);
   return runId;
 }
 
-/** Labels hosts of the run stored without geo; a read-only file leaves them "unknown", with a warning. */
-async function fillMissingGeo(db: string, runId: number, missing: string[]): Promise<void> {
-  if (missing.length === 0) return;
-  let store: Store | undefined;
-  try {
-    store = openSqliteStore(db);
-    const lookup = hostGeoLookup(warn);
-    const rows = missing.flatMap((ip) => {
-      const geo = lookup(ip);
-      return geo ? [{ ip, geo }] : [];
-    });
-    await store.setHostGeo(runId, rows);
-  } catch (err) {
-    const why = err instanceof Error && 'code' in err ? String(err.code) : 'it cannot be written';
-    warn(`${missing.length} hosts of run ${runId} have no geo data and ${db} could not be updated (${why}): they are reported as unknown`);
-  } finally {
-    await store?.close();
-  }
-}
-
 export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.by === 'org' && !flags.out) throw new UsageError('--by org writes one folder per organisation: give the parent folder with --out DIR');
-  let store = openSqliteStore(flags.db, { readonly: true });
+  let store = openStoreReader(flags.db);
   let model: ReportModel;
   try {
     const runId = await resolveRun(store, flags);
     const missing = await store.hostsWithoutGeo(runId);
     if (missing.length > 0) {
       await store.close();
-      await fillMissingGeo(flags.db, runId, missing);
-      store = openSqliteStore(flags.db, { readonly: true });
+      await fillMissingGeo(flags.db, runId, missing, warn);
+      store = openStoreReader(flags.db);
     }
     model = await summarise(store, runId);
   } finally {

@@ -1,19 +1,23 @@
-/** `exposure scan`: wires scope, dialer, probes, store and progress for one run. */
-import { randomInt } from 'node:crypto';
-import { resolve } from 'node:path';
-import { createDialer } from '../net/dialer.ts';
-import { createPseudonyms } from '../privacy/pseudonyms.ts';
-import { probesAndPorts } from './web-ports.ts';
+/**
+ * `exposure scan`: option parsing and wiring. Flags become the run's
+ * parameters (scan/run-parameters.ts), or a resume reads them back from the
+ * run; the plan, the dry run and the probing are scan/'s; this file connects
+ * them to the store, the terminal and the signals.
+ */
 import { parseShard, WHOLE, type Shard } from '../scope/permutation.ts';
+import { parsePorts } from '../scope/targets.ts';
 import type { ResultFormat } from '../scope/result-files.ts';
-import type { Resolver } from '../scope/space.ts';
-import { runScan } from '../scan/run-scan.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store } from '../store/store.ts';
+import { dryRunLine } from '../scan/dry-run.ts';
+import { planScan, type ScanPlan } from '../scan/plan.ts';
+import { probesAndPorts } from '../scan/probe-ports.ts';
+import { probingUnder } from '../scan/probing.ts';
+import { resumableParameters } from '../scan/resume.ts';
+import { recordParameters, runMeta, type RunParameters } from '../scan/run-parameters.ts';
+import { runScan, type RunStart } from '../scan/run-scan.ts';
+import { openStoreReader, openStoreSink } from '../store/index.ts';
 import { summarise } from '../report/summary.ts';
 import { renderTable } from '../report/table.ts';
 import { progressReporter, finalLine } from './progress.ts';
-import { planScan } from './scan-plan.ts';
 import { UsageError } from './errors.ts';
 import { createLogger } from '../log.ts';
 import { hostGeoLookup } from './geo.ts';
@@ -48,102 +52,71 @@ export interface ScanFlags extends FileWalkFlags {
   quiet?: boolean;
 }
 
-export const VERSION = '0.1.0';
-
-const DRY_RUN_WALK_LIMIT = 20_000_000;
-
-/** Everything a run needs to be resumed with the same parameters, stored in its meta. */
-const RESUMABLE = 'scanFlags';
-
-function absoluteFileArgs(arg: string): string {
-  return arg
-    .split(/([,\s]+)/)
-    .map((piece) => (piece.startsWith('@') && piece.length > 1 ? `@${resolve(piece.slice(1))}` : piece))
-    .join('');
-}
-
-export function userAgent(contact?: string): string {
-  return `Exposure/${VERSION} (medical imaging exposure scanner${contact ? `; contact ${contact}` : ''})`;
-}
-
 export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promise<void> {
-  if (flags.resume !== undefined) return resumeScan(targetArgs, flags);
-  const seed = flags.seed ?? randomInt(2 ** 32);
-  await runCommand(targetArgs, { ...flags, seed }, undefined);
+  const params = flags.resume === undefined ? requestedParameters(targetArgs, flags) : await storedParameters(targetArgs, flags, flags.resume);
+  const plan = await planScan(params);
+  for (const note of plan.notes) process.stderr.write(`exposure: note: ${note}\n`);
+  if (flags.dryRun) {
+    process.stdout.write(await dryRunLine(plan, params));
+    return;
+  }
+  const run: RunStart =
+    flags.resume === undefined
+      ? { kind: 'new', meta: runMeta(params, plan.resolved, flags.from !== undefined ? [`--from ${flags.from}`] : targetArgs) }
+      : { kind: 'resume', runId: flags.resume };
+  await scanPlanned(params, plan, run, flags);
 }
 
-async function resumeScan(targetArgs: string[], flags: ScanFlags): Promise<void> {
+function shardOf(text: string | undefined): Shard {
+  if (text === undefined) return WHOLE;
+  try {
+    return parseShard(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** A new run's parameters, from the command line. */
+function requestedParameters(targetArgs: string[], flags: ScanFlags): RunParameters {
+  if (flags.from !== undefined && targetArgs.length > 0) {
+    throw new UsageError('give either target specs or --from FILE, not both (a result file already names its targets)');
+  }
+  if (flags.from === undefined && targetArgs.length === 0) throw new UsageError('no targets given: name addresses, ranges, CIDR blocks, hostnames or @FILE, or --from a ZMap/masscan result file');
+  const webPorts = flags.webPorts === undefined ? undefined : parsePorts(flags.webPorts);
+  const { ports } = probesAndPorts(flags.ports === undefined ? undefined : parsePorts(flags.ports), webPorts);
+  return recordParameters({
+    targets: flags.from !== undefined ? { kind: 'result-file', path: flags.from, format: flags.fromFormat } : { kind: 'specs', specs: targetArgs },
+    exclude: flags.exclude,
+    defaultExclusions: flags.defaultExclusions,
+    allowList: flags.allowList,
+    ports,
+    webPorts,
+    seed: flags.seed,
+    shard: shardOf(flags.shard),
+    identity: { callingAeTitle: flags.callingAe, contact: flags.contact },
+    dicom: { aeTitles: flags.aeTitles, guessList: flags.guessList },
+    checkLogins: flags.checkLogins === true,
+    fileWalk: toFileWalk(flags),
+    limits: { maxRecords: flags.maxRecords, connectTimeoutMs: flags.connectTimeout, ioTimeoutMs: flags.ioTimeout, probeTimeoutMs: flags.probeTimeout },
+    pace: { concurrency: flags.concurrency, rate: flags.rate, perHost: flags.perHost, retries: flags.retries },
+  });
+}
+
+/** A resumed run's parameters, as recorded: only where to store and whether to print come from this command line. */
+async function storedParameters(targetArgs: string[], flags: ScanFlags, runId: number): Promise<RunParameters> {
   if (targetArgs.length > 0 || flags.from !== undefined) {
     throw new UsageError('--resume continues a run with its own stored targets and options: give only --resume RUN and --db FILE');
   }
-  const store = openSqliteStore(flags.db);
-  let stored: ScanFlags;
-  let targets: string[];
-  let resolved: { name: string; addresses: string[] }[];
+  const store = openStoreSink(flags.db);
   try {
-    const run = await store.run(flags.resume!);
-    if (!run) throw new UsageError(`--resume: there is no run ${flags.resume} in ${flags.db}`);
-    if (run.status === 'completed') throw new UsageError(`--resume: run ${run.id} is already completed`);
-    const saved = run.meta.options[RESUMABLE] as ScanFlags | undefined;
-    if (!saved) throw new UsageError(`--resume: run ${run.id} was started by an older Exposure that did not record how to resume it`);
-    stored = saved;
-    targets = run.meta.targets;
-    resolved = (run.meta.options.resolved as typeof resolved | undefined) ?? [];
+    return await resumableParameters(store, runId, flags.db);
   } finally {
     await store.close();
   }
-  // Same parameters as the killed run; only where to store and whether to print may differ.
-  const resolver: Resolver = async (name) => resolved.find((r) => r.name === name)?.addresses ?? [];
-  const resumeTargets = (stored as ScanFlags & { targetArgs?: string[] }).targetArgs ?? targets;
-  await runCommand(stored.from !== undefined ? [] : resumeTargets, { ...stored, seed: stored.seed ?? 0, db: flags.db, quiet: flags.quiet, resume: flags.resume }, resolver);
 }
 
-async function runCommand(targetArgs: string[], flags: ScanFlags & { seed: number }, resolver: Resolver | undefined): Promise<void> {
-  const { probes, ports } = probesAndPorts(flags.ports, flags.webPorts);
-  let shard: Shard = WHOLE;
-  if (flags.shard !== undefined) {
-    try {
-      shard = parseShard(flags.shard);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
-  const plan = await planScan(targetArgs, { ...flags, shard }, resolver);
-  for (const note of plan.notes) process.stderr.write(`exposure: note: ${note}\n`);
-  if (flags.dryRun) {
-    // Walk the order (as a scan would, without sending) when that takes seconds; beyond, the count is arithmetic.
-    const total = plan.source.total;
-    let counted: string;
-    if (total !== undefined && total > DRY_RUN_WALK_LIMIT) counted = `${plan.source.approximate ? '≈' : ''}${total}`;
-    else {
-      let n = 0;
-      for await (const _ of plan.source.items({ watermark: 0, done: new Set() })) n++;
-      counted = String(n);
-    }
-    process.stdout.write(`dry run: ${counted} targets in this ${shard.count > 1 ? `shard (${shard.index + 1}/${shard.count})` : 'run'}, ${plan.excluded} excluded, seed ${flags.seed}; nothing was sent\n`);
-    return;
-  }
-
-  // planScan has already refused every target outside loopback and private space that --allow-list
-  // does not cover (scope/guard.ts): the same condition --check-logins and --check-write require.
-  const checkLogins = flags.checkLogins === true;
-  const fileWalk = toFileWalk(flags);
-  const identity = { callingAeTitle: flags.callingAe, userAgent: userAgent(flags.contact) };
-  const limits = {
-    maxRecords: flags.maxRecords,
-    connectTimeoutMs: flags.connectTimeout,
-    ioTimeoutMs: flags.ioTimeout,
-    probeTimeoutMs: flags.probeTimeout,
-    maxPduBytes: 4 << 20,
-  };
-  const dialer = createDialer({
-    scope: plan.scope,
-    connectTimeoutMs: flags.connectTimeout,
-    maxBytesPerConnection: 256 << 20,
-    connectionsPerSecond: flags.rate,
-    perHostLimit: flags.perHost,
-  });
-  const store: Store = openSqliteStore(flags.db);
+async function scanPlanned(params: RunParameters, plan: ScanPlan, run: RunStart, flags: ScanFlags): Promise<void> {
+  const store = openStoreSink(flags.db);
   const abort = new AbortController();
   const onSignal = (): void => {
     process.stderr.write('\nexposure: stopping: finishing hosts in flight, nothing stored is lost\n');
@@ -153,51 +126,13 @@ async function runCommand(targetArgs: string[], flags: ScanFlags & { seed: numbe
   process.once('SIGTERM', onSignal);
   const progress = flags.quiet ? undefined : progressReporter(process.stderr);
   const log = createLogger();
-  const { resume: _resume, quiet: _quiet, db: _db, dryRun: _dry, ...rest } = flags;
-  // Files are recorded with absolute paths, so a resume from another directory reads the same ones.
-  const recorded = {
-    ...rest,
-    targetArgs: targetArgs.map(absoluteFileArgs),
-    exclude: flags.exclude.map((f) => resolve(f)),
-    ...(flags.allowList !== undefined ? { allowList: resolve(flags.allowList) } : {}),
-    ...(flags.from !== undefined ? { from: resolve(flags.from) } : {}),
-  };
   try {
     const outcome = await runScan({
+      ...probingUnder(params, plan.scope),
       source: plan.source,
-      ports,
-      probes,
-      dialer,
-      context: {
-        identity,
-        limits,
-        dicom: { userAeTitles: flags.aeTitles, useGuessList: flags.guessList },
-        pseudonyms: createPseudonyms(),
-        web: { checkLogins },
-        fileWalk,
-      },
       store,
-      meta: {
-        targets: flags.from !== undefined ? [`--from ${flags.from}`] : targetArgs,
-        ports,
-        options: {
-          maxRecords: flags.maxRecords,
-          concurrency: flags.concurrency,
-          rate: flags.rate,
-          guessList: flags.guessList,
-          checkLogins,
-          fileWalk,
-          seed: flags.seed,
-          shard: `${shard.index + 1}/${shard.count}`,
-          resolved: plan.resolved,
-          [RESUMABLE]: recorded,
-        },
-        scanner: identity,
-      },
-      ...(flags.resume !== undefined ? { resumeRunId: flags.resume } : {}),
+      run,
       excluded: plan.excluded,
-      hostConcurrency: flags.concurrency,
-      connectRetries: flags.retries,
       signal: abort.signal,
       onProgress: (p) => progress?.update(p),
       geo: hostGeoLookup((line) => process.stderr.write(`exposure: ${line}\n`)),
@@ -210,8 +145,7 @@ async function runCommand(targetArgs: string[], flags: ScanFlags & { seed: numbe
     if (progress) progress.done(outcome.progress);
     else process.stderr.write(`done: ${finalLine(outcome.progress)}\n`);
     if (!flags.quiet) {
-      const model = await summarise(store, outcome.runId);
-      process.stdout.write(renderTable(model, { color: process.stdout.isTTY === true, width: process.stdout.columns }));
+      process.stdout.write(await summaryTable(flags.db, outcome.runId));
       process.stdout.write(`\nrun ${outcome.runId} stored in ${flags.db}${outcome.interrupted ? ` (interrupted: continue with exposure scan --resume ${outcome.runId} --db ${flags.db})` : ''}\n`);
     }
     if (outcome.interrupted) process.exitCode = 130;
@@ -219,5 +153,15 @@ async function runCommand(targetArgs: string[], flags: ScanFlags & { seed: numbe
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await store.close();
+  }
+}
+
+/** The run's table as `exposure report` shows it, read through a reader like any report. */
+async function summaryTable(db: string, runId: number): Promise<string> {
+  const reader = openStoreReader(db);
+  try {
+    return renderTable(await summarise(reader, runId), { color: process.stdout.isTTY === true, width: process.stdout.columns });
+  } finally {
+    await reader.close();
   }
 }

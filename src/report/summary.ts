@@ -4,7 +4,7 @@
 import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
 import type { Count, DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
-import type { ServiceRow, Store } from '../store/index.ts';
+import type { ServiceRow, StoreReader } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
@@ -105,7 +105,7 @@ function serviceReport(s: ServiceRow): ServiceReport {
 
 /** A web API that handed out study records or counts (without a login, or through a blank/default one). */
 /** Builds the report model of one run; throws if the run does not exist. */
-export async function summarise(store: Store, runId: number): Promise<ReportModel> {
+export async function summarise(store: StoreReader, runId: number): Promise<ReportModel> {
   const run = await store.run(runId);
   if (!run) throw new Error(`run ${runId} does not exist in this database`);
   const services = (await store.services(runId))

@@ -3,7 +3,7 @@
  * queries, and the geo databases behind them.
  */
 import { ASN_CREDIT, COUNTRY_CREDIT } from '../geo/index.ts';
-import type { BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, ServerRow, Store } from '../store/index.ts';
+import type { BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, ServerRow, StoreReader } from '../store/index.ts';
 
 export interface ReportTables {
   counts: RunCounts;
@@ -32,7 +32,7 @@ export interface ReportGeo {
 
 export const TOP_SERVERS = 20;
 
-export async function reportTables(store: Store, runId: number, topServers = TOP_SERVERS): Promise<ReportTables> {
+export async function reportTables(store: StoreReader, runId: number, topServers = TOP_SERVERS): Promise<ReportTables> {
   return {
     counts: await store.runCounts(runId),
     byCountry: await store.breakdown(runId, 'country'),
@@ -53,7 +53,7 @@ function ref(v: unknown): GeoDatabaseRef | undefined {
   return { package: o.package, version: o.version, date: o.date };
 }
 
-export async function reportGeo(store: Store, runId: number): Promise<ReportGeo> {
+export async function reportGeo(store: StoreReader, runId: number): Promise<ReportGeo> {
   const databases: ReportGeo['databases'] = [];
   for (const text of await store.geoSources(runId)) {
     let parsed: unknown;

@@ -12,7 +12,7 @@
  * batch, at most `flushMs` later. A kill therefore loses no result, and may
  * only probe again the empty hosts of the last unsaved second.
  */
-import type { ScanCheckpoint, ScanCounters, Store } from '../store/store.ts';
+import type { ScanCheckpoint, ScanCounters, StoreSink } from '../store/index.ts';
 
 export class CheckpointTracker {
   /** Steps issued and not yet below the watermark, in issue order. */
@@ -25,7 +25,7 @@ export class CheckpointTracker {
   private lastSave = Date.now();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<StoreSink, 'saveCheckpoint'>,
     private readonly runId: number,
     private watermarkStep: number,
     private readonly counters: ScanCounters,

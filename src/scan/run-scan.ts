@@ -12,8 +12,7 @@ import { discoverPorts } from '../discovery/tcp-connect.ts';
 import type { Dialer } from '../net/dialer.ts';
 import type { Probe, ProbeContext } from '../probes/probe.ts';
 import { isUnanswered, type Observation } from '../observation/observation.ts';
-import type { StoredHostGeo } from '../store/aggregates.ts';
-import type { HostResult, RunMeta, ScanCounters, ServiceResult, Store } from '../store/store.ts';
+import type { HostResult, RunMeta, ScanCounters, ServiceResult, StoredHostGeo, StoreSink } from '../store/index.ts';
 import { CheckpointTracker } from './checkpoint.ts';
 import { correlateHost } from './correlate.ts';
 import { forEachConcurrent } from './pool.ts';
@@ -29,16 +28,17 @@ export interface ScanProgress extends ScanCounters {
   readonly doneAtStart: number;
 }
 
+/** Start a new run with this meta, or continue a stored one from its checkpoint. */
+export type RunStart = { readonly kind: 'new'; readonly meta: RunMeta } | { readonly kind: 'resume'; readonly runId: number };
+
 export interface ScanOptions {
   readonly source: WorkSource;
   readonly ports: readonly number[];
   readonly probes: readonly Probe[];
   readonly dialer: Dialer;
   readonly context: Omit<ProbeContext, 'dialer' | 'signal'>;
-  readonly store: Store;
-  readonly meta: RunMeta;
-  /** Continue this run (its checkpoint) instead of starting a new one. */
-  readonly resumeRunId?: number;
+  readonly store: StoreSink;
+  readonly run: RunStart;
   /** Targets removed by exclusions before the scan: counted, never touched. */
   readonly excluded: number;
   /** Hosts probed at once. */
@@ -69,8 +69,8 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
   let runId: number;
   let resumeFrom = FRESH;
   const counters: ScanCounters = { hostsDone: 0, openPorts: 0, unreachable: 0, services: 0, findings: 0 };
-  if (options.resumeRunId !== undefined) {
-    runId = options.resumeRunId;
+  if (options.run.kind === 'resume') {
+    runId = options.run.runId;
     await store.reopenRun(runId);
     const saved = await store.loadCheckpoint(runId);
     if (saved) {
@@ -78,7 +78,7 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
       Object.assign(counters, saved.counters);
     }
   } else {
-    runId = await store.startRun(options.meta);
+    runId = await store.startRun(options.run.meta);
   }
   const tracker = new CheckpointTracker(store, runId, resumeFrom.watermark, counters, [...resumeFrom.done]);
   const progress = (): ScanProgress => ({

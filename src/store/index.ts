@@ -3,14 +3,19 @@ export type {
   FindingRow,
   HostResult,
   InventoryRow,
+  RecordOptions,
   RunEndStatus,
   RunMeta,
   RunRow,
   RunStatus,
   RunSummary,
+  ScanCheckpoint,
+  ScanCounters,
+  ScanStore,
   ServiceResult,
   ServiceRow,
-  Store,
+  StoreReader,
+  StoreSink,
 } from './store.ts';
 export { RUN_END_STATUSES } from './store.ts';
 export { BREAKDOWNS } from './aggregates.ts';
@@ -24,5 +29,5 @@ export type {
   ServerRow,
   StoredHostGeo,
 } from './aggregates.ts';
-export { openSqliteStore, type SqliteStoreOptions } from './sqlite.ts';
+export { openSqliteStore, openStoreReader, openStoreSink, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 export { StoreError, StoreValidationError, type StoreErrorCode, type ValidationIssue } from './errors.ts';

@@ -21,8 +21,10 @@ import {
   type RunSummary,
   type RecordOptions,
   type ScanCheckpoint,
+  type ScanStore,
   type ServiceRow,
-  type Store,
+  type StoreReader,
+  type StoreSink,
 } from './store.ts';
 import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, ServerRow, StoredHostGeo } from './aggregates.ts';
 import { prepareAggregates } from './sqlite-aggregates.ts';
@@ -145,7 +147,7 @@ function countColumns(obs: Observation): Array<number | null> {
   });
 }
 
-class SqliteStore implements Store {
+class SqliteFileStore implements StoreSink, StoreReader {
   private readonly stmt: ReturnType<typeof prepare>;
   private readonly agg: ReturnType<typeof prepareAggregates>;
   private readonly writeHost: (runId: number, host: HostResult, options: RecordOptions) => void;
@@ -400,8 +402,21 @@ class SqliteStore implements Store {
   }
 }
 
-/** Opens (creating and migrating if needed) the Exposure database at `path`. */
-export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+/** The SQLite store in both roles: for tests and tools that write a file and read it back. */
+export type SqliteStore = StoreSink & StoreReader;
+
+/** Opens (creating and migrating if needed, unless read-only) the Exposure database at `path`. */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   const db = openDatabase(path, options);
-  return new SqliteStore(db, options.now ?? (() => new Date()));
+  return new SqliteFileStore(db, options.now ?? (() => new Date()));
+}
+
+/** What a scan opens: creates or migrates the file, and hands out the sink and the run lookup of a resume. */
+export function openStoreSink(path: string, options: Omit<SqliteStoreOptions, 'readonly'> = {}): ScanStore {
+  return openSqliteStore(path, { ...options, readonly: false });
+}
+
+/** What reports and diffs open: read-only, so a mistyped path is an error and the file is never changed. */
+export function openStoreReader(path: string, options: Omit<SqliteStoreOptions, 'readonly'> = {}): StoreReader {
+  return openSqliteStore(path, { ...options, readonly: true });
 }

@@ -1,9 +1,11 @@
 /**
- * The store contract: what a scan writes and what reports read.
+ * The store's two roles: what a scan writes (a sink) and what reports, the
+ * dashboard and alerts read (a reader). Report code is handed a reader only,
+ * so it cannot write; a scan holds the sink and the one read a resume needs.
  *
  * Methods are async although the default implementation (better-sqlite3) is
- * synchronous, so that a PostgreSQL implementation can satisfy the same
- * interface for scale-out without changing any caller (docs/decisions/0003-store.md).
+ * synchronous, so that a PostgreSQL implementation can satisfy the same roles
+ * for scale-out without changing any caller (docs/decisions/0003-store.md).
  */
 import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../observation/observation.ts';
 import type { Finding } from '../observation/finding.ts';
@@ -134,7 +136,8 @@ export interface RecordOptions {
   checkpoint?: ScanCheckpoint;
 }
 
-export interface Store {
+/** What a scan writes: a run's start and end, each host with its checkpoint, and what a resume needs. */
+export interface StoreSink {
   /** Records the run's parameters and returns its id. */
   startRun(meta: RunMeta): Promise<number>;
   /**
@@ -145,13 +148,20 @@ export interface Store {
   recordHost(runId: number, host: HostResult, options?: RecordOptions): Promise<void>;
   /** Saves the checkpoint: watermark, the steps done above it, counters; steps below the watermark are forgotten. */
   saveCheckpoint(runId: number, checkpoint: ScanCheckpoint): Promise<void>;
+  finishRun(runId: number, summary: RunSummary): Promise<void>;
   /** The last checkpoint, with steps marked done by recordHost since; undefined for a run that never saved one. */
   loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined>;
   /** Marks a killed or interrupted run as running again, for `scan --resume`. */
   reopenRun(runId: number): Promise<void>;
-  finishRun(runId: number, summary: RunSummary): Promise<void>;
   /** True when the host has a checkpoint in this run: a resumed scan skips it. */
   isHostDone(runId: number, ip: string): Promise<boolean>;
+  /** Fills the geo columns of hosts of a run, in one transaction (hosts stored before geo was looked up). */
+  setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What reports, diffs, the dashboard and alerts read. Nothing here writes. */
+export interface StoreReader {
   runs(): Promise<RunRow[]>;
   run(id: number): Promise<RunRow | undefined>;
   latestRunId(): Promise<number | undefined>;
@@ -172,7 +182,13 @@ export interface Store {
   geoSources(runId: number): Promise<string[]>;
   /** Addresses of the run's hosts never looked up (geo columns empty). */
   hostsWithoutGeo(runId: number): Promise<string[]>;
-  /** Fills the geo columns of hosts of a run, in one transaction. */
-  setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * What a scan holds: the sink, and the one read a resume (or a worker probing
+ * under a run's recorded parameters) needs: the run, its status and its meta.
+ */
+export interface ScanStore extends StoreSink {
+  run(id: number): Promise<RunRow | undefined>;
 }

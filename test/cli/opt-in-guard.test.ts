@@ -6,24 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
-
-async function exposure(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stderr: r.stderr, stdout: r.stdout };
-  } catch (err) {
-    const e = err as { code: number; stderr: string; stdout: string };
-    return { code: e.code, stderr: e.stderr, stdout: e.stdout };
-  }
-}
+import { exposure } from './exposure-cli.ts';
 
 test('--check-logins and --check-write are refused for public targets without an allow-list', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'exposure-optin-'));

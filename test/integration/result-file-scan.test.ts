@@ -6,16 +6,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { spawnFleet, type FleetProcess } from '../../src/lab/fleet/spawn.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { exposure as runExposure } from '../cli/exposure-cli.ts';
 
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
+const exposure = (args: string[]) => runExposure(args, 120_000);
 let fleet: FleetProcess;
 let dir: string;
 
@@ -27,16 +25,6 @@ after(async () => {
   await fleet?.stop();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function exposure(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { timeout: 120_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('scan --from a result file', () => {
   it('probes the endpoints of a ZMap CSV file, once per endpoint, without discovery', { timeout: 120_000 }, async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/observation/finding.ts';
 import type { DicomDetails, Observation } from '../../src/observation/observation.ts';
-import { openSqliteStore, type HostResult, type RunMeta, type Store } from '../../src/store/index.ts';
+import { openSqliteStore, type HostResult, type RunMeta, type SqliteStore } from '../../src/store/index.ts';
 
 export const FIXED_NOW = new Date('2024-05-01T10:00:00.000Z');
 export const fixedClock = (): Date => FIXED_NOW;
@@ -172,7 +172,7 @@ export const HOSTS: HostResult[] = [
 export interface Fixture {
   dir: string;
   path: string;
-  store: Store;
+  store: SqliteStore;
   runId: number;
   cleanup(): Promise<void>;
 }

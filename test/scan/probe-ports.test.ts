@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { probesAndPorts } from '../../src/cli/web-ports.ts';
+import { probesAndPorts } from '../../src/scan/probe-ports.ts';
+import { parsePorts } from '../../src/scope/targets.ts';
 
 test('default ports are every probe\'s, the web ones included', () => {
   const { ports } = probesAndPorts(undefined, undefined);
   for (const p of [104, 2762, 4242, 11112, 80, 443, 8042, 8080]) assert.ok(ports.includes(p), String(p));
 });
 
-test('--web-ports replaces the web probes\' ports and, without --ports, the scanned web ports', () => {
-  const { probes, ports } = probesAndPorts(undefined, '9042');
+test('web ports replace the web probes\' ports and, without a port list, the scanned web ports', () => {
+  const { probes, ports } = probesAndPorts(undefined, parsePorts('9042'));
   assert.deepEqual(probes.find((p) => p.id === 'portal')?.defaultPorts, [9042]);
   assert.deepEqual(probes.find((p) => p.id === 'dicom')?.defaultPorts, [104, 4242, 11112]);
   assert.ok(ports.includes(9042) && !ports.includes(8042));
-  assert.deepEqual(probesAndPorts('104,9042', '9042').ports, [104, 9042]);
+  assert.deepEqual(probesAndPorts(parsePorts('104,9042'), parsePorts('9042')).ports, [104, 9042]);
 });
