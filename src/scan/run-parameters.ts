@@ -12,7 +12,7 @@
 import { randomInt } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { z, type ZodIssue } from 'zod';
-import { validateAeTitle } from '../probes/dicom/ae-titles.ts';
+import { validateAeTitle } from '../probes/dicom/index.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
 import type { ResolvedName } from '../scope/space.ts';
 import type { RunMeta, RunRow } from '../store/index.ts';

@@ -16,7 +16,8 @@ const EXPOSURE: Architecture = {
     cli: 'everything', // argument parsing and wiring
     observation: [], // the result schema: a leaf (zod only)
     scan: ['scope', 'discovery', 'probes', 'assess', 'store', 'log',
-      'net'], // net: the scan hands the dialer it is given to discovery and to each ProbeContext
+      'net', // net: the scan builds the dialer from the run's parameters and hands it to discovery and each ProbeContext
+      'privacy'], // privacy: the scan makes the per-process pseudonym key its probes share
     scope: [],
     net: ['scope', 'log'],
     discovery: ['scope', 'net', 'log'],
