@@ -5,7 +5,7 @@
  */
 import { PROBES } from '../probes/index.ts';
 import type { Probe } from '../probes/probe.ts';
-import { parsePorts } from '../scope/targets.ts';
+import { parsePorts } from '../scope/ports.ts';
 
 const WEB_PROBES = new Set(['portal', 'orthanc', 'dicomweb']);
 
