@@ -1,5 +1,6 @@
 /** Findings about DICOM DIMSE services (EXP-DICOM-*). */
-import type { Count, DicomDetails, Observation } from '../../observation/observation.ts';
+import type { DicomDetails, Observation } from '../../observation/observation.ts';
+import { countPhrase, identifyingKeywords } from '../evidence.ts';
 import type { Rule } from '../rule.ts';
 
 const PS315 = 'DICOM PS3.15 Annex B (Secure Transport Connection Profiles) and Annex E (Attribute Confidentiality Profiles)';
@@ -8,16 +9,6 @@ const PS38_AE = 'DICOM PS3.8 Section 9.3.4 (A-ASSOCIATE-RJ: called AE title not 
 
 function dicom(o: Observation): DicomDetails | undefined {
   return o.details?.protocol === 'dicom' ? o.details : undefined;
-}
-
-function fmt(c: Count | undefined): string {
-  if (!c) return 'an unknown number of';
-  return c.atLeast ? `at least ${c.n}` : String(c.n);
-}
-
-function exposedKeywords(o: Observation): string {
-  const kws = (o.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
-  return kws.length > 0 ? kws.join(', ') : 'none';
 }
 
 /** Did the peer speak the DICOM upper layer at all (an AC, an RJ or an A-ABORT to our request)? */
@@ -41,8 +32,8 @@ export const DICOM_RULES: readonly Rule[] = [
       const d = dicom(o);
       if (!d || d.find.outcome !== 'success' || d.find.matches === 0) return undefined;
       return (
-        `C-FIND at STUDY level as an unknown calling AE returned ${fmt(o.exposure.studies)} studies of ` +
-        `${fmt(o.exposure.patients)} patients (${fmt(o.exposure.images)} images); identifying attributes returned: ${exposedKeywords(o)}.`
+        `C-FIND at STUDY level as an unknown calling AE returned ${countPhrase(o.exposure.studies)} studies of ` +
+        `${countPhrase(o.exposure.patients)} patients (${countPhrase(o.exposure.images)} images); identifying attributes returned: ${identifyingKeywords(o)}.`
       );
     },
   },
