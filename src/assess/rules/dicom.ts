@@ -1,6 +1,7 @@
 /** Findings about DICOM DIMSE services (EXP-DICOM-*). */
 import type { DicomDetails, Observation } from '../../observation/observation.ts';
 import { countPhrase, identifyingKeywords } from '../evidence.ts';
+import { KNOWN_CVE_REFERENCES, KNOWN_CVE_REMEDIATION, knownCveEvidence } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 
 const PS315 = 'DICOM PS3.15 Annex B (Secure Transport Connection Profiles) and Annex E (Attribute Confidentiality Profiles)';
@@ -108,5 +109,17 @@ export const DICOM_RULES: readonly Rule[] = [
       if (!d || d.find.outcome !== 'success' || d.find.matches > 0) return undefined;
       return 'C-FIND at STUDY level as an unknown calling AE completed with success and no matches.';
     },
+  },
+  {
+    id: 'EXP-DICOM-006',
+    title: 'DICOM implementation version with known vulnerabilities',
+    severity: 'high',
+    protocols: ['dicom', 'dicom-tls'],
+    rationale:
+      'The implementation this DICOM service identifies itself as has published vulnerabilities reached through the DICOM port; exposed services running it are a known target.',
+    remediation: KNOWN_CVE_REMEDIATION,
+    references: KNOWN_CVE_REFERENCES,
+    cwe: 'CWE-1104',
+    match: (o) => knownCveEvidence(o, 'dicom'),
   },
 ];

@@ -1,7 +1,7 @@
 /** Findings about the web side of PACS: DICOMweb, Orthanc REST, viewer portals (EXP-WEB-*). */
 import type { Observation, WebLogin } from '../../observation/observation.ts';
 import { countPhrase, identifyingKeywords } from '../evidence.ts';
-import { knownCves } from '../known-cves.ts';
+import { KNOWN_CVE_REFERENCES, KNOWN_CVE_REMEDIATION, knownCveEvidence } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 
 const PS318 = 'DICOM PS3.18 (Web Services): QIDO-RS 10.6; security considerations in PS3.18 Section 7 and PS3.15';
@@ -125,17 +125,12 @@ export const WEB_RULES: readonly Rule[] = [
     id: 'EXP-WEB-006',
     title: 'Product version with known vulnerabilities',
     severity: 'high',
-    protocols: ['dicom', 'dicom-tls', 'portal', 'orthanc', 'dicomweb'],
-    rationale: 'The version this service reports has published vulnerabilities; exposed services running it are a known target.',
-    remediation: 'Upgrade to a version that fixes the listed CVEs (see the advisories), and limit who can reach the service meanwhile.',
-    references: ['CISA ICS Medical Advisories (ICSMA)', 'NVD, https://nvd.nist.gov/'],
+    // The web faces only: a flaw reached through the DICOM port is EXP-DICOM-006.
+    protocols: ['portal', 'orthanc', 'dicomweb'],
+    rationale: 'The version this service reports has published vulnerabilities reached through its web interface; exposed services running it are a known target.',
+    remediation: KNOWN_CVE_REMEDIATION,
+    references: KNOWN_CVE_REFERENCES,
     cwe: 'CWE-1104',
-    match(o) {
-      if (!o.product?.version) return undefined;
-      const hits = knownCves(o.product.name, o.product.version);
-      if (hits.length === 0) return undefined;
-      const list = hits.map((h) => `${h.cves.join(', ')} (fixed in ${h.fixedIn}: ${h.summary}; ${h.source})`).join('; ');
-      return `${o.product.name} ${o.product.version}: ${list}.`;
-    },
+    match: (o) => knownCveEvidence(o, 'web'),
   },
 ];
