@@ -16,6 +16,7 @@ import { progressReporter, finalLine } from './progress.ts';
 import { planScan } from './scan-plan.ts';
 import { UsageError } from './errors.ts';
 import { createLogger } from '../log.ts';
+import { VERSION } from '../version.ts';
 import { hostGeoLookup } from './geo.ts';
 import { toFileWalk, type FileWalkFlags } from './file-walk.ts';
 
@@ -47,8 +48,6 @@ export interface ScanFlags extends FileWalkFlags {
   dryRun?: boolean;
   quiet?: boolean;
 }
-
-export const VERSION = '0.1.0';
 
 const DRY_RUN_WALK_LIMIT = 20_000_000;
 
