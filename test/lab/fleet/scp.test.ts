@@ -12,18 +12,10 @@ import { dicomProbe } from '../../../src/probes/dicom/index.ts';
 import { dicomDetails } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
-import { decodePdu, encodePdu, PduFramer, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
-import { UID } from '../../../src/protocols/dicom/uids.ts';
+import { decodePdu, encodePdu, PduFramer, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { ECHOSCU_ASSOCIATE_RQ } from '../../protocols/dicom/ul/fixtures.ts';
 
 const HOST = '127.0.92.2';
-const RQ: AAssociateRq = {
-  type: 'A-ASSOCIATE-RQ',
-  calledAeTitle: 'ANY-SCP',
-  callingAeTitle: 'EXPOSURE-TEST',
-  applicationContextName: UID.applicationContext,
-  presentationContexts: [{ id: 1, abstractSyntax: UID.verification, transferSyntaxes: [UID.implicitVrLittleEndian] }],
-  userInformation: { maxLength: 16384 },
-};
 const servers: net.Server[] = [];
 after(() => {
   for (const s of servers) s.close();
@@ -91,7 +83,7 @@ describe('simulated SCP', () => {
     assert.deepEqual(await answersTo(port, Buffer.from('GET / HTTP/1.0\r\n\r\n')), [{ type: 'A-ABORT', source: 0, reason: 0 }]);
     assert.deepEqual(await answersTo(port, encodePdu({ type: 'A-RELEASE-RQ' })), [{ type: 'A-ABORT', source: 0, reason: 0 }]);
     // Sta6: a second A-ASSOCIATE-RQ is AA-8, an A-ABORT from the provider: unexpected PDU.
-    const got = await answersTo(port, Buffer.concat([encodePdu(RQ), encodePdu(RQ)]));
+    const got = await answersTo(port, Buffer.concat([ECHOSCU_ASSOCIATE_RQ, ECHOSCU_ASSOCIATE_RQ]));
     assert.deepEqual(got.map((p) => p.type), ['A-ASSOCIATE-AC', 'A-ABORT']);
     assert.deepEqual(got[1], { type: 'A-ABORT', source: 2, reason: 2 });
   });

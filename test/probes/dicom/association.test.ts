@@ -11,28 +11,20 @@ import { NetError } from '../../../src/net/errors.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
 import { decodePdu, encodePdu, PduFramer, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
 import { UID } from '../../../src/protocols/dicom/uids.ts';
+import { ECHO_ASSOCIATE_AC, ECHOSCU_ASSOCIATE_RQ } from '../../protocols/dicom/ul/fixtures.ts';
 import { AssociationProtocolError, requestAssociation, type Association } from '../../../src/probes/dicom/association.ts';
 
 const HOST = '127.0.92.1';
 const LIMITS = { ioTimeoutMs: 300, maxPduBytes: 1 << 16, signal: new AbortController().signal };
 
-const RQ: AAssociateRq = {
-  type: 'A-ASSOCIATE-RQ',
-  calledAeTitle: 'ANY-SCP',
-  callingAeTitle: 'EXPOSURE-TEST',
-  applicationContextName: UID.applicationContext,
-  presentationContexts: [{ id: 1, abstractSyntax: UID.verification, transferSyntaxes: [UID.implicitVrLittleEndian] }],
-  userInformation: { maxLength: 16384, implementationClassUid: '1.9.9' },
-};
-
-const AC: Pdu = {
-  type: 'A-ASSOCIATE-AC',
-  calledAeTitle: 'ANY-SCP',
-  callingAeTitle: 'EXPOSURE-TEST',
-  applicationContextName: UID.applicationContext,
-  presentationContexts: [{ id: 1, result: 0, transferSyntax: UID.implicitVrLittleEndian }],
-  userInformation: { maxLength: 16384, implementationClassUid: '1.9.9' },
-};
+/** echoscu's A-ASSOCIATE-RQ, and the A-ASSOCIATE-AC a DCMTK SCP answers it with. */
+function decoded(bytes: Buffer): Pdu {
+  const d = decodePdu(bytes);
+  if (!d.ok) throw new Error(d.error.message);
+  return d.value;
+}
+const RQ = decoded(ECHOSCU_ASSOCIATE_RQ) as AAssociateRq;
+const AC = ECHO_ASSOCIATE_AC;
 
 /** What the peer does with each PDU the scanner sends it: PDUs to send back, raw bytes, or nothing. */
 type Script = (pdu: Pdu) => Array<Pdu | Buffer>;
