@@ -2,9 +2,21 @@
  * Product versions with published vulnerabilities, as a small reviewed table:
  * a version below `fixedIn` (compared numerically, dot by dot) matches. Only
  * entries with an advisory to cite; the product name is the fingerprint's.
+ * `reachedThrough` says which face of the product the flaw is reached through,
+ * so a finding lands on the service that exposes it: an Orthanc REST flaw on
+ * its HTTP port, not on its DICOM port.
  */
+import type { Observation } from '../observation/observation.ts';
+
+export type Surface = 'web' | 'dicom';
+
+/** What the known-CVE rules (EXP-WEB-006, EXP-DICOM-006) advise and cite. */
+export const KNOWN_CVE_REMEDIATION = 'Upgrade to a version that fixes the listed CVEs (see the advisories), and limit who can reach the service meanwhile.';
+export const KNOWN_CVE_REFERENCES: readonly string[] = ['CISA ICS Medical Advisories (ICSMA)', 'NVD, https://nvd.nist.gov/'];
+
 export interface KnownCve {
   readonly product: string;
+  readonly reachedThrough: Surface;
   /** First version without the flaw. */
   readonly fixedIn: string;
   readonly cves: readonly string[];
@@ -15,6 +27,7 @@ export interface KnownCve {
 export const KNOWN_CVES: readonly KnownCve[] = [
   {
     product: 'Orthanc',
+    reachedThrough: 'web',
     fixedIn: '1.5.8',
     cves: ['CVE-2025-0896'],
     summary: 'HTTP authentication not enabled by default when remote access is enabled',
@@ -22,6 +35,7 @@ export const KNOWN_CVES: readonly KnownCve[] = [
   },
   {
     product: 'Orthanc',
+    reachedThrough: 'web',
     fixedIn: '1.12.0',
     cves: ['CVE-2023-33466'],
     summary: 'an authenticated REST API user can overwrite arbitrary files, up to remote code execution in some deployments',
@@ -29,6 +43,7 @@ export const KNOWN_CVES: readonly KnownCve[] = [
   },
   {
     product: 'DCMTK',
+    reachedThrough: 'dicom',
     fixedIn: '3.6.7',
     cves: ['CVE-2022-2119', 'CVE-2022-2120', 'CVE-2022-2121'],
     summary: 'path traversal in received file names (storescp, C-GET) and a NULL pointer dereference',
@@ -48,6 +63,15 @@ export function compareVersions(a: string, b: string): number | undefined {
   return 0;
 }
 
-export function knownCves(product: string, version: string): KnownCve[] {
-  return KNOWN_CVES.filter((k) => k.product === product && compareVersions(version, k.fixedIn) === -1);
+export function knownCves(product: string, version: string, surface?: Surface): KnownCve[] {
+  return KNOWN_CVES.filter((k) => k.product === product && (surface === undefined || k.reachedThrough === surface) && compareVersions(version, k.fixedIn) === -1);
+}
+
+/** The evidence of a known-CVE finding on this service, if its product and version have flaws reached through `surface`. */
+export function knownCveEvidence(o: Observation, surface: Surface): string | undefined {
+  if (!o.product?.version) return undefined;
+  const hits = knownCves(o.product.name, o.product.version, surface);
+  if (hits.length === 0) return undefined;
+  const list = hits.map((h) => `${h.cves.join(', ')} (fixed in ${h.fixedIn}: ${h.summary}; ${h.source})`).join('; ');
+  return `${o.product.name} ${o.product.version}: ${list}.`;
 }

@@ -30,9 +30,9 @@ export function fileWalkOptions(): Option[] {
 /**
  * --check-write changes state on the peer (a file appears and disappears), so
  * it is allowed only where the scan itself is authorised: loopback, private
- * space or the allow-list. checkAuthorised throws with a message saying so.
+ * space or the allow-list. The scan's one guard (scope/guard.ts, applied when
+ * the scan is planned) refuses anything else before a packet leaves.
  */
-/** The scan's authorisation guard (scope/guard.ts, applied by planScan) is what makes --check-write allowed. */
 export function toFileWalk(flags: FileWalkFlags): FileWalkOptions {
   return {
     maxDepth: flags.maxDepth,

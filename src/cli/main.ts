@@ -12,10 +12,12 @@ import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 import { WEB_PORTS } from '../probes/portal/index.ts';
 import { fileWalkOptions } from './file-walk.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
+import { VERSION } from '../version.ts';
 
 const program = new Command()
   .name('exposure')
   .description('Find medical imaging data left open on networks, without taking patient data.')
+  .version(VERSION)
   .showHelpAfterError()
   .exitOverride();
 

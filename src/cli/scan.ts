@@ -5,7 +5,7 @@
  * them to the store, the terminal and the signals.
  */
 import { parseShard, WHOLE, type Shard } from '../scope/permutation.ts';
-import { parsePorts } from '../scope/targets.ts';
+import { parsePorts } from '../scope/ports.ts';
 import type { ResultFormat } from '../scope/result-files.ts';
 import { dryRunLine } from '../scan/dry-run.ts';
 import { planScan, type ScanPlan } from '../scan/plan.ts';

@@ -1,4 +1,5 @@
 /** Numbers as the human-readable reports print them. */
+import { countText } from '../observation/count.ts';
 import type { CountSum } from '../store/index.ts';
 import type { ReportCount } from './model.ts';
 
@@ -9,8 +10,7 @@ export function grouped(n: number): string {
 
 /** "≥ 1,500,000", "12", or a dash when nothing was counted. */
 export function sumText(c: CountSum | ReportCount | undefined): string {
-  if (!c) return '—';
-  return `${c.atLeast ? '≥ ' : ''}${grouped(c.n)}`;
+  return c ? countText(c, '≥ ', grouped) : '—';
 }
 
 /** Country, AS or special-space key as a reader sees it: "AS64500 Example Net", "private space". */

@@ -4,6 +4,7 @@
 import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
 import type { Count, DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
+import { countText } from '../observation/count.ts';
 import type { ServiceRow, StoreReader } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';
@@ -11,7 +12,7 @@ import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
 
 export function reportCount(c: Count): ReportCount {
-  return { n: c.n, atLeast: c.atLeast, text: c.atLeast ? `≥ ${c.n}` : String(c.n) };
+  return { n: c.n, atLeast: c.atLeast, text: countText(c, '≥ ') };
 }
 
 /**

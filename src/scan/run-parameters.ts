@@ -17,14 +17,13 @@ import { RESULT_FORMATS } from '../scope/result-files.ts';
 import type { ResolvedName } from '../scope/space.ts';
 import type { RunMeta, RunRow } from '../store/index.ts';
 import { ScanError } from './errors.ts';
+import { VERSION } from '../version.ts';
 
 /** The key of a run's meta options that holds its parameters. */
 export const PARAMETERS_KEY = 'parameters';
 /** Bumped when the schema changes in a way an older reader cannot follow. */
 export const PARAMETERS_VERSION = 1;
 
-/** This Exposure's version, as its User-Agent announces it. */
-export const VERSION = '0.1.0';
 
 const Port = z.number().int().min(1).max(65535);
 const Whole = z.number().int().nonnegative();

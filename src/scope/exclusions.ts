@@ -11,8 +11,7 @@ import { parseIpv4, type Ipv4Range } from './ipv4.ts';
 import { parseIpv6, inRange6, type Ipv6Range } from './ipv6.ts';
 import { RangeList } from './range-list.ts';
 import { SPECIAL_PURPOSE_V4, SPECIAL_PURPOSE_V6 } from './special-purpose.ts';
-import { parseAddressSpec } from './spec.ts';
-import { TargetSpecError } from './targets.ts';
+import { parseAddressSpec, TargetSpecError } from './spec.ts';
 
 export interface ExclusionList {
   readonly v4: RangeList;

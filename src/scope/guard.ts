@@ -5,52 +5,28 @@
  * link-local for IPv6 — are accepted; anything else, including a hostname that
  * resolves outside that space, needs an explicit allow-list of ranges the user
  * is authorised to scan. Excluded ranges always win.
+ *
+ * The one guard, IPv4 and IPv6: a scan's plan (target specs, a result file, or
+ * a resumed run, which is planned again from its recorded flags) is checked
+ * here before a packet leaves, and the dialer's policy comes from here too.
  */
-import { formatIpv4, parseIpv4, inRange, type Ipv4Range } from './ipv4.ts';
-import { formatIpv6, inRange6, parseIpv6, type Ipv6Range } from './ipv6.ts';
+import { formatIpv4, parseIpv4 } from './ipv4.ts';
+import { formatIpv6, inRange6, parseIpv6 } from './ipv6.ts';
 import { RangeList } from './range-list.ts';
-import { parseTargetSpec } from './targets.ts';
-import { parseAddressSpec } from './spec.ts';
+import { rangeTable } from './spec.ts';
 import type { ExclusionList } from './exclusions.ts';
 import type { TargetSpace } from './space.ts';
 import type { ScopePolicy } from './policy.ts';
 
-const LOOPBACK = parseTargetSpec('127.0.0.0/8');
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((s) => parseTargetSpec(s));
-const LOCAL_V4 = RangeList.of([LOOPBACK, ...PRIVATE]);
-const LOCAL_V6: readonly Ipv6Range[] = ['::1/128', 'fc00::/7', 'fe80::/10'].map((s) => {
-  const p = parseAddressSpec(s);
-  if (p.kind !== 'ipv6') throw new Error(`${s} is not IPv6`);
-  return p.range;
-});
+/** Loopback (RFC 1122), private (RFC 1918); IPv6 loopback, unique-local (RFC 4193) and link-local (RFC 4291 2.5.6). */
+const LOCAL = rangeTable(['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10']);
+const LOCAL_V4 = RangeList.of(LOCAL.v4);
+const LOCAL_V6 = LOCAL.v6;
 
 const HOW = 'pass --allow-list FILE naming the ranges you are authorised to test';
 
-export interface GuardOptions {
-  readonly targets: readonly Ipv4Range[];
-  readonly allowList: readonly Ipv4Range[];
-  readonly exclude: readonly Ipv4Range[];
-}
-
 export class OutOfScopeError extends Error {
   override readonly name = 'OutOfScopeError';
-}
-
-function isLocal(n: number): boolean {
-  return inRange(LOOPBACK, n) || PRIVATE.some((r) => inRange(r, n));
-}
-
-function coveredBy(r: Ipv4Range, list: readonly Ipv4Range[]): boolean {
-  return list.some((a) => a.first <= r.first && a.last >= r.last);
-}
-
-/** Refuses, before any packet is sent, targets outside local space and outside the allow-list. */
-export function checkAuthorised(options: GuardOptions): void {
-  for (const r of options.targets) {
-    const local = isLocal(r.first) && isLocal(r.last) && (coveredBy(r, [LOOPBACK]) || PRIVATE.some((p) => coveredBy(r, [p])));
-    if (local || coveredBy(r, options.allowList)) continue;
-    throw new OutOfScopeError(`refusing to scan targets outside loopback and private (RFC 1918) space without an allow-list: ${HOW}`);
-  }
 }
 
 /** Whether one address may be scanned: local space or the allow-list. */
@@ -90,19 +66,6 @@ export function checkSpaceAuthorised(space: TargetSpace, allowList: ExclusionLis
       throw new OutOfScopeError(`refusing to scan ${h.hostname ?? h.ip}: it resolves to ${h.ip}, outside loopback and private space, and no allow-list covers it: ${HOW}`);
     }
   }
-}
-
-/** The policy the dialer enforces on every connect: in the targets, not excluded. */
-export function scopePolicy(options: GuardOptions): ScopePolicy {
-  return {
-    check(ip) {
-      const n = parseIpv4(ip);
-      if (n === undefined) return { allowed: false, reason: `${ip} is not an IPv4 address in scope` };
-      if (options.exclude.some((r) => inRange(r, n))) return { allowed: false, reason: `${ip} is excluded` };
-      if (!options.targets.some((r) => inRange(r, n))) return { allowed: false, reason: `${ip} is not in the scan's targets` };
-      return { allowed: true };
-    },
-  };
 }
 
 /** The dialer's policy for a target space: exclusions were subtracted when it was built. */

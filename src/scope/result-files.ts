@@ -16,7 +16,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseIpv4 } from './ipv4.ts';
 import { formatIpv6, parseIpv6 } from './ipv6.ts';
-import { TargetSpecError } from './targets.ts';
+import { TargetSpecError } from './spec.ts';
 
 export const RESULT_FORMATS = ['auto', 'zmap-csv', 'zmap-plain', 'masscan-list', 'masscan-json'] as const;
 export type ResultFormat = Exclude<(typeof RESULT_FORMATS)[number], 'auto'>;

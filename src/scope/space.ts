@@ -9,8 +9,7 @@ import { formatIpv4, parseIpv4 } from './ipv4.ts';
 import { formatIpv6, inRange6, parseIpv6, type Ipv6Range } from './ipv6.ts';
 import { RangeBuilder, type RangeList } from './range-list.ts';
 import { specialsFor4, specialsFor6, subtract6, type ExclusionList } from './exclusions.ts';
-import { checkEnumerable, type TargetSpec } from './spec.ts';
-import { TargetSpecError } from './targets.ts';
+import { checkEnumerable, TargetSpecError, type TargetSpec } from './spec.ts';
 
 export interface HostTarget {
   readonly ip: string;

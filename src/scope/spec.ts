@@ -4,7 +4,11 @@
  */
 import { cidrRange, parseIpv4, type Ipv4Range } from './ipv4.ts';
 import { cidr6, parseIpv6, type Ipv6Range } from './ipv6.ts';
-import { TargetSpecError } from './targets.ts';
+
+/** A target, exclusion or port list the user wrote that cannot be read: the message says what and where. */
+export class TargetSpecError extends Error {
+  override readonly name = 'TargetSpecError';
+}
 
 /** The largest IPv6 block accepted as a target: 2^16 addresses. A /64 cannot be enumerated. */
 export const MAX_IPV6_PREFIX_BITS = 16;
@@ -83,6 +87,18 @@ function parseRange(text: string, dash: number, at: string): TargetSpec {
   if (b6 === undefined) throw new TargetSpecError(`"${text}" is not a range: "${b}" is not an IPv6 address${at}`);
   if (b6 < a6) throw new TargetSpecError(`${text} is not a range: the end is lower than the start${at}`);
   return { kind: 'ipv6', text, range: { first: a6, last: b6 } };
+}
+
+/** A built-in table of ranges (local space, say), split by family. A table is code: a bad entry throws at load. */
+export function rangeTable(specs: readonly string[]): { readonly v4: Ipv4Range[]; readonly v6: Ipv6Range[] } {
+  const v4: Ipv4Range[] = [];
+  const v6: Ipv6Range[] = [];
+  for (const s of specs) {
+    const p = parseAddressSpec(s);
+    if (p.kind === 'ipv4') v4.push(p.range);
+    else v6.push(p.range);
+  }
+  return { v4, v6 };
 }
 
 /** IPv6 targets must be enumerable: refuse a block of more than 2^16 addresses, saying why. */

@@ -3,9 +3,8 @@
  * spaces, and `@FILE` for a file of specs (one a line, `#` comments).
  */
 import { readFileSync } from 'node:fs';
-import { parseSpec } from './spec.ts';
+import { parseSpec, TargetSpecError } from './spec.ts';
 import type { TargetSpaceBuilder } from './space.ts';
-import { TargetSpecError } from './targets.ts';
 
 /** Feeds every spec of every argument into the builder; returns how many specs were read. */
 export function addTargetArgs(args: readonly string[], builder: TargetSpaceBuilder): number {

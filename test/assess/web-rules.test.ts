@@ -72,14 +72,27 @@ describe('web rules', () => {
     assert.ok(!ids(blankLoginPortal).includes('EXP-WEB-007'));
   });
 
-  it('EXP-WEB-006 lists CVEs for old versions (Orthanc 1.10.1, DCMTK 3.6.6), not for fixed ones', () => {
+  it('EXP-WEB-006 lists the web-side CVEs of an old Orthanc on its REST API, not of a fixed one', () => {
     assert.match(finding(openOrthanc, 'EXP-WEB-006')!.evidence, /CVE-2023-33466/);
     assert.doesNotMatch(finding(openOrthanc, 'EXP-WEB-006')!.evidence, /CVE-2025-0896/);
     assert.ok(!ids(emptyOrthanc).includes('EXP-WEB-006'));
+  });
+
+  it('EXP-WEB-006 never fires on a DICOM service, even for a product with web-side CVEs', () => {
+    const orthancDicom = dicomObservation(dicomDetails(openArchive)!, { product: { name: 'Orthanc', version: '1.10.1', basis: 'implementation version name', confidence: 'certain' } });
+    assert.ok(!ids(orthancDicom).includes('EXP-WEB-006'));
+    assert.ok(!ids(withTls(orthancDicom, GOOD_CERT)).includes('EXP-WEB-006'));
+    assert.ok(!ids(orthancDicom).includes('EXP-DICOM-006'), 'an Orthanc REST flaw is not reached through the DICOM port');
+  });
+
+  it('EXP-DICOM-006 lists DICOM-side CVEs for an old DCMTK on its DICOM port, not for a fixed one nor on a web service', () => {
     const oldDcmtk = dicomObservation(dicomDetails(openArchive)!, { product: { name: 'DCMTK', version: '3.6.6', basis: 'uid', confidence: 'certain' } });
-    assert.match(finding(oldDcmtk, 'EXP-WEB-006')!.evidence, /CVE-2022-2119/);
+    assert.match(finding(oldDcmtk, 'EXP-DICOM-006')!.evidence, /DCMTK 3\.6\.6: CVE-2022-2119, CVE-2022-2120, CVE-2022-2121 \(fixed in 3\.6\.7/);
+    assert.ok(!ids(oldDcmtk).includes('EXP-WEB-006'));
     const newDcmtk = dicomObservation(dicomDetails(openArchive)!, { product: { name: 'DCMTK', version: '3.6.7', basis: 'uid', confidence: 'certain' } });
-    assert.ok(!ids(newDcmtk).includes('EXP-WEB-006'));
+    assert.ok(!ids(newDcmtk).includes('EXP-DICOM-006'));
+    const dcmtkPortal = { ...openPortal, product: { name: 'DCMTK', version: '3.6.6', basis: 'test', confidence: 'certain' as const } };
+    assert.ok(!ids(dcmtkPortal).includes('EXP-DICOM-006') && !ids(dcmtkPortal).includes('EXP-WEB-006'));
   });
 
   it('compares versions numerically and refuses non-numeric ones', () => {

@@ -69,7 +69,7 @@ test('findings become results on endpoint URIs, rules become reporting descripto
   };
   const run = log.runs[0]!;
   const ids = run.tool.driver.rules.map((r) => r.id);
-  assert.deepEqual(ids, ['EXP-DICOM-001', 'EXP-DICOM-002', 'EXP-DICOM-003', 'EXP-DICOM-004', 'EXP-WEB-006']);
+  assert.deepEqual(ids, ['EXP-DICOM-001', 'EXP-DICOM-002', 'EXP-DICOM-003', 'EXP-DICOM-004']);
   assert.equal(run.tool.driver.rules[0]?.defaultConfiguration.level, 'error');
   assert.equal(run.tool.driver.rules[0]?.properties['security-severity'], '9.5');
   for (const r of run.results) assert.equal(ids[r.ruleIndex], r.ruleId);

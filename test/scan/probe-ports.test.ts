@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { probesAndPorts } from '../../src/scan/probe-ports.ts';
-import { parsePorts } from '../../src/scope/targets.ts';
+import { parsePorts } from '../../src/scope/ports.ts';
 
 test('default ports are every probe\'s, the web ones included', () => {
   const { ports } = probesAndPorts(undefined, undefined);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectFormat, readResultFile, type ResultFormat } from '../../src/scope/result-files.ts';
-import { TargetSpecError } from '../../src/scope/targets.ts';
+import { TargetSpecError } from '../../src/scope/spec.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'exposure-results-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

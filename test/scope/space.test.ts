@@ -48,7 +48,15 @@ describe('target space and exclusions', () => {
     assert.equal(spacePolicy(s).check('127.0.0.6').allowed, true);
     assert.equal(spacePolicy(s).check('2001:db8::9').allowed, false);
     assert.equal(spacePolicy(s).check('2001:db8::c').allowed, true);
+    assert.equal(spacePolicy(s).check('127.0.1.2').allowed, false, 'not among the targets');
+    assert.equal(spacePolicy(s).check('2001:db8::11').allowed, false, 'not among the targets');
+    assert.equal(spacePolicy(s).check('pacs.example.test').allowed, false, 'the dialer takes addresses only');
     assert.throws(() => parseRangeLines('10.0.0.0/8\nnot-an-address!\n', 'blocklist.conf'), /\(line 2 of blocklist.conf\)/);
+  });
+
+  it('streams the addresses of comma-separated ranges, CIDR blocks and single addresses, IPv4 and IPv6', async () => {
+    const s = await space(['127.0.0.2-127.0.0.4,127.0.1.0/31', '127.0.2.9', 'fd00::1:0/127,fd00::9'], { defaults: false });
+    assert.deepEqual(all(s), ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.1.0', '127.0.1.1', '127.0.2.9', 'fd00::9', 'fd00::1:0', 'fd00::1:1']);
   });
 
   it('merges overlapping specs so no address is scanned twice', async () => {
@@ -80,6 +88,8 @@ describe('authorisation guard over a target space', () => {
     await assert.rejects(async () => checkSpaceAuthorised(await space(['8.8.8.0/24']), NO_EXCLUSIONS), (e: Error) => e instanceof OutOfScopeError && /8\.8\.8\.0.*--allow-list FILE/.test(e.message));
     await assert.rejects(async () => checkSpaceAuthorised(await space(['2a00:1450::/120']), NO_EXCLUSIONS), OutOfScopeError);
     await assert.rejects(async () => checkSpaceAuthorised(await space(['192.168.255.250-192.169.0.3']), NO_EXCLUSIONS), /192\.169\.0\.0/);
+    // A range that only starts in unique-local space (fc00::/7 ends at fdff:…:ffff).
+    await assert.rejects(async () => checkSpaceAuthorised(await space(['fdff:ffff:ffff:ffff:ffff:ffff:ffff:fffe-fe00::1'], { defaults: false }), NO_EXCLUSIONS), OutOfScopeError);
     const allow = parseRangeLines('8.8.8.0/24\n2a00:1450::/112\n', 'allow.txt');
     checkSpaceAuthorised(await space(['8.8.8.0/25', '2a00:1450::/120']), allow);
   });
@@ -90,6 +100,10 @@ describe('authorisation guard over a target space', () => {
     checkSpaceAuthorised(await space(['pacs.example.test'], { resolve }), parseRangeLines('93.184.216.0/24', 'allow'));
     assert.equal(isAuthorisedAddress('fe80::1', NO_EXCLUSIONS), true);
     assert.equal(isAuthorisedAddress('8.8.4.4', NO_EXCLUSIONS), false);
+    assert.equal(isAuthorisedAddress('172.32.0.1', NO_EXCLUSIONS), false, 'just past 172.16.0.0/12');
+    assert.equal(isAuthorisedAddress('2a00:1450::1', NO_EXCLUSIONS), false);
+    assert.equal(isAuthorisedAddress('2a00:1450::1', parseRangeLines('2a00:1450::/112', 'allow')), true);
+    assert.equal(isAuthorisedAddress('not-an-address', NO_EXCLUSIONS), false);
   });
 });
 

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSpec, checkEnumerable } from '../../src/scope/spec.ts';
+import { parseSpec, checkEnumerable, TargetSpecError } from '../../src/scope/spec.ts';
 import { formatIpv6, parseIpv6 } from '../../src/scope/ipv6.ts';
 import { TargetSpaceBuilder } from '../../src/scope/space.ts';
 import { addTargetArgs } from '../../src/scope/target-args.ts';
 import { NO_EXCLUSIONS } from '../../src/scope/exclusions.ts';
-import { TargetSpecError } from '../../src/scope/targets.ts';
 
 const builder = () => new TargetSpaceBuilder({ exclude: NO_EXCLUSIONS, defaultExclusions: false, resolve: async () => [] });
 
@@ -48,6 +47,8 @@ describe('target spec forms', () => {
     assert.throws(() => parseSpec('10.0.0.1-foo'), /"foo" is not an IPv4 address/);
     assert.throws(() => parseSpec('under_score!'), /not an IPv4 or IPv6 address, range/);
     assert.throws(() => parseSpec('1:2:3'), /not an IPv6 address/);
+    assert.throws(() => parseSpec('2001:db8::10-2001:db8::1'), (e: Error) => e instanceof TargetSpecError && /end is lower than the start/.test(e.message));
+    assert.throws(() => parseSpec('2001:db8::1-10.0.0.1'), /"10\.0\.0\.1" is not an IPv6 address/);
   });
 
   it('reads @file lists with comments and names the line of a bad spec', () => {

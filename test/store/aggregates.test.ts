@@ -76,7 +76,6 @@ test('findings by rule and severity, and the run counts', async () => {
   assert.deepEqual(rules.map((r) => [r.ruleId, r.severity, r.services, r.hosts]), [
     ['EXP-DICOM-001', 'critical', 4, 4],
     ['EXP-DICOM-002', 'high', 4, 4],
-    ['EXP-WEB-006', 'high', 3, 2],
     ['EXP-DICOM-003', 'high', 1, 1],
     ['EXP-DICOM-004', 'medium', 6, 5],
   ]);

@@ -1,5 +1,7 @@
 /** Findings about DICOM DIMSE services (EXP-DICOM-*). */
-import type { Count, DicomDetails, Observation } from '../../observation/observation.ts';
+import type { DicomDetails, Observation } from '../../observation/observation.ts';
+import { countPhrase, identifyingKeywords } from '../evidence.ts';
+import { KNOWN_CVE_REFERENCES, KNOWN_CVE_REMEDIATION, knownCveEvidence } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 
 const PS315 = 'DICOM PS3.15 Annex B (Secure Transport Connection Profiles) and Annex E (Attribute Confidentiality Profiles)';
@@ -8,16 +10,6 @@ const PS38_AE = 'DICOM PS3.8 Section 9.3.4 (A-ASSOCIATE-RJ: called AE title not 
 
 function dicom(o: Observation): DicomDetails | undefined {
   return o.details?.protocol === 'dicom' ? o.details : undefined;
-}
-
-function fmt(c: Count | undefined): string {
-  if (!c) return 'an unknown number of';
-  return c.atLeast ? `at least ${c.n}` : String(c.n);
-}
-
-function exposedKeywords(o: Observation): string {
-  const kws = (o.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
-  return kws.length > 0 ? kws.join(', ') : 'none';
 }
 
 /** Did the peer speak the DICOM upper layer at all (an AC, an RJ or an A-ABORT to our request)? */
@@ -41,8 +33,8 @@ export const DICOM_RULES: readonly Rule[] = [
       const d = dicom(o);
       if (!d || d.find.outcome !== 'success' || d.find.matches === 0) return undefined;
       return (
-        `C-FIND at STUDY level as an unknown calling AE returned ${fmt(o.exposure.studies)} studies of ` +
-        `${fmt(o.exposure.patients)} patients (${fmt(o.exposure.images)} images); identifying attributes returned: ${exposedKeywords(o)}.`
+        `C-FIND at STUDY level as an unknown calling AE returned ${countPhrase(o.exposure.studies)} studies of ` +
+        `${countPhrase(o.exposure.patients)} patients (${countPhrase(o.exposure.images)} images); identifying attributes returned: ${identifyingKeywords(o)}.`
       );
     },
   },
@@ -117,5 +109,17 @@ export const DICOM_RULES: readonly Rule[] = [
       if (!d || d.find.outcome !== 'success' || d.find.matches > 0) return undefined;
       return 'C-FIND at STUDY level as an unknown calling AE completed with success and no matches.';
     },
+  },
+  {
+    id: 'EXP-DICOM-006',
+    title: 'DICOM implementation version with known vulnerabilities',
+    severity: 'high',
+    protocols: ['dicom', 'dicom-tls'],
+    rationale:
+      'The implementation this DICOM service identifies itself as has published vulnerabilities reached through the DICOM port; exposed services running it are a known target.',
+    remediation: KNOWN_CVE_REMEDIATION,
+    references: KNOWN_CVE_REFERENCES,
+    cwe: 'CWE-1104',
+    match: (o) => knownCveEvidence(o, 'dicom'),
   },
 ];

@@ -4,7 +4,8 @@
  * their listings (EXP-NAS-1xx). Evidence is counts and table ids only.
  */
 import type { FileWalk, IndicatorKind, WriteAccess } from '../../observation/file-share.ts';
-import type { Count, Observation } from '../../observation/observation.ts';
+import type { Observation } from '../../observation/observation.ts';
+import { countPhrase, identifyingKeywords } from '../evidence.ts';
 import type { Rule } from '../rule.ts';
 
 const HHS_NAS = 'HHS HC3 / CISA advisories on exposed NAS and PACS file shares; Greenbone "Information System Security Report: medical image data" (2019-2020)';
@@ -34,18 +35,8 @@ export function shareViews(o: Observation): ShareView[] {
   return [];
 }
 
-function fmt(c: Count | undefined): string {
-  if (!c) return 'an unknown number of';
-  return c.atLeast ? `at least ${c.n}` : String(c.n);
-}
-
 function dicomExposed(v: ShareView): boolean {
   return v.walk.dicomFiles > 0 || v.walk.dicomdirs > 0;
-}
-
-function keywords(o: Observation): string {
-  const k = (o.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
-  return k.length > 0 ? k.join(', ') : 'none read';
 }
 
 function limitsNote(views: readonly ShareView[]): string {
@@ -57,9 +48,9 @@ function dicomEvidence(o: Observation, views: readonly ShareView[]): string {
   const files = views.reduce((n, v) => n + v.walk.dicomFiles, 0);
   const folders = views.reduce((n, v) => n + v.walk.dicomFolders, 0);
   return (
-    `${views.map((v) => v.label).join('; ')}: ${files} DICOM files (${fmt(o.exposure.bytes)} bytes) in ${folders} folders, ` +
-    `${fmt(o.exposure.patients)} distinct patients and ${fmt(o.exposure.studies)} studies in the headers sampled; ` +
-    `identifying attributes in those headers: ${keywords(o)}.${limitsNote(views)}`
+    `${views.map((v) => v.label).join('; ')}: ${files} DICOM files (${countPhrase(o.exposure.bytes)} bytes) in ${folders} folders, ` +
+    `${countPhrase(o.exposure.patients)} distinct patients and ${countPhrase(o.exposure.studies)} studies in the headers sampled; ` +
+    `identifying attributes in those headers: ${identifyingKeywords(o, 'none read')}.${limitsNote(views)}`
   );
 }
 

@@ -1,21 +1,12 @@
 /** Findings about the web side of PACS: DICOMweb, Orthanc REST, viewer portals (EXP-WEB-*). */
-import type { Count, Observation, WebLogin } from '../../observation/observation.ts';
-import { knownCves } from '../known-cves.ts';
+import type { Observation, WebLogin } from '../../observation/observation.ts';
+import { countPhrase, identifyingKeywords } from '../evidence.ts';
+import { KNOWN_CVE_REFERENCES, KNOWN_CVE_REMEDIATION, knownCveEvidence } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 
 const PS318 = 'DICOM PS3.18 (Web Services): QIDO-RS 10.6; security considerations in PS3.18 Section 7 and PS3.15';
 const ORTHANC_SECURITY = 'https://orthanc.uclouvain.be/book/faq/security.html';
 const OWASP_DEFAULTS = 'OWASP Web Security Testing Guide 4.2, WSTG-ATHN-02 (Testing for Default Credentials)';
-
-function fmt(c: Count | undefined): string {
-  if (!c) return 'an unknown number of';
-  return c.atLeast ? `at least ${c.n}` : String(c.n);
-}
-
-function keywords(o: Observation): string {
-  const k = (o.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
-  return k.length > 0 ? k.join(', ') : 'none';
-}
 
 function loginOf(o: Observation): WebLogin | undefined {
   const d = o.details;
@@ -39,8 +30,8 @@ export const WEB_RULES: readonly Rule[] = [
       const d = o.details;
       if (d?.protocol !== 'dicomweb' || d.access !== 'open' || d.qido.outcome !== 'success') return undefined;
       return (
-        `A QIDO-RS studies query at ${d.root ?? 'the root'} without credentials listed ${fmt(o.exposure.studies)} studies of ` +
-        `${fmt(o.exposure.patients)} patients; identifying attributes returned: ${keywords(o)}.`
+        `A QIDO-RS studies query at ${d.root ?? 'the root'} without credentials listed ${countPhrase(o.exposure.studies)} studies of ` +
+        `${countPhrase(o.exposure.patients)} patients; identifying attributes returned: ${identifyingKeywords(o)}.`
       );
     },
   },
@@ -95,7 +86,7 @@ export const WEB_RULES: readonly Rule[] = [
       const l = loginOf(o);
       if (!l || (l.check !== 'blank-accepted' && l.check !== 'default-accepted')) return undefined;
       const what = l.check === 'blank-accepted' ? 'a blank user name and password' : `the vendor-default account "${l.defaultUser ?? '?'}"`;
-      const counts = o.exposure.studies ? ` Behind it: ${fmt(o.exposure.studies)} studies of ${fmt(o.exposure.patients)} patients.` : '';
+      const counts = o.exposure.studies ? ` Behind it: ${countPhrase(o.exposure.studies)} studies of ${countPhrase(o.exposure.patients)} patients.` : '';
       return `HTTP ${l.kind === 'basic' ? 'Basic' : l.kind} login accepted ${what} after ${l.attempts} attempt(s).${counts}`;
     },
   },
@@ -134,17 +125,12 @@ export const WEB_RULES: readonly Rule[] = [
     id: 'EXP-WEB-006',
     title: 'Product version with known vulnerabilities',
     severity: 'high',
-    protocols: ['dicom', 'dicom-tls', 'portal', 'orthanc', 'dicomweb'],
-    rationale: 'The version this service reports has published vulnerabilities; exposed services running it are a known target.',
-    remediation: 'Upgrade to a version that fixes the listed CVEs (see the advisories), and limit who can reach the service meanwhile.',
-    references: ['CISA ICS Medical Advisories (ICSMA)', 'NVD, https://nvd.nist.gov/'],
+    // The web faces only: a flaw reached through the DICOM port is EXP-DICOM-006.
+    protocols: ['portal', 'orthanc', 'dicomweb'],
+    rationale: 'The version this service reports has published vulnerabilities reached through its web interface; exposed services running it are a known target.',
+    remediation: KNOWN_CVE_REMEDIATION,
+    references: KNOWN_CVE_REFERENCES,
     cwe: 'CWE-1104',
-    match(o) {
-      if (!o.product?.version) return undefined;
-      const hits = knownCves(o.product.name, o.product.version);
-      if (hits.length === 0) return undefined;
-      const list = hits.map((h) => `${h.cves.join(', ')} (fixed in ${h.fixedIn}: ${h.summary}; ${h.source})`).join('; ');
-      return `${o.product.name} ${o.product.version}: ${list}.`;
-    },
+    match: (o) => knownCveEvidence(o, 'web'),
   },
 ];

@@ -1,22 +1,39 @@
 /**
- * The requestor side of one DICOM association over a dialer Connection
- * (PS3.8 9.2, requestor path of Table 9-10: Sta4 → Sta5 → Sta6 → Sta7 → Sta1).
+ * The requestor side of one DICOM association over a dialer Connection, driven by
+ * the PS3.8 state machine (protocols/dicom/ul/fsm.ts): every PDU received, every
+ * local request and a lost connection is an event of Table 9-10, and what follows
+ * is that table's action. A PDU a state does not expect, or one that does not
+ * decode, gets the table's answer (A-ABORT) at once, wherever it arrives.
+ *
+ * The dialer hands over an open connection (Sta4, Evt2). Sta13 — awaiting the
+ * close after our A-ABORT or A-RELEASE-RP — is left to the connection: close()
+ * flushes our last PDU, half-closes, and frees the socket within a second
+ * whatever the peer does, the bound ARTIM would set.
  *
  * PDUs are framed and decoded by the pure codec in protocols/dicom/ul; DIMSE
- * messages are fragmented and reassembled by protocols/dicom/dimse. This file
- * only moves bytes, with every wait bounded by the I/O timeout and the signal.
+ * messages are fragmented and reassembled by protocols/dicom/dimse. Every wait is
+ * bounded by the I/O timeout and the signal.
  */
 import type { Connection } from '../../net/dialer.ts';
+import { NetError } from '../../net/errors.ts';
 import {
+  abortPdu,
   decodePdu,
   encodePdu,
+  eventForPdu,
   PduFramer,
+  STATES,
+  UlStateMachine,
   type AAbort,
   type AAssociateAc,
   type AAssociateRj,
   type AAssociateRq,
   type Pdu,
   type PresentationDataValue,
+  type UlAction,
+  type UlDecodeError,
+  type UlEvent,
+  type UlState,
 } from '../../protocols/dicom/ul/index.ts';
 import { MessageAssembler, toPdvs, type ReceivedMessage } from '../../protocols/dicom/dimse/fragment.ts';
 import { encodeCommand, type DimseMessage } from '../../protocols/dicom/dimse/messages.ts';
@@ -54,12 +71,32 @@ export type AssociateOutcome =
 export type ReceiveOutcome =
   | { readonly kind: 'message'; readonly message: ReceivedMessage }
   | { readonly kind: 'aborted'; readonly abort: AAbort }
+  /** The peer closed the connection, or released the association, before answering. */
   | { readonly kind: 'closed' };
 
-/** Reads whole PDUs from a connection; a declared length above the cap is refused before buffering. */
-class PduReader {
+/** What the machine hands the local user: PS3.8 9.2's indications and confirmations. */
+type Indication =
+  | { readonly kind: 'accepted'; readonly ac: AAssociateAc } // AE-3
+  | { readonly kind: 'rejected'; readonly rj: AAssociateRj } // AE-4
+  | { readonly kind: 'data'; readonly pdvs: readonly PresentationDataValue[] } // DT-2, AR-6
+  | { readonly kind: 'released' } // AR-3, or the peer's release answered (AR-2, AR-4)
+  | { readonly kind: 'aborted'; readonly abort: AAbort } // AA-3
+  | { readonly kind: 'closed' }; // AA-4
+
+/** An event raised by the peer or the transport, with what it carried. */
+interface Received {
+  readonly event: UlEvent;
+  readonly pdu?: Pdu;
+  readonly error?: UlDecodeError;
+}
+
+/** Our end of the upper layer: reads, the state machine, and the actions it names. */
+class UpperLayer {
+  private readonly machine = new UlStateMachine('Sta4', { role: 'requestor' });
   private readonly framer: PduFramer;
-  private readonly ready: Buffer[] = [];
+  private readonly frames: Buffer[] = [];
+  /** Set once a PDU decoded: after that, bad bytes are a broken peer, not another protocol. */
+  private spokeDicom = false;
 
   constructor(
     private readonly conn: Connection,
@@ -68,64 +105,197 @@ class PduReader {
     this.framer = new PduFramer({ maxPduBytes: limits.maxPduBytes });
   }
 
-  /** The next PDU, or undefined when the peer closed. Network errors (timeouts) propagate as NetError. */
-  async next(first = false): Promise<Pdu | undefined> {
-    while (this.ready.length === 0) {
-      const chunk = await this.conn.read(this.limits.ioTimeoutMs, this.limits.signal);
-      if (chunk === null) return undefined;
-      const r = this.framer.push(chunk);
-      this.ready.push(...r.frames);
-      if (r.error && this.ready.length === 0) {
-        throw new AssociationProtocolError(r.error.code, r.error.message, first && r.error.code === 'UNKNOWN_PDU_TYPE');
+  /**
+   * A local request that sends one PDU: Evt2 → AE-2 (A-ASSOCIATE-RQ), Evt9 → DT-1
+   * (P-DATA-TF), Evt11 → AR-1 (A-RELEASE-RQ). False, with nothing sent, where Table
+   * 9-10 has no cell for it: the association has ended.
+   */
+  async request(event: 'Evt2' | 'Evt9' | 'Evt11', pdu: Pdu): Promise<boolean> {
+    if (!this.machine.fire(event).ok) return false;
+    await this.conn.write(encodePdu(pdu));
+    return true;
+  }
+
+  /** Evt15, the local user gives up: AA-1 sends an A-ABORT and closes; once the association has ended, only the close. */
+  async abort(): Promise<void> {
+    if (!(await this.local('Evt15'))) this.conn.close();
+  }
+
+  /** A local event that sends nothing of the caller's: fires it and takes its action; false on a blank cell. */
+  private async local(event: 'Evt14' | 'Evt15' | 'Evt17'): Promise<boolean> {
+    const t = this.machine.fire(event);
+    if (t.ok) await this.act(t.action, { event });
+    return t.ok;
+  }
+
+  /** Reads until the machine has something for the local user, taking every action on the way. */
+  async next(): Promise<Indication> {
+    for (;;) {
+      const received = await this.receive();
+      const from = this.machine.state;
+      const t = this.machine.fire(received.event);
+      // Table 9-10 is blank for received events only in Sta1 and Sta4, where nothing is read.
+      if (!t.ok) throw new Error(t.reason);
+      const indication = await this.act(t.action, received, from);
+      if (indication) return indication;
+    }
+  }
+
+  private async receive(): Promise<Received> {
+    for (;;) {
+      const frame = this.frames.shift();
+      if (frame) {
+        const decoded = decodePdu(frame);
+        if (!decoded.ok) return { event: 'Evt19', error: decoded.error };
+        this.spokeDicom = true;
+        return { event: eventForPdu(decoded.value.type), pdu: decoded.value };
+      }
+      const failure = this.framer.failure;
+      if (failure) return { event: 'Evt19', error: failure };
+      let chunk: Buffer | null;
+      try {
+        chunk = await this.conn.read(this.limits.ioTimeoutMs, this.limits.signal);
+      } catch (err) {
+        await this.readFailed(err);
+        throw err;
+      }
+      if (chunk === null) return { event: 'Evt17' };
+      this.frames.push(...this.framer.push(chunk).frames);
+    }
+  }
+
+  /** Waiting ran out (the I/O timeout, the probe's signal): the local user gives up. Any other failure is the transport gone. */
+  private async readFailed(err: unknown): Promise<void> {
+    const gaveUp = err instanceof NetError && (err.code === 'io-timeout' || err.code === 'aborted');
+    await this.local(gaveUp ? 'Evt15' : 'Evt17');
+  }
+
+  /** Takes one action of PS3.8 9.2; returns the indication it issues to the local user, if any. */
+  private async act(action: UlAction, received: Received, from: UlState = this.machine.state): Promise<Indication | undefined> {
+    const pdu = received.pdu;
+    switch (action) {
+      case 'AE-3':
+        if (pdu?.type !== 'A-ASSOCIATE-AC') break;
+        return { kind: 'accepted', ac: pdu };
+      case 'AE-4':
+        if (pdu?.type !== 'A-ASSOCIATE-RJ') break;
+        this.conn.close();
+        return { kind: 'rejected', rj: pdu };
+      case 'DT-2':
+      case 'AR-6':
+        if (pdu?.type !== 'P-DATA-TF') break;
+        return { kind: 'data', pdvs: pdu.pdvs };
+      case 'AR-2':
+        // The peer asks to release: a scanner has nothing left to say, so it answers at once (Evt14, AR-4).
+        await this.local('Evt14');
+        return { kind: 'released' };
+      case 'AR-4':
+        await this.send({ type: 'A-RELEASE-RP' });
+        this.conn.close();
+        return undefined;
+      case 'AR-8':
+        // Release collision, requestor side (Sta9): answer the peer's A-RELEASE-RQ (Evt14, AR-9), then await its A-RELEASE-RP (Sta11).
+        await this.local('Evt14');
+        return undefined;
+      case 'AR-9':
+        await this.send({ type: 'A-RELEASE-RP' });
+        return undefined;
+      case 'AR-3':
+        this.conn.close();
+        return { kind: 'released' };
+      case 'AA-3':
+        if (pdu?.type !== 'A-ABORT') break;
+        this.conn.close();
+        return { kind: 'aborted', abort: pdu };
+      case 'AA-4':
+      case 'AA-5':
+      case 'AR-5':
+        this.conn.close();
+        return { kind: 'closed' };
+      case 'AA-1':
+        await this.send(abortPdu('AA-1'));
+        this.conn.close();
+        return undefined;
+      case 'AA-2':
+        this.conn.close();
+        return undefined;
+      case 'AA-6':
+        return undefined;
+      case 'AA-7':
+      case 'AA-8':
+        await this.send(abortPdu(action, received.error?.code));
+        this.conn.close();
+        throw this.protocolError(action, received, from);
+      case 'AE-1':
+      case 'AE-2':
+      case 'AE-5':
+      case 'AE-6':
+      case 'AE-7':
+      case 'AE-8':
+      case 'DT-1':
+      case 'AR-1':
+      case 'AR-7':
+      case 'AR-10':
+        // Actions of local requests (taken by `request`) and of the acceptor role: none follows a read here.
+        break;
+      default: {
+        const never: never = action;
+        return never;
       }
     }
-    const decoded = decodePdu(this.ready.shift()!);
-    if (!decoded.ok) throw new AssociationProtocolError(decoded.error.code, decoded.error.message);
-    return decoded.value;
+    throw new Error(`${action} cannot follow ${received.event} on the requestor side`);
+  }
+
+  /** Says what the peer sent and in which state: structure only, never the PDU's contents. */
+  private protocolError(action: UlAction, received: Received, from: UlState): AssociationProtocolError {
+    const table = `aborted: PS3.8 Table 9-10, ${from} ${received.event} → ${action}`;
+    const e = received.error;
+    if (e) return new AssociationProtocolError(e.code, `${e.message} (${table})`, !this.spokeDicom && e.code === 'UNKNOWN_PDU_TYPE');
+    return new AssociationProtocolError('UNEXPECTED_PDU', `sent ${received.pdu?.type ?? received.event} in ${from}, ${STATES[from].toLowerCase()} (${table})`);
+  }
+
+  /** Sends a PDU the machine decided on; the peer may already be gone, and then there is no one to tell. */
+  private async send(pdu: Pdu): Promise<void> {
+    try {
+      await this.conn.write(encodePdu(pdu));
+    } catch {
+      // Best effort: the close that follows frees the socket either way.
+    }
   }
 }
 
-/** Sends the A-ASSOCIATE-RQ and waits for the peer's answer (Sta5). */
+/** Sends the A-ASSOCIATE-RQ (Evt2, AE-2) and waits for the peer's answer (Sta5). */
 export async function requestAssociation(conn: Connection, rq: AAssociateRq, limits: AssociationLimits): Promise<AssociateOutcome> {
-  const reader = new PduReader(conn, limits);
-  await conn.write(encodePdu(rq));
-  const pdu = await reader.next(true);
-  if (pdu === undefined) return { kind: 'closed', bytesReceived: conn.bytesReceived };
-  switch (pdu.type) {
-    case 'A-ASSOCIATE-AC':
-      return { kind: 'accepted', ac: pdu, association: new Association(conn, reader, pdu, limits) };
-    case 'A-ASSOCIATE-RJ':
-      return { kind: 'rejected', rj: pdu };
-    case 'A-ABORT':
-      return { kind: 'aborted', abort: pdu };
-    default:
-      // PS3.8 Table 9-10, Sta5 with Evt10/Evt12/…: AA-8, the association is aborted.
-      await sendAbort(conn);
-      throw new AssociationProtocolError('UNEXPECTED_PDU', `answered A-ASSOCIATE-RQ with ${pdu.type}`);
+  const ul = new UpperLayer(conn, limits);
+  await ul.request('Evt2', rq);
+  const answer = await ul.next();
+  switch (answer.kind) {
+    case 'accepted':
+      return { kind: 'accepted', ac: answer.ac, association: new Association(ul, answer.ac, limits) };
+    case 'rejected':
+      return { kind: 'rejected', rj: answer.rj };
+    case 'aborted':
+      return { kind: 'aborted', abort: answer.abort };
+    case 'closed':
+      return { kind: 'closed', bytesReceived: conn.bytesReceived };
+    case 'data':
+    case 'released':
+      // Sta5 has AA-8 for P-DATA-TF and A-RELEASE-*: `next` has aborted and thrown already.
+      throw new Error(`${answer.kind} cannot answer an A-ASSOCIATE-RQ`);
   }
-}
-
-async function sendAbort(conn: Connection): Promise<void> {
-  try {
-    // PS3.8 9.3.8: source 0 (service user), reason 0.
-    await conn.write(encodePdu({ type: 'A-ABORT', source: 0, reason: 0 }));
-  } catch {
-    // The peer may be gone already; aborting is best effort.
-  }
-  conn.close();
 }
 
 /** An established association (Sta6). */
 export class Association {
   private readonly assembler: MessageAssembler;
   private readonly pending: PresentationDataValue[] = [];
-  private open = true;
+  /** How the association ended when the peer ended it. */
+  private endedBy: 'released' | 'aborted' | undefined;
 
   constructor(
-    private readonly conn: Connection,
-    private readonly reader: PduReader,
+    private readonly ul: UpperLayer,
     readonly ac: AAssociateAc,
-    private readonly limits: AssociationLimits,
+    limits: AssociationLimits,
   ) {
     this.assembler = new MessageAssembler({ maxMessageBytes: limits.maxPduBytes });
   }
@@ -141,10 +311,11 @@ export class Association {
     return c ? { id: c.id, transferSyntax: c.transferSyntax! } : undefined;
   }
 
+  /** One DIMSE message as P-DATA-TF PDUs (Evt9, DT-1 each). */
   async send(contextId: number, message: DimseMessage, dataset?: Buffer): Promise<void> {
     const max = this.peerMaxPduLength === 0 ? 0 : Math.max(this.peerMaxPduLength, 7);
     for (const pdvs of toPdvs(contextId, encodeCommand(message), dataset, max)) {
-      await this.conn.write(encodePdu({ type: 'P-DATA-TF', pdvs }));
+      if (!(await this.ul.request('Evt9', { type: 'P-DATA-TF', pdvs }))) throw new NetError('closed', 'the association has ended: nothing more can be sent');
     }
   }
 
@@ -156,52 +327,49 @@ export class Association {
         const step = this.assembler.push(pdv);
         if (step.kind === 'message') return { kind: 'message', message: step.message };
         if (step.kind === 'error') {
-          await this.abort();
+          await this.ul.abort();
           throw new AssociationProtocolError(step.error.code, step.error.message);
         }
         continue;
       }
-      const pdu = await this.reader.next();
-      if (pdu === undefined) {
-        this.open = false;
-        return { kind: 'closed' };
-      }
-      if (pdu.type === 'P-DATA-TF') this.pending.push(...pdu.pdvs);
-      else if (pdu.type === 'A-ABORT') {
-        this.open = false;
-        this.conn.close();
-        return { kind: 'aborted', abort: pdu };
-      } else {
-        await this.abort();
-        throw new AssociationProtocolError('UNEXPECTED_PDU', `sent ${pdu.type} while a DIMSE response was awaited`);
+      const got = await this.ul.next();
+      switch (got.kind) {
+        case 'data':
+          this.pending.push(...got.pdvs);
+          break;
+        case 'aborted':
+          this.endedBy = 'aborted';
+          return { kind: 'aborted', abort: got.abort };
+        case 'released':
+          this.endedBy = 'released';
+          return { kind: 'closed' };
+        case 'closed':
+          this.endedBy = 'aborted';
+          return { kind: 'closed' };
+        case 'accepted':
+        case 'rejected':
+          // Sta6 has AA-8 for A-ASSOCIATE-AC/RJ: `next` has aborted and thrown already.
+          throw new Error(`${got.kind} cannot arrive on an established association`);
       }
     }
   }
 
-  /** A-RELEASE-RQ, then wait for A-RELEASE-RP (Sta7), dropping late P-DATA; aborts on anything else. */
+  /** A-RELEASE-RQ (Evt11, AR-1), then wait for A-RELEASE-RP (Sta7), dropping late P-DATA. */
   async release(): Promise<'released' | 'aborted'> {
-    if (!this.open) return 'aborted';
-    this.open = false;
-    await this.conn.write(encodePdu({ type: 'A-RELEASE-RQ' }));
+    if (!(await this.ul.request('Evt11', { type: 'A-RELEASE-RQ' }))) return this.endedBy ?? 'aborted';
     for (;;) {
-      const pdu = await this.reader.next();
-      if (pdu === undefined) return 'aborted';
-      if (pdu.type === 'A-RELEASE-RP') {
-        this.conn.close();
-        return 'released';
-      }
-      if (pdu.type === 'P-DATA-TF') continue;
-      if (pdu.type === 'A-ABORT') {
-        this.conn.close();
-        return 'aborted';
-      }
-      await sendAbort(this.conn);
-      return 'aborted';
+      const got = await this.ul.next().catch((err: unknown) => {
+        // A PDU out of place after our A-RELEASE-RQ has been answered with an A-ABORT already.
+        if (err instanceof AssociationProtocolError) return { kind: 'aborted' } as const;
+        throw err;
+      });
+      if (got.kind === 'data') continue;
+      return got.kind === 'released' ? 'released' : 'aborted';
     }
   }
 
+  /** The local user gives up (Evt15): A-ABORT if the association still stands. */
   async abort(): Promise<void> {
-    this.open = false;
-    await sendAbort(this.conn);
+    await this.ul.abort();
   }
 }

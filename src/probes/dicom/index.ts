@@ -18,6 +18,7 @@ import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type 
 import { fingerprintDicom } from './fingerprints.ts';
 import { queryStudies } from './study-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
+import { IMPLEMENTATION_VERSION_NAME } from '../../version.ts';
 
 /** Presentation contexts we propose (PS3.8 9.3.2.2): odd ids, both little-endian transfer syntaxes. */
 const CONTEXT_VERIFICATION = 1;
@@ -28,7 +29,6 @@ const TRANSFER_SYNTAXES = [UID.explicitVrLittleEndian, UID.implicitVrLittleEndia
 const MAX_ATTEMPTS = 12;
 
 export const IMPLEMENTATION_CLASS_UID = '1.2.826.0.1.3680043.10.1387.1';
-export const IMPLEMENTATION_VERSION_NAME = 'EXPOSURE_010';
 
 function associateRq(calledAeTitle: string, callingAeTitle: string): AAssociateRq {
   return {

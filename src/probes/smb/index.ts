@@ -11,14 +11,15 @@ import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { Status, WRITE_ACCESS_MASK } from '../../protocols/smb/smb2.ts';
 import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
 import { mergeExposure, mergeInventory } from '../nas/merge.ts';
-import type { SmbDetails, SmbShare, WriteAccess } from '../../observation/file-share.ts';
+import type { SmbDetails, SmbShare } from '../../observation/file-share.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
 import { definedProbe, type FileWalkOptions, type Probe, type ProbeContext } from '../probe.ts';
 import { SmbClient, SmbProtocolError } from './client.ts';
 import { negotiate, sessionSetup } from './session.ts';
 import { COMMON_SHARE_NAMES, enumerateShares, shareTypeOf } from './shares.ts';
-import { close, open, rootMaximalAccess, SmbTree, treeConnect } from './share-ops.ts';
+import { rootMaximalAccess, SmbTree, treeConnect } from './share-ops.ts';
+import { checkWrite } from './write-check.ts';
 
 const SESSION_FLAG_GUEST = 0x1;
 const SESSION_FLAG_NULL = 0x2;
@@ -28,13 +29,6 @@ function classify(err: unknown): { code: string; message: string; status: ProbeS
   if (err instanceof SmbProtocolError) return { code: err.code, message: err.message, status: err.code === 'NOT_SMB2' ? 'not-this-protocol' : 'protocol-error' };
   const e = toNetError(err);
   return { code: e.code, message: err instanceof NetError ? e.message : `${e.code} (${e.osCode ?? 'socket'})`, status: statusOfNetError(e) };
-}
-
-async function checkWrite(client: SmbClient, treeId: number): Promise<WriteAccess['probe']> {
-  // FILE_CREATE of a fresh name with FILE_DELETE_ON_CLOSE: nothing existing can be touched, and closing removes it.
-  const created = await open(client, treeId, `exposure-write-check-${randomBytes(8).toString('hex')}.txt`, 'new-empty-file');
-  if (!created.ok) return created.status === Status.ACCESS_DENIED ? 'refused' : 'refused';
-  return (await close(client, treeId, created.value.fileId)) === Status.SUCCESS ? 'created-and-removed' : 'created-not-removed';
 }
 
 async function walkShare(client: SmbClient, server: string, share: SmbShare, limits: FileWalkOptions, ctx: ProbeContext, signal: AbortSignal) {

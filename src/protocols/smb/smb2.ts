@@ -36,6 +36,7 @@ export const Status = {
   BAD_NETWORK_NAME: 0xc00000cc,
   OBJECT_NAME_NOT_FOUND: 0xc0000034,
   END_OF_FILE: 0xc0000011,
+  MEDIA_WRITE_PROTECTED: 0xc00000a2,
 } as const;
 
 export const HeaderFlag = { SERVER_TO_REDIR: 0x1, ASYNC_COMMAND: 0x2, SIGNED: 0x8 } as const;

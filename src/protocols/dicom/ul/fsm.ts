@@ -2,9 +2,19 @@
  * The DICOM Upper Layer state machine, PS3.8 9.2: states, events, actions (the state
  * definitions and action tables of 9.2) and the state transition table (Table 9-10), with the standard's names
  * so each cell can be checked against the printed table. Pure: `transition` says what to do
- * and where to go; doing it (sockets, timers) belongs to the caller.
+ * and where to go; doing it (sockets, timers) belongs to the caller. The scanner's requestor
+ * (probes/dicom/association.ts) runs every association through a `UlStateMachine`.
  */
-import type { PduType } from './pdu.ts';
+import type { AAbort, PduType } from './pdu.ts';
+import type { UlDecodeErrorCode } from './reader.ts';
+import {
+  ABORT_INVALID_PDU_PARAMETER_VALUE,
+  ABORT_REASON_NOT_SPECIFIED,
+  ABORT_SOURCE_SERVICE_PROVIDER,
+  ABORT_SOURCE_SERVICE_USER,
+  ABORT_UNEXPECTED_PDU,
+  ABORT_UNRECOGNISED_PDU,
+} from './reasons.ts';
 
 /** PS3.8 9.2, state definitions. */
 export const STATES = {
@@ -156,4 +166,39 @@ export function eventForPdu(type: PduType): UlEvent {
     case 'A-RELEASE-RP': return 'Evt13';
     case 'A-ABORT': return 'Evt16';
   }
+}
+
+/** One association's place in Table 9-10: fire an event, get the action to take; the caller takes it. */
+export class UlStateMachine {
+  private current: UlState;
+
+  constructor(
+    initial: UlState,
+    private readonly context: TransitionContext = {},
+  ) {
+    this.current = initial;
+  }
+
+  get state(): UlState {
+    return this.current;
+  }
+
+  /** Moves on `event`; a blank cell leaves the state as it was and says why. */
+  fire(event: UlEvent): TransitionResult {
+    const t = transition(this.current, event, this.context);
+    if (t.ok) this.current = t.next;
+    return t;
+  }
+}
+
+/**
+ * The A-ABORT PDU an abort action sends (PS3.8 9.3.8). AA-1 comes from the service user,
+ * whose reason is not significant; AA-7 and AA-8 from the service provider, saying why:
+ * a PDU type it does not know (`cause` UNKNOWN_PDU_TYPE), a PDU it could not decode
+ * (any other `cause`), or a well-formed PDU the state does not expect (no `cause`).
+ */
+export function abortPdu(action: 'AA-1' | 'AA-7' | 'AA-8', cause?: UlDecodeErrorCode): AAbort {
+  if (action === 'AA-1') return { type: 'A-ABORT', source: ABORT_SOURCE_SERVICE_USER, reason: ABORT_REASON_NOT_SPECIFIED };
+  const reason = cause === undefined ? ABORT_UNEXPECTED_PDU : cause === 'UNKNOWN_PDU_TYPE' ? ABORT_UNRECOGNISED_PDU : ABORT_INVALID_PDU_PARAMETER_VALUE;
+  return { type: 'A-ABORT', source: ABORT_SOURCE_SERVICE_PROVIDER, reason };
 }

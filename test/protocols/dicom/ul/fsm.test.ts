@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  abortPdu,
   ACTIONS,
   EVENTS,
   eventForPdu,
@@ -11,6 +12,7 @@ import {
   type UlAction,
   type UlEvent,
   type UlState,
+  UlStateMachine,
 } from '../../../../src/protocols/dicom/ul/index.ts';
 
 /** Runs events from a state; returns the actions taken and the final state. */
@@ -94,5 +96,21 @@ describe('DICOM UL state machine (PS3.8 Table 9-10)', () => {
       (['A-ASSOCIATE-RQ', 'A-ASSOCIATE-AC', 'A-ASSOCIATE-RJ', 'P-DATA-TF', 'A-RELEASE-RQ', 'A-RELEASE-RP', 'A-ABORT'] as const).map(eventForPdu),
       ['Evt6', 'Evt3', 'Evt4', 'Evt10', 'Evt12', 'Evt13', 'Evt16'],
     );
+  });
+
+  it('keeps one association\'s state, and stays put on a blank cell', () => {
+    const m = new UlStateMachine('Sta4', { role: 'requestor' });
+    assert.deepEqual(m.fire('Evt2'), { ok: true, action: 'AE-2', next: 'Sta5' });
+    assert.deepEqual(m.fire('Evt3'), { ok: true, action: 'AE-3', next: 'Sta6' });
+    assert.equal(m.fire('Evt2').ok, false);
+    assert.equal(m.state, 'Sta6');
+    assert.equal(m.fire('Evt12').ok && m.state, 'Sta8');
+  });
+
+  it('builds the A-ABORT each abort action sends (PS3.8 9.3.8)', () => {
+    assert.deepEqual(abortPdu('AA-1'), { type: 'A-ABORT', source: 0, reason: 0 });
+    assert.deepEqual(abortPdu('AA-8'), { type: 'A-ABORT', source: 2, reason: 2 });
+    assert.deepEqual(abortPdu('AA-8', 'UNKNOWN_PDU_TYPE'), { type: 'A-ABORT', source: 2, reason: 1 });
+    assert.deepEqual(abortPdu('AA-7', 'BAD_ITEM_LENGTH'), { type: 'A-ABORT', source: 2, reason: 6 });
   });
 });

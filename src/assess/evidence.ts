@@ -1,0 +1,14 @@
+/** Phrases every rule family's evidence shares, composed from counts and keywords only. */
+import { countText } from '../observation/count.ts';
+import type { Count, Observation } from '../observation/observation.ts';
+
+/** "12", "at least 5000", or "an unknown number of" when the probe could not count. */
+export function countPhrase(c: Count | undefined): string {
+  return c ? countText(c, 'at least ') : 'an unknown number of';
+}
+
+/** The identifying attributes the peer returned, by keyword (never a value); `none` when there were none. */
+export function identifyingKeywords(o: Observation, none = 'none'): string {
+  const k = (o.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
+  return k.length > 0 ? k.join(', ') : none;
+}

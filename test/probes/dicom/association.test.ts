@@ -1,0 +1,169 @@
+/**
+ * The requestor against scripted peers on 127.0.92.x: each case checks the
+ * state machine's answer (PS3.8 Table 9-10) on the wire — what the peer
+ * receives back — as well as what the probe is told.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { createDialer } from '../../../src/net/dialer.ts';
+import { NetError } from '../../../src/net/errors.ts';
+import { scopeFrom } from '../../../src/scope/policy.ts';
+import { decodePdu, encodePdu, PduFramer, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { UID } from '../../../src/protocols/dicom/uids.ts';
+import { ECHO_ASSOCIATE_AC, ECHOSCU_ASSOCIATE_RQ } from '../../protocols/dicom/ul/fixtures.ts';
+import { AssociationProtocolError, requestAssociation, type Association } from '../../../src/probes/dicom/association.ts';
+
+const HOST = '127.0.92.1';
+const LIMITS = { ioTimeoutMs: 300, maxPduBytes: 1 << 16, signal: new AbortController().signal };
+
+/** echoscu's A-ASSOCIATE-RQ, and the A-ASSOCIATE-AC a DCMTK SCP answers it with. */
+function decoded(bytes: Buffer): Pdu {
+  const d = decodePdu(bytes);
+  if (!d.ok) throw new Error(d.error.message);
+  return d.value;
+}
+const RQ = decoded(ECHOSCU_ASSOCIATE_RQ) as AAssociateRq;
+const AC = ECHO_ASSOCIATE_AC;
+
+/** What the peer does with each PDU the scanner sends it: PDUs to send back, raw bytes, or nothing. */
+type Script = (pdu: Pdu) => Array<Pdu | Buffer>;
+
+interface Peer {
+  readonly port: number;
+  /** Every PDU the scanner sent, by type, until it closed. */
+  readonly heard: () => Promise<Array<Pdu['type'] | string>>;
+  /** The A-ABORT the scanner sent, if any. */
+  readonly abort: () => { source: number; reason: number } | undefined;
+}
+
+const servers: net.Server[] = [];
+after(() => {
+  for (const s of servers) s.close();
+});
+
+async function peer(script: Script): Promise<Peer> {
+  const received: Pdu[] = [];
+  let closed!: () => void;
+  const done = new Promise<void>((resolve) => (closed = resolve));
+  const server = net.createServer((socket) => {
+    const framer = new PduFramer({ maxPduBytes: 1 << 16 });
+    socket.on('error', () => undefined);
+    socket.on('close', () => closed());
+    socket.on('end', () => socket.end());
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of framer.push(chunk).frames) {
+        const d = decodePdu(frame);
+        if (!d.ok) continue;
+        received.push(d.value);
+        for (const reply of script(d.value)) socket.write(Buffer.isBuffer(reply) ? reply : encodePdu(reply));
+      }
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    heard: async () => {
+      // Bounded: the scanner frees its socket within a second of closing it.
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      return received.map((p) => p.type);
+    },
+    abort: () => {
+      const a = received.find((p) => p.type === 'A-ABORT');
+      return a?.type === 'A-ABORT' ? { source: a.source, reason: a.reason } : undefined;
+    },
+  };
+}
+
+const dialer = createDialer({ scope: scopeFrom((ip) => ip === HOST), connectTimeoutMs: 1000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 });
+
+async function associate(p: Peer): Promise<Association> {
+  const outcome = await requestAssociation(await dialer.connect({ ip: HOST, port: p.port }), RQ, LIMITS);
+  assert.equal(outcome.kind, 'accepted');
+  return (outcome as Extract<typeof outcome, { kind: 'accepted' }>).association;
+}
+
+const echoRq = { type: 'C-ECHO-RQ', messageId: 1, affectedSopClassUid: UID.verification } as const;
+
+describe('DICOM association requestor, driven by PS3.8 Table 9-10', () => {
+  it('answers an A-RELEASE-RQ to its A-ASSOCIATE-RQ with a provider A-ABORT, unexpected PDU (Sta5, Evt12, AA-8)', async () => {
+    const p = await peer((pdu) => (pdu.type === 'A-ASSOCIATE-RQ' ? [{ type: 'A-RELEASE-RQ' }] : []));
+    await assert.rejects(
+      requestAssociation(await dialer.connect({ ip: HOST, port: p.port }), RQ, LIMITS),
+      (e: Error) => e instanceof AssociationProtocolError && e.code === 'UNEXPECTED_PDU' && !e.notDicom && /A-RELEASE-RQ in Sta5.*Sta5 Evt12 → AA-8/.test(e.message),
+    );
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'A-ABORT']);
+    assert.deepEqual(p.abort(), { source: 2, reason: 2 });
+  });
+
+  it('answers bytes that are no PDU with a provider A-ABORT, unrecognised PDU, and calls the peer not DICOM (Evt19)', async () => {
+    const p = await peer((pdu) => (pdu.type === 'A-ASSOCIATE-RQ' ? [Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n')] : []));
+    await assert.rejects(
+      requestAssociation(await dialer.connect({ ip: HOST, port: p.port }), RQ, LIMITS),
+      (e: Error) => e instanceof AssociationProtocolError && e.code === 'UNKNOWN_PDU_TYPE' && e.notDicom,
+    );
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'A-ABORT']);
+    assert.deepEqual(p.abort(), { source: 2, reason: 1 });
+  });
+
+  it('aborts an established association that receives a second A-ASSOCIATE-AC (Sta6, Evt3, AA-8)', async () => {
+    const p = await peer((pdu) => (pdu.type === 'A-ASSOCIATE-RQ' || pdu.type === 'P-DATA-TF' ? [AC] : []));
+    const a = await associate(p);
+    await a.send(1, echoRq);
+    await assert.rejects(a.receive(), (e: Error) => e instanceof AssociationProtocolError && e.code === 'UNEXPECTED_PDU' && /Sta6 Evt3 → AA-8/.test(e.message));
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'P-DATA-TF', 'A-ABORT']);
+    assert.deepEqual(p.abort(), { source: 2, reason: 2 });
+  });
+
+  it('answers the peer\'s A-RELEASE-RQ with A-RELEASE-RP and ends released (AR-2, AR-4)', async () => {
+    const p = await peer((pdu) => (pdu.type === 'A-ASSOCIATE-RQ' ? [AC] : pdu.type === 'P-DATA-TF' ? [{ type: 'A-RELEASE-RQ' }] : []));
+    const a = await associate(p);
+    await a.send(1, echoRq);
+    assert.deepEqual(await a.receive(), { kind: 'closed' });
+    assert.equal(await a.release(), 'released');
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'P-DATA-TF', 'A-RELEASE-RP']);
+  });
+
+  it('resolves a release collision on the requestor side (AR-8, AR-9, AR-3)', async () => {
+    const p = await peer((pdu) => {
+      if (pdu.type === 'A-ASSOCIATE-RQ') return [AC];
+      if (pdu.type === 'A-RELEASE-RQ') return [{ type: 'A-RELEASE-RQ' }];
+      if (pdu.type === 'A-RELEASE-RP') return [{ type: 'A-RELEASE-RP' }];
+      return [];
+    });
+    const a = await associate(p);
+    assert.equal(await a.release(), 'released');
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'A-RELEASE-RQ', 'A-RELEASE-RP']);
+  });
+
+  it('gives up on a silent peer with a service-user A-ABORT, and reports the timeout (Sta5, Evt15, AA-1)', async () => {
+    const p = await peer(() => []);
+    await assert.rejects(requestAssociation(await dialer.connect({ ip: HOST, port: p.port }), RQ, LIMITS), (e: Error) => e instanceof NetError && e.code === 'io-timeout');
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'A-ABORT']);
+    assert.deepEqual(p.abort(), { source: 0, reason: 0 });
+  });
+
+  it('sends nothing more once the peer has aborted (AA-3, then blank cells)', async () => {
+    const p = await peer((pdu) => (pdu.type === 'A-ASSOCIATE-RQ' ? [AC] : pdu.type === 'P-DATA-TF' ? [{ type: 'A-ABORT', source: 2, reason: 0 }] : []));
+    const a = await associate(p);
+    await a.send(1, echoRq);
+    const r = await a.receive();
+    assert.equal(r.kind, 'aborted');
+    await assert.rejects(a.send(1, echoRq), (e: Error) => e instanceof NetError && e.code === 'closed');
+    assert.equal(await a.release(), 'aborted');
+    await a.abort();
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'P-DATA-TF']);
+  });
+
+  it('releases an association and reports a rejection as the table\'s confirmations (AR-1, AR-3; AE-4)', async () => {
+    const p = await peer((pdu) => (pdu.type === 'A-ASSOCIATE-RQ' ? [AC] : pdu.type === 'A-RELEASE-RQ' ? [{ type: 'A-RELEASE-RP' }] : []));
+    assert.equal(await (await associate(p)).release(), 'released');
+    assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'A-RELEASE-RQ']);
+    const r = await peer((pdu) => (pdu.type === 'A-ASSOCIATE-RQ' ? [{ type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 7 }] : []));
+    const outcome = await requestAssociation(await dialer.connect({ ip: HOST, port: r.port }), RQ, LIMITS);
+    assert.equal(outcome.kind, 'rejected');
+    assert.deepEqual(await r.heard(), ['A-ASSOCIATE-RQ']);
+  });
+});
