@@ -37,7 +37,8 @@ const EXPOSURE: Architecture = {
     log: ['privacy'], // the one logger; it redacts by privacy's list of identifying attributes
   },
   // "The result schema sits below every stage and imports nothing of the project."
-  underEveryLayer: ['observation'],
+  // version.ts: one constant from package.json (user agent, implementation version name, --version).
+  underEveryLayer: ['observation', 'version'],
   builtins: [
     {
       modules: ['node:net', 'node:tls', 'node:http', 'node:https', 'node:http2', 'node:dgram'],
