@@ -34,6 +34,7 @@ const EXPOSURE: Architecture = {
     cluster: ['scope', 'scan', 'store', 'log'],
     lab: ['protocols', 'log',
       'scope'], // scope: the fleet lays its servers out with the same IPv4 arithmetic
+    version: [], // reads package.json, imports nothing of the project
     log: ['privacy'], // the one logger; it redacts by privacy's list of identifying attributes
   },
   // "The result schema sits below every stage and imports nothing of the project."
