@@ -3,7 +3,10 @@
  * the scanner's user agent (which reports read back from each run) and the DICOM
  * implementation version name all derive from it.
  */
-import pkg from '../package.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
+
+// Read, not imported: the file sits one folder above both src/ and the compiled dist/.
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export const VERSION: string = pkg.version;
 
