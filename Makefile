@@ -6,7 +6,7 @@ NODE_HEADERS := $(wildcard /usr/include/node/node.h)
 # instead of letting it try to download them.
 export npm_config_nodedir := $(if $(NODE_HEADERS),/usr,$(npm_config_nodedir))
 
-.PHONY: deps lab-deps node-deps demo test typecheck bench clean
+.PHONY: deps lab-deps node-deps build demo test typecheck bench clean
 
 deps: lab-deps node-deps
 
@@ -19,7 +19,13 @@ node_modules/.exposure-installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-demo: deps
+# What users run: compiled JavaScript in dist/ (bin/exposure.js runs it; tsx is for development and tests).
+build: dist/cli/main.js
+
+dist/cli/main.js: node_modules/.exposure-installed tsconfig.json tsconfig.build.json $(shell find src -type f)
+	npm run build --silent
+
+demo: deps build
 	@bash scripts/demo.sh
 
 typecheck: node-deps
@@ -28,8 +34,8 @@ typecheck: node-deps
 test: deps typecheck
 	npm test
 
-bench: deps
+bench: deps build
 	node --import tsx bench/run.ts
 
 clean:
-	rm -rf out .lab
+	rm -rf out .lab dist

@@ -31,11 +31,14 @@ export function openFileLimits(): { soft: number; hard: number } | undefined {
 }
 
 export function spawnFleet(config: FleetConfig, timeoutMs = 120_000): Promise<FleetProcess> {
-  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  // Compiled (dist/) or run from the sources through tsx: the child runs the same way this module does.
+  const compiled = import.meta.url.endsWith('.js');
+  const main = fileURLToPath(new URL(compiled ? './main.js' : './main.ts', import.meta.url));
+  const loader = compiled ? '' : ' --import tsx';
   const child = fork(main, [JSON.stringify(config)], {
     execPath: '/bin/sh',
     // sh -c 'ulimit -n "$(ulimit -Hn)"; exec node …': raises the soft limit within the hard limit.
-    execArgv: ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" --import tsx "$@"', process.execPath],
+    execArgv: ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0"${loader} "$@"`, process.execPath],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
