@@ -194,8 +194,9 @@ export class UlStateMachine {
 /**
  * The A-ABORT PDU an abort action sends (PS3.8 9.3.8). AA-1 comes from the service user,
  * whose reason is not significant; AA-7 and AA-8 from the service provider, saying why:
- * a PDU type it does not know (`cause` UNKNOWN_PDU_TYPE), a PDU it could not decode
- * (any other `cause`), or a well-formed PDU the state does not expect (no `cause`).
+ * a PDU type it does not know (`cause` UNKNOWN_PDU_TYPE), a PDU it could not decode or
+ * whose parameters it cannot take, such as a PDV on a context never accepted (any other
+ * `cause`: invalid PDU parameter value), or a well-formed PDU the state does not expect (no `cause`).
  */
 export function abortPdu(action: 'AA-1' | 'AA-7' | 'AA-8', cause?: UlDecodeErrorCode): AAbort {
   if (action === 'AA-1') return { type: 'A-ABORT', source: ABORT_SOURCE_SERVICE_USER, reason: ABORT_REASON_NOT_SPECIFIED };

@@ -3,4 +3,5 @@ export * from './pdu.ts';
 export * from './framer.ts';
 export * from './reasons.ts';
 export * from './fsm.ts';
+export * from './contexts.ts';
 export { ITEM_TYPE } from './items.ts';

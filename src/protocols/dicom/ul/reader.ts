@@ -20,7 +20,12 @@ export type UlDecodeErrorCode =
   /** An item PS3.8 requires, and that the decoded value needs, is absent. */
   | 'MISSING_ITEM'
   /** Framer only: the declared PDU length is above the configured maximum. */
-  | 'PDU_TOO_LARGE';
+  | 'PDU_TOO_LARGE'
+  /**
+   * A P-DATA-TF item on a presentation context the association did not accept (PS3.8 9.3.5.1).
+   * The decoder cannot know; the end that negotiated the contexts raises it (contexts.ts).
+   */
+  | 'UNKNOWN_CONTEXT';
 
 export interface UlDecodeError {
   readonly code: UlDecodeErrorCode;
