@@ -154,6 +154,15 @@ export class MessageAssembler {
     return this.state.phase === 'command' || this.state.phase === 'dataset';
   }
 
+  /**
+   * The command set of the message being received once it is complete and its dataset
+   * is still to come: a receiver can judge the command without waiting for the dataset.
+   */
+  get awaitingDataset(): { readonly contextId: number; readonly command: Buffer } | undefined {
+    const s = this.state;
+    return s.phase === 'dataset' ? { contextId: s.contextId, command: s.command } : undefined;
+  }
+
   push(pdv: PresentationDataValue): AssemblyStep {
     const s = this.state;
     if (s.phase === 'failed') return { kind: 'error', error: s.error };

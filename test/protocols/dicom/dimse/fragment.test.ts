@@ -90,6 +90,18 @@ describe('MessageAssembler', () => {
     ]);
   });
 
+  it('shows a complete command while its dataset is still to come, and only then', () => {
+    const a = new MessageAssembler({ maxMessageBytes: 1 << 20 });
+    const [command, dataset] = toPdvs(5, PENDING_RSP, Buffer.from('identifier'), 0);
+    assert.equal(a.awaitingDataset, undefined);
+    feed(a, command ?? []);
+    assert.deepEqual(a.awaitingDataset, { contextId: 5, command: PENDING_RSP });
+    feed(a, dataset ?? []);
+    assert.equal(a.awaitingDataset, undefined);
+    feed(a, toPdvs(5, ECHO_RSP, undefined, 0).flat());
+    assert.equal(a.awaitingDataset, undefined);
+  });
+
   const pdv = (isCommand: boolean, isLast: boolean, data: Buffer, contextId = 1): PresentationDataValue => ({ contextId, isCommand, isLast, data });
 
   it('refuses a dataset fragment before any command', () => {
