@@ -141,7 +141,8 @@ export const AssociationAttempt = z.object({
 });
 export type AssociationAttempt = z.infer<typeof AssociationAttempt>;
 
-export const DimseOutcome = z.enum(['success', 'failed', 'refused', 'not-negotiated', 'timeout', 'aborted', 'not-attempted']);
+/** How one DIMSE exchange ended; 'protocol-error': the peer answered with a message that does not answer it, and we aborted. */
+export const DimseOutcome = z.enum(['success', 'failed', 'refused', 'not-negotiated', 'timeout', 'aborted', 'protocol-error', 'not-attempted']);
 export type DimseOutcome = z.infer<typeof DimseOutcome>;
 
 export const DicomDetails = z.object({

@@ -18,13 +18,16 @@ import type { Connection } from '../../net/dialer.ts';
 import { NetError } from '../../net/errors.ts';
 import {
   abortPdu,
+  acceptedContexts,
   decodePdu,
   encodePdu,
   eventForPdu,
   PduFramer,
+  pdvOutsideContexts,
   STATES,
   UlStateMachine,
   type AAbort,
+  type AcceptedContexts,
   type AAssociateAc,
   type AAssociateRj,
   type AAssociateRq,
@@ -37,6 +40,7 @@ import {
 } from '../../protocols/dicom/ul/index.ts';
 import { MessageAssembler, toPdvs, type ReceivedMessage } from '../../protocols/dicom/dimse/fragment.ts';
 import { encodeCommand, type DimseMessage } from '../../protocols/dicom/dimse/messages.ts';
+import { checkResponse, dimseErrorCode, type ExpectedResponse, type ResponseOf, type ResponseType } from '../../protocols/dicom/dimse/response.ts';
 
 export interface AssociationLimits {
   readonly ioTimeoutMs: number;
@@ -74,6 +78,13 @@ export type ReceiveOutcome =
   /** The peer closed the connection, or released the association, before answering. */
   | { readonly kind: 'closed' };
 
+export type ResponseOutcome<T extends ResponseType = ResponseType> =
+  | { readonly kind: 'response'; readonly response: ResponseOf<T>; readonly dataset?: Buffer }
+  | Exclude<ReceiveOutcome, { readonly kind: 'message' }>;
+
+/** How far the peer's data has come: a whole message, or a whole command set whose dataset is still to come. */
+type Progress = ReceiveOutcome | { readonly kind: 'command'; readonly contextId: number; readonly command: Buffer };
+
 /** What the machine hands the local user: PS3.8 9.2's indications and confirmations. */
 type Indication =
   | { readonly kind: 'accepted'; readonly ac: AAssociateAc } // AE-3
@@ -97,12 +108,20 @@ class UpperLayer {
   private readonly frames: Buffer[] = [];
   /** Set once a PDU decoded: after that, bad bytes are a broken peer, not another protocol. */
   private spokeDicom = false;
+  /** What we proposed, then (from the A-ASSOCIATE-AC on) what both sides agreed on. */
+  private proposed: AAssociateRq | undefined;
+  private agreed: AcceptedContexts | undefined;
 
   constructor(
     private readonly conn: Connection,
     private readonly limits: AssociationLimits,
   ) {
     this.framer = new PduFramer({ maxPduBytes: limits.maxPduBytes });
+  }
+
+  /** The presentation contexts the association may carry data on, once accepted. */
+  get accepted(): AcceptedContexts | undefined {
+    return this.agreed;
   }
 
   /**
@@ -112,6 +131,7 @@ class UpperLayer {
    */
   async request(event: 'Evt2' | 'Evt9' | 'Evt11', pdu: Pdu): Promise<boolean> {
     if (!this.machine.fire(event).ok) return false;
+    if (pdu.type === 'A-ASSOCIATE-RQ') this.proposed = pdu;
     await this.conn.write(encodePdu(pdu));
     return true;
   }
@@ -148,7 +168,13 @@ class UpperLayer {
         const decoded = decodePdu(frame);
         if (!decoded.ok) return { event: 'Evt19', error: decoded.error };
         this.spokeDicom = true;
-        return { event: eventForPdu(decoded.value.type), pdu: decoded.value };
+        const pdu = decoded.value;
+        // Data on a context never accepted is a PDU the provider cannot take (Evt19): Table 9-10
+        // answers with AA-8, an A-ABORT from the service provider (source 2), reason 6 "invalid
+        // PDU parameter value" (PS3.8 9.3.8), since the contexts are the provider's negotiation.
+        const outside = pdu.type === 'P-DATA-TF' && this.agreed ? pdvOutsideContexts(pdu.pdvs, this.agreed) : undefined;
+        if (outside) return { event: 'Evt19', error: outside };
+        return { event: eventForPdu(pdu.type), pdu };
       }
       const failure = this.framer.failure;
       if (failure) return { event: 'Evt19', error: failure };
@@ -176,6 +202,7 @@ class UpperLayer {
     switch (action) {
       case 'AE-3':
         if (pdu?.type !== 'A-ASSOCIATE-AC') break;
+        this.agreed = acceptedContexts(this.proposed ?? { presentationContexts: [] }, pdu);
         return { kind: 'accepted', ac: pdu };
       case 'AE-4':
         if (pdu?.type !== 'A-ASSOCIATE-RJ') break;
@@ -305,10 +332,10 @@ export class Association {
     return this.ac.userInformation.maxLength ?? 0;
   }
 
-  /** Context id the peer accepted for an abstract syntax, with its transfer syntax. */
+  /** A context we proposed and the peer accepted, with its transfer syntax. */
   acceptedContext(id: number): { id: number; transferSyntax: string } | undefined {
-    const c = this.ac.presentationContexts.find((p) => p.id === id && p.result === 0 && p.transferSyntax);
-    return c ? { id: c.id, transferSyntax: c.transferSyntax! } : undefined;
+    const transferSyntax = this.ul.accepted?.get(id);
+    return transferSyntax === undefined ? undefined : { id, transferSyntax };
   }
 
   /** One DIMSE message as P-DATA-TF PDUs (Evt9, DT-1 each). */
@@ -319,17 +346,65 @@ export class Association {
     }
   }
 
-  /** The next whole DIMSE message from the peer (Sta6, Evt10). */
+  /** The next whole DIMSE message from the peer (Sta6, Evt10), whatever it is. */
   async receive(): Promise<ReceiveOutcome> {
+    for (;;) {
+      const p = await this.progress();
+      if (p.kind !== 'command') return p;
+    }
+  }
+
+  /**
+   * The response to our outstanding request. Anything else ends the association at once
+   * (A-ABORT, AssociationProtocolError): the command set is judged as soon as it is
+   * complete, so a wrong one is not followed by a wait for the dataset it announces.
+   */
+  async response<T extends ResponseType>(expected: ExpectedResponse<T>): Promise<ResponseOutcome<T>> {
+    let judged: ResponseOf<T> | undefined;
+    for (;;) {
+      const p = await this.progress();
+      switch (p.kind) {
+        case 'command':
+          judged = await this.judge(expected, p.contextId, p.command);
+          break;
+        case 'message': {
+          const { contextId, command, dataset } = p.message;
+          const response = judged ?? (await this.judge(expected, contextId, command));
+          return { kind: 'response', response, ...(dataset === undefined ? {} : { dataset }) };
+        }
+        case 'aborted':
+        case 'closed':
+          return p;
+      }
+    }
+  }
+
+  private async judge<T extends ResponseType>(expected: ExpectedResponse<T>, contextId: number, command: Buffer): Promise<ResponseOf<T>> {
+    const checked = checkResponse(expected, contextId, command);
+    if (checked.ok) return checked.value;
+    throw await this.dimseError(checked.error.code, checked.error.message);
+  }
+
+  /**
+   * A DIMSE protocol error: DIMSE sits above the upper layer, as its service user, so the
+   * association ends with the user's A-ABORT (Evt15, AA-1: source 0, reason not significant,
+   * PS3.8 9.3.8), and the caller is told with a stable code.
+   */
+  private async dimseError(code: string, message: string): Promise<AssociationProtocolError> {
+    await this.ul.abort();
+    return new AssociationProtocolError(code, message);
+  }
+
+  /** Feeds PDVs to the assembler until a command set or a message is complete, or the association ends. */
+  private async progress(): Promise<Progress> {
     for (;;) {
       const pdv = this.pending.shift();
       if (pdv) {
         const step = this.assembler.push(pdv);
-        if (step.kind === 'message') return { kind: 'message', message: step.message };
-        if (step.kind === 'error') {
-          await this.ul.abort();
-          throw new AssociationProtocolError(step.error.code, step.error.message);
-        }
+        if (step.kind === 'message') return step;
+        if (step.kind === 'error') throw await this.dimseError(dimseErrorCode(step.error.code), step.error.message);
+        const waiting = pdv.isCommand ? this.assembler.awaitingDataset : undefined;
+        if (waiting) return { kind: 'command', ...waiting };
         continue;
       }
       const got = await this.ul.next();

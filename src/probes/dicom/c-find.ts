@@ -1,10 +1,13 @@
 /**
  * One C-FIND exchange as an SCU (PS3.7 9.1.2, PS3.4 C.4.1): send the request,
  * hand each pending match's identifier to a callback, stop at a cap with
- * C-CANCEL (PS3.7 9.3.2.3), return how it ended.
+ * C-CANCEL (PS3.7 9.3.2.3), return how it ended. Every response, before and
+ * after the C-CANCEL, must be a C-FIND-RSP to our message id on our context;
+ * anything else ends the association at once, and the matches counted up to
+ * there are returned with the error.
  */
 import { encodeFindIdentifier, type FindKey, type QueryRetrieveLevel } from '../../protocols/dicom/dataset/encode.ts';
-import { decodeCommand, Priority } from '../../protocols/dicom/dimse/messages.ts';
+import { Priority } from '../../protocols/dicom/dimse/messages.ts';
 import { Status, statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { DimseOutcome } from '../../observation/observation.ts';
@@ -21,6 +24,8 @@ export interface FindOutcome {
   readonly matches: number;
   /** True when the cap stopped it: counts built from it are lower bounds. */
   readonly capped: boolean;
+  /** The protocol error that ended the exchange (outcome 'protocol-error'); the matches before it stand, as lower bounds. */
+  readonly error?: AssociationProtocolError;
 }
 
 /**
@@ -59,20 +64,22 @@ export async function cFind(
     capped = true;
     await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: request.messageId });
   }
+  const expected = { type: 'C-FIND-RSP', messageId: request.messageId, contextId: context.id } as const;
   for (;;) {
-    const r = await association.receive();
+    const r = await association.response(expected).catch((err: unknown) => {
+      if (err instanceof AssociationProtocolError) return err;
+      throw err;
+    });
+    if (r instanceof AssociationProtocolError) return { ...end('protocol-error'), error: r };
     // Orthanc 1.10, refusing an unknown caller's C-FIND, aborts the association instead of answering.
     if (r.kind === 'aborted') return end('aborted');
     if (r.kind === 'closed') return end('aborted');
-    const decoded = decodeCommand(r.message.command);
-    if (!decoded.ok) throw new AssociationProtocolError(decoded.error.code, `C-FIND response: ${decoded.error.message}`);
-    const msg = decoded.value.message;
-    if (msg.type !== 'C-FIND-RSP') throw new AssociationProtocolError('UNEXPECTED_MESSAGE', `expected C-FIND-RSP, got ${msg.type}`);
+    const msg = r.response;
     const cls = statusClass(msg.status);
     if (cls === 'pending') {
       if (capped) continue; // matches already in flight when our C-CANCEL arrived: not counted
       matches += 1;
-      onMatch(r.message.dataset);
+      onMatch(r.dataset);
       if (matches >= request.maxMatches) {
         capped = true;
         await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: request.messageId });

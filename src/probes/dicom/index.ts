@@ -8,7 +8,6 @@
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { describeAbort, describeReject, REJECT_CALLED_AE_NOT_RECOGNISED, isRejectReason } from '../../protocols/dicom/ul/index.ts';
 import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.ts';
-import { decodeCommand } from '../../protocols/dicom/dimse/messages.ts';
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
@@ -156,17 +155,15 @@ async function echo(association: Association, state: ProbeState): Promise<void> 
     state.details.echo = { outcome: 'not-negotiated' };
     return;
   }
-  await association.send(CONTEXT_VERIFICATION, { type: 'C-ECHO-RQ', messageId: 1, affectedSopClassUid: UID.verification });
-  const r = await association.receive();
-  if (r.kind !== 'message') {
+  const messageId = 1;
+  await association.send(CONTEXT_VERIFICATION, { type: 'C-ECHO-RQ', messageId, affectedSopClassUid: UID.verification });
+  // Anything but a C-ECHO-RSP to message 1 on the Verification context aborts and throws (association.ts).
+  const r = await association.response({ type: 'C-ECHO-RSP', messageId, contextId: CONTEXT_VERIFICATION });
+  if (r.kind !== 'response') {
     state.details.echo = { outcome: 'aborted' };
     return;
   }
-  const decoded = decodeCommand(r.message.command);
-  if (!decoded.ok || decoded.value.message.type !== 'C-ECHO-RSP') {
-    throw new AssociationProtocolError('UNEXPECTED_MESSAGE', 'answered C-ECHO-RQ with something other than C-ECHO-RSP');
-  }
-  const status = decoded.value.message.status;
+  const status = r.response.status;
   state.details.echo = { outcome: statusClass(status) === 'success' ? 'success' : 'failed', status };
 }
 
@@ -194,6 +191,8 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
     };
     state.observation.inventory = q.inventory.build();
   }
+  // The counts above are kept (as lower bounds); the error ends the probe like any other.
+  if (q.error) throw q.error;
 }
 
 function finalStatus(d: DicomDetails): ProbeStatus {
@@ -226,8 +225,9 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, transport:
   } catch (err) {
     if (association) await association.abort();
     if (state.details.release === 'not-attempted' && phase !== 'associate') state.details.release = 'aborted';
-    if (phase === 'c-echo' && state.details.echo.outcome === 'not-attempted') state.details.echo = { outcome: 'timeout' };
-    if (phase === 'c-find' && state.details.find.outcome === 'not-attempted') state.details.find = { ...state.details.find, outcome: 'timeout' };
+    const broken = err instanceof AssociationProtocolError;
+    if (phase === 'c-echo' && state.details.echo.outcome === 'not-attempted') state.details.echo = { outcome: broken ? 'protocol-error' : 'timeout' };
+    if (phase === 'c-find' && state.details.find.outcome === 'not-attempted') state.details.find = { ...state.details.find, outcome: broken ? 'protocol-error' : 'timeout' };
     if (err instanceof AssociationProtocolError) {
       state.observation.status = err.notDicom ? 'not-this-protocol' : 'protocol-error';
       state.observation.error = { code: err.code, message: err.message, phase };
@@ -237,8 +237,10 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, transport:
       state.observation.status = phase === 'associate' && state.details.attempts.length === 1 && netErr.code === 'io-timeout' ? 'not-this-protocol' : statusOfNetError(netErr);
       state.observation.error = { code: netErr.code, message: netErr.message, phase: phase === 'associate' && state.details.attempts.length === 0 ? 'connect' : phase };
     }
-    // What was learned before the failure stands: an accepted association is still a success of the probe.
-    if (state.details.acceptedCalledAeTitle !== undefined && state.observation.status !== 'out-of-scope') state.observation.status = 'success';
+    // What was learned before the failure stands: after a timeout or a lost connection, an accepted
+    // association is still a success of the probe. A peer that broke the protocol is reported as
+    // such (protocol-error), with the association, echo and counts it gave before in the details.
+    if (state.details.acceptedCalledAeTitle !== undefined && !broken && state.observation.status !== 'out-of-scope') state.observation.status = 'success';
   }
   const keepDetails = state.details.attempts.length > 0;
   return {

@@ -122,21 +122,26 @@ export async function queryStudies(
     },
   );
 
+  let error = studies.error;
   if (studies.outcome === 'success' && studies.matches > 0 && (!series.seen || !images.seen)) {
     const budget = { remaining: options.maxRecords };
     const walked = await countHierarchy(association, context, studyUids, budget, () => messageId++, modalities);
     if (!series.seen) Object.assign(series, walked.series);
     if (!images.seen) Object.assign(images, walked.images);
+    error = walked.error;
   }
-  if (studies.capped) series.atLeast = images.atLeast = true;
+  // The study query stopped by our cap or by a protocol error: everything counted is a lower bound.
+  const partial = studies.capped || studies.error !== undefined;
+  if (partial) series.atLeast = images.atLeast = true;
 
   const s = series.count();
   const i = images.count();
   return {
     ...studies,
+    ...(error ? { error } : {}),
     modalities: [...modalities].sort(),
-    patients: { n: options.patients.size, atLeast: studies.capped },
-    studies: { n: studies.matches, atLeast: studies.capped },
+    patients: { n: options.patients.size, atLeast: partial },
+    studies: { n: studies.matches, atLeast: partial },
     ...(s ? { series: s } : {}),
     ...(i ? { images: i } : {}),
     inventory,
@@ -146,7 +151,8 @@ export async function queryStudies(
 /**
  * Series and images under the given studies, for peers that only answer
  * hierarchical queries: every match spends one unit of the budget; when it
- * runs out the counts become lower bounds. A failed sub-query leaves them unknown.
+ * runs out the counts become lower bounds. A failed sub-query leaves them unknown;
+ * a protocol error ends the walk with what was counted, as lower bounds.
  */
 async function countHierarchy(
   association: Association,
@@ -155,7 +161,7 @@ async function countHierarchy(
   budget: { remaining: number },
   nextId: () => number,
   modalities: Set<string>,
-): Promise<{ series: Tally; images: Tally }> {
+): Promise<{ series: Tally; images: Tally; error?: FindOutcome['error'] }> {
   const series = new Tally();
   const images = new Tally();
   for (const study of studyUids.filter((u) => u !== '')) {
@@ -188,6 +194,11 @@ async function countHierarchy(
       },
     );
     budget.remaining -= r.matches;
+    if (r.error) {
+      series.add(r.matches);
+      series.atLeast = images.atLeast = true;
+      return { series, images, error: r.error };
+    }
     if (r.outcome !== 'success') return { series: new Tally(), images: new Tally() };
     series.add(r.matches);
     if (r.capped) series.atLeast = images.atLeast = true;
@@ -216,6 +227,11 @@ async function countHierarchy(
         () => undefined,
       );
       budget.remaining -= im.matches;
+      if (im.error) {
+        images.add(im.matches);
+        series.atLeast = images.atLeast = true;
+        return { series, images, error: im.error };
+      }
       if (im.outcome !== 'success') return { series, images: new Tally() };
       images.add(im.matches);
       if (im.capped) images.atLeast = true;
