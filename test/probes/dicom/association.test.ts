@@ -5,14 +5,15 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import type net from 'node:net';
 import { createDialer } from '../../../src/net/dialer.ts';
 import { NetError } from '../../../src/net/errors.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
-import { decodePdu, encodePdu, PduFramer, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { decodePdu, encodePdu, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
 import { UID } from '../../../src/protocols/dicom/uids.ts';
 import { ECHO_ASSOCIATE_AC, ECHOSCU_ASSOCIATE_RQ } from '../../protocols/dicom/ul/fixtures.ts';
 import { AssociationProtocolError, requestAssociation, type Association } from '../../../src/probes/dicom/association.ts';
+import { scriptedPeer } from './scripted-peer.ts';
 
 const HOST = '127.0.92.1';
 const LIMITS = { ioTimeoutMs: 300, maxPduBytes: 1 << 16, signal: new AbortController().signal };
@@ -43,35 +44,18 @@ after(() => {
 });
 
 async function peer(script: Script): Promise<Peer> {
-  const received: Pdu[] = [];
-  let closed!: () => void;
-  const done = new Promise<void>((resolve) => (closed = resolve));
-  const server = net.createServer((socket) => {
-    const framer = new PduFramer({ maxPduBytes: 1 << 16 });
-    socket.on('error', () => undefined);
-    socket.on('close', () => closed());
-    socket.on('end', () => socket.end());
-    socket.on('data', (chunk: Buffer) => {
-      for (const frame of framer.push(chunk).frames) {
-        const d = decodePdu(frame);
-        if (!d.ok) continue;
-        received.push(d.value);
-        for (const reply of script(d.value)) socket.write(Buffer.isBuffer(reply) ? reply : encodePdu(reply));
-      }
-    });
+  const p = await scriptedPeer(HOST, (pdu, socket) => {
+    for (const reply of script(pdu)) socket.write(Buffer.isBuffer(reply) ? reply : encodePdu(reply));
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  servers.push(p.server);
   return {
-    port,
+    port: p.port,
     heard: async () => {
-      // Bounded: the scanner frees its socket within a second of closing it.
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 3000))]);
-      return received.map((p) => p.type);
+      await p.closed;
+      return p.heard.map((pdu) => pdu.type);
     },
     abort: () => {
-      const a = received.find((p) => p.type === 'A-ABORT');
+      const a = p.heard.find((pdu) => pdu.type === 'A-ABORT');
       return a?.type === 'A-ABORT' ? { source: a.source, reason: a.reason } : undefined;
     },
   };

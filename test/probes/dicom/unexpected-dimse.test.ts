@@ -7,20 +7,21 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import type net from 'node:net';
 import { createDialer } from '../../../src/net/dialer.ts';
 import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { dicomProbe } from '../../../src/probes/dicom/index.ts';
 import { dicomDetails, Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
-import { decodePdu, encodePdu, PduFramer, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { encodePdu, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
 import { MessageAssembler, toPdvs } from '../../../src/protocols/dicom/dimse/fragment.ts';
 import { CommandElement, encodeCommandSet } from '../../../src/protocols/dicom/dimse/command-set.ts';
 import { CommandField, decodeCommand, encodeCommand, type DimseMessage } from '../../../src/protocols/dicom/dimse/messages.ts';
 import { Status } from '../../../src/protocols/dicom/dimse/status.ts';
 import { encodeFindIdentifier, type FindKey } from '../../../src/protocols/dicom/dataset/encode.ts';
 import { UID } from '../../../src/protocols/dicom/uids.ts';
+import { scriptedPeer, type ScriptedPeer } from './scripted-peer.ts';
 
 const HOST = '127.0.96.1';
 /** Far above what any case may take: a case that waits for it fails the one-second bound. */
@@ -33,12 +34,6 @@ type Answer = (request: DimseMessage, contextId: number) => Pdu[];
 interface PeerOptions {
   /** Context ids the A-ASSOCIATE-AC rejects (result 3, abstract syntax not supported). */
   readonly rejectContexts?: readonly number[];
-}
-
-interface Heard {
-  readonly pdus: Pdu[];
-  /** Resolves when the scanner's connection has closed, or after three seconds. */
-  readonly closed: Promise<void>;
 }
 
 /** One response as P-DATA-TF PDUs on `contextId`. */
@@ -107,40 +102,23 @@ function acceptFor(rq: AAssociateRq, options: PeerOptions): Pdu {
   };
 }
 
-/** Accepts one association, answers each request of ours with `answer`, and records every PDU it hears. */
-async function peer(answer: Answer, options: PeerOptions = {}): Promise<{ port: number; heard: Heard }> {
-  const pdus: Pdu[] = [];
-  let done!: () => void;
-  const closed = new Promise<void>((resolve) => (done = resolve));
-  const server = net.createServer((socket) => {
-    const framer = new PduFramer({ maxPduBytes: 1 << 16 });
-    const assembler = new MessageAssembler({ maxMessageBytes: 1 << 16 });
-    const send = (pdu: Pdu): void => void socket.write(encodePdu(pdu));
-    socket.on('error', () => undefined);
-    socket.on('close', () => done());
-    socket.on('end', () => socket.end());
-    socket.on('data', (chunk: Buffer) => {
-      for (const frame of framer.push(chunk).frames) {
-        const d = decodePdu(frame);
-        if (!d.ok) continue;
-        const pdu = d.value;
-        pdus.push(pdu);
-        if (pdu.type === 'A-ASSOCIATE-RQ') send(acceptFor(pdu, options));
-        if (pdu.type === 'A-RELEASE-RQ') socket.end(encodePdu({ type: 'A-RELEASE-RP' }));
-        if (pdu.type !== 'P-DATA-TF') continue;
-        for (const pdv of pdu.pdvs) {
-          const step = assembler.push(pdv);
-          if (step.kind !== 'message') continue;
-          const rq = decodeCommand(step.message.command);
-          if (rq.ok) answer(rq.value.message, step.message.contextId).forEach(send);
-        }
-      }
-    });
+/** Accepts one association, answers each whole request of ours with `answer`, and records every PDU it hears. */
+async function peer(answer: Answer, options: PeerOptions = {}): Promise<ScriptedPeer> {
+  const assembler = new MessageAssembler({ maxMessageBytes: 1 << 16 });
+  const p = await scriptedPeer(HOST, (pdu, socket) => {
+    const send = (out: Pdu): void => void socket.write(encodePdu(out));
+    if (pdu.type === 'A-ASSOCIATE-RQ') send(acceptFor(pdu, options));
+    if (pdu.type === 'A-RELEASE-RQ') socket.end(encodePdu({ type: 'A-RELEASE-RP' }));
+    if (pdu.type !== 'P-DATA-TF') return;
+    for (const pdv of pdu.pdvs) {
+      const step = assembler.push(pdv);
+      if (step.kind !== 'message') continue;
+      const rq = decodeCommand(step.message.command);
+      if (rq.ok) answer(rq.value.message, step.message.contextId).forEach(send);
+    }
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const bounded = Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 3000).unref())]);
-  return { port: (server.address() as net.AddressInfo).port, heard: { pdus, closed: bounded } };
+  servers.push(p.server);
+  return p;
 }
 
 function context(maxRecords = 10): ProbeContext {
@@ -160,9 +138,9 @@ async function probe(answer: Answer, options: PeerOptions & { maxRecords?: numbe
   const started = performance.now();
   const o = Observation.parse(await dicomProbe.run({ ip: HOST, port: p.port }, context(options.maxRecords)));
   const ms = performance.now() - started;
-  await p.heard.closed;
-  const types = p.heard.pdus.map((pdu) => (pdu.type === 'P-DATA-TF' ? dimseTypes(pdu) : pdu.type));
-  const abort = p.heard.pdus.find((pdu) => pdu.type === 'A-ABORT');
+  await p.closed;
+  const types = p.heard.map((pdu) => (pdu.type === 'P-DATA-TF' ? dimseTypes(pdu) : pdu.type));
+  const abort = p.heard.find((pdu) => pdu.type === 'A-ABORT');
   return { o, d: dicomDetails(o), ms, types, abort: abort?.type === 'A-ABORT' ? { source: abort.source, reason: abort.reason } : undefined };
 }
 

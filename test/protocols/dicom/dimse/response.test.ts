@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeCommandSet, CommandElement } from '../../../../src/protocols/dicom/dimse/command-set.ts';
-import type { AssemblyErrorCode } from '../../../../src/protocols/dicom/dimse/fragment.ts';
+import { MessageAssembler } from '../../../../src/protocols/dicom/dimse/fragment.ts';
 import { encodeCommand } from '../../../../src/protocols/dicom/dimse/messages.ts';
 import { checkResponse, dimseErrorCode, type ExpectedResponse } from '../../../../src/protocols/dicom/dimse/response.ts';
 import { Status } from '../../../../src/protocols/dicom/dimse/status.ts';
@@ -82,16 +82,26 @@ describe('checkResponse', () => {
 });
 
 describe('dimseErrorCode', () => {
-  it('gives every fragment assembly error a stable reported code', () => {
-    const all: Record<AssemblyErrorCode, string> = {
-      'invalid-context-id': 'UNKNOWN_CONTEXT',
-      'dataset-before-command': 'FRAGMENT_ORDER',
-      'command-after-command': 'FRAGMENT_ORDER',
-      'context-changed': 'FRAGMENT_ORDER',
-      'command-too-large': 'DIMSE_TOO_LARGE',
-      'message-too-large': 'DIMSE_TOO_LARGE',
-      'malformed-command': 'MALFORMED_DIMSE',
-    };
-    for (const [code, reported] of Object.entries(all)) assert.equal(dimseErrorCode(code as AssemblyErrorCode), reported);
+  const pdv = (isCommand: boolean, data: Buffer, contextId = 1) => ({ contextId, isCommand, isLast: true, data });
+  /** The code reported for the first error the assembler meets in `pdvs`. */
+  function reported(pdvs: ReturnType<typeof pdv>[], maxMessageBytes = 1000): string | undefined {
+    const a = new MessageAssembler({ maxMessageBytes });
+    for (const p of pdvs) {
+      const step = a.push(p);
+      if (step.kind === 'error') return dimseErrorCode(step.error.code);
+    }
+    return undefined;
+  }
+
+  it('reports fragments out of order as FRAGMENT_ORDER', () => {
+    assert.equal(reported([pdv(false, Buffer.alloc(4))]), 'FRAGMENT_ORDER');
+    assert.equal(reported([pdv(true, C_FIND_RQ), pdv(true, echoRsp(1))]), 'FRAGMENT_ORDER');
+    assert.equal(reported([pdv(true, C_FIND_RQ), pdv(false, Buffer.alloc(4), 3)]), 'FRAGMENT_ORDER');
+  });
+
+  it('reports a bad context id, a malformed command and an oversized message with their own codes', () => {
+    assert.equal(reported([pdv(true, echoRsp(1), 2)]), 'UNKNOWN_CONTEXT');
+    assert.equal(reported([pdv(true, Buffer.from([1, 2, 3]))]), 'MALFORMED_DIMSE');
+    assert.equal(reported([pdv(true, C_FIND_RQ), pdv(false, Buffer.alloc(64))], C_FIND_RQ.length + 10), 'DIMSE_TOO_LARGE');
   });
 });
