@@ -59,14 +59,14 @@ export function dimseErrorCode(code: AssemblyErrorCode): DimseErrorCode {
 }
 
 const REQUEST_OF: Readonly<Record<ResponseType, string>> = { 'C-ECHO-RSP': 'C-ECHO-RQ', 'C-FIND-RSP': 'C-FIND-RQ' };
-const FIELD_OF: Readonly<Record<ResponseType, number>> = { 'C-ECHO-RSP': CommandField.CEchoRsp, 'C-FIND-RSP': CommandField.CFindRsp };
-const NAME_OF_FIELD: ReadonlyMap<number, string> = new Map([
-  [CommandField.CEchoRq, 'C-ECHO-RQ'],
-  [CommandField.CEchoRsp, 'C-ECHO-RSP'],
-  [CommandField.CFindRq, 'C-FIND-RQ'],
-  [CommandField.CFindRsp, 'C-FIND-RSP'],
-  [CommandField.CCancelRq, 'C-CANCEL-RQ'],
-]);
+const FIELD_OF: Readonly<Record<DimseMessage['type'], number>> = {
+  'C-ECHO-RQ': CommandField.CEchoRq,
+  'C-ECHO-RSP': CommandField.CEchoRsp,
+  'C-FIND-RQ': CommandField.CFindRq,
+  'C-FIND-RSP': CommandField.CFindRsp,
+  'C-CANCEL-RQ': CommandField.CCancelRq,
+};
+const NAME_OF_FIELD: ReadonlyMap<number, string> = new Map(Object.entries(FIELD_OF).map(([name, field]) => [field, name]));
 
 function hex4(n: number): string {
   return `${n.toString(16).toUpperCase().padStart(4, '0')}H`;
@@ -86,23 +86,21 @@ function malformed(expected: ExpectedResponse, detail: string): { readonly ok: f
 }
 
 /**
- * Checks a received command set against the response we wait for: its Command Field
- * first (PS3.7 Annex E), then that it decodes, then MessageIDBeingRespondedTo, the
- * presentation context, and for C-ECHO-RSP that no dataset follows (PS3.7 9.3.5.2:
- * CommandDataSetType 0101H). Can be called as soon as the command set is complete,
- * before any dataset that it announces has arrived.
+ * Checks a received command set against the response we wait for: that it decodes, its
+ * Command Field (PS3.7 Annex E), then MessageIDBeingRespondedTo, the presentation context, and for C-ECHO-RSP that no dataset follows (PS3.7 9.3.5.2: CommandDataSetType
+ * 0101H). Can be called as soon as the command set is complete, before any dataset that
+ * it announces has arrived. One decode on the common path.
  */
 export function checkResponse<T extends ResponseType>(expected: ExpectedResponse<T>, contextId: number, command: Buffer): Result<ResponseOf<T>, DimseError> {
-  const set = decodeCommandSet(command);
-  if (!set.ok) return malformed(expected, set.error.message);
-  const field = getUs(set.value, CommandElement.CommandField);
-  if (!field.ok) return malformed(expected, field.error.message);
-  if (field.value === undefined) return malformed(expected, 'CommandField (0000,0100) is missing');
-  if (field.value !== FIELD_OF[expected.type]) return unexpected(expected, `${fieldName(field.value)}, not ${fieldName(FIELD_OF[expected.type])}`);
+  const want = fieldName(FIELD_OF[expected.type]);
   const decoded = decodeCommand(command);
-  if (!decoded.ok) return malformed(expected, decoded.error.message);
+  if (!decoded.ok) {
+    if (decoded.error.code !== 'unknown-command') return malformed(expected, decoded.error.message);
+    const field = commandFieldOf(command);
+    return unexpected(expected, `${field === undefined ? 'an unknown command' : fieldName(field)}, not ${want}`);
+  }
   const { message, dataSetPresent } = decoded.value;
-  if (!isResponseOf(message, expected.type)) return unexpected(expected, fieldName(field.value)); // not reached: the field was checked
+  if (!isResponseOf(message, expected.type)) return unexpected(expected, `${fieldName(FIELD_OF[message.type])}, not ${want}`);
   if (message.messageIdBeingRespondedTo !== expected.messageId) {
     return unexpected(expected, `a ${message.type} responding to message ${message.messageIdBeingRespondedTo}`);
   }
@@ -111,6 +109,14 @@ export function checkResponse<T extends ResponseType>(expected: ExpectedResponse
   }
   if (message.type === 'C-ECHO-RSP' && dataSetPresent) return unexpected(expected, 'a C-ECHO-RSP announcing a dataset');
   return ok(message);
+}
+
+/** Command Field of a command set that decoded as a set but not as a message we know. */
+function commandFieldOf(command: Buffer): number | undefined {
+  const set = decodeCommandSet(command);
+  if (!set.ok) return undefined;
+  const field = getUs(set.value, CommandElement.CommandField);
+  return field.ok ? field.value : undefined;
 }
 
 function isResponseOf<T extends ResponseType>(message: DimseMessage, type: T): message is ResponseOf<T> {

@@ -70,7 +70,9 @@ describe('checkResponse', () => {
   it('calls a command set that does not decode, or lacks a mandatory field, malformed', () => {
     assert.equal(errorOf(checkResponse(ECHO, 1, Buffer.from([1, 2, 3]))).code, 'MALFORMED_DIMSE');
     const noField = rawCommand([[CommandElement.MessageIDBeingRespondedTo, 1], [CommandElement.CommandDataSetType, 0x0101]]);
-    assert.match(errorOf(checkResponse(ECHO, 1, noField)).message, /CommandField \(0000,0100\) is missing/);
+    const missing = errorOf(checkResponse(ECHO, 1, noField));
+    assert.equal(missing.code, 'MALFORMED_DIMSE');
+    assert.match(missing.message, /^the answer to C-ECHO-RQ \(message 1\) is no command set: CommandField \(0000,0100\)/);
     const noStatus = rawCommand([[CommandElement.CommandField, 0x8030], [CommandElement.MessageIDBeingRespondedTo, 1], [CommandElement.CommandDataSetType, 0x0101]]);
     assert.equal(errorOf(checkResponse(ECHO, 1, noStatus)).code, 'MALFORMED_DIMSE');
   });
