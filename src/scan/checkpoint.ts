@@ -12,7 +12,7 @@
  * checkpoint never runs ahead of the stored results: a kill loses no result,
  * and may only probe again the hosts of the batch that was not yet written.
  */
-import type { ScanCheckpoint } from '../store/index.ts';
+import type { ScanCheckpoint, ScanCounters } from '../store/index.ts';
 
 export class CheckpointTracker {
   /** Steps issued and not yet below the watermark, in issue order. */
@@ -24,7 +24,8 @@ export class CheckpointTracker {
 
   constructor(
     private watermarkStep: number,
-    private readonly counters: Readonly<ScanCheckpoint['counters']>,
+    /** The run's counters, copied into each delta. */
+    private readonly counters: Readonly<ScanCounters>,
     previouslyDone: readonly number[] = [],
   ) {
     // Steps a previous process finished above its watermark: kept until the watermark passes them.
