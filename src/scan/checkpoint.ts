@@ -1,5 +1,6 @@
 /**
- * The resume checkpoint of a run, kept in memory and saved in batches.
+ * The resume checkpoint of a run, kept in memory; scan/host-writer.ts writes
+ * it with each batch of results.
  *
  * Targets are issued in increasing step order and finish out of order. The
  * watermark is the lowest step still in flight: everything below it is done.
@@ -7,12 +8,11 @@
  * is bounded by what can finish while the slowest host in flight is still
  * running (rate × probe timeout), not by the size of the scan.
  *
- * Hosts with results mark their step inside their own store transaction
- * (RecordOptions.step); hosts with nothing to store are saved with the next
- * batch, at most `flushMs` later. A kill therefore loses no result, and may
- * only probe again the empty hosts of the last unsaved second.
+ * A host counts as finished only when its batch is taken for writing, so the
+ * checkpoint never runs ahead of the stored results: a kill loses no result,
+ * and may only probe again the hosts of the batch that was not yet written.
  */
-import type { ScanCheckpoint, ScanCounters, StoreSink } from '../store/index.ts';
+import type { ScanCheckpoint, ScanCounters } from '../store/index.ts';
 
 export class CheckpointTracker {
   /** Steps issued and not yet below the watermark, in issue order. */
@@ -21,16 +21,12 @@ export class CheckpointTracker {
   private readonly doneAbove = new Set<number>();
   private readonly unsaved: number[] = [];
   private lastIssued = -1;
-  private saving: Promise<void> | undefined;
-  private lastSave = Date.now();
 
   constructor(
-    private readonly store: Pick<StoreSink, 'saveCheckpoint'>,
-    private readonly runId: number,
     private watermarkStep: number,
-    private readonly counters: ScanCounters,
+    /** The run's counters, copied into each delta. */
+    private readonly counters: Readonly<ScanCounters>,
     previouslyDone: readonly number[] = [],
-    private readonly flushMs = 1000,
   ) {
     // Steps a previous process finished above its watermark: kept until the watermark passes them.
     for (const s of previouslyDone) this.doneAbove.add(s);
@@ -60,14 +56,9 @@ export class CheckpointTracker {
     return this.head < this.issued.length ? this.issued[this.head]! : Math.max(this.watermarkStep, this.lastIssued + 1);
   }
 
-  snapshot(): ScanCheckpoint {
-    const watermark = this.watermark;
-    return { watermark, done: [...this.doneAbove].filter((s) => s >= watermark), counters: { ...this.counters } };
-  }
-
   /**
    * What changed since the last write: the watermark, the steps finished since
-   * (above the watermark) and the counters. Written inside a host's result
+   * (above the watermark) and the counters. Written inside a batch's result
    * transaction, it keeps the stored checkpoint exact at the cost of a few rows.
    */
   delta(): ScanCheckpoint {
@@ -76,24 +67,5 @@ export class CheckpointTracker {
     this.unsaved.length = 0;
     this.watermarkStep = watermark;
     return { watermark, done, counters: { ...this.counters } };
-  }
-
-  /** Saves now and then: call after each host; writes at most once per flushMs. */
-  maybeSave(): void {
-    if (this.saving || Date.now() - this.lastSave < this.flushMs) return;
-    this.saving = this.save().finally(() => (this.saving = undefined));
-  }
-
-  async save(): Promise<void> {
-    this.lastSave = Date.now();
-    this.unsaved.length = 0;
-    const c = this.snapshot();
-    this.watermarkStep = c.watermark;
-    await this.store.saveCheckpoint(this.runId, c);
-  }
-
-  async flush(): Promise<void> {
-    await this.saving;
-    await this.save();
   }
 }

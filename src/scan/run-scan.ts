@@ -2,9 +2,9 @@
  * One scan: targets → open ports → probes → findings → store, host by host.
  *
  * Work streams from a WorkSource (a permuted target space or a result file)
- * through a bounded pool; each host's results reach the store in one
- * transaction together with its step, and the checkpoint is saved in batches,
- * so a killed scan resumes losing nothing (scan/checkpoint.ts).
+ * through a bounded pool; finished hosts reach the store in batches, each in
+ * one transaction together with the checkpoint it moves, so a killed scan
+ * resumes losing nothing and probing nothing stored again (scan/host-writer.ts).
  */
 import { setMaxListeners } from 'node:events';
 import { assess } from '../assess/assess.ts';
@@ -15,6 +15,7 @@ import { isUnanswered, type Observation } from '../observation/observation.ts';
 import type { HostResult, RunMeta, ScanCounters, ServiceResult, StoredHostGeo, StoreSink } from '../store/index.ts';
 import { CheckpointTracker } from './checkpoint.ts';
 import { correlateHost } from './correlate.ts';
+import { HostWriter } from './host-writer.ts';
 import { forEachConcurrent } from './pool.ts';
 import { FRESH, type WorkItem, type WorkSource } from './sources.ts';
 
@@ -80,7 +81,8 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
   } else {
     runId = await store.startRun(options.run.meta);
   }
-  const tracker = new CheckpointTracker(store, runId, resumeFrom.watermark, counters, [...resumeFrom.done]);
+  const tracker = new CheckpointTracker(resumeFrom.watermark, counters, [...resumeFrom.done]);
+  const writer = new HostWriter({ store, runId, tracker, counters, merge: options.source.mergeHosts });
   const progress = (): ScanProgress => ({
     ...counters,
     hostsTotal: options.source.total,
@@ -94,7 +96,6 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
   // Every probe in flight listens on the scan's signal: that is by design, not a leak.
   setMaxListeners(0, signal);
   const ctx: ProbeContext = { ...options.context, dialer: options.dialer, signal };
-  const merge = options.source.mergeHosts;
   let status: 'completed' | 'interrupted' | 'failed' = 'completed';
   try {
     await forEachConcurrent(
@@ -103,30 +104,27 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
       async (item) => {
         const host = await scanItem(item, options, ctx);
         if (signal.aborted && host.interrupted) return; // not finished: the resumed run does it again
-        counters.openPorts += host.openPorts;
-        if (host.openPorts === 0) counters.unreachable += 1;
-        counters.hostsDone += 1;
-        counters.services += host.result.services.length;
-        for (const s of host.result.services) counters.findings += s.findings.length;
-        tracker.finish(item.step);
         if (host.result.services.length > 0) {
           const geo = options.geo?.(item.ip);
           if (geo) host.result.geo = geo;
-          // Results, their step and the counters in one transaction: exact across a kill.
-          await store.recordHost(runId, host.result, { step: item.step, merge, checkpoint: tracker.delta() });
-          for (const s of host.result.services) options.onService?.(s);
         }
-        tracker.maybeSave();
+        // Counted now, stored with its batch: results, step and counters in one transaction.
+        await writer.add({ step: item.step, result: host.result, openPorts: host.openPorts });
+        for (const s of host.result.services) options.onService?.(s);
         options.onProgress?.(progress());
       },
       signal,
     );
+    // The last batch: hosts finished before the end or the interrupt.
+    await writer.close();
     if (signal.aborted) status = 'interrupted';
   } catch (err) {
     status = 'failed';
+    // Hosts a failing probe left queued are still worth keeping; if the store is what failed,
+    // this rejects again with the same error, and those hosts are probed again on resume.
+    await writer.close().catch(() => undefined);
     throw err;
   } finally {
-    await tracker.flush();
     await store.finishRun(runId, {
       targetsTotal: options.source.total ?? counters.hostsDone,
       hostsDone: counters.hostsDone,

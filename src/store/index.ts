@@ -1,6 +1,7 @@
 /** The store's public API: other folders import from here, not from its files. */
 export type {
   FindingRow,
+  HostBatch,
   HostResult,
   InventoryRow,
   RecordOptions,

@@ -1,19 +1,19 @@
 /**
  * The default store: one SQLite file through better-sqlite3 (WAL, prepared
- * statements, foreign keys on). Everything for one host is written in one
- * transaction together with its checkpoint, so a killed scan resumes exactly
- * where it stopped and never leaves half a host behind.
+ * statements, foreign keys on). A batch of hosts is written in one transaction
+ * together with its checkpoint (sqlite-writes.ts), so a killed scan resumes
+ * exactly where it stopped and never leaves half a host behind.
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { Finding, SEVERITIES } from '../observation/finding.ts';
-import { isExposed } from '../observation/exposed.ts';
+import { SEVERITIES, type Finding } from '../observation/finding.ts';
 import { Observation } from '../observation/observation.ts';
-import { StoreError, StoreValidationError, validate } from './errors.ts';
+import { StoreError, validate } from './errors.ts';
 import { openDatabase, type OpenOptions } from './open.ts';
 import {
   RUN_END_STATUSES,
   type FindingRow,
+  type HostBatch,
   type HostResult,
   type InventoryRow,
   type RunMeta,
@@ -28,6 +28,7 @@ import {
 } from './store.ts';
 import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, ServerRow, StoredHostGeo } from './aggregates.ts';
 import { prepareAggregates } from './sqlite-aggregates.ts';
+import { HostGeoSchema, prepareWrites } from './sqlite-writes.ts';
 import { findingFromRow, runFromRow, type DbFinding, type DbRun, type DbService } from './rows.ts';
 
 export interface SqliteStoreOptions extends OpenOptions {
@@ -50,23 +51,6 @@ const RunSummarySchema = z.object({
   status: z.enum(RUN_END_STATUSES),
 });
 
-const HostGeoSchema = z.object({
-  space: z.string().regex(/^[a-z-]{1,32}$/),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
-  asn: z.number().int().nonnegative().max(4_294_967_295).optional(),
-  org: z.string().max(512).optional(),
-  source: z.string().max(4096).optional(),
-});
-
-const HostShape = z.object({
-  ip: z.string().min(1),
-  hostname: z.string().optional(),
-  services: z.array(z.unknown()),
-  geo: HostGeoSchema.optional(),
-});
-
-const ServiceShape = z.object({ observation: z.unknown(), findings: z.array(z.unknown()) });
-
 // Most severe first, in SQL, from the one list in observation/finding.ts.
 const SEVERITY_ORDER = `CASE f.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
@@ -80,7 +64,6 @@ function prepare(db: Database.Database) {
       `UPDATE runs SET finished_at = ?, status = ?, targets_total = ?, hosts_done = ?, open_ports = ?, excluded = ?
        WHERE id = ?`,
     ),
-    runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
     runs: db.prepare(
       `SELECT r.*, (SELECT count(*) FROM checkpoints c WHERE c.run_id = r.id) AS hosts_recorded FROM runs r ORDER BY r.id`,
     ),
@@ -88,32 +71,6 @@ function prepare(db: Database.Database) {
       `SELECT r.*, (SELECT count(*) FROM checkpoints c WHERE c.run_id = r.id) AS hosts_recorded FROM runs r WHERE r.id = ?`,
     ),
     latestRunId: db.prepare('SELECT max(id) FROM runs').pluck(),
-    insertHost: db.prepare(
-      'INSERT INTO hosts (run_id, ip, hostname, space, country, asn, org, geo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    insertService: db.prepare(
-      `INSERT INTO services (run_id, host_id, ip, port, protocol, tls, status, product, version, started_at, duration_ms,
-         exposed, patients, patients_at_least, studies, studies_at_least, series, series_at_least,
-         images, images_at_least, files, files_at_least, bytes, bytes_at_least)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertObservation: db.prepare('INSERT INTO observations (service_id, json) VALUES (?, ?)'),
-    insertFinding: db.prepare(
-      `INSERT INTO findings (run_id, service_id, rule_id, severity, title, evidence, remediation, "references", cwe)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertInventory: db.prepare(
-      'INSERT INTO inventories (service_id, keyword, tag, class, present, records) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    serviceExists: db.prepare('SELECT 1 FROM services WHERE run_id = ? AND ip = ? AND port = ? AND protocol = ?').pluck(),
-    hostId: db.prepare('SELECT id FROM hosts WHERE run_id = ? AND ip = ?').pluck(),
-    insertCheckpointIfNew: db.prepare('INSERT OR IGNORE INTO checkpoints (run_id, ip, done_at) VALUES (?, ?, ?)'),
-    insertStep: db.prepare('INSERT OR IGNORE INTO scan_steps (run_id, step) VALUES (?, ?)'),
-    upsertProgress: db.prepare(
-      `INSERT INTO scan_progress (run_id, watermark, counters, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET watermark = excluded.watermark, counters = excluded.counters, updated_at = excluded.updated_at`,
-    ),
-    forgetSteps: db.prepare('DELETE FROM scan_steps WHERE run_id = ? AND step < ?'),
     progress: db.prepare('SELECT watermark, counters FROM scan_progress WHERE run_id = ?'),
     steps: db.prepare('SELECT step FROM scan_steps WHERE run_id = ? AND step >= ? ORDER BY step').pluck(),
     reopenRun: db.prepare(`UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`),
@@ -137,21 +94,10 @@ function prepare(db: Database.Database) {
   };
 }
 
-const COUNTED = ['patients', 'studies', 'series', 'images', 'files', 'bytes'] as const;
-
-/** n and at-least flag of each exposure count, in the column order of insertService. */
-function countColumns(obs: Observation): Array<number | null> {
-  return COUNTED.flatMap((k) => {
-    const c = obs.exposure[k];
-    return c ? [c.n, c.atLeast ? 1 : 0] : [null, null];
-  });
-}
-
 class SqliteFileStore implements StoreSink, StoreReader {
   private readonly stmt: ReturnType<typeof prepare>;
   private readonly agg: ReturnType<typeof prepareAggregates>;
-  private readonly writeHost: (runId: number, host: HostResult, options: RecordOptions) => void;
-  private readonly writeCheckpoint: (runId: number, c: ScanCheckpoint) => void;
+  private readonly writes: ReturnType<typeof prepareWrites>;
 
   constructor(
     private readonly db: Database.Database,
@@ -159,17 +105,8 @@ class SqliteFileStore implements StoreSink, StoreReader {
   ) {
     this.stmt = prepare(db);
     this.agg = prepareAggregates(db);
-    this.writeHost = db.transaction((runId: number, host: HostResult, options: RecordOptions) => this.insertHost(runId, host, options));
-    this.writeCheckpoint = db.transaction((runId: number, c: ScanCheckpoint) => this.insertCheckpoint(runId, c));
+    this.writes = prepareWrites(db, now);
   }
-
-  private insertCheckpoint(runId: number, c: ScanCheckpoint): void {
-    if (!this.stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
-    this.stmt.upsertProgress.run(runId, c.watermark, JSON.stringify(c.counters), this.now().toISOString());
-    for (const step of c.done) if (step >= c.watermark) this.stmt.insertStep.run(runId, step);
-    this.stmt.forgetSteps.run(runId, c.watermark);
-  }
-
 
   async startRun(meta: RunMeta): Promise<number> {
     const m = validate(RunMetaSchema, meta, 'INVALID_RUN', 'run metadata');
@@ -184,12 +121,12 @@ class SqliteFileStore implements StoreSink, StoreReader {
     return Number(info.lastInsertRowid);
   }
 
-  async recordHost(runId: number, host: HostResult, options: RecordOptions = {}): Promise<void> {
-    this.writeHost(runId, host, options);
+  async recordHosts(runId: number, batch: HostBatch): Promise<void> {
+    this.writes.recordHosts(runId, batch);
   }
 
-  async saveCheckpoint(runId: number, checkpoint: ScanCheckpoint): Promise<void> {
-    this.writeCheckpoint(runId, checkpoint);
+  async recordHost(runId: number, host: HostResult, options: RecordOptions = {}): Promise<void> {
+    this.writes.recordHosts(runId, { ...options, hosts: [host] });
   }
 
   async loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined> {
@@ -203,88 +140,6 @@ class SqliteFileStore implements StoreSink, StoreReader {
 
   async reopenRun(runId: number): Promise<void> {
     if (this.stmt.reopenRun.run(runId).changes === 0) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
-  }
-
-  /** Runs inside the host's transaction: any throw rolls back every row of this host. */
-  private insertHost(runId: number, host: HostResult, options: RecordOptions): void {
-    const h = validate(HostShape, host, 'INVALID_HOST', 'host result');
-    if (!this.stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
-    const existing = this.stmt.hostId.get(runId, h.ip) as number | undefined;
-    if (existing !== undefined && !options.merge) {
-      throw new StoreError('HOST_ALREADY_RECORDED', `host ${h.ip} is already recorded in run ${runId}`);
-    }
-    if (options.step !== undefined) this.stmt.insertStep.run(runId, options.step);
-    const g = h.geo;
-    const hostId =
-      existing ??
-      Number(
-        this.stmt.insertHost.run(runId, h.ip, h.hostname ?? null, g?.space ?? null, g?.country ?? null, g?.asn ?? null, g?.org ?? null, g?.source ?? null)
-          .lastInsertRowid,
-      );
-    h.services.forEach((raw, i) => {
-      const where = `service ${i + 1} of host ${h.ip}`;
-      const service = validate(ServiceShape, raw, 'INVALID_OBSERVATION', where);
-      const obs = validate(Observation, service.observation, 'INVALID_OBSERVATION', `observation of ${where}`);
-      if (obs.endpoint.ip !== h.ip) {
-        throw new StoreValidationError('INVALID_OBSERVATION', `observation of ${where}`, [
-          { path: 'endpoint.ip', code: 'not_this_host' },
-        ]);
-      }
-      const findings = service.findings.map((f, j) =>
-        validate(Finding, f, 'INVALID_FINDING', `finding ${j + 1} of ${where}`),
-      );
-      // A result file may list one endpoint twice: merged hosts keep its first result.
-      if (existing !== undefined && this.stmt.serviceExists.get(runId, obs.endpoint.ip, obs.endpoint.port, obs.protocol)) return;
-      this.insertService(runId, hostId, obs, findings, where);
-    });
-    this.stmt.insertCheckpointIfNew.run(runId, h.ip, this.now().toISOString());
-    if (options.checkpoint) this.insertCheckpoint(runId, options.checkpoint);
-  }
-
-  private insertService(runId: number, hostId: number, obs: Observation, findings: Finding[], where: string): void {
-    const serviceId = Number(
-      this.stmt.insertService.run(
-        runId,
-        hostId,
-        obs.endpoint.ip,
-        obs.endpoint.port,
-        obs.protocol,
-        obs.tls ? 1 : 0,
-        obs.status,
-        obs.product?.name ?? null,
-        obs.product?.version ?? null,
-        obs.startedAt,
-        obs.durationMs,
-        isExposed(obs) ? 1 : 0,
-        ...countColumns(obs),
-      ).lastInsertRowid,
-    );
-    this.stmt.insertObservation.run(serviceId, JSON.stringify(obs));
-    for (const f of findings) {
-      this.stmt.insertFinding.run(
-        runId,
-        serviceId,
-        f.ruleId,
-        f.severity,
-        f.title,
-        f.evidence,
-        f.remediation,
-        JSON.stringify(f.references),
-        f.cwe ?? null,
-      );
-    }
-    const inventory = obs.inventory;
-    if (!inventory) return;
-    const seen = new Set<string>();
-    inventory.attributes.forEach((a, k) => {
-      if (seen.has(a.tag)) {
-        throw new StoreValidationError('INVALID_OBSERVATION', `observation of ${where}`, [
-          { path: `inventory.attributes.${k}.tag`, code: 'duplicate' },
-        ]);
-      }
-      seen.add(a.tag);
-      this.stmt.insertInventory.run(serviceId, a.keyword, a.tag, a.class, a.present, inventory.records);
-    });
   }
 
   async finishRun(runId: number, summary: RunSummary): Promise<void> {

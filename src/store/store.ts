@@ -46,7 +46,7 @@ export interface ServiceResult {
   findings: Finding[];
 }
 
-/** Everything learned about one address: written as one unit, with its checkpoint. */
+/** Everything learned about one address: written as one unit, in a batch with its checkpoint. */
 export interface HostResult {
   ip: string;
   hostname?: string;
@@ -127,29 +127,37 @@ export interface ScanCheckpoint {
   counters: ScanCounters;
 }
 
-export interface RecordOptions {
-  /** The host's step in the run's order: marked done in the same transaction as its results. */
-  step?: number;
-  /** Add services to a host already recorded in this run (a result file may name one address on several lines). */
-  merge?: boolean;
-  /** Saved in the same transaction, so the run's counters and steps match its stored results exactly. */
-  checkpoint?: ScanCheckpoint;
+/**
+ * Finished hosts written together, with the checkpoint they move: one
+ * transaction per batch (in PostgreSQL too), so the stored checkpoint and the
+ * stored results always describe the same hosts.
+ */
+export interface HostBatch {
+  /** Hosts with results; a batch of hosts with nothing to store has none and only moves the checkpoint. */
+  readonly hosts: readonly HostResult[];
+  /** Add services to hosts already recorded in this run (a result file may name one address on several lines). */
+  readonly merge?: boolean;
+  /** Saved in the same transaction: every step of the batch is below its watermark or among its done steps. */
+  readonly checkpoint?: ScanCheckpoint;
 }
 
-/** What a scan writes: a run's start and end, each host with its checkpoint, and what a resume needs. */
+/** How recordHost writes its one host: a batch without the list. */
+export type RecordOptions = Omit<HostBatch, 'hosts'>;
+
+/** What a scan writes: a run's start and end, its hosts in batches with their checkpoint, and what a resume needs. */
 export interface StoreSink {
   /** Records the run's parameters and returns its id. */
   startRun(meta: RunMeta): Promise<number>;
   /**
-   * One transaction per host: host row, services, observations, findings,
-   * inventories and the checkpoint. Either all of it is stored or none of it;
-   * an invalid observation or finding rejects with a StoreValidationError.
+   * One transaction per batch: host rows, services, observations, findings,
+   * inventories, then the checkpoint. Either all of it is stored or none of
+   * it; an invalid observation or finding rejects with a StoreValidationError.
    */
+  recordHosts(runId: number, batch: HostBatch): Promise<void>;
+  /** A batch of one host: for tools and tests that write hosts by hand (a scan writes through recordHosts). */
   recordHost(runId: number, host: HostResult, options?: RecordOptions): Promise<void>;
-  /** Saves the checkpoint: watermark, the steps done above it, counters; steps below the watermark are forgotten. */
-  saveCheckpoint(runId: number, checkpoint: ScanCheckpoint): Promise<void>;
   finishRun(runId: number, summary: RunSummary): Promise<void>;
-  /** The last checkpoint, with steps marked done by recordHost since; undefined for a run that never saved one. */
+  /** The last checkpoint saved with a batch; undefined for a run that never saved one. */
   loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined>;
   /** Marks a killed or interrupted run as running again, for `scan --resume`. */
   reopenRun(runId: number): Promise<void>;

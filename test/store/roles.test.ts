@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarise } from '../../src/report/summary.ts';
 import { reportGeo, reportTables } from '../../src/report/tables.ts';
-import type { CheckpointTracker } from '../../src/scan/checkpoint.ts';
+import type { HostWriterOptions } from '../../src/scan/host-writer.ts';
 import type { ScanOptions } from '../../src/scan/run-scan.ts';
 import { openStoreReader, StoreError, type ScanStore, type StoreReader, type StoreSink } from '../../src/store/index.ts';
 import { buildFixtureStore } from './fixtures.ts';
@@ -26,10 +26,11 @@ const readerWritesNothing: Equal<Extract<keyof StoreReader, keyof StoreSink>, 'c
 // The scan loop writes through the sink; the scan's one read is the run lookup of a resume.
 const scanWritesToSink: Equal<ScanOptions['store'], StoreSink> = true;
 const scanStoreReads: Equal<Exclude<keyof ScanStore, keyof StoreSink>, 'run'> = true;
-const trackerSaves: Equal<ConstructorParameters<typeof CheckpointTracker>[0], Pick<StoreSink, 'saveCheckpoint'>> = true;
+// Finished hosts reach the store only through the batch write.
+const writerWrites: Equal<HostWriterOptions['store'], Pick<StoreSink, 'recordHosts'>> = true;
 
 test('type-level role checks hold (tsc checks them; this keeps them referenced)', () => {
-  assert.deepEqual([summariseReads, tablesRead, geoReads, readerWritesNothing, scanWritesToSink, scanStoreReads, trackerSaves], Array(7).fill(true));
+  assert.deepEqual([summariseReads, tablesRead, geoReads, readerWritesNothing, scanWritesToSink, scanStoreReads, writerWrites], Array(7).fill(true));
 });
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');

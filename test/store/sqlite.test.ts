@@ -154,6 +154,32 @@ test('a host whose second service is invalid leaves nothing of that host behind'
   }
 });
 
+test('a batch is one transaction: an invalid host leaves no host of the batch and no checkpoint behind', async () => {
+  const f = await buildFixtureStore();
+  try {
+    const at = (ip: string): HostResult => ({ ip, services: [{ observation: { ...REFUSED, endpoint: { ip, port: 104 } }, findings: [NO_TLS] }] });
+    const invalid = { ip: '10.0.0.12', services: [{ observation: { ...REFUSED, endpoint: { ip: '10.0.0.12', port: 0 } }, findings: [] }] };
+    const counters = { hostsDone: 3, openPorts: 3, unreachable: 0, services: 3, findings: 3 };
+    await assert.rejects(
+      f.store.recordHosts(f.runId, { hosts: [at('10.0.0.10'), at('10.0.0.11'), invalid], checkpoint: { watermark: 3, done: [], counters } }),
+      /service 1 of host 10\.0\.0\.12 is invalid: endpoint\.port \(too_small\)/,
+    );
+    assert.equal(countRows(f.path, 'SELECT count(*) FROM hosts WHERE ip LIKE ?', '10.0.0.1_'), 0);
+    assert.equal(countRows(f.path, 'SELECT count(*) FROM checkpoints WHERE ip LIKE ?', '10.0.0.1_'), 0);
+    assert.equal(await f.store.loadCheckpoint(f.runId), undefined, 'the checkpoint went with the batch');
+
+    await f.store.recordHosts(f.runId, { hosts: [at('10.0.0.10'), at('10.0.0.11')], checkpoint: { watermark: 2, done: [5, 7], counters } });
+    assert.deepEqual(await f.store.loadCheckpoint(f.runId), { watermark: 2, done: [5, 7], counters });
+    assert.equal(await f.store.isHostDone(f.runId, '10.0.0.11'), true);
+    // A batch of hosts with nothing to store only moves the checkpoint; steps below the watermark are forgotten.
+    await f.store.recordHosts(f.runId, { hosts: [], checkpoint: { watermark: 6, done: [], counters: { ...counters, hostsDone: 6 } } });
+    assert.deepEqual(await f.store.loadCheckpoint(f.runId), { watermark: 6, done: [7], counters: { ...counters, hostsDone: 6 } });
+    assert.equal(countRows(f.path, 'SELECT count(*) FROM services'), 6);
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test('refuses an observation filed under another host', async () => {
   const f = await buildFixtureStore();
   try {
