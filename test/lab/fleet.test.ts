@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetEndpoints, type FleetConfig, type FleetEndpoint } from '../../src/lab/fleet/fleet.ts';
-import { spawnFleet, openFileLimits, type FleetProcess } from '../../src/lab/fleet/spawn.ts';
+import { spawnFleet, type FleetProcess } from '../../src/lab/fleet/spawn.ts';
 import { createDialer } from '../../src/net/dialer.ts';
 import { createPseudonyms } from '../../src/privacy/pseudonyms.ts';
 import { dicomProbe } from '../../src/probes/dicom/index.ts';
@@ -59,10 +59,5 @@ describe('fleet simulator', () => {
       const o = await dicomProbe.run({ ip: e.ip, port: e.port }, ctx);
       assert.ok(expected[kind](o), `${kind} at ${e.ip}:${e.port} gave ${o.status} ${JSON.stringify(dicomDetails(o)?.attempts.map((a) => a.outcome))}`);
     }
-  });
-
-  it('reads the open-files limits it will raise to', () => {
-    const limits = openFileLimits();
-    assert.ok(limits === undefined || limits.hard >= limits.soft);
   });
 });
