@@ -2,6 +2,7 @@
 // Runs the compiled JavaScript in dist/ (`npm run build`, done by `make` and by `npm install`):
 // no TypeScript is transpiled at start. Development and tests may run the sources with
 // `node --import tsx src/cli/main.ts` (docs/decisions/0005-compiled-javascript.md).
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -10,4 +11,38 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('exposure: dist/ is missing: run `npm run build` (or `make`) in the project folder first\n');
   process.exit(2);
 }
-await import(main.href);
+
+// A scan holds a file descriptor per connection in flight; Node cannot raise its
+// own limit, so when the soft limit is too low for --concurrency and the hard
+// limit allows more, this runs once more under the shell's `ulimit -n`
+// (dist/cli/open-files.js decides; only `scan` that sends is checked).
+const { openFilesPlan, tooLowLine, RAISED_MARKER } = await import(new URL('../dist/cli/open-files.js', import.meta.url).href);
+const plan = openFilesPlan(process.argv.slice(2), process.env);
+if (plan?.decision.kind === 'raise') {
+  runRaised(plan.decision.to);
+} else {
+  if (plan?.decision.kind === 'too-low') process.stderr.write(tooLowLine(plan.decision, plan.pace));
+  await import(main.href);
+}
+
+function runRaised(limit) {
+  const child = spawn(
+    '/bin/sh',
+    ['-c', `ulimit -n ${limit} 2>/dev/null; exec "$0" "$@"`, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    // Its own session: a Ctrl-C from the terminal reaches this process only, and is passed on
+    // once, as is a signal sent to this process alone (two SIGINTs would stop a scan at once).
+    { stdio: 'inherit', env: { ...process.env, [RAISED_MARKER]: '1' }, detached: true },
+  );
+  child.once('error', (err) => {
+    process.stderr.write(`exposure: warning: could not raise the open-files limit (${err.message}); scanning under the current one\n`);
+    void import(main.href);
+  });
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const forward = (signal) => child.kill(signal);
+  for (const s of signals) process.on(s, forward);
+  child.once('exit', (code, signal) => {
+    for (const s of signals) process.off(s, forward);
+    if (signal) process.kill(process.pid, signal);
+    else process.exitCode = code ?? 1;
+  });
+}

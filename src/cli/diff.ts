@@ -9,8 +9,8 @@ import { diffRuns } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
 import { UsageError } from './errors.ts';
 import { writeOut } from './output.ts';
+import type { DIFF_FORMATS } from './formats.ts';
 
-export const DIFF_FORMATS = ['table', 'json', 'md'] as const;
 export const NEW_CRITICAL_EXIT = 3;
 
 export interface DiffFlags {

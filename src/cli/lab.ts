@@ -1,8 +1,9 @@
-/** `exposure lab start|stop`: the loopback lab of real servers for demos and tests. */
+/**
+ * `exposure lab start|stop`: the loopback lab of real servers for demos and
+ * tests. The lab's modules load when a subcommand runs, not with every command.
+ */
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { startLab, stopLab } from '../lab/lab.ts';
-import { startNasLab, stopNasLab } from '../lab/nas-lab.ts';
 
 export function labCommand(): Command {
   const lab = new Command('lab').description('loopback lab of real PACS (Orthanc, DCMTK) and file shares (vsftpd, Samba) holding synthetic canary studies');
@@ -11,6 +12,7 @@ export function labCommand(): Command {
     .description('install nothing, start the lab servers on 127.0.0.x and load the canary studies')
     .option('--dir <dir>', 'working folder for the lab', '.lab')
     .action(async (flags: { dir: string }) => {
+      const [{ startLab }, { startNasLab }] = await Promise.all([import('../lab/lab.ts'), import('../lab/nas-lab.ts')]);
       const started = await startLab({ dir: flags.dir, log: (l) => process.stderr.write(`lab: ${l}\n`) });
       for (const s of started.servers) {
         const where = s.dicomPort !== undefined ? `${s.ip}:${s.dicomPort}  AE ${s.aeTitle}` : `${s.ip}:${s.httpPort ?? ''} (HTTP)`;
@@ -30,6 +32,7 @@ export function labCommand(): Command {
     .description('stop the lab servers started from this folder (by PID)')
     .option('--dir <dir>', 'working folder for the lab', '.lab')
     .action(async (flags: { dir: string }) => {
+      const [{ stopLab }, { stopNasLab }] = await Promise.all([import('../lab/lab.ts'), import('../lab/nas-lab.ts')]);
       await stopNasLab(join(flags.dir, 'nas'));
       await stopLab(flags.dir);
     });

@@ -1,13 +1,16 @@
 /**
- * `exposure`: argument parsing and wiring only. Each command lives in its own file.
+ * `exposure`: argument parsing and wiring only. Each command lives in its own
+ * file, imported when its action runs: `--help` or a dry run does not pay for
+ * the store, the probes' libraries or the report renderers of other commands.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError } from './errors.ts';
 import { aeTitle, aeTitleList, collect, positiveInt } from './options.ts';
-import { scanCommand } from './scan.ts';
-import { reportCommand, REPORT_FORMATS, REPORT_GROUPINGS } from './report.ts';
+import type { ScanFlags } from './scan.ts';
+import type { ReportFlags } from './report.ts';
+import type { DiffFlags } from './diff.ts';
+import { DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
 import { labCommand } from './lab.ts';
-import { diffCommand, DIFF_FORMATS } from './diff.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 import { WEB_PORTS } from '../probes/portal/index.ts';
 import { fileWalkOptions } from './file-walk.ts';
@@ -51,7 +54,7 @@ program
   .option('--resume <run>', 'continue a killed or interrupted run of --db with its stored parameters', positiveInt('--resume'))
   .option('--dry-run', 'count targets and exclusions, send nothing')
   .option('--quiet', 'no progress and no summary table')
-  .action(scanCommand);
+  .action(async (targets: string[], flags: ScanFlags) => (await import('./scan.ts')).scanCommand(targets, flags));
 for (const option of fileWalkOptions()) program.commands.find((c) => c.name() === 'scan')?.addOption(option);
 
 program
@@ -62,7 +65,7 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
   .option('-o, --out <path>', 'write to a file instead of standard output (csv: NAME.csv or a folder; --by: a folder)')
   .addOption(new Option('--by <grouping>', 'notification packs: one folder per organisation/AS under --out').choices(REPORT_GROUPINGS))
-  .action(reportCommand);
+  .action(async (flags: ReportFlags) => (await import('./report.ts')).reportCommand(flags));
 
 program
   .command('diff')
@@ -72,7 +75,7 @@ program
   .option('--db <file>', 'SQLite file to read', 'exposure.db')
   .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
   .option('-o, --out <file>', 'write to a file instead of standard output')
-  .action(diffCommand);
+  .action(async (runA: string, runB: string, flags: DiffFlags) => (await import('./diff.ts')).diffCommand(runA, runB, flags));
 
 program.addCommand(labCommand());
 

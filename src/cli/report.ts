@@ -20,10 +20,7 @@ import type { ReportModel } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
 import { makeDir, makeEmptyDir, writeOut } from './output.ts';
-
-export const REPORT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'md', 'html'] as const;
-type ReportFormat = (typeof REPORT_FORMATS)[number];
-export const REPORT_GROUPINGS = ['org'] as const;
+import type { REPORT_GROUPINGS, ReportFormat } from './formats.ts';
 
 export interface ReportFlags {
   db: string;

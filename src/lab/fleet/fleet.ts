@@ -5,7 +5,8 @@
  *
  * The plan is deterministic: endpoint j of a group gets address
  * first + j·stride, port ports[j mod n], and a kind drawn from the mix by a
- * hash of j, so the benchmark knows exactly what it should find.
+ * hash of j (a 'qr-open' one, 1–50 study matches by a hash of its address), so
+ * the benchmark knows exactly what it should find.
  */
 import net from 'node:net';
 import { formatIpv4, parseIpv4 } from '../../scope/ipv4.ts';
@@ -19,6 +20,8 @@ export interface FleetGroup {
   readonly ports: readonly number[];
   /** Relative weights of each kind. */
   readonly mix: Partial<Record<FleetKind, number>>;
+  /** Simulated round-trip time of the group's endpoints: each answer leaves this long after its request (default 0). */
+  readonly rttMs?: number;
 }
 
 export interface FleetConfig {
@@ -31,7 +34,13 @@ export interface FleetEndpoint {
   readonly ip: string;
   readonly port: number;
   readonly kind: FleetKind;
+  readonly rttMs: number;
+  /** Study matches its C-FIND returns: 1–50 for 'qr-open', 0 for every other kind. */
+  readonly findMatches: number;
 }
+
+/** The most study matches a 'qr-open' endpoint returns. */
+export const MAX_FIND_MATCHES = 50;
 
 export class FleetError extends Error {
   override readonly name = 'FleetError';
@@ -52,6 +61,7 @@ export function* fleetEndpoints(config: FleetConfig): Generator<FleetEndpoint> {
   for (const g of config.groups) {
     const base = parseIpv4(g.first);
     if (base === undefined || base >>> 24 !== 127) throw new FleetError(`${g.first} is not a loopback address: the fleet only listens on 127.0.0.0/8`);
+    if (g.rttMs !== undefined && !(Number.isInteger(g.rttMs) && g.rttMs >= 0 && g.rttMs <= 60_000)) throw new FleetError(`rttMs ${g.rttMs} is not a whole number of milliseconds from 0 to 60,000`);
     const weights = FLEET_KINDS.map((k) => g.mix[k] ?? 0);
     const total = weights.reduce((a, b) => a + b, 0);
     if (total <= 0) throw new FleetError('a fleet group needs a mix with at least one positive weight');
@@ -67,7 +77,8 @@ export function* fleetEndpoints(config: FleetConfig): Generator<FleetEndpoint> {
           break;
         }
       }
-      yield { ip: formatIpv4(ip), port: g.ports[j % g.ports.length]!, kind };
+      const findMatches = kind === 'qr-open' ? 1 + (hash(ip) % MAX_FIND_MATCHES) : 0;
+      yield { ip: formatIpv4(ip), port: g.ports[j % g.ports.length]!, kind, rttMs: g.rttMs ?? 0, findMatches };
     }
   }
 }
@@ -90,7 +101,7 @@ export async function startFleet(config: FleetConfig): Promise<Fleet> {
   try {
     for (const e of fleetEndpoints(config)) {
       if (e.kind === 'closed') continue;
-      const behaviour = { kind: e.kind, aeTitle: config.aeTitle, slowMs: config.slowMs };
+      const behaviour = { kind: e.kind, aeTitle: config.aeTitle, slowMs: config.slowMs, rttMs: e.rttMs, findMatches: e.findMatches };
       const server = net.createServer({ noDelay: true }, (socket) => {
         connections++;
         serveScp(socket, behaviour);

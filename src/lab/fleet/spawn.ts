@@ -5,7 +5,6 @@
  * in flight need more than the usual soft limit of 1024.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FleetConfig } from './fleet.ts';
 import { FleetError } from './fleet.ts';
@@ -15,19 +14,6 @@ export interface FleetProcess {
   readonly listening: number;
   connections(): Promise<number>;
   stop(): Promise<void>;
-}
-
-/** The open-files limits of this process, from /proc (Linux). */
-export function openFileLimits(): { soft: number; hard: number } | undefined {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const m = line && /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(line);
-    if (!m) return undefined;
-    const n = (s: string): number => (s === 'unlimited' ? Infinity : Number(s));
-    return { soft: n(m[1]!), hard: n(m[2]!) };
-  } catch {
-    return undefined;
-  }
 }
 
 export function spawnFleet(config: FleetConfig, timeoutMs = 120_000): Promise<FleetProcess> {

@@ -6,7 +6,7 @@
  * the connection, and the next request logs in again.
  */
 import { Writable } from 'node:stream';
-import { FileType, type Client, type FileInfo } from 'basic-ftp';
+import type { Client, FileInfo, FileType } from 'basic-ftp';
 import { enoughOfHeader } from '../nas/part10-header.ts';
 import type { FileTree, TreeEntry } from '../nas/tree-walk.ts';
 
@@ -35,8 +35,16 @@ function listingSaysWritable(info: FileInfo, mlsdWritable: Set<string>): boolean
   return (p.world & W) !== 0 || ((info.user === 'ftp' || info.user === 'anonymous') && (p.user & W) !== 0);
 }
 
+/**
+ * basic-ftp's FileType values, typed as its enum members so that a change of
+ * value there fails to compile here; a type import keeps the library out of
+ * start-up (session.ts loads it with the first session).
+ */
+const FILE: FileType.File = 1;
+const DIRECTORY: FileType.Directory = 2;
+
 function entryOf(info: FileInfo, mlsdWritable: Set<string>): TreeEntry {
-  const kind = info.type === FileType.Directory ? 'directory' : info.type === FileType.File ? 'file' : 'other';
+  const kind = info.type === DIRECTORY ? 'directory' : info.type === FILE ? 'file' : 'other';
   const size = Number.isSafeInteger(info.size) && info.size > 0 ? info.size : 0;
   return { name: info.name, kind, size, writable: listingSaysWritable(info, mlsdWritable) };
 }

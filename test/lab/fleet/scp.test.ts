@@ -13,6 +13,7 @@ import { dicomDetails } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
 import { decodePdu, encodePdu, PduFramer, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { UID } from '../../../src/protocols/dicom/uids.ts';
 import { ECHOSCU_ASSOCIATE_RQ } from '../../protocols/dicom/ul/fixtures.ts';
 
 const HOST = '127.0.92.2';
@@ -21,8 +22,8 @@ after(() => {
   for (const s of servers) s.close();
 });
 
-async function scp(kind: ScpBehaviour['kind']): Promise<number> {
-  const server = net.createServer((socket) => serveScp(socket, { kind, aeTitle: 'ORTHANC', slowMs: 100 }));
+async function scp(kind: ScpBehaviour['kind'], more: Partial<ScpBehaviour> = {}): Promise<number> {
+  const server = net.createServer((socket) => serveScp(socket, { kind, aeTitle: 'ORTHANC', slowMs: 100, rttMs: 0, findMatches: 0, ...more }));
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
   return (server.address() as net.AddressInfo).port;
@@ -36,6 +37,9 @@ const ctx: ProbeContext = {
   dicom: { userAeTitles: [], useGuessList: true },
   pseudonyms: createPseudonyms(),
 };
+
+/** Reads up to 100 C-FIND matches, more than a 'qr-open' SCP returns. */
+const manyRecords: ProbeContext = { ...ctx, limits: { ...ctx.limits, maxRecords: 100 } };
 
 /** Writes raw bytes to the SCP and returns the PDUs it answers with, until it closes (bounded). */
 async function answersTo(port: number, bytes: Buffer): Promise<Pdu[]> {
@@ -86,5 +90,62 @@ describe('simulated SCP', () => {
     const got = await answersTo(port, Buffer.concat([ECHOSCU_ASSOCIATE_RQ, ECHOSCU_ASSOCIATE_RQ]));
     assert.deepEqual(got.map((p) => p.type), ['A-ASSOCIATE-AC', 'A-ABORT']);
     assert.deepEqual(got[1], { type: 'A-ABORT', source: 2, reason: 2 });
+  });
+
+  it('accepts Verification and rejects the Query/Retrieve context with result 3, as storescp does (echo-only)', async () => {
+    const o = await dicomProbe.run({ ip: HOST, port: await scp('echo-only') }, ctx);
+    const d = dicomDetails(o);
+    assert.equal(o.status, 'success');
+    assert.equal(d?.echo.outcome, 'success');
+    assert.equal(d?.find.outcome, 'not-negotiated');
+    assert.deepEqual(d?.peer?.rejectedContexts, [{ abstractSyntax: UID.studyRootFind, result: 3 }]);
+    assert.deepEqual(d?.peer?.acceptedContexts.map((c) => c.abstractSyntax), [UID.verification]);
+    assert.equal(o.exposure.studies, undefined);
+    assert.equal(d?.release, 'released');
+  });
+
+  it('answers each C-FIND with its matches, counts included and no patient attribute (qr-open)', async () => {
+    const matches = 37;
+    const o = await dicomProbe.run({ ip: HOST, port: await scp('qr-open', { findMatches: matches }) }, manyRecords);
+    const d = dicomDetails(o);
+    assert.equal(d?.find.outcome, 'success');
+    assert.equal(d?.find.matches, matches);
+    const series = Array.from({ length: matches }, (_, k) => 1 + (k % 3)).reduce((a, b) => a + b, 0);
+    assert.deepEqual([o.exposure.studies?.n, o.exposure.series?.n, o.exposure.images?.n], [matches, series, 10 * series]);
+    assert.deepEqual(d?.find.modalities, ['CT', 'MR', 'US']);
+    assert.equal(o.inventory?.records, matches);
+    assert.deepEqual(o.inventory?.attributes, [], 'no identifying attribute (PS3.15 Annex E) in a synthetic match');
+    assert.equal(o.exposure.patients?.n, 0, 'no PatientID: no patient counted');
+    // The other kinds find nothing, whatever findMatches says.
+    assert.equal(dicomDetails(await dicomProbe.run({ ip: HOST, port: await scp('open', { findMatches: matches }) }, ctx))?.find.matches, 0);
+  });
+
+  it('delays every answer by the round trip, and accepts the connect at once (rttMs)', async () => {
+    const rttMs = 200;
+    /** Connect time, then the time from sending the A-ASSOCIATE-RQ to the A-ASSOCIATE-AC. */
+    const exchange = async (port: number): Promise<{ connectMs: number; answerMs: number }> => {
+      const t0 = performance.now();
+      const socket = net.connect({ host: HOST, port });
+      socket.on('error', () => undefined);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const t1 = performance.now();
+      socket.write(ECHOSCU_ASSOCIATE_RQ);
+      const first = await Promise.race([new Promise<Buffer>((resolve) => socket.once('data', resolve)), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000))]);
+      const t2 = performance.now();
+      socket.destroy();
+      assert.equal(first?.[0], 0x02, 'an A-ASSOCIATE-AC came back');
+      return { connectMs: t1 - t0, answerMs: t2 - t1 };
+    };
+    // Timers run on the event loop's millisecond clock: allow 2 ms of rounding below the delay.
+    const far = await exchange(await scp('open', { rttMs }));
+    assert.ok(far.answerMs >= rttMs - 2, `answered after ${far.answerMs.toFixed(1)} ms`);
+    assert.ok(far.connectMs < rttMs, `connected after ${far.connectMs.toFixed(1)} ms`);
+    const near = await exchange(await scp('open'));
+    assert.ok(near.answerMs < rttMs, `without rttMs, answered after ${near.answerMs.toFixed(1)} ms`);
+    // The whole probe: A-ASSOCIATE, C-ECHO, C-FIND (all 12 matches in one burst), A-RELEASE: four round trips, in order.
+    const o = await dicomProbe.run({ ip: HOST, port: await scp('qr-open', { rttMs, findMatches: 12 }) }, manyRecords);
+    assert.equal(dicomDetails(o)?.find.matches, 12);
+    assert.equal(dicomDetails(o)?.release, 'released');
+    assert.ok(o.durationMs >= 4 * rttMs - 8 && o.durationMs < 5 * rttMs + 500, `probe took ${o.durationMs} ms`);
   });
 });

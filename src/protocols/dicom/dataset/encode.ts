@@ -11,16 +11,30 @@
  * it writes any string as UTF-8 whatever Specific Character Set says. So the
  * checks are made here first, and encoding errors are typed.
  */
-import dcmjs from 'dcmjs';
+import { createRequire } from 'node:module';
+import type Dcmjs from 'dcmjs';
 import type { DcmjsDict, DcmjsElement } from 'dcmjs';
 import { UID } from '../uids.ts';
 import { Tags, formatTag, tagGroup, tagKey } from './tag.ts';
 
-// dcmjs logs through its own bundled loglevel; mute it at its level setting
-// (LIBRARIES.md: setLevel, not .level), including the child logger that its
-// VR lookup reports to.
-dcmjs.log.setLevel('silent');
-dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
+let library: typeof Dcmjs | undefined;
+
+/**
+ * dcmjs, loaded on the first dataset written rather than when this module is
+ * imported: it is the largest library a scan loads (~15 MB resident, ~40 ms),
+ * and `--help`, a dry run or a scan that meets no open DICOM port never need
+ * it. Loaded synchronously (its CommonJS build) so encoding stays synchronous.
+ */
+function dcmjs(): typeof Dcmjs {
+  if (library) return library;
+  library = createRequire(import.meta.url)('dcmjs') as typeof Dcmjs;
+  // dcmjs logs through its own bundled loglevel; mute it at its level setting
+  // (LIBRARIES.md: setLevel, not .level), including the child logger that its
+  // VR lookup reports to.
+  library.log.setLevel('silent');
+  library.log.getLogger('validation.dcmjs').setLevel('silent');
+  return library;
+}
 
 /** VRs whose values are character strings (PS3.5 6.2). */
 export const STRING_VRS = [
@@ -202,8 +216,9 @@ export function encodeDataset(elements: readonly ElementInput[], transferSyntax:
     throw new DatasetEncodeError('character-set', 'non-ASCII text needs Specific Character Set (0008,0005) ISO_IR 192');
   }
   try {
-    const stream = new dcmjs.data.WriteBufferStream(1024, true);
-    dcmjs.data.DicomMessage.write(toDcmjs(elements), stream, transferSyntax, {});
+    const { data } = dcmjs();
+    const stream = new data.WriteBufferStream(1024, true);
+    data.DicomMessage.write(toDcmjs(elements), stream, transferSyntax, {});
     return Buffer.from(stream.getBuffer(0, stream.size));
   } catch (err) {
     throw new DatasetEncodeError('encoder-failed', `dcmjs could not write the dataset: ${err instanceof Error ? err.message : String(err)}`);
