@@ -5,19 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { createDialer, type DialerOptions } from '../../src/net/dialer.ts';
+import { TestPeers } from './peers.ts';
+import { selfSigned, type SelfSigned } from './self-signed.ts';
 
-const servers: net.Server[] = [];
-const held = new Set<net.Socket>();
-let dir = '';
-let credentials: { key: Buffer; cert: Buffer };
+const peers = new TestPeers();
+let credentials: SelfSigned;
 
 interface Peer {
   port: number;
@@ -48,19 +43,15 @@ async function peer(host: string, onSocket: (s: net.Socket) => void, server: net
       }),
   };
   server.on(server instanceof tls.Server ? 'secureConnection' : 'connection', (s: net.Socket) => {
-    held.add(s);
     s.on('error', () => undefined);
     s.on('close', () => {
-      held.delete(s);
       p.closed++;
       for (const w of waiters.splice(0)) w();
     });
     onSocket(s);
   });
   server.on('connection', () => p.accepted++);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  p.port = (server.address() as net.AddressInfo).port;
+  p.port = await peers.listen(server, host);
   return p;
 }
 
@@ -72,16 +63,10 @@ const echo = (s: net.Socket): void => {
 };
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'exposure-parked-'));
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=parked', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { timeout: 60_000 });
-  credentials = { key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) };
+  credentials = await selfSigned('parked');
 });
 
-after(async () => {
-  for (const s of held) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => peers.close());
 
 describe('a parked connection', () => {
   it('is the first connection a probe opens to its endpoint; later ones are new', async () => {

@@ -6,13 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { serveScp } from '../../src/lab/fleet/scp.ts';
 import { createDialer, type ParkingDialer } from '../../src/net/dialer.ts';
 import { Observation } from '../../src/observation/observation.ts';
@@ -20,11 +15,11 @@ import { createPseudonyms } from '../../src/privacy/pseudonyms.ts';
 import { PROBES } from '../../src/probes/index.ts';
 import type { Probe, ProbeContext } from '../../src/probes/probe.ts';
 import { probeService, type ServicePlan } from '../../src/scan/identify.ts';
+import { TestPeers } from '../net/peers.ts';
+import { selfSigned, type SelfSigned } from '../net/self-signed.ts';
 
-const servers: net.Server[] = [];
-const held = new Set<net.Socket>();
-let dir = '';
-let credentials: { key: Buffer; cert: Buffer };
+const peers = new TestPeers();
+let credentials: SelfSigned;
 
 interface Peer {
   readonly port: number;
@@ -38,9 +33,6 @@ async function peer(host: string, handler: (s: net.Socket) => void): Promise<Pee
   const server = net.createServer();
   server.on('connection', (s: net.Socket) => {
     const i = p.firstBytes.push(undefined) - 1;
-    held.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => held.delete(s));
     // A 'data' listener of our own would change how the stream flows: peek at what the server is pushed instead.
     const push = s.push.bind(s);
     s.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
@@ -49,9 +41,7 @@ async function peer(host: string, handler: (s: net.Socket) => void): Promise<Pee
     };
     handler(s);
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  p.port = (server.address() as net.AddressInfo).port;
+  p.port = await peers.listen(server, host);
   return p;
 }
 
@@ -129,16 +119,10 @@ const A_ASSOCIATE_RQ = 0x01;
 const TLS_HANDSHAKE = 0x16;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'exposure-identify-'));
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=identify', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { timeout: 60_000 });
-  credentials = { key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) };
+  credentials = await selfSigned('identify');
 });
 
-after(async () => {
-  for (const s of held) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => peers.close());
 
 describe('a port no probe claims', () => {
   it('a plain DICOM SCP: identified and probed on the one connection that found it open', async () => {
