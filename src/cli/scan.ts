@@ -7,6 +7,7 @@
  */
 import { parseShard, WHOLE, type Shard } from '../scope/permutation.ts';
 import { parsePorts } from '../scope/ports.ts';
+import type { ProtocolId } from '../observation/observation.ts';
 import type { ResultFormat } from '../scope/result-files.ts';
 import { dryRunLine } from '../scan/dry-run.ts';
 import { planScan } from '../scan/plan.ts';
@@ -14,6 +15,7 @@ import { probesAndPorts } from '../scan/probe-ports.ts';
 import { recordParameters, runMeta, type RunParameters } from '../scan/run-parameters.ts';
 import type { RunStart } from '../scan/run-scan.ts';
 import { UsageError } from './errors.ts';
+import { probeListing } from './options.ts';
 import { toFileWalk, type FileWalkFlags } from './file-walk.ts';
 
 export interface ScanFlags extends FileWalkFlags {
@@ -33,6 +35,8 @@ export interface ScanFlags extends FileWalkFlags {
   connectTimeout: number;
   ioTimeout: number;
   probeTimeout: number;
+  probes?: ProtocolId[] | 'help';
+  greetingWait: number;
   allowList?: string;
   exclude: string[];
   defaultExclusions: boolean;
@@ -46,6 +50,10 @@ export interface ScanFlags extends FileWalkFlags {
 }
 
 export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promise<void> {
+  if (flags.probes === 'help') {
+    process.stdout.write(probeListing());
+    return;
+  }
   const params = flags.resume === undefined ? requestedParameters(targetArgs, flags) : await (await import('./scan-run.ts')).storedParameters(targetArgs, flags, flags.resume);
   const plan = await planScan(params);
   for (const note of plan.notes) process.stderr.write(`exposure: note: ${note}\n`);
@@ -76,7 +84,8 @@ function requestedParameters(targetArgs: string[], flags: ScanFlags): RunParamet
   }
   if (flags.from === undefined && targetArgs.length === 0) throw new UsageError('no targets given: name addresses, ranges, CIDR blocks, hostnames or @FILE, or --from a ZMap/masscan result file');
   const webPorts = flags.webPorts === undefined ? undefined : parsePorts(flags.webPorts);
-  const { ports } = probesAndPorts(flags.ports === undefined ? undefined : parsePorts(flags.ports), webPorts);
+  const probes = flags.probes === 'help' ? undefined : flags.probes;
+  const { ports } = probesAndPorts(flags.ports === undefined ? undefined : parsePorts(flags.ports), webPorts, probes);
   return recordParameters({
     targets: flags.from !== undefined ? { kind: 'result-file', path: flags.from, format: flags.fromFormat } : { kind: 'specs', specs: targetArgs },
     exclude: flags.exclude,
@@ -84,13 +93,20 @@ function requestedParameters(targetArgs: string[], flags: ScanFlags): RunParamet
     allowList: flags.allowList,
     ports,
     webPorts,
+    probes,
     seed: flags.seed,
     shard: shardOf(flags.shard),
     identity: { callingAeTitle: flags.callingAe, contact: flags.contact },
     dicom: { aeTitles: flags.aeTitles, guessList: flags.guessList },
     checkLogins: flags.checkLogins === true,
     fileWalk: toFileWalk(flags),
-    limits: { maxRecords: flags.maxRecords, connectTimeoutMs: flags.connectTimeout, ioTimeoutMs: flags.ioTimeout, probeTimeoutMs: flags.probeTimeout },
+    limits: {
+      maxRecords: flags.maxRecords,
+      connectTimeoutMs: flags.connectTimeout,
+      ioTimeoutMs: flags.ioTimeout,
+      probeTimeoutMs: flags.probeTimeout,
+      greetingWaitMs: flags.greetingWait,
+    },
     pace: { concurrency: flags.concurrency, rate: flags.rate, perHost: flags.perHost, retries: flags.retries },
   });
 }

@@ -9,10 +9,15 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Endpoint } from '../observation/observation.ts';
 import type { ScopePolicy } from '../scope/policy.ts';
-import { NetError, toNetError } from './errors.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { SocketConnection } from './connection.ts';
+import { NetError } from './errors.ts';
+import { handshake, tlsClientOptions } from './handshake.ts';
 import { HostLimiter } from './host-limiter.ts';
-import { SocketGuard, type SocketMeter } from './socket-guard.ts';
+import { Parked, type ParkedSocket } from './parked.ts';
+import { SocketGuard } from './socket-guard.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export type { ParkedSocket };
 
 export interface DialOptions {
   readonly signal?: AbortSignal;
@@ -68,21 +73,30 @@ export interface DialerOptions {
   readonly perHostLimit?: number;
 }
 
-export function createDialer(options: DialerOptions): Dialer {
+/**
+ * The scan's own dialer: a Dialer that can also park. Discovery's connect is
+ * kept open for the probe that runs next on the port (parked.ts), so a service
+ * costs one connection, not a connect to find it and another to probe it.
+ */
+export interface ParkingDialer extends Dialer {
+  /** Connects under every limit of the dialer, then holds the socket (at most `idleMs`) for a probe to take. */
+  park(endpoint: Endpoint, options: DialOptions & { readonly idleMs: number }): Promise<ParkedSocket>;
+}
+
+export function createDialer(options: DialerOptions): ParkingDialer {
   const bucket = options.connectionsPerSecond > 0 ? new TokenBucket(options.connectionsPerSecond) : undefined;
   const hosts = options.perHostLimit ? new HostLimiter(options.perHostLimit) : undefined;
-  /** Both `socket()` and `connect()` go through here, so the limits are applied once, in one way. */
+  /** Every dial goes through here, so the limits are applied once, in one way. */
   const guarded = async (endpoint: Endpoint, dial: DialOptions): Promise<Guarded> => {
     const decision = options.scope.check(endpoint.ip);
     if (!decision.allowed) throw new NetError('out-of-scope', decision.reason);
     const release = hosts ? await hosts.acquire(endpoint.ip, dial.signal) : undefined;
     try {
       if (bucket) await bucket.take(dial.signal);
-      return await openSocket(endpoint, dial, {
-        timeoutMs: dial.connectTimeoutMs ?? options.connectTimeoutMs,
-        maxBytes: options.maxBytesPerConnection,
-        ...(release ? { release } : {}),
-      });
+      const opened = await openSocket(endpoint, dial, { timeoutMs: dial.connectTimeoutMs ?? options.connectTimeoutMs, maxBytes: options.maxBytesPerConnection });
+      // Bound to the socket's close, whoever closes it (the limiter's release runs once).
+      if (release) opened.guard.onceClosed(release);
+      return { ...opened, ...(release ? { release } : {}) };
     } catch (err) {
       release?.();
       throw err;
@@ -93,164 +107,45 @@ export function createDialer(options: DialerOptions): Dialer {
       return (await guarded(endpoint, dial)).socket;
     },
     async connect(endpoint, dial = {}) {
-      const { socket, meter } = await guarded(endpoint, dial);
-      return new SocketConnection(endpoint, socket, meter);
+      const { socket, guard } = await guarded(endpoint, dial);
+      return new SocketConnection(endpoint, socket, guard);
+    },
+    async park(endpoint, dial) {
+      const { socket, guard, release } = await guarded(endpoint, { ...dial, tls: false });
+      // An idle parked connection holds no slot: it takes one again when a probe takes it.
+      release?.();
+      return new Parked({
+        endpoint,
+        socket,
+        guard,
+        idleMs: dial.idleMs,
+        connectTimeoutMs: dial.connectTimeoutMs ?? options.connectTimeoutMs,
+        reacquire: hosts ? (signal) => hosts.acquire(endpoint.ip, signal) : undefined,
+      });
     },
   };
 }
 
 interface Guarded {
   readonly socket: net.Socket;
-  readonly meter: SocketMeter;
+  readonly guard: SocketGuard;
+  /** Frees the per-host slot (also bound to the socket's close). */
+  readonly release?: () => void;
 }
 
 interface SocketLimits {
   readonly timeoutMs: number;
   readonly maxBytes: number;
-  /** Frees the per-host slot; runs when the socket closes, whoever closes it. */
-  readonly release?: () => void;
 }
 
-function openSocket(endpoint: Endpoint, dial: DialOptions, limits: SocketLimits): Promise<Guarded> {
-  return new Promise((resolve, reject) => {
-    if (dial.signal?.aborted) return reject(new NetError('aborted', 'aborted before connect'));
-    const socket = dial.tls
-      ? tls.connect({
-          host: endpoint.ip,
-          port: endpoint.port,
-          servername: dial.tls.servername ?? (net.isIP(endpoint.hostname ?? '') ? undefined : endpoint.hostname),
-          rejectUnauthorized: false,
-        })
-      : net.connect({ host: endpoint.ip, port: endpoint.port });
-    // Guarded from its first byte: a TLS peer's data can arrive with its handshake.
-    const guard = new SocketGuard(socket, limits.maxBytes);
-    if (limits.release) guard.onceClosed(limits.release);
-    const readyEvent = dial.tls ? 'secureConnect' : 'connect';
-    const finish = (err?: NetError): void => {
-      clearTimeout(timer);
-      dial.signal?.removeEventListener('abort', onAbort);
-      socket.off('error', onError);
-      socket.off(readyEvent, onReady);
-      if (err) {
-        socket.destroy();
-        reject(err);
-      } else {
-        if (dial.deadlineMs !== undefined) guard.deadline(dial.deadlineMs);
-        resolve({ socket, meter: guard });
-      }
-    };
-    const onReady = (): void => finish();
-    const onError = (e: unknown): void => finish(toNetError(e));
-    const onAbort = (): void => finish(new NetError('aborted', 'aborted during connect'));
-    const timer = setTimeout(
-      () => finish(new NetError('connection-timeout', `no answer to connect within ${limits.timeoutMs} ms`)),
-      limits.timeoutMs,
-    );
-    socket.once(readyEvent, onReady);
-    socket.once('error', onError);
-    dial.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Buffers what the peer sends until read, pausing the socket so an eager peer cannot fill memory. */
-class SocketConnection implements Connection {
-  private readonly queue: Buffer[] = [];
-  private queuedBytes = 0;
-  private ended = false;
-  private failure: NetError | undefined;
-  private waiter: (() => void) | undefined;
-  readonly peerCertificate?: tls.PeerCertificate;
-  readonly tlsProtocol?: string;
-
-  constructor(
-    readonly endpoint: Endpoint,
-    private readonly socket: net.Socket,
-    /** The dialer's count, which also enforces the byte cap: no second cap here. */
-    private readonly meter: SocketMeter,
-  ) {
-    if (socket instanceof tls.TLSSocket) {
-      this.peerCertificate = socket.getPeerCertificate(true);
-      this.tlsProtocol = socket.getProtocol() ?? undefined;
-    }
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.queue.push(chunk);
-      this.queuedBytes += chunk.length;
-      if (this.queuedBytes > 1 << 20) socket.pause();
-      this.wake();
-    });
-    socket.on('end', () => {
-      this.ended = true;
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.ended = true;
-      this.wake();
-    });
-    socket.on('error', (err) => this.fail(toNetError(err)));
-  }
-
-  get bytesReceived(): number {
-    return this.meter.bytesReceived;
-  }
-
-  private fail(err: NetError): void {
-    this.failure ??= err;
-    this.socket.destroy();
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-
-  write(bytes: Uint8Array): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.socket.destroyed || this.socket.writableEnded) return Promise.reject(new NetError('closed', 'connection already closed'));
-    return new Promise((resolve, reject) => {
-      this.socket.write(bytes, (err) => (err ? reject(toNetError(err)) : resolve()));
-    });
-  }
-
-  async read(timeoutMs: number, signal?: AbortSignal): Promise<Buffer | null> {
-    for (;;) {
-      const chunk = this.queue.shift();
-      if (chunk) {
-        this.queuedBytes -= chunk.length;
-        if (this.socket.isPaused() && this.queuedBytes < 1 << 19) this.socket.resume();
-        return chunk;
-      }
-      if (this.failure) throw this.failure;
-      if (this.ended) return null;
-      await this.waitForEvent(timeoutMs, signal);
-    }
-  }
-
-  private waitForEvent(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new NetError('aborted', 'aborted while reading'));
-      const done = (err?: NetError): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.waiter = undefined;
-        if (err) reject(err);
-        else resolve();
-      };
-      const onAbort = (): void => done(new NetError('aborted', 'aborted while reading'));
-      const timer = setTimeout(() => done(new NetError('io-timeout', `no data from the peer within ${timeoutMs} ms`)), timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiter = () => done();
-    });
-  }
-
-  close(): void {
-    if (!this.socket.destroyed) {
-      this.socket.end();
-      // Do not wait for the peer's FIN: a scanner frees its socket now.
-      this.socket.destroySoon();
-      setTimeout(() => this.socket.destroy(), 1000).unref();
-    }
-  }
+async function openSocket(endpoint: Endpoint, dial: DialOptions, limits: SocketLimits): Promise<Guarded> {
+  if (dial.signal?.aborted) throw new NetError('aborted', 'aborted before connect');
+  const socket = dial.tls
+    ? tls.connect({ host: endpoint.ip, port: endpoint.port, ...tlsClientOptions(endpoint, dial.tls) })
+    : net.connect({ host: endpoint.ip, port: endpoint.port });
+  // Guarded from its first byte: a TLS peer's data can arrive with its handshake.
+  const guard = new SocketGuard(socket, limits.maxBytes);
+  await handshake(socket, dial.tls ? 'secureConnect' : 'connect', { timeoutMs: limits.timeoutMs, signal: dial.signal });
+  if (dial.deadlineMs !== undefined) guard.deadline(dial.deadlineMs);
+  return { socket, guard };
 }

@@ -13,6 +13,9 @@
  * - A deadline, when asked for, destroys the socket with NetError('io-timeout').
  * - On 'close', which Node emits whether or not anyone listens, the deadline
  *   is cleared and the close hooks run (the per-host slot is one).
+ * - Asked to, it keeps a copy of the first bytes the peer sent and tells when
+ *   the peer first acts (sends or ends): what a port speaks, learnt without
+ *   reading anything off the stream, so whoever reads it next reads it all.
  */
 import type net from 'node:net';
 import { NetError } from './errors.ts';
@@ -25,19 +28,29 @@ export interface SocketMeter {
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 type Push = (chunk: unknown, encoding?: BufferEncoding) => boolean;
 
+/** What the peer did first on a socket: sent bytes, or ended its side without a byte. */
+export type PeerAct = 'data' | 'end';
+
 export class SocketGuard implements SocketMeter {
   bytesReceived = 0;
+  /** The peer ended its side (EOF pushed), whether or not anyone has read up to it. */
+  peerEnded = false;
   private closed = false;
   private readonly atClose: Array<() => void> = [];
+  private readonly atAct: Array<(act: PeerAct) => void> = [];
+  private firstBytesCap = 0;
+  private firstBytes: Buffer = Buffer.alloc(0);
   /** The error we destroyed the socket with, if any. */
   private cut: NetError | undefined;
 
   constructor(
     private readonly socket: net.Socket,
-    private readonly maxBytes: number,
+    readonly maxBytes: number,
   ) {
     const push = socket.push.bind(socket) as Push;
     socket.push = ((chunk: unknown, encoding?: BufferEncoding): boolean => {
+      if (chunk === null) this.peerActed('end');
+      else if (chunk instanceof Uint8Array && chunk.byteLength > 0) this.peerSent(chunk);
       this.bytesReceived += chunk instanceof Uint8Array ? chunk.byteLength : typeof chunk === 'string' ? Buffer.byteLength(chunk) : 0;
       if (this.bytesReceived > this.maxBytes) {
         this.destroy(new NetError('byte-cap', `peer sent more than ${this.maxBytes} bytes on one connection`));
@@ -54,6 +67,27 @@ export class SocketGuard implements SocketMeter {
       if (event === 'error' && args[0] === this.cut && socket.listenerCount('error') === 0) return false;
       return emit(event, ...args);
     }) as typeof socket.emit;
+  }
+
+  /** Keeps a copy of the first `cap` bytes the peer sends from now on (in memory only, never recorded). */
+  keepFirstBytes(cap: number): void {
+    this.firstBytesCap = cap;
+  }
+
+  /** The first bytes the peer sent, up to the cap given to keepFirstBytes (empty when not asked). */
+  get first(): Buffer {
+    return this.firstBytes;
+  }
+
+  /** Runs `hook` on the peer's next act: bytes pushed, or its end of the stream. */
+  onNextAct(hook: (act: PeerAct) => void): void {
+    this.atAct.push(hook);
+  }
+
+  /** Forgets a hook given to onNextAct that has not run. */
+  offNextAct(hook: (act: PeerAct) => void): void {
+    const i = this.atAct.indexOf(hook);
+    if (i >= 0) this.atAct.splice(i, 1);
   }
 
   /** Runs `hook` once the socket is closed (at once if it already is). */
@@ -73,6 +107,17 @@ export class SocketGuard implements SocketMeter {
     if (this.socket.destroyed) return;
     this.cut = err;
     this.socket.destroy(err);
+  }
+
+  private peerSent(chunk: Uint8Array): void {
+    const room = this.firstBytesCap - this.firstBytes.length;
+    if (room > 0) this.firstBytes = Buffer.concat([this.firstBytes, chunk.subarray(0, room)]);
+    this.peerActed('data');
+  }
+
+  private peerActed(act: PeerAct): void {
+    if (act === 'end') this.peerEnded = true;
+    for (const hook of this.atAct.splice(0)) hook(act);
   }
 
   private onClose(): void {

@@ -35,6 +35,8 @@ export interface DicomProbeOptions {
 export interface WebProbeOptions {
   /** Try a blank and the product's documented default credentials (opt-in: --check-logins). */
   readonly checkLogins: boolean;
+  /** The scheme the port was seen to speak when it was identified (scan/identify.ts): tried first. */
+  readonly scheme?: 'http' | 'https';
 }
 
 /** Bounds and opt-ins of the FTP and SMB share walks (probes/nas/limits.ts has the defaults). */
@@ -52,6 +54,13 @@ export interface FileWalkOptions {
 }
 
 export interface ProbeContext {
+  /**
+   * Every connection a probe opens comes from here. One connection per
+   * service: the first one a probe opens to its endpoint may be the one that
+   * found the port open (and, on a port no probe claims, the one that
+   * identified what it speaks), already connected, possibly with the peer's
+   * greeting waiting to be read; later ones are new (net/parked.ts).
+   */
   readonly dialer: Dialer;
   readonly signal: AbortSignal;
   readonly identity: ScannerIdentity;
@@ -68,6 +77,8 @@ export interface ProbeContext {
 export interface Probe {
   readonly id: ProtocolId;
   readonly defaultPorts: readonly number[];
+  /** What it does, in one line (`exposure scan --probes help`). */
+  readonly summary: string;
   /** Always resolves: failures are a status in the Observation, never a throw. */
   run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation>;
 }
@@ -82,12 +93,14 @@ export type { Connection, Endpoint, Observation };
 export function definedProbe(
   id: ProtocolId,
   defaultPorts: readonly number[],
+  summary: string,
   run: (endpoint: Endpoint, ctx: ProbeContext) => Promise<Observation>,
   options: { readonly tls?: boolean } = {},
 ): Probe {
   return {
     id,
     defaultPorts,
+    summary,
     run: (endpoint, ctx) =>
       run(endpoint, ctx).catch(
         (err: unknown): Observation => ({

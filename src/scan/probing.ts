@@ -16,11 +16,12 @@ const MAX_PDU_BYTES = 4 << 20;
 /** Bytes one connection may receive before it is cut. */
 const MAX_BYTES_PER_CONNECTION = 256 << 20;
 
-export type Probing = Pick<ScanOptions, 'ports' | 'probes' | 'dialer' | 'context' | 'hostConcurrency' | 'connectRetries'>;
+export type Probing = Pick<ScanOptions, 'ports' | 'probes' | 'greetingWaitMs' | 'dialer' | 'context' | 'hostConcurrency' | 'connectRetries'>;
 
 /** `scope` is the plan's (plan.ts): the dialer refuses any address outside it. */
 export function probingUnder(p: RunParameters, scope: ScopePolicy): Probing {
-  const { probes, ports } = probesAndPorts(p.ports, p.webPorts);
+  const { probes, ports } = probesAndPorts(p.ports, p.webPorts, p.probes);
+  const { greetingWaitMs, ...limits } = p.limits;
   const dialer = createDialer({
     scope,
     connectTimeoutMs: p.limits.connectTimeoutMs,
@@ -31,10 +32,11 @@ export function probingUnder(p: RunParameters, scope: ScopePolicy): Probing {
   return {
     ports,
     probes,
+    greetingWaitMs,
     dialer,
     context: {
       identity: { ...p.identity },
-      limits: { ...p.limits, maxPduBytes: MAX_PDU_BYTES },
+      limits: { ...limits, maxPduBytes: MAX_PDU_BYTES },
       dicom: { userAeTitles: p.dicom.aeTitles, useGuessList: p.dicom.guessList },
       // A fresh key per process: distinct-patient counts never need it again.
       pseudonyms: createPseudonyms(),

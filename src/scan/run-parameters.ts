@@ -12,18 +12,24 @@
 import { randomInt } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { z, type ZodIssue } from 'zod';
+import { ProtocolId } from '../observation/observation.ts';
 import { validateAeTitle } from '../probes/dicom/index.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
 import type { ResolvedName } from '../scope/space.ts';
 import type { RunMeta, RunRow } from '../store/index.ts';
 import { ScanError } from './errors.ts';
+import { DEFAULT_GREETING_WAIT_MS } from './identify.ts';
 import { VERSION } from '../version.ts';
 
 /** The key of a run's meta options that holds its parameters. */
 export const PARAMETERS_KEY = 'parameters';
-/** Bumped when the schema changes in a way an older reader cannot follow. */
-export const PARAMETERS_VERSION = 1;
-
+/**
+ * Bumped when the schema changes in a way an older reader cannot follow.
+ * 2: `probes` (--probes) and `limits.greetingWaitMs` (--greeting-wait). An
+ * older reader would drop a probe selection it does not know and run every
+ * probe on resume: it must refuse the run instead, and does, by the version.
+ */
+export const PARAMETERS_VERSION = 2;
 
 const Port = z.number().int().min(1).max(65535);
 const Whole = z.number().int().nonnegative();
@@ -43,6 +49,8 @@ const Targets = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('result-file'), path: AbsolutePath, format: z.enum(RESULT_FORMATS) }),
 ]);
 
+const Limits = z.object({ maxRecords: Whole, connectTimeoutMs: Whole, ioTimeoutMs: Whole, probeTimeoutMs: Whole, greetingWaitMs: Whole });
+
 export const RunParameters = z.object({
   version: z.literal(PARAMETERS_VERSION),
   targets: Targets,
@@ -54,6 +62,8 @@ export const RunParameters = z.object({
   ports: z.array(Port).min(1),
   /** Ports the web probes claim instead of their defaults (--web-ports). */
   webPorts: z.array(Port).min(1).optional(),
+  /** The probes that run (--probes); absent, every one. */
+  probes: z.array(ProtocolId).min(1).optional(),
   /** The permutation's seed and this run's shard of it: same seed and shard, same order. */
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   shard: z
@@ -71,11 +81,24 @@ export const RunParameters = z.object({
     walkTimeMs: Whole,
     checkWrite: z.boolean(),
   }),
-  limits: z.object({ maxRecords: Whole, connectTimeoutMs: Whole, ioTimeoutMs: Whole, probeTimeoutMs: Whole }),
+  limits: Limits,
   /** How hard the scan goes: hosts at once, new connections a second, connections per host, connect retries. */
   pace: z.object({ concurrency: z.number().int().min(1), rate: Whole, perHost: z.number().int().min(1), retries: Whole }),
 });
 export type RunParameters = z.infer<typeof RunParameters>;
+
+/**
+ * Version 1, recorded before --probes and --greeting-wait: read as version 2
+ * with every probe and the default greeting wait, which is how it ran.
+ */
+const RunParametersV1 = RunParameters.extend({
+  version: z.literal(1),
+  limits: Limits.omit({ greetingWaitMs: true }),
+}).transform((p): RunParameters => ({
+  ...p,
+  version: PARAMETERS_VERSION,
+  limits: { ...p.limits, greetingWaitMs: DEFAULT_GREETING_WAIT_MS },
+}));
 
 /** What a new run asks for, as given: paths may be relative, the seed may be left to chance. */
 export type RequestedParameters = Omit<RunParameters, 'version' | 'seed' | 'identity'> & {
@@ -111,7 +134,7 @@ function describeIssues(issues: readonly ZodIssue[]): string {
  * identity. Validated here, so what is stored is what a resume can read.
  */
 export function recordParameters(requested: RequestedParameters): RunParameters {
-  const { targets, identity, seed, allowList, webPorts, ...rest } = requested;
+  const { targets, identity, seed, allowList, webPorts, probes, ...rest } = requested;
   // Optional keys are left out rather than set to undefined: the record equals what a resume reads back.
   const candidate = {
     ...rest,
@@ -123,6 +146,7 @@ export function recordParameters(requested: RequestedParameters): RunParameters 
     exclude: rest.exclude.map((f) => resolve(f)),
     ...(allowList !== undefined ? { allowList: resolve(allowList) } : {}),
     ...(webPorts !== undefined ? { webPorts } : {}),
+    ...(probes !== undefined ? { probes } : {}),
     seed: seed ?? randomInt(2 ** 32),
     identity: { callingAeTitle: identity.callingAeTitle, userAgent: userAgent(identity.contact) },
   };
@@ -159,7 +183,7 @@ export function parametersOfRun(run: RunRow, where: string): RunParameters {
       `${subject}: its parameters were recorded by a newer Exposure (version ${version}; this one reads ${PARAMETERS_VERSION}): upgrade Exposure to resume it`,
     );
   }
-  const parsed = RunParameters.safeParse(raw);
+  const parsed = version === 1 ? RunParametersV1.safeParse(raw) : RunParameters.safeParse(raw);
   if (!parsed.success) {
     throw new ScanError('RUN_PARAMETERS', `${subject}: its recorded parameters are not what this Exposure reads: ${describeIssues(parsed.error.issues)}`);
   }

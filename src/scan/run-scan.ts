@@ -8,14 +8,15 @@
  */
 import { setMaxListeners } from 'node:events';
 import { assess } from '../assess/assess.ts';
-import { discoverPorts } from '../discovery/tcp-connect.ts';
-import type { Dialer } from '../net/dialer.ts';
+import { discoverPorts, releaseAll } from '../discovery/tcp-connect.ts';
+import type { ParkingDialer } from '../net/dialer.ts';
 import type { Probe, ProbeContext } from '../probes/probe.ts';
-import { isUnanswered, type Observation } from '../observation/observation.ts';
+import type { Observation } from '../observation/observation.ts';
 import type { HostResult, RunMeta, ScanCounters, ServiceResult, StoredHostGeo, StoreSink } from '../store/index.ts';
 import { CheckpointTracker } from './checkpoint.ts';
 import { correlateHost } from './correlate.ts';
 import { HostWriter } from './host-writer.ts';
+import { probeService } from './identify.ts';
 import { forEachConcurrent } from './pool.ts';
 import { FRESH, type WorkItem, type WorkSource } from './sources.ts';
 
@@ -35,8 +36,11 @@ export type RunStart = { readonly kind: 'new'; readonly meta: RunMeta } | { read
 export interface ScanOptions {
   readonly source: WorkSource;
   readonly ports: readonly number[];
+  /** The selected probes (--probes), in the registry's order. */
   readonly probes: readonly Probe[];
-  readonly dialer: Dialer;
+  /** How long a port no probe claims is given to speak first (scan/identify.ts). */
+  readonly greetingWaitMs: number;
+  readonly dialer: ParkingDialer;
   readonly context: Omit<ProbeContext, 'dialer' | 'signal'>;
   readonly store: StoreSink;
   readonly run: RunStart;
@@ -57,12 +61,6 @@ export interface ScanOutcome {
   readonly runId: number;
   readonly progress: ScanProgress;
   readonly interrupted: boolean;
-}
-
-/** Which probes to run on a port: those that claim it, or all of them on a port no probe claims. */
-export function probesForPort(probes: readonly Probe[], port: number): Probe[] {
-  const claiming = probes.filter((p) => p.defaultPorts.includes(port));
-  return claiming.length > 0 ? claiming : [...probes];
 }
 
 export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
@@ -151,35 +149,32 @@ interface ItemOutcome {
 
 async function scanItem(item: WorkItem, options: ScanOptions, ctx: ProbeContext): Promise<ItemOutcome> {
   const { ip } = item;
-  let open: number[];
-  if (item.port !== undefined) {
-    open = [item.port];
-  } else {
-    const ports = await discoverPorts(options.dialer, ip, options.ports, {
-      connectTimeoutMs: options.context.limits.connectTimeoutMs,
-      retries: options.connectRetries,
-      signal: options.signal,
-    });
-    if (options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
-    open = ports.filter((p) => p.state === 'open').map((p) => p.port);
-  }
+  const interrupted: ItemOutcome = { result: { ip, services: [] }, openPorts: 0, interrupted: true };
+  // A port named by a result file is connected to like any other: it may have closed since, and then it is no service.
+  const ports = await discoverPorts(options.dialer, ip, item.port !== undefined ? [item.port] : options.ports, {
+    connectTimeoutMs: options.context.limits.connectTimeoutMs,
+    retries: options.connectRetries,
+    signal: options.signal,
+    // A connection waits for its probe at most as long as a silent peer is waited for.
+    parkedIdleMs: options.context.limits.ioTimeoutMs,
+    ...(item.hostname ? { hostname: item.hostname } : {}),
+  });
   const observations: Observation[] = [];
-  let reached = 0;
-  for (const port of open) {
-    const endpoint = { ip, port, ...(item.hostname ? { hostname: item.hostname } : {}) };
-    const candidates = probesForPort(options.probes, port);
-    let answered = false;
-    for (const probe of candidates) {
-      const observation = await probe.run(endpoint, ctx);
+  let open = 0;
+  try {
+    if (options.signal.aborted) return interrupted;
+    // One port at a time: a probe may need a second connection (FTP's data channel), and --per-host bounds them all.
+    for (const p of ports) {
+      if (p.state !== 'open') continue;
+      open++;
+      const found = await probeService(p.parked, { probes: options.probes, greetingWaitMs: options.greetingWaitMs }, ctx);
+      p.parked.release();
       // A probe cut short by Ctrl-C is not a result: the host stays undone and a resumed run probes it again.
-      if (options.signal.aborted) return { result: { ip, services: [] }, openPorts: 0, interrupted: true };
-      // A port named by a result file may have closed since: that is no service.
-      if (item.port !== undefined && isUnanswered(observation.status)) continue;
-      answered = true;
-      if (observation.status === 'not-this-protocol' && candidates.length > 1) continue;
-      observations.push(observation);
+      if (options.signal.aborted) return interrupted;
+      observations.push(...found);
     }
-    if (answered) reached++;
+  } finally {
+    releaseAll(ports);
   }
   // Facts from one probe can name what another saw (Orthanc's REST names its DICOM port): see correlate.ts.
   // One port can carry several services (Orthanc's portal, REST and DICOMweb on 8042): a rule that
@@ -195,5 +190,5 @@ async function scanItem(item: WorkItem, options: ScanOptions, ctx: ProbeContext)
     }),
   }));
   const result: HostResult = { ip, services, ...(item.hostname ? { hostname: item.hostname } : {}) };
-  return { result, openPorts: item.port !== undefined ? reached : open.length, interrupted: false };
+  return { result, openPorts: open, interrupted: false };
 }

@@ -1,22 +1,25 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { discoverPorts } from '../../src/discovery/tcp-connect.ts';
-import { createDialer, type Dialer } from '../../src/net/dialer.ts';
+import { discoverPorts, releaseAll } from '../../src/discovery/tcp-connect.ts';
+import { createDialer, type ParkedSocket, type ParkingDialer } from '../../src/net/dialer.ts';
 import { NetError } from '../../src/net/errors.ts';
 
 /** A dialer that fails each port with the given errors in turn, then connects. */
-function scripted(plan: Record<number, NetError[]>): { dialer: Dialer; attempts: Map<number, number> } {
+function scripted(plan: Record<number, NetError[]>): { dialer: ParkingDialer; attempts: Map<number, number> } {
   const attempts = new Map<number, number>();
-  const socket = async ({ port }: { port: number }): Promise<net.Socket> => {
-    const n = attempts.get(port) ?? 0;
-    attempts.set(port, n + 1);
-    const err = plan[port]?.[n];
+  const park = async (endpoint: { ip: string; port: number }): Promise<ParkedSocket> => {
+    const n = attempts.get(endpoint.port) ?? 0;
+    attempts.set(endpoint.port, n + 1);
+    const err = plan[endpoint.port]?.[n];
     if (err) throw err;
-    return { destroy() {} } as unknown as net.Socket;
+    return { endpoint } as unknown as ParkedSocket;
   };
-  return { dialer: { socket, connect: () => Promise.reject(new Error('not used')) }, attempts };
+  const unused = (): Promise<never> => Promise.reject(new Error('not used'));
+  return { dialer: { park, socket: unused, connect: unused }, attempts };
 }
+
+const IDLE = { parkedIdleMs: 1000 };
 
 const timeout = (): NetError => new NetError('connection-timeout', 'no answer');
 const refused = (): NetError => new NetError('connection-refused', 'refused', 'ECONNREFUSED');
@@ -24,9 +27,9 @@ const refused = (): NetError => new NetError('connection-refused', 'refused', 'E
 describe('TCP connect discovery', () => {
   it('tries a connect timeout again, and not a refusal', async () => {
     const { dialer, attempts } = scripted({ 104: [timeout()], 4242: [refused()], 11112: [timeout(), timeout()] });
-    const r = await discoverPorts(dialer, '127.0.40.9', [104, 4242, 11112], { connectTimeoutMs: 100, retries: 1, signal: new AbortController().signal });
+    const r = await discoverPorts(dialer, '127.0.40.9', [104, 4242, 11112], { connectTimeoutMs: 100, retries: 1, signal: new AbortController().signal, ...IDLE });
     assert.deepEqual(r, [
-      { port: 104, state: 'open' },
+      { port: 104, state: 'open', parked: { endpoint: { ip: '127.0.40.9', port: 104 } } },
       { port: 4242, state: 'closed' },
       { port: 11112, state: 'filtered' },
     ]);
@@ -35,7 +38,7 @@ describe('TCP connect discovery', () => {
 
   it('does not retry without retries, and maps scope refusals', async () => {
     const { dialer, attempts } = scripted({ 104: [timeout()], 11112: [new NetError('out-of-scope', 'excluded')] });
-    const r = await discoverPorts(dialer, '127.0.40.9', [104, 11112], { connectTimeoutMs: 100, signal: new AbortController().signal });
+    const r = await discoverPorts(dialer, '127.0.40.9', [104, 11112], { connectTimeoutMs: 100, signal: new AbortController().signal, ...IDLE });
     assert.deepEqual(r.map((p) => p.state), ['filtered', 'out-of-scope']);
     assert.equal(attempts.get(104), 1);
   });
@@ -51,7 +54,7 @@ describe('TCP connect discovery through the real dialer', () => {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   });
 
-  it('holds a per-host slot for each connect and gives it back', async () => {
+  it('holds a per-host slot for each connect and gives it back once the connection is parked', async () => {
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
       // Accepted connections stay open: only the client's close may free its slot.
@@ -67,7 +70,7 @@ describe('TCP connect discovery through the real dialer', () => {
     // The only slot to the host is taken: discovery must wait for it.
     const holder = await dialer.socket({ ip: HOST, port: ports[0]! });
     let done = false;
-    const found = discoverPorts(dialer, HOST, ports, { connectTimeoutMs: 2000, signal: AbortSignal.timeout(10_000) }).then((r) => {
+    const found = discoverPorts(dialer, HOST, ports, { connectTimeoutMs: 2000, signal: AbortSignal.timeout(10_000), ...IDLE }).then((r) => {
       done = true;
       return r;
     });
@@ -77,5 +80,9 @@ describe('TCP connect discovery through the real dialer', () => {
     // One slot, three ports: each connect must hand the slot back for the next to run.
     const r = await found;
     assert.deepEqual(r.map((p) => p.state), ['open', 'open', 'open']);
+    // Three connections parked, none holding the slot: a fourth connect gets it at once.
+    const fourth = await dialer.socket({ ip: HOST, port: ports[0]! }, { signal: AbortSignal.timeout(500) });
+    fourth.destroy();
+    releaseAll(r);
   });
 });

@@ -15,3 +15,10 @@ test('web ports replace the web probes\' ports and, without a port list, the sca
   assert.ok(ports.includes(9042) && !ports.includes(8042));
   assert.deepEqual(probesAndPorts(parsePorts('104,9042'), parsePorts('9042')).ports, [104, 9042]);
 });
+
+test('--probes keeps the probes named, in the registry order, and without a port list scans only their ports', () => {
+  const { probes, ports } = probesAndPorts(undefined, undefined, ['dicom-tls', 'dicom']);
+  assert.deepEqual(probes.map((p) => p.id), ['dicom', 'dicom-tls']);
+  assert.deepEqual(ports, [104, 2762, 4242, 11112]);
+  assert.deepEqual(probesAndPorts(parsePorts('11104'), undefined, ['ftp']).ports, [11104], 'a port list stands as given');
+});

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScanError } from '../../src/scan/errors.ts';
 import { resumableParameters } from '../../src/scan/resume.ts';
-import { PARAMETERS_KEY, recordParameters, runMeta, type RunParameters } from '../../src/scan/run-parameters.ts';
+import { DEFAULT_GREETING_WAIT_MS } from '../../src/scan/identify.ts';
+import { PARAMETERS_KEY, PARAMETERS_VERSION, recordParameters, runMeta, type RunParameters } from '../../src/scan/run-parameters.ts';
 import { openSqliteStore, type RunMeta, type SqliteStore } from '../../src/store/index.ts';
 import { RUN_META } from '../store/fixtures.ts';
 import { requested } from './parameters.ts';
@@ -104,8 +105,37 @@ test('malformed parameters name the fields that are wrong or missing, never thei
 
 test('parameters from a newer version ask for an upgrade', async () => {
   await withStore(async (store) => {
-    const id = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...recordParameters(requested()), version: 2 } }));
-    await refused(resumableParameters(store, id, 'scan.db'), 'RUN_PARAMETERS', /recorded by a newer Exposure \(version 2; this one reads 1\): upgrade Exposure/);
+    const id = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...recordParameters(requested()), version: 3 } }));
+    await refused(resumableParameters(store, id, 'scan.db'), 'RUN_PARAMETERS', /recorded by a newer Exposure \(version 3; this one reads 2\): upgrade Exposure/);
+  });
+});
+
+test('a probe selection and a greeting wait are recorded, and a resume reads them back', async () => {
+  const p = recordParameters(requested({ probes: ['dicom', 'dicom-tls'], limits: { ...requested().limits, greetingWaitMs: 150 } }));
+  assert.deepEqual(p.probes, ['dicom', 'dicom-tls']);
+  assert.equal(p.limits.greetingWaitMs, 150);
+  assert.equal('probes' in recordParameters(requested()), false, 'no selection: every probe, nothing recorded');
+  await withStore(async (store) => {
+    const id = await store.startRun(runMeta(p, [], ['127.0.93.0/30']));
+    const back = await resumableParameters(store, id, 'scan.db');
+    assert.deepEqual([back.probes, back.limits.greetingWaitMs], [['dicom', 'dicom-tls'], 150]);
+  });
+  assert.throws(() => recordParameters(requested({ probes: ['dicom', 'telnet' as 'dicom'] })), /probes\.1 \(invalid_enum_value\)/);
+});
+
+test('a run recorded by version 1 (before --probes and --greeting-wait) resumes with every probe and the default wait', async () => {
+  const { probes: _probes, ...current } = recordParameters(requested());
+  const { greetingWaitMs: _wait, ...limitsV1 } = current.limits;
+  await withStore(async (store) => {
+    const id = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...current, version: 1, limits: limitsV1 } }));
+    const back = await resumableParameters(store, id, 'scan.db');
+    assert.equal(back.version, PARAMETERS_VERSION);
+    assert.equal(back.probes, undefined);
+    assert.equal(back.limits.greetingWaitMs, DEFAULT_GREETING_WAIT_MS);
+    assert.deepEqual({ ...back.limits, greetingWaitMs: undefined }, { ...limitsV1, greetingWaitMs: undefined });
+    // Version 2 requires the wait: a record without it is malformed, not silently defaulted.
+    const broken = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...current, limits: limitsV1 } }));
+    await refused(resumableParameters(store, broken, 'scan.db'), 'RUN_PARAMETERS', /limits\.greetingWaitMs \(missing\)/);
   });
 });
 

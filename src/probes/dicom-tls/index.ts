@@ -4,8 +4,10 @@
  * whole logic, run over a TLS connection, with the handshake recorded in
  * `tlsInfo` (certificate recorded, never verified).
  *
- * It also runs on the plain DICOM ports, because sites do put TLS on 104 or
- * 11112: there, a failed or silent handshake only means "not TLS here" and is
+ * It claims 2762 only. Sites do put TLS on 104 or 11112, so the scan also runs
+ * it on a plain DICOM port, or a port no probe claims, whose answer to a clear
+ * A-ASSOCIATE-RQ looked like TLS (scan/identify.ts), not on every endpoint.
+ * There, a failed or silent handshake only means "not TLS here" and is
  * dropped (a plain DICOM server may wait for the rest of what it takes for a PDU).
  */
 import type { Observation } from '../../observation/observation.ts';
@@ -19,11 +21,14 @@ function handshakeFailed(o: Observation): boolean {
   return o.status === 'handshake-error' || (o.error?.phase === 'connect' && ['connection-reset', 'closed', 'io-timeout', 'connection-timeout', 'other'].includes(o.error.code));
 }
 
-const tlsRun = definedProbe('dicom-tls', [], (endpoint, ctx) => runDicom(endpoint, ctx, { protocol: 'dicom-tls', tls: true }), { tls: true });
+const SUMMARY = 'DICOM over TLS (PS3.15 Annex B): the handshake and certificate, then the DICOM probe inside';
+
+const tlsRun = definedProbe('dicom-tls', [], SUMMARY, (endpoint, ctx) => runDicom(endpoint, ctx, { protocol: 'dicom-tls', tls: true }), { tls: true });
 
 export const dicomTlsProbe: Probe = {
   id: 'dicom-tls',
-  defaultPorts: [DICOM_TLS_PORT, 104, 4242, 11112],
+  defaultPorts: [DICOM_TLS_PORT],
+  summary: SUMMARY,
   run: async (endpoint, ctx) => {
     const o = await tlsRun.run(endpoint, ctx);
     if (endpoint.port !== DICOM_TLS_PORT && handshakeFailed(o)) return { ...o, status: 'not-this-protocol' };

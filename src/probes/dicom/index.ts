@@ -250,7 +250,7 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, transport:
   };
 }
 
-export const dicomProbe: Probe = definedProbe('dicom', [104, 4242, 11112], runDicom);
+export const dicomProbe: Probe = definedProbe('dicom', [104, 4242, 11112], 'DICOM association (called AE titles tried), C-ECHO, Study Root C-FIND counted and inventoried', runDicom);
 
 /** For the command line, which checks --calling-ae and --ae-titles before a scan starts (PS3.8 9.3.2). */
 export { validateAeTitle } from './ae-titles.ts';

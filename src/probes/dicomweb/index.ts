@@ -183,4 +183,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   });
 }
 
-export const dicomwebProbe: Probe = definedProbe('dicomweb', WEB_PORTS, run);
+export const dicomwebProbe: Probe = definedProbe('dicomweb', WEB_PORTS, 'DICOMweb QIDO-RS: studies listed without authentication, counted and inventoried', run);

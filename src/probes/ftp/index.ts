@@ -165,4 +165,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   return { ...observation, durationMs: Math.round(performance.now() - started), ...(greeted ? { details } : {}) };
 }
 
-export const ftpProbe: Probe = definedProbe('ftp', [21], run);
+export const ftpProbe: Probe = definedProbe('ftp', [21], 'FTP greeting and product, anonymous and blank login, a bounded walk counting DICOM files', run);

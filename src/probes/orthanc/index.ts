@@ -78,4 +78,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   return done({ status: 'success', ...tls, exposure: statistics ? countsOf(statistics) : {}, product, details });
 }
 
-export const orthancProbe: Probe = definedProbe('orthanc', WEB_PORTS, run);
+export const orthancProbe: Probe = definedProbe('orthanc', WEB_PORTS, 'Orthanc REST API: version, authentication, stored counts, DICOM port named', run);

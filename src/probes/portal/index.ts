@@ -71,4 +71,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   }
 }
 
-export const portalProbe: Probe = definedProbe('portal', WEB_PORTS, run);
+export const portalProbe: Probe = definedProbe('portal', WEB_PORTS, 'PACS web portal: product from anchored page signatures, the login in front of it', run);

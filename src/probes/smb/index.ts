@@ -141,4 +141,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   }
 }
 
-export const smbProbe: Probe = definedProbe('smb', [445], run);
+export const smbProbe: Probe = definedProbe('smb', [445], 'SMB2 dialect, null and guest sessions, shares listed, a bounded walk counting DICOM files', run);

@@ -2,9 +2,10 @@
  * What the three web probes share: finding the scheme a port speaks (HTTP or
  * HTTPS), and the opt-in login check.
  *
- * Scheme: 443 and 8443 are tried with TLS first, every other port in clear
- * first; the other scheme is tried only when the first one's answer was not
- * HTTP at all (a TLS server reading plain text, or the reverse).
+ * Scheme: the one the port was seen to speak when the scan identified it, else
+ * 443 and 8443 with TLS first and every other port in clear first; the other
+ * scheme is tried only when the first one's answer was not HTTP at all (a TLS
+ * server reading plain text, or the reverse).
  */
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { createHttpClient, HttpProtocolError, type HttpClient, type HttpResponse } from '../../net/http.ts';
@@ -55,7 +56,8 @@ export async function openWebSession(
   path: string,
   headers: Readonly<Record<string, string>> = {},
 ): Promise<WebSession> {
-  const order: boolean[] = TLS_FIRST_PORTS.has(endpoint.port) ? [true, false] : [false, true];
+  const tlsFirst = ctx.web?.scheme !== undefined ? ctx.web.scheme === 'https' : TLS_FIRST_PORTS.has(endpoint.port);
+  const order: boolean[] = tlsFirst ? [true, false] : [false, true];
   let last: unknown;
   for (const secure of order) {
     const client = clientFor(endpoint, ctx, signal, secure);
