@@ -1,26 +1,26 @@
 # Two commands set up a fresh machine: `make demo` and `make test`.
 # Both install what they need first (Debian packages for the lab, npm packages).
 SHELL := /bin/bash
-NODE_HEADERS := $(wildcard /usr/include/node/node.h)
-# better-sqlite3 builds from source here: point node-gyp at the local Node headers
-# instead of letting it try to download them.
-export npm_config_nodedir := $(if $(NODE_HEADERS),/usr,$(npm_config_nodedir))
+# A maintained Node line: the machine's when it is 22 or 24, else the one scripts/install-node.sh
+# puts in .runtime/node (from the npm registry), first on PATH for every recipe.
+export PATH := $(CURDIR)/.runtime/node/bin:$(PATH)
 
-.PHONY: deps lab-deps node-deps build demo test typecheck bench clean
+.PHONY: deps lab-deps runtime node-deps build demo test typecheck bench clean
 
 deps: lab-deps node-deps
 
 lab-deps:
 	@bash scripts/install-lab-deps.sh
 
-node-deps: node_modules/.exposure-installed
+runtime:
+	@bash scripts/install-node.sh
 
-node_modules/.exposure-installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
+# Reinstalls when the lock file or the Node ABI changed (better-sqlite3 is native).
+node-deps: runtime
+	@bash scripts/install-node-deps.sh
 
 # What users run: compiled JavaScript in dist/ (bin/exposure.js runs it; tsx is for development and tests).
-build: dist/cli/main.js
+build: node-deps dist/cli/main.js
 
 dist/cli/main.js: node_modules/.exposure-installed tsconfig.json tsconfig.build.json $(shell find src -type f)
 	npm run build --silent

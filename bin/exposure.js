@@ -6,36 +6,56 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const main = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(fileURLToPath(main))) {
-  process.stderr.write('exposure: dist/ is missing: run `npm run build` (or `make`) in the project folder first\n');
-  process.exit(2);
-}
-
-// A scan holds a file descriptor per connection in flight; Node cannot raise its
-// own limit, so when the soft limit is too low for --concurrency and the hard
-// limit allows more, this runs once more under the shell's `ulimit -n`
-// (dist/cli/open-files.js decides; only `scan` that sends is checked).
-const { openFilesPlan, tooLowLine, RAISED_MARKER } = await import(new URL('../dist/cli/open-files.js', import.meta.url).href);
-const plan = openFilesPlan(process.argv.slice(2), process.env);
-if (plan?.decision.kind === 'raise') {
-  runRaised(plan.decision.to);
+// Maintained Node lines only (docs/decisions/0050-maintained-node.md). On an older node, the
+// project's own runtime (.runtime/node, installed by `make`) runs us instead, if it is there.
+const SUPPORTED_MAJORS = [22, 24];
+if (!SUPPORTED_MAJORS.includes(Number(process.versions.node.split('.')[0]))) {
+  const runtime = fileURLToPath(new URL('../.runtime/node/bin/node', import.meta.url));
+  if (!existsSync(runtime)) {
+    process.stderr.write(`exposure: Node ${process.versions.node} is not supported (use Node 22 or 24; \`make\` installs Node 24 into .runtime/node)\n`);
+    process.exit(2);
+  }
+  rerun(runtime, []);
 } else {
-  if (plan?.decision.kind === 'too-low') process.stderr.write(tooLowLine(plan.decision, plan.pace));
-  await import(main.href);
+  const main = new URL('../dist/cli/main.js', import.meta.url);
+  if (!existsSync(fileURLToPath(main))) {
+    process.stderr.write('exposure: dist/ is missing: run `npm run build` (or `make`) in the project folder first\n');
+    process.exit(2);
+  }
+  // A scan holds a file descriptor per connection in flight; Node cannot raise its
+  // own limit, so when the soft limit is too low for --concurrency and the hard
+  // limit allows more, this runs once more under the shell's `ulimit -n`
+  // (dist/cli/open-files.js decides; only `scan` that sends is checked).
+  const { openFilesPlan, tooLowLine, RAISED_MARKER } = await import(new URL('../dist/cli/open-files.js', import.meta.url).href);
+  const plan = openFilesPlan(process.argv.slice(2), process.env);
+  if (plan?.decision.kind === 'raise') {
+    rerun(process.execPath, [`ulimit -n ${plan.decision.to} 2>/dev/null`], { [RAISED_MARKER]: '1' }, () => import(main.href));
+  } else {
+    if (plan?.decision.kind === 'too-low') process.stderr.write(tooLowLine(plan.decision, plan.pace));
+    await import(main.href);
+  }
 }
 
-function runRaised(limit) {
-  const child = spawn(
-    '/bin/sh',
-    ['-c', `ulimit -n ${limit} 2>/dev/null; exec "$0" "$@"`, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
-    // Its own session: a Ctrl-C from the terminal reaches this process only, and is passed on
-    // once, as is a signal sent to this process alone (two SIGINTs would stop a scan at once).
-    { stdio: 'inherit', env: { ...process.env, [RAISED_MARKER]: '1' }, detached: true },
-  );
+/**
+ * Runs this script once more with `node` after the shell commands in `before`,
+ * passing signals on once and exiting as the child does. The child gets its own
+ * session: a Ctrl-C from the terminal reaches this process only, and is passed on
+ * once, as is a signal sent to this process alone (two SIGINTs would stop a scan at once).
+ */
+function rerun(node, before, env = {}, fallback) {
+  const script = [...before, 'exec "$0" "$@"'].join('; ');
+  const child = spawn('/bin/sh', ['-c', script, node, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+    detached: true,
+  });
   child.once('error', (err) => {
+    if (!fallback) {
+      process.stderr.write(`exposure: could not start ${node} (${err.message})\n`);
+      process.exit(2);
+    }
     process.stderr.write(`exposure: warning: could not raise the open-files limit (${err.message}); scanning under the current one\n`);
-    void import(main.href);
+    void fallback();
   });
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const forward = (signal) => child.kill(signal);

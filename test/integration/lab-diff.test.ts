@@ -97,7 +97,7 @@ describe('two lab runs with a server locked in between', () => {
   it('no canary patient value in the store or any output', async () => {
     const files = [db, ...(await readdir(dir)).filter((f) => f.startsWith('report.')).map((f) => join(dir, f))];
     for (const e of await readdir(out, { recursive: true, withFileTypes: true })) {
-      if (e.isFile()) files.push(join(e.parentPath ?? e.path, e.name));
+      if (e.isFile()) files.push(join(e.parentPath, e.name));
     }
     assert.ok(files.length >= 12);
     for (const f of files) {

@@ -162,7 +162,7 @@ describe('privacy', () => {
     const folder = join(labDir, 'lab', 'studies');
     const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
     assert.ok(files.length >= 17);
-    const sample = await readFile(join(files[0]!.parentPath ?? files[0]!.path, files[0]!.name));
+    const sample = await readFile(join(files[0]!.parentPath, files[0]!.name));
     assert.ok(CANARY_VALUES.some((v) => sample.toString('latin1').includes(v)));
   });
 });
