@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import type net from 'node:net';
 import type { Endpoint } from '../observation/observation.ts';
 import type { Connection } from './dialer.ts';
+import { abortError } from './deadline.ts';
 import { NetError, toNetError } from './errors.ts';
 import type { SocketMeter } from './socket-guard.ts';
 
@@ -87,7 +88,8 @@ export class SocketConnection implements Connection {
 
   private waitForEvent(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new NetError('aborted', 'aborted while reading'));
+      // The signal's reason says which bound ran out (a probe's deadline is an io-timeout).
+      if (signal?.aborted) return reject(abortError(signal, 'aborted while reading'));
       const done = (err?: NetError): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -95,7 +97,7 @@ export class SocketConnection implements Connection {
         if (err) reject(err);
         else resolve();
       };
-      const onAbort = (): void => done(new NetError('aborted', 'aborted while reading'));
+      const onAbort = (): void => done(abortError(signal, 'aborted while reading'));
       const timer = setTimeout(() => done(new NetError('io-timeout', `no data from the peer within ${timeoutMs} ms`)), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiter = () => done();

@@ -2,7 +2,9 @@
  * The probe contract: one per protocol, each in its own folder under probes/,
  * listed in the explicit array of probes/index.ts.
  */
-import type { Connection, Dialer } from '../net/dialer.ts';
+import { abortError, Deadline } from '../net/deadline.ts';
+import type { Connection, Dialer, DialOptions } from '../net/dialer.ts';
+import type { NetError } from '../net/errors.ts';
 import type { PatientPseudonyms } from '../privacy/pseudonyms.ts';
 import type { Endpoint, Observation, ProtocolId } from '../observation/observation.ts';
 
@@ -83,36 +85,107 @@ export interface Probe {
   run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation>;
 }
 
-export type { Connection, Endpoint, Observation };
+export type { Connection, Deadline, Endpoint, Observation };
+
+/** A probe's logic, run by the harness with its context bounded by the probe's deadline. */
+export type ProbeRun = (endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline) => Promise<Observation>;
 
 /**
- * The contract's last line of defence, in one place: whatever a probe's own
- * logic throws past its status mapping becomes an `unknown-error` Observation
- * whose error names only the error class (never a message that might quote a peer).
+ * After its deadline, how long a probe has to close its connections and say
+ * what it learned before the harness answers for it: well under the second by
+ * which no probe may outlive --probe-timeout.
+ */
+export const PROBE_GRACE_MS = 500;
+
+/** A probe's sockets outlive its deadline by this much at most: its own goodbye (an A-ABORT, a close) goes first. */
+const SOCKET_GRACE_MS = 250;
+
+/**
+ * The probe's dialer: every connection it opens is cut when the probe's time
+ * is up (plus the socket grace), whoever holds the socket, and a dial without
+ * a signal of its own stops with the probe.
+ */
+function dialerWithin(base: Dialer, deadline: Deadline): Dialer {
+  const bound = (dial: DialOptions = {}): DialOptions => {
+    const left = deadline.remainingMs() + SOCKET_GRACE_MS;
+    return { ...dial, signal: dial.signal ?? deadline.signal, deadlineMs: Math.min(dial.deadlineMs ?? left, left) };
+  };
+  return { connect: (e, dial) => base.connect(e, bound(dial)), socket: (e, dial) => base.socket(e, bound(dial)) };
+}
+
+/**
+ * The harness every probe runs in, the contract's bounds in one place:
+ * - the deadline: --probe-timeout from the start, owned here (deadline.ts), its
+ *   signal the one the probe sees as `ctx.signal`, its sockets cut with it;
+ * - the backstop: a probe that has not answered PROBE_GRACE_MS after its
+ *   deadline is answered for, so none outlives --probe-timeout by more, whatever
+ *   the peer does and whatever path inside the probe forgot the signal;
+ * - the last line of defence: whatever a probe's own logic throws past its status
+ *   mapping becomes an `unknown-error` Observation whose error names only the
+ *   error class (never a message that might quote a peer).
  */
 export function definedProbe(
   id: ProtocolId,
   defaultPorts: readonly number[],
   summary: string,
-  run: (endpoint: Endpoint, ctx: ProbeContext) => Promise<Observation>,
+  run: ProbeRun,
   options: { readonly tls?: boolean } = {},
 ): Probe {
   return {
     id,
     defaultPorts,
     summary,
-    run: (endpoint, ctx) =>
-      run(endpoint, ctx).catch(
-        (err: unknown): Observation => ({
-          protocol: id,
-          endpoint,
-          status: 'unknown-error',
-          startedAt: new Date().toISOString(),
-          durationMs: 0,
-          tls: options.tls === true,
-          exposure: {},
-          error: { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' },
+    run: async (endpoint, ctx) => {
+      const started = performance.now();
+      const startedAt = new Date().toISOString();
+      const failed = (status: Observation['status'], error: NonNullable<Observation['error']>): Observation => ({
+        protocol: id,
+        endpoint,
+        status,
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+        tls: options.tls === true,
+        exposure: {},
+        error,
+      });
+      const deadline = new Deadline(ctx.limits.probeTimeoutMs, ctx.signal, 'the probe');
+      const bounded: ProbeContext = { ...ctx, signal: deadline.signal, dialer: dialerWithin(ctx.dialer, deadline) };
+      const own = run(endpoint, bounded, deadline).catch(
+        (err: unknown): Observation => failed('unknown-error', { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' }),
+      );
+      const backstop = afterGrace(deadline, (reason) =>
+        failed(reason.code === 'aborted' ? 'aborted' : 'io-timeout', {
+          code: reason.code,
+          message: `the probe did not finish within ${PROBE_GRACE_MS} ms of its deadline (${reason.message})`,
+          phase: 'deadline',
         }),
-      ),
+      );
+      try {
+        return await Promise.race([own, backstop.answer]);
+      } finally {
+        backstop.cancel();
+        deadline.end();
+      }
+    },
+  };
+}
+
+/** Resolves with `make(reason)` PROBE_GRACE_MS after the deadline ends, unless cancelled first. */
+function afterGrace(deadline: Deadline, make: (reason: NetError) => Observation): { answer: Promise<Observation>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onEnd: () => void = () => undefined;
+  const answer = new Promise<Observation>((resolve) => {
+    onEnd = () => {
+      timer = setTimeout(() => resolve(make(abortError(deadline.signal, 'the probe was stopped'))), PROBE_GRACE_MS);
+    };
+    if (deadline.signal.aborted) onEnd();
+    else deadline.signal.addEventListener('abort', onEnd, { once: true });
+  });
+  return {
+    answer,
+    cancel: () => {
+      clearTimeout(timer);
+      deadline.signal.removeEventListener('abort', onEnd);
+    },
   };
 }

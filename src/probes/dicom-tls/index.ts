@@ -23,7 +23,7 @@ function handshakeFailed(o: Observation): boolean {
 
 const SUMMARY = 'DICOM over TLS (PS3.15 Annex B): the handshake and certificate, then the DICOM probe inside';
 
-const tlsRun = definedProbe('dicom-tls', [], SUMMARY, (endpoint, ctx) => runDicom(endpoint, ctx, { protocol: 'dicom-tls', tls: true }), { tls: true });
+const tlsRun = definedProbe('dicom-tls', [], SUMMARY, (endpoint, ctx, deadline) => runDicom(endpoint, ctx, deadline, { protocol: 'dicom-tls', tls: true }), { tls: true });
 
 export const dicomTlsProbe: Probe = {
   id: 'dicom-tls',

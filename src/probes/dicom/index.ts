@@ -11,7 +11,7 @@ import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
-import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
+import { definedProbe, type Deadline, type Probe, type ProbeContext } from '../probe.ts';
 import { calledAeCandidates } from './ae-titles.ts';
 import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type Association } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
@@ -203,11 +203,11 @@ function finalStatus(d: DicomDetails): ProbeStatus {
   return 'protocol-error';
 }
 
-/** The whole DICOM probe over one transport; dicom-tls/ runs it over TLS. */
-export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, transport: DicomTransport = PLAIN): Promise<Observation> {
+/** The whole DICOM probe over one transport, bounded by the harness's deadline (ctx.signal); dicom-tls/ runs it over TLS. */
+export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline, transport: DicomTransport = PLAIN): Promise<Observation> {
   const started = performance.now();
   const state = initialState(endpoint, transport);
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
+  const signal = ctx.signal;
   let association: Association | undefined;
   let phase = 'associate';
   try {
@@ -233,8 +233,10 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, transport:
       state.observation.error = { code: err.code, message: err.message, phase };
     } else {
       const netErr = toNetError(err);
-      // A timeout waiting for the first answer on a fresh port usually means the peer speaks something else.
-      state.observation.status = phase === 'associate' && state.details.attempts.length === 1 && netErr.code === 'io-timeout' ? 'not-this-protocol' : statusOfNetError(netErr);
+      // A timeout waiting for the first answer on a fresh port usually means the peer speaks something else;
+      // the probe's own deadline running out there does not (a peer dripping an answer is still answering).
+      const silent = phase === 'associate' && state.details.attempts.length === 1 && netErr.code === 'io-timeout' && !deadline.expired;
+      state.observation.status = silent ? 'not-this-protocol' : statusOfNetError(netErr);
       state.observation.error = { code: netErr.code, message: netErr.message, phase: phase === 'associate' && state.details.attempts.length === 0 ? 'connect' : phase };
     }
     // What was learned before the failure stands: after a timeout or a lost connection, an accepted

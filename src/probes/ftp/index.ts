@@ -8,13 +8,14 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Client } from 'basic-ftp';
+import { abortError } from '../../net/deadline.ts';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import type { ProbeStatus } from '../../observation/observation.ts';
 import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
 import type { FtpDetails, LoginAttempt } from '../../observation/file-share.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation } from '../../observation/observation.ts';
-import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
+import { definedProbe, type Deadline, type Probe, type ProbeContext } from '../probe.ts';
 import { cleanBanner, fingerprintFtp } from './fingerprints.ts';
 import { openSession, tryLogin, type SessionOptions } from './session.ts';
 import { FtpTree } from './tree.ts';
@@ -42,9 +43,12 @@ class NotFtp extends Error {
  * server's replies, and peer text never reaches an error message.
  */
 function classify(err: unknown, signal: AbortSignal): { code: string; message: string; status: ProbeStatus } {
-  // Our own signal fired (the scan stopped or the probe's time ran out): basic-ftp
-  // reports the client we closed on it as an ordinary error, which is not what happened.
-  if (signal.aborted) return { code: 'aborted', message: 'the probe was stopped before it finished', status: 'aborted' };
+  // Our own signal fired (the scan stopped, or the probe's time ran out: its reason says which):
+  // basic-ftp reports the client we closed on it as an ordinary error, which is not what happened.
+  if (signal.aborted) {
+    const e = abortError(signal, 'the probe was stopped before it finished');
+    return { code: e.code, message: e.message, status: statusOfNetError(e) };
+  }
   if (err instanceof NotFtp) return { code: 'NOT_FTP', message: 'the greeting is not an FTP reply', status: 'not-this-protocol' };
   if (err instanceof NetError || (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string')) {
     const e = toNetError(err);
@@ -55,10 +59,11 @@ function classify(err: unknown, signal: AbortSignal): { code: string; message: s
   return { code: 'FTP_ERROR', message: 'the FTP exchange failed', status: 'protocol-error' };
 }
 
-async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
+async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): Promise<Observation> {
   const started = performance.now();
   const limits = ctx.fileWalk ?? DEFAULT_FILE_WALK;
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
+  // The harness's deadline (probe.ts): it also cuts every socket of the session, control and data.
+  const signal = ctx.signal;
   // Each (re)connection listens on it for the time it lives; their number is bounded by the reconnect budget.
   setMaxListeners(0, signal);
   const details: FtpDetails = { protocol: 'ftp', authTls: false, mlsd: false, logins: [], refusedPassiveTargets: 0 };
@@ -75,8 +80,6 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
     endpoint,
     connectTimeoutMs: ctx.limits.connectTimeoutMs,
     ioTimeoutMs: ctx.limits.ioTimeoutMs,
-    // A bound of the dialer's own, whatever basic-ftp does with a socket it let go of.
-    deadlineMs: ctx.limits.probeTimeoutMs,
     signal,
     maxListingBytes: 4 << 20,
     onPassiveRefused: () => {
@@ -126,13 +129,14 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
       const creds = credentials;
       let reuse: Client | undefined = client;
       await client.useDefaultSettings();
-      tree = new FtpTree(async () => {
+      tree = new FtpTree(async (bound) => {
         if (reuse) {
           const c = reuse;
           reuse = undefined;
           return c;
         }
-        const { client: c } = await openSession(sessionOptions);
+        // A reconnect during the walk is the walk's: it stops with --walk-time as well as with the probe.
+        const { client: c } = await openSession({ ...sessionOptions, signal: bound });
         const r = await tryLogin(c, creds.user, creds.password);
         if (!r.ok) {
           c.close();
@@ -141,19 +145,19 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
         await c.useDefaultSettings();
         return c;
       }, limits.maxHeaderSamples + 5);
-      const outcome = await walkTree(tree, limits, ctx.pseudonyms.counter(), signal);
+      const outcome = await walkTree(tree, limits, ctx.pseudonyms.counter(), deadline);
       details.walk = outcome.walk;
       observation.exposure = outcome.exposure;
       if (outcome.inventory) observation.inventory = outcome.inventory;
       details.write = { advertised: outcome.listingSaysWritable ? 'writable' : 'unknown', probe: 'not-attempted' };
       if (limits.checkWrite) {
         phase = 'write-check';
-        details.write.probe = await checkWrite(await tree.session(), outcome.writableFolder ?? []).catch(() => 'error' as const);
+        details.write.probe = await checkWrite(await tree.session(signal), outcome.writableFolder ?? []).catch(() => 'error' as const);
       }
     }
   } catch (err) {
     const e = classify(err, signal);
-    const stopped = e.status === 'aborted';
+    const stopped = signal.aborted;
     // Connected but no FTP greeting (other bytes, silence, a close): the port speaks something else.
     if (!greeted) observation.status = err instanceof NetError || stopped ? e.status : 'not-this-protocol';
     else if (phase === 'greeting') observation.status = e.status === 'out-of-scope' || stopped ? e.status : 'not-this-protocol';

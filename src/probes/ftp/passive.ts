@@ -40,7 +40,6 @@ export interface PassiveOptions {
   /** The control connection's peer: the only address data connections may go to. */
   readonly ip: string;
   readonly connectTimeoutMs: number;
-  readonly deadlineMs: number;
   readonly signal: AbortSignal;
   /** Called when a reply named another host, before the refusal is thrown. */
   readonly onRefused: () => void;
@@ -70,7 +69,7 @@ export function passiveThroughDialer(options: PassiveOptions): (ftp: FTPContext)
       }
       port = target.port;
     }
-    const socket = await options.dialer.socket({ ip: options.ip, port }, { signal: options.signal, connectTimeoutMs: options.connectTimeoutMs, deadlineMs: options.deadlineMs });
+    const socket = await options.dialer.socket({ ip: options.ip, port }, { signal: options.signal, connectTimeoutMs: options.connectTimeoutMs });
     ftp.dataSocket = socket;
     return res!;
   };

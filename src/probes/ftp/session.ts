@@ -21,8 +21,7 @@ export interface SessionOptions {
   readonly endpoint: Endpoint;
   readonly connectTimeoutMs: number;
   readonly ioTimeoutMs: number;
-  /** No socket of the session, control or data, outlives this (the probe's time). */
-  readonly deadlineMs: number;
+  /** Stops the session: its dial, and the client once open. No socket outlives the probe (its dialer cuts them, probe.ts). */
   readonly signal: AbortSignal;
   /** Largest directory listing accepted, in bytes. */
   readonly maxListingBytes: number;
@@ -39,7 +38,7 @@ export async function openSession(o: SessionOptions): Promise<Opened> {
   const { Client, FTPError } = await basicFtp();
   const client = new Client(o.ioTimeoutMs, { maxListingBytes: o.maxListingBytes });
   client.ftp.verbose = false;
-  const socket = await o.dialer.socket(o.endpoint, { signal: o.signal, connectTimeoutMs: o.connectTimeoutMs, deadlineMs: o.deadlineMs });
+  const socket = await o.dialer.socket(o.endpoint, { signal: o.signal, connectTimeoutMs: o.connectTimeoutMs });
   const onAbort = (): void => client.close();
   o.signal.addEventListener('abort', onAbort, { once: true });
   socket.once('close', () => o.signal.removeEventListener('abort', onAbort));
@@ -48,7 +47,6 @@ export async function openSession(o: SessionOptions): Promise<Opened> {
     dialer: o.dialer,
     ip: o.endpoint.ip,
     connectTimeoutMs: o.connectTimeoutMs,
-    deadlineMs: o.deadlineMs,
     signal: o.signal,
     onRefused: o.onPassiveRefused,
   });

@@ -53,23 +53,40 @@ export function remotePath(path: readonly string[]): string {
   return `/${path.join('/')}`;
 }
 
+/**
+ * Runs `work` on `client`, closing the client if `signal` aborts first: basic-ftp
+ * then rejects what it was waiting for (a reply, a file trickling in) at once.
+ */
+async function within<T>(client: Client, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  const stop = (): void => client.close();
+  if (signal.aborted) stop();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await work();
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}
+
 export class FtpTree implements FileTree {
   private client: Client | undefined;
   private mlsdWritable = new Set<string>();
   reconnects = 0;
 
   constructor(
-    private readonly connect: () => Promise<Client>,
+    /** Opens and logs in a new session; its dial, greeting and login stop when `signal` aborts. */
+    private readonly connect: (signal: AbortSignal) => Promise<Client>,
     private readonly maxReconnects: number,
   ) {}
 
-  async session(): Promise<Client> {
+  /** The open session, or a new one (within the reconnect budget) bounded by `signal`. */
+  async session(signal: AbortSignal): Promise<Client> {
     if (this.client && !this.client.closed) return this.client;
     if (this.client) {
       if (this.reconnects >= this.maxReconnects) throw new Error('reconnect budget spent');
       this.reconnects += 1;
     }
-    const client = await this.connect();
+    const client = await this.connect(signal);
     const parse = client.parseList.bind(client);
     client.parseList = (raw: string) => {
       this.mlsdWritable = mlsdWritableNames(raw);
@@ -83,18 +100,18 @@ export class FtpTree implements FileTree {
     this.client?.close();
   }
 
-  async list(path: readonly string[]): Promise<readonly TreeEntry[] | undefined> {
+  async list(path: readonly string[], signal: AbortSignal): Promise<readonly TreeEntry[] | undefined> {
     try {
-      const client = await this.session();
+      const client = await this.session(signal);
       this.mlsdWritable = new Set();
-      const infos = await client.list(remotePath(path));
+      const infos = await within(client, signal, () => client.list(remotePath(path)));
       return infos.map((i) => entryOf(i, this.mlsdWritable));
     } catch {
       return undefined;
     }
   }
 
-  async readHead(path: readonly string[], maxBytes: number): Promise<Buffer | undefined> {
+  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
     const chunks: Buffer[] = [];
     let length = 0;
     let kept: Buffer | undefined;
@@ -117,12 +134,13 @@ export class FtpTree implements FileTree {
     });
     let client: Client;
     try {
-      client = await this.session();
+      client = await this.session(signal);
     } catch {
       return undefined;
     }
     try {
-      await client.downloadTo(sink, remotePath(path));
+      // basic-ftp's own timeout is an idle one: a file trickling a byte at a time never trips it.
+      await within(client, signal, () => client.downloadTo(sink, remotePath(path)));
       return Buffer.concat(chunks, length).subarray(0, maxBytes);
     } catch {
       if (kept === undefined) return undefined;

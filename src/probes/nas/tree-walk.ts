@@ -7,7 +7,7 @@
 import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { AttributeInventory, Count, ExposureCounts } from '../../observation/observation.ts';
-import type { FileWalkOptions } from '../probe.ts';
+import type { Deadline, FileWalkOptions } from '../probe.ts';
 import { classifyName } from './dicom-names.ts';
 import { EXECUTABLE_NAME, matchIndicator } from './indicators.ts';
 import { MARKER_BYTES } from './limits.ts';
@@ -22,12 +22,16 @@ export interface TreeEntry {
   readonly writable?: boolean;
 }
 
-/** One share, as the protocol sees it. Paths are lists of names from the share's root. */
+/**
+ * One share, as the protocol sees it. Paths are lists of names from the share's root.
+ * Every call is bounded by the walk's signal: when it aborts, whatever the call waits
+ * for (a listing, a file trickling in, a reconnect) is given up at once.
+ */
 export interface FileTree {
   /** The entries of a folder, or undefined when the server refuses or fails to list it. */
-  list(path: readonly string[]): Promise<readonly TreeEntry[] | undefined>;
+  list(path: readonly string[], signal: AbortSignal): Promise<readonly TreeEntry[] | undefined>;
   /** At most `maxBytes` from the start of a file, fewer once the header is complete. Undefined on failure. */
-  readHead(path: readonly string[], maxBytes: number): Promise<Buffer | undefined>;
+  readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined>;
 }
 
 export interface WalkOutcome {
@@ -38,6 +42,8 @@ export interface WalkOutcome {
   readonly listingSaysWritable: boolean;
   /** The first folder a listing said is writable (in memory only: for --check-write, never stored). */
   readonly writableFolder?: readonly string[];
+  /** What broke the walk before any bound did (the tree threw): the counts above stand, as lower bounds. */
+  readonly failure?: unknown;
 }
 
 function median(sorted: readonly number[]): number {
@@ -47,8 +53,20 @@ function median(sorted: readonly number[]): number {
 
 const SKIP_NAMES = new Set(['.', '..']);
 
-export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients: DistinctCounter, signal: AbortSignal): Promise<WalkOutcome> {
-  const deadline = Date.now() + limits.walkTimeMs;
+/**
+ * Walks `tree` within --walk-time and the probe's deadline, whichever ends first:
+ * both bound every listing and every file read as it runs, not only between them.
+ */
+export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients: DistinctCounter, probe: Deadline): Promise<WalkOutcome> {
+  const deadline = probe.within(limits.walkTimeMs, 'the walk');
+  try {
+    return await walkWithin(tree, limits, patients, deadline.signal);
+  } finally {
+    deadline.end();
+  }
+}
+
+async function walkWithin(tree: FileTree, limits: FileWalkOptions, patients: DistinctCounter, signal: AbortSignal): Promise<WalkOutcome> {
   const stops = new Set<WalkStop>();
   const inventory = new InventoryBuilder();
   const studies = new Set<string>();
@@ -66,13 +84,16 @@ export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients
     indicators.set(id, { ...h, count: h.count + 1 });
   };
 
-  walk: while (queue.length > 0) {
-    if (signal.aborted || Date.now() > deadline) {
-      stops.add('time');
-      break;
-    }
+  let failure: unknown;
+  /** A tree call that threw: cut by the walk's time (said below), or broken, which ends the walk with what was counted. */
+  const broke = (err: unknown): void => {
+    if (!signal.aborted) failure = err;
+  };
+
+  walk: while (queue.length > 0 && failure === undefined && !signal.aborted) {
     const { path, depth } = queue.shift()!;
-    const listing = await tree.list(path);
+    const listing = await tree.list(path, signal).catch((err: unknown) => (broke(err), null));
+    if (listing === null || (listing === undefined && signal.aborted)) break;
     if (listing === undefined) {
       stops.add('listing-error');
       continue;
@@ -118,8 +139,9 @@ export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients
       if (verdict === 'not-dicom') continue;
       let isDicom = verdict === 'dicom-name';
       if (isDicom) w.recognisedByName += 1;
-      if (w.headersRead < limits.maxHeaderSamples && e.size >= MARKER_BYTES && !signal.aborted) {
-        const head = await tree.readHead([...path, e.name], limits.maxHeaderBytes);
+      if (w.headersRead < limits.maxHeaderSamples && e.size >= MARKER_BYTES && !signal.aborted && failure === undefined) {
+        // A read cut short leaves the file counted by its name alone; the listing in hand is still counted.
+        const head = await tree.readHead([...path, e.name], limits.maxHeaderBytes, signal).catch((err: unknown) => void broke(err));
         if (head !== undefined) {
           w.headersRead += 1;
           const facts = readHeaderFacts(head);
@@ -145,8 +167,10 @@ export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients
     }
   }
 
+  // Time ran out (--walk-time or the probe's deadline) in a call or between two.
+  if (signal.aborted) stops.add('time');
   const stoppedBy = [...stops].sort();
-  const truncated = stoppedBy.length > 0;
+  const truncated = stoppedBy.length > 0 || failure !== undefined;
   const sorted = [...elementCounts].sort((a, b) => a - b);
   const walk: FileWalk = {
     ...w,
@@ -171,5 +195,6 @@ export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients
     ...(inventory.recordCount > 0 ? { inventory: inventory.build() } : {}),
     listingSaysWritable: writable,
     ...(writableFolder ? { writableFolder } : {}),
+    ...(failure === undefined ? {} : { failure }),
   };
 }

@@ -39,7 +39,7 @@ export class SmbClient {
     this.conn.close();
   }
 
-  private async nextFrame(): Promise<Buffer> {
+  private async nextFrame(signal: AbortSignal): Promise<Buffer> {
     for (;;) {
       const len = frameLength(this.pending);
       if (!len.ok) throw new SmbProtocolError('NOT_SMB2', 'the reply is not framed as SMB2 over TCP');
@@ -51,21 +51,25 @@ export class SmbClient {
           return Buffer.from(message);
         }
       }
-      const chunk = await this.conn.read(this.options.ioTimeoutMs, this.options.signal);
+      const chunk = await this.conn.read(this.options.ioTimeoutMs, signal);
       if (chunk === null) throw new SmbProtocolError('SMB_CLOSED', 'the server closed the connection');
       this.gotAnything = true;
       this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     }
   }
 
-  /** Sends one request and returns its final response (any status: the caller decides). */
-  async request(command: number, body: Buffer, treeId = 0): Promise<Smb2Message> {
+  /**
+   * Sends one request and returns its final response (any status: the caller decides).
+   * `signal` (the probe's unless given: a walk passes its own) stops the wait; an answer
+   * that comes after is skipped by the next request as one to a message given up on.
+   */
+  async request(command: number, body: Buffer, treeId = 0, signal = this.options.signal): Promise<Smb2Message> {
     const messageId = this.messageId;
     this.messageId += 1n;
     const header = encodeHeader({ creditCharge: this.creditCharge, command, credits: 32, messageId, treeId, sessionId: this.sessionId });
     await this.conn.write(frame(Buffer.concat([header, body])));
     for (let i = 0; i < 64; i++) {
-      const decoded = decodeMessage(await this.nextFrame());
+      const decoded = decodeMessage(await this.nextFrame(signal));
       if (!decoded.ok) throw new SmbProtocolError('NOT_SMB2', `the reply is not an SMB2 message (${decoded.error.field})`);
       const m = decoded.value;
       if (m.header.messageId !== messageId) continue; // a late answer to something we gave up on

@@ -14,7 +14,7 @@ import { mergeExposure, mergeInventory } from '../nas/merge.ts';
 import type { SmbDetails, SmbShare } from '../../observation/file-share.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
-import { definedProbe, type FileWalkOptions, type Probe, type ProbeContext } from '../probe.ts';
+import { definedProbe, type Deadline, type FileWalkOptions, type Probe, type ProbeContext } from '../probe.ts';
 import { SmbClient, SmbProtocolError } from './client.ts';
 import { negotiate, sessionSetup } from './session.ts';
 import { COMMON_SHARE_NAMES, enumerateShares, shareTypeOf } from './shares.ts';
@@ -31,7 +31,7 @@ function classify(err: unknown): { code: string; message: string; status: ProbeS
   return { code: e.code, message: err instanceof NetError ? e.message : `${e.code} (${e.osCode ?? 'socket'})`, status: statusOfNetError(e) };
 }
 
-async function walkShare(client: SmbClient, server: string, share: SmbShare, limits: FileWalkOptions, ctx: ProbeContext, signal: AbortSignal) {
+async function walkShare(client: SmbClient, server: string, share: SmbShare, limits: FileWalkOptions, ctx: ProbeContext, deadline: Deadline) {
   const tc = await treeConnect(client, server, share.name);
   if (!tc.ok) {
     share.access = tc.status === Status.ACCESS_DENIED || tc.status === Status.LOGON_FAILURE ? 'access-denied' : tc.status === Status.BAD_NETWORK_NAME ? 'not-found' : 'error';
@@ -39,8 +39,10 @@ async function walkShare(client: SmbClient, server: string, share: SmbShare, lim
   }
   share.access = 'tree-connected';
   if (tc.value.shareType !== 1) return undefined; // only disk shares hold files
-  const outcome = await walkTree(new SmbTree(client, tc.value.treeId, limits.maxEntries), limits, ctx.pseudonyms.counter(), signal);
+  const outcome = await walkTree(new SmbTree(client, tc.value.treeId, limits.maxEntries), limits, ctx.pseudonyms.counter(), deadline);
   share.walk = outcome.walk;
+  // A broken conversation, or the probe's time gone, ends the probe once what the walk counted is recorded (the caller merges it).
+  if (outcome.failure !== undefined || deadline.signal.aborted) return outcome;
   // The root folder's maximal access says what this session may do there; the tree's is the share ACL only.
   const access = (await rootMaximalAccess(client, tc.value.treeId)) ?? tc.value.maximalAccess;
   share.write = { advertised: (access & WRITE_ACCESS_MASK) !== 0 ? 'writable' : 'read-only', probe: 'not-attempted' };
@@ -48,11 +50,12 @@ async function walkShare(client: SmbClient, server: string, share: SmbShare, lim
   return outcome;
 }
 
-async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> {
+async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): Promise<Observation> {
   const started = performance.now();
   const limits = ctx.fileWalk ?? DEFAULT_FILE_WALK;
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]);
-  // Each (re)connection listens on it for the time it lives; their number is bounded by the reconnect budget.
+  // The harness's deadline (probe.ts); each share's walk is bounded within it by --walk-time.
+  const signal = ctx.signal;
+  // Each read listens on it for the time it waits.
   setMaxListeners(0, signal);
   const details: SmbDetails = { protocol: 'smb', logins: [], shareEnumeration: 'not-attempted', shares: [] };
   const observation: Omit<Observation, 'durationMs'> = { protocol: 'smb', endpoint, status: 'unknown-error', startedAt: new Date().toISOString(), tls: false, exposure: {} };
@@ -119,12 +122,13 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
       if (signal.aborted) break;
       if (share.type !== 'disk' && share.type !== 'unknown') continue;
       if (walked >= MAX_SHARES_WALKED) break;
-      const outcome = await walkShare(client, server, share, limits, ctx, signal);
+      const outcome = await walkShare(client, server, share, limits, ctx, deadline);
       if (!outcome) continue;
       walked += 1;
       observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
       const inventory = mergeInventory(observation.inventory, outcome.inventory);
       if (inventory) observation.inventory = inventory;
+      if (outcome.failure !== undefined) throw outcome.failure;
     }
     // Common names that do not exist are noise: keep those that answered something other than "not found".
     if (details.shareEnumeration === 'common-names') details.shares = details.shares.filter((s) => s.access !== 'not-found');

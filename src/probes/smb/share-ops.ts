@@ -36,21 +36,21 @@ export async function treeConnect(client: SmbClient, server: string, share: stri
   return { ok: true, value: { ...r.value, treeId: m.header.treeId } };
 }
 
-export async function open(client: SmbClient, treeId: number, name: string, kind: CreateKind, askMaximalAccess = false): Promise<Outcome<CreateResponse>> {
-  const m = await client.request(Command.CREATE, createRequest(name, kind, askMaximalAccess), treeId);
+export async function open(client: SmbClient, treeId: number, name: string, kind: CreateKind, askMaximalAccess = false, signal?: AbortSignal): Promise<Outcome<CreateResponse>> {
+  const m = await client.request(Command.CREATE, createRequest(name, kind, askMaximalAccess), treeId, signal);
   if (m.header.status !== Status.SUCCESS) return { ok: false, status: m.header.status };
   const r = decodeCreateResponse(m);
   if (!r.ok) throw new SmbProtocolError('SMB_MALFORMED', `malformed CREATE response (${r.error.field})`);
   return { ok: true, value: r.value };
 }
 
-export async function close(client: SmbClient, treeId: number, fileId: Buffer): Promise<number> {
-  return (await client.request(Command.CLOSE, closeRequest(fileId), treeId)).header.status;
+export async function close(client: SmbClient, treeId: number, fileId: Buffer, signal?: AbortSignal): Promise<number> {
+  return (await client.request(Command.CLOSE, closeRequest(fileId), treeId, signal)).header.status;
 }
 
 /** READ; STATUS_BUFFER_OVERFLOW (a pipe message longer than asked) still carries data. */
-export async function read(client: SmbClient, treeId: number, fileId: Buffer, offset: number, length: number): Promise<Outcome<Buffer>> {
-  const m = await client.request(Command.READ, readRequest(fileId, offset, length), treeId);
+export async function read(client: SmbClient, treeId: number, fileId: Buffer, offset: number, length: number, signal?: AbortSignal): Promise<Outcome<Buffer>> {
+  const m = await client.request(Command.READ, readRequest(fileId, offset, length), treeId, signal);
   if (m.header.status !== Status.SUCCESS && m.header.status !== Status.BUFFER_OVERFLOW) return { ok: false, status: m.header.status };
   const r = decodeReadResponse(m);
   if (!r.ok) throw new SmbProtocolError('SMB_MALFORMED', `malformed READ response (${r.error.field})`);
@@ -72,7 +72,7 @@ export async function write(client: SmbClient, treeId: number, fileId: Buffer, d
 const PAGE_BYTES = 64 << 10;
 const READ_STEP = 4096;
 
-/** A share as the walker sees it. */
+/** A share as the walker sees it: every request bounded by the walk's signal. */
 export class SmbTree implements FileTree {
   constructor(
     private readonly client: SmbClient,
@@ -80,14 +80,14 @@ export class SmbTree implements FileTree {
     private readonly maxEntriesPerFolder: number,
   ) {}
 
-  async list(path: readonly string[]): Promise<readonly TreeEntry[] | undefined> {
-    const dir = await open(this.client, this.treeId, path.join('\\'), 'directory');
+  async list(path: readonly string[], signal: AbortSignal): Promise<readonly TreeEntry[] | undefined> {
+    const dir = await open(this.client, this.treeId, path.join('\\'), 'directory', false, signal);
     if (!dir.ok) return undefined;
     const entries: DirectoryEntry[] = [];
     try {
       // One page per QUERY_DIRECTORY (MS-SMB2 3.2.4.17) until STATUS_NO_MORE_FILES or the cap.
       for (let page = 0; entries.length < this.maxEntriesPerFolder && page < 10_000; page++) {
-        const m = await this.client.request(Command.QUERY_DIRECTORY, queryDirectoryRequest(dir.value.fileId, PAGE_BYTES, page === 0), this.treeId);
+        const m = await this.client.request(Command.QUERY_DIRECTORY, queryDirectoryRequest(dir.value.fileId, PAGE_BYTES, page === 0), this.treeId, signal);
         if (m.header.status === Status.NO_MORE_FILES) break;
         if (m.header.status !== Status.SUCCESS) return undefined;
         const r = decodeQueryDirectoryResponse(m, this.maxEntriesPerFolder - entries.length);
@@ -96,19 +96,19 @@ export class SmbTree implements FileTree {
         entries.push(...r.value);
       }
     } finally {
-      await close(this.client, this.treeId, dir.value.fileId);
+      await closeUnlessCut(this.client, this.treeId, dir.value.fileId, signal);
     }
     return entries.map((e) => ({ name: e.name, kind: (e.attributes & FILE_ATTRIBUTE_DIRECTORY) !== 0 ? 'directory' : 'file', size: e.size }));
   }
 
   /** Reads 4 KiB at a time and stops at Pixel Data, the end of the file or the cap. */
-  async readHead(path: readonly string[], maxBytes: number): Promise<Buffer | undefined> {
-    const file = await open(this.client, this.treeId, path.join('\\'), 'file');
+  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
+    const file = await open(this.client, this.treeId, path.join('\\'), 'file', false, signal);
     if (!file.ok) return undefined;
     let head: Buffer = Buffer.alloc(0);
     try {
       while (head.length < maxBytes) {
-        const r = await read(this.client, this.treeId, file.value.fileId, head.length, Math.min(READ_STEP, maxBytes - head.length));
+        const r = await read(this.client, this.treeId, file.value.fileId, head.length, Math.min(READ_STEP, maxBytes - head.length), signal);
         if (!r.ok || r.value.length === 0) break;
         head = Buffer.concat([head, r.value]);
         const enough = enoughOfHeader(head);
@@ -116,7 +116,16 @@ export class SmbTree implements FileTree {
       }
       return head.length > 0 ? head : undefined;
     } finally {
-      await close(this.client, this.treeId, file.value.fileId);
+      await closeUnlessCut(this.client, this.treeId, file.value.fileId, signal);
     }
   }
+}
+
+/**
+ * CLOSE after a walk call, unless the walk's time ran out during it: then the
+ * handle is left to the server (it goes with the session), and the caller's
+ * error, not a CLOSE nobody waits for, says what happened.
+ */
+async function closeUnlessCut(client: SmbClient, treeId: number, fileId: Buffer, signal: AbortSignal): Promise<void> {
+  if (!signal.aborted) await close(client, treeId, fileId, signal);
 }

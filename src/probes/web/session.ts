@@ -132,12 +132,12 @@ export function webFailure(err: unknown, phase: string): { status: import('../..
 
 export type WebObservationBody = Omit<Observation, 'durationMs' | 'protocol' | 'endpoint' | 'startedAt' | 'exposure'> & Partial<Pick<Observation, 'exposure'>>;
 
-/** A web probe's clock and bounds: its signal (the scan's, capped by the probe timeout) and how it closes an Observation. */
+/** A web probe's clock and bounds: its signal (the harness's deadline, probe.ts) and how it closes an Observation. */
 export function startWebProbe(protocol: ProtocolId, endpoint: Endpoint, ctx: ProbeContext): { signal: AbortSignal; done: (o: WebObservationBody) => Observation } {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   return {
-    signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.limits.probeTimeoutMs)]),
+    signal: ctx.signal,
     done: (o) => ({ exposure: {}, ...o, protocol, endpoint, startedAt, durationMs: Math.round(performance.now() - started) }),
   };
 }
