@@ -9,8 +9,9 @@ export function isExposed(obs: Observation): boolean {
   const d = obs.details;
   switch (d?.protocol) {
     case 'dicom':
-      // C-FIND answered with at least one match, completely or up to our cap.
-      return d.find.matches > 0 && (d.find.outcome === 'success' || d.find.capped);
+      // C-FIND returned at least one match. However the exchange then ended (complete, stopped at
+      // our cap, cut by a timeout, the peer's abort or a broken response) those records were read.
+      return d.find.matches > 0;
     default: {
       // Protocols without a query step: any count of records or files reached.
       const e = obs.exposure;

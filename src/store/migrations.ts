@@ -170,6 +170,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: 'a DICOM service is exposed when its C-FIND returned any match, however the exchange ended',
+    // observation/exposed.ts counts matches read before a timeout, an abort or a broken response as
+    // well; rows stored under the earlier rule (success or capped only) follow it.
+    sql: `
+      UPDATE services SET exposed = 1 WHERE exposed = 0 AND id IN (
+        SELECT o.service_id FROM observations o
+        WHERE json_extract(o.json, '$.details.protocol') = 'dicom'
+          AND json_extract(o.json, '$.details.find.matches') > 0
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -31,7 +31,8 @@ export const DICOM_RULES: readonly Rule[] = [
     cwe: 'CWE-306',
     match(o) {
       const d = dicom(o);
-      if (!d || d.find.outcome !== 'success' || d.find.matches === 0) return undefined;
+      // Any match counts, however the exchange ended: the records were read (observation/exposed.ts).
+      if (!d || d.find.matches === 0) return undefined;
       return (
         `C-FIND at STUDY level as an unknown calling AE returned ${countPhrase(o.exposure.studies)} studies of ` +
         `${countPhrase(o.exposure.patients)} patients (${countPhrase(o.exposure.images)} images); identifying attributes returned: ${identifyingKeywords(o)}.`

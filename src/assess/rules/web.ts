@@ -28,7 +28,8 @@ export const WEB_RULES: readonly Rule[] = [
     cwe: 'CWE-306',
     match(o) {
       const d = o.details;
-      if (d?.protocol !== 'dicomweb' || d.access !== 'open' || d.qido.outcome !== 'success') return undefined;
+      // An open QIDO-RS that listed studies counts even when a later page failed (the studies were read).
+      if (d?.protocol !== 'dicomweb' || d.access !== 'open' || (d.qido.outcome !== 'success' && d.qido.studies === 0)) return undefined;
       return (
         `A QIDO-RS studies query at ${d.root ?? 'the root'} without credentials listed ${countPhrase(o.exposure.studies)} studies of ` +
         `${countPhrase(o.exposure.patients)} patients; identifying attributes returned: ${identifyingKeywords(o)}.`

@@ -148,10 +148,10 @@ class UpperLayer {
     return t.ok;
   }
 
-  /** Reads until the machine has something for the local user, taking every action on the way. */
-  async next(): Promise<Indication> {
+  /** Reads until the machine has something for the local user, taking every action on the way; `signal` narrows the limits' own. */
+  async next(signal = this.limits.signal): Promise<Indication> {
     for (;;) {
-      const received = await this.receive();
+      const received = await this.receive(signal);
       const from = this.machine.state;
       const t = this.machine.fire(received.event);
       // Table 9-10 is blank for received events only in Sta1 and Sta4, where nothing is read.
@@ -161,7 +161,7 @@ class UpperLayer {
     }
   }
 
-  private async receive(): Promise<Received> {
+  private async receive(signal: AbortSignal): Promise<Received> {
     for (;;) {
       const frame = this.frames.shift();
       if (frame) {
@@ -180,7 +180,7 @@ class UpperLayer {
       if (failure) return { event: 'Evt19', error: failure };
       let chunk: Buffer | null;
       try {
-        chunk = await this.conn.read(this.limits.ioTimeoutMs, this.limits.signal);
+        chunk = await this.conn.read(this.limits.ioTimeoutMs, signal);
       } catch (err) {
         await this.readFailed(err);
         throw err;
@@ -322,7 +322,7 @@ export class Association {
   constructor(
     private readonly ul: UpperLayer,
     readonly ac: AAssociateAc,
-    limits: AssociationLimits,
+    readonly limits: AssociationLimits,
   ) {
     this.assembler = new MessageAssembler({ maxMessageBytes: limits.maxPduBytes });
   }
@@ -349,7 +349,7 @@ export class Association {
   /** The next whole DIMSE message from the peer (Sta6, Evt10), whatever it is. */
   async receive(): Promise<ReceiveOutcome> {
     for (;;) {
-      const p = await this.progress();
+      const p = await this.progress(this.limits.signal);
       if (p.kind !== 'command') return p;
     }
   }
@@ -358,11 +358,13 @@ export class Association {
    * The response to our outstanding request. Anything else ends the association at once
    * (A-ABORT, AssociationProtocolError): the command set is judged as soon as it is
    * complete, so a wrong one is not followed by a wait for the dataset it announces.
+   * `signal` bounds this wait more tightly than the association's own (a grace after
+   * C-CANCEL); when it ends the wait, the association is aborted (Evt15) and its reason thrown.
    */
-  async response<T extends ResponseType>(expected: ExpectedResponse<T>): Promise<ResponseOutcome<T>> {
+  async response<T extends ResponseType>(expected: ExpectedResponse<T>, signal = this.limits.signal): Promise<ResponseOutcome<T>> {
     let judged: ResponseOf<T> | undefined;
     for (;;) {
-      const p = await this.progress();
+      const p = await this.progress(signal);
       switch (p.kind) {
         case 'command':
           judged = await this.judge(expected, p.contextId, p.command);
@@ -396,7 +398,7 @@ export class Association {
   }
 
   /** Feeds PDVs to the assembler until a command set or a message is complete, or the association ends. */
-  private async progress(): Promise<Progress> {
+  private async progress(signal: AbortSignal): Promise<Progress> {
     for (;;) {
       const pdv = this.pending.shift();
       if (pdv) {
@@ -407,7 +409,7 @@ export class Association {
         if (waiting) return { kind: 'command', ...waiting };
         continue;
       }
-      const got = await this.ul.next();
+      const got = await this.ul.next(signal);
       switch (got.kind) {
         case 'data':
           this.pending.push(...got.pdvs);

@@ -5,12 +5,20 @@
  * after the C-CANCEL, must be a C-FIND-RSP to our message id on our context;
  * anything else ends the association at once, and the matches counted up to
  * there are returned with the error.
+ *
+ * The cap means stop: after the C-CANCEL the peer has a short grace for its
+ * final response (PS3.4 C.4.1.2.3: status Cancel); a peer that keeps sending
+ * matches instead, or nothing, is cut with an A-ABORT when the grace is over.
+ * Whatever ends the exchange (that, a timeout, the peer's abort), the matches
+ * counted stand.
  */
 import { encodeFindIdentifier, type FindKey, type QueryRetrieveLevel } from '../../protocols/dicom/dataset/encode.ts';
 import { Priority } from '../../protocols/dicom/dimse/messages.ts';
 import { Status, statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { DimseOutcome } from '../../observation/observation.ts';
+import { Deadline } from '../../net/deadline.ts';
+import { NetError } from '../../net/errors.ts';
 import { AssociationProtocolError, type Association } from './association.ts';
 
 export interface FindContext {
@@ -24,9 +32,16 @@ export interface FindOutcome {
   readonly matches: number;
   /** True when the cap stopped it: counts built from it are lower bounds. */
   readonly capped: boolean;
-  /** The protocol error that ended the exchange (outcome 'protocol-error'); the matches before it stand, as lower bounds. */
-  readonly error?: AssociationProtocolError;
+  /**
+   * What ended the exchange early: a protocol error (outcome 'protocol-error'), or a wait
+   * that ran out or a connection lost (outcome 'timeout' or 'aborted'; the association is
+   * aborted). The matches before it stand, as lower bounds.
+   */
+  readonly error?: AssociationProtocolError | NetError;
 }
+
+/** Longest wait for the final response after our C-CANCEL: the I/O timeout if shorter. */
+export const CANCEL_GRACE_MS = 1000;
 
 /**
  * The study-level query is the same bytes for every service: encode it once per
@@ -51,22 +66,47 @@ export async function cFind(
   request: { messageId: number; level: QueryRetrieveLevel; keys: readonly FindKey[]; maxMatches: number },
   onMatch: (identifier: Buffer | undefined) => void,
 ): Promise<FindOutcome> {
-  let matches = 0;
-  let capped = false;
+  const state = { matches: 0, capped: false };
+  let grace: Deadline | undefined;
+  try {
+    return await exchange(association, context, request, onMatch, state, async () => {
+      state.capped = true;
+      await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: request.messageId });
+      const { ioTimeoutMs, signal } = association.limits;
+      grace = new Deadline(Math.min(CANCEL_GRACE_MS, ioTimeoutMs), signal, 'the wait for the final response to our C-CANCEL');
+      return grace.signal;
+    });
+  } catch (err) {
+    // A wait that ran out (the grace, the I/O timeout, the probe's deadline) or a connection
+    // lost: the upper layer has aborted the association; what was counted is kept.
+    if (!(err instanceof NetError)) throw err;
+    return { outcome: err.code === 'io-timeout' ? 'timeout' : 'aborted', matches: state.matches, capped: state.capped, error: err };
+  } finally {
+    grace?.end();
+  }
+}
+
+/** The request and its responses; `cancel` sends the C-CANCEL and returns the signal that bounds the wait after it. */
+async function exchange(
+  association: Association,
+  context: FindContext,
+  request: { messageId: number; level: QueryRetrieveLevel; keys: readonly FindKey[]; maxMatches: number },
+  onMatch: (identifier: Buffer | undefined) => void,
+  state: { matches: number; capped: boolean },
+  cancel: () => Promise<AbortSignal>,
+): Promise<FindOutcome> {
   const identifier = identifierFor(request.level, request.keys, context.transferSyntax);
   await association.send(
     context.id,
     { type: 'C-FIND-RQ', messageId: request.messageId, affectedSopClassUid: UID.studyRootFind, priority: Priority.Medium },
     identifier,
   );
-  const end = (outcome: DimseOutcome, status?: number): FindOutcome => ({ outcome, ...(status === undefined ? {} : { status }), matches, capped });
-  if (request.maxMatches <= 0) {
-    capped = true;
-    await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: request.messageId });
-  }
+  const end = (outcome: DimseOutcome, status?: number): FindOutcome => ({ outcome, ...(status === undefined ? {} : { status }), matches: state.matches, capped: state.capped });
+  let bound = association.limits.signal;
+  if (request.maxMatches <= 0) bound = await cancel();
   const expected = { type: 'C-FIND-RSP', messageId: request.messageId, contextId: context.id } as const;
   for (;;) {
-    const r = await association.response(expected).catch((err: unknown) => {
+    const r = await association.response(expected, bound).catch((err: unknown) => {
       if (err instanceof AssociationProtocolError) return err;
       throw err;
     });
@@ -77,13 +117,10 @@ export async function cFind(
     const msg = r.response;
     const cls = statusClass(msg.status);
     if (cls === 'pending') {
-      if (capped) continue; // matches already in flight when our C-CANCEL arrived: not counted
-      matches += 1;
+      if (state.capped) continue; // matches in flight when our C-CANCEL arrived, or a peer ignoring it: not counted
+      state.matches += 1;
       onMatch(r.dataset);
-      if (matches >= request.maxMatches) {
-        capped = true;
-        await association.send(context.id, { type: 'C-CANCEL-RQ', messageIdBeingRespondedTo: request.messageId });
-      }
+      if (state.matches >= request.maxMatches) bound = await cancel();
       continue;
     }
     switch (cls) {
@@ -91,7 +128,7 @@ export async function cFind(
       case 'warning':
         return end('success', msg.status);
       case 'cancel':
-        return end(capped ? 'success' : 'failed', msg.status);
+        return end(state.capped ? 'success' : 'failed', msg.status);
       case 'failure':
         return end(isRefusal(msg.status) ? 'refused' : 'failed', msg.status);
       case 'unknown':

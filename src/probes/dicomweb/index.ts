@@ -132,6 +132,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   let seriesKnown = true;
   let imagesKnown = true;
   const maxPages = Math.ceil(ctx.limits.maxRecords / PAGE) + 1;
+  let broken: { code: string; message: string; phase: string } | undefined;
   try {
     while (details.qido.pages < maxPages) {
       const room = ctx.limits.maxRecords - details.qido.studies;
@@ -163,14 +164,17 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
       if (page.studies.length < limit) break;
     }
   } catch (err) {
-    const f = webFailure(err, 'qido');
-    return done({ status: 'success', ...tls, exposure: {}, details, error: f.error });
+    broken = webFailure(err, 'qido').error;
   }
-  if (details.qido.outcome !== 'success') return done({ status: 'protocol-error', ...tls, exposure: {}, details, error: { code: 'QIDO_MALFORMED', message: 'the studies query answered something that is not a DICOM JSON array', phase: 'qido' } });
-  const atLeast = details.qido.capped;
+  const malformed = details.qido.outcome === 'malformed';
+  if (malformed) broken = { code: 'QIDO_MALFORMED', message: 'the studies query answered something that is not a DICOM JSON array', phase: 'qido' };
   const n = details.qido.studies;
+  const ended = { status: malformed ? ('protocol-error' as const) : ('success' as const), ...(broken ? { error: broken } : {}) };
+  if (n === 0 && broken) return done({ ...ended, ...tls, exposure: {}, details });
+  // Studies listed before a later page failed were read: they stand, as lower bounds.
+  const atLeast = details.qido.capped || broken !== undefined;
   return done({
-    status: 'success',
+    ...ended,
     ...tls,
     exposure: {
       studies: { n, atLeast },
