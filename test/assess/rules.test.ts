@@ -46,6 +46,18 @@ describe('rules', () => {
     assert.ok(!ids(lockedArchive).includes('EXP-DICOM-001'));
   });
 
+  it('EXP-DICOM-001 fires on matches read before a timeout or an abort, as "at least"; not on a timeout before any', () => {
+    for (const outcome of ['timeout', 'aborted', 'protocol-error'] as const) {
+      const cut = dicomObservation(
+        { ...openArchive.details!, find: { outcome, level: 'STUDY', matches: 200, capped: true, modalities: [] } } as never,
+        { exposure: { studies: { n: 200, atLeast: true } } },
+      );
+      assert.match(assess(cut).find((x) => x.ruleId === 'EXP-DICOM-001')?.evidence ?? '', /at least 200 studies/, outcome);
+      const none = dicomObservation({ ...openArchive.details!, find: { outcome, level: 'STUDY', matches: 0, capped: false, modalities: [] } } as never, { exposure: {} });
+      assert.ok(!ids(none).includes('EXP-DICOM-001'), outcome);
+    }
+  });
+
   it('EXP-DICOM-002 fires for any-AE acceptance with echo, not for a guessed title', () => {
     assert.ok(ids(openArchive).includes('EXP-DICOM-002'));
     assert.ok(!ids(guessedArchive).includes('EXP-DICOM-002'));

@@ -38,6 +38,15 @@ describe('web rules', () => {
     assert.ok(!ids(lockedQido).includes('EXP-WEB-001'));
   });
 
+  it('EXP-WEB-001 fires on studies listed before a later page failed, not on a first page that failed', () => {
+    const d = openQido.details?.protocol === 'dicomweb' ? openQido.details : undefined;
+    assert.ok(d);
+    const cut: Observation = { ...openQido, details: { ...d, qido: { ...d.qido, outcome: 'malformed', pages: 2 } } };
+    assert.ok(ids(cut).includes('EXP-WEB-001'));
+    const never: Observation = { ...openQido, exposure: {}, details: { ...d, qido: { outcome: 'malformed', pages: 1, studies: 0, capped: false } } };
+    assert.ok(!ids(never).includes('EXP-WEB-001'));
+  });
+
   it('EXP-WEB-002 is critical for open Orthanc REST with data; EXP-WEB-003 takes the empty one', () => {
     assert.match(finding(openOrthanc, 'EXP-WEB-002')!.evidence, /3 patients, 4 studies, 5 series, 10 instances/);
     assert.ok(!ids(openOrthanc).includes('EXP-WEB-003'));

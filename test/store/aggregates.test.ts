@@ -156,6 +156,42 @@ test('migration 2 fills counts and the exposed flag of services stored under sch
   }
 });
 
+test('migration 4 makes a DICOM service stored before it exposed when its C-FIND read any match, however it ended', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'exposure-migrate-'));
+  try {
+    const path = join(dir, 'v3.db');
+    const db = new Database(path);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    for (const m of MIGRATIONS.filter((x) => x.version <= 3)) db.exec(m.sql);
+    db.pragma('user_version = 3');
+    db.exec(`INSERT INTO runs (id, started_at, status, targets, ports, options, calling_ae_title, user_agent)
+             VALUES (1, '2024-01-01T00:00:00Z', 'completed', '[]', '[104]', '{}', 'A', 'u')`);
+    db.exec(`INSERT INTO hosts (id, run_id, ip) VALUES (1, 1, '10.0.0.5')`);
+    const insert = db.prepare(`INSERT INTO services (id, run_id, host_id, ip, port, protocol, tls, status, started_at, duration_ms, exposed)
+                               VALUES (?, 1, 1, '10.0.0.5', ?, 'dicom', 0, 'success', 'x', 1, 0)`);
+    const obs = db.prepare('INSERT INTO observations (service_id, json) VALUES (?, ?)');
+    const details = EXPOSED.details?.protocol === 'dicom' ? EXPOSED.details : undefined;
+    assert.ok(details);
+    // Stored by the earlier rule as not exposed: 200 matches read, then the peer ignored C-CANCEL (timeout) / aborted / broke.
+    const cut = (id: number, outcome: 'timeout' | 'aborted', matches: number): void => {
+      insert.run(id, 100 + id);
+      obs.run(id, JSON.stringify({ ...EXPOSED, details: { ...details, find: { ...details.find, outcome, matches, capped: matches > 0 } } }));
+    };
+    cut(1, 'timeout', 200);
+    cut(2, 'aborted', 3);
+    cut(3, 'timeout', 0);
+    insert.run(4, 11112);
+    obs.run(4, JSON.stringify(REJECTING));
+    db.close();
+
+    const store = openSqliteStore(path);
+    assert.equal((await store.runCounts(1)).exposedServices, 2);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a host answering for one archive on several services counts its images once by country and per server', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'exposure-agg-'));
   const store = openSqliteStore(join(dir, 'x.db'));

@@ -5,152 +5,21 @@
  * I/O timeout — and report protocol-error with what was learned before. Each peer
  * is a small scripted acceptor on 127.0.96.1, port 0.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type net from 'node:net';
-import { createDialer } from '../../../src/net/dialer.ts';
-import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
-import { dicomProbe } from '../../../src/probes/dicom/index.ts';
-import { dicomDetails, Observation } from '../../../src/observation/observation.ts';
-import type { ProbeContext } from '../../../src/probes/probe.ts';
-import { scopeFrom } from '../../../src/scope/policy.ts';
-import { encodePdu, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
-import { MessageAssembler, toPdvs } from '../../../src/protocols/dicom/dimse/fragment.ts';
+import type { Pdu } from '../../../src/protocols/dicom/ul/index.ts';
 import { CommandElement, encodeCommandSet } from '../../../src/protocols/dicom/dimse/command-set.ts';
-import { CommandField, decodeCommand, encodeCommand, type DimseMessage } from '../../../src/protocols/dicom/dimse/messages.ts';
+import { CommandField } from '../../../src/protocols/dicom/dimse/messages.ts';
 import { Status } from '../../../src/protocols/dicom/dimse/status.ts';
-import { encodeFindIdentifier, type FindKey } from '../../../src/protocols/dicom/dataset/encode.ts';
-import { UID } from '../../../src/protocols/dicom/uids.ts';
-import { scriptedPeer, type ScriptedPeer } from './scripted-peer.ts';
+import { except, match, pendingWithoutIdentifier, probeArchive, reply, correct, type Answer, type PeerOptions } from './scripted-archive.ts';
 
 const HOST = '127.0.96.1';
 /** Far above what any case may take: a case that waits for it fails the one-second bound. */
 const IO_TIMEOUT_MS = 5000;
-const PEER_MAX_PDU = 16384;
 
-/** What the peer sends back for one whole request we sent (our C-CANCEL-RQ included). */
-type Answer = (request: DimseMessage, contextId: number) => Pdu[];
-
-interface PeerOptions {
-  /** Context ids the A-ASSOCIATE-AC rejects (result 3, abstract syntax not supported). */
-  readonly rejectContexts?: readonly number[];
-}
-
-/** One response as P-DATA-TF PDUs on `contextId`. */
-function reply(contextId: number, message: DimseMessage, dataset?: Buffer): Pdu[] {
-  return toPdvs(contextId, encodeCommand(message), dataset, PEER_MAX_PDU).map((pdvs) => ({ type: 'P-DATA-TF', pdvs }));
-}
-
-/** A C-FIND-RSP command that announces an identifier and never sends it. */
-function pendingWithoutIdentifier(contextId: number, messageId: number): Pdu[] {
-  const [command] = toPdvs(contextId, encodeCommand({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: messageId, status: Status.Pending }), undefined, PEER_MAX_PDU);
-  return [{ type: 'P-DATA-TF', pdvs: command ?? [] }];
-}
-
-/**
- * A STUDY-level match with made-up identifiers (no real person); with its study-related
- * counts unless asked not to, in which case the probe counts series and images level by level.
- */
-function match(n: number, counts = true): Buffer {
-  const keys: FindKey[] = [
-    { tag: 0x0020000d, vr: 'UI', value: `1.2.3.${n}` },
-    { tag: 0x00100020, vr: 'LO', value: `TEST-${n}` },
-  ];
-  if (counts) keys.push({ tag: 0x00201206, vr: 'IS', value: '1' }, { tag: 0x00201208, vr: 'IS', value: '3' });
-  return encodeFindIdentifier('STUDY', keys, UID.implicitVrLittleEndian);
-}
-
-/** An answer that plays a correct archive with two studies. */
-const correct: Answer = (rq, ctx) => {
-  switch (rq.type) {
-    case 'C-ECHO-RQ':
-      return reply(ctx, { type: 'C-ECHO-RSP', messageIdBeingRespondedTo: rq.messageId, affectedSopClassUid: UID.verification, status: Status.Success });
-    case 'C-FIND-RQ':
-      return [
-        ...reply(ctx, { type: 'C-FIND-RSP', messageIdBeingRespondedTo: rq.messageId, status: Status.Pending }, match(1)),
-        ...reply(ctx, { type: 'C-FIND-RSP', messageIdBeingRespondedTo: rq.messageId, status: Status.Pending }, match(2)),
-        ...reply(ctx, { type: 'C-FIND-RSP', messageIdBeingRespondedTo: rq.messageId, status: Status.Success }),
-      ];
-    default:
-      return [];
-  }
-};
-
-/** Correct except for what `override` answers (an empty list from it means: answer correctly). */
-function except(override: Answer): Answer {
-  return (rq, ctx) => {
-    const own = override(rq, ctx);
-    return own.length > 0 ? own : correct(rq, ctx);
-  };
-}
-
-const servers: net.Server[] = [];
-after(() => {
-  for (const s of servers) s.close();
-});
-
-function acceptFor(rq: AAssociateRq, options: PeerOptions): Pdu {
-  return {
-    type: 'A-ASSOCIATE-AC',
-    calledAeTitle: rq.calledAeTitle,
-    callingAeTitle: rq.callingAeTitle,
-    applicationContextName: UID.applicationContext,
-    presentationContexts: rq.presentationContexts.map((c) =>
-      options.rejectContexts?.includes(c.id) ? { id: c.id, result: 3 } : { id: c.id, result: 0, transferSyntax: UID.implicitVrLittleEndian },
-    ),
-    userInformation: { maxLength: PEER_MAX_PDU, implementationClassUid: '1.2.826.0.1.3680043.10.1387.99', implementationVersionName: 'SCRIPTED' },
-  };
-}
-
-/** Accepts one association, answers each whole request of ours with `answer`, and records every PDU it hears. */
-async function peer(answer: Answer, options: PeerOptions = {}): Promise<ScriptedPeer> {
-  const assembler = new MessageAssembler({ maxMessageBytes: 1 << 16 });
-  const p = await scriptedPeer(HOST, (pdu, socket) => {
-    const send = (out: Pdu): void => void socket.write(encodePdu(out));
-    if (pdu.type === 'A-ASSOCIATE-RQ') send(acceptFor(pdu, options));
-    if (pdu.type === 'A-RELEASE-RQ') socket.end(encodePdu({ type: 'A-RELEASE-RP' }));
-    if (pdu.type !== 'P-DATA-TF') return;
-    for (const pdv of pdu.pdvs) {
-      const step = assembler.push(pdv);
-      if (step.kind !== 'message') continue;
-      const rq = decodeCommand(step.message.command);
-      if (rq.ok) answer(rq.value.message, step.message.contextId).forEach(send);
-    }
-  });
-  servers.push(p.server);
-  return p;
-}
-
-function context(maxRecords = 10): ProbeContext {
-  return {
-    dialer: createDialer({ scope: scopeFrom((ip) => ip === HOST), connectTimeoutMs: 1000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 }),
-    signal: new AbortController().signal,
-    identity: { callingAeTitle: 'EXPOSURE-TEST', userAgent: 'test' },
-    limits: { maxRecords, connectTimeoutMs: 1000, ioTimeoutMs: IO_TIMEOUT_MS, probeTimeoutMs: 3 * IO_TIMEOUT_MS, maxPduBytes: 1 << 16 },
-    dicom: { userAeTitles: [], useGuessList: true },
-    pseudonyms: createPseudonyms(),
-  };
-}
-
-/** Runs the probe against a scripted peer; returns the observation, how long it took, and what the peer heard. */
-async function probe(answer: Answer, options: PeerOptions & { maxRecords?: number } = {}) {
-  const p = await peer(answer, options);
-  const started = performance.now();
-  const o = Observation.parse(await dicomProbe.run({ ip: HOST, port: p.port }, context(options.maxRecords)));
-  const ms = performance.now() - started;
-  await p.closed;
-  const types = p.heard.map((pdu) => (pdu.type === 'P-DATA-TF' ? dimseTypes(pdu) : pdu.type));
-  const abort = p.heard.find((pdu) => pdu.type === 'A-ABORT');
-  return { o, d: dicomDetails(o), ms, types, abort: abort?.type === 'A-ABORT' ? { source: abort.source, reason: abort.reason } : undefined };
-}
-
-/** The DIMSE commands a P-DATA-TF carries, by name. */
-function dimseTypes(pdu: Extract<Pdu, { type: 'P-DATA-TF' }>): string {
-  const names = pdu.pdvs.filter((v) => v.isCommand && v.isLast).map((v) => {
-    const c = decodeCommand(v.data);
-    return c.ok ? c.value.message.type : '?';
-  });
-  return names.length > 0 ? names.join('+') : 'P-DATA-TF';
+/** Runs the probe against a scripted archive on this file's address. */
+function probe(answer: Answer, options: PeerOptions & { maxRecords?: number } = {}) {
+  return probeArchive(HOST, answer, { ...options, ioTimeoutMs: IO_TIMEOUT_MS });
 }
 
 /** PS3.8 9.3.8: source 0, service user (reason not significant); source 2, provider, reason 6 invalid PDU parameter value. */
