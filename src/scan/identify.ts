@@ -67,11 +67,25 @@ function spoke(o: Observation): boolean {
 }
 
 /**
+ * Nothing answered: the probe's connection was never made whole (a TCP connect
+ * refused or unanswered, or, on the parked connection, a TLS handshake the peer
+ * never completed), and it learned nothing before or around it (no association
+ * attempt, no certificate, no product). Discovery's connect shows that something
+ * listens (the port is counted open), but not what: a tarpit that accepts every
+ * connection and then stays silent, on 2762 or anywhere, is no service. What a
+ * probe learned before such a failure (an earlier AE title rejected) keeps it.
+ */
+function learnedNothing(o: Observation): boolean {
+  return isUnanswered(o.status) && o.details === undefined && o.tlsInfo === undefined && o.product === undefined;
+}
+
+/**
  * "Not this protocol" says nothing about a port another probe could have
- * answered on: kept only when the port had a single candidate.
+ * answered on: kept only when the port had a single candidate. A probe that
+ * learned nothing is never kept.
  */
 function worthKeeping(observations: readonly Observation[], candidates: number): Observation[] {
-  return candidates > 1 ? observations.filter((o) => o.status !== 'not-this-protocol') : [...observations];
+  return observations.filter((o) => !learnedNothing(o) && (candidates === 1 || o.status !== 'not-this-protocol'));
 }
 
 class Service {

@@ -12,8 +12,9 @@ import { serveScp } from '../../src/lab/fleet/scp.ts';
 import { createDialer, type ParkingDialer } from '../../src/net/dialer.ts';
 import { Observation } from '../../src/observation/observation.ts';
 import { createPseudonyms } from '../../src/privacy/pseudonyms.ts';
+import { runDicom } from '../../src/probes/dicom/index.ts';
 import { PROBES } from '../../src/probes/index.ts';
-import type { Probe, ProbeContext } from '../../src/probes/probe.ts';
+import { definedProbe, type Probe, type ProbeContext } from '../../src/probes/probe.ts';
 import { probeService, type ServicePlan } from '../../src/scan/identify.ts';
 import { TestPeers } from '../net/peers.ts';
 import { selfSigned, type SelfSigned } from '../net/self-signed.ts';
@@ -216,5 +217,30 @@ describe('a DICOM port', () => {
     const found = await probe(host, p, plan({ ids: ['dicom'], claimedPort: p.port }));
     assert.deepEqual(found.map((o) => `${o.protocol}:${o.status}`), ['dicom:not-this-protocol']);
     assert.deepEqual(p.firstBytes, [A_ASSOCIATE_RQ]);
+  });
+});
+
+describe('a port where nothing answers', () => {
+  /** dicom-tls as it runs on 2762, claiming the test's own port instead (a test cannot count on 2762 being free). */
+  const tlsOn = (port: number): ServicePlan => ({
+    probes: [definedProbe('dicom-tls', [port], 'dicom-tls on a test port', (e, c, d) => runDicom(e, c, d, { protocol: 'dicom-tls', tls: true }), { tls: true })],
+    greetingWaitMs: GREETING_WAIT_MS,
+  });
+
+  it('a tarpit on the DICOM TLS port (connects, never completes the handshake) is no service', async () => {
+    const host = '127.0.97.7';
+    const p = await peer(host, () => undefined);
+    const started = performance.now();
+    const found = await probe(host, p, tlsOn(p.port));
+    assert.deepEqual(found, [], 'nothing learned, nothing stored');
+    assert.ok(performance.now() - started < 1000 + 500, 'within the connect timeout that bounds the handshake');
+    assert.deepEqual(p.firstBytes, [TLS_HANDSHAKE], 'the handshake was tried on the one connection');
+  });
+
+  it('a peer on that port answering the handshake with bytes that are not TLS is kept: something answered', async () => {
+    const host = '127.0.97.8';
+    const p = await peer(host, (s) => s.once('data', () => s.end('SSH-2.0-OpenSSH_9.6\r\n')));
+    const found = await probe(host, p, tlsOn(p.port));
+    assert.deepEqual(found.map((o) => `${o.protocol}:${o.status}`), ['dicom-tls:handshake-error']);
   });
 });
