@@ -1,0 +1,111 @@
+/**
+ * A stuck host never holds the rest of the scan: one peer drips its
+ * A-ASSOCIATE-AC a byte at a time, four answer as simulated archives. With two
+ * hosts probed at once, the four are done long before the dripping one, which
+ * ends at its --probe-timeout; the scan ends with it. Peers on 127.0.97.10-14,
+ * port 0 each, fed to the scan as a result file would (address and port).
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { serveScp } from '../../src/lab/fleet/scp.ts';
+import { createDialer } from '../../src/net/dialer.ts';
+import { createPseudonyms } from '../../src/privacy/pseudonyms.ts';
+import { PROBES } from '../../src/probes/index.ts';
+import { PROBE_GRACE_MS } from '../../src/probes/probe.ts';
+import { encodePdu } from '../../src/protocols/dicom/ul/index.ts';
+import { UID } from '../../src/protocols/dicom/uids.ts';
+import { runScan } from '../../src/scan/run-scan.ts';
+import type { WorkSource } from '../../src/scan/sources.ts';
+import type { StoreSink } from '../../src/store/index.ts';
+import { TestPeers } from '../net/peers.ts';
+import { drip } from '../probes/ftp/scripted-ftp.ts';
+import { forceGc } from '../net/gc.ts';
+
+const peers = new TestPeers();
+after(() => peers.close());
+
+const NORMAL = ['127.0.97.10', '127.0.97.11', '127.0.97.12', '127.0.97.13'];
+const DRIPPING = '127.0.97.14';
+const PROBE_TIMEOUT_MS = 2000;
+
+/** A store that keeps nothing: the test reads what the scan reports through onService. */
+const nowhere: StoreSink = {
+  startRun: async () => 1,
+  recordHosts: async () => undefined,
+  recordHost: async () => undefined,
+  finishRun: async () => undefined,
+  loadCheckpoint: async () => undefined,
+  reopenRun: async () => undefined,
+  isHostDone: async () => false,
+  setHostGeo: async () => undefined,
+  close: async () => undefined,
+};
+
+const AC = encodePdu({
+  type: 'A-ASSOCIATE-AC',
+  calledAeTitle: 'XQ-NO-SUCH-AE-7',
+  callingAeTitle: 'EXPOSURE-TEST',
+  applicationContextName: UID.applicationContext,
+  presentationContexts: [{ id: 1, result: 0, transferSyntax: UID.implicitVrLittleEndian }],
+  userInformation: { maxLength: 16384, implementationClassUid: '1.9.9', implementationVersionName: 'DRIP' },
+});
+
+describe('a stuck host', () => {
+  it('holds neither the other hosts nor the scan past its deadline', async () => {
+    const endpoints: Array<{ ip: string; port: number }> = [];
+    // The dripping one first, so it takes a pool slot before the others start.
+    const dripPort = await peers.listen(net.createServer((s) => s.once('data', () => drip(s, AC, 100))), DRIPPING);
+    endpoints.push({ ip: DRIPPING, port: dripPort });
+    for (const ip of NORMAL) {
+      const port = await peers.listen(net.createServer((s) => serveScp(s, { kind: 'open', aeTitle: 'ORTHANC', slowMs: 0, rttMs: 0, findMatches: 2 })), ip);
+      endpoints.push({ ip, port });
+    }
+    const source: WorkSource = {
+      total: endpoints.length,
+      approximate: false,
+      mergeHosts: true,
+      *items() {
+        for (const [step, e] of endpoints.entries()) yield { step, ip: e.ip, port: e.port };
+      },
+    };
+    const done = new Map<string, { ms: number; status: string }>();
+    const gc = forceGc();
+    const collecting = setInterval(gc, 50);
+    const started = performance.now();
+    try {
+      await runScan({
+        source,
+        ports: [],
+        probes: PROBES,
+        greetingWaitMs: 50,
+        dialer: createDialer({ scope: { check: (ip) => (ip.startsWith('127.0.97.') ? { allowed: true } : { allowed: false, reason: 'outside the test range' }) }, connectTimeoutMs: 1000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 }),
+        context: {
+          identity: { callingAeTitle: 'EXPOSURE-TEST', userAgent: 'test' },
+          limits: { maxRecords: 10, connectTimeoutMs: 1000, ioTimeoutMs: 3000, probeTimeoutMs: PROBE_TIMEOUT_MS, maxPduBytes: 1 << 20 },
+          dicom: { userAeTitles: [], useGuessList: false },
+          pseudonyms: createPseudonyms(),
+        },
+        store: nowhere,
+        run: { kind: 'new', meta: { targets: [], ports: [], options: {}, scanner: { callingAeTitle: 'EXPOSURE-TEST', userAgent: 'test' } } },
+        excluded: 0,
+        hostConcurrency: 2,
+        connectRetries: 0,
+        signal: new AbortController().signal,
+        onService: (r) => done.set(r.observation.endpoint.ip, { ms: performance.now() - started, status: r.observation.status }),
+      });
+    } finally {
+      clearInterval(collecting);
+    }
+    const total = performance.now() - started;
+    for (const ip of NORMAL) {
+      const d = done.get(ip);
+      assert.equal(d?.status, 'success', ip);
+      assert.ok(d.ms < 1000, `${ip} waited behind the stuck host: done after ${d.ms.toFixed(0)} ms`);
+    }
+    const stuck = done.get(DRIPPING);
+    assert.equal(stuck?.status, 'io-timeout');
+    assert.ok(stuck.ms >= PROBE_TIMEOUT_MS - 50 && stuck.ms < PROBE_TIMEOUT_MS + PROBE_GRACE_MS, `the stuck host ended after ${stuck.ms.toFixed(0)} ms`);
+    assert.ok(total < PROBE_TIMEOUT_MS + PROBE_GRACE_MS + 300, `the scan took ${total.toFixed(0)} ms`);
+  });
+});
