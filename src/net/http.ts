@@ -14,6 +14,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Endpoint, TlsInfo } from '../observation/observation.ts';
+import { abortError } from './deadline.ts';
 import type { Dialer } from './dialer.ts';
 import { NetError, toNetError } from './errors.ts';
 import { tlsInfoOf } from './tls-info.ts';
@@ -137,7 +138,8 @@ function exchange(options: HttpClientOptions, hostHeader: string, req: HttpReque
       socket?.destroy();
       reject(err);
     };
-    const onAbort = (): void => fail(new NetError('aborted', 'HTTP request aborted'));
+    // The signal's reason says which bound ran out (a probe's deadline is an io-timeout).
+    const onAbort = (): void => fail(abortError(options.signal, 'HTTP request aborted'));
     const timer = setTimeout(() => fail(new NetError('io-timeout', `no complete HTTP answer within ${options.timeoutMs} ms`)), options.timeoutMs);
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -145,7 +147,7 @@ function exchange(options: HttpClientOptions, hostHeader: string, req: HttpReque
     };
     if (options.signal?.aborted) {
       clearTimeout(timer);
-      reject(new NetError('aborted', 'HTTP request aborted before it started'));
+      reject(abortError(options.signal, 'HTTP request aborted before it started'));
       return;
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -2,14 +2,17 @@
  * --probe-timeout and --walk-time hold whatever the peer does, with garbage
  * collections forced while it does it: a DICOM peer dripping a valid
  * A-ASSOCIATE-AC, an FTP server that cuts every transfer and is reconnected
- * (greeting slowly each time), a file trickling in a byte at a time.
+ * (greeting slowly each time), a web server dripping its answer, a file
+ * trickling in a byte at a time.
  * Peers are in-process on 127.0.97.1-9, port 0.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { createDialer } from '../../src/net/dialer.ts';
 import { createPseudonyms } from '../../src/privacy/pseudonyms.ts';
 import { dicomProbe } from '../../src/probes/dicom/index.ts';
+import { dicomwebProbe } from '../../src/probes/dicomweb/index.ts';
 import { ftpProbe } from '../../src/probes/ftp/index.ts';
 import { DEFAULT_FILE_WALK } from '../../src/probes/nas/limits.ts';
 import { PROBE_GRACE_MS, type ProbeContext } from '../../src/probes/probe.ts';
@@ -17,6 +20,7 @@ import { dicomDetails, Observation, type Endpoint } from '../../src/observation/
 import { encodePdu } from '../../src/protocols/dicom/ul/index.ts';
 import { UID } from '../../src/protocols/dicom/uids.ts';
 import { forceGc } from '../net/gc.ts';
+import { TestPeers } from '../net/peers.ts';
 import { scriptedPeer } from './dicom/scripted-peer.ts';
 import { drip, listLine, scriptedFtp, type ScriptedFtp } from './ftp/scripted-ftp.ts';
 
@@ -114,6 +118,20 @@ describe('a probe never outlives --probe-timeout', () => {
     assert.deepEqual(d?.walk?.stoppedBy, ['time']);
     assert.equal(d?.walk?.files, 40, 'the listing read before the cut is counted');
     assert.deepEqual(o.exposure.files, { n: 40, atLeast: true });
+  });
+});
+
+describe('a web probe never outlives --probe-timeout', () => {
+  it('DICOMweb: a server dripping its answer a byte at a time is cut at the deadline', async () => {
+    const answer = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: application/dicom+json\r\nContent-Length: 2\r\n\r\n[]');
+    const peers = new TestPeers();
+    closers.push(() => peers.close());
+    const port = await peers.listen(net.createServer((s) => s.once('data', () => drip(s, answer, 100))), '127.0.97.9');
+    const { o, ms } = await underGc(() => dicomwebProbe.run({ ip: '127.0.97.9', port }, context({ probeTimeoutMs: 1200, ioTimeoutMs: 20_000 })));
+    endedAtDeadline(ms, 1200);
+    assert.equal(o.status, 'io-timeout');
+    assert.equal(o.error?.phase, 'connect', 'the probe said where it was cut, not the harness');
+    assert.match(o.error?.message ?? '', /the probe ran past its 1200 ms deadline/);
   });
 });
 
