@@ -17,11 +17,9 @@ import { ftpProbe } from '../../src/probes/ftp/index.ts';
 import { DEFAULT_FILE_WALK } from '../../src/probes/nas/limits.ts';
 import { PROBE_GRACE_MS, type ProbeContext } from '../../src/probes/probe.ts';
 import { dicomDetails, Observation, type Endpoint } from '../../src/observation/observation.ts';
-import { encodePdu } from '../../src/protocols/dicom/ul/index.ts';
-import { UID } from '../../src/protocols/dicom/uids.ts';
 import { forceGc } from '../net/gc.ts';
 import { TestPeers } from '../net/peers.ts';
-import { scriptedPeer } from './dicom/scripted-peer.ts';
+import { anyTitleAccepted, scriptedPeer } from './dicom/scripted-peer.ts';
 import { drip, listLine, scriptedFtp, type ScriptedFtp } from './ftp/scripted-ftp.ts';
 
 const closers: Array<() => Promise<void> | void> = [];
@@ -68,14 +66,7 @@ async function ftp(script: Parameters<typeof scriptedFtp>[1], host: string): Pro
 
 describe('a probe never outlives --probe-timeout', () => {
   it('DICOM: a peer dripping a valid A-ASSOCIATE-AC a byte at a time is cut at the deadline, through garbage collections', async () => {
-    const ac = encodePdu({
-      type: 'A-ASSOCIATE-AC',
-      calledAeTitle: 'XQ-NO-SUCH-AE-7',
-      callingAeTitle: 'EXPOSURE-TEST',
-      applicationContextName: UID.applicationContext,
-      presentationContexts: [{ id: 1, result: 0, transferSyntax: UID.implicitVrLittleEndian }],
-      userInformation: { maxLength: 16384, implementationClassUid: '1.9.9', implementationVersionName: 'DRIP' },
-    });
+    const ac = anyTitleAccepted('DRIP');
     // A byte every 100 ms: well inside the 3 s I/O timeout, so only the probe's deadline can end it.
     const peer = await scriptedPeer('127.0.97.1', (pdu, socket) => {
       if (pdu.type === 'A-ASSOCIATE-RQ') drip(socket, ac, 100);

@@ -13,12 +13,11 @@ import { createDialer } from '../../src/net/dialer.ts';
 import { createPseudonyms } from '../../src/privacy/pseudonyms.ts';
 import { PROBES } from '../../src/probes/index.ts';
 import { PROBE_GRACE_MS } from '../../src/probes/probe.ts';
-import { encodePdu } from '../../src/protocols/dicom/ul/index.ts';
-import { UID } from '../../src/protocols/dicom/uids.ts';
 import { runScan } from '../../src/scan/run-scan.ts';
 import type { WorkSource } from '../../src/scan/sources.ts';
 import type { StoreSink } from '../../src/store/index.ts';
 import { TestPeers } from '../net/peers.ts';
+import { anyTitleAccepted } from '../probes/dicom/scripted-peer.ts';
 import { drip } from '../probes/ftp/scripted-ftp.ts';
 import { forceGc } from '../net/gc.ts';
 
@@ -42,14 +41,7 @@ const nowhere: StoreSink = {
   close: async () => undefined,
 };
 
-const AC = encodePdu({
-  type: 'A-ASSOCIATE-AC',
-  calledAeTitle: 'XQ-NO-SUCH-AE-7',
-  callingAeTitle: 'EXPOSURE-TEST',
-  applicationContextName: UID.applicationContext,
-  presentationContexts: [{ id: 1, result: 0, transferSyntax: UID.implicitVrLittleEndian }],
-  userInformation: { maxLength: 16384, implementationClassUid: '1.9.9', implementationVersionName: 'DRIP' },
-});
+const AC = anyTitleAccepted('DRIP');
 
 describe('a stuck host', () => {
   it('holds neither the other hosts nor the scan past its deadline', async () => {

@@ -122,17 +122,23 @@ test('geo: sources are listed per run; unlabelled hosts are found and filled', a
   }
 });
 
+/** A store file as schema `version` left it, with run 1 and its host 10.0.0.5 (host id 1): what a later migration starts from. */
+function storeAtVersion(path: string, version: number): Database.Database {
+  const db = new Database(path);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  for (const m of MIGRATIONS.filter((x) => x.version <= version)) db.exec(m.sql);
+  db.pragma(`user_version = ${version}`);
+  db.exec(`INSERT INTO runs (id, started_at, status, targets, ports, options, calling_ae_title, user_agent)
+           VALUES (1, '2024-01-01T00:00:00Z', 'completed', '[]', '[104]', '{}', 'A', 'u')`);
+  db.exec(`INSERT INTO hosts (id, run_id, ip) VALUES (1, 1, '10.0.0.5')`);
+  return db;
+}
+
 test('migration 2 fills counts and the exposed flag of services stored under schema 1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'exposure-migrate-'));
   try {
     const path = join(dir, 'v1.db');
-    const db = new Database(path);
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-    db.exec(MIGRATIONS[0]!.sql);
-    db.pragma('user_version = 1');
-    db.exec(`INSERT INTO runs (id, started_at, status, targets, ports, options, calling_ae_title, user_agent)
-             VALUES (1, '2024-01-01T00:00:00Z', 'completed', '[]', '[104]', '{}', 'A', 'u')`);
-    db.exec(`INSERT INTO hosts (id, run_id, ip) VALUES (1, 1, '10.0.0.5')`);
+    const db = storeAtVersion(path, 1);
     const insert = db.prepare(`INSERT INTO services (id, run_id, host_id, ip, port, protocol, tls, status, started_at, duration_ms)
                                VALUES (?, 1, 1, '10.0.0.5', ?, 'dicom', 0, ?, 'x', 1)`);
     insert.run(1, 104, 'success');
@@ -160,13 +166,7 @@ test('migration 4 makes a DICOM service stored before it exposed when its C-FIND
   const dir = mkdtempSync(join(tmpdir(), 'exposure-migrate-'));
   try {
     const path = join(dir, 'v3.db');
-    const db = new Database(path);
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-    for (const m of MIGRATIONS.filter((x) => x.version <= 3)) db.exec(m.sql);
-    db.pragma('user_version = 3');
-    db.exec(`INSERT INTO runs (id, started_at, status, targets, ports, options, calling_ae_title, user_agent)
-             VALUES (1, '2024-01-01T00:00:00Z', 'completed', '[]', '[104]', '{}', 'A', 'u')`);
-    db.exec(`INSERT INTO hosts (id, run_id, ip) VALUES (1, 1, '10.0.0.5')`);
+    const db = storeAtVersion(path, 3);
     const insert = db.prepare(`INSERT INTO services (id, run_id, host_id, ip, port, protocol, tls, status, started_at, duration_ms, exposed)
                                VALUES (?, 1, 1, '10.0.0.5', ?, 'dicom', 0, 'success', 'x', 1, 0)`);
     const obs = db.prepare('INSERT INTO observations (service_id, json) VALUES (?, ?)');

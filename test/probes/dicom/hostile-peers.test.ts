@@ -11,8 +11,7 @@ import { dicomProbe } from '../../../src/probes/dicom/index.ts';
 import { dicomDetails, Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
-import { encodePdu } from '../../../src/protocols/dicom/ul/index.ts';
-import { UID } from '../../../src/protocols/dicom/uids.ts';
+import { anyTitleAccepted } from './scripted-peer.ts';
 
 const HOST = '127.0.77.1';
 
@@ -52,14 +51,7 @@ function context(overrides: Partial<ProbeContext['limits']> = {}): ProbeContext 
   };
 }
 
-const accept = encodePdu({
-  type: 'A-ASSOCIATE-AC',
-  calledAeTitle: 'XQ-NO-SUCH-AE-7',
-  callingAeTitle: 'EXPOSURE-TEST',
-  applicationContextName: UID.applicationContext,
-  presentationContexts: [{ id: 1, result: 0, transferSyntax: UID.implicitVrLittleEndian }],
-  userInformation: { maxLength: 16384, implementationClassUid: '1.9.9', implementationVersionName: 'HOSTILE' },
-});
+const accept = anyTitleAccepted('HOSTILE');
 
 describe('DICOM probe against hostile peers', () => {
   const servers: Array<{ close: () => Promise<void> }> = [];

@@ -4,7 +4,24 @@
  * the test's script with the socket to answer on. One connection per server.
  */
 import net from 'node:net';
-import { decodePdu, PduFramer, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { decodePdu, encodePdu, PduFramer, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { UID } from '../../../src/protocols/dicom/uids.ts';
+
+/**
+ * The bytes of an A-ASSOCIATE-AC accepting Verification (context 1) for a title no
+ * site configures, from an implementation that names itself `versionName`: for
+ * peers that answer with it whole, late or a byte at a time.
+ */
+export function anyTitleAccepted(versionName: string): Buffer {
+  return encodePdu({
+    type: 'A-ASSOCIATE-AC',
+    calledAeTitle: 'XQ-NO-SUCH-AE-7',
+    callingAeTitle: 'EXPOSURE-TEST',
+    applicationContextName: UID.applicationContext,
+    presentationContexts: [{ id: 1, result: 0, transferSyntax: UID.implicitVrLittleEndian }],
+    userInformation: { maxLength: 16384, implementationClassUid: '1.9.9', implementationVersionName: versionName },
+  });
+}
 
 export interface ScriptedPeer {
   readonly server: net.Server;
