@@ -56,7 +56,7 @@ describe('the C-FIND cap means stop', () => {
     const ended = performance.now();
     assert.ok(cancelled.at !== undefined, 'the C-CANCEL reached the peer');
     const afterCancel = ended - cancelled.at;
-    assert.ok(afterCancel >= CANCEL_GRACE_MS - 50 && afterCancel < CANCEL_GRACE_MS + 300, `ended ${afterCancel.toFixed(0)} ms after the C-CANCEL (whole probe ${(ended - started).toFixed(0)} ms)`);
+    assert.ok(afterCancel >= CANCEL_GRACE_MS - 50 && afterCancel < CANCEL_GRACE_MS + 500, `ended ${afterCancel.toFixed(0)} ms after the C-CANCEL (whole probe ${(ended - started).toFixed(0)} ms)`);
     assert.equal(o.status, 'success');
     assert.equal(d?.find.matches, 5);
     assert.equal(d?.find.capped, true);
@@ -77,7 +77,7 @@ describe('the C-FIND cap means stop', () => {
     const cancelled: { at?: number } = {};
     const { d } = await probeArchive(HOST, ignoringCancel(cancelled), { maxRecords: 3, ioTimeoutMs: 300 });
     const afterCancel = performance.now() - (cancelled.at ?? 0);
-    assert.ok(afterCancel < 300 + 300, `ended ${afterCancel.toFixed(0)} ms after the C-CANCEL`);
+    assert.ok(afterCancel < 300 + 500, `ended ${afterCancel.toFixed(0)} ms after the C-CANCEL`);
     assert.equal(d?.find.matches, 3);
     assert.equal(d?.find.capped, true);
   });
@@ -136,7 +136,7 @@ describe('matches read before the exchange broke still count', () => {
       return [];
     };
     const { o, d, ms } = await probeArchive(HOST, answer, { maxRecords: 100_000, ioTimeoutMs: 5000, probeTimeoutMs: 800 });
-    assert.ok(ms < 800 + 500, `outlived its deadline: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 800 + 1000, `outlived its deadline: ${ms.toFixed(0)} ms`);
     assert.equal(d?.find.outcome, 'timeout');
     assert.ok((d?.find.matches ?? 0) > 5, `matches counted: ${d?.find.matches}`);
     assert.equal(o.exposure.studies?.atLeast, true);
