@@ -6,7 +6,8 @@
  * count distinct patients through the keyed counter. No WADO retrieval: no
  * instance, frame, rendered image or bulk data is ever requested.
  */
-import type { HttpClient, HttpResponse } from '../../net/http.ts';
+import { NetError } from '../../net/errors.ts';
+import { HttpProtocolError, type HttpClient, type HttpResponse } from '../../net/http.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
@@ -145,7 +146,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
         details.qido.outcome = 'malformed';
         break;
       }
-      const page = readQidoPage(res.body, (id) => patients.add(id));
+      // At most `room` datasets are read, whatever the page holds: --max-records bounds the work, not the peer.
+      const page = readQidoPage(res.body, (id) => patients.add(id), room);
       details.qido.pages += 1;
       if (!page.ok) {
         details.qido.outcome = 'malformed';
@@ -160,11 +162,20 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
       }
       details.qido.studies += page.studies.length;
       details.qido.outcome = 'success';
-      if (page.studies.length < limit) break;
+      if (page.more) {
+        details.qido.capped = true;
+        break;
+      }
+      // Fewer than asked: the last page. More than asked: the server ignores limit (PS3.18 8.3.4.4),
+      // and offset with it, so this page was the whole answer and asking again would count it twice.
+      if (page.studies.length !== limit) break;
     }
   } catch (err) {
     const f = webFailure(err, 'qido');
-    return done({ status: 'success', ...tls, exposure: {}, details, error: f.error });
+    // The root answered: a network failure later leaves that success standing. An answer that broke
+    // HTTP, or anything that is not a network failure at all, is a protocol error, never a success.
+    const network = err instanceof NetError || (!(err instanceof HttpProtocolError) && f.error.code !== 'other');
+    return done({ status: network ? 'success' : 'protocol-error', ...tls, exposure: {}, details, error: f.error });
   }
   if (details.qido.outcome !== 'success') return done({ status: 'protocol-error', ...tls, exposure: {}, details, error: { code: 'QIDO_MALFORMED', message: 'the studies query answered something that is not a DICOM JSON array', phase: 'qido' } });
   const atLeast = details.qido.capped;
