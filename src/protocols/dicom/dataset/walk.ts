@@ -70,8 +70,8 @@ export const DEFAULT_MAX_DEPTH = 16;
 /**
  * PS3.6 registers some 5,000 public attributes; a dataset with twice that many
  * top-level elements is no dataset an archive writes, and the list a caller
- * collects (listElements) stays small whatever a peer's message cap allows
- * (at 8 bytes an element, a 1 MiB C-FIND identifier could hold 131,072).
+ * collects (listElements) stays small whatever the message cap allows (at 8
+ * bytes an element, the scan's 4 MiB cap on a C-FIND identifier holds 524,288).
  * Nested elements are skipped, never listed: their cost is one pass over their bytes.
  */
 export const DEFAULT_MAX_ELEMENTS = 10_000;
