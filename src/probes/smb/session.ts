@@ -35,12 +35,15 @@ export async function sessionSetup(client: SmbClient, identity: Identity, detail
   if (!challenge.ok) throw new SmbProtocolError('SMB_MALFORMED', `malformed NTLMSSP CHALLENGE (${challenge.error.field})`);
   // Names the server gives itself: capped printable identifiers (docs/peer-text.md).
   const ti = challenge.value.targetInfo;
-  const netbiosComputerName = optionalIdentifier(ti.netbiosComputerName, IDENTIFIER_CAP.netbiosName);
-  const netbiosDomainName = optionalIdentifier(ti.netbiosDomainName, IDENTIFIER_CAP.netbiosName);
-  const dnsComputerName = optionalIdentifier(ti.dnsComputerName, IDENTIFIER_CAP.dnsName);
-  if (netbiosComputerName) details.netbiosComputerName = netbiosComputerName;
-  if (netbiosDomainName) details.netbiosDomainName = netbiosDomainName;
-  if (dnsComputerName) details.dnsComputerName = dnsComputerName;
+  const names = {
+    netbiosComputerName: optionalIdentifier(ti.netbiosComputerName, IDENTIFIER_CAP.netbiosName),
+    netbiosDomainName: optionalIdentifier(ti.netbiosDomainName, IDENTIFIER_CAP.netbiosName),
+    dnsComputerName: optionalIdentifier(ti.dnsComputerName, IDENTIFIER_CAP.dnsName),
+  };
+  for (const key of ['netbiosComputerName', 'netbiosDomainName', 'dnsComputerName'] as const) {
+    const name = names[key];
+    if (name) details[key] = name;
+  }
   if (challenge.value.version) details.osVersion = challenge.value.version;
   client.sessionId = first.header.sessionId;
   const second = await client.request(Command.SESSION_SETUP, sessionSetupRequest(encodeAuthenticate(identity, challenge.value)));

@@ -15,15 +15,15 @@ import { dicomProbe } from '../../../src/probes/dicom/index.ts';
 import { dicomDetails, Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
-import { encodePdu, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
-import { MessageAssembler, toPdvs } from '../../../src/protocols/dicom/dimse/fragment.ts';
-import { decodeCommand, encodeCommand, type DimseMessage } from '../../../src/protocols/dicom/dimse/messages.ts';
+import type { Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { toPdvs } from '../../../src/protocols/dicom/dimse/fragment.ts';
+import { encodeCommand, type DimseMessage } from '../../../src/protocols/dicom/dimse/messages.ts';
 import { Status } from '../../../src/protocols/dicom/dimse/status.ts';
 import { encodeFindIdentifier } from '../../../src/protocols/dicom/dataset/encode.ts';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS } from '../../../src/protocols/dicom/dataset/walk.ts';
 import { UID } from '../../../src/protocols/dicom/uids.ts';
 import { build, type Node } from '../../protocols/dicom/dataset/build.ts';
-import { scriptedPeer } from './scripted-peer.ts';
+import { scriptedAcceptor } from './scripted-peer.ts';
 
 const HOST = '127.0.98.1';
 const PEER_MAX_PDU = 16384;
@@ -65,38 +65,28 @@ function tooDeep(): Buffer {
  * C-ECHO, and answers the STUDY-level C-FIND with `identifiers` as pending matches.
  */
 async function archive(identifiers: readonly Buffer[]): Promise<number> {
-  const assembler = new MessageAssembler({ maxMessageBytes: 1 << 16 });
-  const p = await scriptedPeer(HOST, (pdu, socket) => {
-    const send = (message: DimseMessage, contextId: number, dataset?: Buffer): void => {
-      for (const pdvs of toPdvs(contextId, encodeCommand(message), dataset, PEER_MAX_PDU)) socket.write(encodePdu({ type: 'P-DATA-TF', pdvs }));
-    };
-    if (pdu.type === 'A-ASSOCIATE-RQ') {
-      const ac: Pdu = {
-        type: 'A-ASSOCIATE-AC',
-        calledAeTitle: pdu.calledAeTitle,
-        callingAeTitle: pdu.callingAeTitle,
-        applicationContextName: UID.applicationContext,
-        presentationContexts: pdu.presentationContexts.map((c) => ({ id: c.id, result: 0, transferSyntax: UID.implicitVrLittleEndian })),
-        // PS3.7 D.3.3.2: a UID and a 16-character name; this peer sends neither as it should.
-        userInformation: { maxLength: PEER_MAX_PDU, implementationClassUid: `1.2.3.${'9'.repeat(200)}`, implementationVersionName: '\u001b[2J<b>x</b>' },
-      };
-      socket.write(encodePdu(ac));
-    }
-    if (pdu.type === 'A-RELEASE-RQ') socket.end(encodePdu({ type: 'A-RELEASE-RP' }));
-    if (pdu.type !== 'P-DATA-TF') return;
-    for (const pdv of pdu.pdvs) {
-      const step = assembler.push(pdv);
-      if (step.kind !== 'message') continue;
-      const rq = decodeCommand(step.message.command);
-      if (!rq.ok) continue;
-      const m = rq.value.message;
-      const ctx = step.message.contextId;
-      if (m.type === 'C-ECHO-RQ') send({ type: 'C-ECHO-RSP', messageIdBeingRespondedTo: m.messageId, affectedSopClassUid: UID.verification, status: Status.Success }, ctx);
-      if (m.type !== 'C-FIND-RQ') continue;
-      for (const id of identifiers) send({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: m.messageId, status: Status.Pending }, ctx, id);
-      send({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: m.messageId, status: Status.Success }, ctx);
-    }
-  });
+  const pdus = (message: DimseMessage, contextId: number, dataset?: Buffer): Pdu[] =>
+    toPdvs(contextId, encodeCommand(message), dataset, PEER_MAX_PDU).map((pdvs) => ({ type: 'P-DATA-TF', pdvs }));
+  const p = await scriptedAcceptor(
+    HOST,
+    (rq) => ({
+      type: 'A-ASSOCIATE-AC',
+      calledAeTitle: rq.calledAeTitle,
+      callingAeTitle: rq.callingAeTitle,
+      applicationContextName: UID.applicationContext,
+      presentationContexts: rq.presentationContexts.map((c) => ({ id: c.id, result: 0, transferSyntax: UID.implicitVrLittleEndian })),
+      // PS3.7 D.3.3.2: a UID and a 16-character name; this peer sends neither as it should.
+      userInformation: { maxLength: PEER_MAX_PDU, implementationClassUid: `1.2.3.${'9'.repeat(200)}`, implementationVersionName: '\u001b[2J<b>x</b>' },
+    }),
+    (m, ctx) => {
+      if (m.type === 'C-ECHO-RQ') return pdus({ type: 'C-ECHO-RSP', messageIdBeingRespondedTo: m.messageId, affectedSopClassUid: UID.verification, status: Status.Success }, ctx);
+      if (m.type !== 'C-FIND-RQ') return [];
+      return [
+        ...identifiers.flatMap((id) => pdus({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: m.messageId, status: Status.Pending }, ctx, id)),
+        ...pdus({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: m.messageId, status: Status.Success }, ctx),
+      ];
+    },
+  );
   servers.push(p.server);
   return p.port;
 }
