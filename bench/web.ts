@@ -35,7 +35,7 @@ export function qidoParseFigures(): void {
   const body = Buffer.from(page(100));
   const n = 2000;
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) readQidoPage(body, () => {});
+  for (let i = 0; i < n; i++) readQidoPage(body, () => {}, 100);
   const s = (performance.now() - t0) / 1000;
   console.log(`QIDO-RS page parse (100 studies, ${(body.length / 1024).toFixed(0)} KiB): ${Math.round((n * 100) / s).toLocaleString('en')} studies/s`);
 }

@@ -10,13 +10,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { TlsInfo } from '../observation/observation.ts';
-
-const MAX_NAME = 200;
-
-function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[^\x20-\x7e]/g, '?').slice(0, MAX_NAME);
-}
+import { IDENTIFIER_CAP, printableIdentifier } from '../observation/peer-text.ts';
 
 /** "CN=orthanc.example, O=Hospital" from Node's parsed name object (values may be arrays). */
 export function distinguishedName(name: Readonly<Record<string, string | string[] | undefined>> | undefined): string | undefined {
@@ -27,7 +21,7 @@ export function distinguishedName(name: Readonly<Record<string, string | string[
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) parts.push(`${key}=${one}`);
   }
-  return parts.length > 0 ? printable(parts.join(', ')) : undefined;
+  return parts.length > 0 ? printableIdentifier(parts.join(', '), IDENTIFIER_CAP.certificateName) : undefined;
 }
 
 /** Key type and size from the DER certificate; undefined when Node cannot parse it. */
@@ -52,7 +46,7 @@ function isoDate(text: string | undefined): string | undefined {
 
 /** TLS facts from a certificate Node parsed, a negotiated protocol name and the time of the handshake. */
 export function tlsInfoFromCertificate(cert: PeerCertificate | undefined, protocol: string | null | undefined, now: Date = new Date()): TlsInfo {
-  const info: TlsInfo = { version: protocol ? printable(protocol) : 'unknown' };
+  const info: TlsInfo = { version: protocol ? printableIdentifier(protocol, IDENTIFIER_CAP.shortFact) : 'unknown' };
   if (!cert || Object.keys(cert).length === 0) return info;
   const subject = distinguishedName(cert.subject as unknown as Record<string, string | string[]>);
   const issuer = distinguishedName(cert.issuer as unknown as Record<string, string | string[]>);

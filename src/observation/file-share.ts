@@ -5,11 +5,13 @@
  * No path, file or folder name from the peer is kept: folders on imaging
  * shares are often named after patients. Indicator entries name the table
  * entry that matched, never the peer's file name. Share names (SMB) are kept,
- * cleaned and capped: administrators choose them, not patients.
+ * cleaned and capped: administrators choose them, not patients. The FTP
+ * greeting is free text and is not kept: the product it names is (docs/peer-text.md).
  *
- * Imports zod only (observation.ts imports this file): the result schema is a leaf.
+ * Imports zod and its siblings only (observation.ts imports this file): the result schema is a leaf.
  */
 import { z } from 'zod';
+import { IDENTIFIER_CAP as CAP, peerIdentifier } from './peer-text.ts';
 
 const n = z.number().int().nonnegative();
 
@@ -73,8 +75,6 @@ export type LoginAttempt = z.infer<typeof LoginAttempt>;
 
 export const FtpDetails = z.object({
   protocol: z.literal('ftp'),
-  /** The 220 greeting, printable ASCII only, capped at 200 characters. */
-  banner: z.string().max(200).optional(),
   /** FEAT lists AUTH TLS (RFC 4217): FTPS is offered on this port. */
   authTls: z.boolean(),
   /** FEAT lists MLST (RFC 3659). */
@@ -90,8 +90,8 @@ export const FtpDetails = z.object({
 export type FtpDetails = z.infer<typeof FtpDetails>;
 
 export const SmbShare = z.object({
-  /** Printable, at most 80 characters. */
-  name: z.string().max(80),
+  /** From srvsvc (the server's own list) or our common names: a capped printable identifier. */
+  name: peerIdentifier(CAP.shareName),
   /** MS-SRVS 2.2.2.4 share type, low bits: 0 disk, 1 print queue, 2 device, 3 IPC. */
   type: z.enum(['disk', 'printer', 'device', 'ipc', 'unknown']),
   /** Where the name came from. */
@@ -104,18 +104,18 @@ export type SmbShare = z.infer<typeof SmbShare>;
 
 export const SmbDetails = z.object({
   protocol: z.literal('smb'),
-  /** Negotiated dialect, e.g. "3.1.1" (MS-SMB2 2.2.4). */
-  dialect: z.string().optional(),
+  /** Negotiated dialect, e.g. "3.1.1" (MS-SMB2 2.2.4): written by us from the DialectRevision number. */
+  dialect: peerIdentifier(CAP.shortFact).optional(),
   signingEnabled: z.boolean().optional(),
   signingRequired: z.boolean().optional(),
   /** Server GUID from the NEGOTIATE response, hex. */
   serverGuid: z.string().regex(/^[0-9a-f]{32}$/).optional(),
-  /** From the NTLMSSP CHALLENGE target info (MS-NLMP 2.2.2.1): printable, capped. */
-  netbiosComputerName: z.string().max(64).optional(),
-  netbiosDomainName: z.string().max(64).optional(),
-  dnsComputerName: z.string().max(128).optional(),
-  /** MS-NLMP 2.2.2.10 VERSION: "major.minor.build". */
-  osVersion: z.string().max(32).optional(),
+  /** From the NTLMSSP CHALLENGE target info (MS-NLMP 2.2.2.1): capped printable identifiers. */
+  netbiosComputerName: peerIdentifier(CAP.netbiosName).optional(),
+  netbiosDomainName: peerIdentifier(CAP.netbiosName).optional(),
+  dnsComputerName: peerIdentifier(CAP.dnsName).optional(),
+  /** MS-NLMP 2.2.2.10 VERSION: "major.minor.build", written by us from three numbers. */
+  osVersion: peerIdentifier(CAP.shortFact).optional(),
   logins: z.array(LoginAttempt),
   /** The session the share walk used. */
   session: z.enum(['null-session', 'guest']).optional(),

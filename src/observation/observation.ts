@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { FtpDetails, SmbDetails } from './file-share.ts';
+import { splitModalities } from './modality.ts';
+import { IDENTIFIER_CAP as CAP, peerIdentifier } from './peer-text.ts';
 
 /**
  * ZGrab2-style closed set of outcomes: a probe returns one of these, never throws.
@@ -113,11 +115,12 @@ export const AttributeInventory = z.object({
 });
 export type AttributeInventory = z.infer<typeof AttributeInventory>;
 
+/** Name from a fingerprint table; version and basis may hold what a peer sent, so all three are capped identifiers. */
 export const Product = z.object({
-  name: z.string(),
-  version: z.string().optional(),
+  name: peerIdentifier(CAP.productName),
+  version: peerIdentifier(CAP.productVersion).optional(),
   /** What the identification rests on, e.g. "implementation class UID 1.2.276.0.7230010.3.0.3.6.7". */
-  basis: z.string(),
+  basis: peerIdentifier(CAP.productBasis),
   confidence: z.enum(['certain', 'likely', 'guess']),
 });
 export type Product = z.infer<typeof Product>;
@@ -153,28 +156,43 @@ export const DicomDetails = z.object({
   acceptedCalledAeTitle: z.string().optional(),
   /** True when an AE title no site would configure on purpose was accepted. */
   acceptsAnyCalledAeTitle: z.boolean(),
+  /** What the A-ASSOCIATE-AC said about the peer (PS3.8 9.3.3): identifiers, capped (docs/peer-text.md). */
   peer: z
     .object({
-      implementationClassUid: z.string().optional(),
-      implementationVersionName: z.string().optional(),
+      implementationClassUid: peerIdentifier(CAP.uid).optional(),
+      implementationVersionName: peerIdentifier(CAP.implementationVersionName).optional(),
       maxPduLength: z.number().int().nonnegative().optional(),
       /** Responding AE title echoed in the A-ASSOCIATE-AC. */
-      respondingAeTitle: z.string().optional(),
-      acceptedContexts: z.array(z.object({ abstractSyntax: z.string(), transferSyntax: z.string() })),
+      respondingAeTitle: peerIdentifier(CAP.aeTitle).optional(),
+      /** Abstract syntaxes are ours (what we proposed); the transfer syntax is the peer's choice. */
+      acceptedContexts: z.array(z.object({ abstractSyntax: z.string(), transferSyntax: peerIdentifier(CAP.uid) })),
       rejectedContexts: z.array(z.object({ abstractSyntax: z.string(), result: z.number().int() })),
     })
     .optional(),
   echo: z.object({ outcome: DimseOutcome, status: z.number().int().optional() }),
-  find: z.object({
-    outcome: DimseOutcome,
-    level: z.literal('STUDY'),
-    status: z.number().int().optional(),
-    /** Pending responses (matches) received. */
-    matches: z.number().int().nonnegative(),
-    /** True when --max-records stopped enumeration and a C-CANCEL was sent. */
-    capped: z.boolean(),
-    modalities: z.array(z.string().regex(/^[A-Z0-9 ]{1,16}$/)),
-  }),
+  find: z
+    .object({
+      outcome: DimseOutcome,
+      level: z.literal('STUDY'),
+      status: z.number().int().optional(),
+      /** Pending responses (matches) received. */
+      matches: z.number().int().nonnegative(),
+      /** True when --max-records stopped enumeration and a C-CANCEL was sent. */
+      capped: z.boolean(),
+      /** Modality codes seen in ModalitiesInStudy or Modality: defined terms only (modality.ts), sorted. */
+      modalities: z.array(z.string()),
+      /** How many values seen there were not a defined term: counted, never stored. Absent when none. */
+      otherModalities: z.number().int().nonnegative().optional(),
+    })
+    // A closed vocabulary, enforced here as well as in the probe: whatever reaches the store
+    // (or is read back from an older one), a value that is not a term is only counted.
+    .transform(({ modalities, otherModalities, ...find }) => {
+      const split = splitModalities(modalities);
+      const other = (otherModalities ?? 0) + split.other;
+      // Typed as the input (string[]), so the schema's input and output types stay one type.
+      const kept: string[] = split.modalities;
+      return { ...find, modalities: kept, ...(other > 0 ? { otherModalities: other } : {}) };
+    }),
   release: z.enum(['released', 'aborted', 'not-attempted', 'timeout']),
 });
 export type DicomDetails = z.infer<typeof DicomDetails>;
@@ -185,18 +203,18 @@ export type DicomDetails = z.infer<typeof DicomDetails>;
  */
 export const TlsInfo = z.object({
   /** Negotiated protocol, as OpenSSL names it: "TLSv1.3", "TLSv1.2" … */
-  version: z.string(),
+  version: peerIdentifier(CAP.shortFact),
   certificate: z
     .object({
-      subject: z.string().optional(),
-      issuer: z.string().optional(),
-      validFrom: z.string().optional(),
-      validTo: z.string().optional(),
+      subject: peerIdentifier(CAP.certificateName).optional(),
+      issuer: peerIdentifier(CAP.certificateName).optional(),
+      validFrom: peerIdentifier(CAP.shortFact).optional(),
+      validTo: peerIdentifier(CAP.shortFact).optional(),
       selfSigned: z.boolean(),
       expired: z.boolean(),
       notYetValid: z.boolean(),
       /** "rsa", "ec", "ed25519" … and its size in bits where it has one. */
-      keyType: z.string().optional(),
+      keyType: peerIdentifier(CAP.shortFact).optional(),
       keyBits: z.number().int().positive().optional(),
       /** SHA-256 of the DER certificate, hex. */
       sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
@@ -210,12 +228,12 @@ export const WebLogin = z.object({
   /** none: the content answered without credentials; basic/digest: HTTP authentication (RFC 7617/7616); form: an HTML password form. */
   kind: z.enum(['none', 'basic', 'digest', 'bearer', 'form', 'other']),
   /** The Basic/Digest realm, cut to printable ASCII: server configuration, never patient data. */
-  realm: z.string().max(80).optional(),
+  realm: peerIdentifier(CAP.realm).optional(),
   check: z.enum(['not-checked', 'blank-accepted', 'default-accepted', 'refused', 'not-applicable']),
   /** Credentials sent (blank first, then vendor defaults); never more than a handful. */
   attempts: z.number().int().nonnegative(),
   /** The vendor-default user name that worked; a password is never recorded. */
-  defaultUser: z.string().max(40).optional(),
+  defaultUser: peerIdentifier(CAP.shortFact).optional(),
 });
 export type WebLogin = z.infer<typeof WebLogin>;
 
@@ -240,9 +258,10 @@ export const OrthancDetails = z.object({
   login: WebLogin,
   system: z
     .object({
-      version: z.string().regex(/^[0-9A-Za-z.+-]{1,32}$/).optional(),
+      /** Kept only when it looks like a version (orthanc/rest.ts); capped here as well. */
+      version: peerIdentifier(CAP.productVersion).optional(),
       apiVersion: z.number().int().optional(),
-      dicomAet: z.string().regex(/^[ -~]{1,16}$/).optional(),
+      dicomAet: peerIdentifier(CAP.aeTitle).optional(),
       dicomPort: z.number().int().min(0).max(65535).optional(),
       pluginsEnabled: z.boolean().optional(),
     })
@@ -264,9 +283,9 @@ export const DicomwebDetails = z.object({
   protocol: z.literal('dicomweb'),
   scheme: WebScheme,
   /** Every QIDO-RS root tried (our paths; dcm4chee AE titles sanitised) and the HTTP status of its studies query. */
-  roots: z.array(z.object({ root: z.string().max(80), status: z.number().int() })),
+  roots: z.array(z.object({ root: peerIdentifier(CAP.webRoot), status: z.number().int() })),
   /** The root that answered a studies query. */
-  root: z.string().max(80).optional(),
+  root: peerIdentifier(CAP.webRoot).optional(),
   access: z.enum(['open', 'blank-credentials', 'default-credentials', 'login-required', 'none']),
   login: WebLogin,
   qido: z.object({

@@ -4,6 +4,7 @@
  * spreadsheet can sum them; lists are joined with "; ".
  */
 import { csvField } from './escape.ts';
+import { modalitiesText } from './format.ts';
 import type { ReportModel, ServiceReport } from './model.ts';
 
 type Value = string | number | boolean | undefined;
@@ -27,7 +28,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
   ['studies_at_least', (s) => s.studies?.atLeast],
   ['images', (s) => s.images?.n],
   ['images_at_least', (s) => s.images?.atLeast],
-  ['modalities', (s) => s.modalities.join('; ')],
+  ['modalities', (s) => modalitiesText(s, '; ')],
   ['identifying_attributes', (s) => s.identifyingAttributes.join('; ')],
   ['exposed', (s) => s.exposed],
   ['highest_severity', (s) => s.highestSeverity],

@@ -24,6 +24,12 @@ export function aeText(s: ServiceReport): string | undefined {
   return `${tried}; accepted ${s.acceptedAeTitle}${any}`;
 }
 
+/** "CT, MR, 2 other values": defined terms, then how many values were not one (never the values themselves). */
+export function modalitiesText(s: Pick<ServiceReport, 'modalities' | 'otherModalities'>, separator: string): string {
+  const other = s.otherModalities ? [`${s.otherModalities} other value${s.otherModalities === 1 ? '' : 's'}`] : [];
+  return [...s.modalities, ...other].join(separator);
+}
+
 export function findingsCountText(model: ReportModel): string {
   return SEVERITIES.map((sev) => `${model.totals.findings[sev]} ${sev}`).join(', ');
 }

@@ -5,7 +5,7 @@
  */
 import { severityRank } from '../observation/finding.ts';
 import type { BreakdownRow } from '../store/index.ts';
-import { aeText, endpointText, groupByRule, SEVERITY_LABEL } from './format.ts';
+import { aeText, endpointText, groupByRule, modalitiesText, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
 import type { ReportModel, ServiceReport } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
@@ -159,7 +159,7 @@ export function serviceCards(model: ReportModel): string {
         detailRow('C-ECHO', s.echo === undefined ? undefined : html(s.echo)),
         detailRow('C-FIND', s.find === undefined ? undefined : html(`${s.find}${s.findCapped ? ' (stopped at the record cap)' : ''}`)),
         detailRow('Patients · studies · images', `${sumText(s.patients)} · ${sumText(s.studies)} · ${sumText(s.images)}`),
-        detailRow('Modalities', html(s.modalities.join(', '))),
+        detailRow('Modalities', html(modalitiesText(s, ', '))),
         detailRow('Identifying attributes', html(s.identifyingAttributes.join(', '))),
         detailRow('Error', s.error === undefined ? undefined : html(s.error)),
         detailRow('Findings', s.findings.map((f) => `<a href="#rule-${anchor(f.ruleId)}" class="sev ${f.severity}">${html(f.ruleId)}</a>`).join(' ')),

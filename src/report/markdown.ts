@@ -4,7 +4,7 @@
  * service table. Every string from the store is escaped (markdownText).
  */
 import { markdownText as md } from './escape.ts';
-import { aeText, countText, endpointText, groupByRule, SEVERITY_LABEL, type RuleGroup } from './format.ts';
+import { aeText, countText, endpointText, groupByRule, modalitiesText, SEVERITY_LABEL, type RuleGroup } from './format.ts';
 import type { ReportModel, ServiceReport } from './model.ts';
 import { geoFooterMarkdown, studyTablesMarkdown } from './markdown-study.ts';
 
@@ -61,7 +61,7 @@ function servicesTable(model: ReportModel): string[] {
       countText(s.patients),
       countText(s.studies),
       countText(s.images),
-      md(s.modalities.join(', ')),
+      md(modalitiesText(s, ', ')),
       md(s.identifyingAttributes.join(', ')),
       md(s.findings.map((f) => f.ruleId).join(', ')),
       md([s.login, s.access].filter(Boolean).join('; ')),

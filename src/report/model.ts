@@ -62,7 +62,10 @@ export interface ServiceReport {
   bytes?: ReportCount;
   /** FTP/SMB: login, listing, DICOM, headers, indicators and write access in one line (report/file-share.ts). */
   fileShare?: string;
+  /** Modality defined terms (PS3.3 C.7.3.1.1.1) seen: a closed vocabulary, never a peer's free text. */
   modalities: string[];
+  /** How many values in the modality fields were not a defined term: only counted. Absent when none. */
+  otherModalities?: number;
   /** Keywords of identifying attributes present in at least one record read. */
   identifyingAttributes: string[];
   /** C-FIND succeeded (or was capped) with at least one match, or a web API (QIDO-RS, Orthanc REST) counted studies. */

@@ -95,6 +95,7 @@ function serviceReport(s: ServiceRow): ServiceReport {
     bytes: obs.exposure.bytes && reportCount(obs.exposure.bytes),
     ...(fileShare ? { fileShare } : {}),
     modalities: d ? [...d.find.modalities] : [],
+    ...(d?.find.otherModalities ? { otherModalities: d.find.otherModalities } : {}),
     identifyingAttributes: (obs.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword),
     exposed,
     findings,

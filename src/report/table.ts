@@ -5,7 +5,7 @@
  */
 import { severityRank, type Severity } from '../observation/finding.ts';
 import { terminalText as t, truncate } from './escape.ts';
-import { aeText, countText, endpointText, findingsCell, findingsCountText, SEVERITY_LABEL } from './format.ts';
+import { aeText, countText, endpointText, findingsCell, findingsCountText, modalitiesText, SEVERITY_LABEL } from './format.ts';
 import { renderRows, wrap, type Cell, type Column, type Style } from './layout.ts';
 import type { ReportModel, ServiceReport } from './model.ts';
 
@@ -80,7 +80,7 @@ function detailText(s: ServiceReport): string {
   if (ae) parts.push(`AE ${ae}`);
   if (s.echo) parts.push(`C-ECHO ${s.echo}`);
   if (s.find) parts.push(`C-FIND ${s.find}${s.findCapped ? ' (capped)' : ''}`);
-  if (s.modalities.length > 0) parts.push(`modalities ${s.modalities.join(' ')}`);
+  if (s.modalities.length > 0 || s.otherModalities) parts.push(`modalities ${modalitiesText(s, ' ')}`);
   if (s.fileShare) parts.push(s.fileShare);
   if (s.identifyingAttributes.length > 0) parts.push(`exposes ${s.identifyingAttributes.join(', ')}`);
   if (s.login) parts.push(`login ${s.login}`);

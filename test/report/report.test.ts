@@ -127,11 +127,17 @@ test('the table narrows to 100 columns by shortening products and titles, never 
     for (const line of out.split('\n')) assert.ok(displayWidth(line) <= 100, `too wide: ${line}`);
   }));
 
-/** A peer that puts formulas, terminal escapes and Markdown in every string it controls. */
+/**
+ * Formulas, terminal escapes and Markdown in every string a renderer is given.
+ * The store cuts a peer's product string to printable ASCII (peer-text.test.ts
+ * follows that path); the model here is handed the raw string afterwards, as a
+ * renderer must stand any string it gets, whatever its origin.
+ */
+const HOSTILE_VERSION = '=HYPERLINK("http://x.test")\u001b]0;owned\u0007\u001b[2J\u009b31m|`rm`';
 const HOSTILE: Observation = {
   ...EXPOSED,
   endpoint: { ip: '10.0.0.66', port: 104 },
-  product: { name: '+Evil PACS', version: '=HYPERLINK("http://x.test")\u001b]0;owned\u0007\u001b[2J\u009b31m|`rm`', basis: 'peer', confidence: 'guess' },
+  product: { name: '+Evil PACS', version: 'placeholder', basis: 'peer', confidence: 'guess' },
   details:
     EXPOSED.details?.protocol === 'dicom'
       ? {
@@ -147,7 +153,12 @@ async function withHostileModel(fn: (model: ReportModel) => void): Promise<void>
   try {
     const runId = await f.store.startRun({ targets: ['10.0.0.66'], ports: [104], options: {}, scanner: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'x' } });
     await f.store.recordHost(runId, { ip: '10.0.0.66', services: [{ observation: HOSTILE, findings: [FIND_OPEN] }] });
-    fn(await summarise(f.store, runId));
+    const model = await summarise(f.store, runId);
+    for (const s of model.services) {
+      s.productVersion = HOSTILE_VERSION;
+      s.product = `${s.productName ?? ''} ${HOSTILE_VERSION}`;
+    }
+    fn(model);
   } finally {
     await f.cleanup();
   }
@@ -188,5 +199,5 @@ test('JSON escapes controls so the file is safe to cat, and decodes to the same 
     const json = renderJson(model);
     assert.doesNotMatch(json, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     const parsed = JSON.parse(json) as { services: Array<{ productVersion: string }> };
-    assert.equal(parsed.services[0]?.productVersion, HOSTILE.product?.version);
+    assert.equal(parsed.services[0]?.productVersion, HOSTILE_VERSION);
   }));

@@ -11,6 +11,7 @@ import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
+import { IDENTIFIER_CAP, optionalIdentifier, printableIdentifier } from '../../observation/peer-text.ts';
 import { definedProbe, type Deadline, type Probe, type ProbeContext } from '../probe.ts';
 import { calledAeCandidates } from './ae-titles.ts';
 import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type Association } from './association.ts';
@@ -83,19 +84,22 @@ function initialState(endpoint: Endpoint, transport: DicomTransport = PLAIN): Pr
 
 function recordPeer(state: ProbeState, ac: AAssociateAc): void {
   const ui = ac.userInformation;
+  // Identifiers the peer chose: capped printable ASCII before they reach a product basis, a finding or the store.
+  const classUid = optionalIdentifier(ui.implementationClassUid, IDENTIFIER_CAP.uid);
+  const versionName = optionalIdentifier(ui.implementationVersionName, IDENTIFIER_CAP.implementationVersionName);
   state.details.peer = {
-    ...(ui.implementationClassUid ? { implementationClassUid: ui.implementationClassUid } : {}),
-    ...(ui.implementationVersionName ? { implementationVersionName: ui.implementationVersionName } : {}),
+    ...(classUid ? { implementationClassUid: classUid } : {}),
+    ...(versionName ? { implementationVersionName: versionName } : {}),
     ...(ui.maxLength !== undefined ? { maxPduLength: ui.maxLength } : {}),
-    respondingAeTitle: ac.calledAeTitle,
+    respondingAeTitle: printableIdentifier(ac.calledAeTitle, IDENTIFIER_CAP.aeTitle),
     acceptedContexts: ac.presentationContexts
       .filter((c) => c.result === 0 && c.transferSyntax)
-      .map((c) => ({ abstractSyntax: c.id === CONTEXT_VERIFICATION ? UID.verification : UID.studyRootFind, transferSyntax: c.transferSyntax! })),
+      .map((c) => ({ abstractSyntax: c.id === CONTEXT_VERIFICATION ? UID.verification : UID.studyRootFind, transferSyntax: printableIdentifier(c.transferSyntax!, IDENTIFIER_CAP.uid) })),
     rejectedContexts: ac.presentationContexts
       .filter((c) => c.result !== 0)
       .map((c) => ({ abstractSyntax: c.id === CONTEXT_VERIFICATION ? UID.verification : UID.studyRootFind, result: c.result })),
   };
-  const product = fingerprintDicom(ui.implementationClassUid, ui.implementationVersionName);
+  const product = fingerprintDicom(classUid, versionName);
   if (product) state.observation.product = product;
 }
 
@@ -181,6 +185,7 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
     matches: q.matches,
     capped: q.capped,
     modalities: q.modalities,
+    ...(q.otherModalities > 0 ? { otherModalities: q.otherModalities } : {}),
   };
   if (q.outcome === 'success' || q.matches > 0) {
     state.observation.exposure = {

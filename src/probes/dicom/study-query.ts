@@ -7,16 +7,20 @@
  *
  * Values are looked at in memory only: PatientID goes into the keyed distinct
  * counter; study and series UIDs are held just long enough to ask the next
- * level; counts are summed; ModalitiesInStudy is kept when it looks like a
- * modality code. Everything else is reduced to "this tag came back non-empty".
+ * level; counts are summed; ModalitiesInStudy is kept only when it is a
+ * defined term (observation/modality.ts), any other value is only counted.
+ * Everything else is reduced to "this tag came back non-empty". An identifier
+ * the dataset walker cannot read ends the query as a protocol error, counts
+ * kept as lower bounds (decision 0009).
  */
 import type { FindKey } from '../../protocols/dicom/dataset/encode.ts';
 import { readString } from '../../protocols/dicom/dataset/values.ts';
-import { listElements, type DatasetElement } from '../../protocols/dicom/dataset/walk.ts';
+import { listElements, type DatasetElement, type WalkError } from '../../protocols/dicom/dataset/walk.ts';
 import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { Count } from '../../observation/observation.ts';
-import type { Association } from './association.ts';
+import { isModality, type Modality } from '../../observation/modality.ts';
+import { AssociationProtocolError, type Association } from './association.ts';
 import { cFind, type FindContext, type FindOutcome } from './c-find.ts';
 
 const TAG = {
@@ -53,7 +57,10 @@ export const STUDY_RETURN_KEYS: readonly FindKey[] = [
 ];
 
 export interface StudyQueryResult extends FindOutcome {
-  readonly modalities: string[];
+  /** Defined terms seen, sorted. */
+  readonly modalities: Modality[];
+  /** Values seen in ModalitiesInStudy or Modality that were not a defined term: counted, never kept. */
+  readonly otherModalities: number;
   readonly patients: Count;
   readonly studies: Count;
   readonly series?: Count;
@@ -61,11 +68,32 @@ export interface StudyQueryResult extends FindOutcome {
   readonly inventory: InventoryBuilder;
 }
 
-const MODALITY = /^[A-Z0-9]{1,16}$/;
+/**
+ * Values read from one ModalitiesInStudy element: a study holds a handful of
+ * modalities (PS3.3 defines 97 terms in all), so values past this many are
+ * noise a peer made up, and are neither split out nor read.
+ */
+const MAX_MODALITY_VALUES = 128;
 
-/** Keeps only values shaped like a modality code (CS, PS3.3 C.7.3.1.1.1): never free text. */
-function addModalities(into: Set<string>, value: string | undefined): void {
-  for (const m of (value ?? '').split('\\')) if (MODALITY.test(m.trim())) into.add(m.trim());
+/** Modality codes of a query: a closed vocabulary (PS3.3 C.7.3.1.1.1); anything else is a number, never a string. */
+class ModalityTally {
+  readonly terms = new Set<Modality>();
+  other = 0;
+
+  /** One CS element, multi-valued with backslashes (PS3.5 6.4), each value space-padded at most. */
+  add(value: string | undefined): void {
+    for (const raw of (value ?? '').split('\\', MAX_MODALITY_VALUES)) {
+      const m = raw.trim();
+      if (m === '') continue;
+      if (isModality(m)) this.terms.add(m);
+      else this.other += 1;
+    }
+  }
+}
+
+/** A match whose identifier the walker could not read: structure named, never a value. */
+function malformedIdentifier(level: 'STUDY' | 'SERIES', e: WalkError): AssociationProtocolError {
+  return new AssociationProtocolError('MALFORMED_IDENTIFIER', `a ${level}-level C-FIND identifier could not be walked: ${e.code} (${e.field} at offset ${e.offset})`);
 }
 
 function tagHex(tag: number): string {
@@ -98,7 +126,8 @@ export async function queryStudies(
   options: { maxRecords: number; firstMessageId: number; patients: DistinctCounter },
 ): Promise<StudyQueryResult> {
   const inventory = new InventoryBuilder();
-  const modalities = new Set<string>();
+  const modalities = new ModalityTally();
+  let malformed: WalkError | undefined;
   const studyUids: string[] = [];
   const series = new Tally();
   const images = new Tally();
@@ -110,20 +139,27 @@ export async function queryStudies(
     { messageId: messageId++, level: 'STUDY', keys: STUDY_RETURN_KEYS, maxMatches: options.maxRecords },
     (ds) => {
       if (!ds) return inventory.addRecord([]);
-      const { elements } = listElements(ds, context.transferSyntax);
+      // After a broken identifier the rest of the answer is counted, not read: the query ends as a protocol error.
+      if (malformed) return;
+      const walked = listElements(ds, context.transferSyntax);
+      if (!walked.ok) {
+        malformed = walked.error;
+        return;
+      }
+      const elements = walked.elements;
       inventory.addRecord(elements.filter((e) => e.length > 0).map((e) => tagHex(e.tag)));
       for (const el of elements) {
         if (el.tag === TAG.PatientID) options.patients.add(readString(ds, el) ?? '');
         else if (el.tag === TAG.StudyInstanceUID) studyUids.push(readString(ds, el) ?? '');
         else if (el.tag === TAG.NumberOfStudyRelatedSeries) series.add(readCount(ds, el));
         else if (el.tag === TAG.NumberOfStudyRelatedInstances) images.add(readCount(ds, el));
-        else if (el.tag === TAG.ModalitiesInStudy) addModalities(modalities, readString(ds, el));
+        else if (el.tag === TAG.ModalitiesInStudy) modalities.add(readString(ds, el));
       }
     },
   );
 
-  let error = studies.error;
-  if (studies.outcome === 'success' && studies.matches > 0 && (!series.seen || !images.seen)) {
+  let error = studies.error ?? (malformed ? malformedIdentifier('STUDY', malformed) : undefined);
+  if (studies.outcome === 'success' && !malformed && studies.matches > 0 && (!series.seen || !images.seen)) {
     const budget = { remaining: options.maxRecords };
     const walked = await countHierarchy(association, context, studyUids, budget, () => messageId++, modalities);
     if (!series.seen) Object.assign(series, walked.series);
@@ -131,15 +167,17 @@ export async function queryStudies(
     error = walked.error;
   }
   // The study query stopped by our cap or by a protocol error: everything counted is a lower bound.
-  const partial = studies.capped || studies.error !== undefined;
+  const partial = studies.capped || studies.error !== undefined || malformed !== undefined;
   if (partial) series.atLeast = images.atLeast = true;
 
   const s = series.count();
   const i = images.count();
   return {
     ...studies,
+    ...(malformed ? { outcome: 'protocol-error' as const } : {}),
     ...(error ? { error } : {}),
-    modalities: [...modalities].sort(),
+    modalities: [...modalities.terms].sort(),
+    otherModalities: modalities.other,
     patients: { n: options.patients.size, atLeast: partial },
     studies: { n: studies.matches, atLeast: partial },
     ...(s ? { series: s } : {}),
@@ -160,13 +198,14 @@ async function countHierarchy(
   studyUids: readonly string[],
   budget: { remaining: number },
   nextId: () => number,
-  modalities: Set<string>,
+  modalities: ModalityTally,
 ): Promise<{ series: Tally; images: Tally; error?: FindOutcome['error'] }> {
   const series = new Tally();
   const images = new Tally();
   for (const study of studyUids.filter((u) => u !== '')) {
     if (budget.remaining <= 0) break;
     const seriesOfStudy: Array<{ uid: string; instances?: number }> = [];
+    let malformed: WalkError | undefined;
     const r = await cFind(
       association,
       context,
@@ -183,21 +222,28 @@ async function countHierarchy(
       },
       (ds) => {
         if (!ds) return seriesOfStudy.push({ uid: '' });
+        if (malformed) return;
+        const walked = listElements(ds, context.transferSyntax);
+        if (!walked.ok) {
+          malformed = walked.error;
+          return;
+        }
         let uid = '';
         let instances: number | undefined;
-        for (const el of listElements(ds, context.transferSyntax).elements) {
+        for (const el of walked.elements) {
           if (el.tag === TAG.SeriesInstanceUID) uid = readString(ds, el) ?? '';
           else if (el.tag === TAG.NumberOfSeriesRelatedInstances) instances = readCount(ds, el);
-          else if (el.tag === TAG.Modality) addModalities(modalities, readString(ds, el));
+          else if (el.tag === TAG.Modality) modalities.add(readString(ds, el));
         }
         seriesOfStudy.push(instances === undefined ? { uid } : { uid, instances });
       },
     );
     budget.remaining -= r.matches;
-    if (r.error) {
+    const error = r.error ?? (malformed ? malformedIdentifier('SERIES', malformed) : undefined);
+    if (error) {
       series.add(r.matches);
       series.atLeast = images.atLeast = true;
-      return { series, images, error: r.error };
+      return { series, images, error };
     }
     if (r.outcome !== 'success') return { series: new Tally(), images: new Tally() };
     series.add(r.matches);

@@ -6,7 +6,8 @@
  * count distinct patients through the keyed counter. No WADO retrieval: no
  * instance, frame, rendered image or bulk data is ever requested.
  */
-import type { HttpClient, HttpResponse } from '../../net/http.ts';
+import { NetError } from '../../net/errors.ts';
+import { HttpProtocolError, type HttpClient, type HttpResponse } from '../../net/http.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
@@ -146,7 +147,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
         details.qido.outcome = 'malformed';
         break;
       }
-      const page = readQidoPage(res.body, (id) => patients.add(id));
+      // At most `room` datasets are read, whatever the page holds: --max-records bounds the work, not the peer.
+      const page = readQidoPage(res.body, (id) => patients.add(id), room);
       details.qido.pages += 1;
       if (!page.ok) {
         details.qido.outcome = 'malformed';
@@ -161,13 +163,24 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
       }
       details.qido.studies += page.studies.length;
       details.qido.outcome = 'success';
-      if (page.studies.length < limit) break;
+      if (page.more) {
+        details.qido.capped = true;
+        break;
+      }
+      // Fewer than asked: the last page. More than asked: the server ignores limit (PS3.18 8.3.4.4),
+      // and offset with it, so this page was the whole answer and asking again would count it twice.
+      if (page.studies.length !== limit) break;
     }
   } catch (err) {
-    broken = webFailure(err, 'qido').error;
+    const f = webFailure(err, 'qido');
+    broken = f.error;
+    // Studies read before a network failure stand (as lower bounds); an answer that broke HTTP, or
+    // anything that is not a network failure at all, is a protocol error, never a success.
+    const network = err instanceof NetError || (!(err instanceof HttpProtocolError) && f.error.code !== 'other');
+    if (!network) details.qido.outcome = 'malformed';
   }
   const malformed = details.qido.outcome === 'malformed';
-  if (malformed) broken = { code: 'QIDO_MALFORMED', message: 'the studies query answered something that is not a DICOM JSON array', phase: 'qido' };
+  if (malformed && !broken) broken = { code: 'QIDO_MALFORMED', message: 'the studies query answered something that is not a DICOM JSON array', phase: 'qido' };
   const n = details.qido.studies;
   const ended = { status: malformed ? ('protocol-error' as const) : ('success' as const), ...(broken ? { error: broken } : {}) };
   if (n === 0 && broken) return done({ ...ended, ...tls, exposure: {}, details });

@@ -7,6 +7,13 @@
  * that carried a non-empty value, the two study-level counts, and the patient
  * ID only as an argument for the caller's keyed counter (it is not returned
  * or stored). The page text itself is dropped by the caller after this call.
+ *
+ * Bounded whatever the peer sends: the body by the HTTP client's cap
+ * (probes/web/session.ts WEB_BODY_CAP; JSON.parse is iterative in V8, so the
+ * parse itself cannot overflow the stack), the datasets read by the caller's
+ * room under --max-records, and the nesting this walk follows by MAX_JSON_DEPTH,
+ * on an explicit stack: a page nested 100,000 levels deep is a malformed page,
+ * not a RangeError.
  */
 export interface QidoStudy {
   readonly nonEmptyTags: readonly string[];
@@ -14,20 +21,39 @@ export interface QidoStudy {
   readonly instanceCount?: number;
 }
 
-export type QidoPage = { ok: true; studies: QidoStudy[] } | { ok: false; reason: string };
+/** `more`: the page held more datasets than the caller had room for; those were not read. */
+export type QidoPage = { ok: true; studies: QidoStudy[]; more: boolean } | { ok: false; reason: string };
+
+/**
+ * Deepest JSON nesting followed inside one attribute's Value. The DICOM JSON
+ * model (PS3.18 F.2) spends three levels per sequence level (the item dataset,
+ * the attribute object in it and that attribute's Value array): 64 levels are
+ * twenty-one nested sequences, where a study-level answer holds few or none.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 const TAG = /^[0-9A-Fa-f]{8}$/;
 const PATIENT_ID = '00100020';
 const NUMBER_OF_STUDY_RELATED_SERIES = '00201206';
 const NUMBER_OF_STUDY_RELATED_INSTANCES = '00201208';
 
-function nonEmptyValue(v: unknown): boolean {
-  if (v === null || v === undefined) return false;
-  if (typeof v === 'string') return v.trim().length > 0;
-  if (typeof v === 'number' || typeof v === 'boolean') return true;
-  if (typeof v === 'object') {
-    // PS3.18 F.2.2: a PN value is { Alphabetic?, Ideographic?, Phonetic? }; a sequence item is a dataset.
-    return Object.values(v as Record<string, unknown>).some(nonEmptyValue);
+/**
+ * Whether a Value array holds anything non-empty, walked on an explicit stack
+ * (never recursion on the peer's depth); 'too-deep' past MAX_JSON_DEPTH.
+ */
+function nonEmptyValue(values: readonly unknown[]): boolean | 'too-deep' {
+  const stack: Array<{ v: unknown; depth: number }> = values.map((v) => ({ v, depth: 1 }));
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { v, depth } = top;
+    if (typeof v === 'string') {
+      if (v.trim().length > 0) return true;
+    } else if (typeof v === 'number' || typeof v === 'boolean') {
+      return true;
+    } else if (typeof v === 'object' && v !== null) {
+      // PS3.18 F.2.2: a PN value is { Alphabetic?, Ideographic?, Phonetic? }; a sequence item is a dataset.
+      if (depth >= MAX_JSON_DEPTH) return 'too-deep';
+      for (const child of Object.values(v as Record<string, unknown>)) stack.push({ v: child, depth: depth + 1 });
+    }
   }
   return false;
 }
@@ -50,11 +76,12 @@ function firstString(attr: unknown): string | undefined {
 }
 
 /**
- * Parses one page; `onPatientId` receives each study's PatientID value, for a
- * keyed distinct counter. Empty body (HTTP 204) is an empty page.
+ * Parses one page, reading at most `maxStudies` datasets; `onPatientId`
+ * receives each study's PatientID value, for a keyed distinct counter. Empty
+ * body (HTTP 204) is an empty page. Never throws.
  */
-export function readQidoPage(body: Buffer, onPatientId: (value: string) => void): QidoPage {
-  if (body.length === 0) return { ok: true, studies: [] };
+export function readQidoPage(body: Buffer, onPatientId: (value: string) => void, maxStudies: number): QidoPage {
+  if (body.length === 0) return { ok: true, studies: [], more: false };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -63,13 +90,15 @@ export function readQidoPage(body: Buffer, onPatientId: (value: string) => void)
   }
   if (!Array.isArray(parsed)) return { ok: false, reason: 'the JSON is not an array of datasets' };
   const studies: QidoStudy[] = [];
-  for (const item of parsed) {
+  for (const item of parsed.slice(0, Math.max(0, maxStudies))) {
     if (!isObject(item)) return { ok: false, reason: 'an array element is not a dataset object' };
     const tags: string[] = [];
     for (const [key, attr] of Object.entries(item)) {
       if (!TAG.test(key) || !isObject(attr)) continue;
       const value = attr['Value'];
-      const present = (Array.isArray(value) && value.some(nonEmptyValue)) || typeof attr['InlineBinary'] === 'string' || typeof attr['BulkDataURI'] === 'string';
+      const nonEmpty = Array.isArray(value) ? nonEmptyValue(value) : false;
+      if (nonEmpty === 'too-deep') return { ok: false, reason: `a value is nested deeper than ${MAX_JSON_DEPTH} levels` };
+      const present = nonEmpty || typeof attr['InlineBinary'] === 'string' || typeof attr['BulkDataURI'] === 'string';
       if (present) tags.push(key.toUpperCase());
     }
     const patientId = firstString(item[PATIENT_ID]);
@@ -82,7 +111,7 @@ export function readQidoPage(body: Buffer, onPatientId: (value: string) => void)
       ...(instanceCount !== undefined ? { instanceCount } : {}),
     });
   }
-  return { ok: true, studies };
+  return { ok: true, studies, more: parsed.length > studies.length };
 }
 
 /** dcm4chee-arc GET /dcm4chee-arc/aets: AE titles of the archive, sanitised, at most `max`. */

@@ -4,6 +4,7 @@
  * configurable, so a match is "likely", never "certain".
  */
 import type { Product } from '../../observation/observation.ts';
+import { IDENTIFIER_CAP, optionalIdentifier } from '../../observation/peer-text.ts';
 
 export interface FtpFingerprint {
   readonly name: string;
@@ -36,7 +37,8 @@ export function fingerprintFtp(banner: string): Product | undefined {
   for (const f of FTP_FINGERPRINTS) {
     const m = f.pattern.exec(banner);
     if (!m) continue;
-    const version = m[1];
+    // A pattern's version group can run on ("[\d.]+"): capped like every identifier a peer wrote.
+    const version = optionalIdentifier(m[1], IDENTIFIER_CAP.productVersion);
     return { name: f.name, ...(version ? { version } : {}), basis: `FTP greeting (${f.source.split(':')[0]})`, confidence: 'likely' };
   }
   return undefined;

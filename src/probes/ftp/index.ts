@@ -93,10 +93,9 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
     const first = await openSession(sessionOptions);
     greeted = true;
     phase = 'greeting';
-    const banner = cleanBanner(first.welcome.message);
-    if (banner) details.banner = banner;
     if (!isFtpGreeting(first.welcome.message)) throw new NotFtp();
-    const product = fingerprintFtp(banner);
+    // The greeting is free text a server's owner writes: matched in memory, never kept (docs/peer-text.md).
+    const product = fingerprintFtp(cleanBanner(first.welcome.message));
     if (product) observation.product = product;
     phase = 'feat';
     const features = await first.client.features().catch(() => new Map<string, string>());
@@ -144,7 +143,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
         }
         await c.useDefaultSettings();
         return c;
-      }, limits.maxHeaderSamples + 5);
+      }, limits.maxHeaderSamples + 5, limits.maxEntries);
       const outcome = await walkTree(tree, limits, ctx.pseudonyms.counter(), deadline);
       details.walk = outcome.walk;
       observation.exposure = outcome.exposure;

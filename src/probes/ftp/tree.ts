@@ -14,6 +14,34 @@ class EnoughRead extends Error {
   override readonly name = 'EnoughRead';
 }
 
+/**
+ * Longest listing line handed to the parser: one name (NAME_MAX is 255 bytes
+ * on common file systems) and its facts fit many times over in PATH_MAX, 4096.
+ * A longer line is no entry of a real listing, and is dropped unparsed.
+ */
+export const MAX_LISTING_LINE_CHARS = 4096;
+/** Lines kept beyond the walk's entry cap: ".", "..", a "total" line and one entry past the cap, at which tree-walk.ts stops. */
+const LISTING_SLACK_LINES = 4;
+
+/**
+ * The part of a raw listing worth parsing: at most `maxLines` non-blank lines
+ * of at most MAX_LISTING_LINE_CHARS each. basic-ftp makes one FileInfo per
+ * line, and a 4 MiB listing (the byte cap, session.ts) of 3-byte MLSD lines
+ * would be 1.4 million of them; the walk reads no more than its entry cap anyway.
+ */
+export function boundListing(raw: string, maxLines: number): string {
+  const kept: string[] = [];
+  let start = 0;
+  while (start < raw.length && kept.length < maxLines) {
+    const newline = raw.indexOf('\n', start);
+    const end = newline < 0 ? raw.length : newline;
+    const line = raw.slice(start, end);
+    if (line.length <= MAX_LISTING_LINE_CHARS && line.trim() !== '') kept.push(line);
+    start = end + 1;
+  }
+  return kept.join('\n');
+}
+
 /** RFC 3659 7.5.5 "perm" fact: c (create), a (append), w (write), m (mkdir), p (purge) mean writes are allowed. */
 export function mlsdWritableNames(raw: string): Set<string> {
   const names = new Set<string>();
@@ -77,6 +105,8 @@ export class FtpTree implements FileTree {
     /** Opens and logs in a new session; its dial, greeting and login stop when `signal` aborts. */
     private readonly connect: (signal: AbortSignal) => Promise<Client>,
     private readonly maxReconnects: number,
+    /** The walk's entry cap: no listing is parsed beyond it (boundListing). */
+    private readonly maxEntries: number,
   ) {}
 
   /** The open session, or a new one (within the reconnect budget) bounded by `signal`. */
@@ -89,8 +119,9 @@ export class FtpTree implements FileTree {
     const client = await this.connect(signal);
     const parse = client.parseList.bind(client);
     client.parseList = (raw: string) => {
-      this.mlsdWritable = mlsdWritableNames(raw);
-      return parse(raw);
+      const bounded = boundListing(raw, this.maxEntries + LISTING_SLACK_LINES);
+      this.mlsdWritable = mlsdWritableNames(bounded);
+      return parse(bounded);
     };
     this.client = client;
     return client;

@@ -14,6 +14,7 @@ import { mergeExposure, mergeInventory } from '../nas/merge.ts';
 import type { SmbDetails, SmbShare } from '../../observation/file-share.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
+import { IDENTIFIER_CAP, printableIdentifier } from '../../observation/peer-text.ts';
 import { definedProbe, type Deadline, type FileWalkOptions, type Probe, type ProbeContext } from '../probe.ts';
 import { SmbClient, SmbProtocolError } from './client.ts';
 import { negotiate, sessionSetup } from './session.ts';
@@ -25,14 +26,17 @@ const SESSION_FLAG_GUEST = 0x1;
 const SESSION_FLAG_NULL = 0x2;
 const MAX_SHARES_WALKED = 16;
 
+/** SmbProtocolError codes that say the server's answer broke the protocol (not that it closed or stopped answering). */
+const MALFORMED: ReadonlySet<SmbProtocolError['code']> = new Set(['SMB_MALFORMED', 'SMB_UNEXPECTED', 'SMB_TOO_LARGE', 'NOT_SMB2']);
+
 function classify(err: unknown): { code: string; message: string; status: ProbeStatus } {
   if (err instanceof SmbProtocolError) return { code: err.code, message: err.message, status: err.code === 'NOT_SMB2' ? 'not-this-protocol' : 'protocol-error' };
   const e = toNetError(err);
   return { code: e.code, message: err instanceof NetError ? e.message : `${e.code} (${e.osCode ?? 'socket'})`, status: statusOfNetError(e) };
 }
 
-async function walkShare(client: SmbClient, server: string, share: SmbShare, limits: FileWalkOptions, ctx: ProbeContext, deadline: Deadline) {
-  const tc = await treeConnect(client, server, share.name);
+async function walkShare(client: SmbClient, server: string, share: SmbShare, wireName: string, limits: FileWalkOptions, ctx: ProbeContext, deadline: Deadline) {
+  const tc = await treeConnect(client, server, wireName);
   if (!tc.ok) {
     share.access = tc.status === Status.ACCESS_DENIED || tc.status === Status.LOGON_FAILURE ? 'access-denied' : tc.status === Status.BAD_NETWORK_NAME ? 'not-found' : 'error';
     return undefined;
@@ -104,9 +108,15 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
       if (listed) break;
     }
     client.sessionId = chosen.id;
+    // The name as the server spelled it, for TREE_CONNECT; what is recorded is its capped printable form.
+    const wireNames = new Map<SmbShare, string>();
     if (listed) {
       details.shareEnumeration = 'srvsvc';
-      details.shares = listed.map((s) => ({ name: s.name.slice(0, 80), type: shareTypeOf(s.type), source: 'srvsvc', access: 'not-tried' }));
+      details.shares = listed.map((s) => {
+        const share: SmbShare = { name: printableIdentifier(s.name, IDENTIFIER_CAP.shareName), type: shareTypeOf(s.type), source: 'srvsvc', access: 'not-tried' };
+        wireNames.set(share, s.name);
+        return share;
+      });
     } else {
       details.shareEnumeration = 'common-names';
       const seen = new Set<string>();
@@ -122,7 +132,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
       if (signal.aborted) break;
       if (share.type !== 'disk' && share.type !== 'unknown') continue;
       if (walked >= MAX_SHARES_WALKED) break;
-      const outcome = await walkShare(client, server, share, limits, ctx, deadline);
+      const outcome = await walkShare(client, server, share, wireNames.get(share) ?? share.name, limits, ctx, deadline);
       if (!outcome) continue;
       walked += 1;
       observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
@@ -135,6 +145,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
   } catch (err) {
     const e = classify(err);
     if (!negotiated) observation.status = e.code === 'io-timeout' && client?.gotAnything === false ? 'not-this-protocol' : e.status;
+    // A malformed answer after NEGOTIATE is a protocol error, never a success carrying an error; what was learned stays.
+    else if (err instanceof SmbProtocolError && MALFORMED.has(err.code)) observation.status = 'protocol-error';
     observation.error = { code: e.code, message: e.message, phase };
   }
   return finish();

@@ -7,6 +7,7 @@
 import { decodeChallenge, encodeAuthenticate, encodeNegotiate, type Identity } from '../../protocols/smb/ntlmssp.ts';
 import { Command, decodeNegotiateResponse, decodeSessionSetupResponse, dialectName, negotiateRequest, sessionSetupRequest, Status } from '../../protocols/smb/smb2.ts';
 import type { SmbDetails } from '../../observation/file-share.ts';
+import { IDENTIFIER_CAP, optionalIdentifier } from '../../observation/peer-text.ts';
 import { SmbClient, SmbProtocolError } from './client.ts';
 
 export async function negotiate(client: SmbClient, details: SmbDetails): Promise<void> {
@@ -32,10 +33,17 @@ export async function sessionSetup(client: SmbClient, identity: Identity, detail
   if (!r1.ok) throw new SmbProtocolError('SMB_MALFORMED', `malformed SESSION_SETUP response (${r1.error.field})`);
   const challenge = decodeChallenge(r1.value.securityBuffer);
   if (!challenge.ok) throw new SmbProtocolError('SMB_MALFORMED', `malformed NTLMSSP CHALLENGE (${challenge.error.field})`);
+  // Names the server gives itself: capped printable identifiers (docs/peer-text.md).
   const ti = challenge.value.targetInfo;
-  if (ti.netbiosComputerName) details.netbiosComputerName = ti.netbiosComputerName;
-  if (ti.netbiosDomainName) details.netbiosDomainName = ti.netbiosDomainName;
-  if (ti.dnsComputerName) details.dnsComputerName = ti.dnsComputerName;
+  const names = {
+    netbiosComputerName: optionalIdentifier(ti.netbiosComputerName, IDENTIFIER_CAP.netbiosName),
+    netbiosDomainName: optionalIdentifier(ti.netbiosDomainName, IDENTIFIER_CAP.netbiosName),
+    dnsComputerName: optionalIdentifier(ti.dnsComputerName, IDENTIFIER_CAP.dnsName),
+  };
+  for (const key of ['netbiosComputerName', 'netbiosDomainName', 'dnsComputerName'] as const) {
+    const name = names[key];
+    if (name) details[key] = name;
+  }
   if (challenge.value.version) details.osVersion = challenge.value.version;
   client.sessionId = first.header.sessionId;
   const second = await client.request(Command.SESSION_SETUP, sessionSetupRequest(encodeAuthenticate(identity, challenge.value)));

@@ -71,6 +71,12 @@ export async function write(client: SmbClient, treeId: number, fileId: Buffer, d
 
 const PAGE_BYTES = 64 << 10;
 const READ_STEP = 4096;
+/**
+ * QUERY_DIRECTORY pages read for one folder. An empty page ends the listing
+ * and every other page adds an entry, so the entry cap bounds the pages
+ * already; this bound holds on its own, whatever the cap or those rules become.
+ */
+const MAX_DIRECTORY_PAGES = 10_000;
 
 /** A share as the walker sees it: every request bounded by the walk's signal. */
 export class SmbTree implements FileTree {
@@ -86,7 +92,7 @@ export class SmbTree implements FileTree {
     const entries: DirectoryEntry[] = [];
     try {
       // One page per QUERY_DIRECTORY (MS-SMB2 3.2.4.17) until STATUS_NO_MORE_FILES or the cap.
-      for (let page = 0; entries.length < this.maxEntriesPerFolder && page < 10_000; page++) {
+      for (let page = 0; entries.length < this.maxEntriesPerFolder && page < MAX_DIRECTORY_PAGES; page++) {
         const m = await this.client.request(Command.QUERY_DIRECTORY, queryDirectoryRequest(dir.value.fileId, PAGE_BYTES, page === 0), this.treeId, signal);
         if (m.header.status === Status.NO_MORE_FILES) break;
         if (m.header.status !== Status.SUCCESS) return undefined;

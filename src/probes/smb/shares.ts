@@ -4,8 +4,9 @@
  * share names NAS products create by default.
  */
 import { decodeBindAck, decodeNetShareEnumAll, decodeResponse, encodeBind, encodeNetShareEnumAll, encodeRequest, type ShareInfo1 } from '../../protocols/smb/dcerpc.ts';
+import type { Decoded } from '../../protocols/smb/cursor.ts';
 import type { SmbShare } from '../../observation/file-share.ts';
-import type { SmbClient } from './client.ts';
+import { SmbProtocolError, type SmbClient } from './client.ts';
 import { close, open, read, treeConnect, write } from './share-ops.ts';
 
 const OPNUM_NETR_SHARE_ENUM = 15;
@@ -38,7 +39,19 @@ export function shareTypeOf(type: number): SmbShare['type'] {
   }
 }
 
-/** NetrShareEnum through IPC$\srvsvc; undefined when any step is refused. */
+/**
+ * A DCE/RPC answer that breaks a bound or its structure is a protocol error.
+ * One that is only cut short is not: a reply longer than one fragment (our
+ * max_recv_frag is 4280) arrives in pieces this client does not reassemble,
+ * and the common names are then tried as for a refusal.
+ */
+function readable<T>(r: Decoded<T>, what: string): r is { readonly ok: true; readonly value: T } {
+  if (r.ok) return true;
+  if (r.error.code === 'truncated') return false;
+  throw new SmbProtocolError('SMB_MALFORMED', `malformed ${what} (${r.error.code}: ${r.error.field})`);
+}
+
+/** NetrShareEnum through IPC$\srvsvc; undefined when any step is refused; throws SmbProtocolError on a malformed answer. */
 export async function enumerateShares(client: SmbClient, server: string): Promise<ShareInfo1[] | undefined> {
   const ipc = await treeConnect(client, server, 'IPC$');
   if (!ipc.ok) return undefined;
@@ -50,14 +63,14 @@ export async function enumerateShares(client: SmbClient, server: string): Promis
     const ack = await read(client, ipc.value.treeId, id, 0, 4280);
     if (!ack.ok) return undefined;
     const bound = decodeBindAck(ack.value);
-    if (!bound.ok || !bound.value.accepted) return undefined;
+    if (!readable(bound, 'DCE/RPC bind_ack') || !bound.value.accepted) return undefined;
     if ((await write(client, ipc.value.treeId, id, encodeRequest(2, OPNUM_NETR_SHARE_ENUM, encodeNetShareEnumAll(`\\\\${server}`)))) !== 0) return undefined;
     const reply = await read(client, ipc.value.treeId, id, 0, 65536);
     if (!reply.ok) return undefined;
     const response = decodeResponse(reply.value);
-    if (!response.ok || response.value.kind !== 'response') return undefined;
+    if (!readable(response, 'DCE/RPC response') || response.value.kind !== 'response') return undefined;
     const shares = decodeNetShareEnumAll(response.value.stub, MAX_SHARES);
-    if (!shares.ok || shares.value.werror !== 0) return undefined;
+    if (!readable(shares, 'NetrShareEnum response') || shares.value.werror !== 0) return undefined;
     return shares.value.shares;
   } finally {
     await close(client, ipc.value.treeId, pipe.value.fileId);

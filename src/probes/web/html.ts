@@ -29,9 +29,3 @@ export function htmlTitle(body: Buffer): string | undefined {
 export function hasPasswordField(body: Buffer): boolean {
   return /<input\b[^>]*\btype\s*=\s*["']?password\b/i.test(body.subarray(0, HEAD_BYTES).toString('latin1'));
 }
-
-/** Printable ASCII only, cut: for names a server chose (realms), never patient data. */
-export function printable(s: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[^\x20-\x7e]/g, '?').slice(0, max);
-}

@@ -160,11 +160,24 @@ export interface ShareInfo1 {
   readonly type: number;
 }
 
+/**
+ * Longest NDR string read (MS-SRVS strings are wchar_t*): a share name is at most
+ * 80 characters (NNLEN) and a remark 256 (MAXCOMMENTSZ, lmcons.h); anything
+ * longer than 64 Ki characters is no srvsvc answer, and is refused before a byte is decoded.
+ */
+const MAX_NDR_STRING_CHARS = 0x10000;
+/**
+ * Most SHARE_INFO_1 entries accepted in one answer: a file server with more
+ * than 10,000 shares is none we would walk (16 at most, probes/smb), and the
+ * fixed parts are read before the strings, so the count is checked first.
+ */
+const MAX_SHARE_ENTRIES = 10_000;
+
 function readNdrString(c: Cursor, field: string, maxChars: number): string {
   const max = c.u32(`${field} max_count`);
   c.skip(4, `${field} offset`);
   const actual = c.u32(`${field} actual_count`);
-  if (actual > max || actual > 0x10000) throw failure('bad-length', `${field} actual_count`, c.offset - 4, `${actual} characters declared`);
+  if (actual > max || actual > MAX_NDR_STRING_CHARS) throw failure('bad-length', `${field} actual_count`, c.offset - 4, `${actual} characters declared`);
   const text = printable(c.bytes(actual * 2, field), maxChars).replace(/\0+$/, '');
   c.align(4);
   return text;
@@ -184,7 +197,7 @@ export function decodeNetShareEnumAll(stub: Buffer, maxShares: number): Decoded<
     const shares: ShareInfo1[] = [];
     if (bufferPtr !== 0 && count > 0) {
       const maxCount = c.u32('array max_count');
-      if (maxCount < count || count > 10_000) throw failure('bad-length', 'EntriesRead', 12, `${count} entries for an array of ${maxCount}`);
+      if (maxCount < count || count > MAX_SHARE_ENTRIES) throw failure('bad-length', 'EntriesRead', 12, `${count} entries for an array of ${maxCount}`);
       const fixed: { namePtr: number; type: number; remarkPtr: number }[] = [];
       for (let i = 0; i < count; i++) fixed.push({ namePtr: c.u32('shi1_netname pointer'), type: c.u32('shi1_type'), remarkPtr: c.u32('shi1_remark pointer') });
       for (const f of fixed) {

@@ -61,6 +61,13 @@ export interface NtlmChallenge {
 /** MS-NLMP 2.2.2.1 AV_PAIR ids. */
 const AV = { EOL: 0, NB_COMPUTER: 1, NB_DOMAIN: 2, DNS_COMPUTER: 3, DNS_DOMAIN: 4 } as const;
 
+/**
+ * AV_PAIRs read before the list is taken as ended: MS-NLMP 2.2.2.1 defines 11
+ * ids (0 to 10) and a server sends each once, so 64 leaves room for ids yet to
+ * come while a list of thousands of 4-byte pairs is not walked.
+ */
+const MAX_AV_PAIRS = 64;
+
 function readFields(c: Cursor, field: string): { length: number; offset: number } {
   const length = c.u16(`${field} length`);
   c.u16(`${field} max length`);
@@ -72,7 +79,7 @@ export function decodeTargetInfo(buf: Buffer): Decoded<TargetInfo> {
   return decodeWith(() => {
     const c = new Cursor(buf);
     const info: TargetInfo = {};
-    for (let i = 0; i < 64 && c.offset < buf.length; i++) {
+    for (let i = 0; i < MAX_AV_PAIRS && c.offset < buf.length; i++) {
       const id = c.u16('AvId');
       const len = c.u16('AvLen');
       const value = c.bytes(len, 'AV_PAIR value');

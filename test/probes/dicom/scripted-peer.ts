@@ -4,7 +4,9 @@
  * the test's script with the socket to answer on. One connection per server.
  */
 import net from 'node:net';
-import { decodePdu, encodePdu, PduFramer, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { decodePdu, encodePdu, PduFramer, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { MessageAssembler } from '../../../src/protocols/dicom/dimse/fragment.ts';
+import { decodeCommand, type DimseMessage } from '../../../src/protocols/dicom/dimse/messages.ts';
 import { UID } from '../../../src/protocols/dicom/uids.ts';
 
 /**
@@ -57,4 +59,28 @@ export async function scriptedPeer(host: string, onPdu: (pdu: Pdu, socket: net.S
     heard,
     closed: Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 3000).unref())]),
   };
+}
+
+/** What an acceptor sends back for one whole DIMSE request of ours. */
+export type DimseAnswer = (request: DimseMessage, contextId: number) => Pdu[];
+
+/**
+ * A scripted acceptor: `accept` answers the A-ASSOCIATE-RQ, an A-RELEASE-RQ gets
+ * its A-RELEASE-RP, and each DIMSE request, once its fragments are whole, gets
+ * what `answer` returns.
+ */
+export async function scriptedAcceptor(host: string, accept: (rq: AAssociateRq) => Pdu, answer: DimseAnswer): Promise<ScriptedPeer> {
+  const assembler = new MessageAssembler({ maxMessageBytes: 1 << 16 });
+  return scriptedPeer(host, (pdu, socket) => {
+    const send = (out: Pdu): void => void socket.write(encodePdu(out));
+    if (pdu.type === 'A-ASSOCIATE-RQ') send(accept(pdu));
+    if (pdu.type === 'A-RELEASE-RQ') socket.end(encodePdu({ type: 'A-RELEASE-RP' }));
+    if (pdu.type !== 'P-DATA-TF') return;
+    for (const pdv of pdu.pdvs) {
+      const step = assembler.push(pdv);
+      if (step.kind !== 'message') continue;
+      const rq = decodeCommand(step.message.command);
+      if (rq.ok) answer(rq.value.message, step.message.contextId).forEach(send);
+    }
+  });
 }

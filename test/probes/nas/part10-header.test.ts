@@ -8,6 +8,7 @@ import { SET_B, writeStudySet } from '../../../src/lab/canary.ts';
 import { classifyName } from '../../../src/probes/nas/dicom-names.ts';
 import { matchIndicator, NAME_INDICATORS } from '../../../src/probes/nas/indicators.ts';
 import { enoughOfHeader, hasDicmMarker, readHeaderFacts } from '../../../src/probes/nas/part10-header.ts';
+import { DEFAULT_MAX_ELEMENTS } from '../../../src/protocols/dicom/dataset/walk.ts';
 
 let root: string;
 let file: Buffer;
@@ -64,6 +65,34 @@ describe('Part-10 header', () => {
       { numRuns: 1000 },
     );
     fc.assert(fc.property(fc.integer({ min: 0, max: 2000 }), (n) => void readHeaderFacts(file.subarray(0, n))));
+  });
+});
+
+describe('Part-10 header bounds', () => {
+  /** Preamble, "DICM", a meta group naming Explicit VR Little Endian, then `n` empty private LO elements. */
+  function header(n: number): Buffer {
+    const meta = Buffer.alloc(8 + 20);
+    meta.writeUInt16LE(0x0002, 0);
+    meta.writeUInt16LE(0x0010, 2);
+    meta.write('UI', 4, 'latin1');
+    meta.writeUInt16LE(20, 6);
+    meta.write('1.2.840.10008.1.2.1\0', 8, 'latin1');
+    const elements = Buffer.alloc(n * 8);
+    for (let i = 0; i < n; i++) {
+      elements.writeUInt16LE(0x0009, i * 8);
+      elements.writeUInt16LE(0x0010 + i, i * 8 + 2);
+      elements.write('LO', i * 8 + 4, 'latin1');
+    }
+    return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), meta, elements]);
+  }
+
+  it('a header of more elements than the walker lists yields the bound, marked incomplete: a file, not a protocol, so no error', () => {
+    const f = readHeaderFacts(header(DEFAULT_MAX_ELEMENTS + 500));
+    assert.ok(f.marker);
+    assert.equal(f.elementCount, DEFAULT_MAX_ELEMENTS);
+    assert.equal(f.complete, false);
+    assert.equal(enoughOfHeader(header(DEFAULT_MAX_ELEMENTS + 500)), undefined, 'no Pixel Data seen: the reader goes on to its byte cap, never further');
+    assert.equal(readHeaderFacts(header(20)).complete, true);
   });
 });
 

@@ -103,7 +103,7 @@ describe('QIDO-RS JSON', () => {
 
   it('lists non-empty tags, study counts, and hands patient IDs to the counter only', () => {
     const ids: string[] = [];
-    const r = readQidoPage(b(page), (v) => ids.push(v));
+    const r = readQidoPage(b(page), (v) => ids.push(v), 100);
     assert.ok(r.ok);
     assert.deepEqual(r.studies[0], { nonEmptyTags: ['00100010', '00100020', '00201206', '00201208'], seriesCount: 2, instanceCount: 5 });
     assert.deepEqual(r.studies[1]?.nonEmptyTags, ['00100020', '00100040']);
@@ -112,16 +112,16 @@ describe('QIDO-RS JSON', () => {
   });
 
   it('treats an empty body (HTTP 204) as an empty page', () => {
-    assert.deepEqual(readQidoPage(Buffer.alloc(0), () => {}), { ok: true, studies: [] });
+    assert.deepEqual(readQidoPage(Buffer.alloc(0), () => {}, 100), { ok: true, studies: [], more: false });
   });
 
   it('refuses truncated or non-array JSON without echoing it', () => {
     for (const bad of [page.slice(0, page.length - 7), '{"00100010":{}}', '[1,2]', 'null', '<html>']) {
-      const r = readQidoPage(b(bad), () => {});
+      const r = readQidoPage(b(bad), () => {}, 100);
       assert.equal(r.ok, false, bad);
       if (!r.ok) assert.ok(!r.reason.includes('X^Y'));
     }
-    fc.assert(fc.property(fc.string(), (s) => void readQidoPage(b(s), () => {})));
+    fc.assert(fc.property(fc.string(), (s) => void readQidoPage(b(s), () => {}, 100)));
   });
 
   it('reads dcm4chee-arc AE titles, dropping anything that is not an AE title', () => {

@@ -111,6 +111,21 @@ describe('DCE/RPC and srvsvc', () => {
     assert.ok(!decodeNetShareEnumAll(huge, 64).ok);
   });
 
+  it('NetrShareEnum: one entry past 10,000, or a string declaring more than 64 Ki characters, is a bad length before anything is read', () => {
+    const stub = shareEnumStub();
+    const many = Buffer.from(stub);
+    many.writeUInt32LE(10_001, 12); // EntriesRead
+    many.writeUInt32LE(10_001, 20); // array max_count agrees: only our bound refuses it
+    const r = decodeNetShareEnumAll(many, 64);
+    assert.ok(!r.ok && r.error.code === 'bad-length' && r.error.field === 'EntriesRead');
+    const long = Buffer.from(stub);
+    // The first string (shi1_netname of "scans") starts after the two fixed entries, at 48.
+    long.writeUInt32LE(0x10001, 48); // max_count
+    long.writeUInt32LE(0x10001, 56); // actual_count
+    const l = decodeNetShareEnumAll(long, 64);
+    assert.ok(!l.ok && l.error.code === 'bad-length' && l.error.field === 'shi1_netname actual_count');
+  });
+
   it('never throws on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {

@@ -5,8 +5,9 @@
  *
  * Sequences (and any other value of undefined length) are skipped, contents
  * unseen, by following items and delimiters (PS3.5 7.5), down to a bounded
- * depth. Every read is bounds-checked: a truncated or overlong input ends the
- * walk with an error value naming the field and its offset; nothing throws.
+ * depth; the top-level elements yielded are bounded in number too. Every read
+ * is bounds-checked: a truncated, overlong, too deep or too long input ends
+ * the walk with an error value naming the field and its offset; nothing throws.
  */
 import { UID } from '../uids.ts';
 import { type CodecError, codecError } from './result.ts';
@@ -50,7 +51,8 @@ export type WalkErrorCode =
   | 'invalid-vr'
   | 'unexpected-delimiter'
   | 'unexpected-tag-in-sequence'
-  | 'depth-exceeded';
+  | 'depth-exceeded'
+  | 'too-many-elements';
 
 export type WalkError = CodecError<WalkErrorCode>;
 
@@ -59,9 +61,20 @@ export type WalkOutcome = { readonly ok: true } | { readonly ok: false; readonly
 export interface WalkOptions {
   /** Deepest sequence nesting to follow; deeper input is an error. Default 16. */
   readonly maxDepth?: number;
+  /** Most top-level elements yielded; one more is an error. Default 10,000. */
+  readonly maxElements?: number;
 }
 
 export const DEFAULT_MAX_DEPTH = 16;
+
+/**
+ * PS3.6 registers some 5,000 public attributes; a dataset with twice that many
+ * top-level elements is no dataset an archive writes, and the list a caller
+ * collects (listElements) stays small whatever the message cap allows (at 8
+ * bytes an element, the scan's 4 MiB cap on a C-FIND identifier holds 524,288).
+ * Nested elements are skipped, never listed: their cost is one pass over their bytes.
+ */
+export const DEFAULT_MAX_ELEMENTS = 10_000;
 
 /**
  * PS3.5 7.1.2, Table 7.1-1: VRs whose explicit header has two reserved bytes
@@ -197,8 +210,13 @@ export function* walkDataset(
     return { ok: false, error: codecError('unsupported-transfer-syntax', 'transfer syntax', 0, 'only Implicit and Explicit VR Little Endian are walked') };
   }
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
   let offset = 0;
+  let count = 0;
   while (offset < buf.length) {
+    if (++count > maxElements) {
+      return { ok: false, error: codecError('too-many-elements', 'element header', offset, `more than ${maxElements} elements`) };
+    }
     const h = readHeader(buf, offset, enc);
     if (isError(h)) return { ok: false, error: h };
     if (tagGroup(h.tag) === 0xfffe) {

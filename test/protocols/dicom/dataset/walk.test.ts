@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { listElements, walkDataset } from '../../../../src/protocols/dicom/dataset/walk.ts';
+import { DEFAULT_MAX_ELEMENTS, listElements, walkDataset } from '../../../../src/protocols/dicom/dataset/walk.ts';
 import { EXPLICIT, IMPLICIT, boundaries, build, hex, nodeArb, type Node } from './build.ts';
 
 /**
@@ -95,6 +95,18 @@ describe('walkDataset', () => {
     const deep = listElements(buf, IMPLICIT);
     assert.ok(!deep.ok && deep.error.code === 'depth-exceeded');
     assert.ok(listElements(buf, IMPLICIT, { maxDepth: 20 }).ok);
+  });
+
+  it('stops at the element bound: more top-level elements than any archive writes end the walk with an error', () => {
+    const empty = new Uint8Array();
+    const flat = (n: number): Buffer => build(Array.from({ length: n }, (_, i): Node => ({ kind: 'leaf', tag: 0x00090010 + i, vr: 'LO', value: empty })), false);
+    const many = listElements(flat(DEFAULT_MAX_ELEMENTS + 1), IMPLICIT);
+    assert.ok(!many.ok && many.error.code === 'too-many-elements');
+    assert.equal(many.elements.length, DEFAULT_MAX_ELEMENTS, 'the elements before the bound are kept, no more');
+    assert.equal(many.error.offset, DEFAULT_MAX_ELEMENTS * 8);
+    assert.ok(listElements(flat(DEFAULT_MAX_ELEMENTS), IMPLICIT).ok);
+    const small = listElements(flat(11), IMPLICIT, { maxElements: 10 });
+    assert.ok(!small.ok && small.error.code === 'too-many-elements');
   });
 
   it('gives an error at every offset that is not an element boundary', () => {
