@@ -13,7 +13,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +31,7 @@ import { recordParameters } from '../../src/scan/run-parameters.ts';
 import type { ScopePolicy } from '../../src/scope/policy.ts';
 import { CLI } from '../cli/exposure-cli.ts';
 import { requested } from '../scan/parameters.ts';
+import { count } from './store-count.ts';
 
 const run = promisify(execFile);
 
@@ -128,17 +128,6 @@ function storedText(db: string): string[] {
   }
 }
 
-function count(db: string, sql: string): number {
-  if (!existsSync(db)) return 0;
-  const d = new Database(db, { readonly: true });
-  try {
-    return Number(d.prepare(sql).pluck().get() ?? 0);
-  } catch {
-    return 0; // tables not created yet
-  } finally {
-    d.close();
-  }
-}
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'exposure-hostile-'));

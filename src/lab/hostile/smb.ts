@@ -9,7 +9,7 @@
  * The client side of these messages is protocols/smb/; the server side lives
  * here, the only place that plays it.
  */
-import { encodeUuid, NDR_UUID } from '../../protocols/smb/dcerpc.ts';
+import { encodeUuid, NDR_UUID, ndrString } from '../../protocols/smb/dcerpc.ts';
 import { Command, frame, Status } from '../../protocols/smb/smb2.ts';
 import type { Step } from './script.ts';
 
@@ -187,15 +187,6 @@ function bindAck(callId: number): Buffer {
   result.writeUInt32LE(2, 24);
   const body = Buffer.concat([fixed, port, pad, result]);
   return Buffer.concat([rpcHeader(12, 16 + body.length, callId), body]);
-}
-
-/** NDR conformant varying string (C706 14.3.4), UTF-16LE with its terminator, padded to 4. */
-function ndrString(s: string): Buffer {
-  const chars = Buffer.from(`${s}\0`, 'utf16le');
-  const head = Buffer.alloc(12);
-  head.writeUInt32LE(chars.length / 2, 0);
-  head.writeUInt32LE(chars.length / 2, 8);
-  return Buffer.concat([head, chars, Buffer.alloc((4 - (chars.length % 4)) % 4)]);
 }
 
 /** MS-SRVS 3.1.4.8 NetrShareEnum response stub, level 1: the shares, no remarks, WERROR 0. */
