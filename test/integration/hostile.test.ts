@@ -42,9 +42,10 @@ const LIMITS = { probeTimeoutMs: 3000, ioTimeoutMs: 1000, walkTimeMs: 2000, maxR
 const PORTS = '21,104,445,2762,8042';
 /**
  * The whole scan: hosts run in parallel, and the probes of one port one after
- * another; on the ports here at most two probes do real work in turn (dicom
- * then dicom-tls; the web probes each meet a silent or quick peer), so two
- * probe timeouts, plus starting Node, opening the store and writing it.
+ * another, each within its own bound; the longest chain here is two probe
+ * timeouts (dicom, then dicom-tls on a port that failed like TLS) or three
+ * I/O timeouts (the web probes on a tarpit). Plus starting Node, opening the
+ * store and writing it.
  */
 const SCAN_BOUND_MS = 2 * LIMITS.probeTimeoutMs + 4000;
 /** A probe's wall clock past its timeout: the time to close what it holds and return. */

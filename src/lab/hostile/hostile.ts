@@ -44,6 +44,8 @@ export interface HostilePeers {
   stop(): Promise<void>;
 }
 
+/** How long a connection whose script has ended may take to close before it is destroyed. */
+const LINGER_MS = 1000;
 /** How long a data listener waits for the client's data connection before the transfer is abandoned. */
 const DATA_CONNECT_WAIT_MS = 10_000;
 
@@ -121,11 +123,13 @@ function serveConnection(persona: Persona, socket: net.Socket, sockets: Sockets,
   sockets.adopt(socket);
   const ctx: ConnectionContext = { dripEveryMs, dataChannel: () => dataChannel(sockets, ip, socket) };
   const peer = new Peer(socket);
-  // A script ends when its steps do or its peer goes; then the connection goes too.
-  void play(peer, persona.script(ctx)).then(
-    () => socket.destroy(),
-    () => socket.destroy(),
-  );
+  // A script ends when its steps do or its peer goes; then the connection goes too: a FIN after
+  // what was written, and the socket freed a little later whatever the peer does.
+  const finish = (): void => {
+    if (!socket.destroyed) socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+  void play(peer, persona.script(ctx)).then(finish, finish);
 }
 
 /** The TLS personas' certificate: its subject is hostile text (markup, a formula, terminal escapes). */
