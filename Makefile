@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # puts in .runtime/node (from the npm registry), first on PATH for every recipe.
 export PATH := $(CURDIR)/.runtime/node/bin:$(PATH)
 
-.PHONY: deps lab-deps runtime node-deps build demo test typecheck bench clean
+.PHONY: deps lab-deps runtime node-deps build demo test typecheck bench soak clean
 
 deps: lab-deps node-deps
 
@@ -36,6 +36,11 @@ test: deps typecheck
 
 bench: deps build
 	node --import tsx bench/run.ts
+
+# One scanner process for SOAK_MINUTES over a mixed fleet and the hostile peers: are its RSS and open files flat?
+SOAK_MINUTES ?= 10
+soak: deps build
+	node --import tsx bench/soak.ts --minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf out .lab dist

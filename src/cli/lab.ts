@@ -1,9 +1,11 @@
 /**
  * `exposure lab start|stop`: the loopback lab of real servers for demos and
- * tests. The lab's modules load when a subcommand runs, not with every command.
+ * tests; `exposure lab hostile`: the hostile peers, in the foreground until
+ * interrupted. The lab's modules load when a subcommand runs, not with every command.
  */
 import { Command } from 'commander';
 import { join } from 'node:path';
+import { positiveInt } from './options.ts';
 
 export function labCommand(): Command {
   const lab = new Command('lab').description('loopback lab of real PACS (Orthanc, DCMTK) and file shares (vsftpd, Samba) holding synthetic canary studies');
@@ -35,6 +37,24 @@ export function labCommand(): Command {
       const [{ stopLab }, { stopNasLab }] = await Promise.all([import('../lab/lab.ts'), import('../lab/nas-lab.ts')]);
       await stopNasLab(join(flags.dir, 'nas'));
       await stopLab(flags.dir);
+    });
+  lab
+    .command('hostile')
+    .description('serve the hostile peers (tarpits, drip-fed, endless, huge and deep answers, hostile text, out-of-scope redirects) until interrupted')
+    .option('--first <ip>', 'address of the first persona; the others follow it (127.0.0.0/8 only)', '127.0.99.1')
+    .option('--only <names>', 'comma-separated persona names (default: all of them)')
+    .option('--drip-every <ms>', 'gap between dripped bytes', positiveInt('--drip-every', 1, 60_000), 1000)
+    .action(async (flags: { first: string; only?: string; dripEvery: number }) => {
+      const { startHostile } = await import('../lab/hostile/hostile.ts');
+      const only = flags.only?.split(',').map((n) => n.trim()).filter((n) => n !== '');
+      const peers = await startHostile({ first: flags.first, dripEveryMs: flags.dripEvery, ...(only ? { only } : {}) });
+      for (const p of peers.personas) process.stdout.write(`${p.name.padEnd(30)} ${`${p.ip}:${p.port}`.padEnd(20)} ${p.shows}\n`);
+      process.stderr.write('lab: hostile peers up; Ctrl-C stops them\n');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await peers.stop();
     });
   return lab;
 }

@@ -18,7 +18,7 @@ import { launchPlainWeb } from './web-plain.ts';
 import { LabError } from './errors.ts';
 import { isOrthanc, launchOrthanc, loadOrthanc } from './orthanc.ts';
 import { assertPortFree, isLabAddress, waitForPort } from './ports.ts';
-import { logTail, stopProcess, type SpawnedServer } from './process.ts';
+import { logTail, stopProcess, stopStragglers, type SpawnedServer } from './process.ts';
 import { expectationFor, LAB_SERVER_NAMES, NOTHING, SERVER_DEFINITIONS, type LabServer, type LabServerName, type ServerDefinition } from './servers.ts';
 import { buildBindShim } from './shim.ts';
 import { recordedProcesses, writeLabFile, writeProcessRecord, type NamedProcess } from './state.ts';
@@ -166,14 +166,21 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
   return server;
 }
 
-async function stopAll(processes: readonly Running[], log: (line: string) => void): Promise<void> {
+/** The servers' own folders: anything still running with one of them on its command line is the lab's. */
+function serverFolders(dir: string): string[] {
+  return LAB_SERVER_NAMES.map((name) => join(dir, name));
+}
+
+async function stopAll(dir: string, processes: readonly Running[], log: (line: string) => void): Promise<void> {
   const results = await Promise.allSettled(
     processes.map(async (p) => {
       await stopProcess(p, p.child);
       log(`${p.name}: stopped pid ${p.pid}`);
     }),
   );
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+  // Helpers that left a server's process group (none known here today; Samba's do, see nas-lab.ts).
+  const swept = await Promise.allSettled([stopStragglers(serverFolders(dir))]);
+  const failures = [...results, ...swept].flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
   if (failures.length > 0) throw new LabError('stop-failed', failures.join('; '));
 }
 
@@ -205,7 +212,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const results = await Promise.allSettled(plan.map(({ def, ip }) => startServer(def, ip, ctx)));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   if (failures.length > 0) {
-    await stopAll(running, log).catch(() => undefined); // the start failure is the error worth reporting
+    await stopAll(dir, running, log).catch(() => undefined); // the start failure is the error worth reporting
     const first: unknown = failures[0];
     const messages = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n');
     throw new LabError(first instanceof LabError ? first.code : 'spawn-failed', `the lab did not start:\n${messages}`);
@@ -218,7 +225,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     dir,
     servers,
     stop: () => {
-      stopped ??= stopAll(running, log);
+      stopped ??= stopAll(dir, running, log);
       return stopped;
     },
   };
@@ -226,5 +233,5 @@ export async function startLab(options: LabOptions): Promise<Lab> {
 
 /** Stops every server a lab in `dir` recorded (lab.json and per-server records); removes nothing. */
 export async function stopLab(dir: string, log: (line: string) => void = () => {}): Promise<void> {
-  await stopAll(await recordedProcesses(resolve(dir)), log);
+  await stopAll(resolve(dir), await recordedProcesses(resolve(dir)), log);
 }

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { LabError } from './errors.ts';
 import { writeNasTree, type NasExpectation } from './nas-content.ts';
 import { assertPortFree, isLabAddress, waitForPort } from './ports.ts';
-import { logTail, stopProcess, type SpawnedServer } from './process.ts';
+import { logTail, stopProcess, stopStragglers, type SpawnedServer } from './process.ts';
 import { launchSmbd } from './samba.ts';
 import { buildBindShim } from './shim.ts';
 import { recordedProcesses, type NamedProcess } from './state.ts';
@@ -171,10 +171,11 @@ export async function startNasLab(options: NasLabOptions): Promise<NasLab> {
   );
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled(running.map((p) => stopProcess(p, p.child)));
+    await stopStragglers(serverFolders(dir));
   };
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
   if (failures.length > 0) {
-    await stopAll();
+    await stopAll().catch(() => undefined); // the start failure is the error worth reporting
     throw new LabError('spawn-failed', `the file-share lab did not start:\n${failures.join('\n')}`);
   }
   const servers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.server] : []));
@@ -183,7 +184,16 @@ export async function startNasLab(options: NasLabOptions): Promise<NasLab> {
   return { dir, servers, stop: () => (stopped ??= stopAll()) };
 }
 
-/** Stops every file-share server recorded in `dir` (per-server process.json); removes nothing. */
+/**
+ * The servers' own folders. smbd starts samba-dcerpcd (and its rpcd_* workers)
+ * on the first named-pipe open, with our smb.conf on its command line; it calls
+ * setsid(), so only this sweep, not smbd's process group, reaches it.
+ */
+function serverFolders(dir: string): string[] {
+  return NAS_SERVER_NAMES.map((name) => join(dir, name));
+}
+
+/** Stops every file-share server recorded in `dir` (per-server process.json) and their helpers; removes nothing. */
 export async function stopNasLab(dir: string, log: (line: string) => void = () => {}): Promise<void> {
   const all = await recordedProcesses(resolve(dir), NAS_SERVER_NAMES);
   await Promise.allSettled(
@@ -192,4 +202,6 @@ export async function stopNasLab(dir: string, log: (line: string) => void = () =
       log(`${p.name}: stopped pid ${p.pid}`);
     }),
   );
+  const helpers = await stopStragglers(serverFolders(resolve(dir)));
+  if (helpers > 0) log(`stopped ${helpers} helper process${helpers === 1 ? '' : 'es'} left by the servers`);
 }

@@ -6,7 +6,7 @@
  * Linux only: liveness and start time come from /proc/PID/stat.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants, open, readFile } from 'node:fs/promises';
+import { access, constants, open, readdir, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { LabError } from './errors.ts';
 
@@ -143,6 +143,51 @@ export async function stopProcess(p: LabProcess, child?: ChildProcess, graceMs =
   if (!(await waitForExit(p, 5_000, child))) {
     throw new LabError('stop-failed', `process ${p.pid} did not exit after SIGKILL`);
   }
+}
+
+/**
+ * Processes other than this one whose command line names a path inside one of
+ * `folders` (a server's own folder: its configuration, its log). A server's
+ * helpers that left its process group show up here: Samba's smbd starts
+ * samba-dcerpcd on demand, which calls setsid() and takes its rpcd_* workers
+ * with it, so signalling smbd's group never reaches them.
+ */
+export async function processesUnder(folders: readonly string[]): Promise<LabProcess[]> {
+  const prefixes = folders.map((f) => (f.endsWith('/') ? f : `${f}/`));
+  let pids: number[];
+  try {
+    pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  } catch {
+    return [];
+  }
+  const found: LabProcess[] = [];
+  for (const pid of pids) {
+    if (pid === process.pid) continue;
+    let args: string[];
+    try {
+      args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    } catch {
+      continue; // exited while we looked
+    }
+    if (!args.some((arg) => prefixes.some((prefix) => arg.includes(prefix)))) continue;
+    const stat = await readStat(pid);
+    if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
+    found.push({ pid, startTime: stat.startTime });
+  }
+  return found;
+}
+
+/**
+ * Stops whatever still runs from `folders` once the servers themselves are
+ * stopped: each straggler's group (a helper that called setsid() leads one,
+ * holding its own workers), with the same bounded waits as a server.
+ */
+export async function stopStragglers(folders: readonly string[], graceMs = 5_000): Promise<number> {
+  const left = await processesUnder(folders);
+  const results = await Promise.allSettled(left.map((p) => stopProcess(p, undefined, graceMs)));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+  if (failures.length > 0) throw new LabError('stop-failed', failures.join('; '));
+  return left.length;
 }
 
 /** Runs a client tool to completion with a deadline; output goes to a log file, never to our stdout. */

@@ -9,6 +9,7 @@
 import type { ZodIssue, ZodType } from 'zod';
 
 export type StoreErrorCode =
+  | 'NO_SUCH_FOLDER'
   | 'NOT_EXPOSURE_DB'
   | 'NEWER_SCHEMA'
   | 'OLDER_SCHEMA_READONLY'

@@ -2,6 +2,8 @@
  * Opening a SQLite file as an Exposure store: recognising it, refusing what
  * is not ours or is too new, and bringing an older schema up to date.
  */
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { APPLICATION_ID, LATEST_VERSION, MIGRATIONS } from './migrations.ts';
@@ -66,9 +68,27 @@ function migrate(db: Database.Database, path: string): void {
   }).immediate();
 }
 
+/**
+ * better-sqlite3 checks the folder itself and throws a bare TypeError ("Cannot
+ * open database because the directory does not exist") that carries no code:
+ * the folder is checked here first, so a typo in --db is one line a user can act on.
+ */
+function checkFolder(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  const folder = dirname(path);
+  let why: string | undefined;
+  try {
+    if (!statSync(folder).isDirectory()) why = `${folder} is not a folder`;
+  } catch {
+    why = `the folder ${folder} does not exist`;
+  }
+  if (why !== undefined) throw new StoreError('NO_SUCH_FOLDER', `cannot open ${path}: ${why} (create it first, or give --db a path in an existing folder)`);
+}
+
 /** Opens (creating if needed and not read-only) an Exposure database at `path`. */
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
   const readonly = options.readonly ?? false;
+  checkFolder(path);
   let db: Database.Database;
   try {
     db = new Database(path, { readonly, fileMustExist: readonly });

@@ -6,15 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import { startLab, type Lab, type LabServerName } from '../../src/lab/lab.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { count } from './store-count.ts';
 
 const run = promisify(execFile);
 const ADDRESSES: Partial<Record<LabServerName, string>> = {
@@ -29,17 +28,6 @@ const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
 let dir: string;
 let lab: Lab;
 
-function count(db: string, sql: string): number {
-  if (!existsSync(db)) return 0;
-  const d = new Database(db, { readonly: true });
-  try {
-    return Number(d.prepare(sql).pluck().get() ?? 0);
-  } catch {
-    return 0; // tables not created yet
-  } finally {
-    d.close();
-  }
-}
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'exposure-resume-'));

@@ -126,7 +126,8 @@ export function decodeResponse(buf: Buffer): Decoded<RpcResponse> {
 
 /* ---------- NDR for NetrShareEnum level 1 ---------- */
 
-function ndrString(s: string): Buffer {
+/** NDR conformant varying string (C706 14.3.4): UTF-16LE with its terminator, padded to 4. */
+export function ndrString(s: string): Buffer {
   const chars = Buffer.from(`${s}\0`, 'utf16le');
   const n = chars.length / 2;
   const head = Buffer.alloc(12);

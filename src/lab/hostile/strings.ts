@@ -1,0 +1,31 @@
+/**
+ * Text a hostile peer puts in every field a scanner might keep: markup for an
+ * HTML report, terminal escapes for a table on a TTY, a spreadsheet formula
+ * for a CSV export, and a birth date where a modality code belongs. Each form
+ * has a marker that never occurs in anything the scanner writes itself, so a
+ * test can search a whole store for it.
+ */
+export const HOSTILE_TEXT = {
+  markup: '<script>alert(1)</script>',
+  /** Clear screen, set the window title, turn red (ECMA-48 CSI and OSC). */
+  terminal: '\x1b[2J\x1b]0;owned\x07\x1b[31m',
+  /** CSV injection (OWASP "CSV Injection"): a cell a spreadsheet runs. */
+  formula: "=cmd|' /C calc'!A0",
+  /**
+   * A date of birth in DICOM DA form (PS3.5 6.2), where ModalitiesInStudy
+   * (0008,0061) belongs: a CS value of that shape passes a [A-Z0-9]{1,16} check.
+   */
+  birthDate: '19541103',
+} as const;
+
+/** The raw form of each hostile text: none of these may appear in a store or a report. */
+export const HOSTILE_MARKERS: readonly string[] = ['<script', '\x1b', '=cmd|', HOSTILE_TEXT.birthDate];
+
+/** All of it in one line (an FTP banner, an HTTP realm). */
+export const HOSTILE_LINE = `${HOSTILE_TEXT.markup} ${HOSTILE_TEXT.terminal} ${HOSTILE_TEXT.formula}`;
+
+/** Fields of 16 characters (an AE title, PS3.8 9.3.2; an implementation version name, PS3.7 D.3.3.2.4). */
+export const HOSTILE_16 = {
+  markup: '<script>alert(1)',
+  terminalFormula: '\x1b[31m=cmd|calc',
+} as const;
