@@ -18,7 +18,7 @@ import { PERSONAS, type ConnectionContext, type Persona, type PersonaProtocol } 
 import { Peer, play } from './script.ts';
 import { HOSTILE_TEXT } from './strings.ts';
 
-export { HOSTILE_MARKERS, HOSTILE_TEXT } from './strings.ts';
+export { HOSTILE_TEXT } from './strings.ts';
 export { OUT_OF_SCOPE, PERSONA_NAMES, PERSONAS, type Persona, type PersonaProtocol } from './personas.ts';
 
 export interface HostileOptions {

@@ -1,9 +1,10 @@
 /**
  * Text a hostile peer puts in every field a scanner might keep: markup for an
  * HTML report, terminal escapes for a table on a TTY, a spreadsheet formula
- * for a CSV export, and a birth date where a modality code belongs. Each form
- * has a marker that never occurs in anything the scanner writes itself, so a
- * test can search a whole store for it.
+ * for a CSV export, and a birth date where a modality code belongs. What the
+ * scanner may keep of each is in docs/peer-text.md: no control character and no
+ * modality outside the defined terms reach the store, and markup or a formula
+ * kept inside an identifier is escaped by every output format.
  */
 export const HOSTILE_TEXT = {
   markup: '<script>alert(1)</script>',
@@ -17,9 +18,6 @@ export const HOSTILE_TEXT = {
    */
   birthDate: '19541103',
 } as const;
-
-/** The raw form of each hostile text: none of these may appear in a store or a report. */
-export const HOSTILE_MARKERS: readonly string[] = ['<script', '\x1b', '=cmd|', HOSTILE_TEXT.birthDate];
 
 /** All of it in one line (an FTP banner, an HTTP realm). */
 export const HOSTILE_LINE = `${HOSTILE_TEXT.markup} ${HOSTILE_TEXT.terminal} ${HOSTILE_TEXT.formula}`;
