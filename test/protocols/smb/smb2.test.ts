@@ -57,6 +57,14 @@ describe('SMB2 header and framing', () => {
     assert.ok(!r2.ok && r2.error.code === 'bad-structure');
   });
 
+  it('a header cut inside TreeId is truncated, not a RangeError (found by fuzzing)', () => {
+    const good = response(Command.NEGOTIATE, Buffer.alloc(0));
+    for (const n of [36, 37, 39]) {
+      const r = decodeMessage(good.subarray(0, n));
+      assert.ok(!r.ok && r.error.code === 'truncated' && r.error.field === 'TreeId', `cut at ${n}`);
+    }
+  });
+
   it('frames with a zero byte and a 24-bit length (MS-SMB2 2.1)', () => {
     const f = frame(Buffer.alloc(300));
     assert.deepEqual([...f.subarray(0, 4)], [0, 0, 1, 44]);
