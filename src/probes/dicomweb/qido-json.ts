@@ -21,13 +21,17 @@ const PATIENT_ID = '00100020';
 const NUMBER_OF_STUDY_RELATED_SERIES = '00201206';
 const NUMBER_OF_STUDY_RELATED_INSTANCES = '00201208';
 
-function nonEmptyValue(v: unknown): boolean {
+/** Far deeper than the sequences of a study-level answer; the recursion stops here, whatever a peer nests. */
+const MAX_VALUE_DEPTH = 64;
+
+function nonEmptyValue(v: unknown, depth = 0): boolean {
   if (v === null || v === undefined) return false;
   if (typeof v === 'string') return v.trim().length > 0;
   if (typeof v === 'number' || typeof v === 'boolean') return true;
   if (typeof v === 'object') {
+    if (depth >= MAX_VALUE_DEPTH) return true; // something is there, nested past where we look
     // PS3.18 F.2.2: a PN value is { Alphabetic?, Ideographic?, Phonetic? }; a sequence item is a dataset.
-    return Object.values(v as Record<string, unknown>).some(nonEmptyValue);
+    return Object.values(v as Record<string, unknown>).some((x) => nonEmptyValue(x, depth + 1));
   }
   return false;
 }
@@ -69,7 +73,7 @@ export function readQidoPage(body: Buffer, onPatientId: (value: string) => void)
     for (const [key, attr] of Object.entries(item)) {
       if (!TAG.test(key) || !isObject(attr)) continue;
       const value = attr['Value'];
-      const present = (Array.isArray(value) && value.some(nonEmptyValue)) || typeof attr['InlineBinary'] === 'string' || typeof attr['BulkDataURI'] === 'string';
+      const present = (Array.isArray(value) && value.some((x) => nonEmptyValue(x))) || typeof attr['InlineBinary'] === 'string' || typeof attr['BulkDataURI'] === 'string';
       if (present) tags.push(key.toUpperCase());
     }
     const patientId = firstString(item[PATIENT_ID]);
