@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # puts in .runtime/node (from the npm registry), first on PATH for every recipe.
 export PATH := $(CURDIR)/.runtime/node/bin:$(PATH)
 
-.PHONY: deps lab-deps runtime node-deps build demo test typecheck bench clean
+.PHONY: deps lab-deps runtime node-deps build demo test typecheck bench fuzz clean
 
 deps: lab-deps node-deps
 
@@ -36,6 +36,10 @@ test: deps typecheck
 
 bench: deps build
 	node --import tsx bench/run.ts
+
+# Every decoder fuzzed for a fixed time (about 13 minutes in all); findings go to fuzz/crashes/.
+fuzz: deps build
+	node --import tsx test/fuzz/run.ts
 
 clean:
 	rm -rf out .lab dist
