@@ -14,6 +14,8 @@ describe('the fuzz engine', () => {
     assert.ok(f, 'not found');
     assert.equal(f.kind, 'uncaught');
     assert.match(f.summary, /^RangeError/);
+    assert.match(f.summary, /planted\.ts:\d+/, 'names the line of the decoder that threw, though stacks are off while fuzzing');
+    assert.equal(Error.stackTraceLimit, 10, 'the stack trace limit is given back');
     assert.ok(f.input.includes(0x42));
     assert.ok(f.input.length <= 4, `minimised to ${f.input.length} bytes`);
   });

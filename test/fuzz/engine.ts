@@ -114,8 +114,8 @@ export function execute(target: FuzzTarget, input: Buffer, hangMs: number, clock
     signature = target.run(input);
   } catch (e) {
     const ms = clock() - started;
-    const { summary, key } = describeThrow(e);
     const kind = e instanceof OracleFailure ? e.kind : 'uncaught';
+    const { summary, key } = describeThrow(kind === 'uncaught' && Error.stackTraceLimit === 0 ? (thrownWithStack(target, input) ?? e) : e);
     return { ok: false, kind, summary, key: `${kind}|${key}`, ms };
   }
   const ms = clock() - started;
@@ -123,11 +123,29 @@ export function execute(target: FuzzTarget, input: Buffer, hangMs: number, clock
   return { ok: true, signature, ms };
 }
 
+/** The same input once more with stack traces on, for where an uncaught error came from. */
+function thrownWithStack(target: FuzzTarget, input: Buffer): unknown {
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = 16;
+  try {
+    target.run(input);
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
+}
+
 export interface Budget {
   /** Stop after this many inputs. */
   readonly inputs?: number;
-  /** Stop after this many milliseconds. */
+  /** Stop after this many milliseconds… */
   readonly ms?: number;
+  /** …once at least this many inputs have run… */
+  readonly minInputs?: number;
+  /** …and in any case after this many milliseconds. */
+  readonly maxMs?: number;
 }
 
 export interface FuzzOptions {
@@ -171,8 +189,23 @@ function normalise(signature: string): string {
   return signature.replace(/[0-9A-Fa-f]{4,}|\d+/g, '#');
 }
 
-/** Fuzzes one target within the budget; deterministic for a given seed, budget in inputs and seed files. */
+/**
+ * Fuzzes one target within the budget; deterministic for a given seed, budget
+ * in inputs and seed files. Errors are made without stack traces meanwhile
+ * (capturing one costs more than most decodes); an uncaught one is thrown
+ * again with its stack to say where it came from.
+ */
 export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzReport {
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return fuzzWithoutStacks(target, options);
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
+}
+
+function fuzzWithoutStacks(target: FuzzTarget, options: FuzzOptions): FuzzReport {
   const hangMs = options.hangMs ?? 100;
   const maxFindings = options.maxFindings ?? 5;
   const rng = new Rng(options.seed);
@@ -184,14 +217,19 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzReport {
   const keys = new Set<string>();
   const started = performance.now();
   const maxInputs = options.budget.inputs ?? Number.POSITIVE_INFINITY;
-  const maxMs = options.budget.ms ?? Number.POSITIVE_INFINITY;
+  const ms = options.budget.ms ?? Number.POSITIVE_INFINITY;
+  const minInputs = options.budget.minInputs ?? 0;
+  const maxMs = options.budget.maxMs ?? Number.POSITIVE_INFINITY;
   let inputs = 0;
   let repeats = 0;
   let slowestMs = 0;
   let generated: Buffer[] = [];
 
-  const exhausted = (): boolean =>
-    inputs >= maxInputs || findings.length >= maxFindings || ((inputs & 0xff) === 0 && performance.now() - started >= maxMs);
+  const outOfTime = (): boolean => {
+    const elapsed = performance.now() - started;
+    return (elapsed >= ms && inputs >= minInputs) || elapsed >= maxMs;
+  };
+  const exhausted = (): boolean => inputs >= maxInputs || findings.length >= maxFindings || ((inputs & 0xff) === 0 && outOfTime());
 
   const judge = (input: Buffer): void => {
     options.onInput?.(input);
