@@ -6,16 +6,7 @@
  */
 import { decodeBindAck, decodeNetShareEnumAll, decodeResponse } from '../../../src/protocols/smb/dcerpc.ts';
 import { decodeChallenge, decodeTargetInfo } from '../../../src/protocols/smb/ntlmssp.ts';
-import {
-  decodeCreateResponse,
-  decodeMessage,
-  decodeNegotiateResponse,
-  decodeQueryDirectoryResponse,
-  decodeReadResponse,
-  decodeSessionSetupResponse,
-  decodeTreeConnectResponse,
-  frameLength,
-} from '../../../src/protocols/smb/smb2.ts';
+import * as Smb2 from '../../../src/protocols/smb/smb2.ts';
 import { cap, type FuzzTarget } from '../engine.ts';
 import { tokens } from './tokens.ts';
 
@@ -37,21 +28,21 @@ export const smb2: FuzzTarget = {
   maxInputBytes: 4096,
   dictionary: tokens([[0xfe, 0x53, 0x4d, 0x42, 0x40, 0x00], [0x41, 0x00], [0x09, 0x00], [0x10, 0x00], [0x59, 0x00], [0x11, 0x00], 'MxAc', 'NTLMSSP\0', [0x40], [0x50]]),
   run(input) {
-    const framed = frameLength(input);
+    const framed = Smb2.frameLength(input);
     if (framed.ok) cap(framed.value === undefined || framed.value <= 0xffffff, 'frame length over 24 bits');
-    const m = decodeMessage(input);
+    const m = Smb2.decodeMessage(input);
     if (!m.ok) return `err:${m.error.code}:${m.error.field}`;
     const msg = m.value;
-    const negotiate = decodeNegotiateResponse(msg);
+    const negotiate = Smb2.decodeNegotiateResponse(msg);
     if (negotiate.ok) cap(negotiate.value.securityBuffer.length <= input.length, 'NEGOTIATE security buffer');
-    const session = decodeSessionSetupResponse(msg);
+    const session = Smb2.decodeSessionSetupResponse(msg);
     if (session.ok) cap(session.value.securityBuffer.length <= input.length, 'SESSION_SETUP security buffer');
-    const tree = decodeTreeConnectResponse(msg);
-    const create = decodeCreateResponse(msg);
+    const tree = Smb2.decodeTreeConnectResponse(msg);
+    const create = Smb2.decodeCreateResponse(msg);
     if (create.ok) cap(create.value.fileId.length === 16, 'FileId of 16 bytes');
-    const read = decodeReadResponse(msg);
+    const read = Smb2.decodeReadResponse(msg);
     if (read.ok) cap(read.value.length <= input.length, 'READ data longer than the message');
-    const dir = decodeQueryDirectoryResponse(msg, MAX_ENTRIES);
+    const dir = Smb2.decodeQueryDirectoryResponse(msg, MAX_ENTRIES);
     if (dir.ok) {
       cap(dir.value.length <= MAX_ENTRIES, 'more entries than maxEntries');
       for (const e of dir.value) {
