@@ -71,6 +71,7 @@ export const ulFramer: FuzzTarget = {
   maxInputBytes: 8192,
   dictionary: PDU_TOKENS,
   run(input) {
+    // A small limit on half the inputs, so that PDU_TOO_LARGE is met as often as whole frames.
     const maxPduBytes = input.length % 2 === 0 ? 256 : 16384;
     const framer = new PduFramer({ maxPduBytes });
     const frames: Buffer[] = [];
