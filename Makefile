@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # puts in .runtime/node (from the npm registry), first on PATH for every recipe.
 export PATH := $(CURDIR)/.runtime/node/bin:$(PATH)
 
-.PHONY: deps lab-deps runtime node-deps build demo test typecheck bench soak clean
+.PHONY: deps lab-deps runtime node-deps build demo test typecheck bench soak fuzz clean
 
 deps: lab-deps node-deps
 
@@ -41,6 +41,10 @@ bench: deps build
 SOAK_MINUTES ?= 10
 soak: deps build
 	node --import tsx bench/soak.ts --minutes $(SOAK_MINUTES)
+
+# Every decoder fuzzed for a fixed time (about 13 minutes in all); findings go to fuzz/crashes/.
+fuzz: deps build
+	node --import tsx test/fuzz/run.ts
 
 clean:
 	rm -rf out .lab dist

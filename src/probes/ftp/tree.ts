@@ -54,6 +54,27 @@ export function mlsdWritableNames(raw: string): Set<string> {
   return names;
 }
 
+/**
+ * basic-ftp's list parser, a line it cannot read costing that line only: its
+ * MLSD reader throws a RangeError on a "modify" fact that is no date (basic-ftp
+ * issue 129), which would otherwise lose the whole folder to one entry. A
+ * listing in no format it knows still throws, as before.
+ */
+export function parseListLeniently(parse: (raw: string) => FileInfo[], raw: string): FileInfo[] {
+  try {
+    return parse(raw);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  return raw.split(/\r?\n/).flatMap((line) => {
+    try {
+      return parse(line);
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Unix permissions in a LIST line: world-writable, or writable by the anonymous account's owner name. */
 function listingSaysWritable(info: FileInfo, mlsdWritable: Set<string>): boolean {
   if (mlsdWritable.has(info.name)) return true;
@@ -121,7 +142,7 @@ export class FtpTree implements FileTree {
     client.parseList = (raw: string) => {
       const bounded = boundListing(raw, this.maxEntries + LISTING_SLACK_LINES);
       this.mlsdWritable = mlsdWritableNames(bounded);
-      return parse(bounded);
+      return parseListLeniently(parse, bounded);
     };
     this.client = client;
     return client;

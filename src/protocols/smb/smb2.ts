@@ -88,8 +88,8 @@ export function decodeMessage(bytes: Buffer): Decoded<Smb2Message> {
     const messageId = c.u64('MessageId');
     // ASYNC header (2.2.1.1) puts an AsyncId over Reserved and TreeId.
     c.skip(4, 'Reserved');
-    const treeId = (flags & HeaderFlag.ASYNC_COMMAND) !== 0 ? 0 : c.buf.readUInt32LE(36);
-    c.skip(4, 'TreeId');
+    const treeIdField = c.u32('TreeId');
+    const treeId = (flags & HeaderFlag.ASYNC_COMMAND) !== 0 ? 0 : treeIdField;
     const sessionId = c.u64('SessionId');
     c.skip(16, 'Signature');
     return { header: { creditCharge, status, command, credits, flags, nextCommand, messageId, treeId, sessionId }, bytes };

@@ -124,6 +124,13 @@ describe('QIDO-RS JSON', () => {
     fc.assert(fc.property(fc.string(), (s) => void readQidoPage(b(s), () => {}, 100)));
   });
 
+  it('answers a page whose value nests 20,000 levels deep without overflowing the stack (found by fuzzing)', () => {
+    for (const [open, close] of [['[', ']'], ['{"00081150":', '}']]) {
+      const deep = `[{"00081115":{"vr":"SQ","Value":[${open!.repeat(20_000)}"1"${close!.repeat(20_000)}]}}]`;
+      assert.doesNotThrow(() => readQidoPage(b(deep), () => {}, 100));
+    }
+  });
+
   it('reads dcm4chee-arc AE titles, dropping anything that is not an AE title', () => {
     assert.deepEqual(readAeTitles(b('[{"dicomAETitle":"DCM4CHEE"},{"dicomAETitle":"../x"},{"dicomAETitle":"IOCM_REGULAR_USE"}]'), 3), ['DCM4CHEE', 'IOCM_REGULAR_USE']);
     assert.deepEqual(readAeTitles(b('not json'), 3), []);

@@ -2,44 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeBindAck, decodeNetShareEnumAll, decodeResponse, encodeBind, encodeNetShareEnumAll, encodeRequest, encodeUuid, SRVSVC_UUID } from '../../../src/protocols/smb/dcerpc.ts';
-
-function header(ptype: number, body: Buffer): Buffer {
-  const h = Buffer.alloc(16);
-  h[0] = 5;
-  h[2] = ptype;
-  h[3] = 3;
-  h.writeUInt32LE(0x10, 4);
-  h.writeUInt16LE(16 + body.length, 8);
-  h.writeUInt32LE(1, 12);
-  return Buffer.concat([h, body]);
-}
-
-function ndrString(s: string): Buffer {
-  const chars = Buffer.from(`${s}\0`, 'utf16le');
-  const head = Buffer.alloc(12);
-  head.writeUInt32LE(chars.length / 2, 0);
-  head.writeUInt32LE(chars.length / 2, 8);
-  return Buffer.concat([head, chars, Buffer.alloc((4 - (chars.length % 4)) % 4)]);
-}
-
-/** NetrShareEnum level 1 response stub with shares scans (disk), IPC$ (IPC, special). */
-function shareEnumStub(): Buffer {
-  const u32 = (...v: number[]): Buffer => {
-    const b = Buffer.alloc(v.length * 4);
-    v.forEach((x, i) => b.writeUInt32LE(x >>> 0, i * 4));
-    return b;
-  };
-  return Buffer.concat([
-    u32(1, 1, 0x20000, 2, 0x20004, 2),
-    u32(0x20008, 0, 0x2000c),
-    u32(0x20010, 0x80000003, 0x20014),
-    ndrString('scans'),
-    ndrString('Images'),
-    ndrString('IPC$'),
-    ndrString('IPC Service'),
-    u32(2, 0x20018, 0, 0),
-  ]);
-}
+import { bindAckBody, dceHeader as header, shareEnumStub } from './fixtures.ts';
 
 describe('DCE/RPC and srvsvc', () => {
   it('encodes UUIDs with the first three fields little-endian (C706 Appendix A)', () => {
@@ -54,17 +17,7 @@ describe('DCE/RPC and srvsvc', () => {
   });
 
   it('bind_ack accepted, provider rejection, bind_nak, and a wrong PDU type', () => {
-    const secAddr = Buffer.from('\\PIPE\\srvsvc\0', 'latin1');
-    const body = (result: number): Buffer => {
-      const fixed = Buffer.alloc(10);
-      fixed.writeUInt16LE(secAddr.length, 8);
-      const pad = Buffer.alloc((4 - ((16 + 10 + secAddr.length) % 4)) % 4);
-      const results = Buffer.alloc(4 + 24);
-      results[0] = 1;
-      results.writeUInt16LE(result, 4);
-      results.writeUInt16LE(result === 0 ? 0 : 2, 6);
-      return Buffer.concat([fixed, secAddr, pad, results]);
-    };
+    const body = bindAckBody;
     const ok = decodeBindAck(header(12, body(0)));
     assert.ok(ok.ok && ok.value.accepted);
     const rejected = decodeBindAck(header(12, body(2)));

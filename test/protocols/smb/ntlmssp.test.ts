@@ -2,35 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeChallenge, decodeTargetInfo, encodeAuthenticate, encodeNegotiate, NTLM_FLAG } from '../../../src/protocols/smb/ntlmssp.ts';
-
-function avPair(id: number, value: Buffer): Buffer {
-  const h = Buffer.alloc(4);
-  h.writeUInt16LE(id, 0);
-  h.writeUInt16LE(value.length, 2);
-  return Buffer.concat([h, value]);
-}
-
-/** MS-NLMP 2.2.1.2 CHALLENGE with target info NB computer "FILESRV", NB domain "CLINIC", DNS "filesrv.clinic.test", version 10.0.17763. */
-function challenge(): Buffer {
-  const ti = Buffer.concat([
-    avPair(1, Buffer.from('FILESRV', 'utf16le')),
-    avPair(2, Buffer.from('CLINIC', 'utf16le')),
-    avPair(3, Buffer.from('filesrv.clinic.test', 'utf16le')),
-    avPair(0, Buffer.alloc(0)),
-  ]);
-  const head = Buffer.alloc(56);
-  head.write('NTLMSSP\0', 0, 'latin1');
-  head.writeUInt32LE(2, 8);
-  head.writeUInt32LE((NTLM_FLAG.UNICODE | NTLM_FLAG.VERSION | NTLM_FLAG.TARGET_INFO) >>> 0, 20);
-  Buffer.from('0102030405060708', 'hex').copy(head, 24);
-  head.writeUInt16LE(ti.length, 40);
-  head.writeUInt16LE(ti.length, 42);
-  head.writeUInt32LE(56, 44);
-  head.writeUInt8(10, 48);
-  head.writeUInt8(0, 49);
-  head.writeUInt16LE(17763, 50);
-  return Buffer.concat([head, ti]);
-}
+import { avPair, challenge } from './fixtures.ts';
 
 describe('NTLMSSP', () => {
   it('NEGOTIATE carries the signature, type 1 and the anonymous flag only when asked', () => {

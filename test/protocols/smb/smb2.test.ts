@@ -11,21 +11,13 @@ import {
   decodeReadResponse,
   decodeSessionSetupResponse,
   decodeTreeConnectResponse,
-  encodeHeader,
   frame,
   frameLength,
   negotiateRequest,
   SMB2_HEADER_LENGTH,
   type Smb2Message,
 } from '../../../src/protocols/smb/smb2.ts';
-
-/** A response header (MS-SMB2 2.2.1.2) with the server-to-redirector flag, and a body. */
-function response(command: number, body: Buffer, status = 0): Buffer {
-  const h = encodeHeader({ creditCharge: 1, command, credits: 1, messageId: 7n, treeId: 5, sessionId: 0x1122n });
-  h.writeUInt32LE(status, 8);
-  h.writeUInt32LE(1, 16);
-  return Buffer.concat([h, body]);
-}
+import { directoryEntry, response } from './fixtures.ts';
 
 function message(bytes: Buffer): Smb2Message {
   const d = decodeMessage(bytes);
@@ -55,6 +47,14 @@ describe('SMB2 header and framing', () => {
     bad.writeUInt16LE(65, 4);
     const r2 = decodeMessage(bad);
     assert.ok(!r2.ok && r2.error.code === 'bad-structure');
+  });
+
+  it('a header cut inside TreeId is truncated, not a RangeError (found by fuzzing)', () => {
+    const good = response(Command.NEGOTIATE, Buffer.alloc(0));
+    for (const n of [36, 37, 39]) {
+      const r = decodeMessage(good.subarray(0, n));
+      assert.ok(!r.ok && r.error.code === 'truncated' && r.error.field === 'TreeId', `cut at ${n}`);
+    }
   });
 
   it('frames with a zero byte and a 24-bit length (MS-SMB2 2.1)', () => {
@@ -146,17 +146,7 @@ describe('SMB2 responses', () => {
   });
 
   it('QUERY_DIRECTORY: entries, the cap, and a NextEntryOffset that points nowhere', () => {
-    const entry = (name: string, size: number, dir: boolean, next: number): Buffer => {
-      const n = Buffer.from(name, 'utf16le');
-      const e = Buffer.alloc(Math.max(next, 64 + n.length));
-      e.writeUInt32LE(next, 0);
-      e.writeBigUInt64LE(BigInt(size), 40);
-      e.writeUInt32LE(dir ? 0x10 : 0x20, 56);
-      e.writeUInt32LE(n.length, 60);
-      n.copy(e, 64);
-      return e;
-    };
-    const page = Buffer.concat([entry('a.dcm', 10, false, 80), entry('sub', 0, true, 0)]);
+    const page = Buffer.concat([directoryEntry('a.dcm', 10, false, 80), directoryEntry('sub', 0, true, 0)]);
     const body = Buffer.alloc(8);
     body.writeUInt16LE(9, 0);
     body.writeUInt16LE(SMB2_HEADER_LENGTH + 8, 2);

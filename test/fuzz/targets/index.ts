@@ -1,0 +1,27 @@
+/** Every fuzz target, in the order `run.ts` fuzzes them: the table the engine reads. */
+import type { FuzzTarget } from '../engine.ts';
+import { dimseCommand, dimseFragment, datasetWalk, part10Header, ulFramer, ulPdu } from './dicom.ts';
+import { resultLines, targetSpec } from './scope.ts';
+import { dcerpc, ntlmssp, smb2 } from './smb.ts';
+import { ftpListing, ftpReply, qidoJson } from './text.ts';
+
+export const TARGETS: readonly FuzzTarget[] = [
+  ulPdu,
+  ulFramer,
+  dimseCommand,
+  dimseFragment,
+  datasetWalk,
+  part10Header,
+  smb2,
+  ntlmssp,
+  dcerpc,
+  qidoJson,
+  ftpListing,
+  ftpReply,
+  resultLines,
+  targetSpec,
+];
+
+export function targetNamed(name: string): FuzzTarget | undefined {
+  return TARGETS.find((t) => t.name === name);
+}
