@@ -62,7 +62,9 @@ describe('hostile script steps', () => {
     const { chunks, at } = await readAll(s);
     assert.equal(Buffer.concat(chunks).toString(), 'DRIP!');
     assert.deepEqual(chunks.map((c) => c.length), [1, 1, 1, 1, 1]);
-    assert.ok(at.at(-1)! - at[0]! >= 4 * 40 - 10, `spread over ${Math.round(at.at(-1)! - at[0]!)} ms`);
+    // Arrival times, not send times: a loaded machine may deliver two drips close together, but
+    // five bytes sent at once would arrive within a millisecond or two.
+    assert.ok(at.at(-1)! - at[0]! >= 2 * 40, `spread over ${Math.round(at.at(-1)! - at[0]!)} ms`);
   });
 
   it('expect waits for a whole PDU across chunks, and send answers from what it heard', async () => {

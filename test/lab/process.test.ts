@@ -69,7 +69,8 @@ test('processesUnder matches a folder, not a name that merely starts like it', a
     const sibling = await spawnServer('/bin/sh', ['-c', 'sleep 300; :', `${join(dir, 'smb-guest-other')}/x`], { cwd: dir, logFile: join(dir, 'sibling.log'), env: process.env });
     try {
       assert.deepEqual(await processesUnder([join(dir, 'smb-guest')]), []);
-      assert.equal((await processesUnder([join(dir, 'smb-guest-other')])).length, 1);
+      // The shell, and for an instant its forked child before it execs sleep: one or two processes.
+      assert.ok((await processesUnder([join(dir, 'smb-guest-other')])).length >= 1);
     } finally {
       await stopProcess(sibling, sibling.child);
     }
