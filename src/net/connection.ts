@@ -16,6 +16,8 @@ export class SocketConnection implements Connection {
   private ended = false;
   private failure: NetError | undefined;
   private waiter: (() => void) | undefined;
+  /** Frees the socket a second after close() if the peer has not closed it by then. */
+  private lingerTimer: NodeJS.Timeout | undefined;
   readonly peerCertificate?: tls.PeerCertificate;
   readonly tlsProtocol?: string;
 
@@ -42,6 +44,7 @@ export class SocketConnection implements Connection {
     });
     socket.on('close', () => {
       this.ended = true;
+      clearTimeout(this.lingerTimer);
       this.wake();
     });
     socket.on('error', (err) => this.fail(toNetError(err)));
@@ -107,7 +110,8 @@ export class SocketConnection implements Connection {
       this.socket.end();
       // Do not wait for the peer's FIN: a scanner frees its socket now.
       this.socket.destroySoon();
-      setTimeout(() => this.socket.destroy(), 1000).unref();
+      // Cleared at the close: a pending timer would hold the socket and this connection for that second.
+      this.lingerTimer ??= setTimeout(() => this.socket.destroy(), 1000).unref();
     }
   }
 }
