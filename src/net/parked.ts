@@ -32,6 +32,8 @@ export type GreetingWait = 'spoke' | 'silent' | 'gone';
 
 export interface ParkedSocket {
   readonly endpoint: Endpoint;
+  /** How long discovery's connect took, in milliseconds: about one round trip to the peer. */
+  readonly connectMs: number;
   /**
    * The first bytes the peer sent on this connection (up to FIRST_BYTES),
    * whoever read them: in memory only, to tell what the port speaks.
@@ -49,6 +51,8 @@ export interface ParkOptions {
   readonly endpoint: Endpoint;
   readonly socket: net.Socket;
   readonly guard: SocketGuard;
+  /** How long the connect took (ms). */
+  readonly connectMs: number;
   /** Longest the socket waits to be taken. */
   readonly idleMs: number;
   /** Bound on an in-place TLS handshake when the dial names none. */
@@ -62,11 +66,13 @@ const ignore = (): void => undefined;
 
 export class Parked implements ParkedSocket {
   readonly endpoint: Endpoint;
+  readonly connectMs: number;
   private state: 'parked' | 'taken' | 'gone' = 'parked';
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly o: ParkOptions) {
     this.endpoint = o.endpoint;
+    this.connectMs = o.connectMs;
     o.socket.on('error', ignore);
     o.guard.keepFirstBytes(FIRST_BYTES);
     this.timer = setTimeout(() => this.release(), o.idleMs);

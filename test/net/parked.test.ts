@@ -126,6 +126,7 @@ describe('a parked connection', () => {
     // A 16-byte slice of one of Node's pool slabs (64 KiB on Node 24) would hold the whole slab
     // for as long as the connection lives: at 512 connections in flight, most of a scan's memory.
     assert.equal(first.buffer.byteLength, first.length);
+    assert.ok(parked.connectMs >= 0 && parked.connectMs < 2000, `the connect time is measured (${parked.connectMs} ms)`);
     parked.release();
   });
 
