@@ -372,9 +372,14 @@ export class Association {
   }
 
   /** One DIMSE message as P-DATA-TF PDUs (Evt9, DT-1 each), in one write. */
-  async send(contextId: number, message: DimseMessage, dataset?: Buffer): Promise<void> {
+  send(contextId: number, message: DimseMessage, dataset?: Buffer): Promise<void> {
+    return this.sendCommandSet(contextId, encodeCommand(message), dataset);
+  }
+
+  /** The same, for a command set encoded once by the caller (encodeCommand): a probe sends the same C-ECHO-RQ every time. */
+  async sendCommandSet(contextId: number, commandSet: Buffer, dataset?: Buffer): Promise<void> {
     const max = this.peerMaxPduLength === 0 ? 0 : Math.max(this.peerMaxPduLength, 7);
-    const pdus = toPdvs(contextId, encodeCommand(message), dataset, max).map((pdvs): PDataTf => ({ type: 'P-DATA-TF', pdvs }));
+    const pdus = toPdvs(contextId, commandSet, dataset, max).map((pdvs): PDataTf => ({ type: 'P-DATA-TF', pdvs }));
     if (!(await this.ul.requestData(pdus))) throw new NetError('closed', 'the association has ended: nothing more can be sent');
   }
 

@@ -8,6 +8,7 @@
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { describeAbort, describeReject, REJECT_CALLED_AE_NOT_RECOGNISED, isRejectReason } from '../../protocols/dicom/ul/index.ts';
 import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.ts';
+import { encodeCommand } from '../../protocols/dicom/dimse/messages.ts';
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
@@ -180,13 +181,17 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
   return undefined;
 }
 
+/** Every probe's C-ECHO-RQ is message 1 on the Verification context: the same command set, encoded once. */
+const ECHO_MESSAGE_ID = 1;
+const ECHO_RQ = encodeCommand({ type: 'C-ECHO-RQ', messageId: ECHO_MESSAGE_ID, affectedSopClassUid: UID.verification });
+
 async function echo(association: Association, state: ProbeState): Promise<void> {
   if (!association.acceptedContext(CONTEXT_VERIFICATION)) {
     state.details.echo = { outcome: 'not-negotiated' };
     return;
   }
-  const messageId = 1;
-  await association.send(CONTEXT_VERIFICATION, { type: 'C-ECHO-RQ', messageId, affectedSopClassUid: UID.verification });
+  const messageId = ECHO_MESSAGE_ID;
+  await association.sendCommandSet(CONTEXT_VERIFICATION, ECHO_RQ);
   // Anything but a C-ECHO-RSP to message 1 on the Verification context aborts and throws (association.ts).
   const r = await association.response({ type: 'C-ECHO-RSP', messageId, contextId: CONTEXT_VERIFICATION });
   if (r.kind !== 'response') {
