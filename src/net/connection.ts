@@ -10,6 +10,7 @@ import tls from 'node:tls';
 import type net from 'node:net';
 import type { Endpoint } from '../observation/observation.ts';
 import type { Connection } from './dialer.ts';
+import { onAbortOf } from './abort-watch.ts';
 import { NetError, toNetError } from './errors.ts';
 import type { SocketMeter } from './socket-guard.ts';
 
@@ -32,7 +33,7 @@ export class SocketConnection implements Connection {
   private reader: Reader | undefined;
   /** The signal of the reads, listened to until it changes or the socket closes. */
   private signal: AbortSignal | undefined;
-  private readonly onAbort = (): void => this.settle();
+  private forgetSignal: () => void = () => undefined;
   /** Frees the socket a second after close() if the peer has not closed it by then. */
   private lingerTimer: NodeJS.Timeout | undefined;
   readonly peerCertificate?: tls.PeerCertificate;
@@ -132,9 +133,9 @@ export class SocketConnection implements Connection {
 
   private listenTo(signal: AbortSignal | undefined): void {
     if (signal === this.signal) return;
-    this.signal?.removeEventListener('abort', this.onAbort);
+    this.forgetSignal();
     this.signal = signal;
-    signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.forgetSignal = onAbortOf(signal, () => this.settle());
   }
 
   close(): void {

@@ -21,6 +21,7 @@ import tls from 'node:tls';
 import type { Endpoint } from '../observation/observation.ts';
 import { SocketConnection } from './connection.ts';
 import type { Connection, Dialer, DialOptions } from './dialer.ts';
+import { onAbort } from './abort-watch.ts';
 import { handshake, tlsClientOptions } from './handshake.ts';
 import { SocketGuard, type PeerAct } from './socket-guard.ts';
 
@@ -97,16 +98,15 @@ export class Parked implements ParkedSocket {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        forget();
         guard.offNextAct(onAct);
         resolve(w);
       };
       const onAct = (act: PeerAct): void => settle(act === 'data' ? 'spoke' : 'gone');
-      const onAbort = (): void => settle('gone');
       const timer = setTimeout(() => settle('silent'), ms);
       guard.onNextAct(onAct);
       guard.onceClosed(() => settle('gone'));
-      signal.addEventListener('abort', onAbort, { once: true });
+      const forget = onAbort(signal, () => settle('gone'));
     });
   }
 
