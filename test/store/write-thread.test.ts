@@ -5,20 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openSqliteStore, openStoreReader, openStoreSink, StoreError, StoreValidationError, type HostResult } from '../../src/store/index.ts';
-import { ANY_AE, ECHO_ONLY, EXPOSED, FIND_OPEN, REFUSED, RUN_META } from './fixtures.ts';
+import { ANY_AE, ECHO_ONLY, EXPOSED, FIND_OPEN, REFUSED, RUN_META, withDbFile } from './fixtures.ts';
 
-async function withFile(fn: (path: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'exposure-thread-'));
-  try {
-    await fn(join(dir, 'scan.db'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const withFile = (fn: (path: string) => Promise<void>): Promise<void> => withDbFile('exposure-thread-', fn);
 
 const exposedHost: HostResult = { ip: EXPOSED.endpoint.ip, services: [{ observation: EXPOSED, findings: [FIND_OPEN, ANY_AE] }] };
 const echoHost: HostResult = { ip: ECHO_ONLY.endpoint.ip, services: [{ observation: ECHO_ONLY, findings: [] }] };
