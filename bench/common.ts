@@ -17,18 +17,25 @@ export interface Bench {
   readonly dir: string;
   /** Endpoints per simulated fleet (at most 10,000). */
   readonly endpoints: number;
+  /** First address of every fleet: NET.0.1. */
+  readonly fleetFirst: string;
+  /** Where `start` listens for a scan's first packet: NET.250.1, outside every fleet. */
+  readonly firstPacketHost: string;
   /** Prints a figure and keeps it for the closing table. */
   row(what: string, figure: string): void;
   readonly rows: readonly (readonly [string, string])[];
 }
 
-export function createBench(endpoints: number): Bench {
+/** `net` is the /16 of loopback the fleets live in, as its first two octets ("127.3"). */
+export function createBench(endpoints: number, net: string): Bench {
   const dir = mkdtempSync(join(tmpdir(), 'exposure-bench-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const rows: [string, string][] = [];
   return {
     dir,
     endpoints,
+    fleetFirst: `${net}.0.1`,
+    firstPacketHost: `${net}.250.1`,
     rows,
     row(what, figure) {
       rows.push([what, figure]);

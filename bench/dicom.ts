@@ -45,12 +45,12 @@ function scanRow(s: ScanFigures, endpoints: number, fleetBusy?: number): string 
 /** Exposure and nmap on N echo-only endpoints on one port. */
 async function echoAgainstNmap(bench: Bench, port: number, note: string, withConnectRate: boolean): Promise<void> {
   const count = bench.endpoints;
-  const config = fleetOf('echo-only', count, port);
+  const config = fleetOf(bench.fleetFirst, 'echo-only', count, port);
   await withFleet(config, async (fleet) => {
     const raw = withConnectRate ? await connectRate(bench, plan(config)) : undefined;
     const fleetCpu0 = cpuSeconds(fleet.child.pid!);
     const what = `Exposure \`${commandLine('RANGE', port, CONCURRENCY)}\`, ${n(count)} echo-only endpoints on port ${port} (${note})`;
-    const ours = await exposureScan(bench, what, { targets: fleetRange(count), port, concurrency: CONCURRENCY, db: join(bench.dir, `echo-${port}.db`), timeoutMs: SCAN_TIMEOUT_MS });
+    const ours = await exposureScan(bench, what, { targets: fleetRange(bench.fleetFirst, count), port, concurrency: CONCURRENCY, db: join(bench.dir, `echo-${port}.db`), timeoutMs: SCAN_TIMEOUT_MS });
     if (ours) bench.row(what, scanRow(ours, count, (100 * (cpuSeconds(fleet.child.pid!) - fleetCpu0)) / ours.child.seconds));
     const nmapWhat = `nmap \`${nmapCommandLine(port)}\`, the same endpoints`;
     const theirs = await nmapSweep(bench, nmapWhat, addressList(config, bench.dir, `addresses-${port}.txt`), port);
@@ -77,11 +77,11 @@ export async function unclaimedPiece(bench: Bench): Promise<void> {
 
 /** One sweep of N endpoints of `kind` on port 104 at 512 in flight. */
 async function sweep(bench: Bench, kind: 'echo-only' | 'qr-open'): Promise<{ scan: ScanFigures; expectedStudies: number } | undefined> {
-  const config = fleetOf(kind, bench.endpoints, 104);
+  const config = fleetOf(bench.fleetFirst, kind, bench.endpoints, 104);
   const expectedStudies = plan(config).reduce((sum, e) => sum + e.findMatches, 0);
   return withFleet(config, async () => {
     const what = `Exposure, ${n(bench.endpoints)} ${kind} endpoints on port 104, ${CONCURRENCY} in flight`;
-    const scan = await exposureScan(bench, what, { targets: fleetRange(bench.endpoints), port: 104, concurrency: CONCURRENCY, db: join(bench.dir, `${kind}.db`), timeoutMs: SCAN_TIMEOUT_MS });
+    const scan = await exposureScan(bench, what, { targets: fleetRange(bench.fleetFirst, bench.endpoints), port: 104, concurrency: CONCURRENCY, db: join(bench.dir, `${kind}.db`), timeoutMs: SCAN_TIMEOUT_MS });
     if (scan) bench.row(what, `${scanRow(scan, bench.endpoints)}; ${n(scan.studies)} studies counted (${n(expectedStudies)} served)`);
     return scan && { scan, expectedStudies };
   });

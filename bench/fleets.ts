@@ -1,7 +1,8 @@
 /**
- * The simulated fleets the benchmark scans, all on 127.3.0.0/16 (the /16
- * sweep has 127.4.0.0/16): N endpoints from 127.3.0.1 on one port, each fleet
- * in its own process (src/lab/fleet/), started for one piece and stopped after.
+ * The simulated fleets the benchmark scans, all on one /16 of loopback
+ * (127.3.0.0/16 unless `--net` says another; the /16 sweep has 127.4.0.0/16):
+ * N endpoints from its .0.1 on one port, each fleet in its own process
+ * (src/lab/fleet/), started for one piece and stopped after.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,15 +11,13 @@ import type { FleetKind } from '../src/lab/fleet/scp.ts';
 import { spawnFleet, type FleetProcess } from '../src/lab/fleet/spawn.ts';
 import { formatIpv4, parseIpv4 } from '../src/scope/ipv4.ts';
 
-export const FLEET_FIRST = '127.3.0.1';
-
-export function fleetOf(kind: FleetKind, endpoints: number, port: number, rttMs = 0): FleetConfig {
-  return { groups: [{ first: FLEET_FIRST, stride: 1, count: endpoints, ports: [port], mix: { [kind]: 1 }, rttMs }], aeTitle: 'ANY-SCP', slowMs: 0 };
+export function fleetOf(first: string, kind: FleetKind, endpoints: number, port: number, rttMs = 0): FleetConfig {
+  return { groups: [{ first, stride: 1, count: endpoints, ports: [port], mix: { [kind]: 1 }, rttMs }], aeTitle: 'ANY-SCP', slowMs: 0 };
 }
 
 /** The fleet's addresses as one range spec for `exposure scan` (a-b). */
-export function fleetRange(endpoints: number): string {
-  return `${FLEET_FIRST}-${formatIpv4(parseIpv4(FLEET_FIRST)! + endpoints - 1)}`;
+export function fleetRange(first: string, endpoints: number): string {
+  return `${first}-${formatIpv4(parseIpv4(first)! + endpoints - 1)}`;
 }
 
 /** The fleet's addresses one a line, for `nmap -iL`. */

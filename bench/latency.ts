@@ -24,10 +24,10 @@ export async function latencyPiece(bench: Bench): Promise<void> {
   const inFlight = Math.min(CONCURRENCY, count);
   let baselineMb: number | undefined;
   for (const rttMs of RTTS_MS) {
-    await withFleet(fleetOf('echo-only', count, 104, rttMs), async () => {
+    await withFleet(fleetOf(bench.fleetFirst, 'echo-only', count, 104, rttMs), async () => {
       if (baselineMb === undefined) {
         const base = await exposureScan(bench, 'baseline: one association at a time', {
-          targets: fleetRange(BASELINE_ENDPOINTS),
+          targets: fleetRange(bench.fleetFirst, BASELINE_ENDPOINTS),
           port: 104,
           concurrency: 1,
           db: join(bench.dir, 'latency-baseline.db'),
@@ -37,7 +37,7 @@ export async function latencyPiece(bench: Bench): Promise<void> {
         if (base) bench.row(`baseline: ${BASELINE_ENDPOINTS} endpoints at rtt ${rttMs} ms, --concurrency 1`, `${base.seconds.toFixed(1)} s; peak RSS ${mb(base.child.peakRssMb)}`);
       }
       const what = `Exposure \`${commandLine('RANGE', 104, CONCURRENCY)}\`, ${n(count)} echo-only endpoints at rtt ${rttMs} ms`;
-      const s = await exposureScan(bench, what, { targets: fleetRange(count), port: 104, concurrency: CONCURRENCY, db: join(bench.dir, `latency-${rttMs}.db`), timeoutMs: 900_000 });
+      const s = await exposureScan(bench, what, { targets: fleetRange(bench.fleetFirst, count), port: 104, concurrency: CONCURRENCY, db: join(bench.dir, `latency-${rttMs}.db`), timeoutMs: 900_000 });
       if (!s) return;
       const ideal = (count * ECHO_ONLY_ROUND_TRIPS * rttMs) / 1000 / inFlight;
       const perAssociation = baselineMb === undefined ? undefined : ((s.child.peakRssMb - baselineMb) * 1024) / inFlight;

@@ -10,8 +10,6 @@ import { CLI, mb, type Bench } from './common.ts';
 import { median, runChild, timeChild } from './measure.ts';
 
 const RUNS = 5;
-/** Listens for the first packet of a scan; outside every fleet of the benchmark. */
-const FIRST_PACKET_HOST = '127.3.250.1';
 
 async function bareStart(bench: Bench, args: readonly string[]): Promise<void> {
   const runs = [];
@@ -24,13 +22,13 @@ async function bareStart(bench: Bench, args: readonly string[]): Promise<void> {
 }
 
 /** Milliseconds from spawning `exposure scan` to its first connection reaching a listener. */
-async function firstPacketMs(dir: string, i: number): Promise<number | undefined> {
+async function firstPacketMs(bench: Bench, i: number): Promise<number | undefined> {
   const server = net.createServer((s) => s.destroy());
-  await new Promise<void>((resolve) => server.listen(0, FIRST_PACKET_HOST, resolve));
+  await new Promise<void>((resolve) => server.listen(0, bench.firstPacketHost, resolve));
   const port = (server.address() as net.AddressInfo).port;
   try {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'scan', FIRST_PACKET_HOST, '--ports', String(port), '--db', join(dir, `first-packet-${i}.db`), '--quiet'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'scan', bench.firstPacketHost, '--ports', String(port), '--db', join(bench.dir, `first-packet-${i}.db`), '--quiet'], { stdio: 'ignore' });
     const first = await new Promise<number | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), 10_000);
       server.once('connection', () => {
@@ -51,7 +49,7 @@ export async function startPiece(bench: Bench): Promise<void> {
   await bareStart(bench, ['scan', '127.0.0.1', '--dry-run']);
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const ms = await firstPacketMs(bench.dir, i);
+    const ms = await firstPacketMs(bench, i);
     if (ms !== undefined) times.push(ms);
   }
   bench.row(`startup to first packet, \`exposure scan ADDRESS --ports PORT\` (median of ${RUNS})`, times.length ? `${median(times).toFixed(0)} ms (target < 300 ms)` : 'no connection arrived');

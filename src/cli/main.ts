@@ -13,7 +13,6 @@ import { DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS } from '../probes/index.ts';
 import { WEB_PORTS } from '../probes/portal/index.ts';
-import { DEFAULT_GREETING_WAIT_MS } from '../scan/identify.ts';
 import { fileWalkOptions } from './file-walk.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
 import { VERSION } from '../version.ts';
@@ -44,7 +43,7 @@ program
   .option('--io-timeout <ms>', 'longest silence accepted from a peer', positiveInt('--io-timeout', 10, 300_000), 10_000)
   .option('--probe-timeout <ms>', 'wall-clock bound for one probe on one service', positiveInt('--probe-timeout', 100, 3_600_000), 120_000)
   .option('--probes <list>', 'run only these probes, e.g. dicom,dicom-tls (default: all; "--probes help" lists them)', probeList)
-  .option('--greeting-wait <ms>', 'how long a port no probe claims is given to speak first (an FTP greeting)', positiveInt('--greeting-wait', 0, 60_000), DEFAULT_GREETING_WAIT_MS)
+  .option('--greeting-wait <ms>', 'how long a port no probe claims is given to speak first, an FTP greeting (default: 3 × its connect time, within 50-300)', positiveInt('--greeting-wait', 0, 60_000))
   .option('--allow-list <file>', 'ranges you are authorised to scan outside loopback and private space')
   .option('--check-logins', 'try a blank and the documented default credentials on web logins (loopback, private or --allow-list targets only)')
   .option('--web-ports <list>', `ports the web probes (portal, orthanc, dicomweb) claim (default ${WEB_PORTS.join(',')})`)

@@ -31,7 +31,8 @@ export async function storedParameters(targetArgs: string[], flags: ScanFlags, r
 }
 
 export async function scanPlanned(params: RunParameters, plan: ScanPlan, run: RunStart, flags: ScanFlags): Promise<void> {
-  const store = openStoreSink(flags.db);
+  // Batches are validated and written on a thread of their own, off the thread that probes.
+  const store = openStoreSink(flags.db, { writeThread: true });
   const abort = new AbortController();
   const onSignal = (): void => {
     process.stderr.write('\nexposure: stopping: finishing hosts in flight, nothing stored is lost\n');

@@ -36,7 +36,8 @@ export interface ScanFlags extends FileWalkFlags {
   ioTimeout: number;
   probeTimeout: number;
   probes?: ProtocolId[] | 'help';
-  greetingWait: number;
+  /** Absent: derived from each connect time. */
+  greetingWait?: number;
   allowList?: string;
   exclude: string[];
   defaultExclusions: boolean;
@@ -105,7 +106,8 @@ function requestedParameters(targetArgs: string[], flags: ScanFlags): RunParamet
       connectTimeoutMs: flags.connectTimeout,
       ioTimeoutMs: flags.ioTimeout,
       probeTimeoutMs: flags.probeTimeout,
-      greetingWaitMs: flags.greetingWait,
+      // Left out, not undefined, when not given: the record equals what a resume reads back.
+      ...(flags.greetingWait === undefined ? {} : { greetingWaitMs: flags.greetingWait }),
     },
     pace: { concurrency: flags.concurrency, rate: flags.rate, perHost: flags.perHost, retries: flags.retries },
   });

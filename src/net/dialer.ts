@@ -111,13 +111,14 @@ export function createDialer(options: DialerOptions): ParkingDialer {
       return new SocketConnection(endpoint, socket, guard);
     },
     async park(endpoint, dial) {
-      const { socket, guard, release } = await guarded(endpoint, { ...dial, tls: false });
+      const { socket, guard, release, connectMs } = await guarded(endpoint, { ...dial, tls: false });
       // An idle parked connection holds no slot: it takes one again when a probe takes it.
       release?.();
       return new Parked({
         endpoint,
         socket,
         guard,
+        connectMs,
         idleMs: dial.idleMs,
         connectTimeoutMs: dial.connectTimeoutMs ?? options.connectTimeoutMs,
         reacquire: hosts ? (signal) => hosts.acquire(endpoint.ip, signal) : undefined,
@@ -129,6 +130,8 @@ export function createDialer(options: DialerOptions): ParkingDialer {
 interface Guarded {
   readonly socket: net.Socket;
   readonly guard: SocketGuard;
+  /** Milliseconds from the connect call to the socket being ready: about one round trip for TCP. */
+  readonly connectMs: number;
   /** Frees the per-host slot (also bound to the socket's close). */
   readonly release?: () => void;
 }
@@ -140,12 +143,14 @@ interface SocketLimits {
 
 async function openSocket(endpoint: Endpoint, dial: DialOptions, limits: SocketLimits): Promise<Guarded> {
   if (dial.signal?.aborted) throw new NetError('aborted', 'aborted before connect');
+  const started = performance.now();
   const socket = dial.tls
     ? tls.connect({ host: endpoint.ip, port: endpoint.port, ...tlsClientOptions(endpoint, dial.tls) })
     : net.connect({ host: endpoint.ip, port: endpoint.port });
   // Guarded from its first byte: a TLS peer's data can arrive with its handshake.
   const guard = new SocketGuard(socket, limits.maxBytes);
   await handshake(socket, dial.tls ? 'secureConnect' : 'connect', { timeoutMs: limits.timeoutMs, signal: dial.signal });
+  const connectMs = performance.now() - started;
   if (dial.deadlineMs !== undefined) guard.deadline(dial.deadlineMs);
-  return { socket, guard };
+  return { socket, guard, connectMs };
 }

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type tls from 'node:tls';
 import type { Endpoint } from '../observation/observation.ts';
+import { onAbortOf } from './abort-watch.ts';
 import { NetError, toNetError } from './errors.ts';
 
 export interface HandshakeBounds {
@@ -32,7 +33,7 @@ export function handshake(socket: net.Socket, readyEvent: 'connect' | 'secureCon
   return new Promise((resolve, reject) => {
     const finish = (err?: NetError): void => {
       clearTimeout(timer);
-      bounds.signal?.removeEventListener('abort', onAbort);
+      forget();
       socket.off('error', onError);
       socket.off(readyEvent, onReady);
       if (err) {
@@ -44,10 +45,9 @@ export function handshake(socket: net.Socket, readyEvent: 'connect' | 'secureCon
     };
     const onReady = (): void => finish();
     const onError = (e: unknown): void => finish(toNetError(e));
-    const onAbort = (): void => finish(new NetError('aborted', 'aborted during connect'));
     const timer = setTimeout(() => finish(new NetError('connection-timeout', `no answer to ${bounds.what ?? 'connect'} within ${bounds.timeoutMs} ms`)), bounds.timeoutMs);
     socket.once(readyEvent, onReady);
     socket.once('error', onError);
-    bounds.signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = onAbortOf(bounds.signal, () => finish(new NetError('aborted', 'aborted during connect')));
   });
 }

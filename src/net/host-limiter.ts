@@ -3,6 +3,7 @@
  * are served in order as connections close (event-driven, no polling); the map
  * holds only hosts with a connection open or waiting.
  */
+import { onAbortOf } from './abort-watch.ts';
 import { NetError } from './errors.ts';
 
 interface HostSlots {
@@ -31,17 +32,16 @@ export class HostLimiter {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new NetError('aborted', 'aborted while waiting for a connection slot to the host'));
       const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        forget();
         slots.active++;
         resolve(release);
       };
-      const onAbort = (): void => {
+      const forget = onAbortOf(signal, () => {
         const i = slots.waiters.indexOf(grant);
         if (i >= 0) slots.waiters.splice(i, 1);
         if (slots.active === 0 && slots.waiters.length === 0) this.hosts.delete(ip);
         reject(new NetError('aborted', 'aborted while waiting for a connection slot to the host'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      });
       slots.waiters.push(grant);
     });
   }

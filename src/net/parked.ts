@@ -21,6 +21,7 @@ import tls from 'node:tls';
 import type { Endpoint } from '../observation/observation.ts';
 import { SocketConnection } from './connection.ts';
 import type { Connection, Dialer, DialOptions } from './dialer.ts';
+import { onAbort } from './abort-watch.ts';
 import { handshake, tlsClientOptions } from './handshake.ts';
 import { SocketGuard, type PeerAct } from './socket-guard.ts';
 
@@ -32,6 +33,8 @@ export type GreetingWait = 'spoke' | 'silent' | 'gone';
 
 export interface ParkedSocket {
   readonly endpoint: Endpoint;
+  /** How long discovery's connect took, in milliseconds: about one round trip to the peer. */
+  readonly connectMs: number;
   /**
    * The first bytes the peer sent on this connection (up to FIRST_BYTES),
    * whoever read them: in memory only, to tell what the port speaks.
@@ -49,6 +52,8 @@ export interface ParkOptions {
   readonly endpoint: Endpoint;
   readonly socket: net.Socket;
   readonly guard: SocketGuard;
+  /** How long the connect took (ms). */
+  readonly connectMs: number;
   /** Longest the socket waits to be taken. */
   readonly idleMs: number;
   /** Bound on an in-place TLS handshake when the dial names none. */
@@ -62,11 +67,13 @@ const ignore = (): void => undefined;
 
 export class Parked implements ParkedSocket {
   readonly endpoint: Endpoint;
+  readonly connectMs: number;
   private state: 'parked' | 'taken' | 'gone' = 'parked';
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly o: ParkOptions) {
     this.endpoint = o.endpoint;
+    this.connectMs = o.connectMs;
     o.socket.on('error', ignore);
     o.guard.keepFirstBytes(FIRST_BYTES);
     this.timer = setTimeout(() => this.release(), o.idleMs);
@@ -91,16 +98,15 @@ export class Parked implements ParkedSocket {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        forget();
         guard.offNextAct(onAct);
         resolve(w);
       };
       const onAct = (act: PeerAct): void => settle(act === 'data' ? 'spoke' : 'gone');
-      const onAbort = (): void => settle('gone');
       const timer = setTimeout(() => settle('silent'), ms);
       guard.onNextAct(onAct);
       guard.onceClosed(() => settle('gone'));
-      signal.addEventListener('abort', onAbort, { once: true });
+      const forget = onAbort(signal, () => settle('gone'));
     });
   }
 

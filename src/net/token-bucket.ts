@@ -1,3 +1,4 @@
+import { onAbortOf } from './abort-watch.ts';
 import { NetError } from './errors.ts';
 
 /**
@@ -7,7 +8,7 @@ import { NetError } from './errors.ts';
 export class TokenBucket {
   private tokens: number;
   private last = performance.now();
-  private readonly waiters: Array<{ resolve: () => void; reject: (e: Error) => void; signal?: AbortSignal }> = [];
+  private readonly waiters: Array<{ readonly resolve: () => void }> = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -30,17 +31,19 @@ export class TokenBucket {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject, signal };
-      this.waiters.push(waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
-          reject(new NetError('aborted', 'aborted while waiting for the rate limit'));
+      // Served or aborted, the wait leaves nothing on the signal (the scan's, shared by every connect).
+      const waiter = {
+        resolve: () => {
+          forget();
+          resolve();
         },
-        { once: true },
-      );
+      };
+      const forget = onAbortOf(signal, () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new NetError('aborted', 'aborted while waiting for the rate limit'));
+      });
+      this.waiters.push(waiter);
       this.schedule();
     });
   }

@@ -10,8 +10,9 @@
  *
  * A port no selected probe claims is identified the way nmap's service probes
  * do it, without a connection per guess:
- * 1. a short wait for a server-first greeting: FTP's (RFC 959 4.2) gets the FTP
- *    probe on that connection; any other greeting (SSH …) is not ours;
+ * 1. a short wait for a server-first greeting (three connect times, within
+ *    50–300 ms: greeting-wait.ts): FTP's (RFC 959 4.2) gets the FTP probe on
+ *    that connection; any other greeting (SSH …) is not ours;
  * 2. silence: the DICOM probe on that connection, its A-ASSOCIATE-RQ the
  *    question; when it is not DICOM, the peer's first bytes say what it is:
  *    an HTTP status line gets the web probes, a late FTP greeting the FTP
@@ -25,19 +26,13 @@ import { isUnanswered, type Observation, type ProtocolId } from '../observation/
 import type { ParkedSocket } from '../net/dialer.ts';
 import type { Probe, ProbeContext } from '../probes/probe.ts';
 import { classifyFirstBytes } from './first-bytes.ts';
-
-/**
- * Default wait for a server-first greeting. An FTP server greets as it
- * accepts, within a round trip; one slower than this still gets its probe
- * (its greeting then arrives as the answer to our A-ASSOCIATE-RQ).
- */
-export const DEFAULT_GREETING_WAIT_MS = 300;
+import { greetingWaitMs } from './greeting-wait.ts';
 
 export interface ServicePlan {
   /** The selected probes, in the registry's order, with the ports they claim. */
   readonly probes: readonly Probe[];
-  /** How long a port no probe claims is given to speak first. */
-  readonly greetingWaitMs: number;
+  /** How long a port no probe claims is given to speak first (--greeting-wait); absent, derived from its connect time. */
+  readonly greetingWaitMs?: number | undefined;
 }
 
 const WEB: ReadonlySet<ProtocolId> = new Set(['portal', 'orthanc', 'dicomweb']);
@@ -125,7 +120,7 @@ class Service {
 
   async identify(): Promise<Observation[]> {
     const candidates = this.plan.probes.length;
-    const greeting = await this.parked.greeting(this.plan.greetingWaitMs, this.ctx.signal);
+    const greeting = await this.parked.greeting(greetingWaitMs(this.parked.connectMs, this.plan.greetingWaitMs), this.ctx.signal);
     if (greeting === 'gone') return [];
     if (greeting === 'spoke') {
       const ftp = classifyFirstBytes(this.parked.firstBytes()) === 'ftp' ? this.pick('ftp') : undefined;

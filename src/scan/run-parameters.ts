@@ -18,7 +18,7 @@ import { RESULT_FORMATS } from '../scope/result-files.ts';
 import type { ResolvedName } from '../scope/space.ts';
 import type { RunMeta, RunRow } from '../store/index.ts';
 import { ScanError } from './errors.ts';
-import { DEFAULT_GREETING_WAIT_MS } from './identify.ts';
+import { GREETING_WAIT } from './greeting-wait.ts';
 import { VERSION } from '../version.ts';
 
 /** The key of a run's meta options that holds its parameters. */
@@ -28,8 +28,10 @@ export const PARAMETERS_KEY = 'parameters';
  * 2: `probes` (--probes) and `limits.greetingWaitMs` (--greeting-wait). An
  * older reader would drop a probe selection it does not know and run every
  * probe on resume: it must refuse the run instead, and does, by the version.
+ * 3: `limits.greetingWaitMs` only when --greeting-wait was given; absent, the
+ * wait is derived from each connection's connect time (greeting-wait.ts).
  */
-export const PARAMETERS_VERSION = 2;
+export const PARAMETERS_VERSION = 3;
 
 const Port = z.number().int().min(1).max(65535);
 const Whole = z.number().int().nonnegative();
@@ -49,7 +51,14 @@ const Targets = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('result-file'), path: AbsolutePath, format: z.enum(RESULT_FORMATS) }),
 ]);
 
-const Limits = z.object({ maxRecords: Whole, connectTimeoutMs: Whole, ioTimeoutMs: Whole, probeTimeoutMs: Whole, greetingWaitMs: Whole });
+const Limits = z.object({
+  maxRecords: Whole,
+  connectTimeoutMs: Whole,
+  ioTimeoutMs: Whole,
+  probeTimeoutMs: Whole,
+  /** --greeting-wait; absent, derived from each connect time. */
+  greetingWaitMs: Whole.optional(),
+});
 
 export const RunParameters = z.object({
   version: z.literal(PARAMETERS_VERSION),
@@ -88,8 +97,17 @@ export const RunParameters = z.object({
 export type RunParameters = z.infer<typeof RunParameters>;
 
 /**
- * Version 1, recorded before --probes and --greeting-wait: read as version 2
- * with every probe and the default greeting wait, which is how it ran.
+ * Version 2 always recorded a greeting wait (the default was a fixed 300 ms):
+ * read as version 3 with that wait, which is how it ran.
+ */
+const RunParametersV2 = RunParameters.extend({
+  version: z.literal(2),
+  limits: Limits.extend({ greetingWaitMs: Whole }),
+}).transform((p): RunParameters => ({ ...p, version: PARAMETERS_VERSION }));
+
+/**
+ * Version 1, recorded before --probes and --greeting-wait: read as version 3
+ * with every probe and the fixed wait of the time, which is how it ran.
  */
 const RunParametersV1 = RunParameters.extend({
   version: z.literal(1),
@@ -97,7 +115,7 @@ const RunParametersV1 = RunParameters.extend({
 }).transform((p): RunParameters => ({
   ...p,
   version: PARAMETERS_VERSION,
-  limits: { ...p.limits, greetingWaitMs: DEFAULT_GREETING_WAIT_MS },
+  limits: { ...p.limits, greetingWaitMs: GREETING_WAIT.maxMs },
 }));
 
 /** What a new run asks for, as given: paths may be relative, the seed may be left to chance. */
@@ -183,7 +201,7 @@ export function parametersOfRun(run: RunRow, where: string): RunParameters {
       `${subject}: its parameters were recorded by a newer Exposure (version ${version}; this one reads ${PARAMETERS_VERSION}): upgrade Exposure to resume it`,
     );
   }
-  const parsed = version === 1 ? RunParametersV1.safeParse(raw) : RunParameters.safeParse(raw);
+  const parsed = version === 1 ? RunParametersV1.safeParse(raw) : version === 2 ? RunParametersV2.safeParse(raw) : RunParameters.safeParse(raw);
   if (!parsed.success) {
     throw new ScanError('RUN_PARAMETERS', `${subject}: its recorded parameters are not what this Exposure reads: ${describeIssues(parsed.error.issues)}`);
   }

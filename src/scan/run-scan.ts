@@ -38,8 +38,8 @@ export interface ScanOptions {
   readonly ports: readonly number[];
   /** The selected probes (--probes), in the registry's order. */
   readonly probes: readonly Probe[];
-  /** How long a port no probe claims is given to speak first (scan/identify.ts). */
-  readonly greetingWaitMs: number;
+  /** How long a port no probe claims is given to speak first (--greeting-wait); absent, derived from each connect time (scan/greeting-wait.ts). */
+  readonly greetingWaitMs?: number | undefined;
   readonly dialer: ParkingDialer;
   readonly context: Omit<ProbeContext, 'dialer' | 'signal'>;
   readonly store: StoreSink;

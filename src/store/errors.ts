@@ -40,6 +40,8 @@ export interface ValidationIssue {
 export type ValidationErrorCode = 'INVALID_OBSERVATION' | 'INVALID_FINDING' | 'INVALID_HOST' | 'INVALID_RUN';
 
 export class StoreValidationError extends StoreError {
+  declare readonly code: ValidationErrorCode;
+
   constructor(
     code: ValidationErrorCode,
     /** Which value, in our words, e.g. "observation of service 2 of host 10.0.0.5". */

@@ -28,12 +28,18 @@ import {
 } from './store.ts';
 import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, ServerRow, StoredHostGeo } from './aggregates.ts';
 import { prepareAggregates } from './sqlite-aggregates.ts';
-import { HostGeoSchema, prepareWrites } from './sqlite-writes.ts';
+import { HostGeoSchema, prepareWrites, type SqliteWrites } from './sqlite-writes.ts';
+import { WriteThread } from './write-thread.ts';
 import { findingFromRow, runFromRow, type DbFinding, type DbRun, type DbService } from './rows.ts';
 
 export interface SqliteStoreOptions extends OpenOptions {
-  /** Clock for timestamps; tests pass a fixed one. */
+  /** Clock for timestamps; tests pass a fixed one (not seen by a writing thread, which stamps batches with its own). */
   now?: () => Date;
+  /**
+   * Write batches of hosts from a thread of their own (write-thread.ts), off the thread that
+   * probes: what a scan opens. Without it, every write runs on the caller's thread.
+   */
+  writeThread?: boolean;
 }
 
 const RunMetaSchema = z.object({
@@ -97,15 +103,17 @@ function prepare(db: Database.Database) {
 class SqliteFileStore implements StoreSink, StoreReader {
   private readonly stmt: ReturnType<typeof prepare>;
   private readonly agg: ReturnType<typeof prepareAggregates>;
-  private readonly writes: ReturnType<typeof prepareWrites>;
+  /** Batches of hosts are written here, or from the writing thread when there is one. */
+  private readonly writes: Pick<SqliteWrites, 'recordHosts'> | WriteThread;
 
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date,
+    private readonly thread?: WriteThread,
   ) {
     this.stmt = prepare(db);
     this.agg = prepareAggregates(db);
-    this.writes = prepareWrites(db, now);
+    this.writes = thread ?? prepareWrites(db, now);
   }
 
   async startRun(meta: RunMeta): Promise<number> {
@@ -122,11 +130,11 @@ class SqliteFileStore implements StoreSink, StoreReader {
   }
 
   async recordHosts(runId: number, batch: HostBatch): Promise<void> {
-    this.writes.recordHosts(runId, batch);
+    await this.writes.recordHosts(runId, batch);
   }
 
   async recordHost(runId: number, host: HostResult, options: RecordOptions = {}): Promise<void> {
-    this.writes.recordHosts(runId, { ...options, hosts: [host] });
+    await this.writes.recordHosts(runId, { ...options, hosts: [host] });
   }
 
   async loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined> {
@@ -253,6 +261,8 @@ class SqliteFileStore implements StoreSink, StoreReader {
   }
 
   async close(): Promise<void> {
+    // The thread's batches first: the main connection closes last.
+    await this.thread?.close();
     if (this.db.open) this.db.close();
   }
 }
@@ -263,7 +273,9 @@ export type SqliteStore = StoreSink & StoreReader;
 /** Opens (creating and migrating if needed, unless read-only) the Exposure database at `path`. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   const db = openDatabase(path, options);
-  return new SqliteFileStore(db, options.now ?? (() => new Date()));
+  // A second connection needs a file: an in-memory database is written where it lives.
+  const thread = options.writeThread && !options.readonly && path !== ':memory:' && path !== '' ? new WriteThread(path) : undefined;
+  return new SqliteFileStore(db, options.now ?? (() => new Date()), thread);
 }
 
 /** What a scan opens: creates or migrates the file, and hands out the sink and the run lookup of a resume. */

@@ -6,23 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { recordParameters, runMeta } from '../../src/scan/run-parameters.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { RUN_META } from '../store/fixtures.ts';
+import { RUN_META, withDbFile } from '../store/fixtures.ts';
 import { requested } from '../scan/parameters.ts';
 import { exposure } from './exposure-cli.ts';
 
-async function withDb(fn: (db: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'exposure-resume-'));
-  try {
-    await fn(join(dir, 'scan.db'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const withDb = (fn: (db: string) => Promise<void>): Promise<void> => withDbFile('exposure-resume-', fn);
 
 test('a run recorded without parameters is refused in one line, exit 2, nothing scanned', async () => {
   await withDb(async (db) => {

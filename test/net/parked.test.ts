@@ -1,6 +1,6 @@
 /**
  * A parked connection (net/parked.ts) against in-process peers on
- * 127.0.94.10-16 (port 0): handed to the first dial of its endpoint, upgraded
+ * 127.0.94.10-16 and 127.5.94.1 (port 0): handed to the first dial of its endpoint, upgraded
  * to TLS in place, a greeting left for the probe, and never lingering.
  */
 import { after, before, describe, it } from 'node:test';
@@ -113,6 +113,21 @@ describe('a parked connection', () => {
     const gone = await dialer.park({ ip: host, port: hangUp.port }, { idleMs: 5000 });
     assert.equal(await gone.greeting(2000, signal), 'gone');
     gone.release();
+  });
+
+  it('keeps the first bytes in memory of their own, not in a slab of the shared buffer pool', async () => {
+    const host = '127.5.94.1';
+    const greeter = await peer(host, (s) => s.write('220 ready\r\n'));
+    const dialer = createDialer({ scope: { check: () => ({ allowed: true }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 });
+    const parked = await dialer.park({ ip: host, port: greeter.port }, { idleMs: 5000 });
+    assert.equal(await parked.greeting(1000, AbortSignal.timeout(5000)), 'spoke');
+    const first = parked.firstBytes();
+    assert.equal(first.toString(), '220 ready\r\n');
+    // A 16-byte slice of one of Node's pool slabs (64 KiB on Node 24) would hold the whole slab
+    // for as long as the connection lives: at 512 connections in flight, most of a scan's memory.
+    assert.equal(first.buffer.byteLength, first.length);
+    assert.ok(parked.connectMs >= 0 && parked.connectMs < 2000, `the connect time is measured (${parked.connectMs} ms)`);
+    parked.release();
   });
 
   it('runs a TLS handshake on the parked connection when TLS is asked', async () => {

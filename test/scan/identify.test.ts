@@ -1,6 +1,6 @@
 /**
  * One connection per service, against in-process peers on 127.0.94.20-29
- * (port 0): the simulated SCP in clear and over TLS, an FTP greeter, a silent
+ * and 127.5.94.22 (port 0): the simulated SCP in clear and over TLS, an FTP greeter, a silent
  * peer and an HTTP server. Each peer counts the TCP connections it accepts and
  * what their first bytes were, so a test says how many connections a port cost.
  */
@@ -153,6 +153,17 @@ describe('a port no probe claims', () => {
     assert.ok(details.protocol === 'ftp' && details.loggedInAs === 'anonymous');
     assert.equal(p.firstBytes.length, 1, 'one connection');
     assert.notEqual(p.firstBytes[0], A_ASSOCIATE_RQ, 'no A-ASSOCIATE-RQ sent to a server that greets');
+  });
+
+  it('an FTP server that greets after the wait derived from its connect time: its greeting answers the A-ASSOCIATE-RQ, and the FTP probe follows', async () => {
+    const host = '127.5.94.22';
+    // Loopback connects in well under a millisecond: the derived wait is its 50 ms floor.
+    const p = await peer(host, (s) => void setTimeout(() => ftpPeer(s), 200));
+    const { greetingWaitMs: _fixed, ...derived } = plan();
+    const found = await probe(host, p, derived);
+    assert.deepEqual(found.map((o) => `${o.protocol}:${o.status}`), ['ftp:success']);
+    assert.equal(p.firstBytes[0], A_ASSOCIATE_RQ, 'the wait ended before the greeting: the A-ASSOCIATE-RQ went first');
+    assert.equal(p.firstBytes.length, 2, 'the FTP probe on a connection of its own');
   });
 
   it('a silent peer that is not DICOM: done within the greeting wait and one I/O timeout, on one connection, nothing kept', async () => {

@@ -14,7 +14,7 @@ export function requested(overrides: Partial<RequestedParameters> = {}): Request
     dicom: { aeTitles: ['ORTHANC'], guessList: true },
     checkLogins: false,
     fileWalk: DEFAULT_FILE_WALK,
-    limits: { maxRecords: 5000, connectTimeoutMs: 3000, ioTimeoutMs: 10_000, probeTimeoutMs: 120_000, greetingWaitMs: 300 },
+    limits: { maxRecords: 5000, connectTimeoutMs: 3000, ioTimeoutMs: 10_000, probeTimeoutMs: 120_000 },
     pace: { concurrency: 4, rate: 0, perHost: 4, retries: 0 },
     ...overrides,
   };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScanError } from '../../src/scan/errors.ts';
 import { resumableParameters } from '../../src/scan/resume.ts';
-import { DEFAULT_GREETING_WAIT_MS } from '../../src/scan/identify.ts';
+import { GREETING_WAIT } from '../../src/scan/greeting-wait.ts';
 import { PARAMETERS_KEY, PARAMETERS_VERSION, recordParameters, runMeta, type RunParameters } from '../../src/scan/run-parameters.ts';
 import { openSqliteStore, type RunMeta, type SqliteStore } from '../../src/store/index.ts';
 import { RUN_META } from '../store/fixtures.ts';
@@ -105,8 +105,8 @@ test('malformed parameters name the fields that are wrong or missing, never thei
 
 test('parameters from a newer version ask for an upgrade', async () => {
   await withStore(async (store) => {
-    const id = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...recordParameters(requested()), version: 3 } }));
-    await refused(resumableParameters(store, id, 'scan.db'), 'RUN_PARAMETERS', /recorded by a newer Exposure \(version 3; this one reads 2\): upgrade Exposure/);
+    const id = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...recordParameters(requested()), version: 4 } }));
+    await refused(resumableParameters(store, id, 'scan.db'), 'RUN_PARAMETERS', /recorded by a newer Exposure \(version 4; this one reads 3\): upgrade Exposure/);
   });
 });
 
@@ -123,19 +123,40 @@ test('a probe selection and a greeting wait are recorded, and a resume reads the
   assert.throws(() => recordParameters(requested({ probes: ['dicom', 'telnet' as 'dicom'] })), /probes\.1 \(invalid_enum_value\)/);
 });
 
+test('without --greeting-wait no wait is recorded, and a resume derives it from each connect time again', async () => {
+  const p = recordParameters(requested());
+  assert.equal('greetingWaitMs' in p.limits, false);
+  await withStore(async (store) => {
+    const id = await store.startRun(runMeta(p, [], ['127.0.93.0/30']));
+    const back = await resumableParameters(store, id, 'scan.db');
+    assert.deepEqual(back.limits, p.limits);
+  });
+});
+
+test('a run recorded by version 2 (a wait always recorded, 300 ms by default) resumes with the wait it ran with', async () => {
+  const current = recordParameters(requested({ limits: { ...requested().limits, greetingWaitMs: 300 } }));
+  await withStore(async (store) => {
+    const id = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...current, version: 2 } }));
+    const back = await resumableParameters(store, id, 'scan.db');
+    assert.equal(back.version, PARAMETERS_VERSION);
+    assert.equal(back.limits.greetingWaitMs, 300);
+    // Version 2 requires the wait: a record without it is malformed, not silently derived.
+    const { greetingWaitMs: _wait, ...limitsWithout } = current.limits;
+    const broken = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...current, version: 2, limits: limitsWithout } }));
+    await refused(resumableParameters(store, broken, 'scan.db'), 'RUN_PARAMETERS', /limits\.greetingWaitMs \(missing\)/);
+  });
+});
+
 test('a run recorded by version 1 (before --probes and --greeting-wait) resumes with every probe and the default wait', async () => {
   const { probes: _probes, ...current } = recordParameters(requested());
-  const { greetingWaitMs: _wait, ...limitsV1 } = current.limits;
+  const limitsV1 = current.limits;
   await withStore(async (store) => {
     const id = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...current, version: 1, limits: limitsV1 } }));
     const back = await resumableParameters(store, id, 'scan.db');
     assert.equal(back.version, PARAMETERS_VERSION);
     assert.equal(back.probes, undefined);
-    assert.equal(back.limits.greetingWaitMs, DEFAULT_GREETING_WAIT_MS);
+    assert.equal(back.limits.greetingWaitMs, GREETING_WAIT.maxMs, 'the fixed wait of the time');
     assert.deepEqual({ ...back.limits, greetingWaitMs: undefined }, { ...limitsV1, greetingWaitMs: undefined });
-    // Version 2 requires the wait: a record without it is malformed, not silently defaulted.
-    const broken = await store.startRun(withOptions({ [PARAMETERS_KEY]: { ...current, limits: limitsV1 } }));
-    await refused(resumableParameters(store, broken, 'scan.db'), 'RUN_PARAMETERS', /limits\.greetingWaitMs \(missing\)/);
   });
 });
 

@@ -178,6 +178,16 @@ export interface Fixture {
 }
 
 /** A store in a temp file with the run above recorded and finished. */
+/** Runs `fn` with the path of a database file in a folder of its own, removed afterwards. */
+export async function withDbFile(prefix: string, fn: (path: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await fn(join(dir, 'scan.db'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function buildFixtureStore(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'exposure-store-'));
   const path = join(dir, 'exposure.db');

@@ -32,6 +32,7 @@ import {
   type AAssociateRj,
   type AAssociateRq,
   type Pdu,
+  type PDataTf,
   type PresentationDataValue,
   type UlAction,
   type UlDecodeError,
@@ -125,15 +126,32 @@ class UpperLayer {
   }
 
   /**
-   * A local request that sends one PDU: Evt2 → AE-2 (A-ASSOCIATE-RQ), Evt9 → DT-1
-   * (P-DATA-TF), Evt11 → AR-1 (A-RELEASE-RQ). False, with nothing sent, where Table
-   * 9-10 has no cell for it: the association has ended.
+   * A local request that sends one PDU: Evt2 → AE-2 (A-ASSOCIATE-RQ), Evt11 → AR-1
+   * (A-RELEASE-RQ); P-DATA-TF goes through requestData. False, with nothing sent, where
+   * Table 9-10 has no cell for it: the association has ended.
    */
-  async request(event: 'Evt2' | 'Evt9' | 'Evt11', pdu: Pdu): Promise<boolean> {
+  async request(event: 'Evt2' | 'Evt11', pdu: Pdu, bytes?: Buffer): Promise<boolean> {
     if (!this.machine.fire(event).ok) return false;
     if (pdu.type === 'A-ASSOCIATE-RQ') this.proposed = pdu;
-    await this.conn.write(encodePdu(pdu));
+    await this.conn.write(bytes ?? encodePdu(pdu));
     return true;
+  }
+
+  /**
+   * Several P-DATA-TF PDUs of one DIMSE message (Evt9, DT-1 each) in one write: a command and
+   * its dataset leave together, in one segment when they fit, instead of the dataset waiting
+   * behind the command. False, with nothing sent, once the association has ended.
+   */
+  async requestData(pdus: readonly PDataTf[]): Promise<boolean> {
+    const bytes: Buffer[] = [];
+    for (const pdu of pdus) {
+      // In Sta6 every Evt9 is DT-1: the machine refuses the first or none.
+      if (!this.machine.fire('Evt9').ok) break;
+      bytes.push(encodePdu(pdu));
+    }
+    if (bytes.length === 0) return pdus.length === 0;
+    await this.conn.write(bytes.length === 1 ? bytes[0]! : Buffer.concat(bytes));
+    return bytes.length === pdus.length;
   }
 
   /** Evt15, the local user gives up: AA-1 sends an A-ABORT and closes; once the association has ended, only the close. */
@@ -291,10 +309,25 @@ class UpperLayer {
   }
 }
 
+/** An A-ASSOCIATE-RQ with its bytes: a probe opens many associations with the same few, and encodes each once. */
+export interface EncodedAssociateRq {
+  readonly pdu: AAssociateRq;
+  readonly bytes: Buffer;
+}
+
+export function encodeAssociateRq(pdu: AAssociateRq): EncodedAssociateRq {
+  const encoded = encodePdu(pdu);
+  // Kept for the scan: in a buffer of its own, not a slice that would hold one of Node's 64 KiB pool slabs.
+  const bytes = Buffer.allocUnsafeSlow(encoded.length);
+  encoded.copy(bytes);
+  return { pdu, bytes };
+}
+
 /** Sends the A-ASSOCIATE-RQ (Evt2, AE-2) and waits for the peer's answer (Sta5). */
-export async function requestAssociation(conn: Connection, rq: AAssociateRq, limits: AssociationLimits): Promise<AssociateOutcome> {
+export async function requestAssociation(conn: Connection, rq: AAssociateRq | EncodedAssociateRq, limits: AssociationLimits): Promise<AssociateOutcome> {
   const ul = new UpperLayer(conn, limits);
-  await ul.request('Evt2', rq);
+  if ('bytes' in rq) await ul.request('Evt2', rq.pdu, rq.bytes);
+  else await ul.request('Evt2', rq);
   const answer = await ul.next();
   switch (answer.kind) {
     case 'accepted':
@@ -338,12 +371,16 @@ export class Association {
     return transferSyntax === undefined ? undefined : { id, transferSyntax };
   }
 
-  /** One DIMSE message as P-DATA-TF PDUs (Evt9, DT-1 each). */
-  async send(contextId: number, message: DimseMessage, dataset?: Buffer): Promise<void> {
+  /** One DIMSE message as P-DATA-TF PDUs (Evt9, DT-1 each), in one write. */
+  send(contextId: number, message: DimseMessage, dataset?: Buffer): Promise<void> {
+    return this.sendCommandSet(contextId, encodeCommand(message), dataset);
+  }
+
+  /** The same, for a command set encoded once by the caller (encodeCommand): a probe sends the same C-ECHO-RQ every time. */
+  async sendCommandSet(contextId: number, commandSet: Buffer, dataset?: Buffer): Promise<void> {
     const max = this.peerMaxPduLength === 0 ? 0 : Math.max(this.peerMaxPduLength, 7);
-    for (const pdvs of toPdvs(contextId, encodeCommand(message), dataset, max)) {
-      if (!(await this.ul.request('Evt9', { type: 'P-DATA-TF', pdvs }))) throw new NetError('closed', 'the association has ended: nothing more can be sent');
-    }
+    const pdus = toPdvs(contextId, commandSet, dataset, max).map((pdvs): PDataTf => ({ type: 'P-DATA-TF', pdvs }));
+    if (!(await this.ul.requestData(pdus))) throw new NetError('closed', 'the association has ended: nothing more can be sent');
   }
 
   /** The next whole DIMSE message from the peer (Sta6, Evt10), whatever it is. */

@@ -8,13 +8,14 @@
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { describeAbort, describeReject, REJECT_CALLED_AE_NOT_RECOGNISED, isRejectReason } from '../../protocols/dicom/ul/index.ts';
 import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.ts';
+import { encodeCommand } from '../../protocols/dicom/dimse/messages.ts';
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
 import { IDENTIFIER_CAP, optionalIdentifier, printableIdentifier } from '../../observation/peer-text.ts';
-import { definedProbe, type Deadline, type Probe, type ProbeContext } from '../probe.ts';
-import { calledAeCandidates } from './ae-titles.ts';
-import { AssociationProtocolError, OUR_MAX_PDU_LENGTH, requestAssociation, type Association } from './association.ts';
+import { definedProbe, type Deadline, type DicomProbeOptions, type Probe, type ProbeContext } from '../probe.ts';
+import { calledAeCandidates, type CalledAeCandidate } from './ae-titles.ts';
+import { AssociationProtocolError, encodeAssociateRq, OUR_MAX_PDU_LENGTH, requestAssociation, type Association, type EncodedAssociateRq } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
 import { queryStudies } from './study-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
@@ -29,6 +30,24 @@ const TRANSFER_SYNTAXES = [UID.explicitVrLittleEndian, UID.implicitVrLittleEndia
 const MAX_ATTEMPTS = 12;
 
 export const IMPLEMENTATION_CLASS_UID = '1.2.826.0.1.3680043.10.1387.1';
+
+/**
+ * Each (called, calling) pair's A-ASSOCIATE-RQ, encoded once: a scan opens every association
+ * with one of the same few (the candidate titles, one calling title). Bounded all the same.
+ */
+const encodedRqs = new Map<string, EncodedAssociateRq>();
+const MAX_ENCODED_RQS = 64;
+
+function encodedAssociateRq(calledAeTitle: string, callingAeTitle: string): EncodedAssociateRq {
+  const key = `${calledAeTitle.length}:${calledAeTitle}${callingAeTitle}`;
+  let rq = encodedRqs.get(key);
+  if (!rq) {
+    if (encodedRqs.size >= MAX_ENCODED_RQS) encodedRqs.clear();
+    rq = encodeAssociateRq(associateRq(calledAeTitle, callingAeTitle));
+    encodedRqs.set(key, rq);
+  }
+  return rq;
+}
 
 function associateRq(calledAeTitle: string, callingAeTitle: string): AAssociateRq {
   return {
@@ -103,9 +122,21 @@ function recordPeer(state: ProbeState, ac: AAssociateAc): void {
   if (product) state.observation.product = product;
 }
 
+/** The called AE titles to try, listed once per scan's options (every probe of a scan shares them). */
+const candidateLists = new WeakMap<DicomProbeOptions, readonly CalledAeCandidate[]>();
+
+function candidatesFor(options: DicomProbeOptions): readonly CalledAeCandidate[] {
+  let list = candidateLists.get(options);
+  if (!list) {
+    list = calledAeCandidates(options.userAeTitles, options.useGuessList).slice(0, MAX_ATTEMPTS);
+    candidateLists.set(options, list);
+  }
+  return list;
+}
+
 /** Tries called AE titles in order until one is accepted; leaves the open association or undefined. */
 async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSignal, state: ProbeState, transport: DicomTransport): Promise<Association | undefined> {
-  const candidates = calledAeCandidates(ctx.dicom.userAeTitles, ctx.dicom.useGuessList).slice(0, MAX_ATTEMPTS);
+  const candidates = candidatesFor(ctx.dicom);
   for (const [i, candidate] of candidates.entries()) {
     const conn = await ctx.dialer.connect(endpoint, { signal, connectTimeoutMs: ctx.limits.connectTimeoutMs, tls: transport.tls ? {} : false });
     if (transport.tls && state.observation.tlsInfo === undefined) state.observation.tlsInfo = tlsInfoFromCertificate(conn.peerCertificate, conn.tlsProtocol);
@@ -116,7 +147,7 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
       outcome: 'protocol-error',
     };
     state.details.attempts.push(attempt);
-    const outcome = await requestAssociation(conn, associateRq(candidate.aeTitle, ctx.identity.callingAeTitle), {
+    const outcome = await requestAssociation(conn, encodedAssociateRq(candidate.aeTitle, ctx.identity.callingAeTitle), {
       ioTimeoutMs: ctx.limits.ioTimeoutMs,
       maxPduBytes: ctx.limits.maxPduBytes,
       signal,
@@ -154,13 +185,17 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
   return undefined;
 }
 
+/** Every probe's C-ECHO-RQ is message 1 on the Verification context: the same command set, encoded once. */
+const ECHO_MESSAGE_ID = 1;
+const ECHO_RQ = encodeCommand({ type: 'C-ECHO-RQ', messageId: ECHO_MESSAGE_ID, affectedSopClassUid: UID.verification });
+
 async function echo(association: Association, state: ProbeState): Promise<void> {
   if (!association.acceptedContext(CONTEXT_VERIFICATION)) {
     state.details.echo = { outcome: 'not-negotiated' };
     return;
   }
-  const messageId = 1;
-  await association.send(CONTEXT_VERIFICATION, { type: 'C-ECHO-RQ', messageId, affectedSopClassUid: UID.verification });
+  const messageId = ECHO_MESSAGE_ID;
+  await association.sendCommandSet(CONTEXT_VERIFICATION, ECHO_RQ);
   // Anything but a C-ECHO-RSP to message 1 on the Verification context aborts and throws (association.ts).
   const r = await association.response({ type: 'C-ECHO-RSP', messageId, contextId: CONTEXT_VERIFICATION });
   if (r.kind !== 'response') {

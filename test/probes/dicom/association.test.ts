@@ -6,13 +6,13 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type net from 'node:net';
-import { createDialer } from '../../../src/net/dialer.ts';
+import { createDialer, type Connection } from '../../../src/net/dialer.ts';
 import { NetError } from '../../../src/net/errors.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
-import { decodePdu, encodePdu, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { decodePdu, encodePdu, PduFramer, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
 import { UID } from '../../../src/protocols/dicom/uids.ts';
 import { ECHO_ASSOCIATE_AC, ECHOSCU_ASSOCIATE_RQ } from '../../protocols/dicom/ul/fixtures.ts';
-import { AssociationProtocolError, requestAssociation, type Association } from '../../../src/probes/dicom/association.ts';
+import { AssociationProtocolError, encodeAssociateRq, requestAssociation, type Association } from '../../../src/probes/dicom/association.ts';
 import { scriptedPeer } from './scripted-peer.ts';
 
 const HOST = '127.0.92.1';
@@ -36,6 +36,22 @@ interface Peer {
   readonly heard: () => Promise<Array<Pdu['type'] | string>>;
   /** The A-ABORT the scanner sent, if any. */
   readonly abort: () => { source: number; reason: number } | undefined;
+}
+
+/** A Connection in memory: records what the requestor writes, answers each read with the next scripted chunk. */
+class RecordingConnection implements Connection {
+  readonly endpoint = { ip: HOST, port: 104 };
+  readonly bytesReceived = 0;
+  readonly writes: Buffer[] = [];
+  constructor(private readonly replies: Buffer[]) {}
+  write(bytes: Uint8Array): Promise<void> {
+    this.writes.push(Buffer.from(bytes));
+    return Promise.resolve();
+  }
+  read(): Promise<Buffer | null> {
+    return Promise.resolve(this.replies.shift() ?? null);
+  }
+  close(): void {}
 }
 
 const servers: net.Server[] = [];
@@ -139,6 +155,23 @@ describe('DICOM association requestor, driven by PS3.8 Table 9-10', () => {
     assert.equal(await a.release(), 'aborted');
     await a.abort();
     assert.deepEqual(await p.heard(), ['A-ASSOCIATE-RQ', 'P-DATA-TF']);
+  });
+
+  it('opens with an A-ASSOCIATE-RQ encoded once, and sends a DIMSE message and its dataset in one write', async () => {
+    const conn = new RecordingConnection([AC]);
+    const outcome = await requestAssociation(conn, encodeAssociateRq(RQ), LIMITS);
+    assert.equal(outcome.kind, 'accepted');
+    assert.deepEqual(conn.writes, [encodePdu(RQ)]);
+    const a = (outcome as Extract<typeof outcome, { kind: 'accepted' }>).association;
+    const find = { type: 'C-FIND-RQ', messageId: 2, affectedSopClassUid: UID.studyRootFind, priority: 0 } as const;
+    await a.send(1, find, Buffer.alloc(8));
+    assert.equal(conn.writes.length, 2, 'the command and the dataset leave in one write');
+    const frames = new PduFramer({ maxPduBytes: 1 << 16 }).push(conn.writes[1]!).frames.map(decoded);
+    assert.deepEqual(
+      frames.map((pdu) => (pdu.type === 'P-DATA-TF' ? pdu.pdvs.map((v) => (v.isCommand ? 'command' : 'dataset')) : pdu.type)),
+      [['command'], ['dataset']],
+      'one PDV per P-DATA-TF, as the widest range of peers accepts',
+    );
   });
 
   it('releases an association and reports a rejection as the table\'s confirmations (AR-1, AR-3; AE-4)', async () => {

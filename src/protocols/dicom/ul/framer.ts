@@ -16,7 +16,10 @@ export interface PduFramerOptions {
 }
 
 export interface FramerResult {
-  /** Complete frames (header + body), in stream order; views into the framer's own copy of the bytes. */
+  /**
+   * Complete frames (header + body), in stream order: views into the chunk pushed when it
+   * held them whole, else into the framer's own copy. A pushed chunk must not be written to again.
+   */
   readonly frames: readonly Buffer[];
   /** Set once the stream is unusable; every later push returns the same error and no frames. */
   readonly error?: UlDecodeError;
@@ -24,14 +27,16 @@ export interface FramerResult {
 
 /** Smallest staging buffer; it grows by doubling so each byte is copied O(1) times. */
 const MIN_CAPACITY = 16 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 export class PduFramer {
   private readonly maxPduBytes: number;
   /**
-   * Staging buffer: bytes [start, end) are buffered. Frames are views into it, so it is never
-   * overwritten below `end`: when full, a new buffer is allocated instead of compacting in place.
+   * Bytes [start, end) of `buf` are not framed yet. `buf` is the last chunk pushed while nothing
+   * was held, or else a staging copy. Frames are views into it, so it is never overwritten below
+   * `end`: when full, a new staging buffer is allocated instead of compacting in place.
    */
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private start = 0;
   private end = 0;
   /** Stream offset of `buf[start]`, for error offsets. */
@@ -65,21 +70,31 @@ export class PduFramer {
       if (size === undefined) return { frames };
       if (typeof size !== 'number') {
         this.error = size;
-        this.buf = Buffer.alloc(0);
-        this.start = this.end = 0;
+        this.release();
         return { frames, error: size };
       }
       frames.push(this.buf.subarray(this.start, this.start + size));
       this.start += size;
       this.consumed += size;
+      if (this.start === this.end) this.release();
     }
   }
 
   private append(chunk: Buffer): void {
     if (chunk.length === 0) return;
+    if (this.start === this.end) {
+      // Nothing held: frame the chunk where it lies. A socket hands each read in a buffer
+      // of its own, so frames that are views into it hold nothing else alive, and the
+      // common case (whole PDUs per read) copies nothing.
+      this.buf = chunk;
+      this.start = 0;
+      this.end = chunk.length;
+      return;
+    }
     if (this.end + chunk.length > this.buf.length) {
       const held = this.end - this.start;
-      const next = Buffer.allocUnsafe(Math.max(MIN_CAPACITY, 2 * (held + chunk.length)));
+      // Not from Node's shared pool: a frame kept from this buffer must not hold a 64 KiB slab.
+      const next = Buffer.allocUnsafeSlow(Math.max(MIN_CAPACITY, 2 * (held + chunk.length)));
       this.buf.copy(next, 0, this.start, this.end);
       this.buf = next;
       this.start = 0;
@@ -87,6 +102,12 @@ export class PduFramer {
     }
     chunk.copy(this.buf, this.end);
     this.end += chunk.length;
+  }
+
+  /** Lets go of the buffer once every byte of it has been framed: frames already handed out keep their own view. */
+  private release(): void {
+    this.buf = EMPTY;
+    this.start = this.end = 0;
   }
 
   /** Size of the frame at the head of the buffer, undefined if more bytes are needed, or the error. */

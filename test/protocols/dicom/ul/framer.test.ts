@@ -85,6 +85,23 @@ describe('PduFramer', () => {
     assert.equal(framer(limit - 1).push(C_ECHO_RQ_PDATA).error?.code, 'PDU_TOO_LARGE');
   });
 
+  it('frames whole PDUs where they lie, and stages a split one in memory of its own', () => {
+    const chunk = Buffer.allocUnsafeSlow(STREAM.length);
+    STREAM.copy(chunk);
+    const f = framer();
+    const whole = f.push(chunk).frames;
+    assert.deepEqual(whole, FRAMES);
+    assert.ok(whole.every((frame) => frame.buffer === chunk.buffer), 'no copy when the chunk holds whole PDUs');
+
+    const cut = 3;
+    f.push(ECHO_ASSOCIATE_AC.subarray(0, cut));
+    const [split] = f.push(ECHO_ASSOCIATE_AC.subarray(cut)).frames;
+    assert.deepEqual(split, ECHO_ASSOCIATE_AC);
+    // Staged in a buffer of its own: a slice of Node's shared pool would hold a whole slab as long as the frame lives.
+    assert.notEqual(split!.buffer, Buffer.allocUnsafe(1).buffer);
+    assert.equal(f.bufferedBytes, 0);
+  });
+
   it('stays failed after an error', () => {
     const f = framer();
     const first = f.push(hex('ff'));
