@@ -12,13 +12,13 @@ import { dicomProbe } from '../../../src/probes/dicom/index.ts';
 import { dicomDetails, Observation } from '../../../src/observation/observation.ts';
 import type { ProbeContext } from '../../../src/probes/probe.ts';
 import { scopeFrom } from '../../../src/scope/policy.ts';
-import { encodePdu, type AAssociateRq, type Pdu } from '../../../src/protocols/dicom/ul/index.ts';
-import { MessageAssembler, toPdvs } from '../../../src/protocols/dicom/dimse/fragment.ts';
+import type { AAssociateRq, Pdu } from '../../../src/protocols/dicom/ul/index.ts';
+import { toPdvs } from '../../../src/protocols/dicom/dimse/fragment.ts';
 import { decodeCommand, encodeCommand, type DimseMessage } from '../../../src/protocols/dicom/dimse/messages.ts';
 import { Status } from '../../../src/protocols/dicom/dimse/status.ts';
 import { encodeFindIdentifier, type FindKey } from '../../../src/protocols/dicom/dataset/encode.ts';
 import { UID } from '../../../src/protocols/dicom/uids.ts';
-import { scriptedPeer, type ScriptedPeer } from './scripted-peer.ts';
+import { scriptedAcceptor, type ScriptedPeer } from './scripted-peer.ts';
 
 export const PEER_MAX_PDU = 16384;
 
@@ -102,19 +102,7 @@ function acceptFor(rq: AAssociateRq, options: PeerOptions): Pdu {
 
 /** Accepts one association on `host`, answers each whole request of ours with `answer`, and records every PDU it hears. */
 export async function archivePeer(host: string, answer: Answer, options: PeerOptions = {}): Promise<ScriptedPeer> {
-  const assembler = new MessageAssembler({ maxMessageBytes: 1 << 16 });
-  const p = await scriptedPeer(host, (pdu, socket) => {
-    const send = (out: Pdu): void => void socket.write(encodePdu(out));
-    if (pdu.type === 'A-ASSOCIATE-RQ') send(acceptFor(pdu, options));
-    if (pdu.type === 'A-RELEASE-RQ') socket.end(encodePdu({ type: 'A-RELEASE-RP' }));
-    if (pdu.type !== 'P-DATA-TF') return;
-    for (const pdv of pdu.pdvs) {
-      const step = assembler.push(pdv);
-      if (step.kind !== 'message') continue;
-      const rq = decodeCommand(step.message.command);
-      if (rq.ok) answer(rq.value.message, step.message.contextId, socket).forEach(send);
-    }
-  });
+  const p = await scriptedAcceptor(host, (rq) => acceptFor(rq, options), answer);
   servers.push(p.server);
   return p;
 }

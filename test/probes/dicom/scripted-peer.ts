@@ -62,7 +62,7 @@ export async function scriptedPeer(host: string, onPdu: (pdu: Pdu, socket: net.S
 }
 
 /** What an acceptor sends back for one whole DIMSE request of ours. */
-export type DimseAnswer = (request: DimseMessage, contextId: number) => Pdu[];
+export type DimseAnswer = (request: DimseMessage, contextId: number, socket: net.Socket) => Pdu[];
 
 /**
  * A scripted acceptor: `accept` answers the A-ASSOCIATE-RQ, an A-RELEASE-RQ gets
@@ -80,7 +80,7 @@ export async function scriptedAcceptor(host: string, accept: (rq: AAssociateRq) 
       const step = assembler.push(pdv);
       if (step.kind !== 'message') continue;
       const rq = decodeCommand(step.message.command);
-      if (rq.ok) answer(rq.value.message, step.message.contextId).forEach(send);
+      if (rq.ok) answer(rq.value.message, step.message.contextId, socket).forEach(send);
     }
   });
 }
