@@ -1,7 +1,6 @@
 /** Parsers for option values: each failure says which option and why. */
 import type { ProtocolId } from '../observation/observation.ts';
-import { validateAeTitle } from '../probes/dicom/index.ts';
-import { PROBES } from '../probes/index.ts';
+import { PROBE_CATALOGUE, validateAeTitle } from '../probes/catalogue.ts';
 import { UsageError } from './errors.ts';
 
 export function positiveInt(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
@@ -42,11 +41,11 @@ export function probeList(value: string): ProtocolId[] | 'help' {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (names.length === 1 && names[0] === 'help') return 'help';
-  const known = PROBES.map((p) => p.id);
+  const known = PROBE_CATALOGUE.map((p) => p.id);
   if (names.length === 0) throw new UsageError(`--probes needs at least one probe: ${known.join(', ')} (or "help")`);
   const ids: ProtocolId[] = [];
   for (const name of names) {
-    const probe = PROBES.find((p) => p.id === name);
+    const probe = PROBE_CATALOGUE.find((p) => p.id === name);
     if (!probe) throw new UsageError(`--probes: there is no probe "${name}"; the probes are ${known.join(', ')} (--probes help describes them)`);
     if (!ids.includes(probe.id)) ids.push(probe.id);
   }
@@ -55,8 +54,8 @@ export function probeList(value: string): ProtocolId[] | 'help' {
 
 /** What `--probes help` prints: each probe's id, default ports and what it does. */
 export function probeListing(): string {
-  const width = Math.max(...PROBES.map((p) => p.id.length));
-  const portsWidth = Math.max(...PROBES.map((p) => p.defaultPorts.join(',').length));
-  const lines = PROBES.map((p) => `${p.id.padEnd(width)}  ${p.defaultPorts.join(',').padEnd(portsWidth)}  ${p.summary}`);
+  const width = Math.max(...PROBE_CATALOGUE.map((p) => p.id.length));
+  const portsWidth = Math.max(...PROBE_CATALOGUE.map((p) => p.defaultPorts.join(',').length));
+  const lines = PROBE_CATALOGUE.map((p) => `${p.id.padEnd(width)}  ${p.defaultPorts.join(',').padEnd(portsWidth)}  ${p.summary}`);
   return `${lines.join('\n')}\n\nOn a port no selected probe claims, the scan identifies what answers and runs only the matching probe.\n`;
 }

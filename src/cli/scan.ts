@@ -12,6 +12,7 @@ import type { ResultFormat } from '../scope/result-files.ts';
 import { dryRunLine } from '../scan/dry-run.ts';
 import { planScan } from '../scan/plan.ts';
 import { probesAndPorts } from '../scan/probe-ports.ts';
+import { PROBE_CATALOGUE } from '../probes/catalogue.ts';
 import { recordParameters, runMeta, type RunParameters } from '../scan/run-parameters.ts';
 import type { RunStart } from '../scan/run-scan.ts';
 import { UsageError } from './errors.ts';
@@ -86,7 +87,7 @@ function requestedParameters(targetArgs: string[], flags: ScanFlags): RunParamet
   if (flags.from === undefined && targetArgs.length === 0) throw new UsageError('no targets given: name addresses, ranges, CIDR blocks, hostnames or @FILE, or --from a ZMap/masscan result file');
   const webPorts = flags.webPorts === undefined ? undefined : parsePorts(flags.webPorts);
   const probes = flags.probes === 'help' ? undefined : flags.probes;
-  const { ports } = probesAndPorts(flags.ports === undefined ? undefined : parsePorts(flags.ports), webPorts, probes);
+  const { ports } = probesAndPorts(PROBE_CATALOGUE, flags.ports === undefined ? undefined : parsePorts(flags.ports), webPorts, probes);
   return recordParameters({
     targets: flags.from !== undefined ? { kind: 'result-file', path: flags.from, format: flags.fromFormat } : { kind: 'specs', specs: targetArgs },
     exclude: flags.exclude,

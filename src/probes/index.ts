@@ -10,5 +10,4 @@ import { smbProbe } from './smb/index.ts';
 
 export const PROBES: readonly Probe[] = [dicomProbe, dicomTlsProbe, portalProbe, orthancProbe, dicomwebProbe, ftpProbe, smbProbe];
 
-/** Ports scanned when the user names none: every probe's defaults. */
-export const DEFAULT_SCAN_PORTS: readonly number[] = [...new Set(PROBES.flatMap((p) => p.defaultPorts))].sort((a, b) => a - b);
+export { DEFAULT_SCAN_PORTS } from './catalogue.ts';

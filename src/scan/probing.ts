@@ -4,6 +4,7 @@
  * resumed one and (scale-out) a worker on a block of someone else's run all
  * build it the same way from the same recorded parameters.
  */
+import { PROBES } from '../probes/index.ts';
 import { createDialer } from '../net/dialer.ts';
 import { createPseudonyms } from '../privacy/pseudonyms.ts';
 import type { ScopePolicy } from '../scope/policy.ts';
@@ -20,7 +21,7 @@ export type Probing = Pick<ScanOptions, 'ports' | 'probes' | 'greetingWaitMs' | 
 
 /** `scope` is the plan's (plan.ts): the dialer refuses any address outside it. */
 export function probingUnder(p: RunParameters, scope: ScopePolicy): Probing {
-  const { probes, ports } = probesAndPorts(p.ports, p.webPorts, p.probes);
+  const { probes, ports } = probesAndPorts(PROBES, p.ports, p.webPorts, p.probes);
   const { greetingWaitMs, ...limits } = p.limits;
   const dialer = createDialer({
     scope,

@@ -13,7 +13,7 @@ import { randomInt } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { z, type ZodIssue } from 'zod';
 import { ProtocolId } from '../observation/observation.ts';
-import { validateAeTitle } from '../probes/dicom/index.ts';
+import { validateAeTitle } from '../probes/catalogue.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
 import type { ResolvedName } from '../scope/space.ts';
 import type { RunMeta, RunRow } from '../store/index.ts';

@@ -50,7 +50,7 @@ const EXPOSURE: Architecture = {
     },
     { modules: ['node:child_process'], onlyIn: ['lab'], why: 'only the lab starts processes' },
   ],
-  folders: { layer: 'probes', entry: 'index.ts', publicFiles: ['index.ts', 'probe.ts'], helpers: ['nas', 'web'] },
+  folders: { layer: 'probes', entry: 'index.ts', publicFiles: ['index.ts', 'probe.ts', 'catalogue.ts'], helpers: ['nas', 'web'] },
 };
 
 function edge(from: string, target: string, more: Partial<ImportEdge> = {}): ImportEdge {

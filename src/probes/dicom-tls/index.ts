@@ -13,21 +13,21 @@
 import type { Observation } from '../../observation/observation.ts';
 import { definedProbe, type Probe } from '../probe.ts';
 import { runDicom } from '../dicom/index.ts';
+import { catalogued, DICOM_TLS_PORT } from '../catalogue.ts';
 
-/** The IANA-registered DICOM TLS port. */
-export const DICOM_TLS_PORT = 2762;
+export { DICOM_TLS_PORT };
 
 function handshakeFailed(o: Observation): boolean {
   return o.status === 'handshake-error' || (o.error?.phase === 'connect' && ['connection-reset', 'closed', 'io-timeout', 'connection-timeout', 'other'].includes(o.error.code));
 }
 
-const SUMMARY = 'DICOM over TLS (PS3.15 Annex B): the handshake and certificate, then the DICOM probe inside';
+const { defaultPorts, summary: SUMMARY } = catalogued('dicom-tls');
 
 const tlsRun = definedProbe('dicom-tls', [], SUMMARY, (endpoint, ctx, deadline) => runDicom(endpoint, ctx, deadline, { protocol: 'dicom-tls', tls: true }), { tls: true });
 
 export const dicomTlsProbe: Probe = {
   id: 'dicom-tls',
-  defaultPorts: [DICOM_TLS_PORT],
+  defaultPorts,
   summary: SUMMARY,
   run: async (endpoint, ctx) => {
     const o = await tlsRun.run(endpoint, ctx);

@@ -52,10 +52,4 @@ export function calledAeCandidates(userTitles: readonly string[], useGuessList: 
   return out;
 }
 
-/** PS3.8 9.3.2: an AE title is 1-16 characters of the default repertoire, not all spaces, no backslash or control characters. */
-export function validateAeTitle(title: string): string | undefined {
-  if (title.length < 1 || title.length > 16) return `AE title "${title}" must be 1 to 16 characters`;
-  if (title.trim() === '') return 'an AE title cannot be all spaces';
-  if (!/^[\x20-\x7E]+$/.test(title) || title.includes('\\')) return `AE title "${title}" may only hold printable ASCII without backslash`;
-  return undefined;
-}
+export { validateAeTitle } from '../../protocols/dicom/ae-title.ts';

@@ -5,6 +5,7 @@
  * Never C-GET, C-MOVE or C-STORE: nothing is retrieved, nothing is written.
  * Whatever fails, an Observation comes back with what was learned up to there.
  */
+import { catalogued } from '../catalogue.ts';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { describeAbort, describeReject, REJECT_CALLED_AE_NOT_RECOGNISED, isRejectReason } from '../../protocols/dicom/ul/index.ts';
 import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.ts';
@@ -292,7 +293,7 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
   };
 }
 
-export const dicomProbe: Probe = definedProbe('dicom', [104, 4242, 11112], 'DICOM association (called AE titles tried), C-ECHO, Study Root C-FIND counted and inventoried', runDicom);
+export const dicomProbe: Probe = definedProbe('dicom', catalogued('dicom').defaultPorts, catalogued('dicom').summary, runDicom);
 
 /** For the command line, which checks --calling-ae and --ae-titles before a scan starts (PS3.8 9.3.2). */
 export { validateAeTitle } from './ae-titles.ts';

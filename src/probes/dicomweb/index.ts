@@ -6,12 +6,13 @@
  * count distinct patients through the keyed counter. No WADO retrieval: no
  * instance, frame, rendered image or bulk data is ever requested.
  */
+import { catalogued } from '../catalogue.ts';
 import { NetError } from '../../net/errors.ts';
 import { HttpProtocolError, type HttpClient, type HttpResponse } from '../../net/http.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
-import { WEB_PORTS } from '../portal/index.ts';
+import { WEB_PORTS } from '../catalogue.ts';
 import { parseChallenge } from '../web/auth.ts';
 import { checkLogin, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { readAeTitles, readQidoPage } from './qido-json.ts';
@@ -200,4 +201,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   });
 }
 
-export const dicomwebProbe: Probe = definedProbe('dicomweb', WEB_PORTS, 'DICOMweb QIDO-RS: studies listed without authentication, counted and inventoried', run);
+export const dicomwebProbe: Probe = definedProbe('dicomweb', catalogued('dicomweb').defaultPorts, catalogued('dicomweb').summary, run);

@@ -6,6 +6,7 @@
  *
  * Every socket (control and passive data) comes from the dialer.
  */
+import { catalogued } from '../catalogue.ts';
 import { setMaxListeners } from 'node:events';
 import type { Client } from 'basic-ftp';
 import { abortError } from '../../net/deadline.ts';
@@ -168,4 +169,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
   return { ...observation, durationMs: Math.round(performance.now() - started), ...(greeted ? { details } : {}) };
 }
 
-export const ftpProbe: Probe = definedProbe('ftp', [21], 'FTP greeting and product, anonymous and blank login, a bounded walk counting DICOM files', run);
+export const ftpProbe: Probe = definedProbe('ftp', catalogued('ftp').defaultPorts, catalogued('ftp').summary, run);

@@ -4,10 +4,11 @@
  * default credential. Version, DICOM AE title and port, and counts of
  * patients, studies, series and instances: counts only, never a listing.
  */
+import { catalogued } from '../catalogue.ts';
 import type { HttpResponse } from '../../net/http.ts';
 import type { Endpoint, ExposureCounts, Observation, OrthancDetails, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
-import { WEB_PORTS } from '../portal/index.ts';
+import { WEB_PORTS } from '../catalogue.ts';
 import { parseChallenge } from '../web/auth.ts';
 import { checkLogin, loginOf, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { parseStatistics, parseSystem } from './rest.ts';
@@ -78,4 +79,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   return done({ status: 'success', ...tls, exposure: statistics ? countsOf(statistics) : {}, product, details });
 }
 
-export const orthancProbe: Probe = definedProbe('orthanc', WEB_PORTS, 'Orthanc REST API: version, authentication, stored counts, DICOM port named', run);
+export const orthancProbe: Probe = definedProbe('orthanc', catalogued('orthanc').defaultPorts, catalogued('orthanc').summary, run);

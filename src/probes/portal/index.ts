@@ -8,6 +8,7 @@
  * --check-logins (web/session.ts checkLogin). No page content is kept: only
  * signature ids, the HTTP status, the login kind and realm.
  */
+import { catalogued, WEB_PORTS } from '../catalogue.ts';
 import type { HttpResponse } from '../../net/http.ts';
 import type { Endpoint, Observation, PortalDetails, Product } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
@@ -16,7 +17,7 @@ import { matchSignatures, parseResponse, type PortalMatch } from './fingerprint.
 import { signaturePaths } from './signatures.ts';
 
 /** Ports a PACS web interface is usually found on (Orthanc 8042, OsiriX 3333, application servers 8080/8443 …). */
-export const WEB_PORTS = [80, 443, 3333, 8042, 8080, 8081, 8443] as const;
+export { WEB_PORTS };
 
 function productOf(matches: readonly PortalMatch[]): Product | undefined {
   const first = matches[0];
@@ -71,4 +72,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext): Promise<Observation> 
   }
 }
 
-export const portalProbe: Probe = definedProbe('portal', WEB_PORTS, 'PACS web portal: product from anchored page signatures, the login in front of it', run);
+export const portalProbe: Probe = definedProbe('portal', catalogued('portal').defaultPorts, catalogued('portal').summary, run);

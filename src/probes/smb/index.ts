@@ -5,6 +5,7 @@
  * can open, the same bounded walk as FTP (probes/nas/). Never writes unless
  * --check-write, and then only a new empty file deleted on close.
  */
+import { catalogued } from '../catalogue.ts';
 import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
@@ -157,4 +158,4 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
   }
 }
 
-export const smbProbe: Probe = definedProbe('smb', [445], 'SMB2 dialect, null and guest sessions, shares listed, a bounded walk counting DICOM files', run);
+export const smbProbe: Probe = definedProbe('smb', catalogued('smb').defaultPorts, catalogued('smb').summary, run);
