@@ -7,13 +7,14 @@
  * fired (nodejs/node#57736), leaving a probe bounded only by a dripping peer's
  * patience. A timer in the runtime's timer list is held until it fires or is
  * cleared, whatever refers to it; the controller it aborts is held by the timer.
- * The link to an outer signal is a listener removed at the end, not a weak
- * composite.
+ * The link to an outer signal is a hook removed at the end (abort-watch.ts),
+ * not a weak composite.
  *
  * The abort reason says which bound ran out, as a NetError: 'io-timeout' for
  * this deadline (or an outer one it sits in), 'aborted' for a stop from outside
  * (the scan ending), so a read cut by it reports a status, not a stack.
  */
+import { onAbort } from './abort-watch.ts';
 import { NetError } from './errors.ts';
 
 export class Deadline {
@@ -49,8 +50,8 @@ export class Deadline {
       onOuter();
       return;
     }
-    outer.addEventListener('abort', onOuter, { once: true });
-    this.detach = () => outer.removeEventListener('abort', onOuter);
+    // One entry in the outer signal's hook set, not a listener per deadline: every probe in flight sits in the scan's signal.
+    this.detach = onAbort(outer, onOuter);
   }
 
   /** True once this deadline's own time ran out (not an outer stop, not `end()`). */
