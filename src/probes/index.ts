@@ -9,5 +9,3 @@ import type { Probe } from './probe.ts';
 import { smbProbe } from './smb/index.ts';
 
 export const PROBES: readonly Probe[] = [dicomProbe, dicomTlsProbe, portalProbe, orthancProbe, dicomwebProbe, ftpProbe, smbProbe];
-
-export { DEFAULT_SCAN_PORTS } from './catalogue.ts';

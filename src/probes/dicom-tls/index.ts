@@ -15,8 +15,6 @@ import { definedProbe, type Probe } from '../probe.ts';
 import { runDicom } from '../dicom/index.ts';
 import { catalogued, DICOM_TLS_PORT } from '../catalogue.ts';
 
-export { DICOM_TLS_PORT };
-
 function handshakeFailed(o: Observation): boolean {
   return o.status === 'handshake-error' || (o.error?.phase === 'connect' && ['connection-reset', 'closed', 'io-timeout', 'connection-timeout', 'other'].includes(o.error.code));
 }

@@ -294,6 +294,3 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
 }
 
 export const dicomProbe: Probe = definedProbe('dicom', catalogued('dicom').defaultPorts, catalogued('dicom').summary, runDicom);
-
-/** For the command line, which checks --calling-ae and --ae-titles before a scan starts (PS3.8 9.3.2). */
-export { validateAeTitle } from './ae-titles.ts';

@@ -12,7 +12,6 @@ import { HttpProtocolError, type HttpClient, type HttpResponse } from '../../net
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { DicomwebDetails, Endpoint, Observation, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
-import { WEB_PORTS } from '../catalogue.ts';
 import { parseChallenge } from '../web/auth.ts';
 import { checkLogin, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { readAeTitles, readQidoPage } from './qido-json.ts';

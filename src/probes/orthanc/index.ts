@@ -8,7 +8,6 @@ import { catalogued } from '../catalogue.ts';
 import type { HttpResponse } from '../../net/http.ts';
 import type { Endpoint, ExposureCounts, Observation, OrthancDetails, WebLogin } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
-import { WEB_PORTS } from '../catalogue.ts';
 import { parseChallenge } from '../web/auth.ts';
 import { checkLogin, loginOf, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { parseStatistics, parseSystem } from './rest.ts';

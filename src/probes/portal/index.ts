@@ -8,16 +8,13 @@
  * --check-logins (web/session.ts checkLogin). No page content is kept: only
  * signature ids, the HTTP status, the login kind and realm.
  */
-import { catalogued, WEB_PORTS } from '../catalogue.ts';
+import { catalogued } from '../catalogue.ts';
 import type { HttpResponse } from '../../net/http.ts';
 import type { Endpoint, Observation, PortalDetails, Product } from '../../observation/observation.ts';
 import { definedProbe, type Probe, type ProbeContext } from '../probe.ts';
 import { checkLogin, openWebSession, webFailure, type WebSession, startWebProbe } from '../web/session.ts';
 import { matchSignatures, parseResponse, type PortalMatch } from './fingerprint.ts';
 import { signaturePaths } from './signatures.ts';
-
-/** Ports a PACS web interface is usually found on (Orthanc 8042, OsiriX 3333, application servers 8080/8443 …). */
-export { WEB_PORTS };
 
 function productOf(matches: readonly PortalMatch[]): Product | undefined {
   const first = matches[0];
