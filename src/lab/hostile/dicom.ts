@@ -25,7 +25,7 @@ export interface AcceptorText {
 }
 
 /** Every proposed context accepted in Implicit VR Little Endian, which every requestor proposes (PS3.5 10.1). */
-export function acceptAll(rq: AAssociateRq, text: AcceptorText = {}): AAssociateAc {
+function acceptAll(rq: AAssociateRq, text: AcceptorText = {}): AAssociateAc {
   return {
     type: 'A-ASSOCIATE-AC',
     calledAeTitle: text.respondingAeTitle ?? rq.calledAeTitle,
@@ -48,7 +48,7 @@ function acceptHeard(rq: Buffer, text: AcceptorText = {}): Buffer {
 }
 
 /** A study match's identifier (PS3.4 C.6.2.1.2): no patient attribute, the modality code given. */
-export function studyIdentifier(k: number, modality: string): Buffer {
+function studyIdentifier(k: number, modality: string): Buffer {
   return encodeDataset(
     [
       { tag: Tags.QueryRetrieveLevel, vr: 'CS', value: 'STUDY' },
@@ -66,7 +66,7 @@ function dimse(contextId: number, command: Buffer, dataset: Buffer | undefined, 
   return Buffer.concat(toPdvs(contextId, command, dataset, maxLength).map((pdvs) => encodePdu({ type: 'P-DATA-TF', pdvs })));
 }
 
-export interface FindRequest {
+interface FindRequest {
   readonly rq: CFindRq;
   readonly contextId: number;
   /** The requestor's Maximum Length Received (PS3.8 D.1). */
@@ -74,17 +74,17 @@ export interface FindRequest {
 }
 
 /** One pending C-FIND-RSP with its identifier (PS3.4 C.4.1.1.4), as bytes. */
-export function pendingMatch(f: FindRequest, identifier: Buffer): Buffer {
+function pendingMatch(f: FindRequest, identifier: Buffer): Buffer {
   const command = encodeCommand({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: f.rq.messageId, affectedSopClassUid: f.rq.affectedSopClassUid, status: Status.Pending });
   return dimse(f.contextId, command, identifier, f.maxLength);
 }
 
-export function findDone(f: FindRequest): Buffer {
+function findDone(f: FindRequest): Buffer {
   const command = encodeCommand({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: f.rq.messageId, affectedSopClassUid: f.rq.affectedSopClassUid, status: Status.Success });
   return dimse(f.contextId, command, undefined, f.maxLength);
 }
 
-export interface AcceptorOptions {
+interface AcceptorOptions {
   readonly text?: AcceptorText;
   /** What answers a C-FIND-RQ (the C-ECHO-RQ is always answered with success). */
   readonly find: (f: FindRequest) => readonly Step[];
@@ -95,7 +95,7 @@ export interface AcceptorOptions {
  * C-FIND as told, A-RELEASE-RQ with A-RELEASE-RP. One per connection (it holds
  * the message being reassembled).
  */
-export function acceptor(options: AcceptorOptions): Step[] {
+function acceptor(options: AcceptorOptions): Step[] {
   const assembler = new MessageAssembler({ maxMessageBytes: MAX_MESSAGE });
   let maxLength = 16384;
   const onMessage = (contextId: number, command: Buffer): readonly Step[] => {

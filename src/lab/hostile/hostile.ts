@@ -19,7 +19,7 @@ import { Peer, play } from './script.ts';
 import { HOSTILE_TEXT } from './strings.ts';
 
 export { HOSTILE_TEXT } from './strings.ts';
-export { OUT_OF_SCOPE, PERSONA_NAMES, PERSONAS, type Persona, type PersonaProtocol } from './personas.ts';
+export { OUT_OF_SCOPE } from './personas.ts';
 
 export interface HostileOptions {
   /** Persona i of the catalogue (of `only`, in catalogue order) listens on this address + i; 127.0.0.0/8 only. */

@@ -19,7 +19,7 @@ export interface Route {
 
 const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 302: 'Found', 401: 'Unauthorized', 404: 'Not Found' };
 
-export function httpResponse(a: HttpAnswer): Buffer {
+function httpResponse(a: HttpAnswer): Buffer {
   const body = typeof a.body === 'string' ? Buffer.from(a.body, 'latin1') : (a.body ?? Buffer.alloc(0));
   const headers = { 'Content-Type': 'text/html', ...a.headers, 'Content-Length': String(body.length), Connection: 'close' };
   const head = `HTTP/1.1 ${a.status} ${REASONS[a.status] ?? 'Status'}\r\n${Object.entries(headers)
@@ -29,7 +29,7 @@ export function httpResponse(a: HttpAnswer): Buffer {
 }
 
 /** The request target of a request head ("GET /system HTTP/1.1" → "/system"). */
-export function requestPath(head: Buffer): string {
+function requestPath(head: Buffer): string {
   const line = head.subarray(0, Math.max(0, head.indexOf('\r\n'))).toString('latin1');
   return line.split(' ')[1] ?? '/';
 }

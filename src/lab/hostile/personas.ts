@@ -124,5 +124,3 @@ export const PERSONAS: readonly Persona[] = [
     script: () => httpServer([{ prefix: '/', answer: { status: 302, headers: { Location: `http://${OUT_OF_SCOPE.redirect}/` } } }]),
   },
 ];
-
-export const PERSONA_NAMES: readonly string[] = PERSONAS.map((p) => p.name);
