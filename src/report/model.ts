@@ -68,7 +68,7 @@ export interface ServiceReport {
   otherModalities?: number;
   /** Keywords of identifying attributes present in at least one record read. */
   identifyingAttributes: string[];
-  /** C-FIND succeeded (or was capped) with at least one match, or a web API (QIDO-RS, Orthanc REST) counted studies. */
+  /** C-FIND returned at least one match (however the exchange ended), or another probe counted records or files (observation/exposed.ts). */
   exposed: boolean;
   /** Most severe first. */
   findings: ReportFinding[];

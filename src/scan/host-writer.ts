@@ -41,7 +41,7 @@ export interface FinishedHost {
   readonly openPorts: number;
 }
 
-export const HOST_BATCH = { maxHosts: 256, maxDelayMs: 200, maxUnwritten: 1024 } as const;
+const HOST_BATCH = { maxHosts: 256, maxDelayMs: 200, maxUnwritten: 1024 } as const;
 
 export class HostWriter {
   private queue: FinishedHost[] = [];

@@ -49,7 +49,7 @@ export async function probeService(parked: ParkedSocket, plan: ServicePlan, ctx:
 }
 
 /** How a TLS server answers an A-ASSOCIATE-RQ sent in clear: a TLS record (an alert), or a close or reset without a byte. */
-export function failedLikeTls(o: Observation, firstBytes: Buffer): boolean {
+function failedLikeTls(o: Observation, firstBytes: Buffer): boolean {
   if (o.status === 'success') return false;
   const heard = classifyFirstBytes(firstBytes);
   if (heard === 'tls') return true;
