@@ -91,7 +91,8 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
   });
   const startedAt = Date.now();
   const doneAtStart = counters.hostsDone;
-  // Every probe in flight listens on the scan's signal: that is by design, not a leak.
+  // Waits link to the scan's signal through net/abort-watch (one listener each signal); libraries
+  // handed it (node:http, basic-ftp) may add their own per request: by design, not a leak.
   setMaxListeners(0, signal);
   const ctx: ProbeContext = { ...options.context, dialer: options.dialer, signal };
   let status: 'completed' | 'interrupted' | 'failed' = 'completed';

@@ -52,4 +52,3 @@ export function calledAeCandidates(userTitles: readonly string[], useGuessList: 
   return out;
 }
 
-export { validateAeTitle } from '../../protocols/dicom/ae-title.ts';

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fingerprintDicom } from '../../../src/probes/dicom/fingerprints.ts';
-import { calledAeCandidates, UNLIKELY_CALLED_AE_TITLE, validateAeTitle } from '../../../src/probes/dicom/ae-titles.ts';
+import { calledAeCandidates, UNLIKELY_CALLED_AE_TITLE } from '../../../src/probes/dicom/ae-titles.ts';
+import { validateAeTitle } from '../../../src/protocols/dicom/ae-title.ts';
 
 describe('DICOM fingerprints', () => {
   it('names DCMTK and its version from the UID and version name Orthanc and dcmqrscp send', () => {

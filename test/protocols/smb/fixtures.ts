@@ -3,6 +3,7 @@
  * MS-NLMP 2.2.1.2 and C706 12.6 / MS-SRVS 3.1.4.8 say, with made-up names:
  * shared by the codecs' tests and the fuzz seeds.
  */
+import { ndrString } from '../../../src/protocols/smb/dcerpc.ts';
 import { encodeUuid, NDR_UUID } from '../../../src/protocols/smb/dcerpc.ts';
 import { NTLM_FLAG } from '../../../src/protocols/smb/ntlmssp.ts';
 import { encodeHeader } from '../../../src/protocols/smb/smb2.ts';
@@ -100,10 +101,7 @@ export function bindAckBody(result: number): Buffer {
 }
 
 /** C706 14.3.4.2 conformant varying string of UTF-16 units, NUL included, padded to 4. */
-export function ndrString(s: string): Buffer {
-  const chars = Buffer.from(`${s}\0`, 'utf16le');
-  return Buffer.concat([u32s(chars.length / 2, 0, chars.length / 2), chars, Buffer.alloc((4 - (chars.length % 4)) % 4)]);
-}
+export { ndrString };
 
 /** NetrShareEnum level 1 response stub with shares scans (disk), IPC$ (IPC, special). */
 export function shareEnumStub(): Buffer {
