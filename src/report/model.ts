@@ -116,3 +116,6 @@ export interface ReportModel {
   /** Which geo databases (and of which date) labelled the hosts, and their licence credits. */
   geo: ReportGeo;
 }
+
+/** The model without its per-service list: what a streaming renderer holds while services go by. */
+export type ReportHead = Omit<ReportModel, 'services'>;

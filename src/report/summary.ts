@@ -1,12 +1,12 @@
 /**
  * From the store to the report model. Reads only the store; never scans.
  */
-import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
+import { severityRank } from '../observation/finding.ts';
 import type { Count, DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
 import { countText } from '../observation/count.ts';
-import type { ServiceRow, StoreReader } from '../store/index.ts';
-import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import type { CountSum, ServiceRow, StoreReader } from '../store/index.ts';
+import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
@@ -15,49 +15,7 @@ export function reportCount(c: Count): ReportCount {
   return { n: c.n, atLeast: c.atLeast, text: countText(c, '≥ ') };
 }
 
-/**
- * Sums counts; the sum is a lower bound as soon as one term is. Undefined when
- * no service reported the count at all: "not counted" is not "zero".
- */
-function sumCounts(counts: Array<ReportCount | undefined>): ReportCount | undefined {
-  const present = counts.filter((c): c is ReportCount => c !== undefined);
-  if (present.length === 0) return undefined;
-  const n = present.reduce((sum, c) => sum + c.n, 0);
-  return reportCount({ n, atLeast: present.some((c) => c.atLeast) });
-}
-
-/**
- * One count per host, the largest its services reported: the DICOM port, the
- * REST API and DICOMweb of one archive (Orthanc has all three) report the same
- * studies, and summing them would count each patient three times.
- */
-function perHost(services: readonly ServiceReport[], pick: (s: ServiceReport) => ReportCount | undefined): Array<ReportCount | undefined> {
-  const best = new Map<string, ReportCount>();
-  for (const s of services) {
-    const c = pick(s);
-    if (!c) continue;
-    const prev = best.get(s.ip);
-    if (!prev || c.n > prev.n || (c.n === prev.n && c.atLeast && !prev.atLeast)) best.set(s.ip, c);
-  }
-  return [...best.values()];
-}
-
-/**
- * Orders addresses numerically (10.0.0.2 before 10.0.0.10), IPv4 before IPv6.
- * Anything unparsable sorts last, by its text.
- */
-export function ipSortKey(ip: string): string {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (v4) return '4' + v4.slice(1).map((o) => o.padStart(3, '0')).join('.');
-  if (/^[0-9a-fA-F:]+$/.test(ip) && ip.includes(':')) {
-    const [head = '', tail] = ip.split('::');
-    const h = head ? head.split(':') : [];
-    const t = tail ? tail.split(':') : [];
-    const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
-    return '6' + groups.map((g) => g.toLowerCase().padStart(4, '0')).join(':');
-  }
-  return '9' + ip;
-}
+export { ipSortKey } from '../observation/address-order.ts';
 
 function byRisk(a: ReportFinding, b: ReportFinding): number {
   return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId);
@@ -105,16 +63,16 @@ function serviceReport(s: ServiceRow): ServiceReport {
   };
 }
 
-/** A web API that handed out study records or counts (without a login, or through a blank/default one). */
-/** Builds the report model of one run; throws if the run does not exist. */
-export async function summarise(store: StoreReader, runId: number): Promise<ReportModel> {
+/**
+ * Everything of the report model but the per-service list, from the store's
+ * aggregates alone: what the headline, the study's tables and the charts
+ * need, at a cost that does not grow with the number of services read.
+ */
+export async function summariseHead(store: StoreReader, runId: number): Promise<ReportHead> {
   const run = await store.run(runId);
   if (!run) throw new Error(`run ${runId} does not exist in this database`);
-  const services = (await store.services(runId))
-    .map(serviceReport)
-    .sort((a, b) => ipSortKey(a.ip).localeCompare(ipSortKey(b.ip)) || a.port - b.port || a.protocol.localeCompare(b.protocol));
-  const findings = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const s of services) for (const f of s.findings) findings[f.severity] += 1;
+  const t = await store.runTotals(runId);
+  const count = (c: CountSum | undefined): ReportCount | undefined => c && reportCount(c);
   return {
     run: {
       id: run.id,
@@ -126,20 +84,33 @@ export async function summarise(store: StoreReader, runId: number): Promise<Repo
       scanner: run.meta.scanner,
     },
     totals: {
-      services: services.length,
-      exposedServices: services.filter((s) => s.exposed).length,
-      patients: sumCounts(perHost(services, (s) => s.patients)),
-      studies: sumCounts(perHost(services, (s) => s.studies)),
-      images: sumCounts(perHost(services, (s) => s.images)),
-      files: sumCounts(services.map((s) => s.files)),
-      bytes: sumCounts(services.map((s) => s.bytes)),
-      findings,
+      services: t.services,
+      exposedServices: t.exposedServices,
+      patients: count(t.patients),
+      studies: count(t.studies),
+      images: count(t.images),
+      files: count(t.files),
+      bytes: count(t.bytes),
+      findings: t.findings,
     },
-    services,
     attributes: await store.inventory(runId),
     tables: await reportTables(store, runId),
     geo: await reportGeo(store, runId),
   };
+}
+
+/** The run's services as the report shows them, in report order, read a page at a time. */
+export async function* serviceReports(store: StoreReader, runId: number, pageSize?: number): AsyncIterable<ServiceReport> {
+  for await (const page of store.servicePages(runId, pageSize)) for (const s of page) yield serviceReport(s);
+}
+
+/** Builds the whole report model of one run, every service in memory: for renderers that need them all. */
+export async function summarise(store: StoreReader, runId: number): Promise<ReportModel> {
+  const head = await summariseHead(store, runId);
+  const services: ServiceReport[] = [];
+  for await (const s of serviceReports(store, runId)) services.push(s);
+  // Key order is the JSON report's: services between the totals and the attribute table.
+  return { run: head.run, totals: head.totals, services, attributes: head.attributes, tables: head.tables, geo: head.geo };
 }
 
 function lastRefusal(d: DicomDetails | undefined): { lastRefusal?: string } {

@@ -96,3 +96,21 @@ export interface StoredHostGeo {
   /** Which databases gave the values (JSON text written by the caller). */
   source?: string;
 }
+
+/**
+ * The headline of a report: services, exposed services, what they hold and
+ * findings by severity. Patients, studies and images are summed over hosts,
+ * each host counted once with the largest figure any of its services gave
+ * (one archive answers on DICOM, REST and DICOMweb alike); files and bytes are
+ * summed over services.
+ */
+export interface RunTotals {
+  services: number;
+  exposedServices: number;
+  patients?: CountSum;
+  studies?: CountSum;
+  images?: CountSum;
+  files?: CountSum;
+  bytes?: CountSum;
+  findings: Record<Severity, number>;
+}

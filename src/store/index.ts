@@ -27,6 +27,7 @@ export type {
   ImageDistribution,
   RuleCountRow,
   RunCounts,
+  RunTotals,
   ServerRow,
   StoredHostGeo,
 } from './aggregates.ts';

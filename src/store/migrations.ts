@@ -183,6 +183,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'services carry their place in report order, indexed, so reports read them sorted a page at a time',
+    // exposure_ip_key is observation/address-order.ts, registered on every connection by open.ts.
+    sql: `
+      ALTER TABLE services ADD COLUMN ip_key TEXT;
+      UPDATE services SET ip_key = exposure_ip_key(ip);
+      CREATE INDEX services_report_order ON services(run_id, ip_key, port, protocol);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

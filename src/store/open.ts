@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
+import { ipSortKey } from '../observation/address-order.ts';
 import { APPLICATION_ID, LATEST_VERSION, MIGRATIONS } from './migrations.ts';
 
 export interface OpenOptions {
@@ -104,6 +105,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     // A scan writing and a report reading the same file wait for each other
     // briefly instead of failing with SQLITE_BUSY.
     db.pragma('busy_timeout = 5000');
+    // The report-order key of an address, for migrations that fill the column from stored rows.
+    db.function('exposure_ip_key', { deterministic: true }, (ip: unknown) => ipSortKey(String(ip)));
     const header = readHeader(db, path);
     const fresh = checkHeader(header, path);
     if (readonly) {

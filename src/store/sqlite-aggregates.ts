@@ -11,6 +11,7 @@ import type {
   ImageDistribution,
   RuleCountRow,
   RunCounts,
+  RunTotals,
   ServerRow,
   StoredHostGeo,
 } from './aggregates.ts';
@@ -138,6 +139,22 @@ export function prepareAggregates(db: Database.Database) {
        (SELECT count(*) FROM hosts h WHERE h.run_id = r.id AND h.space IS NULL) AS hosts_without_geo
      FROM runs r WHERE r.id = ?`,
   );
+  // Per host the largest figure, and whether that figure (not a smaller one) was a lower bound.
+  const perHostSum = (c: string) =>
+    db.prepare(
+      `SELECT sum(n) AS n, max(at_least) AS at_least FROM (
+         SELECT max(${c}) AS n, max(CASE WHEN ${c} = host_max THEN ${c}_at_least ELSE 0 END) AS at_least
+         FROM (SELECT host_id, ${c}, ${c}_at_least, max(${c}) OVER (PARTITION BY host_id) AS host_max
+               FROM services WHERE run_id = ? AND ${c} IS NOT NULL) per_service
+         GROUP BY host_id) per_host`,
+    );
+  const hostSums = { patients: perHostSum('patients'), studies: perHostSum('studies'), images: perHostSum('images') };
+  const serviceSums = db.prepare(
+    `SELECT count(*) AS services, coalesce(sum(exposed), 0) AS exposed_services,
+            sum(files) AS files, max(files_at_least) AS files_at_least, sum(bytes) AS bytes, max(bytes_at_least) AS bytes_at_least
+     FROM services WHERE run_id = ?`,
+  );
+  const bySeverity = db.prepare('SELECT severity, count(*) AS n FROM findings WHERE run_id = ? GROUP BY severity');
   const geoSources = db
     .prepare('SELECT DISTINCT geo_source FROM hosts WHERE run_id = ? AND geo_source IS NOT NULL ORDER BY geo_source')
     .pluck();
@@ -224,6 +241,29 @@ export function prepareAggregates(db: Database.Database) {
       if (r.excluded !== null) out.excluded = r.excluded;
       if (r.hosts_done !== null) out.scanned = r.hosts_done;
       if (r.open_ports !== null) out.openPorts = r.open_ports;
+      return out;
+    },
+    runTotals(runId: number): RunTotals {
+      const s = serviceSums.get(runId) as {
+        services: number;
+        exposed_services: number;
+        files: number | null;
+        files_at_least: number | null;
+        bytes: number | null;
+        bytes_at_least: number | null;
+      };
+      const findings = Object.fromEntries(SEVERITIES.map((v) => [v, 0])) as Record<Severity, number>;
+      for (const r of bySeverity.all(runId) as Array<{ severity: Severity; n: number }>) findings[r.severity] = r.n;
+      const out: RunTotals = { services: s.services, exposedServices: s.exposed_services, findings };
+      for (const [k, stmt] of Object.entries(hostSums) as Array<['patients' | 'studies' | 'images', Database.Statement]>) {
+        const r = stmt.get(runId) as { n: number | null; at_least: number | null };
+        const c = sum(r.n, r.at_least);
+        if (c) out[k] = c;
+      }
+      const files = sum(s.files, s.files_at_least);
+      const bytes = sum(s.bytes, s.bytes_at_least);
+      if (files) out.files = files;
+      if (bytes) out.bytes = bytes;
       return out;
     },
     geoSources: (runId: number): string[] => geoSources.all(runId) as string[],

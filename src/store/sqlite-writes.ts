@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { Finding } from '../observation/finding.ts';
+import { ipSortKey } from '../observation/address-order.ts';
 import { isExposed } from '../observation/exposed.ts';
 import { Observation } from '../observation/observation.ts';
 import { StoreError, StoreValidationError, validate } from './errors.ts';
@@ -40,8 +41,8 @@ function prepare(db: Database.Database) {
     insertService: db.prepare(
       `INSERT INTO services (run_id, host_id, ip, port, protocol, tls, status, product, version, started_at, duration_ms,
          exposed, patients, patients_at_least, studies, studies_at_least, series, series_at_least,
-         images, images_at_least, files, files_at_least, bytes, bytes_at_least)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         images, images_at_least, files, files_at_least, bytes, bytes_at_least, ip_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertObservation: db.prepare('INSERT INTO observations (service_id, json) VALUES (?, ?)'),
     insertFinding: db.prepare(
@@ -120,6 +121,7 @@ export function prepareWrites(db: Database.Database, now: () => Date): SqliteWri
         obs.durationMs,
         isExposed(obs) ? 1 : 0,
         ...countColumns(obs),
+        ipSortKey(obs.endpoint.ip),
       ).lastInsertRowid,
     );
     stmt.insertObservation.run(serviceId, JSON.stringify(obs));

@@ -26,7 +26,7 @@ import {
   type StoreReader,
   type StoreSink,
 } from './store.ts';
-import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, ServerRow, StoredHostGeo } from './aggregates.ts';
+import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, RunTotals, ServerRow, StoredHostGeo } from './aggregates.ts';
 import { prepareAggregates } from './sqlite-aggregates.ts';
 import { HostGeoSchema, prepareWrites, type SqliteWrites } from './sqlite-writes.ts';
 import { WriteThread } from './write-thread.ts';
@@ -81,11 +81,18 @@ function prepare(db: Database.Database) {
     steps: db.prepare('SELECT step FROM scan_steps WHERE run_id = ? AND step >= ? ORDER BY step').pluck(),
     reopenRun: db.prepare(`UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`),
     isHostDone: db.prepare('SELECT 1 FROM checkpoints WHERE run_id = ? AND ip = ?').pluck(),
-    services: db.prepare(
+    // Keyset pages in report order: (ip_key, port, protocol) is unique in a run and indexed.
+    servicePage: db.prepare(
       `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
-              s.product, s.version, o.json
+              s.product, s.version, o.json, s.ip_key
        FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id
-       WHERE s.run_id = ? ORDER BY s.id`,
+       WHERE s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)
+       ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+    ),
+    pageFindings: db.prepare(
+      `SELECT f.*, s.ip, s.port, s.protocol FROM findings f JOIN services s ON s.id = f.service_id
+       WHERE f.service_id IN (SELECT value FROM json_each(?))
+       ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
     ),
     findings: db.prepare(
       `SELECT f.*, s.ip, s.port, s.protocol FROM findings f JOIN services s ON s.id = f.service_id
@@ -183,38 +190,34 @@ class SqliteFileStore implements StoreSink, StoreReader {
   }
 
   async services(runId: number): Promise<ServiceRow[]> {
-    const byService = new Map<number, Finding[]>();
-    for (const f of await this.findings(runId)) {
-      const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
-      const list = byService.get(serviceId) ?? [];
-      list.push(finding);
-      byService.set(serviceId, list);
-    }
-    return (this.stmt.services.all(runId) as DbService[]).map((row) => {
-      const parsed = Observation.safeParse(JSON.parse(row.json));
-      if (!parsed.success) {
-        // Only a hand-edited file or a missing migration gets here: name the row, not its content.
-        throw new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);
+    const all: ServiceRow[] = [];
+    for await (const page of this.servicePages(runId)) all.push(...page);
+    return all;
+  }
+
+  async *servicePages(runId: number, pageSize = 1000): AsyncIterable<ServiceRow[]> {
+    const size = Math.max(1, Math.min(Math.trunc(pageSize), 100_000));
+    let after: [string, number, string] = ['', 0, ''];
+    for (;;) {
+      const rows = this.stmt.servicePage.all(runId, ...after, size) as Array<DbService & { ip_key: string }>;
+      if (rows.length === 0) return;
+      const byService = new Map<number, Finding[]>();
+      const ids = JSON.stringify(rows.map((r) => r.id));
+      for (const f of (this.stmt.pageFindings.all(ids) as DbFinding[]).map(findingFromRow)) {
+        const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
+        const list = byService.get(serviceId) ?? [];
+        list.push(finding);
+        byService.set(serviceId, list);
       }
-      return {
-        id: row.id,
-        runId: row.run_id,
-        ip: row.ip,
-        hostname: row.hostname ?? undefined,
-        country: row.country ?? undefined,
-        asn: row.asn ?? undefined,
-        org: row.org ?? undefined,
-        space: row.space ?? undefined,
-        port: row.port,
-        protocol: parsed.data.protocol,
-        tls: row.tls === 1,
-        status: parsed.data.status,
-        product: row.product ?? undefined,
-        version: row.version ?? undefined,
-        observation: parsed.data,
-        findings: byService.get(row.id) ?? [],
-      };
-    });
+      yield rows.map((row) => serviceFromRow(row, runId, byService.get(row.id) ?? []));
+      const last = rows[rows.length - 1] as DbService & { ip_key: string };
+      after = [last.ip_key, last.port, last.protocol];
+      if (rows.length < size) return;
+    }
+  }
+
+  async runTotals(runId: number): Promise<RunTotals> {
+    return this.agg.runTotals(runId);
   }
 
   async findings(runId: number): Promise<FindingRow[]> {
@@ -265,6 +268,32 @@ class SqliteFileStore implements StoreSink, StoreReader {
     await this.thread?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+function serviceFromRow(row: DbService, runId: number, findings: Finding[]): ServiceRow {
+  const parsed = Observation.safeParse(JSON.parse(row.json));
+  if (!parsed.success) {
+    // Only a hand-edited file or a missing migration gets here: name the row, not its content.
+    throw new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);
+  }
+  return {
+    id: row.id,
+    runId: row.run_id,
+    ip: row.ip,
+    hostname: row.hostname ?? undefined,
+    country: row.country ?? undefined,
+    asn: row.asn ?? undefined,
+    org: row.org ?? undefined,
+    space: row.space ?? undefined,
+    port: row.port,
+    protocol: parsed.data.protocol,
+    tls: row.tls === 1,
+    status: parsed.data.status,
+    product: row.product ?? undefined,
+    version: row.version ?? undefined,
+    observation: parsed.data,
+    findings,
+  };
 }
 
 /** The SQLite store in both roles: for tests and tools that write a file and read it back. */

@@ -15,6 +15,7 @@ import type {
   ImageDistribution,
   RuleCountRow,
   RunCounts,
+  RunTotals,
   ServerRow,
   StoredHostGeo,
 } from './aggregates.ts';
@@ -173,8 +174,19 @@ export interface StoreReader {
   runs(): Promise<RunRow[]>;
   run(id: number): Promise<RunRow | undefined>;
   latestRunId(): Promise<number | undefined>;
-  /** Services of a run with their parsed observation and findings, in insertion order. */
+  /**
+   * Services of a run with their parsed observation and findings, in report
+   * order (address numerically, then port, then protocol): all of them at once,
+   * for small runs and tests. Reports read servicePages.
+   */
   services(runId: number): Promise<ServiceRow[]>;
+  /**
+   * The same services in the same order, a page at a time (keyset pages, each
+   * with its findings): what reports stream, so memory stays flat at any size.
+   */
+  servicePages(runId: number, pageSize?: number): AsyncIterable<ServiceRow[]>;
+  /** Services, exposed services, patients/studies/images per host, files, bytes and findings by severity, summed in the database. */
+  runTotals(runId: number): Promise<RunTotals>;
   /** Findings of a run, most severe first. */
   findings(runId: number): Promise<FindingRow[]>;
   inventory(runId: number): Promise<InventoryRow[]>;

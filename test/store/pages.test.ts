@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Observation } from '../../src/observation/observation.ts';
+import { openSqliteStore, type HostResult } from '../../src/store/index.ts';
+import { ANY_AE, EXPOSED, FIND_OPEN, NO_TLS, RUN_META, fixedClock } from './fixtures.ts';
+
+/** An exposed service on ip:port with its own counts, so sums can be checked by hand. */
+function at(ip: string, port: number, patients: number, atLeast = false): Observation {
+  return { ...EXPOSED, endpoint: { ip, port }, exposure: { patients: { n: patients, atLeast }, studies: { n: patients * 2, atLeast: false } } };
+}
+
+// Written out of address order, and with addresses whose text order is not their numeric order.
+const ADDRESSES = ['10.0.0.10', '10.0.0.9', '2001:db8::10', '10.0.0.100', '2001:db8::9', '9.255.255.255', '10.0.0.2'];
+
+async function store() {
+  const s = openSqliteStore(':memory:', { now: fixedClock });
+  const runId = await s.startRun(RUN_META);
+  for (const [i, ip] of ADDRESSES.entries()) {
+    const host: HostResult = {
+      ip,
+      services: [
+        { observation: at(ip, 11112, i + 1), findings: [NO_TLS] },
+        // Same host, larger figure on the second port: the host counts once, with the larger figure.
+        { observation: at(ip, 104, i + 3, i === 0), findings: [ANY_AE, FIND_OPEN] },
+      ],
+    };
+    await s.recordHost(runId, host);
+  }
+  return { s, runId };
+}
+
+describe('service pages and run totals', () => {
+  it('hand out every service once, in numeric address order then port, whatever the page size', async () => {
+    const { s, runId } = await store();
+    const expected = ['9.255.255.255', '10.0.0.2', '10.0.0.9', '10.0.0.10', '10.0.0.100', '2001:db8::9', '2001:db8::10'].flatMap((ip) => [
+      `${ip} 104`,
+      `${ip} 11112`,
+    ]);
+    for (const size of [1, 2, 3, 13, 14, 1000]) {
+      const seen: string[] = [];
+      let pages = 0;
+      for await (const page of s.servicePages(runId, size)) {
+        pages += 1;
+        assert.ok(page.length <= size);
+        for (const row of page) seen.push(`${row.ip} ${row.port}`);
+      }
+      assert.deepEqual(seen, expected, `page size ${size}`);
+      assert.equal(pages, Math.ceil(expected.length / size));
+    }
+    const all = await s.services(runId);
+    assert.deepEqual(all.map((r) => `${r.ip} ${r.port}`), expected);
+    // Findings ride with their own service only.
+    for (const row of all) assert.deepEqual(row.findings.map((f) => f.ruleId).sort(), (row.port === 104 ? [ANY_AE, FIND_OPEN] : [NO_TLS]).map((f) => f.ruleId).sort());
+    await s.close();
+  });
+
+  it('sum per host the largest figure, with "at least" only when that figure was a lower bound', async () => {
+    const { s, runId } = await store();
+    const t = await s.runTotals(runId);
+    assert.equal(t.services, 14);
+    assert.equal(t.exposedServices, 14);
+    // Host i reports i+1 and i+3 patients: the host counts i+3.
+    assert.deepEqual(t.patients, { n: ADDRESSES.reduce((sum, _ip, i) => sum + i + 3, 0), atLeast: true });
+    assert.deepEqual(t.studies, { n: ADDRESSES.reduce((sum, _ip, i) => sum + 2 * (i + 3), 0), atLeast: false });
+    assert.equal(t.images, undefined, 'not counted is not zero');
+    assert.equal(t.findings.critical + t.findings.high + t.findings.medium + t.findings.low + t.findings.info, 21);
+    assert.equal(t.findings[FIND_OPEN.severity] >= 7, true);
+    await s.close();
+  });
+});
