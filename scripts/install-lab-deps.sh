@@ -2,8 +2,9 @@
 # Installs what the loopback lab (src/lab/) and the tests run: Orthanc with its
 # DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), nmap (benchmark
 # reference), Chromium (report rendering tests), openssl (the lab's self-signed
-# DICOM TLS certificate), busybox (the lab's plain, non-PACS web server), and a
-# C compiler for the bind shim when `cc` is missing.
+# DICOM TLS certificate), busybox (the lab's plain, non-PACS web server),
+# PostgreSQL (the tests' throwaway clusters, src/lab/postgres.ts), and a C
+# compiler for the bind shim when `cc` is missing.
 # Idempotent: installs only packages dpkg reports missing, runs `apt-get update`
 # once and only if something is missing. Debian 12 package names.
 #
@@ -12,6 +13,10 @@
 # forbidden", the standard Debian switch used by container images) makes it
 # skip that. Should a service start anyway, it is stopped again here, so nothing
 # keeps listening on Orthanc's default ports 4242/8042, where the lab puts its own.
+# Debian's postgresql postinst creates a default cluster (15/main, port 5432)
+# and asks invoke-rc.d to start it: the same guard keeps it down, and a cluster
+# that runs anyway is stopped. The tests never use it: they start their own
+# clusters with initdb and postgres from /usr/lib/postgresql/<major>/bin.
 set -euo pipefail
 
 if [[ ${EUID} -ne 0 ]]; then
@@ -19,7 +24,7 @@ if [[ ${EUID} -ne 0 ]]; then
   exit 1
 fi
 
-packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient nmap chromium openssl busybox)
+packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient nmap chromium openssl busybox postgresql)
 if ! command -v cc >/dev/null 2>&1; then
   packages+=(gcc libc6-dev)
 fi
@@ -49,7 +54,7 @@ apt-get update -qq
 apt-get install -y -qq "${missing[@]}"
 
 # Stop any packaged service whose postinst managed to start it: the lab runs its own instances.
-for service in orthanc smbd nmbd samba-ad-dc vsftpd; do
+for service in orthanc smbd nmbd samba-ad-dc vsftpd postgresql; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "${service}" 2>/dev/null; then
     echo "install-lab-deps: the ${service} service was started by its package; stopping and disabling it"
     systemctl stop "${service}" || true
@@ -60,11 +65,22 @@ for service in orthanc smbd nmbd samba-ad-dc vsftpd; do
   fi
 done
 
-# Report (never kill) anything still on Orthanc's default ports.
+# A packaged PostgreSQL cluster started outside the service (pg_ctlcluster, or
+# a systemd postgresql@VERSION-NAME unit the loop above does not name).
+if command -v pg_lsclusters >/dev/null 2>&1; then
+  while read -r version name _port status _rest; do
+    if [[ ${status} == online* ]]; then
+      echo "install-lab-deps: the PostgreSQL cluster ${version}/${name} was started by its package; stopping it"
+      pg_ctlcluster "${version}" "${name}" stop || true
+    fi
+  done < <(pg_lsclusters --no-header 2>/dev/null || true)
+fi
+
+# Report (never kill) anything still on Orthanc's or PostgreSQL's default ports.
 if command -v ss >/dev/null 2>&1; then
-  busy=$(ss -Hltn '( sport = :4242 or sport = :8042 )' || true)
+  busy=$(ss -Hltn '( sport = :4242 or sport = :8042 or sport = :5432 )' || true)
   if [[ -n ${busy} ]]; then
-    echo "install-lab-deps: warning: something listens on 4242/8042:" >&2
+    echo "install-lab-deps: warning: something listens on 4242/8042/5432:" >&2
     echo "${busy}" >&2
   fi
 fi
