@@ -72,3 +72,22 @@ export async function waitForPort(ip: string, port: number, options: { timeoutMs
     options.child.off('exit', onExit);
   }
 }
+
+/**
+ * A port nothing listens on at `ip` now, from the kernel (bind to port 0):
+ * for a server that cannot be given port 0 itself (PostgreSQL). Another
+ * process could take it before the server binds; the lab's 127.x addresses
+ * are each caller's own, so nothing else is expected there.
+ */
+export function freePort(ip: string): Promise<number> {
+  assertLabAddress(ip);
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (e) => reject(new LabError('port-in-use', `no free port on ${ip}: ${e.message}`)));
+    server.listen(0, ip, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
