@@ -9,6 +9,7 @@ import { aeTitle, aeTitleList, collect, positiveInt, probeList } from './options
 import type { ScanFlags } from './scan.ts';
 import type { ReportFlags } from './report.ts';
 import type { DiffFlags } from './diff.ts';
+import type { MergeFlags } from './merge.ts';
 import { DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS, WEB_PORTS } from '../probes/catalogue.ts';
@@ -77,6 +78,13 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
   .option('-o, --out <file>', 'write to a file instead of standard output')
   .action(async (runA: string, runB: string, flags: DiffFlags) => (await import('./diff.ts')).diffCommand(runA, runB, flags));
+
+program
+  .command('merge')
+  .description('store shards of one run (scan --shard I/N, each in its own file) as one run: refuses shards of different runs, reports overlaps and gaps')
+  .argument('<shards...>', 'SQLite files, one shard each (the latest run of each file)')
+  .requiredOption('--into <file>', 'SQLite file to store the merged run in (created if missing)')
+  .action(async (shards: string[], flags: MergeFlags) => (await import('./merge.ts')).mergeCommand(shards, flags));
 
 program.addCommand(labCommand());
 

@@ -10,7 +10,9 @@ export type ScanErrorCode =
   /** The run to resume already ran to its end. */
   | 'RUN_COMPLETED'
   /** The run's recorded parameters are missing, from another version, or malformed. */
-  | 'RUN_PARAMETERS';
+  | 'RUN_PARAMETERS'
+  /** The run to resume was merged from shards (`exposure merge`): its shards are what resume. */
+  | 'RUN_MERGED';
 
 export class ScanError extends Error {
   override readonly name = 'ScanError';

@@ -23,6 +23,8 @@ import { VERSION } from '../version.ts';
 
 /** The key of a run's meta options that holds its parameters. */
 export const PARAMETERS_KEY = 'parameters';
+/** The key of a merged run's meta options that lists its shards (cluster/merge.ts): such a run is never resumed in place. */
+export const MERGED_FROM_KEY = 'mergedFrom';
 /**
  * Bumped when the schema changes in a way an older reader cannot follow.
  * 2: `probes` (--probes) and `limits.greetingWaitMs` (--greeting-wait). An
@@ -187,9 +189,12 @@ export function runMeta(p: RunParameters, resolved: readonly ResolvedName[], tar
   };
 }
 
-/** Reads a run's parameters back; a ScanError naming the run and the fields says why it cannot. */
-export function parametersOfRun(run: RunRow, where: string): RunParameters {
-  const subject = `run ${run.id} of ${where} cannot be resumed`;
+/**
+ * Reads a run's parameters back; a ScanError naming the run and the fields
+ * says why it cannot. `purpose` names what the caller would do with the run.
+ */
+export function parametersOfRun(run: RunRow, where: string, purpose: 'resumed' | 'merged' = 'resumed'): RunParameters {
+  const subject = `run ${run.id} of ${where} cannot be ${purpose}`;
   const raw = run.meta.options[PARAMETERS_KEY];
   if (raw === undefined) {
     throw new ScanError('RUN_PARAMETERS', `${subject}: it was started by an older Exposure that did not record its parameters; start a new scan`);
@@ -198,7 +203,7 @@ export function parametersOfRun(run: RunRow, where: string): RunParameters {
   if (typeof version === 'number' && version > PARAMETERS_VERSION) {
     throw new ScanError(
       'RUN_PARAMETERS',
-      `${subject}: its parameters were recorded by a newer Exposure (version ${version}; this one reads ${PARAMETERS_VERSION}): upgrade Exposure to resume it`,
+      `${subject}: its parameters were recorded by a newer Exposure (version ${version}; this one reads ${PARAMETERS_VERSION}): upgrade Exposure to read them`,
     );
   }
   const parsed = version === 1 ? RunParametersV1.safeParse(raw) : version === 2 ? RunParametersV2.safeParse(raw) : RunParameters.safeParse(raw);

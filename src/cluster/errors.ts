@@ -1,0 +1,20 @@
+/** Why shards cannot be merged, with a stable code: one line a user can act on, exit status 2. */
+export type MergeErrorCode =
+  /** A file holds no run. */
+  | 'NO_RUN'
+  /** Two shards were not cut from one run: their recorded parameters differ. */
+  | 'DIFFERENT_RUNS'
+  /** Two shards claim the same index of the order. */
+  | 'SAME_SHARD'
+  /** The target store is one of the shards. */
+  | 'INTO_IS_A_SHARD';
+
+export class MergeError extends Error {
+  override readonly name = 'MergeError';
+  constructor(
+    readonly code: MergeErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
