@@ -63,7 +63,7 @@ const SEVERITY_ORDER = `CASE f.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' 
 
 const COUNT_COLUMNS = COUNTED.map((c) => `s.${c}, s.${c}_at_least`).join(', ');
 
-/** A finding with the text of its rule it was assessed with, and its endpoint (rows.ts DbFinding). */
+/** A finding with the rule text it was assessed with, and its endpoint (rows.ts DbFinding). */
 const FINDING_ROWS = `SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity, t.title, f.evidence, t.remediation, t."references",
          NULLIF(t.cwe, '') AS cwe, s.ip, s.port, s.protocol
   FROM findings f JOIN rule_texts t ON t.id = f.rule_text_id JOIN services s ON s.id = f.service_id`;
