@@ -193,6 +193,59 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX services_report_order ON services(run_id, ip_key, port, protocol);
     `,
   },
+  {
+    version: 6,
+    description: 'a compact store: rule texts once each, observations without what columns hold, no checkpoint row per host',
+    // A finding points at the exact text it was assessed with (rule_texts, one row per distinct text):
+    // an old run renders with its own words after a rule's text changes. Severity and rule id stay on
+    // the finding, where totals, aggregates and diffs group on them. The observation JSON keeps only
+    // what no column of services and no inventories row holds (store/stored-observation.ts).
+    // Resume reads scan_progress and scan_steps; a host is recorded when it has a hosts row.
+    sql: `
+      CREATE TABLE rule_texts (
+        id INTEGER PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        remediation TEXT NOT NULL,
+        "references" TEXT NOT NULL,   -- json array of strings
+        cwe TEXT NOT NULL,            -- '' when the rule names none: NULLs would never be equal in the UNIQUE below
+        UNIQUE (rule_id, title, remediation, "references", cwe)
+      );
+      INSERT INTO rule_texts (rule_id, title, remediation, "references", cwe)
+        SELECT rule_id, title, remediation, "references", coalesce(cwe, '') FROM findings
+        GROUP BY rule_id, title, remediation, "references", coalesce(cwe, '')
+        ORDER BY min(id);
+
+      CREATE TABLE findings_compact (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+        rule_id TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('critical', 'high', 'medium', 'low', 'info')),
+        rule_text_id INTEGER NOT NULL REFERENCES rule_texts(id),
+        evidence TEXT NOT NULL
+      );
+      INSERT INTO findings_compact (id, run_id, service_id, rule_id, severity, rule_text_id, evidence)
+        SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity, t.id, f.evidence
+        FROM findings f JOIN rule_texts t
+          ON t.rule_id = f.rule_id AND t.title = f.title AND t.remediation = f.remediation
+         AND t."references" = f."references" AND t.cwe = coalesce(f.cwe, '');
+      DROP TABLE findings;
+      ALTER TABLE findings_compact RENAME TO findings;
+      CREATE INDEX findings_run ON findings(run_id, severity);
+      CREATE INDEX findings_service ON findings(service_id);
+      CREATE INDEX findings_rule ON findings(run_id, rule_id);
+
+      UPDATE observations SET json = json_remove(
+        CASE WHEN json_extract(json, '$.endpoint.hostname') IS NULL THEN json_remove(json, '$.endpoint')
+             ELSE json_remove(json, '$.endpoint.ip', '$.endpoint.port') END,
+        '$.protocol', '$.status', '$.startedAt', '$.durationMs', '$.tls', '$.exposure', '$.product.name', '$.product.version');
+      UPDATE observations SET json = json_remove(json, '$.inventory')
+        WHERE json_array_length(json, '$.inventory.attributes') > 0;
+
+      DROP TABLE checkpoints;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -5,6 +5,7 @@
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
 import type { FindingRow, RunMeta, RunRow, RunStatus } from './store.ts';
+import type { ObservationColumns } from './stored-observation.ts';
 
 export interface DbRun {
   id: number;
@@ -23,21 +24,15 @@ export interface DbRun {
   hosts_recorded: number;
 }
 
-export interface DbService {
+/** A service row with its host's columns and the JSON no column holds (stored-observation.ts). */
+export interface DbService extends ObservationColumns {
   id: number;
   run_id: number;
-  ip: string;
   hostname: string | null;
   country: string | null;
   asn: number | null;
   org: string | null;
   space: string | null;
-  port: number;
-  protocol: string;
-  tls: number;
-  status: string;
-  product: string | null;
-  version: string | null;
   json: string;
 }
 

@@ -122,9 +122,9 @@ export function prepareAggregates(db: Database.Database) {
            WHERE s.run_id = ? GROUP BY s.host_id HAVING sum(s.exposed) > 0) per_host`,
   );
   const byRule = db.prepare(
-    `SELECT f.rule_id, f.severity, max(f.title) AS title, count(DISTINCT f.service_id) AS services,
+    `SELECT f.rule_id, f.severity, max(t.title) AS title, count(DISTINCT f.service_id) AS services,
             count(DISTINCT s.host_id) AS hosts
-     FROM findings f JOIN services s ON s.id = f.service_id
+     FROM findings f JOIN services s ON s.id = f.service_id JOIN rule_texts t ON t.id = f.rule_text_id
      WHERE f.run_id = ?
      GROUP BY f.rule_id, f.severity
      ORDER BY ${SEVERITY_ORDER}, services DESC, f.rule_id`,

@@ -4,6 +4,10 @@
  * of one host, so a scan writes hundreds of hosts per transaction
  * (scan/host-writer.ts); the checkpoint goes in the same transaction, so a
  * killed process leaves results and checkpoint in step whatever the batch size.
+ *
+ * Each part of a service is written once (store/stored-observation.ts): its
+ * columns, its inventory rows, the rest of its observation as JSON, and its
+ * findings as rule, severity and evidence pointing at their rule's text.
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -12,6 +16,7 @@ import { ipSortKey } from '../observation/address-order.ts';
 import { isExposed } from '../observation/exposed.ts';
 import { Observation } from '../observation/observation.ts';
 import { StoreError, StoreValidationError, validate } from './errors.ts';
+import { countColumns, storedObservation } from './stored-observation.ts';
 import type { HostBatch, HostResult, ScanCheckpoint } from './store.ts';
 
 export const HostGeoSchema = z.object({
@@ -46,15 +51,20 @@ function prepare(db: Database.Database) {
     ),
     insertObservation: db.prepare('INSERT INTO observations (service_id, json) VALUES (?, ?)'),
     insertFinding: db.prepare(
-      `INSERT INTO findings (run_id, service_id, rule_id, severity, title, evidence, remediation, "references", cwe)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      'INSERT INTO findings (run_id, service_id, rule_id, severity, rule_text_id, evidence) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    // ON CONFLICT with no target: PostgreSQL reads it the same.
+    insertRuleText: db.prepare(
+      `INSERT INTO rule_texts (rule_id, title, remediation, "references", cwe) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    ruleTextId: db
+      .prepare(`SELECT id FROM rule_texts WHERE rule_id = ? AND title = ? AND remediation = ? AND "references" = ? AND cwe = ?`)
+      .pluck(),
     insertInventory: db.prepare(
       'INSERT INTO inventories (service_id, keyword, tag, class, present, records) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     serviceExists: db.prepare('SELECT 1 FROM services WHERE run_id = ? AND ip = ? AND port = ? AND protocol = ?').pluck(),
     hostId: db.prepare('SELECT id FROM hosts WHERE run_id = ? AND ip = ?').pluck(),
-    insertCheckpointIfNew: db.prepare('INSERT OR IGNORE INTO checkpoints (run_id, ip, done_at) VALUES (?, ?, ?)'),
     insertStep: db.prepare('INSERT OR IGNORE INTO scan_steps (run_id, step) VALUES (?, ?)'),
     upsertProgress: db.prepare(
       `INSERT INTO scan_progress (run_id, watermark, counters, updated_at) VALUES (?, ?, ?, ?)
@@ -64,14 +74,35 @@ function prepare(db: Database.Database) {
   };
 }
 
-const COUNTED = ['patients', 'studies', 'series', 'images', 'files', 'bytes'] as const;
+/** Distinct rule texts a writer remembers the ids of: rules times their versions, far fewer in practice. */
+const RULE_TEXTS_REMEMBERED = 4096;
 
-/** n and at-least flag of each exposure count, in the column order of insertService. */
-function countColumns(obs: Observation): Array<number | null> {
-  return COUNTED.flatMap((k) => {
-    const c = obs.exposure[k];
-    return c ? [c.n, c.atLeast ? 1 : 0] : [null, null];
-  });
+/**
+ * The id of each rule text, inserted the first time it is met. Ids met inside
+ * a transaction are remembered only once it commits: a rolled-back batch
+ * takes its new rows with it, and their ids must not outlive them.
+ */
+function ruleTexts(stmt: ReturnType<typeof prepare>) {
+  const known = new Map<string, number>();
+  const pending = new Map<string, number>();
+  return {
+    id(f: Finding): number {
+      const text = [f.ruleId, f.title, f.remediation, JSON.stringify(f.references), f.cwe ?? ''] as const;
+      const key = JSON.stringify(text);
+      let id = known.get(key) ?? pending.get(key);
+      if (id === undefined) {
+        stmt.insertRuleText.run(...text);
+        id = stmt.ruleTextId.get(...text) as number;
+        pending.set(key, id);
+      }
+      return id;
+    },
+    committed(): void {
+      for (const [key, id] of pending) if (known.size < RULE_TEXTS_REMEMBERED) known.set(key, id);
+      pending.clear();
+    },
+    rolledBack: (): void => pending.clear(),
+  };
 }
 
 /** A service as it enters the store: parsed by its schemas (once each), nothing else kept. */
@@ -98,6 +129,7 @@ export interface SqliteWrites {
 
 export function prepareWrites(db: Database.Database, now: () => Date): SqliteWrites {
   const stmt = prepare(db);
+  const texts = ruleTexts(stmt);
 
   const insertCheckpoint = (runId: number, c: ScanCheckpoint, at: string): void => {
     stmt.upsertProgress.run(runId, c.watermark, JSON.stringify(c.counters), at);
@@ -124,10 +156,8 @@ export function prepareWrites(db: Database.Database, now: () => Date): SqliteWri
         ipSortKey(obs.endpoint.ip),
       ).lastInsertRowid,
     );
-    stmt.insertObservation.run(serviceId, JSON.stringify(obs));
-    for (const f of findings) {
-      stmt.insertFinding.run(runId, serviceId, f.ruleId, f.severity, f.title, f.evidence, f.remediation, JSON.stringify(f.references), f.cwe ?? null);
-    }
+    stmt.insertObservation.run(serviceId, JSON.stringify(storedObservation(obs)));
+    for (const f of findings) stmt.insertFinding.run(runId, serviceId, f.ruleId, f.severity, texts.id(f), f.evidence);
     const inventory = obs.inventory;
     if (!inventory) return;
     const seen = new Set<string>();
@@ -140,7 +170,7 @@ export function prepareWrites(db: Database.Database, now: () => Date): SqliteWri
     });
   };
 
-  const insertHost = (runId: number, host: HostResult, merge: boolean, at: string): void => {
+  const insertHost = (runId: number, host: HostResult, merge: boolean): void => {
     const h = validate(HostShape, host, 'INVALID_HOST', 'host result');
     const existing = stmt.hostId.get(runId, h.ip) as number | undefined;
     if (existing !== undefined && !merge) {
@@ -161,15 +191,23 @@ export function prepareWrites(db: Database.Database, now: () => Date): SqliteWri
       if (existing !== undefined && stmt.serviceExists.get(runId, endpoint.ip, endpoint.port, protocol)) continue;
       insertService(runId, hostId, service);
     }
-    stmt.insertCheckpointIfNew.run(runId, h.ip, at);
   };
 
   const recordHosts = db.transaction((runId: number, batch: HostBatch): void => {
     if (!stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
-    const at = now().toISOString();
-    for (const host of batch.hosts) insertHost(runId, host, batch.merge ?? false, at);
-    if (batch.checkpoint) insertCheckpoint(runId, batch.checkpoint, at);
+    for (const host of batch.hosts) insertHost(runId, host, batch.merge ?? false);
+    if (batch.checkpoint) insertCheckpoint(runId, batch.checkpoint, now().toISOString());
   });
 
-  return { recordHosts: (runId, batch) => recordHosts(runId, batch) };
+  return {
+    recordHosts: (runId, batch) => {
+      try {
+        recordHosts(runId, batch);
+      } catch (err) {
+        texts.rolledBack();
+        throw err;
+      }
+      texts.committed();
+    },
+  };
 }

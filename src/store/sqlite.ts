@@ -29,6 +29,7 @@ import {
 import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, RunTotals, ServerRow, StoredHostGeo } from './aggregates.ts';
 import { prepareAggregates } from './sqlite-aggregates.ts';
 import { HostGeoSchema, prepareWrites, type SqliteWrites } from './sqlite-writes.ts';
+import { COUNTED, observationFromParts, type InventoryRecord } from './stored-observation.ts';
 import { WriteThread } from './write-thread.ts';
 import { findingFromRow, runFromRow, type DbFinding, type DbRun, type DbService } from './rows.ts';
 
@@ -60,6 +61,13 @@ const RunSummarySchema = z.object({
 // Most severe first, in SQL, from the one list in observation/finding.ts.
 const SEVERITY_ORDER = `CASE f.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
+const COUNT_COLUMNS = COUNTED.map((c) => `s.${c}, s.${c}_at_least`).join(', ');
+
+/** A finding with the rule text it was assessed with, and its endpoint (rows.ts DbFinding). */
+const FINDING_ROWS = `SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity, t.title, f.evidence, t.remediation, t."references",
+         NULLIF(t.cwe, '') AS cwe, s.ip, s.port, s.protocol
+  FROM findings f JOIN rule_texts t ON t.id = f.rule_text_id JOIN services s ON s.id = f.service_id`;
+
 function prepare(db: Database.Database) {
   return {
     insertRun: db.prepare(
@@ -70,34 +78,32 @@ function prepare(db: Database.Database) {
       `UPDATE runs SET finished_at = ?, status = ?, targets_total = ?, hosts_done = ?, open_ports = ?, excluded = ?
        WHERE id = ?`,
     ),
-    runs: db.prepare(
-      `SELECT r.*, (SELECT count(*) FROM checkpoints c WHERE c.run_id = r.id) AS hosts_recorded FROM runs r ORDER BY r.id`,
-    ),
-    run: db.prepare(
-      `SELECT r.*, (SELECT count(*) FROM checkpoints c WHERE c.run_id = r.id) AS hosts_recorded FROM runs r WHERE r.id = ?`,
-    ),
+    // A host is recorded, with all its services, when its row is: its batch was one transaction.
+    runs: db.prepare(`SELECT r.*, (SELECT count(*) FROM hosts h WHERE h.run_id = r.id) AS hosts_recorded FROM runs r ORDER BY r.id`),
+    run: db.prepare(`SELECT r.*, (SELECT count(*) FROM hosts h WHERE h.run_id = r.id) AS hosts_recorded FROM runs r WHERE r.id = ?`),
     latestRunId: db.prepare('SELECT max(id) FROM runs').pluck(),
     progress: db.prepare('SELECT watermark, counters FROM scan_progress WHERE run_id = ?'),
     steps: db.prepare('SELECT step FROM scan_steps WHERE run_id = ? AND step >= ? ORDER BY step').pluck(),
     reopenRun: db.prepare(`UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`),
-    isHostDone: db.prepare('SELECT 1 FROM checkpoints WHERE run_id = ? AND ip = ?').pluck(),
+    isHostDone: db.prepare('SELECT 1 FROM hosts WHERE run_id = ? AND ip = ?').pluck(),
     // Keyset pages in report order: (ip_key, port, protocol) is unique in a run and indexed.
     servicePage: db.prepare(
       `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
-              s.product, s.version, o.json, s.ip_key
+              s.product, s.version, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
        FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id
        WHERE s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)
        ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
     ),
     pageFindings: db.prepare(
-      `SELECT f.*, s.ip, s.port, s.protocol FROM findings f JOIN services s ON s.id = f.service_id
-       WHERE f.service_id IN (SELECT value FROM json_each(?))
+      `${FINDING_ROWS} WHERE f.service_id IN (SELECT value FROM json_each(?))
        ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
     ),
-    findings: db.prepare(
-      `SELECT f.*, s.ip, s.port, s.protocol FROM findings f JOIN services s ON s.id = f.service_id
-       WHERE f.run_id = ? ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
+    // Attributes in the order they were written (rowid), which is the inventory's own order.
+    pageInventories: db.prepare(
+      `SELECT service_id, keyword, tag, class, present, records FROM inventories
+       WHERE service_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
     ),
+    findings: db.prepare(`${FINDING_ROWS} WHERE f.run_id = ? ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`),
     inventory: db.prepare(
       `SELECT i.keyword, i.tag, i.class, count(DISTINCT i.service_id) AS services, sum(i.present) AS records
        FROM inventories i JOIN services s ON s.id = i.service_id
@@ -201,15 +207,13 @@ class SqliteFileStore implements StoreSink, StoreReader {
     for (;;) {
       const rows = this.stmt.servicePage.all(runId, ...after, size) as Array<DbService & { ip_key: string }>;
       if (rows.length === 0) return;
-      const byService = new Map<number, Finding[]>();
       const ids = JSON.stringify(rows.map((r) => r.id));
-      for (const f of (this.stmt.pageFindings.all(ids) as DbFinding[]).map(findingFromRow)) {
+      const findings = byService((this.stmt.pageFindings.all(ids) as DbFinding[]).map(findingFromRow), (f) => {
         const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
-        const list = byService.get(serviceId) ?? [];
-        list.push(finding);
-        byService.set(serviceId, list);
-      }
-      yield rows.map((row) => serviceFromRow(row, runId, byService.get(row.id) ?? []));
+        return [serviceId, finding];
+      });
+      const inventories = byService(this.stmt.pageInventories.all(ids) as Array<InventoryRecord & { service_id: number }>, (r) => [r.service_id, r]);
+      yield rows.map((row) => serviceFromRow(row, runId, findings.get(row.id) ?? [], inventories.get(row.id) ?? []));
       const last = rows[rows.length - 1] as DbService & { ip_key: string };
       after = [last.ip_key, last.port, last.protocol];
       if (rows.length < size) return;
@@ -270,8 +274,20 @@ class SqliteFileStore implements StoreSink, StoreReader {
   }
 }
 
-function serviceFromRow(row: DbService, runId: number, findings: Finding[]): ServiceRow {
-  const parsed = Observation.safeParse(JSON.parse(row.json));
+/** Rows of a page grouped by the service they belong to, each group in the order the rows came. */
+function byService<R, T>(rows: readonly R[], split: (row: R) => [number, T]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const [serviceId, item] = split(row);
+    const list = groups.get(serviceId);
+    if (list) list.push(item);
+    else groups.set(serviceId, [item]);
+  }
+  return groups;
+}
+
+function serviceFromRow(row: DbService, runId: number, findings: Finding[], inventory: readonly InventoryRecord[]): ServiceRow {
+  const parsed = Observation.safeParse(observationFromParts(row, row.json, inventory));
   if (!parsed.success) {
     // Only a hand-edited file or a missing migration gets here: name the row, not its content.
     throw new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);

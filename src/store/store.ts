@@ -64,7 +64,7 @@ export interface RunRow {
   meta: RunMeta;
   /** Set by finishRun; undefined while running or when the scan was killed. */
   summary: Omit<RunSummary, 'status'> | undefined;
-  /** Hosts checkpointed so far: live progress, and what a resume will skip. */
+  /** Hosts recorded so far, each with all its services: live progress, and what a resume will not probe again. */
   hostsRecorded: number;
 }
 
@@ -162,7 +162,7 @@ export interface StoreSink {
   loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined>;
   /** Marks a killed or interrupted run as running again, for `scan --resume`. */
   reopenRun(runId: number): Promise<void>;
-  /** True when the host has a checkpoint in this run: a resumed scan skips it. */
+  /** True when the host is recorded in this run (its batch committed): a resumed scan skips it. */
   isHostDone(runId: number, ip: string): Promise<boolean>;
   /** Fills the geo columns of hosts of a run, in one transaction (hosts stored before geo was looked up). */
   setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;

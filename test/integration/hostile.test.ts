@@ -29,6 +29,7 @@ import { PROBES } from '../../src/probes/index.ts';
 import { planScan } from '../../src/scan/plan.ts';
 import { probingUnder } from '../../src/scan/probing.ts';
 import { recordParameters } from '../../src/scan/run-parameters.ts';
+import { openStoreReader } from '../../src/store/index.ts';
 import type { ScopePolicy } from '../../src/scope/policy.ts';
 import { CLI } from '../cli/exposure-cli.ts';
 import { requested } from '../scan/parameters.ts';
@@ -90,13 +91,15 @@ interface StoredService {
   readonly observation: Observation;
 }
 
-function services(db: string): StoredService[] {
-  const d = new Database(db, { readonly: true });
+/** The services of the file's one run, read back whole through the store's reader. */
+async function services(db: string): Promise<StoredService[]> {
+  const store = openStoreReader(db);
   try {
-    const rows = d.prepare('SELECT s.ip, s.port, s.protocol, o.json FROM services s JOIN observations o ON o.service_id = s.id ORDER BY s.ip, s.port, s.protocol').all() as { ip: string; port: number; protocol: string; json: string }[];
-    return rows.map((r) => ({ ip: r.ip, port: r.port, protocol: r.protocol, observation: JSON.parse(r.json) as Observation }));
+    const runId = await store.latestRunId();
+    assert.ok(runId !== undefined, `${db} holds a run`);
+    return (await store.services(runId)).map((r) => ({ ip: r.ip, port: r.port, protocol: r.protocol, observation: r.observation }));
   } finally {
-    d.close();
+    await store.close();
   }
 }
 
@@ -154,7 +157,7 @@ describe('a combined scan of every hostile persona and 200 closed addresses', ()
     const r = await run(process.execPath, [CLI, ...scanArgs(db)], { timeout: 120_000 });
     elapsedMs = performance.now() - started;
     assert.match(r.stderr, new RegExp(`done: ${peers.personas.length + 200} targets done`));
-    stored = services(db);
+    stored = await services(db);
   });
 
   it(`ends within 2 × probe timeout + slack (${SCAN_BOUND_MS} ms), not the sum of the bounds`, () => {
@@ -309,7 +312,7 @@ describe('redirect and PASV targets outside scope', () => {
 
 describe('kill -9 mid-scan, then --resume', () => {
   it('stores every service exactly once, in the same run, completed', { timeout: 180_000 }, async () => {
-    const reference = services(join(dir, 'combined.db')).map((s) => `${s.ip}:${s.port}/${s.protocol}`);
+    const reference = (await services(join(dir, 'combined.db'))).map((s) => `${s.ip}:${s.port}/${s.protocol}`);
     const db = join(dir, 'killed.db');
     // Four hosts at a time: the personas' bounded waits take several rounds, time enough to kill it mid-way.
     const child = spawn(process.execPath, [CLI, ...scanArgs(db, ['--concurrency', '4'])], { stdio: 'ignore' });
@@ -329,7 +332,7 @@ describe('kill -9 mid-scan, then --resume', () => {
     assert.match(resumed.stderr, new RegExp(`done: ${peers.personas.length + 200} targets done`));
     assert.equal(count(db, 'SELECT count(*) FROM runs'), 1, 'resumed in the same run');
     assert.equal(count(db, "SELECT count(*) FROM runs WHERE status = 'completed'"), 1);
-    const after = services(db).map((s) => `${s.ip}:${s.port}/${s.protocol}`);
+    const after = (await services(db)).map((s) => `${s.ip}:${s.port}/${s.protocol}`);
     assert.equal(new Set(after).size, after.length, 'no service twice');
     const missing = reference.filter((s) => !after.includes(s));
     const extra = after.filter((s) => !reference.includes(s));
