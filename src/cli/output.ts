@@ -1,5 +1,14 @@
-/** Writing report files: a path a user got wrong is a clear one-line error, not a stack trace. */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+/**
+ * Writing report files: a path a user got wrong is a clear one-line error, not a stack trace.
+ * Streamed reports are written chunk by chunk at the pace the reader takes them, to a
+ * temporary file beside the target that takes its name only once complete.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { UsageError } from './errors.ts';
 
 function code(err: unknown): string {
@@ -32,4 +41,128 @@ export function makeEmptyDir(path: string, what: string): void {
     throw new UsageError(`cannot read the folder ${path} (${code(err)})`);
   }
   if (entries.length > 0) throw new UsageError(`${path} is not empty: give ${what} a new or empty folder, so packs of different runs never mix`);
+}
+
+/** How pouring ended: every chunk handed over, or the stream stopped taking them. */
+type Poured = { kind: 'done' } | { kind: 'failed'; error: Error } | { kind: 'closed' };
+
+/**
+ * Writes chunks as they come, waiting for 'drain' whenever the stream's
+ * buffer is full: a slow reader slows the reading of the store instead of
+ * filling memory. Leaving the loop early closes the chunk source (and with it
+ * the store's pages); an error of the source itself is thrown as it is.
+ */
+async function pour(chunks: AsyncIterable<string>, to: Writable): Promise<Poured> {
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const onError = (err: Error): void => {
+    failure ??= err;
+    wake?.();
+  };
+  const onDrain = (): void => wake?.();
+  to.on('error', onError);
+  to.on('drain', onDrain);
+  to.on('close', onDrain);
+  try {
+    for await (const chunk of chunks) {
+      if (failure || to.destroyed) break;
+      if (!to.write(chunk) && !failure && !to.destroyed) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    to.off('error', onError);
+    to.off('drain', onDrain);
+    to.off('close', onDrain);
+  }
+  if (failure) return { kind: 'failed', error: failure };
+  return to.destroyed ? { kind: 'closed' } : { kind: 'done' };
+}
+
+/**
+ * Streams a report to standard output. A reader that stops early (`| head`)
+ * ends the report quietly: nothing more is read or written, exit code 0.
+ */
+export async function pourToStdout(chunks: AsyncIterable<string>): Promise<void> {
+  const stdout = process.stdout;
+  // Stays on: a reader that leaves after the last chunk was handed over is no error either.
+  if (stdout.listenerCount('error') === 0) stdout.on('error', () => undefined);
+  const poured = await pour(chunks, stdout);
+  if (poured.kind === 'failed' && code(poured.error) !== 'EPIPE') throw new UsageError(`cannot write to standard output (${code(poured.error)})`);
+}
+
+/** One streamed file, written under a temporary name in its own folder until complete. */
+class PartFile {
+  private constructor(
+    readonly path: string,
+    private readonly temp: string,
+    private readonly stream: WriteStream,
+  ) {}
+
+  static async open(path: string): Promise<PartFile> {
+    // writeFileSync would say EISDIR at once; a rename at the end would say it after all the work.
+    if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`cannot write ${path} (EISDIR)`);
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+    const stream = createWriteStream(temp, { flags: 'wx' });
+    try {
+      await once(stream, 'open');
+    } catch (err) {
+      throw new UsageError(`cannot write ${path} (${code(err)})`);
+    }
+    return new PartFile(path, temp, stream);
+  }
+
+  async fill(chunks: AsyncIterable<string>): Promise<void> {
+    const poured = await pour(chunks, this.stream);
+    if (poured.kind !== 'done') throw new UsageError(`cannot write ${this.path} (${poured.kind === 'failed' ? code(poured.error) : 'closed'})`);
+  }
+
+  /** Flushes and closes the temporary file. */
+  async close(): Promise<void> {
+    try {
+      this.stream.end();
+      await finished(this.stream);
+    } catch (err) {
+      throw new UsageError(`cannot write ${this.path} (${code(err)})`);
+    }
+  }
+
+  /** Gives the complete file its name. */
+  commit(): void {
+    try {
+      renameSync(this.temp, this.path);
+    } catch (err) {
+      throw new UsageError(`cannot write ${this.path} (${code(err)})`);
+    }
+  }
+
+  discard(): void {
+    this.stream.destroy();
+    rmSync(this.temp, { force: true });
+  }
+}
+
+export interface StreamedFile {
+  path: string;
+  /** Called when this file's turn comes, so two files are two passes, one at a time. */
+  chunks: () => AsyncIterable<string>;
+}
+
+/**
+ * Writes streamed files so that a report failing half-way (the store, the
+ * disk, a signal) never leaves a file that looks complete: each goes to a
+ * temporary file beside its target, all are opened before anything is read
+ * (a folder that cannot be written fails at once), renamed only when all
+ * are complete, and removed on any error, which is then thrown.
+ */
+export async function writeStreamedFiles(files: readonly StreamedFile[]): Promise<void> {
+  const parts: PartFile[] = [];
+  try {
+    for (const f of files) parts.push(await PartFile.open(f.path));
+    for (const [i, f] of files.entries()) await parts[i]?.fill(f.chunks());
+    for (const p of parts) await p.close();
+    for (const p of parts) p.commit();
+  } catch (err) {
+    for (const p of parts) p.discard();
+    throw err;
+  }
 }

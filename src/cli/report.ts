@@ -6,20 +6,20 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { openStoreReader, type StoreReader } from '../store/index.ts';
-import { summarise } from '../report/summary.ts';
-import { renderCsv } from '../report/csv.ts';
-import { renderFindingsCsv } from '../report/findings-csv.ts';
-import { renderJson } from '../report/json.ts';
+import { serviceReports, summarise, summariseHead } from '../report/summary.ts';
+import { streamCsv } from '../report/csv.ts';
+import { streamFindingsCsv } from '../report/findings-csv.ts';
+import { streamJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
-import { renderNdjson } from '../report/ndjson.ts';
+import { streamNdjson } from '../report/ndjson.ts';
 import { buildPacks, packsIndex } from '../report/packs.ts';
-import { renderSarif } from '../report/sarif.ts';
+import { streamSarif } from '../report/sarif.ts';
 import { renderTable } from '../report/table.ts';
 import { geoDatesText } from '../report/tables.ts';
-import type { ReportModel } from '../report/model.ts';
+import type { ReportModel, ServiceReport } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
-import { makeDir, makeEmptyDir, writeOut } from './output.ts';
+import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedFiles } from './output.ts';
 import type { REPORT_GROUPINGS, ReportFormat } from './formats.ts';
 
 export interface ReportFlags {
@@ -53,13 +53,14 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
       await fillMissingGeo(flags.db, runId, missing, warn);
       store = openStoreReader(flags.db);
     }
+    if (flags.by === undefined && isStreamed(flags.format)) return await streamReport(store, runId, flags.format, flags.out);
     model = await summarise(store, runId);
   } finally {
     await store.close();
   }
   if (flags.by === 'org') return writePacks(model, flags.out as string);
-  if (flags.format === 'csv') return writeCsv(model, flags.out);
-  const text = await render(flags.format, model, flags.out === undefined && process.stdout.isTTY === true);
+  // Streamed formats returned above unless grouped, and grouping returned just now.
+  const text = await render(flags.format as InMemoryFormat, model, flags.out === undefined && process.stdout.isTTY === true);
   if (flags.out) writeOut(flags.out, text);
   else process.stdout.write(text);
 }
@@ -76,37 +77,65 @@ function writePacks(model: ReportModel, out: string): void {
   warn(`wrote ${packs.length} notification pack${packs.length === 1 ? '' : 's'} for run ${model.run.id} to ${out}`);
 }
 
+/** Formats written as the store's pages are read, never holding the run's services. */
+const STREAMED = ['json', 'ndjson', 'csv', 'sarif'] as const;
+type StreamedFormat = (typeof STREAMED)[number];
+type InMemoryFormat = Exclude<ReportFormat, StreamedFormat>;
+
+function isStreamed(format: ReportFormat): format is StreamedFormat {
+  return (STREAMED as readonly string[]).includes(format);
+}
+
 /**
- * CSV is two tables. `--out NAME.csv` writes the services there and the
+ * Writes a streamed format of one run: the head from the store's aggregates,
+ * then the services a page at a time, to standard output or to the --out
+ * file(s), each complete or not there at all (cli/output.ts).
+ *
+ * CSV is two tables: `--out NAME.csv` writes the services there and the
  * findings beside it as NAME.findings.csv; any other `--out` is a folder
  * (created if needed) receiving services.csv and findings.csv. Without
  * `--out`, standard output gets the services table only.
  */
-function writeCsv(model: ReportModel, out: string | undefined): void {
-  if (out === undefined) {
-    process.stdout.write(renderCsv(model));
-    return;
-  }
-  const isFile = extname(out).toLowerCase() === '.csv' && !(existsSync(out) && statSync(out).isDirectory());
-  const [services, findings] = isFile
-    ? [out, join(dirname(out), `${basename(out, extname(out))}.findings.csv`)]
-    : [join(out, 'services.csv'), join(out, 'findings.csv')];
-  if (!isFile) makeDir(out);
-  writeOut(services, renderCsv(model));
-  writeOut(findings, renderFindingsCsv(model));
+export async function streamReport(store: StoreReader, runId: number, format: StreamedFormat, out: string | undefined): Promise<void> {
+  const head = await summariseHead(store, runId);
+  const services = (): AsyncIterable<ServiceReport> => serviceReports(store, runId);
+  const main = (): AsyncIterable<string> => {
+    switch (format) {
+      case 'json':
+        return streamJson(head, services());
+      case 'ndjson':
+        return streamNdjson(head, services());
+      case 'sarif':
+        return streamSarif(head, services);
+      case 'csv':
+        return streamCsv(services());
+      default: {
+        const never: never = format;
+        return never;
+      }
+    }
+  };
+  if (out === undefined) return pourToStdout(main());
+  if (format !== 'csv') return writeStreamedFiles([{ path: out, chunks: main }]);
+  const paths = csvPaths(out);
+  return writeStreamedFiles([
+    { path: paths.services, chunks: main },
+    { path: paths.findings, chunks: () => streamFindingsCsv(services()) },
+  ]);
 }
 
-async function render(format: Exclude<ReportFormat, 'csv'>, model: ReportModel, color: boolean): Promise<string> {
+function csvPaths(out: string): { services: string; findings: string } {
+  const isFile = extname(out).toLowerCase() === '.csv' && !(existsSync(out) && statSync(out).isDirectory());
+  if (isFile) return { services: out, findings: join(dirname(out), `${basename(out, extname(out))}.findings.csv`) };
+  makeDir(out);
+  return { services: join(out, 'services.csv'), findings: join(out, 'findings.csv') };
+}
+
+async function render(format: InMemoryFormat, model: ReportModel, color: boolean): Promise<string> {
   switch (format) {
     case 'table':
       // The scan's summary table stays as it is; the report adds where its geo data came from.
       return `${renderTable(model, { color, width: process.stdout.columns })}\nGeolocation data: ${geoDatesText(model.geo)}\n`;
-    case 'json':
-      return renderJson(model);
-    case 'ndjson':
-      return renderNdjson(model);
-    case 'sarif':
-      return renderSarif(model);
     case 'md':
       return renderMarkdown(model);
     case 'html':

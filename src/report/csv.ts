@@ -6,6 +6,7 @@
 import { csvField } from './escape.ts';
 import { modalitiesText } from './format.ts';
 import type { ReportModel, ServiceReport } from './model.ts';
+import { collectDocument, lineDocument, streamDocument } from './stream.ts';
 
 type Value = string | number | boolean | undefined;
 
@@ -45,7 +46,13 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
 
 export const CSV_HEADER = COLUMNS.map(([name]) => name).join(',');
 
+const CSV_DOCUMENT = lineDocument(`${CSV_HEADER}\r\n`, (s) => [`${COLUMNS.map(([, get]) => csvField(get(s))).join(',')}\r\n`]);
+
 export function renderCsv(model: ReportModel): string {
-  const rows = model.services.map((s) => COLUMNS.map(([, get]) => csvField(get(s))).join(','));
-  return [CSV_HEADER, ...rows].map((line) => `${line}\r\n`).join('');
+  return collectDocument(CSV_DOCUMENT, model.services);
+}
+
+/** renderCsv's bytes in chunks, as the services come. */
+export function streamCsv(services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
+  return streamDocument(CSV_DOCUMENT, services);
 }

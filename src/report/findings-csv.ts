@@ -4,6 +4,7 @@
  */
 import { csvField } from './escape.ts';
 import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { collectDocument, lineDocument, streamDocument } from './stream.ts';
 
 type Value = string | number | boolean | undefined;
 
@@ -27,7 +28,15 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ReportFindi
 
 export const FINDINGS_CSV_HEADER = COLUMNS.map(([name]) => name).join(',');
 
+const FINDINGS_CSV_DOCUMENT = lineDocument(`${FINDINGS_CSV_HEADER}\r\n`, (s) =>
+  s.findings.map((f) => `${COLUMNS.map(([, get]) => csvField(get(s, f))).join(',')}\r\n`),
+);
+
 export function renderFindingsCsv(model: ReportModel): string {
-  const rows = model.services.flatMap((s) => s.findings.map((f) => COLUMNS.map(([, get]) => csvField(get(s, f))).join(',')));
-  return [FINDINGS_CSV_HEADER, ...rows].map((line) => `${line}\r\n`).join('');
+  return collectDocument(FINDINGS_CSV_DOCUMENT, model.services);
+}
+
+/** renderFindingsCsv's bytes in chunks, as the services come. */
+export function streamFindingsCsv(services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
+  return streamDocument(FINDINGS_CSV_DOCUMENT, services);
 }

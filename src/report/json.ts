@@ -1,8 +1,11 @@
 /**
  * The JSON report: the model as is, under a schema name that changes when a
- * field's meaning does, so consumers can check what they read.
+ * field's meaning does, so consumers can check what they read. Written a
+ * service at a time (report/stream.ts) with the very bytes JSON.stringify
+ * gives the whole model.
  */
-import { REPORT_SCHEMA, type ReportModel } from './model.ts';
+import { REPORT_SCHEMA, type ReportHead, type ReportModel, type ServiceReport } from './model.ts';
+import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
 // JSON.stringify escapes only U+0000–U+001F. DEL, C1 controls (U+009B is a
 // one-character CSI for some terminals) and bidi marks are escaped too, so
@@ -14,6 +17,21 @@ export function safeJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(UNSAFE_IN_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+function jsonDocument(head: ReportHead): ServiceDocument {
+  const doc = jsonArrayDocument(
+    (value) => safeJson(value, 2),
+    // The model's key order, services between the totals and the attribute table, whatever order `head` has.
+    (services) => ({ schema: REPORT_SCHEMA, run: head.run, totals: head.totals, services, attributes: head.attributes, tables: head.tables, geo: head.geo }),
+    (s) => [s],
+  );
+  return { ...doc, tail: (n) => `${doc.tail(n)}\n` };
+}
+
 export function renderJson(model: ReportModel): string {
-  return safeJson({ schema: REPORT_SCHEMA, ...model }, 2) + '\n';
+  return collectDocument(jsonDocument(model), model.services);
+}
+
+/** renderJson's bytes in chunks, as the services come. */
+export function streamJson(head: ReportHead, services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
+  return streamDocument(jsonDocument(head), services);
 }

@@ -6,14 +6,22 @@
  * of which date placed it.
  */
 import { safeJson } from './json.ts';
-import type { ReportModel } from './model.ts';
+import type { ReportHead, ReportModel, ServiceReport } from './model.ts';
+import { collectDocument, lineDocument, streamDocument, type ServiceDocument } from './stream.ts';
 import { geoDatesText } from './tables.ts';
 
 export const SERVICE_SCHEMA = 'exposure-service/1';
 
+function ndjsonDocument(head: ReportHead): ServiceDocument {
+  const geoData = geoDatesText(head.geo);
+  return lineDocument('', (s) => [`${safeJson({ schema: SERVICE_SCHEMA, run: head.run.id, runStartedAt: head.run.startedAt, ...s, geoData })}\n`]);
+}
+
 export function renderNdjson(model: ReportModel): string {
-  const geoData = geoDatesText(model.geo);
-  return model.services
-    .map((s) => `${safeJson({ schema: SERVICE_SCHEMA, run: model.run.id, runStartedAt: model.run.startedAt, ...s, geoData })}\n`)
-    .join('');
+  return collectDocument(ndjsonDocument(model), model.services);
+}
+
+/** renderNdjson's bytes in chunks, as the services come. */
+export function streamNdjson(head: ReportHead, services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
+  return streamDocument(ndjsonDocument(head), services);
 }

@@ -7,7 +7,8 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
-import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import type { ReportFinding, ReportHead, ReportModel, ServiceReport } from './model.ts';
+import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -60,29 +61,33 @@ function where(s: ServiceReport): Record<string, unknown> {
   return w;
 }
 
-export function renderSarif(model: ReportModel): string {
-  const rules = new Map<string, ReportFinding>();
-  for (const s of model.services) for (const f of s.findings) if (!rules.has(f.ruleId)) rules.set(f.ruleId, f);
+/** The first finding of each rule, in service order: what the rule's description is written from. */
+type RuleFindings = Map<string, ReportFinding>;
+
+function addRules(rules: RuleFindings, s: ServiceReport): void {
+  for (const f of s.findings) if (!rules.has(f.ruleId)) rules.set(f.ruleId, f);
+}
+
+function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
   const ids = [...rules.keys()].sort();
-  const results = model.services.flatMap((s) =>
-    s.findings.map((f) => ({
-      ruleId: f.ruleId,
-      ruleIndex: ids.indexOf(f.ruleId),
-      kind: 'fail',
-      level: LEVEL[f.severity],
-      message: { text: plain(`${endpointName(s)}: ${f.title}. ${f.evidence}`) },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: endpointUri(s) } },
-          logicalLocations: [{ name: endpointName(s), fullyQualifiedName: endpointUri(s), kind: 'resource' }],
-        },
-      ],
-      // Stable across runs, so dashboards track one exposure from scan to scan.
-      partialFingerprints: { 'endpointRule/v1': `${f.ruleId}|${endpointUri(s)}` },
-      properties: { severity: f.severity, ...where(s) },
-    })),
-  );
-  const log = {
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const result = (s: ServiceReport, f: ReportFinding) => ({
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId) ?? -1,
+    kind: 'fail',
+    level: LEVEL[f.severity],
+    message: { text: plain(`${endpointName(s)}: ${f.title}. ${f.evidence}`) },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: endpointUri(s) } },
+        logicalLocations: [{ name: endpointName(s), fullyQualifiedName: endpointUri(s), kind: 'resource' }],
+      },
+    ],
+    // Stable across runs, so dashboards track one exposure from scan to scan.
+    partialFingerprints: { 'endpointRule/v1': `${f.ruleId}|${endpointUri(s)}` },
+    properties: { severity: f.severity, ...where(s) },
+  });
+  const log = (results: unknown[]) => ({
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
@@ -90,25 +95,43 @@ export function renderSarif(model: ReportModel): string {
         tool: {
           driver: {
             name: 'Exposure',
-            version: model.run.scanner.userAgent.match(/Exposure\/([\w.-]+)/)?.[1] ?? 'unknown',
+            version: head.run.scanner.userAgent.match(/Exposure\/([\w.-]+)/)?.[1] ?? 'unknown',
             rules: ids.map((id) => rule(rules.get(id) as ReportFinding)),
           },
         },
-        automationDetails: { id: `exposure/run-${model.run.id}` },
+        automationDetails: { id: `exposure/run-${head.run.id}` },
         columnKind: 'unicodeCodePoints',
         results,
         properties: {
-          run: model.run.id,
-          status: model.run.status,
-          startedAt: model.run.startedAt,
-          ...(model.run.finishedAt ? { finishedAt: model.run.finishedAt } : {}),
-          targets: model.run.targets.map(plain),
-          ports: model.run.ports,
+          run: head.run.id,
+          status: head.run.status,
+          startedAt: head.run.startedAt,
+          ...(head.run.finishedAt ? { finishedAt: head.run.finishedAt } : {}),
+          targets: head.run.targets.map(plain),
+          ports: head.run.ports,
           // Which geo databases (and of which date) placed the endpoints, and their licence credits.
-          geo: model.geo,
+          geo: head.geo,
         },
       },
     ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  });
+  const doc = jsonArrayDocument((value) => JSON.stringify(value, null, 2), log, (s) => s.findings.map((f) => result(s, f)));
+  return { ...doc, tail: (n) => `${doc.tail(n)}\n` };
+}
+
+export function renderSarif(model: ReportModel): string {
+  const rules: RuleFindings = new Map();
+  for (const s of model.services) addRules(rules, s);
+  return collectDocument(sarifDocument(model, rules), model.services);
+}
+
+/**
+ * renderSarif's bytes in chunks. The rules come before the results, so the
+ * services are read twice: once for the distinct rules (memory bounded by
+ * their number), once for the results as they come.
+ */
+export async function* streamSarif(head: ReportHead, services: () => AsyncIterable<ServiceReport>): AsyncIterable<string> {
+  const rules: RuleFindings = new Map();
+  for await (const s of services()) addRules(rules, s);
+  yield* streamDocument(sarifDocument(head, rules), services());
 }
