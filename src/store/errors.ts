@@ -11,6 +11,7 @@ import type { ZodIssue, ZodType } from 'zod';
 export type StoreErrorCode =
   | 'NO_SUCH_FOLDER'
   | 'NOT_EXPOSURE_DB'
+  | 'CANNOT_CONNECT'
   | 'NEWER_SCHEMA'
   | 'OLDER_SCHEMA_READONLY'
   | 'INVALID_OBSERVATION'
