@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { SEVERITIES, type Finding } from '../observation/finding.ts';
-import { Observation } from '../observation/observation.ts';
+import { Observation, type ProtocolId } from '../observation/observation.ts';
 import { StoreError, validate } from './errors.ts';
 import { openDatabase, type OpenOptions } from './open.ts';
 import {
@@ -60,6 +60,21 @@ const RunSummarySchema = z.object({
 // Most severe first, in SQL, from the one list in observation/finding.ts.
 const SEVERITY_ORDER = `CASE f.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
+// A service row as ServiceRow needs it: what every statement that hands out services selects.
+const SERVICE_SELECT = `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
+              s.product, s.version, o.json, s.ip_key
+       FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id`;
+
+// The order a reader should meet services in: exposed, then by most severe finding, then report order.
+// Ranked on services' columns and findings' severity only; the ranked ids are then read in full.
+const RANKED = (filter: string): string =>
+  `SELECT s.id FROM services s
+   LEFT JOIN (SELECT f.service_id, min(${SEVERITY_ORDER}) AS worst FROM findings f WHERE f.run_id = ? GROUP BY f.service_id) w
+     ON w.service_id = s.id
+   WHERE s.run_id = ?${filter}
+   ORDER BY s.exposed DESC, w.worst NULLS LAST, s.ip_key, s.port, s.protocol
+   LIMIT ?`;
+
 function prepare(db: Database.Database) {
   return {
     insertRun: db.prepare(
@@ -83,12 +98,20 @@ function prepare(db: Database.Database) {
     isHostDone: db.prepare('SELECT 1 FROM checkpoints WHERE run_id = ? AND ip = ?').pluck(),
     // Keyset pages in report order: (ip_key, port, protocol) is unique in a run and indexed.
     servicePage: db.prepare(
-      `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
-              s.product, s.version, o.json, s.ip_key
-       FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id
+      `${SERVICE_SELECT}
        WHERE s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)
        ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
     ),
+    servicesById: db.prepare(`${SERVICE_SELECT} WHERE s.id IN (SELECT value FROM json_each(?))`),
+    rankedServices: db.prepare(RANKED('')).pluck(),
+    rankedServicesOf: db.prepare(RANKED(' AND s.protocol IN (SELECT value FROM json_each(?))')).pluck(),
+    ruleServices: db
+      .prepare(
+        `SELECT s.id FROM findings f JOIN services s ON s.id = f.service_id
+         WHERE f.run_id = ? AND f.rule_id = ?
+         ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+      )
+      .pluck(),
     pageFindings: db.prepare(
       `SELECT f.*, s.ip, s.port, s.protocol FROM findings f JOIN services s ON s.id = f.service_id
        WHERE f.service_id IN (SELECT value FROM json_each(?))
@@ -201,19 +224,47 @@ class SqliteFileStore implements StoreSink, StoreReader {
     for (;;) {
       const rows = this.stmt.servicePage.all(runId, ...after, size) as Array<DbService & { ip_key: string }>;
       if (rows.length === 0) return;
-      const byService = new Map<number, Finding[]>();
-      const ids = JSON.stringify(rows.map((r) => r.id));
-      for (const f of (this.stmt.pageFindings.all(ids) as DbFinding[]).map(findingFromRow)) {
-        const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
-        const list = byService.get(serviceId) ?? [];
-        list.push(finding);
-        byService.set(serviceId, list);
-      }
-      yield rows.map((row) => serviceFromRow(row, runId, byService.get(row.id) ?? []));
+      yield this.withFindings(rows, runId);
       const last = rows[rows.length - 1] as DbService & { ip_key: string };
       after = [last.ip_key, last.port, last.protocol];
       if (rows.length < size) return;
     }
+  }
+
+  /** Rows of one page of services, each with its findings: one query for the findings of the whole page. */
+  private withFindings(rows: DbService[], runId: number): ServiceRow[] {
+    const byService = new Map<number, Finding[]>();
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    for (const f of (this.stmt.pageFindings.all(ids) as DbFinding[]).map(findingFromRow)) {
+      const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
+      const list = byService.get(serviceId) ?? [];
+      list.push(finding);
+      byService.set(serviceId, list);
+    }
+    return rows.map((row) => serviceFromRow(row, runId, byService.get(row.id) ?? []));
+  }
+
+  /** Services by id, in the order of the ids given. */
+  private servicesById(ids: number[], runId: number): ServiceRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.stmt.servicesById.all(JSON.stringify(ids)) as DbService[];
+    const at = new Map(ids.map((id, i) => [id, i]));
+    rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+    return this.withFindings(rows, runId);
+  }
+
+  async topServices(runId: number, limit: number, protocols?: readonly ProtocolId[]): Promise<ServiceRow[]> {
+    const n = boundedLimit(limit);
+    const ids = (
+      protocols === undefined
+        ? this.stmt.rankedServices.all(runId, runId, n)
+        : this.stmt.rankedServicesOf.all(runId, runId, JSON.stringify(protocols), n)
+    ) as number[];
+    return this.servicesById(ids, runId);
+  }
+
+  async ruleServices(runId: number, ruleId: string, limit: number): Promise<ServiceRow[]> {
+    return this.servicesById(this.stmt.ruleServices.all(runId, ruleId, boundedLimit(limit)) as number[], runId);
   }
 
   async runTotals(runId: number): Promise<RunTotals> {
@@ -268,6 +319,11 @@ class SqliteFileStore implements StoreSink, StoreReader {
     await this.thread?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+/** A list a caller asked to be bounded stays so: whole numbers, at most 100,000 rows in memory at once. */
+function boundedLimit(limit: number): number {
+  return Math.max(0, Math.min(Number.isFinite(limit) ? Math.trunc(limit) : 0, 100_000));
 }
 
 function serviceFromRow(row: DbService, runId: number, findings: Finding[]): ServiceRow {
