@@ -7,16 +7,18 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { openStoreReader, type StoreReader } from '../store/index.ts';
 import { summarise } from '../report/summary.ts';
+import { summariseBounded, type ReportBounds } from '../report/bounded.ts';
 import { renderCsv } from '../report/csv.ts';
 import { renderFindingsCsv } from '../report/findings-csv.ts';
+import { HTML_BOUNDS } from '../report/html-sections.ts';
 import { renderJson } from '../report/json.ts';
-import { renderMarkdown } from '../report/markdown.ts';
+import { MARKDOWN_BOUNDS, renderMarkdown } from '../report/markdown.ts';
 import { renderNdjson } from '../report/ndjson.ts';
 import { buildPacks, packsIndex } from '../report/packs.ts';
 import { renderSarif } from '../report/sarif.ts';
-import { renderTable } from '../report/table.ts';
+import { renderTable, TABLE_BOUNDS } from '../report/table.ts';
 import { geoDatesText } from '../report/tables.ts';
-import type { ReportModel } from '../report/model.ts';
+import type { BoundedReport, ReportModel } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
 import { makeDir, makeEmptyDir, writeOut } from './output.ts';
@@ -34,6 +36,28 @@ const warn = (line: string): void => {
   process.stderr.write(`exposure: ${line}\n`);
 };
 
+/** The formats a person reads: rendered from the head and lists bounded in the store's queries, never from every service. */
+const BOUNDED_FORMATS = { table: TABLE_BOUNDS, md: MARKDOWN_BOUNDS, html: HTML_BOUNDS } as const satisfies Partial<Record<ReportFormat, ReportBounds>>;
+type BoundedFormat = keyof typeof BOUNDED_FORMATS;
+
+function isBounded(format: ReportFormat): format is BoundedFormat {
+  return Object.hasOwn(BOUNDED_FORMATS, format);
+}
+
+/** What a report reads from the store: bounded lists for a reader, every service for an export or the packs. */
+type RunRead =
+  | { kind: 'packs'; model: ReportModel }
+  | { kind: 'bounded'; format: BoundedFormat; report: BoundedReport }
+  | { kind: 'export'; format: Exclude<ReportFormat, BoundedFormat>; model: ReportModel };
+
+async function readRun(store: StoreReader, runId: number, flags: ReportFlags): Promise<RunRead> {
+  // The packs group every service by network: they keep the whole model (a pack is as large as its AS).
+  if (flags.by === 'org') return { kind: 'packs', model: await summarise(store, runId) };
+  const format = flags.format;
+  if (isBounded(format)) return { kind: 'bounded', format, report: await summariseBounded(store, runId, BOUNDED_FORMATS[format]) };
+  return { kind: 'export', format, model: await summarise(store, runId) };
+}
+
 async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<number> {
   const runId = flags.run ?? (await store.latestRunId());
   if (runId === undefined) throw new UsageError(`${flags.db} holds no runs yet: run "exposure scan" first`);
@@ -44,7 +68,7 @@ async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<numbe
 export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.by === 'org' && !flags.out) throw new UsageError('--by org writes one folder per organisation: give the parent folder with --out DIR');
   let store = openStoreReader(flags.db);
-  let model: ReportModel;
+  let read: RunRead;
   try {
     const runId = await resolveRun(store, flags);
     const missing = await store.hostsWithoutGeo(runId);
@@ -53,14 +77,27 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
       await fillMissingGeo(flags.db, runId, missing, warn);
       store = openStoreReader(flags.db);
     }
-    model = await summarise(store, runId);
+    read = await readRun(store, runId, flags);
   } finally {
     await store.close();
   }
-  if (flags.by === 'org') return writePacks(model, flags.out as string);
-  if (flags.format === 'csv') return writeCsv(model, flags.out);
-  const text = await render(flags.format, model, flags.out === undefined && process.stdout.isTTY === true);
-  if (flags.out) writeOut(flags.out, text);
+  switch (read.kind) {
+    case 'packs':
+      return writePacks(read.model, flags.out as string);
+    case 'bounded':
+      return emit(flags.out, await renderBounded(read.format, read.report, flags.out === undefined && process.stdout.isTTY === true));
+    case 'export':
+      if (read.format === 'csv') return writeCsv(read.model, flags.out);
+      return emit(flags.out, render(read.format, read.model));
+    default: {
+      const never: never = read;
+      return never;
+    }
+  }
+}
+
+function emit(out: string | undefined, text: string): void {
+  if (out) writeOut(out, text);
   else process.stdout.write(text);
 }
 
@@ -96,22 +133,31 @@ function writeCsv(model: ReportModel, out: string | undefined): void {
   writeOut(findings, renderFindingsCsv(model));
 }
 
-async function render(format: Exclude<ReportFormat, 'csv'>, model: ReportModel, color: boolean): Promise<string> {
+function render(format: Exclude<ReportFormat, 'csv' | BoundedFormat>, model: ReportModel): string {
   switch (format) {
-    case 'table':
-      // The scan's summary table stays as it is; the report adds where its geo data came from.
-      return `${renderTable(model, { color, width: process.stdout.columns })}\nGeolocation data: ${geoDatesText(model.geo)}\n`;
     case 'json':
       return renderJson(model);
     case 'ndjson':
       return renderNdjson(model);
     case 'sarif':
       return renderSarif(model);
+    default: {
+      const never: never = format;
+      return never;
+    }
+  }
+}
+
+async function renderBounded(format: BoundedFormat, report: BoundedReport, color: boolean): Promise<string> {
+  switch (format) {
+    case 'table':
+      // The report adds where its geo data came from to the table.
+      return `${renderTable(report, { color, width: process.stdout.columns })}\nGeolocation data: ${geoDatesText(report.geo)}\n`;
     case 'md':
-      return renderMarkdown(model);
+      return renderMarkdown(report);
     case 'html':
       // Loaded only when asked for: the chart library alone costs every other command ~80 MB of RSS.
-      return (await import('../report/html.ts')).renderHtml(model);
+      return (await import('../report/html.ts')).renderHtml(report);
     default: {
       const never: never = format;
       return never;
