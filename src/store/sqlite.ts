@@ -67,12 +67,13 @@ const SERVICE_SELECT = `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.as
 
 // The order a reader should meet services in: exposed, then by most severe finding, then report order.
 // Ranked on services' columns and findings' severity only; the ranked ids are then read in full.
+// The most severe finding is looked up per service (findings_service index) rather than grouped
+// over the run, and ORDER BY … LIMIT keeps only the first rows: memory stays flat at any size.
 const RANKED = (filter: string): string =>
   `SELECT s.id FROM services s
-   LEFT JOIN (SELECT f.service_id, min(${SEVERITY_ORDER}) AS worst FROM findings f WHERE f.run_id = ? GROUP BY f.service_id) w
-     ON w.service_id = s.id
    WHERE s.run_id = ?${filter}
-   ORDER BY s.exposed DESC, w.worst NULLS LAST, s.ip_key, s.port, s.protocol
+   ORDER BY s.exposed DESC, (SELECT min(${SEVERITY_ORDER}) FROM findings f WHERE f.service_id = s.id) NULLS LAST,
+            s.ip_key, s.port, s.protocol
    LIMIT ?`;
 
 function prepare(db: Database.Database) {
@@ -257,8 +258,8 @@ class SqliteFileStore implements StoreSink, StoreReader {
     const n = boundedLimit(limit);
     const ids = (
       protocols === undefined
-        ? this.stmt.rankedServices.all(runId, runId, n)
-        : this.stmt.rankedServicesOf.all(runId, runId, JSON.stringify(protocols), n)
+        ? this.stmt.rankedServices.all(runId, n)
+        : this.stmt.rankedServicesOf.all(runId, JSON.stringify(protocols), n)
     ) as number[];
     return this.servicesById(ids, runId);
   }
