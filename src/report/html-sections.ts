@@ -1,7 +1,7 @@
 /**
  * The HTML report's sections: the study's tables, findings by rule with
- * remediation, and one detail card per service. Every string from the model
- * goes through html() (html-escape.ts).
+ * remediation, and a detail card for each service the bounded report holds.
+ * Every string from the model goes through html() (html-escape.ts).
  */
 import type { BreakdownRow } from '../store/index.ts';
 import type { ReportBounds } from './bounded.ts';
@@ -12,7 +12,7 @@ import { grouped, placeText, sumText } from './numbers.ts';
 
 type Align = 'l' | 'r';
 
-/** A page stays readable and mailable for a large scan: the CSV and JSON carry every row. */
+/** A page stays readable and mailable for a large scan: the CSV and NDJSON carry every row. */
 export const HITS_PER_RULE = 100;
 export const SERVICE_CARDS = 500;
 /** What the HTML report reads from the store: the cards and each rule's list; it has no file-share list of its own. */
