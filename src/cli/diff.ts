@@ -4,8 +4,8 @@
  * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
  */
 import { openStoreReader } from '../store/index.ts';
-import { summarise } from '../report/summary.ts';
-import { diffRuns } from '../report/diff.ts';
+import { serviceReports, summariseHead } from '../report/summary.ts';
+import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
 import { UsageError } from './errors.ts';
 import { writeOut } from './output.ts';
@@ -37,7 +37,9 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
       const list = [...known].join(', ') || 'none';
       throw new UsageError(`${flags.db} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
     }
-    const diff = diffRuns(await summarise(store, from), await summarise(store, to));
+    // Both runs stream side by side in report order: a page of each in memory, never a whole run.
+    const side = async (id: number): Promise<DiffSide> => ({ run: (await summariseHead(store, id)).run, services: serviceReports(store, id) });
+    const diff = await diffRuns(await side(from), await side(to));
     const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'md' ? renderDiffMarkdown(diff) : renderDiffTable(diff);
     if (flags.out) writeOut(flags.out, text);
     else process.stdout.write(text);

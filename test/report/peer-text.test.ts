@@ -36,7 +36,7 @@ let outputs = new Map<string, string>();
 let tampered = new Map<string, string>();
 
 /** Every output of a model (and of its diff from an earlier one), by name. */
-function renderAll(model: ReportModel, earlier: ReportModel): Map<string, string> {
+async function renderAll(model: ReportModel, earlier: ReportModel): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   out.set('table', renderTable(model, { color: false, width: 160 }));
   out.set('table in colour', renderTable(model, { color: true, width: 160 }).replace(OUR_SGR, ''));
@@ -50,7 +50,7 @@ function renderAll(model: ReportModel, earlier: ReportModel): Map<string, string
   const packs = buildPacks(model);
   out.set('packs index', packsIndex(model, packs));
   for (const p of packs) for (const f of p.files) out.set(`pack ${p.folder}/${f.name}`, f.content);
-  const diff = diffRuns(earlier, model);
+  const diff = await diffRuns(earlier, model);
   out.set('diff table', renderDiffTable(diff));
   out.set('diff markdown', renderDiffMarkdown(diff));
   out.set('diff json', renderDiffJson(diff));
@@ -100,8 +100,8 @@ before(async () => {
   }
   const first = await summarise(store, runs[0]!);
   model = await summarise(store, runs[1]!);
-  outputs = renderAll(model, first);
-  tampered = renderAll(tamper(model), first);
+  outputs = await renderAll(model, first);
+  tampered = await renderAll(tamper(model), first);
 });
 
 after(async () => {
