@@ -1,7 +1,7 @@
 /**
  * The streaming diff is a merge join over two runs in report order. It must
- * say exactly what the whole-run comparison said (both runs in maps, kept
- * here as the reference), on random pairs of runs with IPv4 and IPv6
+ * say exactly what the whole-run comparison said (both runs in maps, written
+ * here again as filters over whole runs: the reference), on random pairs of runs with IPv4 and IPv6
  * addresses, one address written two ways, and one address and port under
  * several protocols; and it must read the two runs side by side.
  */
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { ipSortKey } from '../../src/observation/address-order.ts';
 import { severityRank, type Severity } from '../../src/observation/finding.ts';
 import type { ProtocolId } from '../../src/observation/observation.ts';
-import { diffRuns, DIFF_SCHEMA, type CountChange, type DiffFinding, type DiffSide, type RunDiff, type ServiceChange } from '../../src/report/diff.ts';
+import { diffRuns, DIFF_SCHEMA, type CountChange, type DiffEndpoint, type DiffFinding, type DiffSide, type RunDiff, type ServiceChange } from '../../src/report/diff.ts';
 import type { ReportCount, ReportFinding, ReportRun, ServiceReport } from '../../src/report/model.ts';
 
 interface WholeRun {
@@ -19,63 +19,42 @@ interface WholeRun {
   services: ServiceReport[];
 }
 
-/** The comparison as it was before the merge join: both runs in maps, keyed by address, port and protocol. */
-function mapBasedDiff(a: WholeRun, b: WholeRun): RunDiff {
+/**
+ * The comparison over whole runs, as it was before the merge join: both runs
+ * indexed by address, port and protocol, each list a filter over one run.
+ */
+function wholeRunDiff(a: WholeRun, b: WholeRun): RunDiff {
   const key = (s: ServiceReport): string => `${s.ip}|${s.port}|${s.protocol}`;
-  const endpoint = (s: ServiceReport) => ({ ip: s.ip, port: s.port, protocol: s.protocol, ...(s.product ? { product: s.product } : {}) });
-  const change = (x: ServiceReport['patients'], y: ServiceReport['patients']): CountChange | undefined => {
-    if (x?.n === y?.n) return undefined;
-    const c: CountChange = {};
-    if (x) c.from = x.n;
-    if (y) c.to = y.n;
-    return c;
-  };
-  const findingsOf = (s: ServiceReport): DiffFinding[] => s.findings.map((f) => ({ ...endpoint(s), ruleId: f.ruleId, severity: f.severity, title: f.title }));
-  const bySeverity = (x: DiffFinding, y: DiffFinding): number => severityRank(y.severity) - severityRank(x.severity) || x.ruleId.localeCompare(y.ruleId);
-  const before = new Map(a.services.map((s) => [key(s), s]));
-  const after = new Map(b.services.map((s) => [key(s), s]));
-  const diff: RunDiff = {
+  const was = new Map(a.services.map((s) => [key(s), s]));
+  const now = new Map(b.services.map((s) => [key(s), s]));
+  const endpoint = ({ ip, port, protocol, product }: ServiceReport): DiffEndpoint => (product ? { ip, port, protocol, product } : { ip, port, protocol });
+  const rank = (x: DiffFinding, y: DiffFinding): number => severityRank(y.severity) - severityRank(x.severity) || x.ruleId.localeCompare(y.ruleId);
+  // Findings of `s` whose rule the same service in the other run did not have.
+  const unmatched = (s: ServiceReport, other: Map<string, ServiceReport>): DiffFinding[] =>
+    s.findings.filter((f) => !other.get(key(s))?.findings.some((g) => g.ruleId === f.ruleId)).map((f) => ({ ...endpoint(s), ruleId: f.ruleId, severity: f.severity, title: f.title }));
+  const moved = (x: ReportCount | undefined, y: ReportCount | undefined): CountChange | undefined =>
+    x?.n === y?.n ? undefined : { ...(x ? { from: x.n } : {}), ...(y ? { to: y.n } : {}) };
+  const newFindings = b.services.flatMap((s) => unmatched(s, was)).sort(rank);
+  return {
     schema: DIFF_SCHEMA,
     from: { run: a.run.id, startedAt: a.run.startedAt },
     to: { run: b.run.id, startedAt: b.run.startedAt },
-    newServices: [],
-    goneServices: [],
-    newExposures: [],
-    fixed: [],
-    newFindings: [],
-    resolvedFindings: [],
-    changedCounts: [],
-    newCritical: 0,
+    newServices: b.services.filter((s) => !was.has(key(s))).map(endpoint),
+    goneServices: a.services.filter((s) => !now.has(key(s))).map(endpoint),
+    newExposures: b.services.filter((s) => s.exposed && !was.get(key(s))?.exposed).map(endpoint),
+    fixed: a.services.filter((s) => s.exposed && !now.get(key(s))?.exposed).map((s) => ({ ...endpoint(s), how: now.has(key(s)) ? ('locked' as const) : ('gone' as const) })),
+    newFindings,
+    resolvedFindings: a.services.flatMap((s) => unmatched(s, now)).sort(rank),
+    changedCounts: b.services.flatMap((s): ServiceChange[] => {
+      const old = was.get(key(s));
+      if (!old) return [];
+      const counts = { patients: moved(old.patients, s.patients), studies: moved(old.studies, s.studies), images: moved(old.images, s.images) };
+      const changed = Object.entries(counts).filter(([, c]) => c !== undefined);
+      return changed.length > 0 ? [{ ...endpoint(s), ...Object.fromEntries(changed) }] : [];
+    }),
+    newCritical: newFindings.filter((f) => f.severity === 'critical').length,
     scopeDiffers: JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
   };
-  for (const [k, s] of after) {
-    const old = before.get(k);
-    if (!old) diff.newServices.push(endpoint(s));
-    if (s.exposed && !old?.exposed) diff.newExposures.push(endpoint(s));
-    const had = new Set(old?.findings.map((f) => f.ruleId) ?? []);
-    diff.newFindings.push(...findingsOf(s).filter((f) => !had.has(f.ruleId)));
-    if (old) {
-      const c: ServiceChange = endpoint(s);
-      const p = change(old.patients, s.patients);
-      const st = change(old.studies, s.studies);
-      const i = change(old.images, s.images);
-      if (p) c.patients = p;
-      if (st) c.studies = st;
-      if (i) c.images = i;
-      if (p || st || i) diff.changedCounts.push(c);
-    }
-  }
-  for (const [k, s] of before) {
-    const now = after.get(k);
-    if (!now) diff.goneServices.push(endpoint(s));
-    if (s.exposed && !now?.exposed) diff.fixed.push({ ...endpoint(s), how: now ? 'locked' : 'gone' });
-    const has = new Set(now?.findings.map((f) => f.ruleId) ?? []);
-    diff.resolvedFindings.push(...findingsOf(s).filter((f) => !has.has(f.ruleId)));
-  }
-  diff.newFindings.sort(bySeverity);
-  diff.resolvedFindings.sort(bySeverity);
-  diff.newCritical = diff.newFindings.filter((f) => f.severity === 'critical').length;
-  return diff;
 }
 
 // '2001:db8::b' and '2001:db8:0:0::b' are one address written two ways: one report-order key, two texts.
@@ -168,7 +147,7 @@ const runPair = fc
 test('the merge join says what the whole-run maps said, on random pairs of runs', async () => {
   await fc.assert(
     fc.asyncProperty(runPair, async ([a, b]) => {
-      const expected = mapBasedDiff(a, b);
+      const expected = wholeRunDiff(a, b);
       // One side as an array, the other as an async stream: the CLI's shape, and a model's.
       assert.deepEqual(await diffRuns(a, { run: b.run, services: streamed(b.services) }), expected);
       assert.deepEqual(await diffRuns({ run: a.run, services: streamed(a.services) }, b), expected);
@@ -195,7 +174,7 @@ test('a pair with every kind of change comes out as the maps said, with addresse
     ep('::1', 104, 'dicom', {}),
   ]);
   const d = await diffRuns(a, b);
-  assert.deepEqual(d, mapBasedDiff(a, b));
+  assert.deepEqual(d, wholeRunDiff(a, b));
   assert.deepEqual(d.fixed.map((f) => `${f.ip} ${f.how}`), ['10.0.0.2 locked', '2001:db8::a gone']);
   assert.deepEqual(d.newServices.map((s) => `${s.ip}:${s.port}/${s.protocol}`), ['10.0.0.10:8042/dicomweb', '::1:104/dicom']);
   assert.deepEqual(d.changedCounts.map((c) => [c.protocol, c.images]), [['orthanc', { from: 5, to: 6 }]]);
