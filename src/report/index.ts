@@ -12,6 +12,6 @@ export { renderNdjson, SERVICE_SCHEMA } from './ndjson.ts';
 export { renderFindingsCsv, FINDINGS_CSV_HEADER } from './findings-csv.ts';
 export { renderSarif, SARIF_SCHEMA_URI } from './sarif.ts';
 export { buildPacks, packsIndex, folderName, type Pack, type PackFile } from './packs.ts';
-export { diffRuns, DIFF_SCHEMA, type RunDiff } from './diff.ts';
+export { diffRuns, DIFF_SCHEMA, type DiffSide, type RunDiff } from './diff.ts';
 export { renderDiffJson, renderDiffMarkdown, renderDiffTable } from './diff-render.ts';
 export type { ReportGeo, ReportTables } from './tables.ts';

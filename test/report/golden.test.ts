@@ -106,8 +106,8 @@ describe('golden files', () => {
     }
   });
 
-  it('diff of run 1 and its rescan as table, JSON and Markdown', () => {
-    const d = diffRuns(study, rescan);
+  it('diff of run 1 and its rescan as table, JSON and Markdown', async () => {
+    const d = await diffRuns(study, rescan);
     golden('diff-1-3.txt', renderDiffTable(d));
     golden('diff-1-3.json', renderDiffJson(d));
     golden('diff-1-3.md', renderDiffMarkdown(d));

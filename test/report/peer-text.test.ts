@@ -57,7 +57,7 @@ interface Read {
 }
 
 /** Every output of a run (and of its diff from an earlier one), by name. */
-function renderAll({ model, bounded, scan }: Read, earlier: ReportModel): Map<string, string> {
+async function renderAll({ model, bounded, scan }: Read, earlier: ReportModel): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   out.set('table', renderTable(bounded, { color: false, width: 160 }));
   out.set('table in colour', renderTable(bounded, { color: true, width: 160 }).replace(OUR_SGR, ''));
@@ -73,7 +73,7 @@ function renderAll({ model, bounded, scan }: Read, earlier: ReportModel): Map<st
   const packs = buildPacks(model);
   out.set('packs index', packsIndex(model, packs));
   for (const p of packs) for (const f of p.files) out.set(`pack ${p.folder}/${f.name}`, f.content);
-  const diff = diffRuns(earlier, model);
+  const diff = await diffRuns(earlier, model);
   out.set('diff table', renderDiffTable(diff));
   out.set('diff markdown', renderDiffMarkdown(diff));
   out.set('diff json', renderDiffJson(diff));
@@ -140,8 +140,8 @@ before(async () => {
   const first = await summarise(store, runs[0]!);
   model = await summarise(store, runs[1]!);
   const read: Read = { model, bounded: await summariseBounded(store, runs[1]!, MARKDOWN_BOUNDS), scan: await summariseScan(store, runs[1]!, 20) };
-  outputs = renderAll(read, first);
-  tampered = renderAll(tamper(read), first);
+  outputs = await renderAll(read, first);
+  tampered = await renderAll(tamper(read), first);
 });
 
 after(async () => {
