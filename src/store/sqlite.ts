@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { SEVERITIES, type Finding } from '../observation/finding.ts';
-import { Observation } from '../observation/observation.ts';
+import { Observation, type ProtocolId } from '../observation/observation.ts';
 import { StoreError, validate } from './errors.ts';
 import { openDatabase, type OpenOptions } from './open.ts';
 import {
@@ -68,6 +68,22 @@ const FINDING_ROWS = `SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity
          NULLIF(t.cwe, '') AS cwe, s.ip, s.port, s.protocol
   FROM findings f JOIN rule_texts t ON t.id = f.rule_text_id JOIN services s ON s.id = f.service_id`;
 
+// A service row as ServiceRow needs it: what every statement that hands out services selects.
+const SERVICE_SELECT = `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
+               s.product, s.version, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
+        FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id`;
+
+// The order a reader should meet services in: exposed, then by most severe finding, then report order.
+// Ranked on services' columns and findings' severity only; the ranked ids are then read in full.
+// The most severe finding is looked up per service (findings_service index) rather than grouped
+// over the run, and ORDER BY … LIMIT keeps only the first rows: memory stays flat at any size.
+const RANKED = (filter: string): string =>
+  `SELECT s.id FROM services s
+   WHERE s.run_id = ?${filter}
+   ORDER BY s.exposed DESC, (SELECT min(${SEVERITY_ORDER}) FROM findings f WHERE f.service_id = s.id) NULLS LAST,
+            s.ip_key, s.port, s.protocol
+   LIMIT ?`;
+
 function prepare(db: Database.Database) {
   return {
     insertRun: db.prepare(
@@ -88,12 +104,20 @@ function prepare(db: Database.Database) {
     isHostDone: db.prepare('SELECT 1 FROM hosts WHERE run_id = ? AND ip = ?').pluck(),
     // Keyset pages in report order: (ip_key, port, protocol) is unique in a run and indexed.
     servicePage: db.prepare(
-      `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
-              s.product, s.version, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
-       FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id
+      `${SERVICE_SELECT}
        WHERE s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)
        ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
     ),
+    servicesById: db.prepare(`${SERVICE_SELECT} WHERE s.id IN (SELECT value FROM json_each(?))`),
+    rankedServices: db.prepare(RANKED('')).pluck(),
+    rankedServicesOf: db.prepare(RANKED(' AND s.protocol IN (SELECT value FROM json_each(?))')).pluck(),
+    ruleServices: db
+      .prepare(
+        `SELECT s.id FROM findings f JOIN services s ON s.id = f.service_id
+         WHERE f.run_id = ? AND f.rule_id = ?
+         ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+      )
+      .pluck(),
     pageFindings: db.prepare(
       `${FINDING_ROWS} WHERE f.service_id IN (SELECT value FROM json_each(?))
        ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
@@ -207,17 +231,45 @@ class SqliteFileStore implements StoreSink, StoreReader {
     for (;;) {
       const rows = this.stmt.servicePage.all(runId, ...after, size) as Array<DbService & { ip_key: string }>;
       if (rows.length === 0) return;
-      const ids = JSON.stringify(rows.map((r) => r.id));
-      const findings = byService((this.stmt.pageFindings.all(ids) as DbFinding[]).map(findingFromRow), (f) => {
-        const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
-        return [serviceId, finding];
-      });
-      const inventories = byService(this.stmt.pageInventories.all(ids) as Array<InventoryRecord & { service_id: number }>, (r) => [r.service_id, r]);
-      yield rows.map((row) => serviceFromRow(row, runId, findings.get(row.id) ?? [], inventories.get(row.id) ?? []));
+      yield this.withFindings(rows, runId);
       const last = rows[rows.length - 1] as DbService & { ip_key: string };
       after = [last.ip_key, last.port, last.protocol];
       if (rows.length < size) return;
     }
+  }
+
+  /** Rows of services, each with its findings and inventory: one query each for the whole list. */
+  private withFindings(rows: DbService[], runId: number): ServiceRow[] {
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const findings = byService((this.stmt.pageFindings.all(ids) as DbFinding[]).map(findingFromRow), (f) => {
+      const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
+      return [serviceId, finding];
+    });
+    const inventories = byService(this.stmt.pageInventories.all(ids) as Array<InventoryRecord & { service_id: number }>, (r) => [r.service_id, r]);
+    return rows.map((row) => serviceFromRow(row, runId, findings.get(row.id) ?? [], inventories.get(row.id) ?? []));
+  }
+
+  /** Services by id, in the order of the ids given. */
+  private servicesById(ids: number[], runId: number): ServiceRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.stmt.servicesById.all(JSON.stringify(ids)) as DbService[];
+    const at = new Map(ids.map((id, i) => [id, i]));
+    rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+    return this.withFindings(rows, runId);
+  }
+
+  async topServices(runId: number, limit: number, protocols?: readonly ProtocolId[]): Promise<ServiceRow[]> {
+    const n = boundedLimit(limit);
+    const ids = (
+      protocols === undefined
+        ? this.stmt.rankedServices.all(runId, n)
+        : this.stmt.rankedServicesOf.all(runId, JSON.stringify(protocols), n)
+    ) as number[];
+    return this.servicesById(ids, runId);
+  }
+
+  async ruleServices(runId: number, ruleId: string, limit: number): Promise<ServiceRow[]> {
+    return this.servicesById(this.stmt.ruleServices.all(runId, ruleId, boundedLimit(limit)) as number[], runId);
   }
 
   async runTotals(runId: number): Promise<RunTotals> {
@@ -272,6 +324,11 @@ class SqliteFileStore implements StoreSink, StoreReader {
     await this.thread?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+/** A list a caller asked to be bounded stays so: whole numbers, at most 100,000 rows in memory at once. */
+function boundedLimit(limit: number): number {
+  return Math.max(0, Math.min(Number.isFinite(limit) ? Math.trunc(limit) : 0, 100_000));
 }
 
 /** Rows of a page grouped by the service they belong to, each group in the order the rows came. */
