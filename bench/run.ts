@@ -34,6 +34,7 @@ const PIECES: Readonly<Record<string, (bench: Bench) => Promise<void>>> = {
   },
   report: async () => (await import('./report.ts')).reportFigures(),
   million: async (bench) => (await import('./million.ts')).millionPiece(bench),
+  cluster: async (bench) => (await import('./cluster.ts')).clusterPiece(bench),
 };
 const MAX_ENDPOINTS = 10_000;
 const MILLION = 1_000_000;

@@ -4,12 +4,14 @@
  * the store, the probes' libraries or the report renderers of other commands.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isUserError } from './errors.ts';
+import { isUserError, UsageError } from './errors.ts';
 import { aeTitle, aeTitleList, collect, positiveInt, probeList } from './options.ts';
 import type { ScanFlags } from './scan.ts';
 import type { ReportFlags } from './report.ts';
 import type { DiffFlags } from './diff.ts';
 import type { MergeFlags } from './merge.ts';
+import type { WorkerFlags } from './worker.ts';
+import type { StatusFlags } from './status.ts';
 import { DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS, WEB_PORTS } from '../probes/catalogue.ts';
@@ -56,6 +58,8 @@ program
   .option('--resume <run>', 'continue a killed or interrupted run of --db with its stored parameters', positiveInt('--resume'))
   .option('--dry-run', 'count targets and exclusions, send nothing')
   .option('--quiet', 'no progress and no summary table')
+  .option('--distribute', 'record the run and enqueue its blocks for `exposure worker`s instead of probing (--db postgres://… only)')
+  .option('--block-size <n>', 'targets (permutation steps) per block of a distributed run (default 1000; larger when the run would have over 65,536 blocks)', positiveInt('--block-size', 1, 10_000_000))
   .action(async (targets: string[], flags: ScanFlags) => (await import('./scan.ts')).scanCommand(targets, flags));
 for (const option of fileWalkOptions()) program.commands.find((c) => c.name() === 'scan')?.addOption(option);
 
@@ -86,7 +90,35 @@ program
   .requiredOption('--into <file>', 'SQLite file to store the merged run in (created if missing)')
   .action(async (shards: string[], flags: MergeFlags) => (await import('./merge.ts')).mergeCommand(shards, flags));
 
+program
+  .command('worker')
+  .description('probe blocks of distributed runs (scan --distribute) from the PostgreSQL queue until none is left')
+  .option('--db <url>', 'the PostgreSQL database of the run (postgres://USER@HOST:PORT/DB)', process.env.EXPOSURE_DB)
+  .option('--run <id>', 'work on this run only (default: the oldest running one with blocks left)', positiveInt('--run'))
+  .option('--allow-list <file>', "ranges this worker may scan outside loopback and private space: blocks with other targets are refused, whatever the run says")
+  .option('--name <name>', 'this worker in the queue and in status (default HOST:PID)')
+  .option('--lease <ms>', 'how long a claimed block is this worker\'s without a renewal (renewed every third of it)', positiveInt('--lease', 1000, 3_600_000), 60_000)
+  .option('--rate <n>', "new connections a second at most on this machine (0: only the run's rate, shared among its workers)", positiveInt('--rate', 0, 1_000_000), 0)
+  .option('--max-blocks <n>', 'stop after this many blocks', positiveInt('--max-blocks', 1))
+  .option('--poll <ms>', 'when every block left is held by other workers, look again this often', positiveInt('--poll', 50, 600_000), 2000)
+  .option('--quiet', 'no line per block')
+  .action(async (flags: WorkerFlags) => (await import('./worker.ts')).workerCommand(requireDb(flags, 'worker')));
+
+program
+  .command('status')
+  .description('where distributed runs stand: blocks done, claimed and left, each worker\'s rate, ETA')
+  .option('--db <url>', 'the PostgreSQL database of the runs', process.env.EXPOSURE_DB)
+  .option('--run <id>', 'this run only (default: running ones and the last finished)', positiveInt('--run'))
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
+  .action(async (flags: StatusFlags) => (await import('./status.ts')).statusCommand(requireDb(flags, 'status')));
+
 program.addCommand(labCommand());
+
+/** worker and status have no file default: the queue is in PostgreSQL, named by --db or EXPOSURE_DB. */
+function requireDb<T extends { db?: string }>(flags: T, command: string): T & { db: string } {
+  if (!flags.db) throw new UsageError(`exposure ${command} needs --db postgres://USER@HOST:PORT/DB (or EXPOSURE_DB in the environment)`);
+  return flags as T & { db: string };
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -15,6 +15,7 @@ import { probesAndPorts } from '../scan/probe-ports.ts';
 import { PROBE_CATALOGUE } from '../probes/catalogue.ts';
 import { recordParameters, runMeta, type RunParameters } from '../scan/run-parameters.ts';
 import type { RunStart } from '../scan/run-scan.ts';
+import { isPostgresUrl } from '../store/postgres/connect.ts';
 import { UsageError } from './errors.ts';
 import { probeListing } from './options.ts';
 import { toFileWalk, type FileWalkFlags } from './file-walk.ts';
@@ -49,6 +50,9 @@ export interface ScanFlags extends FileWalkFlags {
   resume?: number;
   dryRun?: boolean;
   quiet?: boolean;
+  /** Record the run and enqueue its blocks for workers (PostgreSQL only), instead of probing. */
+  distribute?: boolean;
+  blockSize?: number;
 }
 
 export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promise<void> {
@@ -57,17 +61,29 @@ export async function scanCommand(targetArgs: string[], flags: ScanFlags): Promi
     return;
   }
   const params = flags.resume === undefined ? requestedParameters(targetArgs, flags) : await (await import('./scan-run.ts')).storedParameters(targetArgs, flags, flags.resume);
+  if (flags.distribute) checkDistributable(targetArgs, flags);
   const plan = await planScan(params);
   for (const note of plan.notes) process.stderr.write(`exposure: note: ${note}\n`);
   if (flags.dryRun) {
     process.stdout.write(await dryRunLine(plan, params));
     return;
   }
+  if (flags.distribute) {
+    const meta = runMeta(params, plan.resolved, targetArgs);
+    return (await import('./distribute.ts')).distributeCommand(params, plan, meta, flags.db, flags.blockSize);
+  }
   const run: RunStart =
     flags.resume === undefined
       ? { kind: 'new', meta: runMeta(params, plan.resolved, flags.from !== undefined ? [`--from ${flags.from}`] : targetArgs) }
       : { kind: 'resume', runId: flags.resume };
   await (await import('./scan-run.ts')).scanPlanned(params, plan, run, flags);
+}
+
+function checkDistributable(targetArgs: string[], flags: ScanFlags): void {
+  if (!isPostgresUrl(flags.db)) throw new UsageError('--distribute needs --db postgres://…: the work queue lives in PostgreSQL, which every worker reaches');
+  if (flags.resume !== undefined) throw new UsageError('--distribute records a new run; workers continue it (exposure worker), not --resume');
+  if (flags.from !== undefined || targetArgs.length === 0) throw new UsageError('--distribute takes target specs (addresses, ranges, CIDR, @FILE), not --from');
+  if (flags.shard !== undefined) throw new UsageError('--distribute cuts the whole order into blocks itself: leave out --shard');
 }
 
 function shardOf(text: string | undefined): Shard {

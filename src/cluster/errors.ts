@@ -18,3 +18,22 @@ export class MergeError extends Error {
     super(message);
   }
 }
+
+/** Why a run cannot be distributed or worked on: one line, exit status 2. */
+export type ClusterErrorCode =
+  /** --distribute with a result file, a shard or no targets. */
+  | 'NOT_DISTRIBUTABLE'
+  /** The store is not PostgreSQL: the queue lives in PostgreSQL only. */
+  | 'NEEDS_POSTGRES'
+  /** A run asked for is not a distributed one, or does not exist. */
+  | 'NOT_A_DISTRIBUTED_RUN';
+
+export class ClusterError extends Error {
+  override readonly name = 'ClusterError';
+  constructor(
+    readonly code: ClusterErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

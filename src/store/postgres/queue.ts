@@ -94,8 +94,10 @@ export const QUEUE_DDL = `
   );
 `;
 
-/** A connection, a pool or a transaction's client: anything that runs a query. */
-export type Queryable = Pick<pg.PoolClient, 'query'>;
+/** A connection, a pool or a transaction's client: anything that runs a query with parameters. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
 
 /** Splits steps [0, totalSteps) into blocks of blockSize and enqueues them, in one statement. */
 export async function enqueueBlocks(db: Queryable, runId: number, totalSteps: number, blockSize: number): Promise<number> {
@@ -310,4 +312,22 @@ export async function queueStatus(db: Queryable, runId: number): Promise<QueueSt
     refusals: refusals.rows.map((r) => ({ block: r.block_no, worker: r.worker, reason: r.reason })),
     etaSeconds: rate && stepsDone < steps ? (steps - stepsDone) / rate : undefined,
   };
+}
+
+/** In the transaction of the run's last block: the run is completed, with the summary its blocks add up to. */
+export async function completeRun(db: Queryable, runId: number, summary: { targetsTotal: number; hostsDone: number; openPorts: number; excluded: number }): Promise<void> {
+  await db.query(
+    `UPDATE runs SET status = 'completed', finished_at = $2, targets_total = $3, hosts_done = $4, open_ports = $5, excluded = $6 WHERE id = $1`,
+    [runId, new Date().toISOString(), summary.targetsTotal, summary.hostsDone, summary.openPorts, summary.excluded],
+  );
+}
+
+/** True while a running run (`runId`, or any) has blocks claimed: a worker with nothing to claim waits for them, as they may be given back. */
+export async function blocksHeld(db: Queryable, runId?: number): Promise<boolean> {
+  const res = await db.query(
+    `SELECT 1 FROM blocks b JOIN runs r ON r.id = b.run_id
+     WHERE r.status = 'running' AND b.state = 'claimed' AND ($1::bigint IS NULL OR b.run_id = $1) LIMIT 1`,
+    [runId ?? null],
+  );
+  return res.rowCount === 1;
 }

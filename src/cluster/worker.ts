@@ -1,0 +1,245 @@
+/**
+ * `exposure worker`: claims blocks of distributed runs from the queue, probes
+ * each under the run's recorded parameters and this worker's own limits, and
+ * writes its hosts with the block's done mark in one transaction
+ * (docs/decisions/0053-work-queue.md).
+ *
+ * The scope guard is the worker's: before a block's first packet, every
+ * target of the block is checked against the run's plan and the worker's own
+ * allow-list (loopback and private space need none, as for `scan`), and the
+ * files the run names must be the same on this machine. A block that fails
+ * is refused (recorded, given back, never claimed again by this worker).
+ */
+import { isAuthorisedAddress } from '../scope/guard.ts';
+import type { ExclusionList } from '../scope/exclusions.ts';
+import { planScan, type ScanPlan } from '../scan/plan.ts';
+import { probingUnder } from '../scan/probing.ts';
+import { parametersOfRun, type RunParameters } from '../scan/run-parameters.ts';
+import { runScan } from '../scan/run-scan.ts';
+import type { StoredHostGeo } from '../store/index.ts';
+import {
+  blocksHeld,
+  blockTotals,
+  claimBlock,
+  completeRun,
+  holdForCompletion,
+  liveWorkers,
+  markBlockDone,
+  refuseBlock,
+  releaseBlock,
+  renewLease,
+  type BlockClaim,
+} from '../store/postgres/queue.ts';
+import { BlockBuffer } from './block-buffer.ts';
+import { blockSource, blockTargets } from './block-source.ts';
+import { DISTRIBUTED_KEY, type Distribution } from './distribute.ts';
+import type { QueueStore } from './queue-store.ts';
+import { fileMismatch } from './run-files.ts';
+
+export interface WorkerOptions {
+  readonly store: QueueStore;
+  /** How the store is named to the user (a URL without its password). */
+  readonly where: string;
+  /** This worker's name in the queue (host and process by default). */
+  readonly name: string;
+  readonly leaseMs: number;
+  /** Work on this run only; otherwise the oldest running distributed run with blocks left. */
+  readonly runId?: number;
+  /** The ranges this worker may scan outside loopback and private space (its own --allow-list). */
+  readonly allowList: ExclusionList;
+  /** New connections a second at most on this machine (0: no cap of its own); the run's rate is shared among live workers. */
+  readonly rate: number;
+  /** Stop after this many blocks (tests, a worker given a share). */
+  readonly maxBlocks?: number;
+  /** When no block can be claimed but others are still held: wait this long and try again, until the run ends. */
+  readonly pollMs: number;
+  readonly signal: AbortSignal;
+  readonly geo?: (ip: string) => StoredHostGeo | undefined;
+  readonly onEvent?: (event: WorkerEvent) => void;
+}
+
+export type WorkerEvent =
+  | { kind: 'claimed'; claim: BlockClaim }
+  | { kind: 'done'; claim: BlockClaim; hosts: number; services: number; runCompleted: boolean }
+  | { kind: 'lost'; claim: BlockClaim }
+  | { kind: 'refused'; claim: BlockClaim; reason: string }
+  | { kind: 'released'; claim: BlockClaim };
+
+export interface WorkerOutcome {
+  readonly blocksDone: number;
+  readonly blocksLost: number;
+  readonly blocksRefused: number;
+  readonly hosts: number;
+  readonly services: number;
+  readonly interrupted: boolean;
+  /** Seconds spent on the queue and the store (claims, renewals aside, and the blocks' write transactions), and in all. */
+  readonly storeSeconds: number;
+  readonly seconds: number;
+}
+
+/** What a worker keeps of a run between blocks: its parameters, plan and distribution. */
+interface RunWork {
+  readonly params: RunParameters;
+  readonly plan: ScanPlan;
+  readonly distribution: Distribution;
+  /** Why this machine cannot work on the run at all (its files differ), if so. */
+  readonly unusable: string | undefined;
+}
+
+class LeaseLost extends Error {}
+
+export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
+  const runs = new Map<number, RunWork>();
+  const outcome = { blocksDone: 0, blocksLost: 0, blocksRefused: 0, hosts: 0, services: 0, interrupted: false, storeSeconds: 0, seconds: 0 };
+  const t0 = performance.now();
+  const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const s0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      outcome.storeSeconds += (performance.now() - s0) / 1000;
+    }
+  };
+  while (!o.signal.aborted && (o.maxBlocks === undefined || outcome.blocksDone < o.maxBlocks)) {
+    const claim = await timed(() => claimBlock(o.store.queue, o.name, o.leaseMs, o.runId));
+    if (!claim) {
+      if (!(await blocksHeld(o.store.queue, o.runId))) break;
+      await sleep(o.pollMs, o.signal);
+      continue;
+    }
+    o.onEvent?.({ kind: 'claimed', claim });
+    let work = runs.get(claim.runId);
+    if (!work) {
+      work = await loadRun(o, claim.runId);
+      runs.set(claim.runId, work);
+    }
+    const refusal = work.unusable ?? (await scopeRefusal(work, claim, o.allowList));
+    if (refusal !== undefined) {
+      await refuseBlock(o.store.queue, claim, refusal);
+      outcome.blocksRefused++;
+      o.onEvent?.({ kind: 'refused', claim, reason: refusal });
+      continue;
+    }
+    const result = await probeBlock(o, work, claim, timed);
+    if (result === 'interrupted') {
+      await releaseBlock(o.store.queue, claim);
+      outcome.interrupted = true;
+      o.onEvent?.({ kind: 'released', claim });
+      break;
+    }
+    if (result === 'lost') {
+      outcome.blocksLost++;
+      o.onEvent?.({ kind: 'lost', claim });
+      continue;
+    }
+    outcome.blocksDone++;
+    outcome.hosts += result.hosts;
+    outcome.services += result.services;
+    o.onEvent?.({ kind: 'done', claim, hosts: result.hosts, services: result.services, runCompleted: result.runCompleted });
+  }
+  if (o.signal.aborted) outcome.interrupted = true;
+  outcome.seconds = (performance.now() - t0) / 1000;
+  return outcome;
+}
+
+async function loadRun(o: WorkerOptions, runId: number): Promise<RunWork> {
+  const run = await o.store.run(runId);
+  if (!run) throw new Error(`run ${runId} of ${o.where} disappeared while its block was claimed`);
+  const params = parametersOfRun(run, o.where, 'worked on');
+  const distribution = run.meta.options[DISTRIBUTED_KEY] as Distribution | undefined;
+  if (!distribution || typeof distribution !== 'object' || typeof distribution.files !== 'object') {
+    throw new Error(`run ${runId} of ${o.where} has blocks in the queue but was not recorded as distributed`);
+  }
+  const unusable = fileMismatch(distribution.files);
+  // The plan reads the run's own files: only once they are known to be the run's.
+  const plan = unusable === undefined ? await planScan(params) : undefined;
+  return { params, plan: plan as ScanPlan, distribution, unusable };
+}
+
+/** Why this worker must not probe the block: a step beyond the run's order, or a target outside its own allow-list. */
+async function scopeRefusal(work: RunWork, claim: BlockClaim, allowList: ExclusionList): Promise<string | undefined> {
+  if (claim.firstStep < 0 || claim.endStep > work.distribution.steps || claim.endStep <= claim.firstStep) {
+    return `block ${claim.block} names steps ${claim.firstStep}–${claim.endStep}, outside the run's order of ${work.distribution.steps} steps`;
+  }
+  for await (const item of blockTargets(work.plan.source, claim.firstStep, claim.endStep)) {
+    // The plan's own scope (the run's targets minus its exclusions), then this worker's allow-list.
+    if (!work.plan.scope.check(item.ip).allowed) return `${item.ip} (step ${item.step}) is outside the run's scope`;
+    if (!isAuthorisedAddress(item.ip, allowList)) return `${item.ip} (step ${item.step}) is outside this worker's allow-list`;
+  }
+  return undefined;
+}
+
+/** The run's rate shared among the workers holding its blocks, capped by this worker's own. */
+async function rateShare(o: WorkerOptions, params: RunParameters, runId: number): Promise<number> {
+  const live = Math.max(1, await liveWorkers(o.store.queue, runId));
+  const share = params.pace.rate === 0 ? 0 : Math.max(1, Math.floor(params.pace.rate / live));
+  if (o.rate === 0) return share;
+  return share === 0 ? o.rate : Math.min(share, o.rate);
+}
+
+async function probeBlock(
+  o: WorkerOptions,
+  work: RunWork,
+  claim: BlockClaim,
+  timed: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<'interrupted' | 'lost' | { hosts: number; services: number; runCompleted: boolean }> {
+  const lost = new AbortController();
+  const signal = AbortSignal.any([o.signal, lost.signal]);
+  // Renewed every third of the lease; a renewal that finds the block taken over stops the probing.
+  const heartbeat = setInterval(() => {
+    renewLease(o.store.queue, claim, o.leaseMs).then(
+      (held) => {
+        if (!held) lost.abort();
+      },
+      () => undefined,
+    );
+  }, Math.max(50, Math.floor(o.leaseMs / 3)));
+  const buffer = new BlockBuffer();
+  try {
+    const params: RunParameters = { ...work.params, pace: { ...work.params.pace, rate: await rateShare(o, work.params, claim.runId) } };
+    const outcome = await runScan({
+      ...probingUnder(params, work.plan.scope),
+      source: blockSource(work.plan.source, claim.firstStep, claim.endStep),
+      store: buffer,
+      run: { kind: 'resume', runId: claim.runId },
+      excluded: 0,
+      signal,
+      ...(o.geo ? { geo: o.geo } : {}),
+    });
+    if (lost.signal.aborted) return 'lost';
+    if (outcome.interrupted) return 'interrupted';
+  } finally {
+    clearInterval(heartbeat);
+  }
+  const hosts = buffer.summary?.hostsDone ?? 0;
+  const counts = { hosts, services: buffer.services, openPorts: buffer.summary?.openPorts ?? 0 };
+  try {
+    const runCompleted = await timed(() => o.store.inTransaction(async (tx) => {
+      if (!(await holdForCompletion(tx, claim))) throw new LeaseLost();
+      if (buffer.hosts.length > 0) await tx.recordHosts(claim.runId, { hosts: buffer.hosts });
+      const last = await markBlockDone(tx, claim, counts);
+      if (last) {
+        const totals = await blockTotals(tx, claim.runId);
+        await completeRun(tx, claim.runId, { targetsTotal: work.plan.source.total ?? totals.hosts, hostsDone: totals.hosts, openPorts: totals.openPorts, excluded: work.plan.excluded });
+      }
+      return last;
+    }));
+    return { ...counts, runCompleted };
+  } catch (err) {
+    if (err instanceof LeaseLost) return 'lost';
+    throw err;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
