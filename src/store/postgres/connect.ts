@@ -48,6 +48,8 @@ export interface PoolOptions {
   readonly max?: number;
   /** A connection that cannot be made in this time fails the command instead of waiting. */
   readonly connectTimeoutMs?: number;
+  /** Every transaction read-only (a reader's connections): the server refuses any write. */
+  readonly readOnly?: boolean;
 }
 
 /** A pool for the URL; connections are made on first use. */
@@ -64,6 +66,7 @@ export function openPool(url: string, options: PoolOptions): pg.Pool {
     max: options.max ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     types: TYPES,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // An idle connection the server drops emits 'error' on the pool: the next query reconnects.
   pool.on('error', () => undefined);
