@@ -127,9 +127,9 @@ export function serviceValues(runId: number, hostId: number, obs: Observation): 
   ];
 }
 
-/** The JSON of the observations row: what no column and no inventory row holds. */
-export function observationJson(obs: Observation): string {
-  return JSON.stringify(storedObservation(obs));
+/** The JSON of the observations row: what no column and no inventory row holds (stored-observation.ts). */
+export function observationJson(obs: Observation, columnHolds?: (text: string) => boolean): string {
+  return JSON.stringify(storedObservation(obs, columnHolds));
 }
 
 /** One endpoint of a run: what services are unique on. */

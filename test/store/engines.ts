@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { freePort } from '../../src/lab/ports.ts';
 import { startPostgres, type PostgresCluster } from '../../src/lab/postgres.ts';
+import { NUMBER_TYPES } from '../../src/store/postgres/connect.ts';
 import { numbered } from '../../src/store/postgres/store.ts';
 import { openPostgresStore, openSqliteStore, type StoreReader, type StoreSink } from '../../src/store/index.ts';
 
@@ -75,7 +76,7 @@ export const SQLITE: Engine = {
 
 /** Runs one statement on `url` with a connection of its own. */
 async function onDatabase<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, types: NUMBER_TYPES });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;

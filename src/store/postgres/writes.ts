@@ -37,13 +37,23 @@ const PG_TYPE: Record<ColumnKind, string> = { id: 'bigint', count: 'bigint', fla
 type Column = readonly [string, ColumnKind];
 
 /**
+ * PostgreSQL text cannot hold U+0000, which a peer may send (a version, a
+ * share name quoted in evidence): it is stored as U+FFFD. The observation's
+ * JSON escapes it, and keeps a product name or version that has one
+ * (stored-observation.ts), so the observation itself reads back exactly.
+ */
+const NUL = '\u0000';
+const holdsExactly = (text: string): boolean => !text.includes(NUL);
+const pgText = (value: unknown): unknown => (typeof value === 'string' && value.includes(NUL) ? value.replaceAll(NUL, '\ufffd') : value);
+
+/**
  * Inserts rows (values in the order of `columns`) with one statement: the rows
  * are turned into one array per column and unnested back, in their order,
  * so identity ids follow the order given.
  */
 async function insertRows(db: Db, table: string, columns: readonly Column[], rows: ReadonlyArray<readonly unknown[]>, onConflict = ''): Promise<void> {
   if (rows.length === 0) return;
-  const arrays = columns.map((_c, i) => rows.map((r) => r[i] ?? null));
+  const arrays = columns.map(([, kind], i) => rows.map((r) => (kind === 'text' ? pgText(r[i]) : r[i]) ?? null));
   const names = columns.map(([name]) => (name === 'references' ? '"references"' : name));
   const unnest = columns.map(([, kind], i) => `$${i + 1}::${PG_TYPE[kind]}[]`).join(', ');
   const alias = columns.map((_c, i) => `c${i}`);
@@ -98,9 +108,13 @@ async function ruleTextIdsOf(db: Db, texts: RuleTextsInTransaction, wanted: read
     `SELECT t.id, t.rule_id, t.title, t.remediation, t."references", t.cwe
      FROM rule_texts t JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(rule_id, title, remediation, refs, cwe)
        ON t.rule_id = u.rule_id AND t.title = u.title AND t.remediation = u.remediation AND t."references" = u.refs AND t.cwe = u.cwe`,
-    RULE_TEXT_ROW.map((_c, i) => missing.map((t) => t[i])),
+    RULE_TEXT_ROW.map((_c, i) => missing.map((t) => pgText(t[i]))),
   );
-  for (const r of found.rows) texts.add(ruleTextKey([r.rule_id, r.title, r.remediation, r.references, r.cwe]), r.id);
+  const ids = new Map(found.rows.map((r) => [ruleTextKey([r.rule_id, r.title, r.remediation, r.references, r.cwe]), r.id]));
+  for (const text of missing) {
+    const id = ids.get(ruleTextKey(text.map((t) => pgText(t) as string) as unknown as RuleText));
+    if (id !== undefined) texts.add(ruleTextKey(text), id);
+  }
 }
 
 async function writeCheckpoint(db: Db, runId: number, c: ScanCheckpoint, at: string): Promise<void> {
@@ -187,7 +201,7 @@ export async function writeBatch(db: Db, texts: RuleTextsInTransaction, runId: n
   const serviceIds = await newIds(db, 'services_id_seq', services.length);
   const hostIdOf = (p: PlannedService): number => ('stored' in p.host ? p.host.stored : (hostIds[p.host.fresh] as number));
   await insertRows(db, 'services', SERVICE_ROW, services.map((p, i) => [serviceIds[i], ...serviceValues(runId, hostIdOf(p), p.service.observation)]));
-  await insertRows(db, 'observations', OBSERVATION_ROW, services.map((p, i) => [serviceIds[i], observationJson(p.service.observation)]));
+  await insertRows(db, 'observations', OBSERVATION_ROW, services.map((p, i) => [serviceIds[i], observationJson(p.service.observation, holdsExactly)]));
 
   await ruleTextIdsOf(db, texts, services.flatMap((p) => p.service.findings.map(ruleText)));
   const findings = services.flatMap((p, i) =>
