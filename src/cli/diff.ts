@@ -3,7 +3,7 @@
  * Exit status 3 when the second run has critical findings the first did not,
  * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
  */
-import { openStoreReader } from '../store/index.ts';
+import { openStoreReader, storeLabel } from '../store/index.ts';
 import { summarise } from '../report/summary.ts';
 import { diffRuns } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
@@ -35,7 +35,7 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
     const unknown = [from, to].filter((id) => !known.has(id));
     if (unknown.length > 0) {
       const list = [...known].join(', ') || 'none';
-      throw new UsageError(`${flags.db} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
+      throw new UsageError(`${storeLabel(flags.db)} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
     }
     const diff = diffRuns(await summarise(store, from), await summarise(store, to));
     const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'md' ? renderDiffMarkdown(diff) : renderDiffTable(diff);
