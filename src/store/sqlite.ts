@@ -225,7 +225,7 @@ class SqliteFileStore implements StoreSink, StoreReader {
     return all;
   }
 
-  async *servicePages(runId: number, pageSize = 1000): AsyncIterable<ServiceRow[]> {
+  async *servicePages(runId: number, pageSize = 200): AsyncIterable<ServiceRow[]> {
     const size = Math.max(1, Math.min(Math.trunc(pageSize), 100_000));
     let after: [string, number, string] = ['', 0, ''];
     for (;;) {
