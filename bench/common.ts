@@ -17,6 +17,8 @@ export interface Bench {
   readonly dir: string;
   /** Endpoints per simulated fleet (at most 10,000). */
   readonly endpoints: number;
+  /** Services of the synthetic store of the `million` piece. */
+  readonly services: number;
   /** First address of every fleet: NET.0.1. */
   readonly fleetFirst: string;
   /** Where `start` listens for a scan's first packet: NET.250.1, outside every fleet. */
@@ -27,13 +29,14 @@ export interface Bench {
 }
 
 /** `net` is the /16 of loopback the fleets live in, as its first two octets ("127.3"). */
-export function createBench(endpoints: number, net: string): Bench {
+export function createBench(endpoints: number, net: string, services: number): Bench {
   const dir = mkdtempSync(join(tmpdir(), 'exposure-bench-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const rows: [string, string][] = [];
   return {
     dir,
     endpoints,
+    services,
     fleetFirst: `${net}.0.1`,
     firstPacketHost: `${net}.250.1`,
     rows,

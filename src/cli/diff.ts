@@ -4,8 +4,8 @@
  * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
  */
 import { openStoreReader, storeLabel } from '../store/index.ts';
-import { summarise } from '../report/summary.ts';
-import { diffRuns } from '../report/diff.ts';
+import { serviceReports } from '../report/summary.ts';
+import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
 import { UsageError } from './errors.ts';
 import { writeOut } from './output.ts';
@@ -31,13 +31,19 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
   const to = runId(b, 'RUN_B');
   const store = openStoreReader(flags.db);
   try {
-    const known = new Set((await store.runs()).map((r) => r.id));
-    const unknown = [from, to].filter((id) => !known.has(id));
+    const runs = new Map((await store.runs()).map((r) => [r.id, r]));
+    const unknown = [from, to].filter((id) => !runs.has(id));
     if (unknown.length > 0) {
-      const list = [...known].join(', ') || 'none';
+      const list = [...runs.keys()].join(', ') || 'none';
       throw new UsageError(`${storeLabel(flags.db)} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
     }
-    const diff = diffRuns(await summarise(store, from), await summarise(store, to));
+    // Both runs stream side by side in report order: a page of each in memory, never a whole run.
+    // The diff shows no aggregate, so none is computed: the run's row says what it was asked to scan.
+    const side = (id: number): DiffSide => {
+      const r = runs.get(id)!;
+      return { run: { id, startedAt: r.startedAt, targets: r.meta.targets, ports: r.meta.ports }, services: serviceReports(store, id) };
+    };
+    const diff = await diffRuns(side(from), side(to));
     const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'md' ? renderDiffMarkdown(diff) : renderDiffTable(diff);
     if (flags.out) writeOut(flags.out, text);
     else process.stdout.write(text);

@@ -10,13 +10,15 @@ import { serviceReports, summarise, summariseHead } from '../report/summary.ts';
 import { streamCsv } from '../report/csv.ts';
 import { streamFindingsCsv } from '../report/findings-csv.ts';
 import { streamJson } from '../report/json.ts';
-import { renderMarkdown } from '../report/markdown.ts';
+import { summariseBounded, type ReportBounds } from '../report/bounded.ts';
+import { HTML_BOUNDS } from '../report/html-sections.ts';
+import { MARKDOWN_BOUNDS, renderMarkdown } from '../report/markdown.ts';
 import { streamNdjson } from '../report/ndjson.ts';
 import { buildPacks, packsIndex } from '../report/packs.ts';
 import { streamSarif } from '../report/sarif.ts';
-import { renderTable } from '../report/table.ts';
+import { renderTable, TABLE_BOUNDS } from '../report/table.ts';
 import { geoDatesText } from '../report/tables.ts';
-import type { ReportModel, ServiceReport } from '../report/model.ts';
+import type { BoundedReport, ReportModel, ServiceReport } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
 import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedFiles } from './output.ts';
@@ -44,7 +46,8 @@ async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<numbe
 export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.by === 'org' && !flags.out) throw new UsageError('--by org writes one folder per organisation: give the parent folder with --out DIR');
   let store = openStoreReader(flags.db);
-  let model: ReportModel;
+  let model: ReportModel | undefined;
+  let report: BoundedReport | undefined;
   try {
     const runId = await resolveRun(store, flags);
     const missing = await store.hostsWithoutGeo(runId);
@@ -54,13 +57,15 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
       store = openStoreReader(flags.db);
     }
     if (flags.by === undefined && isStreamed(flags.format)) return await streamReport(store, runId, flags.format, flags.out);
-    model = await summarise(store, runId);
+    // The packs group every service by network: they keep the whole model (a pack is as large as its AS).
+    if (flags.by === 'org') model = await summarise(store, runId);
+    else report = await summariseBounded(store, runId, BOUNDED_FORMATS[flags.format as BoundedFormat]);
   } finally {
     await store.close();
   }
-  if (flags.by === 'org') return writePacks(model, flags.out as string);
-  // Streamed formats returned above unless grouped, and grouping returned just now.
-  const text = await render(flags.format as InMemoryFormat, model, flags.out === undefined && process.stdout.isTTY === true);
+  if (model) return writePacks(model, flags.out as string);
+  // Streamed formats returned above, and packs just now: what is left is read by a person, from bounded lists.
+  const text = await renderBounded(flags.format as BoundedFormat, report as BoundedReport, flags.out === undefined && process.stdout.isTTY === true);
   if (flags.out) writeOut(flags.out, text);
   else process.stdout.write(text);
 }
@@ -80,7 +85,9 @@ function writePacks(model: ReportModel, out: string): void {
 /** Formats written as the store's pages are read, never holding the run's services. */
 const STREAMED = ['json', 'ndjson', 'csv', 'sarif'] as const;
 type StreamedFormat = (typeof STREAMED)[number];
-type InMemoryFormat = Exclude<ReportFormat, StreamedFormat>;
+/** Formats a person reads: totals and tables from aggregates, lists fetched at their length (report/bounded.ts). */
+const BOUNDED_FORMATS = { table: TABLE_BOUNDS, md: MARKDOWN_BOUNDS, html: HTML_BOUNDS } as const satisfies Record<Exclude<ReportFormat, StreamedFormat>, ReportBounds>;
+type BoundedFormat = keyof typeof BOUNDED_FORMATS;
 
 function isStreamed(format: ReportFormat): format is StreamedFormat {
   return (STREAMED as readonly string[]).includes(format);
@@ -131,16 +138,16 @@ function csvPaths(out: string): { services: string; findings: string } {
   return { services: join(out, 'services.csv'), findings: join(out, 'findings.csv') };
 }
 
-async function render(format: InMemoryFormat, model: ReportModel, color: boolean): Promise<string> {
+async function renderBounded(format: BoundedFormat, report: BoundedReport, color: boolean): Promise<string> {
   switch (format) {
     case 'table':
-      // The scan's summary table stays as it is; the report adds where its geo data came from.
-      return `${renderTable(model, { color, width: process.stdout.columns })}\nGeolocation data: ${geoDatesText(model.geo)}\n`;
+      // The report adds where its geo data came from to the table.
+      return `${renderTable(report, { color, width: process.stdout.columns })}\nGeolocation data: ${geoDatesText(report.geo)}\n`;
     case 'md':
-      return renderMarkdown(model);
+      return renderMarkdown(report);
     case 'html':
       // Loaded only when asked for: the chart library alone costs every other command ~80 MB of RSS.
-      return (await import('../report/html.ts')).renderHtml(model);
+      return (await import('../report/html.ts')).renderHtml(report);
     default: {
       const never: never = format;
       return never;

@@ -1,7 +1,7 @@
 /**
  * The probing half of `exposure scan`, imported only when a scan really runs
  * (not for a dry run): the store, the worker pool and its probes, progress on
- * the terminal, signals, and the summary table at the end.
+ * the terminal, signals, and the summary at the end.
  */
 import type { ScanPlan } from '../scan/plan.ts';
 import { probingUnder } from '../scan/probing.ts';
@@ -9,8 +9,8 @@ import { resumableParameters } from '../scan/resume.ts';
 import type { RunParameters } from '../scan/run-parameters.ts';
 import { runScan, type RunStart } from '../scan/run-scan.ts';
 import { openStoreReader, openStoreSink, storeLabel } from '../store/index.ts';
-import { summarise } from '../report/summary.ts';
-import { renderTable } from '../report/table.ts';
+import { summariseScan } from '../report/bounded.ts';
+import { renderScanSummary, SCAN_SUMMARY_EXPOSED } from '../report/table.ts';
 import { progressReporter, finalLine } from './progress.ts';
 import { UsageError } from './errors.ts';
 import { createLogger } from '../log.ts';
@@ -61,7 +61,7 @@ export async function scanPlanned(params: RunParameters, plan: ScanPlan, run: Ru
     if (progress) progress.done(outcome.progress);
     else process.stderr.write(`done: ${finalLine(outcome.progress)}\n`);
     if (!flags.quiet) {
-      process.stdout.write(await summaryTable(flags.db, outcome.runId));
+      process.stdout.write(await closingSummary(flags.db, outcome.runId));
       const where = storeLabel(flags.db);
       process.stdout.write(`\nrun ${outcome.runId} stored in ${where}${outcome.interrupted ? ` (interrupted: continue with exposure scan --resume ${outcome.runId} --db ${where})` : ''}\n`);
     }
@@ -73,11 +73,15 @@ export async function scanPlanned(params: RunParameters, plan: ScanPlan, run: Ru
   }
 }
 
-/** The run's table as `exposure report` shows it, read through a reader like any report. */
-async function summaryTable(db: string, runId: number): Promise<string> {
+/**
+ * What the run found, read through a reader like any report: counts by
+ * protocol and severity from aggregates and the first exposed services, so it
+ * costs the same after a million services as after ten (`exposure report` has the rest).
+ */
+async function closingSummary(db: string, runId: number): Promise<string> {
   const reader = openStoreReader(db);
   try {
-    return renderTable(await summarise(reader, runId), { color: process.stdout.isTTY === true, width: process.stdout.columns });
+    return renderScanSummary(await summariseScan(reader, runId, SCAN_SUMMARY_EXPOSED), { color: process.stdout.isTTY === true, width: process.stdout.columns });
   } finally {
     await reader.close();
   }

@@ -1,10 +1,16 @@
 /**
  * Differences between two runs, service by service (address, port,
  * protocol): what became exposed, what was fixed, which findings appeared or
- * went away, and how the counts moved. Pure, over two report models.
+ * went away, and how the counts moved.
+ *
+ * A merge join over the two runs' services in report order (address
+ * numerically, port, protocol: what the store's pages hand out): one host of
+ * each run is held at a time, so memory grows with the differences found,
+ * not with the size of the runs.
  */
+import { ipSortKey } from '../observation/address-order.ts';
 import { severityRank, type Severity } from '../observation/finding.ts';
-import type { ReportModel, ServiceReport } from './model.ts';
+import type { ReportRun, ServiceReport } from './model.ts';
 
 export const DIFF_SCHEMA = 'exposure-diff/1';
 
@@ -75,26 +81,50 @@ function findingsOf(s: ServiceReport): DiffFinding[] {
 
 const bySeverity = (a: DiffFinding, b: DiffFinding): number => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId);
 
-export function diffRuns(a: ReportModel, b: ReportModel): RunDiff {
-  const before = new Map(a.services.map((s) => [key(s), s]));
-  const after = new Map(b.services.map((s) => [key(s), s]));
-  const diff: RunDiff = {
-    schema: DIFF_SCHEMA,
-    from: { run: a.run.id, startedAt: a.run.startedAt },
-    to: { run: b.run.id, startedAt: b.run.startedAt },
-    newServices: [],
-    goneServices: [],
-    newExposures: [],
-    fixed: [],
-    newFindings: [],
-    resolvedFindings: [],
-    changedCounts: [],
-    newCritical: 0,
-    scopeDiffers:
-      JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
-  };
-  for (const [k, s] of after) {
-    const old = before.get(k);
+/** One run as the diff reads it: what it was asked to scan, and its services in report order. */
+export interface DiffSide {
+  readonly run: Pick<ReportRun, 'id' | 'startedAt' | 'targets' | 'ports'>;
+  readonly services: Iterable<ServiceReport> | AsyncIterable<ServiceReport>;
+}
+
+/** The services of one address (one report-order key), as a run lists them. */
+interface HostGroup {
+  readonly key: string;
+  readonly services: ServiceReport[];
+}
+
+/**
+ * Cuts a report-order stream into one group per address. Services of one
+ * address are adjacent in report order; a stream that goes back is refused,
+ * since the merge join would silently miss its matches.
+ */
+async function* hostGroups(services: DiffSide['services'], which: string): AsyncGenerator<HostGroup> {
+  let group: HostGroup | undefined;
+  for await (const s of services) {
+    const key = ipSortKey(s.ip);
+    if (group && key === group.key) {
+      group.services.push(s);
+      continue;
+    }
+    if (group) {
+      if (key < group.key) throw new Error(`the services of ${which} are not in report order: ${s.ip} comes after ${group.services[0]!.ip}`);
+      yield group;
+    }
+    group = { key, services: [s] };
+  }
+  if (group) yield group;
+}
+
+/**
+ * One address in both runs (either list may be empty): what the whole-run
+ * comparison did, on a host's services only. Lists are appended to in the
+ * order of the runs, so the diff reads as it did when it held both runs.
+ */
+function diffHost(before: readonly ServiceReport[], after: readonly ServiceReport[], diff: RunDiff): void {
+  const was = new Map(before.map((s) => [key(s), s]));
+  const now = new Map(after.map((s) => [key(s), s]));
+  for (const [k, s] of now) {
+    const old = was.get(k);
     if (!old) diff.newServices.push(endpoint(s));
     if (s.exposed && !old?.exposed) diff.newExposures.push(endpoint(s));
     const had = new Set(old?.findings.map((f) => f.ruleId) ?? []);
@@ -110,13 +140,47 @@ export function diffRuns(a: ReportModel, b: ReportModel): RunDiff {
       if (p || st || i) diff.changedCounts.push(c);
     }
   }
-  for (const [k, s] of before) {
-    const now = after.get(k);
-    if (!now) diff.goneServices.push(endpoint(s));
-    if (s.exposed && !now?.exposed) diff.fixed.push({ ...endpoint(s), how: now ? 'locked' : 'gone' });
-    const has = new Set(now?.findings.map((f) => f.ruleId) ?? []);
+  for (const [k, s] of was) {
+    const later = now.get(k);
+    if (!later) diff.goneServices.push(endpoint(s));
+    if (s.exposed && !later?.exposed) diff.fixed.push({ ...endpoint(s), how: later ? 'locked' : 'gone' });
+    const has = new Set(later?.findings.map((f) => f.ruleId) ?? []);
     diff.resolvedFindings.push(...findingsOf(s).filter((f) => !has.has(f.ruleId)));
   }
+}
+
+/** What changed from run `a` to run `b`; each side's services must come in report order. */
+export async function diffRuns(a: DiffSide, b: DiffSide): Promise<RunDiff> {
+  const diff: RunDiff = {
+    schema: DIFF_SCHEMA,
+    from: { run: a.run.id, startedAt: a.run.startedAt },
+    to: { run: b.run.id, startedAt: b.run.startedAt },
+    newServices: [],
+    goneServices: [],
+    newExposures: [],
+    fixed: [],
+    newFindings: [],
+    resolvedFindings: [],
+    changedCounts: [],
+    newCritical: 0,
+    scopeDiffers: JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
+  };
+  const before = hostGroups(a.services, `run ${a.run.id}`);
+  const after = hostGroups(b.services, `run ${b.run.id}`);
+  let x = await before.next();
+  let y = await after.next();
+  for (;;) {
+    const was = x.done ? undefined : x.value;
+    const now = y.done ? undefined : y.value;
+    if (!was && !now) break;
+    // The lower address goes first; an address in both runs is compared with itself.
+    const takeBefore = was !== undefined && (now === undefined || was.key <= now.key);
+    const takeAfter = now !== undefined && (was === undefined || now.key <= was.key);
+    diffHost(takeBefore ? was.services : [], takeAfter ? now.services : [], diff);
+    if (takeBefore) x = await before.next();
+    if (takeAfter) y = await after.next();
+  }
+  // Stable sorts: findings of one severity and rule keep the runs' report order.
   diff.newFindings.sort(bySeverity);
   diff.resolvedFindings.sort(bySeverity);
   diff.newCritical = diff.newFindings.filter((f) => f.severity === 'critical').length;

@@ -2,8 +2,9 @@
  * Wording shared by the human-readable renderers (table, Markdown).
  * Returns raw text: callers escape for their format.
  */
-import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
-import type { ReportCount, ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { SEVERITIES, type Severity } from '../observation/finding.ts';
+import type { ReportCount, ReportHead, ServiceReport } from './model.ts';
+import { grouped } from './numbers.ts';
 
 /** "10.0.0.5:104", "[2001:db8::5]:104" (RFC 3986 brackets, so the port is not read as a group). */
 export function endpointText(ip: string, port: number): string {
@@ -30,7 +31,7 @@ export function modalitiesText(s: Pick<ServiceReport, 'modalities' | 'otherModal
   return [...s.modalities, ...other].join(separator);
 }
 
-export function findingsCountText(model: ReportModel): string {
+export function findingsCountText(model: Pick<ReportHead, 'totals'>): string {
   return SEVERITIES.map((sev) => `${model.totals.findings[sev]} ${sev}`).join(', ');
 }
 
@@ -49,22 +50,7 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
   info: 'INFO',
 };
 
-export interface RuleGroup {
-  finding: ReportFinding;
-  hits: Array<{ service: ServiceReport; evidence: string }>;
-}
-
-/** Findings grouped by rule, most severe first: the findings list of the HTML and Markdown reports. */
-export function groupByRule(model: ReportModel): RuleGroup[] {
-  const groups = new Map<string, RuleGroup>();
-  for (const service of model.services) {
-    for (const f of service.findings) {
-      const g = groups.get(f.ruleId) ?? { finding: f, hits: [] };
-      g.hits.push({ service, evidence: f.evidence });
-      groups.set(f.ruleId, g);
-    }
-  }
-  return [...groups.values()].sort(
-    (a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.finding.ruleId.localeCompare(b.finding.ruleId),
-  );
+/** "… and 1,234 more services: see the CSV or NDJSON report for all of them." (raw text). */
+export function moreText(n: number, what: string): string {
+  return `… and ${grouped(n)} more ${what}: see the CSV or NDJSON report for all of them.`;
 }

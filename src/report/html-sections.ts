@@ -1,23 +1,25 @@
 /**
  * The HTML report's sections: the study's tables, findings by rule with
- * remediation, and one detail card per service. Every string from the model
- * goes through html() (html-escape.ts).
+ * remediation, and a detail card for each service the bounded report holds.
+ * Every string from the model goes through html() (html-escape.ts).
  */
-import { severityRank } from '../observation/finding.ts';
 import type { BreakdownRow } from '../store/index.ts';
-import { aeText, endpointText, groupByRule, modalitiesText, SEVERITY_LABEL } from './format.ts';
+import type { ReportBounds } from './bounded.ts';
+import { aeText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
-import type { ReportModel, ServiceReport } from './model.ts';
+import type { BoundedReport, ReportHead, RuleHit, ServiceReport } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 
 type Align = 'l' | 'r';
 
-/** A page stays readable and mailable for a large scan: the CSV and JSON carry every row. */
+/** A page stays readable and mailable for a large scan: the CSV and NDJSON carry every row. */
 export const HITS_PER_RULE = 100;
 export const SERVICE_CARDS = 500;
+/** What the HTML report reads from the store: the cards and each rule's list; it has no file-share list of its own. */
+export const HTML_BOUNDS: ReportBounds = { services: SERVICE_CARDS, fileShares: 0, hitsPerRule: HITS_PER_RULE };
 
 function more(n: number, what: string): string {
-  return n > 0 ? `<p class="note">… and ${grouped(n)} more ${html(what)}: see the CSV or JSON report for all of them.</p>` : '';
+  return n > 0 ? `<p class="note">${html(moreText(n, what))}</p>` : '';
 }
 
 export function table(headers: ReadonlyArray<readonly [string, Align]>, rows: string[][], empty = 'None.'): string {
@@ -53,7 +55,7 @@ export function breakdownTable(first: string, rows: BreakdownRow[], keyText: (r:
   );
 }
 
-export function topServersTable(model: ReportModel): string {
+export function topServersTable(model: ReportHead): string {
   return table(
     [['Server', 'l'], ['Country / space', 'l'], ['AS', 'l'], ['Product', 'l'], ['Exposed services', 'r'], ['Patients', 'r'], ['Studies', 'r'], ['Images', 'r']],
     model.tables.topServers.map((s) => [
@@ -70,7 +72,7 @@ export function topServersTable(model: ReportModel): string {
   );
 }
 
-export function imagesPerServerTable(model: ReportModel): string {
+export function imagesPerServerTable(model: ReportHead): string {
   const d = model.tables.imagesPerServer;
   const rows = d.buckets.map((b) => [html(`${b.label} images`), grouped(b.servers)]);
   rows.push([html('not counted'), grouped(d.notCounted)]);
@@ -80,7 +82,7 @@ export function imagesPerServerTable(model: ReportModel): string {
   );
 }
 
-export function attributesTable(model: ReportModel): string {
+export function attributesTable(model: ReportHead): string {
   return table(
     [['Identifying attribute', 'l'], ['Tag', 'l'], ['Class', 'l'], ['Services exposing it', 'r'], ['Records', 'r']],
     model.attributes.map((a) => [html(a.keyword), `<code>${html(a.tag)}</code>`, html(a.class), grouped(a.services), grouped(a.records)]),
@@ -88,7 +90,7 @@ export function attributesTable(model: ReportModel): string {
   );
 }
 
-export function findingsByRuleTable(model: ReportModel): string {
+export function findingsByRuleTable(model: ReportHead): string {
   return table(
     [['Severity', 'l'], ['Rule', 'l'], ['Title', 'l'], ['Services', 'r'], ['Hosts', 'r']],
     model.tables.findingsByRule.map((r) => [
@@ -102,25 +104,23 @@ export function findingsByRuleTable(model: ReportModel): string {
   );
 }
 
-
-function endpointLink(s: ServiceReport): string {
+function endpointLink(s: RuleHit): string {
   const text = endpointText(s.ip, s.port);
   return `<a href="#svc-${anchor(`${s.ip}-${s.port}-${s.protocol}`)}"><code>${html(text)}</code></a>`;
 }
 
-export function findingsSection(model: ReportModel): string {
-  const groups = groupByRule(model);
-  if (groups.length === 0) return '<p class="empty">No findings in this run.</p>';
-  return groups
-    .map(({ finding: f, hits }) => {
+export function findingsSection(model: BoundedReport): string {
+  if (model.rules.length === 0) return '<p class="empty">No findings in this run.</p>';
+  return model.rules
+    .map(({ finding: f, services, hits }) => {
       const refs = f.references.length > 0 || f.cwe
         ? `<p class="refs"><strong>References:</strong> ${[f.cwe ? html(f.cwe) : '', ...f.references.map(link)].filter(Boolean).join(' · ')}</p>`
         : '';
       return `<article class="finding ${f.severity}" id="rule-${anchor(f.ruleId)}">
 <h3><span class="sev ${f.severity}">${SEVERITY_LABEL[f.severity]}</span> ${html(f.ruleId)}: ${html(f.title)}</h3>
-<p><strong>Affected (${hits.length}):</strong></p>
-<ul>${hits.slice(0, HITS_PER_RULE).map((h) => `<li>${endpointLink(h.service)} — ${html(h.evidence)}</li>`).join('')}</ul>
-${more(hits.length - HITS_PER_RULE, 'affected services')}
+<p><strong>Affected (${services}):</strong></p>
+<ul>${hits.map((h) => `<li>${endpointLink(h)} — ${html(h.evidence)}</li>`).join('')}</ul>
+${more(services - hits.length, 'affected services')}
 <p class="fix"><strong>Remediation:</strong> ${html(f.remediation)}</p>
 ${refs}
 </article>`;
@@ -139,14 +139,10 @@ function detailRow(label: string, value: string | undefined): string {
   return value === undefined || value === '' ? '' : `<tr><th>${html(label)}</th><td>${value}</td></tr>`;
 }
 
-export function serviceCards(model: ReportModel): string {
-  if (model.services.length === 0) return '<p class="empty">No services found.</p>';
-  // Exposed services first, then by most severe finding, keeping address order within each.
-  const ranked = model.services
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => Number(b.s.exposed) - Number(a.s.exposed) || (b.s.highestSeverity ? severityRank(b.s.highestSeverity) : 0) - (a.s.highestSeverity ? severityRank(a.s.highestSeverity) : 0) || a.i - b.i)
-    .map(({ s }) => s);
-  const shown = ranked.length > SERVICE_CARDS ? ranked.slice(0, SERVICE_CARDS) : model.services;
+/** One card per service the model holds (exposed first when they do not all fit: bounded.ts chose them). */
+export function serviceCards(model: BoundedReport): string {
+  if (model.totals.services === 0) return '<p class="empty">No services found.</p>';
+  const shown = model.services;
   return shown
     .map((s) => {
       const rows = [
@@ -170,7 +166,7 @@ export function serviceCards(model: ReportModel): string {
 <table class="kv">${rows}</table>
 </section>`;
     })
-    .join('\n') + more(model.services.length - shown.length, 'services');
+    .join('\n') + more(model.totals.services - shown.length, 'services');
 }
 
 export { placeText };

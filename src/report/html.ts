@@ -15,7 +15,7 @@ import {
   serviceCards,
   topServersTable,
 } from './html-sections.ts';
-import type { ReportModel } from './model.ts';
+import type { BoundedReport, ReportHead } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 import { geoDatesText } from './tables.ts';
 
@@ -51,7 +51,7 @@ function card(n: string, label: string, alert = false): string {
   return `<div class="card${alert ? ' alert' : ''}"><div class="n">${n}</div><div class="l">${html(label)}</div></div>`;
 }
 
-function keyFigures(model: ReportModel): string {
+function keyFigures(model: ReportHead): string {
   const c = model.tables.counts;
   const t = model.totals;
   const opt = (n: number | undefined): string => (n === undefined ? '—' : grouped(n));
@@ -69,7 +69,7 @@ ${card(grouped(t.findings.critical), 'critical findings', t.findings.critical > 
 </div>`;
 }
 
-function charts(model: ReportModel): string {
+function charts(model: ReportHead): string {
   const t = model.tables;
   const byCountry = t.byCountry.slice(0, 12);
   const byProduct = t.byProduct.slice(0, 10);
@@ -110,7 +110,7 @@ function charts(model: ReportModel): string {
 }
 
 /** The two sentences a reader who stops after the title should take away. */
-function lead(model: ReportModel): string {
+function lead(model: ReportHead): string {
   const c = model.tables.counts;
   const t = model.totals;
   const critical = t.findings.critical;
@@ -126,7 +126,7 @@ function lead(model: ReportModel): string {
   return `<p class="lead alert"><strong>${html(servers)} hand${c.exposedServices === 1 ? 's' : ''} patient records to anyone who asks${what ? ` (${html(what)} reachable)` : ''}.</strong> Start with the ${grouped(critical)} critical finding${critical === 1 ? '' : 's'} below.</p>`;
 }
 
-function header(model: ReportModel): string {
+function header(model: ReportHead): string {
   const r = model.run;
   const findings = SEVERITIES.map((s) => `${model.totals.findings[s]} ${s}`).join(', ');
   return `<header class="top">
@@ -141,7 +141,7 @@ ${lead(model)}
 </header>`;
 }
 
-function footer(model: ReportModel): string {
+function footer(model: ReportHead): string {
   return `<footer>
 <p>Exposure records counts and the names of identifying attributes only: no patient name, identifier, date or image is stored in or shown by this report.</p>
 <p>Geolocation data: ${html(geoDatesText(model.geo))}.</p>
@@ -149,7 +149,7 @@ ${model.geo.credits.map((c) => `<p>${html(c)}</p>`).join('\n')}
 </footer>`;
 }
 
-export function renderHtml(model: ReportModel): string {
+export function renderHtml(model: BoundedReport): string {
   const t = model.tables;
   return `<!doctype html>
 <html lang="en">

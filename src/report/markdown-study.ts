@@ -5,7 +5,7 @@
 import { SEVERITY_LABEL } from './format.ts';
 import { markdownText as md } from './escape.ts';
 import type { BreakdownRow } from '../store/index.ts';
-import type { ReportModel } from './model.ts';
+import type { ReportHead } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 import { geoDatesText, type ReportGeo } from './tables.ts';
 
@@ -27,7 +27,7 @@ function breakdown(title: string, first: string, rows: BreakdownRow[], key: (r: 
   ];
 }
 
-export function studyTablesMarkdown(model: ReportModel): string[] {
+export function studyTablesMarkdown(model: ReportHead): string[] {
   const t = model.tables;
   const c = t.counts;
   const opt = (n: number | undefined): string => (n === undefined ? '—' : grouped(n));

@@ -1,13 +1,18 @@
 /**
  * The Markdown report: a summary to paste into a ticket. Findings come first,
- * grouped by rule with every affected endpoint and the remediation, then the
- * service table. Every string from the store is escaped (markdownText).
+ * grouped by rule with the affected endpoints and the remediation, then the
+ * service table. Lists are bounded (bounded.ts), each closed by a line saying
+ * how many more the CSV and NDJSON hold. Every string from the store is
+ * escaped (markdownText).
  */
+import type { ReportBounds } from './bounded.ts';
 import { markdownText as md } from './escape.ts';
-import { aeText, countText, endpointText, groupByRule, modalitiesText, SEVERITY_LABEL, type RuleGroup } from './format.ts';
-import type { ReportModel, ServiceReport } from './model.ts';
+import { aeText, countText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
+import type { BoundedReport, RuleHit, RuleHits, ServiceReport } from './model.ts';
 import { geoFooterMarkdown, studyTablesMarkdown } from './markdown-study.ts';
 
+/** A ticket stays pasteable for a large scan; the CSV and NDJSON carry every row. */
+export const MARKDOWN_BOUNDS: ReportBounds = { services: 500, fileShares: 500, hitsPerRule: 100 };
 
 // An angle-bracket autolink takes no backslash escapes, so only a URL with
 // nothing that could end it early (space, <, >, quotes) is linked; anything
@@ -18,20 +23,26 @@ function reference(ref: string): string {
   return SAFE_URL.test(ref) ? `<${ref}>` : md(ref);
 }
 
-function endpoint(s: ServiceReport): string {
+function endpoint(s: ServiceReport | RuleHit): string {
   const name = s.hostname ? ` (${s.hostname})` : '';
   return md(endpointText(s.ip, s.port) + name);
 }
 
-function findingSection(g: RuleGroup): string[] {
+/** The line that closes a cut list; nothing when the list is whole. */
+function more(n: number, what: string): string[] {
+  return n > 0 ? [md(moreText(n, what)), ''] : [];
+}
+
+function findingSection(g: RuleHits): string[] {
   const f = g.finding;
   const lines = [
     `### ${SEVERITY_LABEL[f.severity]} · ${md(f.ruleId)}: ${md(f.title)}`,
     '',
-    `**Affected (${g.hits.length}):**`,
+    `**Affected (${g.services}):**`,
     '',
-    ...g.hits.map((h) => `- ${endpoint(h.service)}: ${md(h.evidence)}`),
+    ...g.hits.map((h) => `- ${endpoint(h)}: ${md(h.evidence)}`),
     '',
+    ...more(g.services - g.hits.length, 'affected services'),
     `**Remediation:** ${md(f.remediation)}`,
   ];
   if (f.references.length > 0 || f.cwe) {
@@ -46,8 +57,8 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function servicesTable(model: ReportModel): string[] {
-  if (model.services.length === 0) return ['No services found.', ''];
+function servicesTable(model: BoundedReport): string[] {
+  if (model.totals.services === 0) return ['No services found.', ''];
   const header = ['Endpoint', 'Protocol', 'Status', 'Product', 'Called AE', 'C-ECHO', 'C-FIND', 'Patients', 'Studies', 'Images', 'Modalities', 'Identifying attributes', 'Findings', 'Access', 'TLS'];
   const body = model.services.map((s) =>
     row([
@@ -68,23 +79,25 @@ function servicesTable(model: ReportModel): string[] {
       md(s.certificate ?? ''),
     ]),
   );
-  return [row(header), row(header.map(() => '---')), ...body, ''];
+  return [row(header), row(header.map(() => '---')), ...body, '', ...more(model.totals.services - model.services.length, 'services')];
 }
 
-function fileSharesTable(model: ReportModel): string[] {
-  const shares = model.services.filter((s) => s.fileShare !== undefined);
-  if (shares.length === 0) return [];
-  return [
-    '## File shares',
-    '',
-    row(['Endpoint', 'DICOM files', 'DICOM bytes', 'What was seen']),
-    row(['---', '---:', '---:', '---']),
-    ...shares.map((s) => row([endpoint(s), countText(s.files), countText(s.bytes), md(s.fileShare ?? '')])),
-    '',
-  ];
+function fileSharesTable(model: BoundedReport): string[] {
+  const shares = model.fileShares;
+  if (shares.length === 0 && model.moreFileShares === 0) return [];
+  const table =
+    shares.length === 0
+      ? []
+      : [
+          row(['Endpoint', 'DICOM files', 'DICOM bytes', 'What was seen']),
+          row(['---', '---:', '---:', '---']),
+          ...shares.map((s) => row([endpoint(s), countText(s.files), countText(s.bytes), md(s.fileShare ?? '')])),
+          '',
+        ];
+  return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP and SMB services')];
 }
 
-function attributesTable(model: ReportModel): string[] {
+function attributesTable(model: BoundedReport): string[] {
   if (model.attributes.length === 0) return [];
   return [
     '## Identifying attributes exposed',
@@ -96,10 +109,10 @@ function attributesTable(model: ReportModel): string[] {
   ];
 }
 
-export function renderMarkdown(model: ReportModel): string {
+export function renderMarkdown(model: BoundedReport): string {
   const r = model.run;
   const t = model.totals;
-  const groups = groupByRule(model);
+  const groups = model.rules;
   const lines = [
     `# Exposure report: run ${r.id}`,
     '',

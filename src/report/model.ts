@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import type { DimseOutcome, ProbeStatus, ProtocolId } from '../observation/observation.ts';
-import type { InventoryRow, RunStatus } from '../store/index.ts';
+import type { BreakdownRow, InventoryRow, RunStatus } from '../store/index.ts';
 import type { ReportGeo, ReportTables } from './tables.ts';
 
 export const REPORT_SCHEMA = 'exposure-report/1';
@@ -119,3 +119,51 @@ export interface ReportModel {
 
 /** The model without its per-service list: what a streaming renderer holds while services go by. */
 export type ReportHead = Omit<ReportModel, 'services'>;
+
+/** One service a rule fired on, as a findings list names it. */
+export interface RuleHit {
+  ip: string;
+  hostname?: string;
+  port: number;
+  protocol: ProtocolId;
+  evidence: string;
+}
+
+/** A rule that fired in the run: its text as assessed, how many services it fired on, and the first of them. */
+export interface RuleHits {
+  finding: ReportFinding;
+  /** Services the rule fired on in the whole run (one finding per rule and service). */
+  services: number;
+  /** The first of them in address order, as many as the renderer's bound. */
+  hits: RuleHit[];
+}
+
+/**
+ * What the reports a person reads (HTML, Markdown, the terminal table) are
+ * rendered from: the head, from aggregates, and lists cut to what a reader
+ * reads, each fetched from the store at that size. The CSV and NDJSON reports
+ * carry every service; the counts here say how many a list left out.
+ */
+export interface BoundedReport extends ReportHead {
+  /**
+   * Services a reader should see first: exposed, then by most severe finding,
+   * then in address order; every service in address order when all fit.
+   */
+  services: ServiceReport[];
+  /** FTP and SMB services with a file-share summary, chosen and ordered the same way. */
+  fileShares: ServiceReport[];
+  /** FTP and SMB services beyond the file-share list's bound (0 when every one was read). */
+  moreFileShares: number;
+  /** Every rule that fired, most severe first, then by rule id. */
+  rules: RuleHits[];
+}
+
+/** The scan's closing summary: only what it prints, from aggregates and one bounded list. */
+export interface ScanSummary {
+  run: ReportRun;
+  totals: ReportTotals;
+  /** Services and exposed services by protocol. */
+  byProtocol: BreakdownRow[];
+  /** Exposed services, most severe finding first, at most the summary's bound. */
+  exposed: ServiceReport[];
+}

@@ -21,7 +21,8 @@ function byRisk(a: ReportFinding, b: ReportFinding): number {
   return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId);
 }
 
-function serviceReport(s: ServiceRow): ServiceReport {
+/** One stored service as the reports show it. */
+export function serviceReport(s: ServiceRow): ServiceReport {
   const obs = s.observation;
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
   const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
@@ -69,6 +70,16 @@ function serviceReport(s: ServiceRow): ServiceReport {
  * need, at a cost that does not grow with the number of services read.
  */
 export async function summariseHead(store: StoreReader, runId: number): Promise<ReportHead> {
+  return {
+    ...(await runHeadline(store, runId)),
+    attributes: await store.inventory(runId),
+    tables: await reportTables(store, runId),
+    geo: await reportGeo(store, runId),
+  };
+}
+
+/** The run and its headline totals (summed in the database): what every report opens with. */
+export async function runHeadline(store: StoreReader, runId: number): Promise<Pick<ReportHead, 'run' | 'totals'>> {
   const run = await store.run(runId);
   if (!run) throw new Error(`run ${runId} does not exist in this database`);
   const t = await store.runTotals(runId);
@@ -93,9 +104,6 @@ export async function summariseHead(store: StoreReader, runId: number): Promise<
       bytes: count(t.bytes),
       findings: t.findings,
     },
-    attributes: await store.inventory(runId),
-    tables: await reportTables(store, runId),
-    geo: await reportGeo(store, runId),
   };
 }
 

@@ -1,13 +1,20 @@
 /**
- * The terminal report, also printed at the end of `exposure scan`: one row
- * per service with a dimmed detail line (AE titles, C-ECHO/C-FIND, what is
- * exposed), totals, then the findings. Readable at 120 columns.
+ * The terminal report: one row per service with a dimmed detail line (AE
+ * titles, C-ECHO/C-FIND, what is exposed), totals, then the findings; the
+ * lists bounded (bounded.ts). And the summary `exposure scan` prints when it
+ * ends: services by protocol, the exposed ones, the totals. Readable at 120 columns.
  */
-import { severityRank, type Severity } from '../observation/finding.ts';
+import type { Severity } from '../observation/finding.ts';
+import type { ReportBounds } from './bounded.ts';
 import { terminalText as t, truncate } from './escape.ts';
-import { aeText, countText, endpointText, findingsCell, findingsCountText, modalitiesText, SEVERITY_LABEL } from './format.ts';
+import { aeText, countText, endpointText, findingsCell, findingsCountText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import { renderRows, wrap, type Cell, type Column, type Style } from './layout.ts';
-import type { ReportModel, ServiceReport } from './model.ts';
+import type { BoundedReport, ReportRun, ReportTotals, ScanSummary, ServiceReport } from './model.ts';
+
+/** A terminal shows the first services and findings; the CSV and NDJSON reports carry the rest. */
+export const TABLE_BOUNDS: ReportBounds = { services: 100, fileShares: 0, hitsPerRule: 20 };
+/** Exposed services the scan lists when it ends. */
+export const SCAN_SUMMARY_EXPOSED = 20;
 
 export interface TableOptions {
   color: boolean;
@@ -90,16 +97,25 @@ function detailText(s: ServiceReport): string {
   return t(parts.join(' · '));
 }
 
-function servicesSection(model: ReportModel, p: Palette, width: number): string[] {
-  if (model.services.length === 0) return ['No services found.'];
-  const rows = model.services.map((s) => serviceCells(s, p));
-  const [header = '', ...lines] = renderRows(SERVICE_COLUMNS, rows, width, p.header);
+/** Header, then each service's row and its dimmed detail lines. */
+function servicesRows(services: readonly ServiceReport[], p: Palette, width: number): string[] {
+  const [header = '', ...lines] = renderRows(SERVICE_COLUMNS, services.map((s) => serviceCells(s, p)), width, p.header);
   const out = [header];
-  model.services.forEach((s, i) => {
+  services.forEach((s, i) => {
     out.push(lines[i] ?? '');
     for (const d of wrap(detailText(s), width, '  ')) out.push(p.dim(d));
   });
   return out;
+}
+
+/** The line that closes a cut list; nothing when the list is whole. */
+function more(n: number, what: string, width: number): string[] {
+  return n > 0 ? wrap(t(moreText(n, what)), width, '') : [];
+}
+
+function servicesSection(model: BoundedReport, p: Palette, width: number): string[] {
+  if (model.totals.services === 0) return ['No services found.'];
+  return [...servicesRows(model.services, p, width), ...more(model.totals.services - model.services.length, 'services', width)];
 }
 
 const FINDING_COLUMNS: readonly Column[] = [
@@ -109,44 +125,84 @@ const FINDING_COLUMNS: readonly Column[] = [
   { header: 'Title', min: 20 },
 ];
 
-function findingsSection(model: ReportModel, p: Palette, width: number): string[] {
-  // Most severe first across the whole run, then by rule, then in service order.
-  const all = model.services
-    .flatMap((s) => s.findings.map((f) => ({ s, f })))
-    .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.f.ruleId.localeCompare(b.f.ruleId));
-  if (all.length === 0) return ['No findings.'];
-  const rows: Cell[][] = all.map(({ s, f }) => [
-    { text: SEVERITY_LABEL[f.severity], style: p.severity[f.severity] },
-    { text: t(f.ruleId) },
-    { text: t(endpointText(s.ip, s.port)) },
-    { text: t(f.title) },
-  ]);
-  return renderRows(FINDING_COLUMNS, rows, width, p.header);
+function findingsSection(model: BoundedReport, p: Palette, width: number): string[] {
+  // Most severe first across the whole run, then by rule, then in address order (bounded.ts).
+  if (model.rules.length === 0) return ['No findings.'];
+  const rows: Cell[][] = model.rules.flatMap(({ finding: f, hits }) =>
+    hits.map((h) => [
+      { text: SEVERITY_LABEL[f.severity], style: p.severity[f.severity] },
+      { text: t(f.ruleId) },
+      { text: t(endpointText(h.ip, h.port)) },
+      { text: t(f.title) },
+    ]),
+  );
+  const left = model.rules.reduce((n, r) => n + r.services - r.hits.length, 0);
+  return [...renderRows(FINDING_COLUMNS, rows, width, p.header), ...more(left, 'findings', width)];
 }
 
-export function renderTable(model: ReportModel, options: TableOptions): string {
-  const width = Math.max(60, options.width ?? 120);
-  const p = palette(options.color);
-  const r = model.run;
+/** Which run, and what it was asked to scan. */
+function runLines(r: ReportRun, p: Palette, width: number): string[] {
   const head = t(`Run ${r.id} · ${r.status} · started ${r.startedAt}${r.finishedAt ? ` · finished ${r.finishedAt}` : ''}`);
   const scope = t(`Targets ${r.targets.join(', ')} · ports ${r.ports.join(', ')} · calling AE ${r.scanner.callingAeTitle}`);
-  const totals = model.totals;
-  const lines = [
-    ...wrap(head, width, '').map(p.header),
-    // The target list can be a whole file: one line of it is enough here.
-    truncate(scope, width),
-    '',
-    ...servicesSection(model, p, width),
-    '',
+  // The target list can be a whole file: one line of it is enough here.
+  return [...wrap(head, width, '').map(p.header), truncate(scope, width)];
+}
+
+/** The headline: services, exposure, what they hold, findings by severity. */
+function totalsLines(totals: ReportTotals, width: number): string[] {
+  return [
     ...wrap(
       `${totals.services} services, ${totals.exposedServices} exposed · patients ${countText(totals.patients)} · studies ${countText(totals.studies)} · images ${countText(totals.images)}` +
         (totals.files ? ` · DICOM files on shares ${countText(totals.files)} (${countText(totals.bytes)} bytes)` : ''),
       width,
       '',
     ),
-    ...wrap(`Findings: ${findingsCountText(model)}`, width, ''),
+    ...wrap(`Findings: ${findingsCountText({ totals })}`, width, ''),
+  ];
+}
+
+export function renderTable(model: BoundedReport, options: TableOptions): string {
+  const width = Math.max(60, options.width ?? 120);
+  const p = palette(options.color);
+  const lines = [
+    ...runLines(model.run, p, width),
+    '',
+    ...servicesSection(model, p, width),
+    '',
+    ...totalsLines(model.totals, width),
     '',
     ...findingsSection(model, p, width),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+const PROTOCOL_COLUMNS: readonly Column[] = [{ header: 'Protocol' }, { header: 'Services', align: 'right' }, { header: 'Exposed', align: 'right' }];
+
+/** What `exposure scan` prints when it ends: services and exposure by protocol, the exposed services, the headline. */
+export function renderScanSummary(summary: ScanSummary, options: TableOptions): string {
+  const width = Math.max(60, options.width ?? 120);
+  const p = palette(options.color);
+  const byProtocol = summary.byProtocol.map((r): Cell[] => [
+    { text: t(r.key) },
+    { text: String(r.services) },
+    { text: String(r.exposedServices), style: r.exposedServices > 0 ? p.exposed : undefined },
+  ]);
+  const exposed =
+    summary.exposed.length === 0
+      ? ['No service exposed patient data.']
+      : [
+          p.header('Exposed services'),
+          ...servicesRows(summary.exposed, p, width),
+          ...more(summary.totals.exposedServices - summary.exposed.length, 'exposed services', width),
+        ];
+  const lines = [
+    ...runLines(summary.run, p, width),
+    '',
+    ...(byProtocol.length === 0 ? ['No services found.'] : renderRows(PROTOCOL_COLUMNS, byProtocol, width, p.header)),
+    '',
+    ...exposed,
+    '',
+    ...totalsLines(summary.totals, width),
   ];
   return lines.join('\n') + '\n';
 }

@@ -125,6 +125,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
       if (header.version < LATEST_VERSION) migrate(db, path);
     }
     db.pragma('foreign_keys = ON');
+    // A reader's queries scan a run once each (aggregates, keyset pages, a ranking with a limit):
+    // a 2 MB page cache, not the 16 MB default, reads a million services as fast and keeps the
+    // cache and the sorters it sizes ~35 MB smaller, what the HTML report needs to stay under 200 MB.
+    if (readonly) db.pragma('cache_size = -2000');
     return db;
   } catch (err) {
     db.close();

@@ -42,11 +42,12 @@ import type {
 import { COUNTED, type InventoryRecord } from './stored-observation.ts';
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
 import type { Severity } from '../observation/finding.ts';
+import type { ProtocolId } from '../observation/observation.ts';
 
 /** What differs between the engines inside a read. */
 export interface SqlDialect {
-  /** "`column` is one of the ids bound here": SQLite reads a JSON array, PostgreSQL an array parameter. */
-  idsIn(column: string): string;
+  /** "`column` is one of the values bound here" (ids or texts): SQLite reads a JSON array, PostgreSQL an array parameter. */
+  inList(column: string, of: 'id' | 'text'): string;
   /** The column inventory rows are ordered by: the order they were written. */
   readonly inventoryOrder: string;
 }
@@ -58,8 +59,8 @@ export interface SqlEngine {
   get<T>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
   /** Runs a write; resolves to the number of rows it changed. */
   run(sql: string, params: readonly unknown[]): Promise<number>;
-  /** A list of ids as the dialect's idsIn binds it. */
-  idList(ids: readonly number[]): unknown;
+  /** A list of values as the dialect's inList binds it. */
+  list(values: readonly (number | string)[]): unknown;
   close(): Promise<void>;
 }
 
@@ -76,6 +77,22 @@ const COUNT_COLUMNS = COUNTED.map((c) => `s.${c}, s.${c}_at_least`).join(', ');
 const FINDING_ROWS = `SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity, t.title, f.evidence, t.remediation, t."references",
          NULLIF(t.cwe, '') AS cwe, s.ip, s.port, s.protocol
   FROM findings f JOIN rule_texts t ON t.id = f.rule_text_id JOIN services s ON s.id = f.service_id`;
+
+// A service row as ServiceRow needs it: what every statement that hands out services selects.
+const SERVICE_SELECT = `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
+               s.product, s.version, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
+        FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id`;
+
+// The order a reader should meet services in: exposed, then by most severe finding, then report order.
+// Ranked on services' columns and findings' severity only; the ranked ids are then read in full.
+// The most severe finding is looked up per service (findings_service index) rather than grouped
+// over the run, and ORDER BY … LIMIT keeps only the first rows: memory stays flat at any size.
+const RANKED = (filter: string): string =>
+  `SELECT s.id FROM services s
+   WHERE s.run_id = ?${filter}
+   ORDER BY s.exposed DESC, (SELECT min(${SEVERITY_ORDER}) FROM findings f WHERE f.service_id = s.id) NULLS LAST,
+            s.ip_key, s.port, s.protocol
+   LIMIT ?`;
 
 /** The reads of the store (aggregates apart), in the dialect's words. */
 export function readSql(d: SqlDialect) {
@@ -94,16 +111,20 @@ export function readSql(d: SqlDialect) {
     reopenRun: `UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`,
     isHostDone: 'SELECT 1 AS done FROM hosts WHERE run_id = ? AND ip = ?',
     // Keyset pages in report order: (ip_key, port, protocol) is unique in a run and indexed.
-    servicePage: `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
-              s.product, s.version, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
-       FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id
+    servicePage: `${SERVICE_SELECT}
        WHERE s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)
        ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
-    pageFindings: `${FINDING_ROWS} WHERE ${d.idsIn('f.service_id')}
+    servicesById: `${SERVICE_SELECT} WHERE ${d.inList('s.id', 'id')}`,
+    rankedServices: RANKED(''),
+    rankedServicesOf: RANKED(` AND ${d.inList('s.protocol', 'text')}`),
+    ruleServices: `SELECT s.id FROM findings f JOIN services s ON s.id = f.service_id
+       WHERE f.run_id = ? AND f.rule_id = ?
+       ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+    pageFindings: `${FINDING_ROWS} WHERE ${d.inList('f.service_id', 'id')}
        ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
     // Attributes in the order they were written, which is the inventory's own order.
     pageInventories: `SELECT service_id, keyword, tag, class, present, records FROM inventories
-       WHERE ${d.idsIn('service_id')} ORDER BY ${d.inventoryOrder}`,
+       WHERE ${d.inList('service_id', 'id')} ORDER BY ${d.inventoryOrder}`,
     findings: `${FINDING_ROWS} WHERE f.run_id = ? ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
     inventory: `SELECT i.keyword, i.tag, i.class, count(DISTINCT i.service_id) AS services, sum(i.present) AS records
        FROM inventories i JOIN services s ON s.id = i.service_id
@@ -112,8 +133,13 @@ export function readSql(d: SqlDialect) {
   };
 }
 
-/** The most rows a page may hold, whatever the caller asks. */
+/** The most rows a page or a bounded list may hold, whatever the caller asks. */
 const MAX_PAGE = 100_000;
+
+/** A list a caller asked to be bounded stays so: whole numbers, at most MAX_PAGE rows in memory at once. */
+function boundedLimit(limit: number): number {
+  return Math.max(0, Math.min(Number.isFinite(limit) ? Math.trunc(limit) : 0, MAX_PAGE));
+}
 
 /** Both roles over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
 export class SqlStore implements StoreSink, StoreReader {
@@ -196,21 +222,49 @@ export class SqlStore implements StoreSink, StoreReader {
     return all;
   }
 
-  async *servicePages(runId: number, pageSize = 1000): AsyncIterable<ServiceRow[]> {
+  async *servicePages(runId: number, pageSize = 200): AsyncIterable<ServiceRow[]> {
     const size = Math.max(1, Math.min(Math.trunc(pageSize), MAX_PAGE));
     let after: [string, number, string] = ['', 0, ''];
     for (;;) {
       const rows = await this.engine.all<DbService & { ip_key: string }>(this.sql.servicePage, [runId, ...after, size]);
       if (rows.length === 0) return;
-      const ids = this.engine.idList(rows.map((r) => r.id));
-      const findings = byService((await this.engine.all<DbFinding>(this.sql.pageFindings, [ids])).map(findingFromRow), serviceFinding);
-      const inventoryRows = await this.engine.all<InventoryRecord & { service_id: number }>(this.sql.pageInventories, [ids]);
-      const inventories = byService(inventoryRows, (r) => [r.service_id, r]);
-      yield rows.map((row) => serviceFromRow(row, runId, findings.get(row.id) ?? [], inventories.get(row.id) ?? []));
+      yield await this.withFindings(rows, runId);
       const last = rows[rows.length - 1] as DbService & { ip_key: string };
       after = [last.ip_key, last.port, last.protocol];
       if (rows.length < size) return;
     }
+  }
+
+  /** Rows of services, each with its findings and inventory: one query each for the whole list. */
+  private async withFindings(rows: DbService[], runId: number): Promise<ServiceRow[]> {
+    const ids = this.engine.list(rows.map((r) => r.id));
+    const findings = byService((await this.engine.all<DbFinding>(this.sql.pageFindings, [ids])).map(findingFromRow), serviceFinding);
+    const inventoryRows = await this.engine.all<InventoryRecord & { service_id: number }>(this.sql.pageInventories, [ids]);
+    const inventories = byService(inventoryRows, (r) => [r.service_id, r]);
+    return rows.map((row) => serviceFromRow(row, runId, findings.get(row.id) ?? [], inventories.get(row.id) ?? []));
+  }
+
+  /** Services by id, in the order of the ids given. */
+  private async servicesById(ids: number[], runId: number): Promise<ServiceRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.engine.all<DbService>(this.sql.servicesById, [this.engine.list(ids)]);
+    const at = new Map(ids.map((id, i) => [id, i]));
+    rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+    return this.withFindings(rows, runId);
+  }
+
+  async topServices(runId: number, limit: number, protocols?: readonly ProtocolId[]): Promise<ServiceRow[]> {
+    const n = boundedLimit(limit);
+    const ranked =
+      protocols === undefined
+        ? await this.engine.all<{ id: number }>(this.sql.rankedServices, [runId, n])
+        : await this.engine.all<{ id: number }>(this.sql.rankedServicesOf, [runId, this.engine.list(protocols), n]);
+    return this.servicesById(ranked.map((r) => r.id), runId);
+  }
+
+  async ruleServices(runId: number, ruleId: string, limit: number): Promise<ServiceRow[]> {
+    const ranked = await this.engine.all<{ id: number }>(this.sql.ruleServices, [runId, ruleId, boundedLimit(limit)]);
+    return this.servicesById(ranked.map((r) => r.id), runId);
   }
 
   async runTotals(runId: number): Promise<RunTotals> {

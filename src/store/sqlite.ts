@@ -36,11 +36,11 @@ function sqliteEngine(db: Database.Database, thread: WriteThread | undefined): S
     return statement;
   };
   return {
-    dialect: { idsIn: (column) => `${column} IN (SELECT value FROM json_each(?))`, inventoryOrder: 'rowid' },
+    dialect: { inList: (column) => `${column} IN (SELECT value FROM json_each(?))`, inventoryOrder: 'rowid' },
     all: async <T>(sql: string, params: readonly unknown[]) => prepared(sql).all(...params) as T[],
     get: async <T>(sql: string, params: readonly unknown[]) => prepared(sql).get(...params) as T | undefined,
     run: async (sql, params) => prepared(sql).run(...params).changes,
-    idList: (ids) => JSON.stringify(ids),
+    list: (values) => JSON.stringify(values),
     async close() {
       // The thread's batches first: the main connection closes last.
       await thread?.close();

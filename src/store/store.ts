@@ -185,6 +185,14 @@ export interface StoreReader {
    * with its findings): what reports stream, so memory stays flat at any size.
    */
   servicePages(runId: number, pageSize?: number): AsyncIterable<ServiceRow[]>;
+  /**
+   * At most `limit` services, those a reader should see first: exposed, then
+   * by most severe finding, then in report order; only of `protocols` when
+   * given. Ranked in the database, so only the rows handed out are read in full.
+   */
+  topServices(runId: number, limit: number, protocols?: readonly ProtocolId[]): Promise<ServiceRow[]>;
+  /** At most `limit` of the services one rule fired on, in report order. */
+  ruleServices(runId: number, ruleId: string, limit: number): Promise<ServiceRow[]>;
   /** Services, exposed services, patients/studies/images per host, files, bytes and findings by severity, summed in the database. */
   runTotals(runId: number): Promise<RunTotals>;
   /** Findings of a run, most severe first. */

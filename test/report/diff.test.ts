@@ -29,7 +29,7 @@ async function exposure(args: string[]): Promise<{ code: number; stdout: string;
 }
 
 test('a locked server is fixed, a new open one is a new exposure with a new critical finding', async () => {
-  const d = diffRuns(await summarise(f.store, RUN_STUDY), await summarise(f.store, RUN_RESCAN));
+  const d = await diffRuns(await summarise(f.store, RUN_STUDY), await summarise(f.store, RUN_RESCAN));
   assert.deepEqual(d.fixed.map((x) => [x.ip, x.port, x.how]), [['10.20.30.40', 104, 'gone'], ['192.0.2.10', 104, 'locked']]);
   assert.deepEqual(d.newExposures.map((x) => `${x.ip}:${x.port}`), ['203.0.113.31:4242']);
   assert.equal(d.newCritical, 1);
@@ -38,9 +38,9 @@ test('a locked server is fixed, a new open one is a new exposure with a new crit
 });
 
 test('the reverse diff has no new critical finding', async () => {
-  const d = diffRuns(await summarise(f.store, RUN_RESCAN), await summarise(f.store, RUN_STUDY));
+  const d = await diffRuns(await summarise(f.store, RUN_RESCAN), await summarise(f.store, RUN_STUDY));
   assert.equal(d.newCritical, 2, 'the two servers exposed again are new critical findings');
-  const same = diffRuns(await summarise(f.store, RUN_STUDY), await summarise(f.store, RUN_STUDY));
+  const same = await diffRuns(await summarise(f.store, RUN_STUDY), await summarise(f.store, RUN_STUDY));
   assert.equal(same.newCritical + same.fixed.length + same.newFindings.length + same.changedCounts.length, 0);
 });
 

@@ -12,9 +12,22 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { renderCsv, renderJson, renderMarkdown, renderTable, summarise, type ReportModel } from '../../src/report/index.ts';
+import {
+  MARKDOWN_BOUNDS,
+  renderCsv,
+  renderJson,
+  renderMarkdown,
+  renderTable,
+  summarise,
+  summariseBounded,
+  TABLE_BOUNDS,
+  type BoundedReport,
+  type ReportBounds,
+  type ReportModel,
+} from '../../src/report/index.ts';
 import { renderFindingsCsv } from '../../src/report/findings-csv.ts';
 import { renderHtml } from '../../src/report/html.ts';
+import { HTML_BOUNDS } from '../../src/report/html-sections.ts';
 import { renderNdjson } from '../../src/report/ndjson.ts';
 import { renderSarif } from '../../src/report/sarif.ts';
 import { buildPacks, packsIndex } from '../../src/report/packs.ts';
@@ -81,18 +94,25 @@ for (const engine of engines('127.0.28.5')) {
     after(() => fixture?.cleanup());
 
     const formats: Array<[string, (m: ReportModel) => string]> = [
-      ['table.txt', (m) => renderTable(m, { color: false, width: 120 })],
       ['json', renderJson],
       ['ndjson', renderNdjson],
       ['services.csv', renderCsv],
       ['findings.csv', renderFindingsCsv],
       ['sarif', renderSarif],
-      ['md', renderMarkdown],
-      ['html', renderHtml],
     ];
     for (const [ext, render] of formats) {
       it(`run 1 (the study run) as ${ext}`, () => golden(`run1.${ext}`, render(study), engine.name));
       it(`run 2 (zero findings) as ${ext}`, () => golden(`run2.${ext}`, render(zero), engine.name));
+    }
+    // The formats a person reads are rendered from bounded lists, each at its own bounds, as `exposure report` does.
+    const bounded: Array<[string, ReportBounds, (r: BoundedReport) => string]> = [
+      ['table.txt', TABLE_BOUNDS, (r) => renderTable(r, { color: false, width: 120 })],
+      ['md', MARKDOWN_BOUNDS, renderMarkdown],
+      ['html', HTML_BOUNDS, renderHtml],
+    ];
+    for (const [ext, bounds, render] of bounded) {
+      it(`run 1 (the study run) as ${ext}`, async () => golden(`run1.${ext}`, render(await summariseBounded(fixture.store, RUN_STUDY, bounds)), engine.name));
+      it(`run 2 (zero findings) as ${ext}`, async () => golden(`run2.${ext}`, render(await summariseBounded(fixture.store, RUN_ZERO, bounds)), engine.name));
     }
 
     it('notification packs of run 1: one folder per AS and one for private or unknown space', () => {
@@ -109,8 +129,8 @@ for (const engine of engines('127.0.28.5')) {
       }
     });
 
-    it('diff of run 1 and its rescan as table, JSON and Markdown', () => {
-      const d = diffRuns(study, rescan);
+    it('diff of run 1 and its rescan as table, JSON and Markdown', async () => {
+      const d = await diffRuns(study, rescan);
       golden('diff-1-3.txt', renderDiffTable(d), engine.name);
       golden('diff-1-3.json', renderDiffJson(d), engine.name);
       golden('diff-1-3.md', renderDiffMarkdown(d), engine.name);

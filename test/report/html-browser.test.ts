@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { summarise } from '../../src/report/index.ts';
+import { summariseBounded } from '../../src/report/index.ts';
 import { renderHtml } from '../../src/report/html.ts';
+import { HTML_BOUNDS } from '../../src/report/html-sections.ts';
 import { buildReportStore, RUN_STUDY, RUN_ZERO, type ReportStore } from '../fixtures/report-store.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -45,7 +46,7 @@ for (const [name, run, charts] of [['a run with exposed services', RUN_STUDY, 4]
   test(`the HTML report of ${name} renders in Chromium with charts and no errors`, { timeout: 120_000 }, async (t) => {
     if (!browser) return t.skip(`${CHROMIUM} is not installed (scripts/install-lab-deps.sh installs it)`);
     const file = join(dir, `run${run}.html`);
-    writeFileSync(file, renderHtml(await summarise(fixture.store, run)));
+    writeFileSync(file, renderHtml(await summariseBounded(fixture.store, run, HTML_BOUNDS)));
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       const errors: string[] = [];
@@ -78,7 +79,7 @@ for (const [name, run, charts] of [['a run with exposed services', RUN_STUDY, 4]
 test('hostile strings reach the page as text, never as markup', { timeout: 120_000 }, async (t) => {
   if (!browser) return t.skip(`${CHROMIUM} is not installed`);
   const file = join(dir, 'hostile.html');
-  writeFileSync(file, renderHtml(await summarise(fixture.store, RUN_STUDY)));
+  writeFileSync(file, renderHtml(await summariseBounded(fixture.store, RUN_STUDY, HTML_BOUNDS)));
   const page = await browser.newPage();
   try {
     let dialogs = 0;

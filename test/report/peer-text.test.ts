@@ -14,7 +14,21 @@ import { join } from 'node:path';
 import { assess } from '../../src/assess/assess.ts';
 import { Observation } from '../../src/observation/observation.ts';
 import { IDENTIFIER_CAP } from '../../src/observation/peer-text.ts';
-import { renderCsv, renderJson, renderMarkdown, renderTable, summarise, type ReportModel } from '../../src/report/index.ts';
+import {
+  MARKDOWN_BOUNDS,
+  renderCsv,
+  renderJson,
+  renderMarkdown,
+  renderScanSummary,
+  renderTable,
+  summarise,
+  summariseBounded,
+  summariseScan,
+  type BoundedReport,
+  type ReportModel,
+  type ScanSummary,
+  type ServiceReport,
+} from '../../src/report/index.ts';
 import { renderFindingsCsv } from '../../src/report/findings-csv.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderNdjson } from '../../src/report/ndjson.ts';
@@ -35,13 +49,22 @@ let model: ReportModel;
 let outputs = new Map<string, string>();
 let tampered = new Map<string, string>();
 
-/** Every output of a model (and of its diff from an earlier one), by name. */
-function renderAll(model: ReportModel, earlier: ReportModel): Map<string, string> {
+/** What one run gives each renderer: the whole model, the bounded report, the scan's summary. */
+interface Read {
+  model: ReportModel;
+  bounded: BoundedReport;
+  scan: ScanSummary;
+}
+
+/** Every output of a run (and of its diff from an earlier one), by name. */
+async function renderAll({ model, bounded, scan }: Read, earlier: ReportModel): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  out.set('table', renderTable(model, { color: false, width: 160 }));
-  out.set('table in colour', renderTable(model, { color: true, width: 160 }).replace(OUR_SGR, ''));
-  out.set('markdown', renderMarkdown(model));
-  out.set('html', renderHtml(model));
+  out.set('table', renderTable(bounded, { color: false, width: 160 }));
+  out.set('table in colour', renderTable(bounded, { color: true, width: 160 }).replace(OUR_SGR, ''));
+  out.set('scan summary', renderScanSummary(scan, { color: false, width: 160 }));
+  out.set('scan summary in colour', renderScanSummary(scan, { color: true, width: 160 }).replace(OUR_SGR, ''));
+  out.set('markdown', renderMarkdown(bounded));
+  out.set('html', renderHtml(bounded));
   out.set('json', renderJson(model));
   out.set('ndjson', renderNdjson(model));
   out.set('services csv', renderCsv(model));
@@ -50,7 +73,7 @@ function renderAll(model: ReportModel, earlier: ReportModel): Map<string, string
   const packs = buildPacks(model);
   out.set('packs index', packsIndex(model, packs));
   for (const p of packs) for (const f of p.files) out.set(`pack ${p.folder}/${f.name}`, f.content);
-  const diff = diffRuns(earlier, model);
+  const diff = await diffRuns(earlier, model);
   out.set('diff table', renderDiffTable(diff));
   out.set('diff markdown', renderDiffMarkdown(diff));
   out.set('diff json', renderDiffJson(diff));
@@ -62,11 +85,28 @@ function renderAll(model: ReportModel, earlier: ReportModel): Map<string, string
  * text: the store cleans peer identifiers, but a renderer must stand any
  * string it is handed (an organisation from a geo database, an older file).
  */
-function tamper(m: ReportModel): ReportModel {
-  const raw = `${ANSI}${CONTROL}${SCRIPT}${FORMULA}`;
+const RAW = `${ANSI}${CONTROL}${SCRIPT}${FORMULA}`;
+
+function tamper({ model, bounded, scan }: Read): Read {
   return {
-    ...m,
-    services: m.services.map((s) => ({
+    model: { ...model, services: model.services.map(tamperService) },
+    bounded: {
+      ...bounded,
+      services: bounded.services.map(tamperService),
+      fileShares: bounded.fileShares.map(tamperService),
+      rules: bounded.rules.map((g) => ({
+        ...g,
+        finding: { ...g.finding, title: RAW, evidence: RAW, remediation: RAW, references: [RAW] },
+        hits: g.hits.map((h) => ({ ...h, hostname: RAW, evidence: RAW })),
+      })),
+    },
+    scan: { ...scan, exposed: scan.exposed.map(tamperService), byProtocol: scan.byProtocol.map((r) => ({ ...r, key: RAW })) },
+  };
+}
+
+function tamperService(s: ServiceReport): ServiceReport {
+  const raw = RAW;
+  return {
       ...s,
       hostname: raw,
       org: raw,
@@ -81,7 +121,6 @@ function tamper(m: ReportModel): ReportModel {
       modalities: [raw],
       aeTitlesTried: [raw],
       findings: s.findings.map((f) => ({ ...f, title: raw, evidence: raw, remediation: raw, references: [raw] })),
-    })),
   };
 }
 
@@ -100,8 +139,9 @@ before(async () => {
   }
   const first = await summarise(store, runs[0]!);
   model = await summarise(store, runs[1]!);
-  outputs = renderAll(model, first);
-  tampered = renderAll(tamper(model), first);
+  const read: Read = { model, bounded: await summariseBounded(store, runs[1]!, MARKDOWN_BOUNDS), scan: await summariseScan(store, runs[1]!, 20) };
+  outputs = await renderAll(read, first);
+  tampered = await renderAll(tamper(read), first);
 });
 
 after(async () => {

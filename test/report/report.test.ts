@@ -2,12 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CSV_HEADER,
+  MARKDOWN_BOUNDS,
   REPORT_SCHEMA,
   renderCsv,
   renderJson,
   renderMarkdown,
   renderTable,
   summarise,
+  summariseBounded,
+  TABLE_BOUNDS,
+  type BoundedReport,
+  type ReportBounds,
   type ReportModel,
 } from '../../src/report/index.ts';
 import { displayWidth } from '../../src/report/escape.ts';
@@ -18,6 +23,16 @@ async function withModel(fn: (model: ReportModel, f: Fixture) => Promise<void> |
   const f = await buildFixtureStore();
   try {
     await fn(await summarise(f.store, f.runId), f);
+  } finally {
+    await f.cleanup();
+  }
+}
+
+/** The bounded report a person reads (Markdown, the table) of the fixture run. */
+async function withBounded(bounds: ReportBounds, fn: (report: BoundedReport) => void): Promise<void> {
+  const f = await buildFixtureStore();
+  try {
+    fn(await summariseBounded(f.store, f.runId, bounds));
   } finally {
     await f.cleanup();
   }
@@ -92,7 +107,7 @@ test('JSON carries its schema name and the whole model', () =>
   }));
 
 test('Markdown is a ticket: findings by rule with endpoints and remediation, then services', () =>
-  withModel((model) => {
+  withBounded(MARKDOWN_BOUNDS, (model) => {
     const md = renderMarkdown(model);
     assert.match(md, /^# Exposure report: run 1$/m);
     assert.match(md, /^### CRITICAL · EXP-DICOM-001: C-FIND returns patient records to an unknown calling AE$/m);
@@ -105,7 +120,7 @@ test('Markdown is a ticket: findings by rule with endpoints and remediation, the
   }));
 
 test('the terminal table shows capped counts and fits 120 columns', () =>
-  withModel((model) => {
+  withBounded(TABLE_BOUNDS, (model) => {
     for (const color of [false, true]) {
       const out = renderTable(model, { color });
       assert.ok(out.includes('≥ 1000'));
@@ -120,7 +135,7 @@ test('the terminal table shows capped counts and fits 120 columns', () =>
   }));
 
 test('the table narrows to 100 columns by shortening products and titles, never addresses', () =>
-  withModel((model) => {
+  withBounded(TABLE_BOUNDS, (model) => {
     const out = renderTable(model, { color: false, width: 100 });
     assert.ok(out.includes('[2001:db8::5]:104'));
     assert.ok(out.includes('DCMTK stor…'));
@@ -148,17 +163,19 @@ const HOSTILE: Observation = {
       : undefined,
 };
 
-async function withHostileModel(fn: (model: ReportModel) => void): Promise<void> {
+/** The hostile run as the whole model (exports) and as the bounded report (Markdown, the table), its version raw. */
+async function withHostileModel(fn: (model: ReportModel, bounded: BoundedReport) => void): Promise<void> {
   const f = await buildFixtureStore();
   try {
     const runId = await f.store.startRun({ targets: ['10.0.0.66'], ports: [104], options: {}, scanner: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'x' } });
     await f.store.recordHost(runId, { ip: '10.0.0.66', services: [{ observation: HOSTILE, findings: [FIND_OPEN] }] });
     const model = await summarise(f.store, runId);
-    for (const s of model.services) {
+    const bounded = await summariseBounded(f.store, runId, MARKDOWN_BOUNDS);
+    for (const s of [...model.services, ...bounded.services]) {
       s.productVersion = HOSTILE_VERSION;
       s.product = `${s.productName ?? ''} ${HOSTILE_VERSION}`;
     }
-    fn(model);
+    fn(model, bounded);
   } finally {
     await f.cleanup();
   }
@@ -176,7 +193,7 @@ test('CSV guards cells from formula injection and quotes them', () =>
   }));
 
 test('the terminal table strips control characters a peer sent', () =>
-  withHostileModel((model) => {
+  withHostileModel((_model, model) => {
     const out = renderTable(model, { color: false, width: 200 });
     assert.doesNotMatch(out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     assert.ok(out.includes('=HYPERLINK("http://x.test")]0;owned[2J31m|`rm`'));
@@ -185,7 +202,7 @@ test('the terminal table strips control characters a peer sent', () =>
   }));
 
 test('Markdown escapes pipes and backticks a peer sent', () =>
-  withHostileModel((model) => {
+  withHostileModel((_model, model) => {
     const md = renderMarkdown(model);
     assert.ok(md.includes('+Evil PACS =HYPERLINK("http://x.test")\\]0;owned\\[2J31m\\|\\`rm\\`'));
     assert.ok(md.includes('accepted \\@SUM(1)'));

@@ -102,11 +102,11 @@ function postgresEngine(c: Connection): SqlEngine {
     return c.pool.query<T>(text, params as unknown[]);
   };
   return {
-    dialect: { idsIn: (column) => `${column} = ANY(?::bigint[])`, inventoryOrder: 'ord' },
+    dialect: { inList: (column, of) => `${column} = ANY(?::${of === 'id' ? 'bigint' : 'text'}[])`, inventoryOrder: 'ord' },
     all: async <T>(sql: string, params: readonly unknown[]) => (await query<T & pg.QueryResultRow>(sql, params)).rows,
     get: async <T>(sql: string, params: readonly unknown[]) => (await query<T & pg.QueryResultRow>(sql, params)).rows[0],
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
-    idList: (ids) => ids,
+    list: (values) => values,
     close: () => c.end(),
   };
 }

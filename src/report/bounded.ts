@@ -1,0 +1,95 @@
+/**
+ * The reports a person reads, from the store at the size they are read: the
+ * head from aggregates, and each list (the services to read first, the file
+ * shares, the services each rule fired on) fetched by a query with a limit.
+ * Nothing here reads every service, so the cost stays flat at any run size;
+ * the CSV and NDJSON reports are where every service is.
+ */
+import { severityRank } from '../observation/finding.ts';
+import { ipSortKey } from '../observation/address-order.ts';
+import type { ProtocolId } from '../observation/observation.ts';
+import type { RuleCountRow, ServiceRow, StoreReader } from '../store/index.ts';
+import type { BoundedReport, RuleHit, RuleHits, ScanSummary, ServiceReport } from './model.ts';
+import { runHeadline, serviceReport, summariseHead } from './summary.ts';
+
+/** How long each list of a report may be. */
+export interface ReportBounds {
+  services: number;
+  fileShares: number;
+  /** Services named under each rule. */
+  hitsPerRule: number;
+}
+
+/** Protocols whose services the file-share list shows (report/file-share.ts sums them up). */
+export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb'];
+
+/** The head of a run and its lists, each at most as long as `bounds` says. */
+export async function summariseBounded(store: StoreReader, runId: number, bounds: ReportBounds): Promise<BoundedReport> {
+  const head = await summariseHead(store, runId);
+  const fileShareServices = head.tables.byProtocol
+    .filter((r) => (FILE_SHARE_PROTOCOLS as readonly string[]).includes(r.key))
+    .reduce((n, r) => n + r.services, 0);
+  const services = await firstToRead(store, runId, bounds.services, head.totals.services);
+  const shares = await firstToRead(store, runId, bounds.fileShares, fileShareServices, FILE_SHARE_PROTOCOLS);
+  return {
+    ...head,
+    services,
+    // An FTP or SMB port that never spoke its protocol has no share to sum up.
+    fileShares: shares.filter((s) => s.fileShare !== undefined),
+    moreFileShares: fileShareServices - shares.length,
+    rules: await ruleHits(store, runId, head.tables.findingsByRule, bounds.hitsPerRule),
+  };
+}
+
+/** What the scan prints when it ends: the headline, services by protocol, and at most `exposedBound` exposed services. */
+export async function summariseScan(store: StoreReader, runId: number, exposedBound: number): Promise<ScanSummary> {
+  const { run, totals } = await runHeadline(store, runId);
+  const byProtocol = await store.breakdown(runId, 'protocol');
+  // Exposed services rank first: the first of the ranking are exactly they.
+  const exposed = await firstToRead(store, runId, Math.min(exposedBound, totals.exposedServices), totals.exposedServices);
+  return { run, totals, byProtocol, exposed };
+}
+
+/**
+ * At most `limit` services in the order a reader should meet them (the
+ * store ranks them); when all `total` of them fit, in address order instead,
+ * as the full reports list them.
+ */
+async function firstToRead(store: StoreReader, runId: number, limit: number, total: number, protocols?: readonly ProtocolId[]): Promise<ServiceReport[]> {
+  if (limit <= 0 || total === 0) return [];
+  const rows = await store.topServices(runId, limit, protocols);
+  if (total <= limit) rows.sort(inReportOrder);
+  return rows.map(serviceReport);
+}
+
+function inReportOrder(a: ServiceRow, b: ServiceRow): number {
+  const ka = ipSortKey(a.ip);
+  const kb = ipSortKey(b.ip);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  if (a.port !== b.port) return a.port - b.port;
+  return a.protocol === b.protocol ? 0 : a.protocol < b.protocol ? -1 : 1;
+}
+
+/** Each rule that fired, most severe first, with its text and the first `limit` services it fired on. */
+async function ruleHits(store: StoreReader, runId: number, rules: RuleCountRow[], limit: number): Promise<RuleHits[]> {
+  const ordered = [...rules].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
+  const out: RuleHits[] = [];
+  const seen = new Set<string>();
+  for (const rule of ordered) {
+    if (seen.has(rule.ruleId)) continue;
+    seen.add(rule.ruleId);
+    // One service at least, whatever the bound: the rule's text comes with its first finding.
+    const rows = await store.ruleServices(runId, rule.ruleId, Math.max(1, limit));
+    const hits: RuleHit[] = [];
+    let first: ServiceRow['findings'][number] | undefined;
+    for (const s of rows) {
+      const f = s.findings.find((x) => x.ruleId === rule.ruleId);
+      if (!f) continue;
+      first ??= f;
+      hits.push({ ip: s.ip, ...(s.hostname !== undefined ? { hostname: s.hostname } : {}), port: s.port, protocol: s.protocol, evidence: f.evidence });
+    }
+    if (!first) continue;
+    out.push({ finding: { ...first, references: [...first.references] }, services: rule.services, hits: hits.slice(0, Math.max(0, limit)) });
+  }
+  return out;
+}
