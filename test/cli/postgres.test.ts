@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { serveScp, type ScpBehaviour } from '../../src/lab/fleet/scp.ts';
+import type { ScpBehaviour } from '../../src/lab/fleet/scp.ts';
 import { freePort } from '../../src/lab/ports.ts';
 import { startPostgres, type PostgresCluster } from '../../src/lab/postgres.ts';
 import { recordParameters, runMeta } from '../../src/scan/run-parameters.ts';
-import { openPostgresStore, type ServiceRow } from '../../src/store/index.ts';
+import { openPostgresStore } from '../../src/store/index.ts';
+import { latestServices, listenScp } from './scp-scans.ts';
 import { requested } from '../scan/parameters.ts';
 import { exposure } from './exposure-cli.ts';
 
@@ -27,20 +28,12 @@ let port = 0;
 let cluster: PostgresCluster;
 let databases = 0;
 
-function listen(ip: string, kind: ScpBehaviour['kind'], at: number): Promise<net.Server> {
-  const server = net.createServer((s) => serveScp(s, { kind, aeTitle: 'ORTHANC', slowMs: 0, rttMs: 0, findMatches: 3 }));
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(at, ip, () => resolve(server));
-  });
-}
-
 before(async () => {
   cluster = await startPostgres({ ip: '127.0.28.8', port: await freePort('127.0.28.8') });
-  const first = await listen(SCPS[0]![0], SCPS[0]![1], 0);
+  const first = await listenScp(SCPS[0]![0], SCPS[0]![1], 0);
   servers.push(first);
   port = (first.address() as net.AddressInfo).port;
-  for (const [ip, kind] of SCPS.slice(1)) servers.push(await listen(ip, kind, port));
+  for (const [ip, kind] of SCPS.slice(1)) servers.push(await listenScp(ip, kind, port));
 });
 
 after(async () => {
@@ -65,21 +58,6 @@ async function scan(db: string, extra: string[] = []): Promise<{ stdout: string 
   const r = await exposure(['scan', TARGETS, '-p', String(port), '--probes', 'dicom', '--seed', '7', '--rate', '0', '--db', db, ...extra]);
   assert.equal(r.code, 0, r.stderr);
   return r;
-}
-
-/** A service as found, without ids, timings, or the run it is in. */
-function essence(s: ServiceRow): unknown {
-  const { startedAt: _s, durationMs: _d, ...observation } = s.observation;
-  return { ip: s.ip, port: s.port, protocol: s.protocol, status: s.status, observation, findings: s.findings };
-}
-
-async function latestServices(url: string): Promise<unknown[]> {
-  const store = openPostgresStore(url, { readonly: true });
-  try {
-    return (await store.services((await store.latestRunId())!)).map(essence);
-  } finally {
-    await store.close();
-  }
 }
 
 test('scan into PostgreSQL, then report every streamed format, diff and the table from it, EXPOSURE_DB as the default', { timeout: 180_000 }, async () => {

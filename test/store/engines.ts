@@ -45,12 +45,35 @@ export interface Engine {
   create(options?: OpenOptions): Promise<TestStore>;
 }
 
+/** A store of an engine with what the tests read it by, around how it runs raw SQL and is removed. */
+function testStore(
+  engine: EngineName,
+  db: string,
+  open: (o?: OpenOptions) => BothRoles,
+  rows: <T>(sql: string, ...params: unknown[]) => Promise<T[]>,
+  remove: () => Promise<void>,
+  options: OpenOptions,
+): TestStore {
+  const store = open(options);
+  return {
+    engine,
+    db,
+    store,
+    rows,
+    count: async (sql, ...params) => Number(Object.values((await rows<Record<string, unknown>>(sql, ...params))[0] ?? {})[0]),
+    open,
+    async cleanup() {
+      await store.close();
+      await remove();
+    },
+  };
+}
+
 export const SQLITE: Engine = {
   name: 'sqlite',
   async create(options = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'exposure-engine-'));
     const path = join(dir, 'store.db');
-    const store = openSqliteStore(path, options);
     const rows = async <T>(sql: string, ...params: unknown[]): Promise<T[]> => {
       const db = new Database(path, { readonly: true });
       try {
@@ -59,18 +82,7 @@ export const SQLITE: Engine = {
         db.close();
       }
     };
-    return {
-      engine: 'sqlite',
-      db: path,
-      store,
-      rows,
-      count: async (sql, ...params) => Number(Object.values((await rows<Record<string, unknown>>(sql, ...params))[0] ?? {})[0]),
-      open: (o = {}) => openSqliteStore(path, o),
-      async cleanup() {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return testStore('sqlite', path, (o = {}) => openSqliteStore(path, o), rows, async () => rmSync(dir, { recursive: true, force: true }), options);
   },
 };
 
@@ -97,20 +109,9 @@ function postgresEngine(cluster: () => PostgresCluster): Engine {
       // An identifier cannot be a bind parameter: the name is ours, letters, digits and _.
       await onDatabase(admin, `CREATE DATABASE ${name}`);
       const url = c.url.replace(/\/[^/]*$/, `/${name}`);
-      const store = openPostgresStore(url, options);
       const rows = async <T>(sql: string, ...params: unknown[]): Promise<T[]> => onDatabase<T & pg.QueryResultRow>(url, numbered(sql), params);
-      return {
-        engine: 'postgres',
-        db: url,
-        store,
-        rows,
-        count: async (sql, ...params) => Number(Object.values((await rows<Record<string, unknown>>(sql, ...params))[0] ?? {})[0]),
-        open: (o = {}) => openPostgresStore(url, o),
-        async cleanup() {
-          await store.close();
-          await onDatabase(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        },
-      };
+      const remove = async (): Promise<void> => void (await onDatabase(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return testStore('postgres', url, (o = {}) => openPostgresStore(url, o), rows, remove, options);
     },
   };
 }
