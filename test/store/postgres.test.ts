@@ -14,7 +14,7 @@ import { startPostgres, type PostgresCluster } from '../../src/lab/postgres.ts';
 import { NUMBER_TYPES } from '../../src/store/postgres/connect.ts';
 import { enqueueBlocks } from '../../src/store/postgres/queue.ts';
 import { PG_LATEST_VERSION } from '../../src/store/postgres/schema.ts';
-import { openPostgresStore, openStoreReader, openStoreSink, StoreError, type HostResult } from '../../src/store/index.ts';
+import { openPostgresStore, openStoreReader, openStoreSink, PostgresStore, StoreError, type HostResult } from '../../src/store/index.ts';
 import type { Finding } from '../../src/observation/finding.ts';
 import { ANY_AE, fixedClock, HOSTS, NO_TLS, REFUSED, RUN_META } from './fixtures.ts';
 
@@ -74,6 +74,10 @@ describe('the PostgreSQL schema', () => {
     }
     assert.deepEqual(await sql(url, 'SELECT application, version FROM exposure_schema'), [{ application: 'exposure', version: PG_LATEST_VERSION }]);
     assert.ok((await tables(url)).includes('work_blocks'));
+    // A scan asks for SQLite's write thread; a PostgreSQL sink writes over its own connection instead.
+    const scanSink = openStoreSink(url, { writeThread: true });
+    assert.ok(scanSink instanceof PostgresStore);
+    await scanSink.close();
   });
 
   it('refuses a database of another application in one line and leaves it untouched', async () => {
