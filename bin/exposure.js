@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 // Maintained Node lines only (docs/decisions/0050-maintained-node.md). On an older node, the
 // project's own runtime (.runtime/node, installed by `make`) runs us instead, if it is there.
 const SUPPORTED_MAJORS = [22, 24];
+/** Commands that read runs (not scan): run with a small young generation. */
+const LEAN_COMMANDS = ['report', 'diff', 'merge', 'status'];
+const LEAN_YOUNG_GENERATION = '--max-semi-space-size=4';
 if (!SUPPORTED_MAJORS.includes(Number(process.versions.node.split('.')[0]))) {
   const runtime = fileURLToPath(new URL('../.runtime/node/bin/node', import.meta.url));
   if (!existsSync(runtime)) {
@@ -22,6 +25,19 @@ if (!SUPPORTED_MAJORS.includes(Number(process.versions.node.split('.')[0]))) {
     process.stderr.write('exposure: dist/ is missing: run `npm run build` (or `make`) in the project folder first\n');
     process.exit(2);
   }
+  const command = process.argv[2];
+  if (LEAN_COMMANDS.includes(command) && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+    // Commands that read a whole run allocate many short-lived objects a page at a time; V8 lets
+    // its young generation grow to 3 × 64 MB on a large machine before it collects, which alone
+    // would cost a report more than its pages do. A small young generation keeps their memory
+    // flat at any run size (docs/benchmarks.md) for a little more collecting; a scan keeps V8's default.
+    rerun(process.execPath, [], {}, undefined, [LEAN_YOUNG_GENERATION]);
+  } else {
+    await startMain(main);
+  }
+}
+
+async function startMain(main) {
   // A scan holds a file descriptor per connection in flight; Node cannot raise its
   // own limit, so when the soft limit is too low for --concurrency and the hard
   // limit allows more, this runs once more under the shell's `ulimit -n`
@@ -42,9 +58,9 @@ if (!SUPPORTED_MAJORS.includes(Number(process.versions.node.split('.')[0]))) {
  * session: a Ctrl-C from the terminal reaches this process only, and is passed on
  * once, as is a signal sent to this process alone (two SIGINTs would stop a scan at once).
  */
-function rerun(node, before, env = {}, fallback) {
+function rerun(node, before, env = {}, fallback, nodeArgs = []) {
   const script = [...before, 'exec "$0" "$@"'].join('; ');
-  const child = spawn('/bin/sh', ['-c', script, node, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const child = spawn('/bin/sh', ['-c', script, node, ...process.execArgv, ...nodeArgs, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, ...env },
     detached: true,

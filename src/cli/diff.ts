@@ -3,7 +3,7 @@
  * Exit status 3 when the second run has critical findings the first did not,
  * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
  */
-import { openStoreReader } from '../store/index.ts';
+import { openStoreReader, storeLabel } from '../store/index.ts';
 import { serviceReports } from '../report/summary.ts';
 import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
@@ -35,7 +35,7 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
     const unknown = [from, to].filter((id) => !runs.has(id));
     if (unknown.length > 0) {
       const list = [...runs.keys()].join(', ') || 'none';
-      throw new UsageError(`${flags.db} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
+      throw new UsageError(`${storeLabel(flags.db)} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
     }
     // Both runs stream side by side in report order: a page of each in memory, never a whole run.
     // The diff shows no aggregate, so none is computed: the run's row says what it was asked to scan.

@@ -4,7 +4,7 @@
  * tool). See docs/decisions/0020-geo-at-scan-time.md.
  */
 import { openGeo, type Geo, type GeoOptions } from '../geo/index.ts';
-import { openStoreSink, type StoredHostGeo, type StoreSink } from '../store/index.ts';
+import { openStoreSink, storeLabel, type StoredHostGeo, type StoreSink } from '../store/index.ts';
 
 export type HostGeoLookup = (ip: string) => StoredHostGeo | undefined;
 
@@ -58,7 +58,7 @@ export async function fillMissingGeo(db: string, runId: number, missing: readonl
     await sink.setHostGeo(runId, rows);
   } catch (err) {
     const why = err instanceof Error && 'code' in err ? String(err.code) : 'it cannot be written';
-    warn(`${missing.length} hosts of run ${runId} have no geo data and ${db} could not be updated (${why}): they are reported as unknown`);
+    warn(`${missing.length} hosts of run ${runId} have no geo data and ${storeLabel(db)} could not be updated (${why}): they are reported as unknown`);
   } finally {
     await sink?.close();
   }

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError, UsageError } from './errors.ts';
-import { aeTitle, aeTitleList, collect, positiveInt, probeList } from './options.ts';
+import { aeTitle, aeTitleList, collect, dbOption, positiveInt, probeList } from './options.ts';
 import type { ScanFlags } from './scan.ts';
 import type { ReportFlags } from './report.ts';
 import type { DiffFlags } from './diff.ts';
@@ -31,7 +31,7 @@ program
   .description('scan targets for exposed DICOM, DICOMweb and PACS web services and file shares (FTP, SMB), and store what they expose')
   .argument('[targets...]', 'IPv4/IPv6 addresses, ranges (a-b), CIDR blocks, hostnames and @FILE lists, comma or space separated')
   .option('-p, --ports <list>', `TCP ports to probe, e.g. 104,4242,11112 (default ${DEFAULT_SCAN_PORTS.join(',')}, with --web-ports instead of the web defaults)`)
-  .option('--db <file>', 'SQLite file to store the run in', 'exposure.db')
+  .addOption(dbOption('where to store the run'))
   .addOption(new Option('--calling-ae <title>', 'calling AE title: tells the peer who scans').default('EXPOSURE-SCAN').argParser(aeTitle('--calling-ae')))
   .option('--contact <text>', 'contact (e-mail or URL) added to the scanner identity')
   .option('--ae-titles <list>', 'called AE titles to try before the product defaults', aeTitleList, [] as string[])
@@ -66,7 +66,7 @@ for (const option of fileWalkOptions()) program.commands.find((c) => c.name() ==
 program
   .command('report')
   .description('render a stored run')
-  .option('--db <file>', 'SQLite file to read', 'exposure.db')
+  .addOption(dbOption('the store to read'))
   .option('--run <id>', 'run id (default: the latest)', positiveInt('--run'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
   .option('-o, --out <path>', 'write to a file instead of standard output (csv: NAME.csv or a folder; --by: a folder)')
@@ -78,7 +78,7 @@ program
   .description('compare two runs: new exposures, fixed ones, changed counts (exit 3 on new critical findings)')
   .argument('<runA>', 'the earlier run id')
   .argument('<runB>', 'the later run id')
-  .option('--db <file>', 'SQLite file to read', 'exposure.db')
+  .addOption(dbOption('the store to read'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
   .option('-o, --out <file>', 'write to a file instead of standard output')
   .action(async (runA: string, runB: string, flags: DiffFlags) => (await import('./diff.ts')).diffCommand(runA, runB, flags));
@@ -86,14 +86,14 @@ program
 program
   .command('merge')
   .description('store shards of one run (scan --shard I/N, each in its own file) as one run: refuses shards of different runs, reports overlaps and gaps')
-  .argument('<shards...>', 'SQLite files, one shard each (the latest run of each file)')
-  .requiredOption('--into <file>', 'SQLite file to store the merged run in (created if missing)')
+  .argument('<shards...>', 'SQLite files or postgres:// URLs, one shard each (the latest run of each)')
+  .requiredOption('--into <file|url>', 'SQLite file (created if missing) or postgres:// URL to store the merged run in')
   .action(async (shards: string[], flags: MergeFlags) => (await import('./merge.ts')).mergeCommand(shards, flags));
 
 program
   .command('worker')
   .description('probe blocks of distributed runs (scan --distribute) from the PostgreSQL queue until none is left')
-  .option('--db <url>', 'the PostgreSQL database of the run (postgres://USER@HOST:PORT/DB)', process.env.EXPOSURE_DB)
+  .addOption(new Option('--db <url>', 'the PostgreSQL database of the run (postgres://USER@HOST:PORT/DB)').env('EXPOSURE_DB'))
   .option('--run <id>', 'work on this run only (default: the oldest running one with blocks left)', positiveInt('--run'))
   .option('--allow-list <file>', "ranges this worker may scan outside loopback and private space: blocks with other targets are refused, whatever the run says")
   .option('--name <name>', 'this worker in the queue and in status (default HOST:PID)')
@@ -107,7 +107,7 @@ program
 program
   .command('status')
   .description('where distributed runs stand: blocks done, claimed and left, each worker\'s rate, ETA')
-  .option('--db <url>', 'the PostgreSQL database of the runs', process.env.EXPOSURE_DB)
+  .addOption(new Option('--db <url>', 'the PostgreSQL database of the runs').env('EXPOSURE_DB'))
   .option('--run <id>', 'this run only (default: running ones and the last finished)', positiveInt('--run'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
   .action(async (flags: StatusFlags) => (await import('./status.ts')).statusCommand(requireDb(flags, 'status')));

@@ -12,14 +12,15 @@ import { MergeError } from '../cluster/errors.ts';
 import { mergeShards, type OpenShard } from '../cluster/merge.ts';
 import { checkShards, shardLabel } from '../cluster/shards.ts';
 import { parametersOfRun } from '../scan/run-parameters.ts';
-import { openStoreReader, openStoreSink, type StoreReader, type StoreSink } from '../store/index.ts';
+import { isPostgresUrl, openStoreReader, openStoreSink, storeLabel, type StoreReader, type StoreSink } from '../store/index.ts';
 
 export interface MergeFlags {
   into: string;
 }
 
-/** The same file under two names (a relative path, a symlink) is one file. */
+/** The same file under two names (a relative path, a symlink) is one file; a database is named by its URL. */
 function samePath(path: string): string {
+  if (isPostgresUrl(path)) return path;
   const absolute = resolve(path);
   return existsSync(absolute) ? realpathSync(absolute) : absolute;
 }
@@ -27,8 +28,8 @@ function samePath(path: string): string {
 async function readShard(file: string, reader: StoreReader): Promise<OpenShard> {
   const runId = await reader.latestRunId();
   const run = runId === undefined ? undefined : await reader.run(runId);
-  if (run === undefined) throw new MergeError('NO_RUN', `${file} holds no run to merge`);
-  return { where: file, run, parameters: parametersOfRun(run, file, 'merged'), reader };
+  if (run === undefined) throw new MergeError('NO_RUN', `${storeLabel(file)} holds no run to merge`);
+  return { where: storeLabel(file), run, parameters: parametersOfRun(run, storeLabel(file), 'merged'), reader };
 }
 
 /** Opened only once every shard is accepted: a refused merge leaves OUT.db as it was (or absent). */
@@ -44,7 +45,7 @@ async function intoStore<T>(path: string, write: (sink: StoreSink) => Promise<T>
 export async function mergeCommand(files: string[], flags: MergeFlags): Promise<void> {
   const into = samePath(flags.into);
   const clash = files.find((f) => samePath(f) === into);
-  if (clash !== undefined) throw new MergeError('INTO_IS_A_SHARD', `--into ${flags.into} is also given as a shard (${clash}): merge into a new or another file`);
+  if (clash !== undefined) throw new MergeError('INTO_IS_A_SHARD', `--into ${storeLabel(flags.into)} is also given as a shard (${storeLabel(clash)}): merge into a new or another file`);
   const readers: StoreReader[] = [];
   try {
     const shards: OpenShard[] = [];
@@ -56,7 +57,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
     const { ordered, gaps } = checkShards(shards);
     const outcome = await intoStore(flags.into, (sink) => mergeShards({ shards: ordered, gaps, into: sink }));
     const count = ordered[0]!.parameters.shard.count;
-    process.stdout.write(`merged ${ordered.length} of ${count} shards into ${flags.into} as run ${outcome.runId}: ${outcome.hosts} hosts, ${outcome.services} services\n`);
+    process.stdout.write(`merged ${ordered.length} of ${count} shards into ${storeLabel(flags.into)} as run ${outcome.runId}: ${outcome.hosts} hosts, ${outcome.services} services\n`);
     const warn = (line: string): boolean => process.stderr.write(`exposure: ${line}\n`);
     if (outcome.overlaps > 0) warn(`${outcome.overlaps} addresses were stored by more than one shard: each is kept once, from the lowest shard`);
     if (gaps.missing.length > 0) warn(`missing: shard ${gaps.missing.map((i) => shardLabel({ index: i, count })).join(', ')} (not given)`);

@@ -1,4 +1,5 @@
 /** Parsers for option values: each failure says which option and why. */
+import { Option } from 'commander';
 import type { ProtocolId } from '../observation/observation.ts';
 import { PROBE_CATALOGUE, validateAeTitle } from '../probes/catalogue.ts';
 import { UsageError } from './errors.ts';
@@ -58,4 +59,13 @@ export function probeListing(): string {
   const portsWidth = Math.max(...PROBE_CATALOGUE.map((p) => p.defaultPorts.join(',').length));
   const lines = PROBE_CATALOGUE.map((p) => `${p.id.padEnd(width)}  ${p.defaultPorts.join(',').padEnd(portsWidth)}  ${p.summary}`);
   return `${lines.join('\n')}\n\nOn a port no selected probe claims, the scan identifies what answers and runs only the matching probe.\n`;
+}
+
+/**
+ * --db: an SQLite file or a postgres://USER@HOST:PORT/DATABASE URL. EXPOSURE_DB
+ * in the environment is its default (the flag wins over it): a URL with a
+ * password need not appear on a command line, and help never prints its value.
+ */
+export function dbOption(what: string): Option {
+  return new Option('--db <file|url>', `${what}: an SQLite file or a postgres:// URL`).env('EXPOSURE_DB').default('exposure.db');
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { openStoreReader, type StoreReader } from '../store/index.ts';
+import { openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
 import { serviceReports, summarise, summariseHead } from '../report/summary.ts';
 import { streamCsv } from '../report/csv.ts';
 import { streamFindingsCsv } from '../report/findings-csv.ts';
@@ -38,8 +38,8 @@ const warn = (line: string): void => {
 
 async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<number> {
   const runId = flags.run ?? (await store.latestRunId());
-  if (runId === undefined) throw new UsageError(`${flags.db} holds no runs yet: run "exposure scan" first`);
-  if (!(await store.run(runId))) throw new UsageError(`${flags.db} has no run ${runId}`);
+  if (runId === undefined) throw new UsageError(`${storeLabel(flags.db)} holds no runs yet: run "exposure scan" first`);
+  if (!(await store.run(runId))) throw new UsageError(`${storeLabel(flags.db)} has no run ${runId}`);
   return runId;
 }
 

@@ -8,7 +8,7 @@ import { probingUnder } from '../scan/probing.ts';
 import { resumableParameters } from '../scan/resume.ts';
 import type { RunParameters } from '../scan/run-parameters.ts';
 import { runScan, type RunStart } from '../scan/run-scan.ts';
-import { openStoreReader, openStoreSink } from '../store/index.ts';
+import { openStoreReader, openStoreSink, storeLabel } from '../store/index.ts';
 import { summariseScan } from '../report/bounded.ts';
 import { renderScanSummary, SCAN_SUMMARY_EXPOSED } from '../report/table.ts';
 import { progressReporter, finalLine } from './progress.ts';
@@ -24,7 +24,7 @@ export async function storedParameters(targetArgs: string[], flags: ScanFlags, r
   }
   const store = openStoreSink(flags.db);
   try {
-    return await resumableParameters(store, runId, flags.db);
+    return await resumableParameters(store, runId, storeLabel(flags.db));
   } finally {
     await store.close();
   }
@@ -62,7 +62,8 @@ export async function scanPlanned(params: RunParameters, plan: ScanPlan, run: Ru
     else process.stderr.write(`done: ${finalLine(outcome.progress)}\n`);
     if (!flags.quiet) {
       process.stdout.write(await closingSummary(flags.db, outcome.runId));
-      process.stdout.write(`\nrun ${outcome.runId} stored in ${flags.db}${outcome.interrupted ? ` (interrupted: continue with exposure scan --resume ${outcome.runId} --db ${flags.db})` : ''}\n`);
+      const where = storeLabel(flags.db);
+      process.stdout.write(`\nrun ${outcome.runId} stored in ${where}${outcome.interrupted ? ` (interrupted: continue with exposure scan --resume ${outcome.runId} --db ${where})` : ''}\n`);
     }
     if (outcome.interrupted) process.exitCode = 130;
   } finally {

@@ -4,14 +4,14 @@
  * transaction in which a block's hosts and its done mark are written together.
  */
 import type { Queryable } from '../store/postgres/queue.ts';
-import type { HostBatch, ScanStore } from '../store/index.ts';
+import type { HostBatch, ScanStore, StoreReader } from '../store/index.ts';
 
 /** A transaction's connection, with the store's batch write on it. */
 export interface QueueTx extends Queryable {
   recordHosts(runId: number, batch: HostBatch): Promise<void>;
 }
 
-export interface QueueStore extends ScanStore {
+export interface QueueStore extends ScanStore, Pick<StoreReader, 'runs'> {
   /** Claims, leases and status: short statements outside any block's transaction. */
   readonly queue: Queryable;
   /** Commits when `fn` resolves, rolls back when it throws. */

@@ -31,5 +31,8 @@ export type {
   ServerRow,
   StoredHostGeo,
 } from './aggregates.ts';
-export { openSqliteStore, openStoreReader, openStoreSink, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
+export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
+export { openStoreReader, openStoreSink, storeLabel, type StoreOptions } from './open-store.ts';
+export { isPostgresUrl } from './postgres/connect.ts';
+export { openPostgresStore, PostgresStore, type PostgresStoreOptions, type StoreTransaction } from './postgres/store.ts';
 export { StoreError, StoreValidationError, type StoreErrorCode, type ValidationIssue } from './errors.ts';

@@ -1,11 +1,13 @@
 /**
- * Rows as SQLite returns them, and their conversion to the store's types.
- * Values were validated on insert; these casts only restore their types.
+ * Rows as both engines return them (the same columns, numbers as numbers),
+ * and their conversion to the store's types. Values were validated on
+ * insert; these casts only restore their types.
  */
 import type { Finding, Severity } from '../observation/finding.ts';
-import type { ProtocolId } from '../observation/observation.ts';
-import type { FindingRow, RunMeta, RunRow, RunStatus } from './store.ts';
-import type { ObservationColumns } from './stored-observation.ts';
+import { Observation, type ProtocolId } from '../observation/observation.ts';
+import { StoreError } from './errors.ts';
+import type { FindingRow, RunMeta, RunRow, RunStatus, ScanCheckpoint, ServiceRow } from './store.ts';
+import { observationFromParts, type InventoryRecord, type ObservationColumns } from './stored-observation.ts';
 
 export interface DbRun {
   id: number;
@@ -99,4 +101,55 @@ export function findingFromRow(r: DbFinding): FindingRow {
     protocol: r.protocol as ProtocolId,
     ...finding,
   };
+}
+
+/** Rows of a page grouped by the service they belong to, each group in the order the rows came. */
+export function byService<R, T>(rows: readonly R[], split: (row: R) => [number, T]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const [serviceId, item] = split(row);
+    const list = groups.get(serviceId);
+    if (list) list.push(item);
+    else groups.set(serviceId, [item]);
+  }
+  return groups;
+}
+
+/** A finding row without what the service it rides with already says. */
+export function serviceFinding(f: FindingRow): [number, Finding] {
+  const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
+  return [serviceId, finding];
+}
+
+export function serviceFromRow(row: DbService, runId: number, findings: Finding[], inventory: readonly InventoryRecord[]): ServiceRow {
+  const parsed = Observation.safeParse(observationFromParts(row, row.json, inventory));
+  if (!parsed.success) {
+    // Only a hand-edited store or a missing migration gets here: name the row, not its content.
+    throw new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);
+  }
+  return {
+    id: row.id,
+    runId: row.run_id,
+    ip: row.ip,
+    hostname: row.hostname ?? undefined,
+    country: row.country ?? undefined,
+    asn: row.asn ?? undefined,
+    org: row.org ?? undefined,
+    space: row.space ?? undefined,
+    port: row.port,
+    protocol: parsed.data.protocol,
+    tls: row.tls === 1,
+    status: parsed.data.status,
+    product: row.product ?? undefined,
+    version: row.version ?? undefined,
+    observation: parsed.data,
+    findings,
+  };
+}
+
+/** The checkpoint a progress row and the steps done above its watermark describe; undefined when neither exists. */
+export function checkpointFrom(row: { watermark: number; counters: string } | undefined, done: number[]): ScanCheckpoint | undefined {
+  if (!row && done.length === 0) return undefined;
+  const zero = { hostsDone: 0, openPorts: 0, unreachable: 0, services: 0, findings: 0 };
+  return { watermark: row?.watermark ?? 0, done, counters: row ? { ...zero, ...(JSON.parse(row.counters) as Partial<typeof zero>) } : zero };
 }

@@ -19,8 +19,8 @@ export type StoredObservation = Omit<
 > & {
   /** Only when the target was a hostname: address and port are columns. */
   endpoint?: { hostname: string };
-  /** What the identification rests on: name and version are columns. */
-  product?: Omit<Product, 'name' | 'version'>;
+  /** What the identification rests on: name and version are columns (and here too only when a column cannot hold them exactly). */
+  product?: Omit<Product, 'name' | 'version'> & Partial<Pick<Product, 'name' | 'version'>>;
   /** Only an inventory of no attribute (records read, none present), which has no row in `inventories`. */
   inventory?: AttributeInventory;
 };
@@ -60,14 +60,19 @@ export function countColumns(obs: Observation): Array<number | null> {
   });
 }
 
-/** The part of a validated observation no column or inventory row holds. */
-export function storedObservation(obs: Observation): StoredObservation {
+/**
+ * The part of a validated observation no column or inventory row holds.
+ * `columnHolds` says whether a text column keeps a string exactly (PostgreSQL
+ * text cannot hold U+0000): a product name or version it cannot keep stays in
+ * the JSON too, which the read puts over the column's.
+ */
+export function storedObservation(obs: Observation, columnHolds: (text: string) => boolean = () => true): StoredObservation {
   const { protocol: _p, endpoint, status: _s, startedAt: _a, durationMs: _d, tls: _t, product, exposure: _e, inventory, ...rest } = obs;
   const out: StoredObservation = rest;
   if (endpoint.hostname !== undefined) out.endpoint = { hostname: endpoint.hostname };
   if (product) {
-    const { name: _n, version: _v, ...basis } = product;
-    out.product = basis;
+    const { name, version, ...basis } = product;
+    out.product = { ...basis, ...(columnHolds(name) ? {} : { name }), ...(version === undefined || columnHolds(version) ? {} : { version }) };
   }
   if (inventory && inventory.attributes.length === 0) out.inventory = inventory;
   return out;

@@ -10,8 +10,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { serveScp, type ScpBehaviour } from '../../src/lab/fleet/scp.ts';
-import { openSqliteStore, type ServiceRow } from '../../src/store/index.ts';
+import type { ScpBehaviour } from '../../src/lab/fleet/scp.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
+import { latestServices, listenScp } from './scp-scans.ts';
 import { exposure } from './exposure-cli.ts';
 
 const TARGETS = '127.0.25.16/29';
@@ -26,22 +27,14 @@ const servers: net.Server[] = [];
 let port = 0;
 let dir = '';
 
-function listen(ip: string, kind: ScpBehaviour['kind'], at: number): Promise<net.Server> {
-  const server = net.createServer((s) => serveScp(s, { kind, aeTitle: 'ORTHANC', slowMs: 0, rttMs: 0, findMatches: 3 }));
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(at, ip, () => resolve(server));
-  });
-}
-
 /** One port for all: the first SCP's, taken from the kernel; the other addresses are this file's own. */
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'exposure-merge-cli-'));
   const [[ip, kind], ...rest] = SCPS as [[string, ScpBehaviour['kind']], ...Array<[string, ScpBehaviour['kind']]>];
-  const first = await listen(ip, kind, 0);
+  const first = await listenScp(ip, kind, 0);
   servers.push(first);
   port = (first.address() as net.AddressInfo).port;
-  for (const [ip2, kind2] of rest) servers.push(await listen(ip2, kind2, port));
+  for (const [ip2, kind2] of rest) servers.push(await listenScp(ip2, kind2, port));
 });
 
 after(async () => {
@@ -52,21 +45,6 @@ after(async () => {
 async function scan(db: string, extra: string[] = [], seed = '11'): Promise<void> {
   const r = await exposure(['scan', TARGETS, '-p', String(port), '--probes', 'dicom', '--seed', seed, '--rate', '0', '--quiet', '--db', db, ...extra]);
   assert.equal(r.code, 0, r.stderr);
-}
-
-/** A service as found, without ids, timings, or the run it is in. */
-function essence(s: ServiceRow): unknown {
-  const { startedAt: _s, durationMs: _d, ...observation } = s.observation;
-  return { ip: s.ip, port: s.port, protocol: s.protocol, status: s.status, product: s.product, observation, findings: s.findings };
-}
-
-async function servicesOf(db: string): Promise<unknown[]> {
-  const store = openSqliteStore(db, { readonly: true });
-  try {
-    return (await store.services((await store.latestRunId())!)).map(essence);
-  } finally {
-    await store.close();
-  }
 }
 
 test('three shards scanned apart and merged hold what one whole scan finds', { timeout: 180_000 }, async () => {
@@ -81,9 +59,9 @@ test('three shards scanned apart and merged hold what one whole scan finds', { t
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /^merged 3 of 3 shards into .*merged\.db as run 1: 5 hosts, 5 services\n$/);
 
-  const expected = await servicesOf(whole);
+  const expected = await latestServices(whole);
   assert.equal(expected.length, SCPS.length, 'the whole scan found every SCP');
-  assert.deepEqual(await servicesOf(merged), expected);
+  assert.deepEqual(await latestServices(merged), expected);
 
   const store = openSqliteStore(merged, { readonly: true });
   try {

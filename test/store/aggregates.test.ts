@@ -3,7 +3,7 @@
  * on the fixed store of test/fixtures/report-store.ts, and migration 2's
  * backfill of the flattened columns from stored observations.
  */
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,113 +13,133 @@ import { openSqliteStore } from '../../src/store/index.ts';
 import { APPLICATION_ID, MIGRATIONS } from '../../src/store/migrations.ts';
 import { buildReportStore, RUN_RESCAN, RUN_STUDY, RUN_ZERO, type ReportStore } from '../fixtures/report-store.ts';
 import { EXPOSED, REJECTING } from './fixtures.ts';
+import { engines } from './engines.ts';
 
-let f: ReportStore;
-before(async () => {
-  f = await buildReportStore();
-});
-after(() => f?.cleanup());
-
-test('services and images by country: countries, special space and unknown, most exposed first', async () => {
-  const rows = await f.store.breakdown(RUN_STUDY, 'country');
-  assert.deepEqual(rows.map((r) => r.key), ['DE', 'US', 'unknown', 'private', 'KR']);
-  const de = rows[0]!;
-  assert.deepEqual(
-    { hosts: de.hosts, services: de.services, exposedHosts: de.exposedHosts, exposedServices: de.exposedServices, images: de.images },
-    { hosts: 1, services: 2, exposedHosts: 1, exposedServices: 1, images: { n: 1_500_000, atLeast: true } },
-  );
-  assert.equal(rows.find((r) => r.key === 'KR')?.images, undefined, 'no service counted images there: not zero, absent');
-});
-
-test('by AS: organisation as label; private and unknown space keep their labels', async () => {
-  const rows = await f.store.breakdown(RUN_STUDY, 'asn');
-  assert.deepEqual(rows.map((r) => [r.key, r.label]), [
-    ['AS64500', 'Example Klinikum Netz'],
-    ['AS64501', 'Example Imaging, LLC'],
-    ['unknown', undefined],
-    ['private', undefined],
-    ['AS64502', 'Example <b>Hospital</b> & "Co"'],
-  ]);
-});
-
-test('by product, product and version, and protocol', async () => {
-  const product = await f.store.breakdown(RUN_STUDY, 'product');
-  assert.deepEqual(product.map((r) => [r.key, r.services, r.exposedServices]), [
-    ['Orthanc', 3, 2],
-    ['DCMTK dcmqrscp', 1, 1],
-    ['unidentified', 1, 1],
-    ['<script>alert("pacs")</script>', 1, 0],
-  ]);
-  const versions = await f.store.breakdown(RUN_STUDY, 'product-version');
-  assert.ok(versions.some((r) => r.key === 'Orthanc 1.10.1'));
-  const protocol = await f.store.breakdown(RUN_STUDY, 'protocol');
-  assert.deepEqual(protocol.map((r) => [r.key, r.services, r.exposedServices, r.images]), [['dicom', 6, 4, { n: 1_755_012, atLeast: true }]]);
-});
-
-test('top servers by images, and images per server in the study buckets', async () => {
-  const top = await f.store.topServers(RUN_STUDY, 3);
-  assert.deepEqual(top.map((s) => [s.ip, s.country, s.images?.n]), [
-    ['192.0.2.10', 'DE', 1_500_000],
-    ['198.51.100.20', 'US', 250_000],
-    ['2001:db8::7', 'unknown', 5000],
-  ]);
-  const d = await f.store.imagesPerServer(RUN_STUDY);
-  assert.deepEqual(
-    { servers: d.servers, notCounted: d.notCounted, over1k: d.over1k, over100k: d.over100k, over1M: d.over1M },
-    { servers: 4, notCounted: 0, over1k: 3, over100k: 2, over1M: 1 },
-  );
-  assert.deepEqual(d.buckets.map((b) => b.servers), [0, 1, 1, 1, 1]);
-});
-
-test('findings by rule and severity, and the run counts', async () => {
-  const rules = await f.store.findingsByRule(RUN_STUDY);
-  assert.deepEqual(rules.map((r) => [r.ruleId, r.severity, r.services, r.hosts]), [
-    ['EXP-DICOM-001', 'critical', 4, 4],
-    ['EXP-DICOM-002', 'high', 4, 4],
-    ['EXP-DICOM-003', 'high', 1, 1],
-    ['EXP-DICOM-004', 'medium', 6, 5],
-  ]);
-  assert.deepEqual(await f.store.runCounts(RUN_STUDY), {
-    targets: 260,
-    excluded: 0,
-    scanned: 260,
-    openPorts: 6,
-    hosts: 5,
-    services: 6,
-    responding: 6,
-    exposedHosts: 4,
-    exposedServices: 4,
-    hostsWithoutGeo: 0,
+// The study's tables on each engine: the same SQL, the same rows (PostgreSQL on a cluster at 127.0.28.3).
+for (const engine of engines('127.0.28.3')) describe(`aggregates on ${engine.name}`, () => {
+  let f: ReportStore;
+  before(async () => {
+    f = await buildReportStore(engine);
   });
-});
+  after(() => f?.cleanup());
 
-test('a run with no findings has empty tables, not errors', async () => {
-  assert.deepEqual(await f.store.findingsByRule(RUN_ZERO), []);
-  assert.deepEqual(await f.store.topServers(RUN_ZERO, 10), []);
-  const d = await f.store.imagesPerServer(RUN_ZERO);
-  assert.equal(d.servers, 0);
-  assert.equal(d.over1M, 0);
-  assert.equal((await f.store.runCounts(RUN_ZERO)).exposedServices, 0);
-  assert.equal((await f.store.breakdown(RUN_RESCAN, 'country')).find((r) => r.key === 'private'), undefined);
-  await assert.rejects(f.store.runCounts(99), /run 99 does not exist/);
-});
+  test('services and images by country: countries, special space and unknown, most exposed first', async () => {
+    const rows = await f.store.breakdown(RUN_STUDY, 'country');
+    assert.deepEqual(rows.map((r) => r.key), ['DE', 'US', 'unknown', 'private', 'KR']);
+    const de = rows[0]!;
+    assert.deepEqual(
+      { hosts: de.hosts, services: de.services, exposedHosts: de.exposedHosts, exposedServices: de.exposedServices, images: de.images },
+      { hosts: 1, services: 2, exposedHosts: 1, exposedServices: 1, images: { n: 1_500_000, atLeast: true } },
+    );
+    assert.equal(rows.find((r) => r.key === 'KR')?.images, undefined, 'no service counted images there: not zero, absent');
+  });
 
-test('geo: sources are listed per run; unlabelled hosts are found and filled', async () => {
-  assert.equal((await f.store.geoSources(RUN_STUDY)).length, 1);
-  const dir = mkdtempSync(join(tmpdir(), 'exposure-geo-fill-'));
-  try {
-    const store = openSqliteStore(join(dir, 'g.db'));
-    const run = await store.startRun({ targets: ['x'], ports: [104], options: {}, scanner: { callingAeTitle: 'A', userAgent: 'u' } });
-    await store.recordHost(run, { ip: '10.0.0.5', services: [{ observation: EXPOSED, findings: [] }] });
-    assert.deepEqual(await store.hostsWithoutGeo(run), ['10.0.0.5']);
-    await store.setHostGeo(run, [{ ip: '10.0.0.5', geo: { space: 'private' } }]);
-    assert.deepEqual(await store.hostsWithoutGeo(run), []);
-    assert.deepEqual((await store.breakdown(run, 'country')).map((r) => r.key), ['private']);
-    await assert.rejects(store.setHostGeo(run, [{ ip: '10.0.0.5', geo: { space: 'private', country: 'Germany' } }]), /geo of host 1 is invalid: country/);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  test('by AS: organisation as label; private and unknown space keep their labels', async () => {
+    const rows = await f.store.breakdown(RUN_STUDY, 'asn');
+    assert.deepEqual(rows.map((r) => [r.key, r.label]), [
+      ['AS64500', 'Example Klinikum Netz'],
+      ['AS64501', 'Example Imaging, LLC'],
+      ['unknown', undefined],
+      ['private', undefined],
+      ['AS64502', 'Example <b>Hospital</b> & "Co"'],
+    ]);
+  });
+
+  test('by product, product and version, and protocol', async () => {
+    const product = await f.store.breakdown(RUN_STUDY, 'product');
+    assert.deepEqual(product.map((r) => [r.key, r.services, r.exposedServices]), [
+      ['Orthanc', 3, 2],
+      ['DCMTK dcmqrscp', 1, 1],
+      ['unidentified', 1, 1],
+      ['<script>alert("pacs")</script>', 1, 0],
+    ]);
+    const versions = await f.store.breakdown(RUN_STUDY, 'product-version');
+    assert.ok(versions.some((r) => r.key === 'Orthanc 1.10.1'));
+    const protocol = await f.store.breakdown(RUN_STUDY, 'protocol');
+    assert.deepEqual(protocol.map((r) => [r.key, r.services, r.exposedServices, r.images]), [['dicom', 6, 4, { n: 1_755_012, atLeast: true }]]);
+  });
+
+  test('top servers by images, and images per server in the study buckets', async () => {
+    const top = await f.store.topServers(RUN_STUDY, 3);
+    assert.deepEqual(top.map((s) => [s.ip, s.country, s.images?.n]), [
+      ['192.0.2.10', 'DE', 1_500_000],
+      ['198.51.100.20', 'US', 250_000],
+      ['2001:db8::7', 'unknown', 5000],
+    ]);
+    const d = await f.store.imagesPerServer(RUN_STUDY);
+    assert.deepEqual(
+      { servers: d.servers, notCounted: d.notCounted, over1k: d.over1k, over100k: d.over100k, over1M: d.over1M },
+      { servers: 4, notCounted: 0, over1k: 3, over100k: 2, over1M: 1 },
+    );
+    assert.deepEqual(d.buckets.map((b) => b.servers), [0, 1, 1, 1, 1]);
+  });
+
+  test('findings by rule and severity, and the run counts', async () => {
+    const rules = await f.store.findingsByRule(RUN_STUDY);
+    assert.deepEqual(rules.map((r) => [r.ruleId, r.severity, r.services, r.hosts]), [
+      ['EXP-DICOM-001', 'critical', 4, 4],
+      ['EXP-DICOM-002', 'high', 4, 4],
+      ['EXP-DICOM-003', 'high', 1, 1],
+      ['EXP-DICOM-004', 'medium', 6, 5],
+    ]);
+    assert.deepEqual(await f.store.runCounts(RUN_STUDY), {
+      targets: 260,
+      excluded: 0,
+      scanned: 260,
+      openPorts: 6,
+      hosts: 5,
+      services: 6,
+      responding: 6,
+      exposedHosts: 4,
+      exposedServices: 4,
+      hostsWithoutGeo: 0,
+    });
+  });
+
+  test('a run with no findings has empty tables, not errors', async () => {
+    assert.deepEqual(await f.store.findingsByRule(RUN_ZERO), []);
+    assert.deepEqual(await f.store.topServers(RUN_ZERO, 10), []);
+    const d = await f.store.imagesPerServer(RUN_ZERO);
+    assert.equal(d.servers, 0);
+    assert.equal(d.over1M, 0);
+    assert.equal((await f.store.runCounts(RUN_ZERO)).exposedServices, 0);
+    assert.equal((await f.store.breakdown(RUN_RESCAN, 'country')).find((r) => r.key === 'private'), undefined);
+    await assert.rejects(f.store.runCounts(99), /run 99 does not exist/);
+  });
+
+  test('geo: sources are listed per run; unlabelled hosts are found and filled', async () => {
+    assert.equal((await f.store.geoSources(RUN_STUDY)).length, 1);
+    const t = await engine.create();
+    try {
+      const store = t.store;
+      const run = await store.startRun({ targets: ['x'], ports: [104], options: {}, scanner: { callingAeTitle: 'A', userAgent: 'u' } });
+      await store.recordHost(run, { ip: '10.0.0.5', services: [{ observation: EXPOSED, findings: [] }] });
+      assert.deepEqual(await store.hostsWithoutGeo(run), ['10.0.0.5']);
+      await store.setHostGeo(run, [{ ip: '10.0.0.5', geo: { space: 'private' } }]);
+      assert.deepEqual(await store.hostsWithoutGeo(run), []);
+      assert.deepEqual((await store.breakdown(run, 'country')).map((r) => r.key), ['private']);
+      await assert.rejects(store.setHostGeo(run, [{ ip: '10.0.0.5', geo: { space: 'private', country: 'Germany' } }]), /geo of host 1 is invalid: country/);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  test('a host answering for one archive on several services counts its images once by country and per server', async () => {
+    const t = await engine.create();
+    const store = t.store;
+    try {
+      const runId = await store.startRun({ targets: ['10.9.9.9'], ports: [104, 8042], options: {}, scanner: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'x' } });
+      const images = { n: 120, atLeast: false };
+      const at = (port: number) => ({ ...EXPOSED, endpoint: { ip: '10.9.9.9', port }, exposure: { ...EXPOSED.exposure, images } });
+      await store.recordHost(runId, { ip: '10.9.9.9', services: [{ observation: at(104), findings: [] }, { observation: at(4242), findings: [] }] });
+      const [country] = await store.breakdown(runId, 'country');
+      assert.deepEqual([country?.services, country?.images], [2, images]);
+      const [server] = await store.topServers(runId, 10);
+      assert.deepEqual(server?.images, images);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });
 
 /** A store file as schema `version` left it, with run 1 and its host 10.0.0.5 (host id 1): what a later migration starts from. */
@@ -188,24 +208,6 @@ test('migration 4 makes a DICOM service stored before it exposed when its C-FIND
     assert.equal((await store.runCounts(1)).exposedServices, 2);
     await store.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('a host answering for one archive on several services counts its images once by country and per server', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'exposure-agg-'));
-  const store = openSqliteStore(join(dir, 'x.db'));
-  try {
-    const runId = await store.startRun({ targets: ['10.9.9.9'], ports: [104, 8042], options: {}, scanner: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'x' } });
-    const images = { n: 120, atLeast: false };
-    const at = (port: number) => ({ ...EXPOSED, endpoint: { ip: '10.9.9.9', port }, exposure: { ...EXPOSED.exposure, images } });
-    await store.recordHost(runId, { ip: '10.9.9.9', services: [{ observation: at(104), findings: [] }, { observation: at(4242), findings: [] }] });
-    const [country] = await store.breakdown(runId, 'country');
-    assert.deepEqual([country?.services, country?.images], [2, images]);
-    const [server] = await store.topServers(runId, 10);
-    assert.deepEqual(server?.images, images);
-  } finally {
-    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

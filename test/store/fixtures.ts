@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/observation/finding.ts';
 import type { DicomDetails, Observation } from '../../src/observation/observation.ts';
-import { openSqliteStore, type HostResult, type RunMeta, type SqliteStore } from '../../src/store/index.ts';
+import type { HostResult, RunMeta } from '../../src/store/index.ts';
+import { SQLITE, type Engine, type TestStore } from './engines.ts';
 
 export const FIXED_NOW = new Date('2024-05-01T10:00:00.000Z');
 export const fixedClock = (): Date => FIXED_NOW;
@@ -169,15 +170,12 @@ export const HOSTS: HostResult[] = [
   { ip: '2001:db8::5', services: [{ observation: ECHO_ONLY, findings: [ANY_AE, NO_TLS] }] },
 ];
 
-export interface Fixture {
-  dir: string;
+export interface Fixture extends TestStore {
+  /** The file's path or the database's URL (TestStore.db). */
   path: string;
-  store: SqliteStore;
   runId: number;
-  cleanup(): Promise<void>;
 }
 
-/** A store in a temp file with the run above recorded and finished. */
 /** Runs `fn` with the path of a database file in a folder of its own, removed afterwards. */
 export async function withDbFile(prefix: string, fn: (path: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -188,21 +186,11 @@ export async function withDbFile(prefix: string, fn: (path: string) => Promise<v
   }
 }
 
-export async function buildFixtureStore(): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'exposure-store-'));
-  const path = join(dir, 'exposure.db');
-  const store = openSqliteStore(path, { now: fixedClock });
-  const runId = await store.startRun(RUN_META);
-  for (const host of HOSTS) await store.recordHost(runId, host);
-  await store.finishRun(runId, { targetsTotal: 9, hostsDone: 3, openPorts: 4, excluded: 0, status: 'completed' });
-  return {
-    dir,
-    path,
-    store,
-    runId,
-    async cleanup() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** A store of the engine's (SQLite by default) with the run above recorded and finished. */
+export async function buildFixtureStore(engine: Engine = SQLITE): Promise<Fixture> {
+  const t = await engine.create({ now: fixedClock });
+  const runId = await t.store.startRun(RUN_META);
+  for (const host of HOSTS) await t.store.recordHost(runId, host);
+  await t.store.finishRun(runId, { targetsTotal: 9, hostsDone: 3, openPorts: 4, excluded: 0, status: 'completed' });
+  return { ...t, path: t.db, runId };
 }

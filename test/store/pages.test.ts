@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Observation } from '../../src/observation/observation.ts';
-import { openSqliteStore, type HostResult } from '../../src/store/index.ts';
+import type { HostResult } from '../../src/store/index.ts';
+import { engines, type Engine } from './engines.ts';
 import { ANY_AE, EXPOSED, FIND_OPEN, NO_TLS, RUN_META, fixedClock } from './fixtures.ts';
 
 /** An exposed service on ip:port with its own counts, so sums can be checked by hand. */
@@ -12,8 +13,9 @@ function at(ip: string, port: number, patients: number, atLeast = false): Observ
 // Written out of address order, and with addresses whose text order is not their numeric order.
 const ADDRESSES = ['10.0.0.10', '10.0.0.9', '2001:db8::10', '10.0.0.100', '2001:db8::9', '9.255.255.255', '10.0.0.2'];
 
-async function store() {
-  const s = openSqliteStore(':memory:', { now: fixedClock });
+async function store(engine: Engine) {
+  const t = await engine.create({ now: fixedClock });
+  const s = t.store;
   const runId = await s.startRun(RUN_META);
   for (const [i, ip] of ADDRESSES.entries()) {
     const host: HostResult = {
@@ -26,12 +28,12 @@ async function store() {
     };
     await s.recordHost(runId, host);
   }
-  return { s, runId };
+  return { s, runId, cleanup: () => t.cleanup() };
 }
 
-describe('service pages and run totals', () => {
+for (const engine of engines('127.0.28.2')) describe(`service pages and run totals (${engine.name})`, () => {
   it('hand out every service once, in numeric address order then port, whatever the page size', async () => {
-    const { s, runId } = await store();
+    const { s, runId, cleanup } = await store(engine);
     const expected = ['9.255.255.255', '10.0.0.2', '10.0.0.9', '10.0.0.10', '10.0.0.100', '2001:db8::9', '2001:db8::10'].flatMap((ip) => [
       `${ip} 104`,
       `${ip} 11112`,
@@ -51,11 +53,11 @@ describe('service pages and run totals', () => {
     assert.deepEqual(all.map((r) => `${r.ip} ${r.port}`), expected);
     // Findings ride with their own service only.
     for (const row of all) assert.deepEqual(row.findings.map((f) => f.ruleId).sort(), (row.port === 104 ? [ANY_AE, FIND_OPEN] : [NO_TLS]).map((f) => f.ruleId).sort());
-    await s.close();
+    await cleanup();
   });
 
   it('sum per host the largest figure, with "at least" only when that figure was a lower bound', async () => {
-    const { s, runId } = await store();
+    const { s, runId, cleanup } = await store(engine);
     const t = await s.runTotals(runId);
     assert.equal(t.services, 14);
     assert.equal(t.exposedServices, 14);
@@ -65,6 +67,6 @@ describe('service pages and run totals', () => {
     assert.equal(t.images, undefined, 'not counted is not zero');
     assert.equal(t.findings.critical + t.findings.high + t.findings.medium + t.findings.low + t.findings.info, 21);
     assert.equal(t.findings[FIND_OPEN.severity] >= 7, true);
-    await s.close();
+    await cleanup();
   });
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { summarise } from '../../src/report/summary.ts';
 import { reportGeo, reportTables } from '../../src/report/tables.ts';
 import type { HostWriterOptions } from '../../src/scan/host-writer.ts';
@@ -60,7 +60,7 @@ test('a reader opens an existing store read-only and never creates one', async (
     } finally {
       await reader.close();
     }
-    const missing = join(f.dir, 'typo.db');
+    const missing = join(dirname(f.path), 'typo.db');
     assert.throws(() => openStoreReader(missing), (err: unknown) => err instanceof StoreError && err.code === 'NOT_EXPOSURE_DB');
     assert.equal(existsSync(missing), false);
   } finally {

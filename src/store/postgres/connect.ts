@@ -34,7 +34,8 @@ function toNumber(text: string): number {
   if (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) throw new StoreError('CORRUPT_ROW', 'a number from PostgreSQL is out of range');
   return n;
 }
-const TYPES = {
+/** Type parsers that return bigint and numeric as numbers (for any client of the store's databases). */
+export const NUMBER_TYPES = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8 || oid === NUMERIC) return toNumber;
     return pg.types.getTypeParser(oid, format);
@@ -48,6 +49,8 @@ export interface PoolOptions {
   readonly max?: number;
   /** A connection that cannot be made in this time fails the command instead of waiting. */
   readonly connectTimeoutMs?: number;
+  /** Every transaction read-only (a reader's connections): the server refuses any write. */
+  readonly readOnly?: boolean;
 }
 
 /** A pool for the URL; connections are made on first use. */
@@ -63,7 +66,8 @@ export function openPool(url: string, options: PoolOptions): pg.Pool {
     application_name: options.applicationName,
     max: options.max ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    types: TYPES,
+    types: NUMBER_TYPES,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // An idle connection the server drops emits 'error' on the pool: the next query reconnects.
   pool.on('error', () => undefined);

@@ -1,0 +1,34 @@
+/**
+ * Which store a `--db` value names: a postgres:// URL opens the PostgreSQL
+ * store, anything else is an SQLite file. Both open at once and hand out the
+ * same roles; PostgreSQL connects (and a sink migrates) on its first call,
+ * whose error says what went wrong in one line, without the password.
+ */
+import { displayUrl, isPostgresUrl } from './postgres/connect.ts';
+import { openPostgresStore } from './postgres/store.ts';
+import { openSqliteReader, openSqliteSink } from './sqlite.ts';
+import type { ScanStore, StoreReader } from './store.ts';
+
+export interface StoreOptions {
+  /** Clock for timestamps; tests pass a fixed one. */
+  now?: () => Date;
+  /** SQLite only: write batches from a thread of their own (a scan's). PostgreSQL writes over its own connection anyway. */
+  writeThread?: boolean;
+}
+
+/** What a scan, a merge or the geo fill opens: creates or migrates the store, and hands out the sink and the run lookup of a resume. */
+export function openStoreSink(db: string, options: StoreOptions = {}): ScanStore {
+  if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: false });
+  return openSqliteSink(db, options);
+}
+
+/** What reports and diffs open: read-only, so a mistyped name is an error and the store is never changed. */
+export function openStoreReader(db: string, options: Omit<StoreOptions, 'writeThread'> = {}): StoreReader {
+  if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: true });
+  return openSqliteReader(db, options);
+}
+
+/** The store as messages may name it: a file's path, or a URL without its password. */
+export function storeLabel(db: string): string {
+  return isPostgresUrl(db) ? displayUrl(db) : db;
+}

@@ -1,0 +1,326 @@
+/**
+ * The store's roles over SQL both engines run: every read, every aggregate
+ * and the small writes of a run's start and end are the same statements on
+ * SQLite and PostgreSQL (docs/decisions/0054-two-engines-one-sql.md). An
+ * engine brings how a statement runs (prepared once either way), the one
+ * phrase that differs in a read (a list of ids bound as one parameter), and
+ * its batch writes, whose transactions differ.
+ */
+import { StoreError, validate } from './errors.ts';
+import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, RunTotals, ServerRow, StoredHostGeo } from './aggregates.ts';
+import {
+  AGGREGATE_SQL,
+  breakdownFromRows,
+  HOST_COUNTED,
+  imageDistributionFromRow,
+  rulesFromRows,
+  runCountsFromRow,
+  runTotalsFromRows,
+  serversFromRows,
+  SEVERITY_ORDER,
+  type BreakdownDbRow,
+  type CountsDbRow,
+  type HostSumDbRow,
+  type ServerDbRow,
+  type ServiceSumsDbRow,
+} from './aggregate-queries.ts';
+import { byService, checkpointFrom, findingFromRow, runFromRow, serviceFinding, serviceFromRow, type DbFinding, type DbRun, type DbService } from './rows.ts';
+import type {
+  FindingRow,
+  HostBatch,
+  HostResult,
+  InventoryRow,
+  RecordOptions,
+  RunMeta,
+  RunRow,
+  RunSummary,
+  ScanCheckpoint,
+  ServiceRow,
+  StoreReader,
+  StoreSink,
+} from './store.ts';
+import { COUNTED, type InventoryRecord } from './stored-observation.ts';
+import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
+import type { Severity } from '../observation/finding.ts';
+import type { ProtocolId } from '../observation/observation.ts';
+
+/** What differs between the engines inside a read. */
+export interface SqlDialect {
+  /** "`column` is one of the values bound here" (ids or texts): SQLite reads a JSON array, PostgreSQL an array parameter. */
+  inList(column: string, of: 'id' | 'text'): string;
+  /** The column inventory rows are ordered by: the order they were written. */
+  readonly inventoryOrder: string;
+}
+
+/** How an engine runs a statement given as SQL with "?" parameters. */
+export interface SqlEngine {
+  readonly dialect: SqlDialect;
+  all<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
+  get<T>(sql: string, params: readonly unknown[]): Promise<T | undefined>;
+  /** Runs a write; resolves to the number of rows it changed. */
+  run(sql: string, params: readonly unknown[]): Promise<number>;
+  /** A list of values as the dialect's inList binds it. */
+  list(values: readonly (number | string)[]): unknown;
+  close(): Promise<void>;
+}
+
+/** An engine's own batch writes: one transaction each. */
+export interface SqlWrites {
+  recordHosts(runId: number, batch: HostBatch): Promise<void>;
+  /** Geo already validated; all hosts in one transaction. */
+  setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;
+}
+
+const COUNT_COLUMNS = COUNTED.map((c) => `s.${c}, s.${c}_at_least`).join(', ');
+
+/** A finding with the rule text it was assessed with, and its endpoint (rows.ts DbFinding). */
+const FINDING_ROWS = `SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity, t.title, f.evidence, t.remediation, t."references",
+         NULLIF(t.cwe, '') AS cwe, s.ip, s.port, s.protocol
+  FROM findings f JOIN rule_texts t ON t.id = f.rule_text_id JOIN services s ON s.id = f.service_id`;
+
+// A service row as ServiceRow needs it: what every statement that hands out services selects.
+const SERVICE_SELECT = `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
+               s.product, s.version, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
+        FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id`;
+
+// The order a reader should meet services in: exposed, then by most severe finding, then report order.
+// Ranked on services' columns and findings' severity only; the ranked ids are then read in full.
+// The most severe finding is looked up per service (findings_service index) rather than grouped
+// over the run, and ORDER BY … LIMIT keeps only the first rows: memory stays flat at any size.
+const RANKED = (filter: string): string =>
+  `SELECT s.id FROM services s
+   WHERE s.run_id = ?${filter}
+   ORDER BY s.exposed DESC, (SELECT min(${SEVERITY_ORDER}) FROM findings f WHERE f.service_id = s.id) NULLS LAST,
+            s.ip_key, s.port, s.protocol
+   LIMIT ?`;
+
+/** The reads of the store (aggregates apart), in the dialect's words. */
+export function readSql(d: SqlDialect) {
+  // A host is recorded, with all its services, when its row is: its batch was one transaction.
+  const RUNS = `SELECT r.*, (SELECT count(*) FROM hosts h WHERE h.run_id = r.id) AS hosts_recorded FROM runs r`;
+  return {
+    insertRun: `INSERT INTO runs (started_at, status, targets, ports, options, calling_ae_title, user_agent)
+       VALUES (?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
+    finishRun: `UPDATE runs SET finished_at = ?, status = ?, targets_total = ?, hosts_done = ?, open_ports = ?, excluded = ?
+       WHERE id = ?`,
+    runs: `${RUNS} ORDER BY r.id`,
+    run: `${RUNS} WHERE r.id = ?`,
+    latestRunId: 'SELECT max(id) AS id FROM runs',
+    progress: 'SELECT watermark, counters FROM scan_progress WHERE run_id = ?',
+    steps: 'SELECT step FROM scan_steps WHERE run_id = ? AND step >= ? ORDER BY step',
+    reopenRun: `UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`,
+    isHostDone: 'SELECT 1 AS done FROM hosts WHERE run_id = ? AND ip = ?',
+    // Keyset pages in report order: (ip_key, port, protocol) is unique in a run and indexed.
+    servicePage: `${SERVICE_SELECT}
+       WHERE s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)
+       ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+    servicesById: `${SERVICE_SELECT} WHERE ${d.inList('s.id', 'id')}`,
+    rankedServices: RANKED(''),
+    rankedServicesOf: RANKED(` AND ${d.inList('s.protocol', 'text')}`),
+    ruleServices: `SELECT s.id FROM findings f JOIN services s ON s.id = f.service_id
+       WHERE f.run_id = ? AND f.rule_id = ?
+       ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+    pageFindings: `${FINDING_ROWS} WHERE ${d.inList('f.service_id', 'id')}
+       ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
+    // Attributes in the order they were written, which is the inventory's own order.
+    pageInventories: `SELECT service_id, keyword, tag, class, present, records FROM inventories
+       WHERE ${d.inList('service_id', 'id')} ORDER BY ${d.inventoryOrder}`,
+    findings: `${FINDING_ROWS} WHERE f.run_id = ? ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
+    inventory: `SELECT i.keyword, i.tag, i.class, count(DISTINCT i.service_id) AS services, sum(i.present) AS records
+       FROM inventories i JOIN services s ON s.id = i.service_id
+       WHERE s.run_id = ? AND i.present > 0
+       GROUP BY i.tag, i.keyword, i.class ORDER BY services DESC, i.tag`,
+  };
+}
+
+/** The most rows a page or a bounded list may hold, whatever the caller asks. */
+const MAX_PAGE = 100_000;
+
+/** A list a caller asked to be bounded stays so: whole numbers, at most MAX_PAGE rows in memory at once. */
+function boundedLimit(limit: number): number {
+  return Math.max(0, Math.min(Number.isFinite(limit) ? Math.trunc(limit) : 0, MAX_PAGE));
+}
+
+/** Both roles over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
+export class SqlStore implements StoreSink, StoreReader {
+  protected readonly sql: ReturnType<typeof readSql>;
+
+  constructor(
+    protected readonly engine: SqlEngine,
+    private readonly writes: SqlWrites,
+    protected readonly now: () => Date,
+  ) {
+    this.sql = readSql(engine.dialect);
+  }
+
+  async startRun(meta: RunMeta): Promise<number> {
+    const m = validate(RunMetaSchema, meta, 'INVALID_RUN', 'run metadata');
+    const row = await this.engine.get<{ id: number }>(this.sql.insertRun, [
+      this.now().toISOString(),
+      JSON.stringify(m.targets),
+      JSON.stringify(m.ports),
+      JSON.stringify(m.options),
+      m.scanner.callingAeTitle,
+      m.scanner.userAgent,
+    ]);
+    return Number(row?.id);
+  }
+
+  async recordHosts(runId: number, batch: HostBatch): Promise<void> {
+    await this.writes.recordHosts(runId, batch);
+  }
+
+  async recordHost(runId: number, host: HostResult, options: RecordOptions = {}): Promise<void> {
+    await this.writes.recordHosts(runId, { ...options, hosts: [host] });
+  }
+
+  async loadCheckpoint(runId: number): Promise<ScanCheckpoint | undefined> {
+    const row = await this.engine.get<{ watermark: number; counters: string }>(this.sql.progress, [runId]);
+    const steps = await this.engine.all<{ step: number }>(this.sql.steps, [runId, row?.watermark ?? 0]);
+    return checkpointFrom(row, steps.map((s) => s.step));
+  }
+
+  async reopenRun(runId: number): Promise<void> {
+    if ((await this.engine.run(this.sql.reopenRun, [runId])) === 0) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
+  }
+
+  async finishRun(runId: number, summary: RunSummary): Promise<void> {
+    const s = validate(RunSummarySchema, summary, 'INVALID_RUN', 'run summary');
+    const changed = await this.engine.run(this.sql.finishRun, [
+      this.now().toISOString(),
+      s.status,
+      s.targetsTotal,
+      s.hostsDone,
+      s.openPorts,
+      s.excluded,
+      runId,
+    ]);
+    if (changed === 0) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
+  }
+
+  async isHostDone(runId: number, ip: string): Promise<boolean> {
+    return (await this.engine.get(this.sql.isHostDone, [runId, ip])) !== undefined;
+  }
+
+  async runs(): Promise<RunRow[]> {
+    return (await this.engine.all<DbRun>(this.sql.runs, [])).map(runFromRow);
+  }
+
+  async run(id: number): Promise<RunRow | undefined> {
+    const row = await this.engine.get<DbRun>(this.sql.run, [id]);
+    return row ? runFromRow(row) : undefined;
+  }
+
+  async latestRunId(): Promise<number | undefined> {
+    const row = await this.engine.get<{ id: number | null }>(this.sql.latestRunId, []);
+    return row?.id ?? undefined;
+  }
+
+  async services(runId: number): Promise<ServiceRow[]> {
+    const all: ServiceRow[] = [];
+    for await (const page of this.servicePages(runId)) all.push(...page);
+    return all;
+  }
+
+  async *servicePages(runId: number, pageSize = 200): AsyncIterable<ServiceRow[]> {
+    const size = Math.max(1, Math.min(Math.trunc(pageSize), MAX_PAGE));
+    let after: [string, number, string] = ['', 0, ''];
+    for (;;) {
+      const rows = await this.engine.all<DbService & { ip_key: string }>(this.sql.servicePage, [runId, ...after, size]);
+      if (rows.length === 0) return;
+      yield await this.withFindings(rows, runId);
+      const last = rows[rows.length - 1] as DbService & { ip_key: string };
+      after = [last.ip_key, last.port, last.protocol];
+      if (rows.length < size) return;
+    }
+  }
+
+  /** Rows of services, each with its findings and inventory: one query each for the whole list. */
+  private async withFindings(rows: DbService[], runId: number): Promise<ServiceRow[]> {
+    const ids = this.engine.list(rows.map((r) => r.id));
+    const findings = byService((await this.engine.all<DbFinding>(this.sql.pageFindings, [ids])).map(findingFromRow), serviceFinding);
+    const inventoryRows = await this.engine.all<InventoryRecord & { service_id: number }>(this.sql.pageInventories, [ids]);
+    const inventories = byService(inventoryRows, (r) => [r.service_id, r]);
+    return rows.map((row) => serviceFromRow(row, runId, findings.get(row.id) ?? [], inventories.get(row.id) ?? []));
+  }
+
+  /** Services by id, in the order of the ids given. */
+  private async servicesById(ids: number[], runId: number): Promise<ServiceRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.engine.all<DbService>(this.sql.servicesById, [this.engine.list(ids)]);
+    const at = new Map(ids.map((id, i) => [id, i]));
+    rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+    return this.withFindings(rows, runId);
+  }
+
+  async topServices(runId: number, limit: number, protocols?: readonly ProtocolId[]): Promise<ServiceRow[]> {
+    const n = boundedLimit(limit);
+    const ranked =
+      protocols === undefined
+        ? await this.engine.all<{ id: number }>(this.sql.rankedServices, [runId, n])
+        : await this.engine.all<{ id: number }>(this.sql.rankedServicesOf, [runId, this.engine.list(protocols), n]);
+    return this.servicesById(ranked.map((r) => r.id), runId);
+  }
+
+  async ruleServices(runId: number, ruleId: string, limit: number): Promise<ServiceRow[]> {
+    const ranked = await this.engine.all<{ id: number }>(this.sql.ruleServices, [runId, ruleId, boundedLimit(limit)]);
+    return this.servicesById(ranked.map((r) => r.id), runId);
+  }
+
+  async runTotals(runId: number): Promise<RunTotals> {
+    const a = AGGREGATE_SQL;
+    const services = await this.engine.get<ServiceSumsDbRow>(a.serviceSums, [runId]);
+    const bySeverity = await this.engine.all<{ severity: Severity; n: number }>(a.bySeverity, [runId]);
+    const hostSums = {} as Record<(typeof HOST_COUNTED)[number], HostSumDbRow>;
+    for (const c of HOST_COUNTED) hostSums[c] = (await this.engine.get<HostSumDbRow>(a.hostSums[c], [runId])) ?? { n: null, at_least: null };
+    // An aggregate without GROUP BY always returns its one row.
+    return runTotalsFromRows(services as ServiceSumsDbRow, bySeverity, hostSums);
+  }
+
+  async findings(runId: number): Promise<FindingRow[]> {
+    return (await this.engine.all<DbFinding>(this.sql.findings, [runId])).map(findingFromRow);
+  }
+
+  async inventory(runId: number): Promise<InventoryRow[]> {
+    return this.engine.all<InventoryRow>(this.sql.inventory, [runId]);
+  }
+
+  async breakdown(runId: number, by: Breakdown): Promise<BreakdownRow[]> {
+    return breakdownFromRows(by, await this.engine.all<BreakdownDbRow>(AGGREGATE_SQL.breakdown[by], [runId]));
+  }
+
+  async topServers(runId: number, limit: number): Promise<ServerRow[]> {
+    return serversFromRows(await this.engine.all<ServerDbRow>(AGGREGATE_SQL.topServers, [runId, limit]));
+  }
+
+  async imagesPerServer(runId: number): Promise<ImageDistribution> {
+    return imageDistributionFromRow((await this.engine.get<Record<string, number | null>>(AGGREGATE_SQL.perServer, [runId])) ?? {});
+  }
+
+  async findingsByRule(runId: number): Promise<RuleCountRow[]> {
+    return rulesFromRows(await this.engine.all(AGGREGATE_SQL.byRule, [runId]));
+  }
+
+  async runCounts(runId: number): Promise<RunCounts> {
+    const row = await this.engine.get<CountsDbRow>(AGGREGATE_SQL.counts, [runId]);
+    if (!row) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
+    return runCountsFromRow(row);
+  }
+
+  async geoSources(runId: number): Promise<string[]> {
+    return (await this.engine.all<{ geo_source: string }>(AGGREGATE_SQL.geoSources, [runId])).map((r) => r.geo_source);
+  }
+
+  async hostsWithoutGeo(runId: number): Promise<string[]> {
+    return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId])).map((r) => r.ip);
+  }
+
+  async setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {
+    const valid = hosts.map((h, i) => ({ ip: h.ip, geo: validate(HostGeoSchema, h.geo, 'INVALID_HOST', `geo of host ${i + 1}`) }));
+    await this.writes.setHostGeo(runId, valid);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+}
