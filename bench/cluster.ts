@@ -45,7 +45,7 @@ function runWorkers(url: string, count: number): Promise<Array<{ code: number | 
 
 export async function clusterPiece(bench: Bench): Promise<void> {
   const ip = bench.fleetFirst.replace(/\.0\.1$/, '.251.1');
-  const cluster = await startPostgres({ ip, port: await freePort(ip), parentDir: bench.dir });
+  const cluster = await startPostgres({ ip, port: await freePort(ip) });
   try {
     const count = bench.endpoints;
     const config = fleetOf(bench.fleetFirst, 'echo-only', count, PORT);

@@ -73,7 +73,7 @@ describe('the PostgreSQL schema', () => {
       await Promise.all(sinks.map((s) => s.close()));
     }
     assert.deepEqual(await sql(url, 'SELECT application, version FROM exposure_schema'), [{ application: 'exposure', version: PG_LATEST_VERSION }]);
-    assert.ok((await tables(url)).includes('work_blocks'));
+    assert.ok((await tables(url)).includes('blocks'));
     // A scan asks for SQLite's write thread; a PostgreSQL sink writes over its own connection instead.
     const scanSink = openStoreSink(url, { writeThread: true });
     assert.ok(scanSink instanceof PostgresStore);
@@ -182,7 +182,7 @@ describe('transactions shared with a caller', () => {
         }),
         /the block was taken over/,
       );
-      assert.equal((await sql<{ n: number }>(url, 'SELECT count(*) AS n FROM work_blocks'))[0]?.n, 0);
+      assert.equal((await sql<{ n: number }>(url, 'SELECT count(*) AS n FROM blocks'))[0]?.n, 0);
       assert.equal(await store.isHostDone(runId, '10.0.0.1'), false);
       assert.equal((await sql<{ n: number }>(url, 'SELECT count(*) AS n FROM rule_texts'))[0]?.n, 0);
 
@@ -193,7 +193,7 @@ describe('transactions shared with a caller', () => {
         return 'done';
       });
       assert.equal(done, 'done');
-      assert.equal((await sql<{ n: number }>(url, 'SELECT count(*) AS n FROM work_blocks'))[0]?.n, 2);
+      assert.equal((await sql<{ n: number }>(url, 'SELECT count(*) AS n FROM blocks'))[0]?.n, 2);
       // The text the rolled-back transaction first stored is stored again, not pointed at.
       assert.deepEqual((await store.services(runId)).map((s) => s.findings), [[fresh], [fresh, NO_TLS]]);
       assert.equal((await store.loadCheckpoint(runId))?.watermark, 2);

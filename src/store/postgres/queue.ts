@@ -188,7 +188,9 @@ export async function markBlockDone(db: Queryable, claim: BlockClaim, counts: Bl
      WHERE run_id = $1 AND block_no = $2 AND attempts = $3`,
     [claim.runId, claim.block, claim.token, counts.hosts, counts.services, counts.openPorts],
   );
-  await db.query('SELECT 1 FROM runs WHERE id = $1 FOR UPDATE', [claim.runId]);
+  // NO KEY UPDATE, not UPDATE: the hosts just written hold KEY SHARE on the run row (their
+  // foreign key), which UPDATE would wait on in two transactions at once: a deadlock.
+  await db.query('SELECT 1 FROM runs WHERE id = $1 FOR NO KEY UPDATE', [claim.runId]);
   const left = await db.query<{ n: number }>(`SELECT count(*) AS n FROM blocks WHERE run_id = $1 AND state <> 'done'`, [claim.runId]);
   return (left.rows[0]?.n ?? 0) === 0;
 }
