@@ -78,7 +78,7 @@ export interface WorkerOutcome {
 }
 
 /** What a worker keeps of a run between blocks: its parameters, plan and distribution. */
-interface RunWork {
+export interface RunWork {
   readonly params: RunParameters;
   readonly plan: ScanPlan;
   readonly distribution: Distribution;
@@ -157,7 +157,7 @@ async function loadRun(o: WorkerOptions, runId: number): Promise<RunWork> {
 }
 
 /** Why this worker must not probe the block: a step beyond the run's order, or a target outside its own allow-list. */
-async function scopeRefusal(work: RunWork, claim: BlockClaim, allowList: ExclusionList): Promise<string | undefined> {
+export async function scopeRefusal(work: RunWork, claim: BlockClaim, allowList: ExclusionList): Promise<string | undefined> {
   if (claim.firstStep < 0 || claim.endStep > work.distribution.steps || claim.endStep <= claim.firstStep) {
     return `block ${claim.block} names steps ${claim.firstStep}–${claim.endStep}, outside the run's order of ${work.distribution.steps} steps`;
   }
