@@ -72,7 +72,7 @@ export interface WorkerOutcome {
   readonly hosts: number;
   readonly services: number;
   readonly interrupted: boolean;
-  /** Seconds spent on the queue and the store (claims, renewals aside, and the blocks' write transactions), and in all. */
+  /** Seconds in queue and store calls (claims, and the blocks' write transactions, which overlap the next block's probing), and in all. */
   readonly storeSeconds: number;
   readonly seconds: number;
 }
@@ -100,9 +100,32 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
       outcome.storeSeconds += (performance.now() - s0) / 1000;
     }
   };
-  while (!o.signal.aborted && (o.maxBlocks === undefined || outcome.blocksDone < o.maxBlocks)) {
+  // One block's write in flight while the next is claimed and probed: the write's
+  // transaction (results, done mark) overlaps the probing instead of idling the worker.
+  let writing: Promise<void> = Promise.resolve();
+  // A failed write is kept here and thrown at the next wait for it (a rejection nobody awaits yet would end the process).
+  let failure: { error: unknown } | undefined;
+  const written = async (): Promise<void> => {
+    await writing;
+    if (failure) throw failure.error;
+  };
+  let started = 0;
+  const record = (claim: BlockClaim, done: Completed): void => {
+    if (done === 'lost') {
+      outcome.blocksLost++;
+      o.onEvent?.({ kind: 'lost', claim });
+      return;
+    }
+    outcome.blocksDone++;
+    outcome.hosts += done.hosts;
+    outcome.services += done.services;
+    o.onEvent?.({ kind: 'done', claim, hosts: done.hosts, services: done.services, runCompleted: done.runCompleted });
+  };
+  while (!o.signal.aborted && (o.maxBlocks === undefined || started < o.maxBlocks)) {
     const claim = await timed(() => claimBlock(o.store.queue, o.name, o.leaseMs, o.runId));
     if (!claim) {
+      // The block being written may be the run's last: only then is there nothing to wait for.
+      await written();
       if (!(await blocksHeld(o.store.queue, o.runId))) break;
       await sleep(o.pollMs, o.signal);
       continue;
@@ -120,23 +143,29 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
       o.onEvent?.({ kind: 'refused', claim, reason: refusal });
       continue;
     }
-    const result = await probeBlock(o, work, claim, timed);
-    if (result === 'interrupted') {
+    started++;
+    const probed = await probeBlock(o, work, claim);
+    if (probed === 'interrupted') {
       await releaseBlock(o.store.queue, claim);
+      await written();
       outcome.interrupted = true;
       o.onEvent?.({ kind: 'released', claim });
       break;
     }
-    if (result === 'lost') {
-      outcome.blocksLost++;
-      o.onEvent?.({ kind: 'lost', claim });
+    if (probed === 'lost') {
+      record(claim, 'lost');
       continue;
     }
-    outcome.blocksDone++;
-    outcome.hosts += result.hosts;
-    outcome.services += result.services;
-    o.onEvent?.({ kind: 'done', claim, hosts: result.hosts, services: result.services, runCompleted: result.runCompleted });
+    // The previous write first (a failure of it is thrown here), so at most one is in flight.
+    await written();
+    writing = timed(() => completeBlock(o, work, probed)).then(
+      (done) => record(claim, done),
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
   }
+  await written();
   if (o.signal.aborted) outcome.interrupted = true;
   outcome.seconds = (performance.now() - t0) / 1000;
   return outcome;
@@ -177,24 +206,42 @@ async function rateShare(o: WorkerOptions, params: RunParameters, runId: number)
   return share === 0 ? o.rate : Math.min(share, o.rate);
 }
 
-async function probeBlock(
-  o: WorkerOptions,
-  work: RunWork,
-  claim: BlockClaim,
-  timed: <T>(fn: () => Promise<T>) => Promise<T>,
-): Promise<'interrupted' | 'lost' | { hosts: number; services: number; runCompleted: boolean }> {
-  const lost = new AbortController();
-  const signal = AbortSignal.any([o.signal, lost.signal]);
-  // Renewed every third of the lease; a renewal that finds the block taken over stops the probing.
-  const heartbeat = setInterval(() => {
-    renewLease(o.store.queue, claim, o.leaseMs).then(
-      (held) => {
-        if (!held) lost.abort();
-      },
-      () => undefined,
-    );
-  }, Math.max(50, Math.floor(o.leaseMs / 3)));
+/** A block probed and not yet written: its hosts, its counts, and its lease still renewed. */
+interface Probed {
+  readonly claim: BlockClaim;
+  readonly buffer: BlockBuffer;
+  readonly counts: { hosts: number; services: number; openPorts: number };
+  readonly lease: Lease;
+}
+
+type Completed = 'lost' | { hosts: number; services: number; runCompleted: boolean };
+
+/** A claim's lease, renewed every third of it until stopped; `lost` fires when a renewal finds the block taken over. */
+class Lease {
+  readonly lost = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(o: WorkerOptions, claim: BlockClaim) {
+    this.timer = setInterval(() => {
+      renewLease(o.store.queue, claim, o.leaseMs).then(
+        (held) => {
+          if (!held) this.lost.abort();
+        },
+        () => undefined,
+      );
+    }, Math.max(50, Math.floor(o.leaseMs / 3)));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+async function probeBlock(o: WorkerOptions, work: RunWork, claim: BlockClaim): Promise<'interrupted' | 'lost' | Probed> {
+  const lease = new Lease(o, claim);
+  const signal = AbortSignal.any([o.signal, lease.lost.signal]);
   const buffer = new BlockBuffer();
+  let handedOn = false;
   try {
     const params: RunParameters = { ...work.params, pace: { ...work.params.pace, rate: await rateShare(o, work.params, claim.runId) } };
     const outcome = await runScan({
@@ -206,15 +253,22 @@ async function probeBlock(
       signal,
       ...(o.geo ? { geo: o.geo } : {}),
     });
-    if (lost.signal.aborted) return 'lost';
+    if (lease.lost.signal.aborted) return 'lost';
     if (outcome.interrupted) return 'interrupted';
+    handedOn = true;
+    const counts = { hosts: buffer.summary?.hostsDone ?? 0, services: buffer.services, openPorts: buffer.summary?.openPorts ?? 0 };
+    return { claim, buffer, counts, lease };
   } finally {
-    clearInterval(heartbeat);
+    // A probed block keeps its lease until written (completeBlock stops it).
+    if (!handedOn) lease.stop();
   }
-  const hosts = buffer.summary?.hostsDone ?? 0;
-  const counts = { hosts, services: buffer.services, openPorts: buffer.summary?.openPorts ?? 0 };
+}
+
+/** The block's hosts and its done mark in one transaction, under its claim; 'lost' when another worker has it now. */
+async function completeBlock(o: WorkerOptions, work: RunWork, p: Probed): Promise<Completed> {
+  const { claim, buffer, counts } = p;
   try {
-    const runCompleted = await timed(() => o.store.inTransaction(async (tx) => {
+    const runCompleted = await o.store.inTransaction(async (tx) => {
       if (!(await holdForCompletion(tx, claim))) throw new LeaseLost();
       if (buffer.hosts.length > 0) await tx.recordHosts(claim.runId, { hosts: buffer.hosts });
       const last = await markBlockDone(tx, claim, counts);
@@ -223,11 +277,13 @@ async function probeBlock(
         await completeRun(tx, claim.runId, { targetsTotal: work.plan.source.total ?? totals.hosts, hostsDone: totals.hosts, openPorts: totals.openPorts, excluded: work.plan.excluded });
       }
       return last;
-    }));
+    });
     return { ...counts, runCompleted };
   } catch (err) {
     if (err instanceof LeaseLost) return 'lost';
     throw err;
+  } finally {
+    p.lease.stop();
   }
 }
 
