@@ -26,7 +26,7 @@ interface WorkerLine {
 }
 
 function workerLine(stderr: string): WorkerLine | undefined {
-  const m = /; ([\d.]+) s, ([\d.]+) s in queue and store calls/.exec(stderr);
+  const m = /; ([\d.]+) s, ([\d.]+) s of it waiting on the queue and store/.exec(stderr);
   return m ? { seconds: Number(m[1]), storeSeconds: Number(m[2]) } : undefined;
 }
 
@@ -77,7 +77,7 @@ export async function clusterPiece(bench: Bench): Promise<void> {
         const busy = results.reduce((a, r) => a + (r.line?.seconds ?? 0), 0);
         bench.row(
           `${workers} \`exposure worker --db … --quiet\` on a run of ${n(count)} echo-only endpoints (\`exposure ${distribute.join(' ').replace(db, 'postgres://…')}\`)`,
-          `${seconds.toFixed(1)} s = ${n(rate)} endpoints/s (${(rate / (oneWorkerRate ?? rate)).toFixed(2)}× one worker); queue and store calls ${((100 * store) / Math.max(busy, 0.001)).toFixed(1)} % of the workers' time (block writes overlap the next block's probing)`,
+          `${seconds.toFixed(1)} s = ${n(rate)} endpoints/s (${(rate / (oneWorkerRate ?? rate)).toFixed(2)}× one worker); waiting on the queue and store ${((100 * store) / Math.max(busy, 0.001)).toFixed(1)} % of the workers' time (a block is written while the next is probed)`,
         );
       }
     });

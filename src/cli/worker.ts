@@ -73,7 +73,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     process.stderr.write(
       `exposure worker ${name}: ${outcome.blocksDone} blocks done (${outcome.hosts} targets, ${outcome.services} services)` +
         `${outcome.blocksLost ? `, ${outcome.blocksLost} lost` : ''}${outcome.blocksRefused ? `, ${outcome.blocksRefused} refused` : ''}` +
-        `${outcome.interrupted ? '; interrupted' : '; no block left'}; ${outcome.seconds.toFixed(1)} s, ${outcome.storeSeconds.toFixed(1)} s in queue and store calls (writes overlap probing)\n`,
+        `${outcome.interrupted ? '; interrupted' : '; no block left'}; ${outcome.seconds.toFixed(1)} s, ${outcome.storeSeconds.toFixed(1)} s of it waiting on the queue and store\n`,
     );
     if (outcome.interrupted) process.exitCode = 130;
   } finally {

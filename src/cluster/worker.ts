@@ -72,7 +72,7 @@ export interface WorkerOutcome {
   readonly hosts: number;
   readonly services: number;
   readonly interrupted: boolean;
-  /** Seconds in queue and store calls (claims, and the blocks' write transactions, which overlap the next block's probing), and in all. */
+  /** Seconds the worker waited on the queue and the store (claims, and a block's write not yet done when the next was probed), and in all. */
   readonly storeSeconds: number;
   readonly seconds: number;
 }
@@ -105,10 +105,11 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
   let writing: Promise<void> = Promise.resolve();
   // A failed write is kept here and thrown at the next wait for it (a rejection nobody awaits yet would end the process).
   let failure: { error: unknown } | undefined;
-  const written = async (): Promise<void> => {
-    await writing;
-    if (failure) throw failure.error;
-  };
+  const written = (): Promise<void> =>
+    timed(async () => {
+      await writing;
+      if (failure) throw failure.error;
+    });
   let started = 0;
   const record = (claim: BlockClaim, done: Completed): void => {
     if (done === 'lost') {
@@ -158,7 +159,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
     }
     // The previous write first (a failure of it is thrown here), so at most one is in flight.
     await written();
-    writing = timed(() => completeBlock(o, work, probed)).then(
+    writing = completeBlock(o, work, probed).then(
       (done) => record(claim, done),
       (error: unknown) => {
         failure ??= { error };
