@@ -13,12 +13,12 @@ export interface ConfigText {
 
 export type TextResult = { readonly ok: true; readonly value: ConfigText } | { readonly ok: false; readonly problem: string };
 
-function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+function sizeText(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
 export function tooLarge(size: number, limits: AuditLimits): string | undefined {
-  return size > limits.maxFileBytes ? `is ${size} bytes, more than the ${mib(limits.maxFileBytes)} a configuration file may have` : undefined;
+  return size > limits.maxFileBytes ? `is ${size} bytes, more than the ${sizeText(limits.maxFileBytes)} a configuration file may have` : undefined;
 }
 
 /** Decodes and splits one file; the first problem found is the answer. */
@@ -66,8 +66,8 @@ export function linesOf(t: ConfigText, keepCr = false): string[] {
   return keepCr ? lines : lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
-/** A setting name from the file, safe to print: printable ASCII, at most 40 characters. */
+/** A setting name from the file, safe to print: printable ASCII and spaces, at most 40 characters. */
 export function nameText(s: string): string {
-  const clean = s.replace(/[^\x21-\x7e]/g, '?');
+  const clean = s.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
 }
