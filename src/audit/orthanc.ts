@@ -12,7 +12,7 @@ import { DEFAULT_AE_TITLES, DEFAULT_CREDENTIALS } from '../probes/vendor-default
 import { ConfigProblem, placeOf, type ConfigCause, type Place } from './finding.ts';
 import { propertiesOf, type JsonProperty } from './jsonc.ts';
 import type { AuditLimits } from './limits.ts';
-import { positionOf, type ConfigText } from './text.ts';
+import { nameText, positionOf, type ConfigText } from './text.ts';
 
 export interface OrthancFile {
   readonly name: string;
@@ -206,7 +206,7 @@ function checkModalities(o: OrthancOptions, out: OrthancAudit): void {
     if (host === undefined || !WILDCARD_HOSTS.has(host.trim())) continue;
     out.causes.push({
       ruleId: 'EXP-CONF-003',
-      place: placeOf(modalities.file.name, `DicomModalities["${e.name}"] host`, positionOf(modalities.file.text, e.offset), ''),
+      place: placeOf(modalities.file.name, `DicomModalities["${nameText(e.name)}"] host`, positionOf(modalities.file.text, e.offset), ''),
       cause: 'This peer\'s host is a wildcard or empty, so its calling AE title is accepted from any address.',
       change: 'Give the entry the one address its peer connects from.',
     });
