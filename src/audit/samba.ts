@@ -11,6 +11,13 @@ import { nameText } from './text.ts';
 /** Values of "server signing" and "server smb encrypt" that require it (Samba's enum tables). */
 const REQUIRED = new Set(['required', 'mandatory', 'force', 'forced', 'enforced']);
 
+/** What "map to guest" adds to a guest share (folded values; Never adds nothing). */
+const GUEST_MAPPING: Readonly<Record<string, string>> = {
+  baduser: ', and "map to guest = Bad User" turns any unknown user name into a guest.',
+  badpassword: ', and "map to guest = Bad Password" turns any wrong password into a guest login.',
+  baduid: ', and "map to guest = Bad Uid" turns domain users without a Unix account into guests.',
+};
+
 function shareParameter(cfg: SambaConfig, share: SambaSection, name: string): SambaParameter | undefined {
   return share.parameters.get(name) ?? cfg.global.parameters.get(name);
 }
@@ -36,9 +43,7 @@ export function checkSamba(file: string, cfg: SambaConfig): ConfigCause[] {
     causes.push({
       ruleId: 'EXP-NAS-002',
       place: placeFor(file, guestOk, 'guest ok', ''),
-      cause:
-        `Share [${name}] is a guest share: anonymous and guest sessions open it with no password` +
-        (mapToGuest === 'never' ? '.' : ', and "map to guest" turns any unknown user name into a guest.'),
+      cause: `Share [${name}] is a guest share: anonymous and guest sessions open it with no password${GUEST_MAPPING[mapToGuest] ?? '.'}`,
       change: `Set "guest ok = no" on [${name}], list who may read it in "valid users", and keep "map to guest = Never".`,
       dependsOnContent: { whenEmpty: 'EXP-NAS-003' },
     });

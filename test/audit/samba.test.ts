@@ -66,7 +66,8 @@ describe('smb.conf checks', () => {
     assert.equal(where(f), '7:1 public');
     assert.deepEqual(f.dependsOnContent, { whenEmpty: 'EXP-NAS-003' });
     assert.match(f.cause, /^Share \[scans\] is a guest share: anonymous and guest sessions open it with no password\.$/);
-    assert.match(one(run('[global]', 'map to guest = Bad User', '[scans]', 'guest ok = yes'), 'EXP-NAS-002').cause, /"map to guest" turns any unknown user name into a guest/);
+    assert.match(one(run('[global]', 'map to guest = Bad User', '[scans]', 'guest ok = yes'), 'EXP-NAS-002').cause, /"map to guest = Bad User" turns any unknown user name into a guest/);
+    assert.match(one(run('[global]', 'map to guest = bad password', '[scans]', 'guest ok = yes'), 'EXP-NAS-002').cause, /turns any wrong password into a guest login\.$/);
   });
 
   it('guest ok in [global] is every share\'s default: one finding at the global line', () => {
