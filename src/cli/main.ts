@@ -12,7 +12,10 @@ import type { DiffFlags } from './diff.ts';
 import type { MergeFlags } from './merge.ts';
 import type { WorkerFlags } from './worker.ts';
 import type { StatusFlags } from './status.ts';
-import { DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
+import type { AuditFlags } from './audit.ts';
+import { AUDIT_FORMATS, DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
+import { CONFIG_KINDS } from '../audit/finding.ts';
+import { SEVERITIES } from '../observation/finding.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS, WEB_PORTS } from '../probes/catalogue.ts';
 import { fileWalkOptions } from './file-walk.ts';
@@ -111,6 +114,16 @@ program
   .option('--run <id>', 'this run only (default: running ones and the last finished)', positiveInt('--run'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
   .action(async (flags: StatusFlags) => (await import('./status.ts')).statusCommand(requireDb(flags, 'status')));
+
+program
+  .command('audit')
+  .description("read your own server's configuration files (Orthanc JSON, dcmqrscp.cfg, vsftpd.conf, smb.conf) and say which setting opens which finding, and the change that closes it (exit 3 on critical findings, 2 if a file is refused)")
+  .argument('<configs...>', 'configuration files; Orthanc files of one folder are read together, as Orthanc reads a folder')
+  .addOption(new Option('--kind <kind>', 'what the files configure, instead of telling from their name and content').choices(CONFIG_KINDS))
+  .addOption(new Option('-f, --format <format>', 'output format').choices(AUDIT_FORMATS).default('table'))
+  .option('-o, --out <file>', 'write to a file instead of standard output')
+  .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding is this severe or more').choices([...SEVERITIES, 'never']).default('critical'))
+  .action(async (configs: string[], flags: AuditFlags) => (await import('./audit.ts')).auditCommand(configs, flags));
 
 program.addCommand(labCommand());
 

@@ -25,6 +25,8 @@ const EXPOSURE: Architecture = {
     probes: ['net', 'protocols', 'privacy', 'log'],
     privacy: [],
     assess: [{ typesOf: 'probes' }],
+    audit: ['assess', // the scan's rule ids, titles and remediation texts: one source for both
+      'probes'], // probes: the vendor-default AE titles and logins the scan tries (vendor-defaults.ts, no probe code)
     store: [{ typesOf: 'assess' }, 'log'],
     geo: [],
     report: ['store', 'log',
@@ -50,7 +52,7 @@ const EXPOSURE: Architecture = {
     },
     { modules: ['node:child_process'], onlyIn: ['lab'], why: 'only the lab starts processes' },
   ],
-  folders: { layer: 'probes', entry: 'index.ts', publicFiles: ['index.ts', 'probe.ts', 'catalogue.ts'], helpers: ['nas', 'web'] },
+  folders: { layer: 'probes', entry: 'index.ts', publicFiles: ['index.ts', 'probe.ts', 'catalogue.ts', 'vendor-defaults.ts'], helpers: ['nas', 'web'] },
 };
 
 function edge(from: string, target: string, more: Partial<ImportEdge> = {}): ImportEdge {

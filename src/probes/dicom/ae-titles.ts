@@ -5,29 +5,13 @@
  * service does not check the called AE title at all. Only when the peer rejects
  * with PS3.8 9.3.4 source 1 reason 7 ("called AE title not recognised") does
  * the probe go on to the user's titles and then to product defaults, stopping
- * at the first accepted.
+ * at the first accepted. The product defaults are a table of ../vendor-defaults.ts.
  */
+import { DEFAULT_AE_TITLES } from '../vendor-defaults.ts';
+
+export { DEFAULT_AE_TITLES, type DefaultAeTitle } from '../vendor-defaults.ts';
+
 export const UNLIKELY_CALLED_AE_TITLE = 'XQ-NO-SUCH-AE-7';
-
-export interface DefaultAeTitle {
-  readonly aeTitle: string;
-  /** The product that ships with this title as its default. */
-  readonly product: string;
-  readonly source: string;
-}
-
-export const DEFAULT_AE_TITLES: readonly DefaultAeTitle[] = [
-  { aeTitle: 'ORTHANC', product: 'Orthanc', source: 'Orthanc default configuration, "DicomAet"' },
-  { aeTitle: 'DCM4CHEE', product: 'dcm4chee-arc', source: 'dcm4chee-arc-light default archive AE title' },
-  { aeTitle: 'DCMQRSCP', product: 'DCMTK dcmqrscp', source: 'DCMTK dcmqrscp sample configuration (dcmqrscp.cfg)' },
-  { aeTitle: 'STORESCP', product: 'DCMTK storescp', source: 'DCMTK storescp default AE title' },
-  { aeTitle: 'ANY-SCP', product: 'DCMTK', source: 'DCMTK tools (findscu, echoscu) default called AE title' },
-  { aeTitle: 'CONQUESTSRV1', product: 'Conquest DICOM', source: 'Conquest dicom.ini default MyACRNema' },
-  { aeTitle: 'OSIRIX', product: 'OsiriX / Horos', source: 'OsiriX / Horos default listener AE title' },
-  { aeTitle: 'HOROS', product: 'OsiriX / Horos', source: 'Horos default listener AE title' },
-  { aeTitle: 'CLEARCANVAS', product: 'ClearCanvas', source: 'ClearCanvas Workstation default AE title' },
-  { aeTitle: 'PACS', product: 'generic', source: 'common site choice seen in public configuration examples' },
-];
 
 export interface CalledAeCandidate {
   readonly aeTitle: string;
