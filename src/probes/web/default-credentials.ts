@@ -4,32 +4,14 @@
  * after one blank user and password. This is a short list of vendor defaults
  * with their sources, never a dictionary: at most MAX_LOGIN_ATTEMPTS per service.
  *
- * Passwords live here because they are public vendor documentation; they are
- * never written to an observation, a log or a report (only the user name is).
+ * The table itself lives in observation/default-credentials.ts, where the
+ * report's proof commands read it too. Passwords are public vendor
+ * documentation; they are never written to an observation or a log (only the
+ * user name is).
  */
-export interface DefaultCredential {
-  /** Product name as the fingerprints give it. */
-  readonly product: string;
-  readonly user: string;
-  readonly password: string;
-  readonly source: string;
-}
+import { DEFAULT_CREDENTIALS } from '../../observation/default-credentials.ts';
 
-export const DEFAULT_CREDENTIALS: readonly DefaultCredential[] = [
-  {
-    product: 'Orthanc',
-    user: 'orthanc',
-    password: 'orthanc',
-    source:
-      'Orthanc Book, users/docker.rst ("The default username is orthanc and its password is orthanc"); Orthanc NEWS after 1.12.8: versions before it create a default user "orthanc" when RegisteredUsers is empty',
-  },
-  {
-    product: 'Orthanc',
-    user: 'alice',
-    password: 'alicePassword',
-    source: 'Orthanc Resources/Configuration.json, the RegisteredUsers example shipped in the default configuration',
-  },
-];
+export { DEFAULT_CREDENTIALS, type DefaultCredential } from '../../observation/default-credentials.ts';
 
 /** Blank first, then at most two vendor defaults: a handful, never more. */
 export const MAX_LOGIN_ATTEMPTS = 3;
