@@ -19,18 +19,7 @@ import { shellWord } from '../../src/report/escape.ts';
 import { findingProof, proofLine, RULES_WITH_PROOF, RULES_WITHOUT_PROOF, type Proof } from '../../src/report/proof.ts';
 import { dicomObservation, guessedArchive, lockedArchive, openArchive } from '../fixtures/observations.ts';
 import { guestSmb, openFtp, smbObservation, uploadFtp } from '../fixtures/nas-observations.ts';
-import {
-  blankLoginPortal,
-  defaultLoginOrthanc,
-  emptyOrthanc,
-  lockedPortal,
-  lockedQido,
-  openOrthanc,
-  openPortal,
-  openQido,
-  SELF_SIGNED_EXPIRED_WEAK,
-  withTls,
-} from '../fixtures/web-observations.ts';
+import * as web from '../fixtures/web-observations.ts';
 
 function command(ruleId: string, o: Observation): string {
   const p = findingProof(ruleId, o);
@@ -47,13 +36,13 @@ function none(ruleId: string, o: Observation): string {
 const dicomTls = dicomObservation(openArchive.details as DicomDetails, {
   protocol: 'dicom-tls',
   tls: true,
-  tlsInfo: SELF_SIGNED_EXPIRED_WEAK,
+  tlsInfo: web.SELF_SIGNED_EXPIRED_WEAK,
   endpoint: { ip: '127.0.0.12', port: 2762 },
 });
-const httpsOrthanc = withTls(openOrthanc, SELF_SIGNED_EXPIRED_WEAK);
+const httpsOrthanc = web.withTls(web.openOrthanc, web.SELF_SIGNED_EXPIRED_WEAK);
 
 /** Every observation the fixtures hold, with the findings assess gives it. */
-const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, openQido, lockedQido, openOrthanc, emptyOrthanc, defaultLoginOrthanc, lockedPortal, blankLoginPortal, openPortal, httpsOrthanc, openFtp, uploadFtp, guestSmb];
+const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, web.openQido, web.lockedQido, web.openOrthanc, web.emptyOrthanc, web.defaultLoginOrthanc, web.lockedPortal, web.blankLoginPortal, web.openPortal, httpsOrthanc, openFtp, uploadFtp, guestSmb];
 
 describe('which rules have a proof', () => {
   it('names every rule once: with a command, or never with one', () => {
@@ -84,110 +73,128 @@ describe('which rules have a proof', () => {
   });
 });
 
+/** Each [rule, observation, command]: the command the rule's proof must be on that observation. */
+type Case = readonly [string, Observation, string];
+
+function expectCommands(cases: readonly Case[]): void {
+  for (const [ruleId, o, expected] of cases) assert.equal(command(ruleId, o), expected, ruleId);
+}
+
+const FIND = 'findscu -v -sr -S --cancel 1 -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 -k QueryRetrieveLevel=STUDY -k NumberOfStudyRelatedInstances -k ModalitiesInStudy 127.0.0.2 4242';
+const STATUS = "curl -sS -o /dev/null -w '%{http_code}\\n'";
+const TLS_PEER = 'openssl s_client -connect 127.0.0.12:2762';
+
 describe('the commands', () => {
   it('DICOM: findscu and echoscu with the calling AE the scan used and the called AE that was accepted', () => {
-    const find = 'findscu -v -sr -S --cancel 1 -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 -k QueryRetrieveLevel=STUDY -k NumberOfStudyRelatedInstances -k ModalitiesInStudy 127.0.0.2 4242';
-    assert.equal(command('EXP-DICOM-001', openArchive), find);
-    assert.equal(command('EXP-DICOM-002', openArchive), 'echoscu -v -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 127.0.0.2 4242');
-    assert.equal(command('EXP-DICOM-003', guessedArchive), 'echoscu -v -aet EXPOSURE -aec DCMQRSCP 127.0.0.2 4242');
-    assert.equal(command('EXP-DICOM-005', guessedArchive), find.replace('XQ-NO-SUCH-AE-7', 'DCMQRSCP'));
-    // Nothing accepted: the refusal itself shows the clear-text upper layer.
-    assert.equal(command('EXP-DICOM-004', lockedArchive), 'echoscu -v -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 127.0.0.2 4242');
+    expectCommands([
+      ['EXP-DICOM-001', openArchive, FIND],
+      ['EXP-DICOM-002', openArchive, 'echoscu -v -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 127.0.0.2 4242'],
+      ['EXP-DICOM-003', guessedArchive, 'echoscu -v -aet EXPOSURE -aec DCMQRSCP 127.0.0.2 4242'],
+      ['EXP-DICOM-005', guessedArchive, FIND.replace('XQ-NO-SUCH-AE-7', 'DCMQRSCP')],
+      // Nothing accepted: the refusal itself shows the clear-text upper layer.
+      ['EXP-DICOM-004', lockedArchive, 'echoscu -v -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 127.0.0.2 4242'],
+    ]);
     const p = findingProof('EXP-DICOM-004', lockedArchive);
     assert.ok(p.kind === 'command' && /Association Rejected/.test(p.shows));
   });
 
   it('DICOM TLS: +tla -ic, and the certificate findings through openssl', () => {
-    assert.equal(command('EXP-DICOM-002', dicomTls), 'echoscu -v +tla -ic -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 127.0.0.12 2762');
-    assert.equal(command('EXP-TLS-002', dicomTls), "openssl s_client -connect 127.0.0.12:2762 </dev/null 2>&1 | grep 'Verify return code'");
-    assert.equal(command('EXP-TLS-001', dicomTls), 'openssl s_client -connect 127.0.0.12:2762 </dev/null 2>/dev/null | openssl x509 -noout -enddate -checkend 0');
-    assert.equal(command('EXP-TLS-005', dicomTls), "openssl s_client -connect 127.0.0.12:2762 </dev/null 2>&1 | grep 'Server public key'");
-    assert.equal(
-      command('EXP-TLS-004', dicomTls),
-      "openssl s_client -connect 127.0.0.12:2762 -tls1 -cipher DEFAULT:@SECLEVEL=0 </dev/null 2>&1 | grep 'Protocol *:'",
-    );
-    const modern = { ...dicomTls, tlsInfo: { ...SELF_SIGNED_EXPIRED_WEAK, version: 'SSLv3' } };
+    expectCommands([
+      ['EXP-DICOM-002', dicomTls, 'echoscu -v +tla -ic -aet EXPOSURE -aec XQ-NO-SUCH-AE-7 127.0.0.12 2762'],
+      ['EXP-TLS-002', dicomTls, `${TLS_PEER} </dev/null 2>&1 | grep 'Verify return code'`],
+      ['EXP-TLS-001', dicomTls, `${TLS_PEER} </dev/null 2>/dev/null | openssl x509 -noout -enddate -checkend 0`],
+      ['EXP-TLS-005', dicomTls, `${TLS_PEER} </dev/null 2>&1 | grep 'Server public key'`],
+      ['EXP-TLS-004', dicomTls, `${TLS_PEER} -tls1 -cipher DEFAULT:@SECLEVEL=0 </dev/null 2>&1 | grep 'Protocol *:'`],
+    ]);
+    const modern = { ...dicomTls, tlsInfo: { ...web.SELF_SIGNED_EXPIRED_WEAK, version: 'SSLv3' } };
     assert.match(none('EXP-TLS-004', modern), /cannot offer SSLv3/);
   });
 
   it('DICOM: the implementation version from the association, for a DCMTK with advisories', () => {
     const old = dicomObservation(guessedArchive.details as DicomDetails, { product: { name: 'DCMTK', version: '3.6.5', basis: 'implementation class UID', confidence: 'certain' } });
     assert.deepEqual(assess(old).map((f) => f.ruleId).includes('EXP-DICOM-006'), true);
-    assert.equal(command('EXP-DICOM-006', old), "echoscu -d -aet EXPOSURE -aec DCMQRSCP 127.0.0.2 4242 2>&1 | grep 'Their Implementation'");
+    expectCommands([['EXP-DICOM-006', old, "echoscu -d -aet EXPOSURE -aec DCMQRSCP 127.0.0.2 4242 2>&1 | grep 'Their Implementation'"]]);
   });
 
   it('web: counts from Orthanc REST, a counted QIDO-RS study, status codes for pages', () => {
-    assert.equal(command('EXP-WEB-002', openOrthanc), 'curl -sS --fail http://127.0.0.2:8042/statistics');
-    assert.equal(command('EXP-WEB-006', openOrthanc), 'curl -sS --fail http://127.0.0.2:8042/system');
-    assert.equal(command('EXP-WEB-003', emptyOrthanc), 'curl -sS --fail https://127.0.0.2:8042/statistics');
-    assert.equal(
-      command('EXP-WEB-001', openQido),
-      "curl -sS --fail -H 'Accept: application/dicom+json' 'http://127.0.0.2:8042/dicom-web/studies?limit=1&includefield=NumberOfStudyRelatedInstances&includefield=ModalitiesInStudy&fuzzymatching=false' | grep -c '\"0020000D\"'",
-    );
-    assert.equal(command('EXP-WEB-007', openPortal), "curl -sS -o /dev/null -w '%{http_code}\\n' http://127.0.0.2:8042/app/explorer.html");
-    assert.equal(command('EXP-WEB-005', lockedPortal), 'curl -sS -o /dev/null -D - http://127.0.0.2:8042/');
-    assert.equal(command('EXP-TLS-003', openOrthanc), "curl -sS -o /dev/null -w '%{http_code}\\n' http://127.0.0.2:8042/system");
-    assert.equal(command('EXP-TLS-003', lockedQido), "curl -sS -o /dev/null -w '%{http_code}\\n' http://127.0.0.2:8042/");
+    expectCommands([
+      ['EXP-WEB-002', web.openOrthanc, 'curl -sS --fail http://127.0.0.2:8042/statistics'],
+      ['EXP-WEB-006', web.openOrthanc, 'curl -sS --fail http://127.0.0.2:8042/system'],
+      ['EXP-WEB-003', web.emptyOrthanc, 'curl -sS --fail https://127.0.0.2:8042/statistics'],
+      [
+        'EXP-WEB-001',
+        web.openQido,
+        "curl -sS --fail -H 'Accept: application/dicom+json' 'http://127.0.0.2:8042/dicom-web/studies?limit=1&includefield=NumberOfStudyRelatedInstances&includefield=ModalitiesInStudy&fuzzymatching=false' | grep -c '\"0020000D\"'",
+      ],
+      ['EXP-WEB-007', web.openPortal, `${STATUS} http://127.0.0.2:8042/app/explorer.html`],
+      ['EXP-WEB-005', web.lockedPortal, 'curl -sS -o /dev/null -D - http://127.0.0.2:8042/'],
+      ['EXP-TLS-003', web.openOrthanc, `${STATUS} http://127.0.0.2:8042/system`],
+      ['EXP-TLS-003', web.lockedQido, `${STATUS} http://127.0.0.2:8042/`],
+    ]);
   });
 
   it('web over TLS: -k only where the certificate is known to fail the check', () => {
-    assert.equal(command('EXP-WEB-002', httpsOrthanc), 'curl -sS --fail -k https://127.0.0.2:8042/statistics');
-    assert.ok(!command('EXP-WEB-003', emptyOrthanc).includes(' -k '), 'no certificate known to be bad, no -k');
+    expectCommands([['EXP-WEB-002', httpsOrthanc, 'curl -sS --fail -k https://127.0.0.2:8042/statistics']]);
+    assert.ok(!command('EXP-WEB-003', web.emptyOrthanc).includes(' -k '), 'no certificate known to be bad, no -k');
   });
 
   it('web logins: the documented default credential, a blank one, and none for a form', () => {
-    const orthanc = findingProof('EXP-WEB-004', defaultLoginOrthanc);
-    assert.ok(orthanc.kind === 'command');
-    assert.equal(orthanc.command, 'curl -sS --fail -u orthanc:orthanc http://127.0.0.2:8042/statistics');
-    assert.match(orthanc.shows, /the password Orthanc documents as its default \(orthanc\)/);
-    assert.equal(command('EXP-WEB-004', blankLoginPortal), "curl -sS -o /dev/null -w '%{http_code}\\n' -u : http://127.0.0.2:8042/");
-    const d = defaultLoginOrthanc.details;
+    const d = web.defaultLoginOrthanc.details;
     assert.ok(d?.protocol === 'orthanc');
-    const form = { ...defaultLoginOrthanc, details: { ...d, login: { ...d.login, kind: 'form' as const } } };
+    const digest = { ...web.defaultLoginOrthanc, details: { ...d, login: { ...d.login, kind: 'digest' as const } } };
+    expectCommands([
+      ['EXP-WEB-004', web.defaultLoginOrthanc, 'curl -sS --fail -u orthanc:orthanc http://127.0.0.2:8042/statistics'],
+      ['EXP-WEB-004', web.blankLoginPortal, `${STATUS} -u : http://127.0.0.2:8042/`],
+      ['EXP-WEB-004', digest, 'curl -sS --fail --digest -u orthanc:orthanc http://127.0.0.2:8042/statistics'],
+    ]);
+    const orthanc = findingProof('EXP-WEB-004', web.defaultLoginOrthanc);
+    assert.ok(orthanc.kind === 'command' && /the password Orthanc documents as its default \(orthanc\)/.test(orthanc.shows));
+    const form = { ...web.defaultLoginOrthanc, details: { ...d, login: { ...d.login, kind: 'form' as const } } };
     assert.match(none('EXP-WEB-004', form), /HTML form/);
-    const unknownUser = { ...defaultLoginOrthanc, details: { ...d, login: { ...d.login, defaultUser: 'admin' } } };
+    const unknownUser = { ...web.defaultLoginOrthanc, details: { ...d, login: { ...d.login, defaultUser: 'admin' } } };
     assert.match(none('EXP-WEB-004', unknownUser), /not in this version's table/);
-    const digest = { ...defaultLoginOrthanc, details: { ...d, login: { ...d.login, kind: 'digest' as const } } };
-    assert.equal(command('EXP-WEB-004', digest), 'curl -sS --fail --digest -u orthanc:orthanc http://127.0.0.2:8042/statistics');
   });
 
   it('file shares: counted listings, smbclient, nmap and the refused AUTH TLS', () => {
-    assert.equal(command('EXP-NAS-001', openFtp), 'curl -sS --list-only --user anonymous: ftp://127.0.0.7:21/ | wc -l');
-    assert.equal(command('EXP-NAS-006', openFtp), 'curl -sS --ssl-reqd --list-only --user anonymous: -o /dev/null ftp://127.0.0.7:21/');
-    assert.equal(command('EXP-NAS-003', uploadFtp), 'curl -sS --list-only --user anonymous: ftp://127.0.0.7:21/ | wc -l');
-    assert.equal(command('EXP-NAS-002', guestSmb), "smbclient -N -U guest //127.0.0.9/scans -p 445 -c ls | grep -c '^  '");
-    assert.equal(command('EXP-NAS-007', guestSmb), 'smbclient -N -U guest -L //127.0.0.9 -p 445');
-    assert.equal(command('EXP-NAS-005', guestSmb), 'nmap -Pn -p 445 --script smb2-security-mode 127.0.0.9');
     const d = guestSmb.details as SmbDetails;
     const nullSession = smbObservation({ ...d, session: 'null-session' }, { endpoint: guestSmb.endpoint });
-    assert.equal(command('EXP-NAS-007', nullSession), "smbclient -N -U '' -L //127.0.0.9 -p 445");
     const blank = { ...openFtp, details: { ...openFtp.details!, loggedInAs: 'blank' as const } } as Observation;
-    assert.equal(command('EXP-NAS-001', blank), 'curl -sS --list-only --user : ftp://127.0.0.7:21/ | wc -l');
+    expectCommands([
+      ['EXP-NAS-001', openFtp, 'curl -sS --list-only --user anonymous: ftp://127.0.0.7:21/ | wc -l'],
+      ['EXP-NAS-006', openFtp, 'curl -sS --ssl-reqd --list-only --user anonymous: -o /dev/null ftp://127.0.0.7:21/'],
+      ['EXP-NAS-003', uploadFtp, 'curl -sS --list-only --user anonymous: ftp://127.0.0.7:21/ | wc -l'],
+      ['EXP-NAS-002', guestSmb, "smbclient -N -U guest //127.0.0.9/scans -p 445 -c ls | grep -c '^  '"],
+      ['EXP-NAS-007', guestSmb, 'smbclient -N -U guest -L //127.0.0.9 -p 445'],
+      ['EXP-NAS-005', guestSmb, 'nmap -Pn -p 445 --script smb2-security-mode 127.0.0.9'],
+      ['EXP-NAS-007', nullSession, "smbclient -N -U '' -L //127.0.0.9 -p 445"],
+      ['EXP-NAS-001', blank, 'curl -sS --list-only --user : ftp://127.0.0.7:21/ | wc -l'],
+    ]);
   });
 
   it('IPv6: bracketed URLs with -g, -6 for nmap, -I for smbclient, none for DCMTK', () => {
     const v6 = (o: Observation): Observation => ({ ...o, endpoint: { ...o.endpoint, ip: '2001:db8::7' } });
-    assert.equal(command('EXP-WEB-002', v6(openOrthanc)), "curl -sS --fail -g 'http://[2001:db8::7]:8042/statistics'");
-    assert.equal(command('EXP-NAS-005', v6(guestSmb)), 'nmap -6 -Pn -p 445 --script smb2-security-mode 2001:db8::7');
-    assert.equal(command('EXP-NAS-007', v6(guestSmb)), 'smbclient -N -U guest -L //2001-db8--7.ipv6-literal.net -I 2001:db8::7 -p 445');
-    assert.equal(command('EXP-TLS-002', v6(dicomTls)), "openssl s_client -connect '[2001:db8::7]:2762' </dev/null 2>&1 | grep 'Verify return code'");
+    expectCommands([
+      ['EXP-WEB-002', v6(web.openOrthanc), "curl -sS --fail -g 'http://[2001:db8::7]:8042/statistics'"],
+      ['EXP-NAS-005', v6(guestSmb), 'nmap -6 -Pn -p 445 --script smb2-security-mode 2001:db8::7'],
+      ['EXP-NAS-007', v6(guestSmb), 'smbclient -N -U guest -L //2001-db8--7.ipv6-literal.net -I 2001:db8::7 -p 445'],
+      ['EXP-TLS-002', v6(dicomTls), "openssl s_client -connect '[2001:db8::7]:2762' </dev/null 2>&1 | grep 'Verify return code'"],
+    ]);
     assert.match(none('EXP-DICOM-002', v6(openArchive)), /IPv6/);
   });
 
   it('a target given by name keeps its name: --resolve for curl, -servername for openssl', () => {
     const named = (o: Observation): Observation => ({ ...o, endpoint: { ...o.endpoint, hostname: 'pacs.example.org' } });
-    assert.equal(command('EXP-WEB-002', named(openOrthanc)), 'curl -sS --fail --resolve pacs.example.org:8042:127.0.0.2 http://pacs.example.org:8042/statistics');
-    assert.equal(
-      command('EXP-TLS-002', named(dicomTls)),
-      "openssl s_client -connect 127.0.0.12:2762 -servername pacs.example.org </dev/null 2>&1 | grep 'Verify return code'",
-    );
     // A stored name that is no DNS name is not used: the address is.
-    const odd = { ...openOrthanc, endpoint: { ...openOrthanc.endpoint, hostname: "x'; touch y" } };
-    assert.equal(command('EXP-WEB-002', odd), 'curl -sS --fail http://127.0.0.2:8042/statistics');
+    const odd = { ...web.openOrthanc, endpoint: { ...web.openOrthanc.endpoint, hostname: "x'; touch y" } };
+    expectCommands([
+      ['EXP-WEB-002', named(web.openOrthanc), 'curl -sS --fail --resolve pacs.example.org:8042:127.0.0.2 http://pacs.example.org:8042/statistics'],
+      ['EXP-TLS-002', named(dicomTls), `${TLS_PEER} -servername pacs.example.org </dev/null 2>&1 | grep 'Verify return code'`],
+      ['EXP-WEB-002', odd, 'curl -sS --fail http://127.0.0.2:8042/statistics'],
+    ]);
   });
 
   it('a stored endpoint that is not an address gives a reason', () => {
-    assert.match(none('EXP-WEB-002', { ...openOrthanc, endpoint: { ip: '$(reboot)', port: 8042 } }), /not an IP address/);
+    assert.match(none('EXP-WEB-002', { ...web.openOrthanc, endpoint: { ip: '$(reboot)', port: 8042 } }), /not an IP address/);
   });
 
   it('proofLine: the command, or "no command:" and the reason', () => {
@@ -266,9 +273,9 @@ describe('hostile values stay one shell word', () => {
 
   it('a QIDO-RS root and a portal path, through curl', () => {
     for (const path of HOSTILE) {
-      const d = openQido.details;
+      const d = web.openQido.details;
       assert.ok(d?.protocol === 'dicomweb');
-      const qido = { ...openQido, details: { ...d, root: `/${path}` } };
+      const qido = { ...web.openQido, details: { ...d, root: `/${path}` } };
       const argv = run(command('EXP-WEB-001', qido));
       const url = new URL(argv[0]!.at(-1)!);
       assert.equal(decodeURIComponent(url.pathname), `/${path}/studies`);
@@ -289,11 +296,14 @@ describe('hostile values stay one shell word', () => {
   });
 
   it('shellWord leaves plain words bare and quotes the rest', () => {
-    assert.equal(shellWord('127.0.0.1'), '127.0.0.1');
-    assert.equal(shellWord('QueryRetrieveLevel=STUDY'), 'QueryRetrieveLevel=STUDY');
-    assert.equal(shellWord(''), "''");
-    assert.equal(shellWord('=x'), "'=x'");
-    assert.equal(shellWord('~root'), "'~root'");
-    assert.equal(shellWord("it's"), "'it'\\''s'");
+    const words: ReadonlyArray<readonly [string, string]> = [
+      ['127.0.0.1', '127.0.0.1'],
+      ['QueryRetrieveLevel=STUDY', 'QueryRetrieveLevel=STUDY'],
+      ['', "''"],
+      ['=x', "'=x'"],
+      ['~root', "'~root'"],
+      ["it's", "'it'\\''s'"],
+    ];
+    for (const [value, word] of words) assert.equal(shellWord(value), word, value);
   });
 });
