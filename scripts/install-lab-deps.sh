@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the loopback lab (src/lab/) and the tests run: Orthanc with its
-# DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), nmap (benchmark
-# reference), Chromium (report rendering tests), openssl (the lab's self-signed
+# DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), curl and nmap (the
+# owner's proof commands, test/integration/proof.test.ts; nmap is the benchmark
+# reference too), Chromium (report rendering tests), openssl (the lab's self-signed
 # DICOM TLS certificate), busybox (the lab's plain, non-PACS web server),
 # PostgreSQL (the tests' throwaway clusters, src/lab/postgres.ts), and a C
 # compiler for the bind shim when `cc` is missing.
@@ -24,7 +25,7 @@ if [[ ${EUID} -ne 0 ]]; then
   exit 1
 fi
 
-packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient nmap chromium openssl busybox postgresql)
+packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient curl nmap chromium openssl busybox postgresql)
 if ! command -v cc >/dev/null 2>&1; then
   packages+=(gcc libc6-dev)
 fi

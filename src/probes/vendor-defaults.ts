@@ -5,8 +5,9 @@
  * configuration audit recognises them in an owner's files. A public file of
  * probes/ (no probe code), so both read one table.
  *
- * Passwords live here because they are public vendor documentation; they are
- * never written to an observation, a log or a report (only the user name is).
+ * The default logins' table is observation/default-credentials.ts (re-exported
+ * here): passwords are public vendor documentation, never written to an
+ * observation, a log or a report (only the user name is).
  */
 
 export interface DefaultAeTitle {
@@ -29,26 +30,5 @@ export const DEFAULT_AE_TITLES: readonly DefaultAeTitle[] = [
   { aeTitle: 'PACS', product: 'generic', source: 'common site choice seen in public configuration examples' },
 ];
 
-export interface DefaultCredential {
-  /** Product name as the fingerprints give it. */
-  readonly product: string;
-  readonly user: string;
-  readonly password: string;
-  readonly source: string;
-}
-
-export const DEFAULT_CREDENTIALS: readonly DefaultCredential[] = [
-  {
-    product: 'Orthanc',
-    user: 'orthanc',
-    password: 'orthanc',
-    source:
-      'Orthanc Book, users/docker.rst ("The default username is orthanc and its password is orthanc"); Orthanc NEWS after 1.12.8: versions before it create a default user "orthanc" when RegisteredUsers is empty',
-  },
-  {
-    product: 'Orthanc',
-    user: 'alice',
-    password: 'alicePassword',
-    source: 'Orthanc Resources/Configuration.json, the RegisteredUsers example shipped in the default configuration',
-  },
-];
+/** The documented default logins: in observation/, where the report's proof commands read them too. */
+export { DEFAULT_CREDENTIALS, type DefaultCredential } from '../observation/default-credentials.ts';

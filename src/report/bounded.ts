@@ -10,6 +10,7 @@ import { ipSortKey } from '../observation/address-order.ts';
 import type { ProtocolId } from '../observation/observation.ts';
 import type { RuleCountRow, ServiceRow, StoreReader } from '../store/index.ts';
 import type { BoundedReport, RuleHit, RuleHits, ScanSummary, ServiceReport } from './model.ts';
+import { findingProof } from './proof.ts';
 import { runHeadline, serviceReport, summariseHead } from './summary.ts';
 
 /** How long each list of a report may be. */
@@ -86,7 +87,8 @@ async function ruleHits(store: StoreReader, runId: number, rules: RuleCountRow[]
       const f = s.findings.find((x) => x.ruleId === rule.ruleId);
       if (!f) continue;
       first ??= f;
-      hits.push({ ip: s.ip, ...(s.hostname !== undefined ? { hostname: s.hostname } : {}), port: s.port, protocol: s.protocol, evidence: f.evidence });
+      const where = { ip: s.ip, ...(s.hostname !== undefined ? { hostname: s.hostname } : {}), port: s.port, protocol: s.protocol };
+      hits.push({ ...where, evidence: f.evidence, proof: findingProof(f.ruleId, s.observation) });
     }
     if (!first) continue;
     out.push({ finding: { ...first, references: [...first.references] }, services: rule.services, hits: hits.slice(0, Math.max(0, limit)) });

@@ -39,6 +39,31 @@ export function markdownText(s: string): string {
   return plain(s).replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
 }
 
+/**
+ * A fenced code block (CommonMark 4.5) holding `text` verbatim on one line:
+ * inside it nothing is Markdown, so nothing is backslash-escaped; the fence is
+ * longer than any run of backticks in the text, so the text cannot close it.
+ */
+export function markdownCodeBlock(text: string, indent = ''): string[] {
+  const line = plain(text);
+  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${indent}${fence}sh`, `${indent}${line}`, `${indent}${fence}`];
+}
+
+// Characters a POSIX shell (and zsh, bash) reads literally in a word, none of
+// them special at its start either (zsh expands a leading "=", sh a leading "~").
+const SHELL_LITERAL = /^[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*$/;
+
+/**
+ * One POSIX shell word for `s`: as is when every character is literal, else
+ * in single quotes, inside which the shell expands nothing (POSIX 2.2.2); a
+ * quote in `s` closes the quoting, is escaped, and reopens it.
+ */
+export function shellWord(s: string): string {
+  return SHELL_LITERAL.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 /** Text safe for a terminal (no escape sequences, one line). */
 export const terminalText = plain;
 

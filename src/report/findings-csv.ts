@@ -1,14 +1,16 @@
 /**
  * The findings CSV: one row per finding on a service (RFC 4180, CRLF,
- * formula-guarded like the services CSV), with where the service is.
+ * formula-guarded like the services CSV), with where the service is and the
+ * command that shows it (or "no command: " and why).
  */
 import { csvField } from './escape.ts';
-import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import type { ReportModel, ServiceFinding, ServiceReport } from './model.ts';
+import { proofLine } from './proof.ts';
 import { collectDocument, lineDocument, streamDocument } from './stream.ts';
 
 type Value = string | number | boolean | undefined;
 
-const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ReportFinding) => Value]> = [
+const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ServiceFinding) => Value]> = [
   ['ip', (s) => s.ip],
   ['port', (s) => s.port],
   ['protocol', (s) => s.protocol],
@@ -24,6 +26,8 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ReportFindi
   ['country', (s) => s.country],
   ['asn', (s) => s.asn],
   ['org', (s) => s.org],
+  // Last, so positional readers of the earlier columns keep working.
+  ['proof', (_, f) => proofLine(f.proof)],
 ];
 
 export const FINDINGS_CSV_HEADER = COLUMNS.map(([name]) => name).join(',');

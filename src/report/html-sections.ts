@@ -8,6 +8,7 @@ import type { ReportBounds } from './bounded.ts';
 import { aeText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
 import type { BoundedReport, ReportHead, RuleHit, ServiceReport } from './model.ts';
+import type { Proof } from './proof.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 
 type Align = 'l' | 'r';
@@ -109,6 +110,12 @@ function endpointLink(s: RuleHit): string {
   return `<a href="#svc-${anchor(`${s.ip}-${s.port}-${s.protocol}`)}"><code>${html(text)}</code></a>`;
 }
 
+/** "How to see it yourself" under one affected endpoint: what the output shows and the command, or why there is none. */
+function proofHtml(p: Proof): string {
+  if (p.kind === 'none') return `<p class="proof"><strong>How to see it yourself:</strong> no command: ${html(p.reason)}.</p>`;
+  return `<div class="proof"><p><strong>How to see it yourself:</strong> ${html(p.shows)}</p><pre><code>${html(p.command)}</code></pre></div>`;
+}
+
 export function findingsSection(model: BoundedReport): string {
   if (model.rules.length === 0) return '<p class="empty">No findings in this run.</p>';
   return model.rules
@@ -119,7 +126,7 @@ export function findingsSection(model: BoundedReport): string {
       return `<article class="finding ${f.severity}" id="rule-${anchor(f.ruleId)}">
 <h3><span class="sev ${f.severity}">${SEVERITY_LABEL[f.severity]}</span> ${html(f.ruleId)}: ${html(f.title)}</h3>
 <p><strong>Affected (${services}):</strong></p>
-<ul>${hits.map((h) => `<li>${endpointLink(h)} — ${html(h.evidence)}</li>`).join('')}</ul>
+<ul>${hits.map((h) => `<li>${endpointLink(h)} — ${html(h.evidence)}${proofHtml(h.proof)}</li>`).join('')}</ul>
 ${more(services - hits.length, 'affected services')}
 <p class="fix"><strong>Remediation:</strong> ${html(f.remediation)}</p>
 ${refs}

@@ -36,7 +36,7 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .sev{display:inline-block;font-size:11px;font-weight:700;padding:1px 6px;border-radius:3px;color:#fff;text-decoration:none}
 .sev.critical{background:var(--crit)}.sev.high{background:var(--high)}.sev.medium{background:var(--med)}.sev.low{background:var(--low)}.sev.info{background:var(--info)}
 .finding{border-left:4px solid var(--line);padding:2px 0 2px 14px;margin:14px 0}.finding.critical{border-color:var(--crit)}.finding.high{border-color:var(--high)}.finding.medium{border-color:var(--med)}.finding.low{border-color:var(--low)}
-.finding ul{margin:4px 0 8px;padding-left:20px}.fix{background:#eef6ee;border:1px solid #cfe5cf;border-radius:4px;padding:6px 10px}.refs{color:var(--muted);font-size:12px;word-break:break-all}
+.finding ul{margin:4px 0 8px;padding-left:20px}.proof{margin:4px 0 8px;font-size:13px}.proof p{margin:2px 0}.proof pre{margin:4px 0;padding:6px 10px;background:var(--soft);border:1px solid var(--line);border-radius:4px;white-space:pre-wrap;word-break:break-all}.fix{background:#eef6ee;border:1px solid #cfe5cf;border-radius:4px;padding:6px 10px}.refs{color:var(--muted);font-size:12px;word-break:break-all}
 .service{border:1px solid var(--line);border-radius:6px;padding:4px 14px 8px;margin:10px 0;break-inside:avoid}
 table.kv th{width:220px;text-align:left;color:var(--muted);font-weight:500;background:none}
 .badge{font-size:11px;font-weight:600;padding:1px 7px;border-radius:10px;border:1px solid var(--line);vertical-align:middle}

@@ -6,10 +6,11 @@
  * escaped (markdownText).
  */
 import type { ReportBounds } from './bounded.ts';
-import { markdownText as md } from './escape.ts';
+import { markdownCodeBlock, markdownText as md } from './escape.ts';
 import { aeText, countText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import type { BoundedReport, RuleHit, RuleHits, ServiceReport } from './model.ts';
 import { geoFooterMarkdown, studyTablesMarkdown } from './markdown-study.ts';
+import type { Proof } from './proof.ts';
 
 /** A ticket stays pasteable for a large scan; the CSV and NDJSON carry every row. */
 export const MARKDOWN_BOUNDS: ReportBounds = { services: 500, fileShares: 500, hitsPerRule: 100 };
@@ -33,6 +34,21 @@ function more(n: number, what: string): string[] {
   return n > 0 ? [md(moreText(n, what)), ''] : [];
 }
 
+/**
+ * "How to see it yourself" under one affected endpoint, indented to belong to
+ * its list item: what the output shows, then the command as a code block
+ * (verbatim: a command is never backslash-escaped), or why there is none.
+ */
+export function proofMarkdown(p: Proof, indent = '  '): string[] {
+  if (p.kind === 'none') return [`${indent}*How to see it yourself:* no command: ${md(p.reason)}.`];
+  return [`${indent}*How to see it yourself:* ${md(p.shows)}`, '', ...markdownCodeBlock(p.command, indent)];
+}
+
+/** A list item per affected endpoint, each with its proof. */
+export function hitMarkdown(where: string, evidence: string, proof: Proof): string[] {
+  return [`- ${where}: ${md(evidence)}`, '', ...proofMarkdown(proof), ''];
+}
+
 function findingSection(g: RuleHits): string[] {
   const f = g.finding;
   const lines = [
@@ -40,8 +56,7 @@ function findingSection(g: RuleHits): string[] {
     '',
     `**Affected (${g.services}):**`,
     '',
-    ...g.hits.map((h) => `- ${endpoint(h)}: ${md(h.evidence)}`),
-    '',
+    ...g.hits.flatMap((h) => hitMarkdown(endpoint(h), h.evidence, h.proof)),
     ...more(g.services - g.hits.length, 'affected services'),
     `**Remediation:** ${md(f.remediation)}`,
   ];

@@ -6,6 +6,7 @@
 import type { Severity } from '../observation/finding.ts';
 import type { DimseOutcome, ProbeStatus, ProtocolId } from '../observation/observation.ts';
 import type { BreakdownRow, InventoryRow, RunStatus } from '../store/index.ts';
+import type { Proof } from './proof.ts';
 import type { ReportGeo, ReportTables } from './tables.ts';
 
 export const REPORT_SCHEMA = 'exposure-report/1';
@@ -25,6 +26,12 @@ export interface ReportFinding {
   remediation: string;
   references: string[];
   cwe?: string;
+}
+
+/** A finding on one service: the rule's text, what was seen there, and how the owner sees it for themselves (proof.ts). */
+export interface ServiceFinding extends ReportFinding {
+  /** Computed from the stored observation when the model is built, never stored. */
+  proof: Proof;
 }
 
 export interface ServiceReport {
@@ -71,7 +78,7 @@ export interface ServiceReport {
   /** C-FIND returned at least one match (however the exchange ended), or another probe counted records or files (observation/exposed.ts). */
   exposed: boolean;
   /** Most severe first. */
-  findings: ReportFinding[];
+  findings: ServiceFinding[];
   highestSeverity?: Severity;
   /** Web services: how they were reached, e.g. "open (no login)", "vendor-default login accepted (user orthanc)". */
   access?: string;
@@ -127,6 +134,8 @@ export interface RuleHit {
   port: number;
   protocol: ProtocolId;
   evidence: string;
+  /** The command that shows it from the owner's side, or why there is none. */
+  proof: Proof;
 }
 
 /** A rule that fired in the run: its text as assessed, how many services it fired on, and the first of them. */

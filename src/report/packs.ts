@@ -14,7 +14,8 @@ import { markdownText as md } from './escape.ts';
 import { renderFindingsCsv } from './findings-csv.ts';
 import { aeText, countText, endpointText, SEVERITY_LABEL } from './format.ts';
 import { geoFooterMarkdown } from './markdown-study.ts';
-import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import { hitMarkdown } from './markdown.ts';
+import type { ReportFinding, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { grouped } from './numbers.ts';
 
 export interface PackFile {
@@ -67,12 +68,12 @@ function groupServices(model: ReportModel): Group[] {
   );
 }
 
-function byRule(services: ServiceReport[]): Array<{ f: ReportFinding; hits: Array<{ s: ServiceReport; evidence: string }> }> {
-  const m = new Map<string, { f: ReportFinding; hits: Array<{ s: ServiceReport; evidence: string }> }>();
+function byRule(services: ServiceReport[]): Array<{ f: ReportFinding; hits: Array<{ s: ServiceReport; finding: ServiceFinding }> }> {
+  const m = new Map<string, { f: ReportFinding; hits: Array<{ s: ServiceReport; finding: ServiceFinding }> }>();
   for (const s of services) {
     for (const f of s.findings) {
       const g = m.get(f.ruleId) ?? { f, hits: [] };
-      g.hits.push({ s, evidence: f.evidence });
+      g.hits.push({ s, finding: f });
       m.set(f.ruleId, g);
     }
   }
@@ -94,6 +95,8 @@ function letter(model: ReportModel, title: string, services: ServiceReport[]): s
         ? `; ${exposed.length} of them returned patient-level study records to an unauthenticated query.`
         : '; none returned patient-level records.'),
     'Please forward this to the people who run these systems. The findings below say what was seen and how to close it.',
+    '',
+    '**How to see it yourself:** under each affected service, a command with standard tools (DCMTK, curl, smbclient, openssl, nmap) shows the finding from any machine that may reach the service. It prints statuses, counts and server settings, never a patient\'s data.',
     '',
     '**What was done, and what was not:** the scanner opened a connection, asked for a DICOM association, sent C-ECHO and a C-FIND at study level, and counted the answers. It retrieved no image, and it kept no patient name, identifier, date or other value: only counts and the names of the attributes that came back.',
     '',
@@ -125,8 +128,7 @@ function letter(model: ReportModel, title: string, services: ServiceReport[]): s
     lines.push(
       `### ${SEVERITY_LABEL[f.severity]} · ${md(f.ruleId)}: ${md(f.title)}`,
       '',
-      ...hits.map((h) => `- ${md(endpointText(h.s.ip, h.s.port))}: ${md(h.evidence)}`),
-      '',
+      ...hits.flatMap((h) => hitMarkdown(md(endpointText(h.s.ip, h.s.port)), h.finding.evidence, h.finding.proof)),
       `**How to fix it:** ${md(f.remediation)}`,
       '',
     );

@@ -7,7 +7,7 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
-import type { ReportFinding, ReportHead, ReportModel, ServiceReport } from './model.ts';
+import type { ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -61,6 +61,12 @@ function where(s: ServiceReport): Record<string, unknown> {
   return w;
 }
 
+/** The proof as the JSON report has it, its strings on one line. */
+function sarifProof(f: ServiceFinding): Record<string, string> {
+  const p = f.proof;
+  return p.kind === 'command' ? { kind: p.kind, tool: p.tool, command: plain(p.command), shows: plain(p.shows) } : { kind: p.kind, reason: plain(p.reason) };
+}
+
 /** The first finding of each rule, in service order: what the rule's description is written from. */
 type RuleFindings = Map<string, ReportFinding>;
 
@@ -71,12 +77,13 @@ function addRules(rules: RuleFindings, s: ServiceReport): void {
 function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
   const ids = [...rules.keys()].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
-  const result = (s: ServiceReport, f: ReportFinding) => ({
+  const result = (s: ServiceReport, f: ServiceFinding) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId) ?? -1,
     kind: 'fail',
     level: LEVEL[f.severity],
-    message: { text: plain(`${endpointName(s)}: ${f.title}. ${f.evidence}`) },
+    // Dashboards show the message, not property bags: the owner's command goes there too.
+    message: { text: plain(`${endpointName(s)}: ${f.title}. ${f.evidence}${f.proof.kind === 'command' ? ` To see it yourself, run: ${f.proof.command}` : ''}`) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: endpointUri(s) } },
@@ -85,7 +92,7 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
     ],
     // Stable across runs, so dashboards track one exposure from scan to scan.
     partialFingerprints: { 'endpointRule/v1': `${f.ruleId}|${endpointUri(s)}` },
-    properties: { severity: f.severity, ...where(s) },
+    properties: { severity: f.severity, ...where(s), proof: sarifProof(f) },
   });
   const log = (results: unknown[]) => ({
     $schema: SARIF_SCHEMA_URI,

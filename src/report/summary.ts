@@ -6,7 +6,8 @@ import type { Count, DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
 import { countText } from '../observation/count.ts';
 import type { CountSum, ServiceRow, StoreReader } from '../store/index.ts';
-import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceReport } from './model.ts';
+import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
+import { findingProof } from './proof.ts';
 import { webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
@@ -25,7 +26,7 @@ function byRisk(a: ReportFinding, b: ReportFinding): number {
 export function serviceReport(s: ServiceRow): ServiceReport {
   const obs = s.observation;
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
-  const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
+  const findings: ServiceFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references], proof: findingProof(f.ruleId, obs) })).sort(byRisk);
   const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
   const fileShare = fileShareSummary(obs);
   const exposed = isExposed(obs);

@@ -12,7 +12,7 @@ import { ipSortKey } from '../../src/observation/address-order.ts';
 import { severityRank, type Severity } from '../../src/observation/finding.ts';
 import type { ProtocolId } from '../../src/observation/observation.ts';
 import { diffRuns, DIFF_SCHEMA, type CountChange, type DiffEndpoint, type DiffFinding, type DiffSide, type RunDiff, type ServiceChange } from '../../src/report/diff.ts';
-import type { ReportCount, ReportFinding, ReportRun, ServiceReport } from '../../src/report/model.ts';
+import type { ReportCount, ReportRun, ServiceFinding, ServiceReport } from '../../src/report/model.ts';
 
 interface WholeRun {
   run: Pick<ReportRun, 'id' | 'startedAt' | 'targets' | 'ports'>;
@@ -90,7 +90,14 @@ const endpointPair = fc.record({
 });
 
 function service(ip: string, port: number, protocol: ProtocolId, s: State): ServiceReport {
-  const findings: ReportFinding[] = s.rules.map((r) => ({ ...RULES[r]!, title: `title of ${RULES[r]!.ruleId}`, evidence: 'seen', remediation: 'fix', references: [] }));
+  const findings: ServiceFinding[] = s.rules.map((r) => ({
+    ...RULES[r]!,
+    title: `title of ${RULES[r]!.ruleId}`,
+    evidence: 'seen',
+    remediation: 'fix',
+    references: [],
+    proof: { kind: 'none', reason: 'a diff does not read proofs' },
+  }));
   return {
     ip,
     port,

@@ -87,6 +87,32 @@ async function renderAll({ model, bounded, scan }: Read, earlier: ReportModel): 
  */
 const RAW = `${ANSI}${CONTROL}${SCRIPT}${FORMULA}`;
 
+/** A proof whose command holds the raw text and a run of backticks longer than a plain fence. */
+const RAW_PROOF = { kind: 'command' as const, tool: 'curl' as const, command: `curl ${RAW} \`\`\`\` x`, shows: RAW };
+
+/**
+ * Markdown with its fenced code blocks taken out, after checking that each
+ * block closes with a fence like the one that opened it (so no text inside
+ * one could close it early): what is left is where markup would act.
+ */
+function outsideCodeBlocks(text: string): string {
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^ *(`{3,})sh$/.exec(lines[i]!);
+    if (!open) {
+      kept.push(lines[i]!);
+      continue;
+    }
+    const fence = open[1]!;
+    const body = lines[i + 1] ?? '';
+    assert.ok(!body.includes(fence), `a code line holds its own fence: ${body.slice(0, 60)}`);
+    assert.equal(lines[i + 2]?.trim(), fence, 'a code block is one line closed by its own fence');
+    i += 2;
+  }
+  return kept.join('\n');
+}
+
 function tamper({ model, bounded, scan }: Read): Read {
   return {
     model: { ...model, services: model.services.map(tamperService) },
@@ -97,7 +123,7 @@ function tamper({ model, bounded, scan }: Read): Read {
       rules: bounded.rules.map((g) => ({
         ...g,
         finding: { ...g.finding, title: RAW, evidence: RAW, remediation: RAW, references: [RAW] },
-        hits: g.hits.map((h) => ({ ...h, hostname: RAW, evidence: RAW })),
+        hits: g.hits.map((h, i) => ({ ...h, hostname: RAW, evidence: RAW, proof: i % 2 === 0 ? RAW_PROOF : { kind: 'none' as const, reason: RAW } })),
       })),
     },
     scan: { ...scan, exposed: scan.exposed.map(tamperService), byProtocol: scan.byProtocol.map((r) => ({ ...r, key: RAW })) },
@@ -120,7 +146,7 @@ function tamperService(s: ServiceReport): ServiceReport {
       error: raw,
       modalities: [raw],
       aeTitlesTried: [raw],
-      findings: s.findings.map((f) => ({ ...f, title: raw, evidence: raw, remediation: raw, references: [raw] })),
+      findings: s.findings.map((f) => ({ ...f, title: raw, evidence: raw, remediation: raw, references: [raw], proof: RAW_PROOF })),
   };
 }
 
@@ -242,11 +268,19 @@ describe('raw hostile text handed straight to the renderers', () => {
     }
   });
 
+  it('a proof command reaches Markdown verbatim inside a fence it cannot close, and HTML escaped', () => {
+    const md = tampered.get('markdown')!;
+    assert.ok(md.includes('`````sh'), 'a fence longer than the backticks in the command');
+    assert.ok(md.includes('<script>alert(1)</script>'), 'the command is verbatim inside its code block, not backslash-escaped');
+    outsideCodeBlocks(md);
+    assert.ok(tampered.get('html')!.includes('<pre><code>curl [31mRED'), 'controls dropped, the command in a code element');
+  });
+
   it('HTML shows no tag, CSV runs no formula, Markdown opens no tag', () => {
     assert.doesNotMatch(tampered.get('html')!, /<script/i);
     for (const [name, text] of tampered) {
       if (name.includes('csv')) for (const cell of csvCells(text)) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `${name}: ${cell.slice(0, 40)}`);
-      if (name.includes('markdown') || name.endsWith('README.md')) assert.ok(!/(^|[^\\])<script/.test(text), name);
+      if (name.includes('markdown') || name.endsWith('README.md')) assert.ok(!/(^|[^\\])<script/.test(outsideCodeBlocks(text)), name);
     }
   });
 });
