@@ -8,20 +8,20 @@
  * Runs on 127.0.80.x (lab) and 127.0.81.1 (PostgreSQL) only.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { startLab, type Lab, type LabServerName } from '../../src/lab/lab.ts';
 import { startPostgres, type PostgresCluster } from '../../src/lab/postgres.ts';
 import { freePort } from '../../src/lab/ports.ts';
 import { openStoreReader, type StoreReader } from '../../src/store/index.ts';
+import { CLI, exposure as cli } from '../cli/exposure-cli.ts';
 
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
+const exposure = (args: string[]): ReturnType<typeof cli> => cli(args, 180_000);
+
 const ADDRESSES: Partial<Record<LabServerName, string>> = {
   'orthanc-open': '127.0.80.2',
   'orthanc-locked': '127.0.80.3',
@@ -35,16 +35,6 @@ const LEASE_MS = 1500;
 let dir: string;
 let lab: Lab | undefined;
 let cluster: PostgresCluster | undefined;
-
-async function exposure(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { timeout: 180_000, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 function worker(db: string, name: string): { child: ChildProcess; done: Promise<number | null>; stderr: () => string } {
   const child = spawn(process.execPath, [CLI, 'worker', '--db', db, '--name', name, '--lease', String(LEASE_MS), '--poll', '200'], { stdio: ['ignore', 'ignore', 'pipe'] });
