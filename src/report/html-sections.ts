@@ -7,7 +7,7 @@ import type { BreakdownRow } from '../store/index.ts';
 import type { ReportBounds } from './bounded.ts';
 import { aeText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
-import type { BoundedReport, ReportHead, RuleHit, ServiceReport } from './model.ts';
+import type { BoundedReport, ReportHead, ReportTotals, RuleHit, ServiceReport } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 
 type Align = 'l' | 'r';
@@ -109,7 +109,7 @@ function endpointLink(s: RuleHit): string {
   return `<a href="#svc-${anchor(`${s.ip}-${s.port}-${s.protocol}`)}"><code>${html(text)}</code></a>`;
 }
 
-export function findingsSection(model: BoundedReport): string {
+export function findingsSection(model: Pick<BoundedReport, 'rules'>): string {
   if (model.rules.length === 0) return '<p class="empty">No findings in this run.</p>';
   return model.rules
     .map(({ finding: f, services, hits }) => {
@@ -139,8 +139,11 @@ function detailRow(label: string, value: string | undefined): string {
   return value === undefined || value === '' ? '' : `<tr><th>${html(label)}</th><td>${value}</td></tr>`;
 }
 
-/** One card per service the model holds (exposed first when they do not all fit: bounded.ts chose them). */
-export function serviceCards(model: BoundedReport): string {
+/**
+ * One card per service the model holds (exposed first when they do not all fit: bounded.ts chose them).
+ * The dashboard's service page hands it one service of a run.
+ */
+export function serviceCards(model: { totals: Pick<ReportTotals, 'services'>; services: readonly ServiceReport[] }): string {
   if (model.totals.services === 0) return '<p class="empty">No services found.</p>';
   const shown = model.services;
   return shown
