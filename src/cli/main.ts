@@ -12,6 +12,7 @@ import type { DiffFlags } from './diff.ts';
 import type { MergeFlags } from './merge.ts';
 import type { WorkerFlags } from './worker.ts';
 import type { StatusFlags } from './status.ts';
+import type { ServeFlags } from './serve.ts';
 import { DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS, WEB_PORTS } from '../probes/catalogue.ts';
@@ -111,6 +112,17 @@ program
   .option('--run <id>', 'this run only (default: running ones and the last finished)', positiveInt('--run'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
   .action(async (flags: StatusFlags) => (await import('./status.ts')).statusCommand(requireDb(flags, 'status')));
+
+program
+  .command('serve')
+  .description('a local web dashboard over a store: runs, findings with filters, service cards, diffs, live progress, a timeline per scope')
+  .addOption(dbOption('the store to show'))
+  .option('--host <address>', 'address to bind (another than loopback needs --tls-cert and --tls-key)', '127.0.0.1')
+  .option('--port <n>', 'TCP port to listen on', positiveInt('--port', 0, 65535), 8400)
+  .option('--token-file <file>', 'read the access token from this file (first line) instead of printing a random one')
+  .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+  .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+  .action(async (flags: ServeFlags) => (await import('./serve.ts')).serveCommand(flags));
 
 program.addCommand(labCommand());
 

@@ -91,7 +91,12 @@ export const LIVE_JS = `'use strict';
 })();
 `;
 
-export const ASSETS: Record<string, { type: 'css' | 'js'; body: string }> = {
+/** A browser asks for an icon on every page; one of our own keeps that request from failing. */
+const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1a1a1a"/><rect x="4" y="4" width="8" height="8" rx="1" fill="#b3261e"/></svg>';
+
+export const ASSETS: Record<string, { type: 'css' | 'js' | 'svg'; body: string }> = {
+  '/favicon.ico': { type: 'svg', body: ICON },
+  '/assets/icon.svg': { type: 'svg', body: ICON },
   '/assets/report.css': { type: 'css', body: REPORT_CSS },
   '/assets/dashboard.css': { type: 'css', body: DASHBOARD_CSS },
   '/assets/live.js': { type: 'js', body: LIVE_JS },

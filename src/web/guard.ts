@@ -25,9 +25,10 @@ export type Provenance = 'same-origin' | 'foreign' | 'unstated';
 
 export function provenance(headers: { origin?: string | undefined; 'sec-fetch-site'?: string | string[] | undefined; host?: string | undefined }, scheme: Scheme): Provenance {
   const origin = headers.origin;
-  if (origin !== undefined) return origin === `${scheme}://${(headers.host ?? '').toLowerCase()}` ? 'same-origin' : 'foreign';
+  if (origin !== undefined && origin !== 'null') return origin === `${scheme}://${(headers.host ?? '').toLowerCase()}` ? 'same-origin' : 'foreign';
+  // Our pages send no referrer, and a browser then sends "Origin: null" with a form: it still says where the request started.
   const site = headers['sec-fetch-site'];
-  if (site === undefined) return 'unstated';
-  // A browser that sent no Origin still says where the request started; "none" is the user typing or a bookmark.
+  if (site === undefined) return origin === 'null' ? 'foreign' : 'unstated';
+  // "none" is the user typing or a bookmark.
   return site === 'same-origin' || site === 'none' ? 'same-origin' : 'foreign';
 }

@@ -26,6 +26,7 @@ export function page(f: Frame): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${html(f.title)} · Exposure</title>
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/report.css">
 <link rel="stylesheet" href="/assets/dashboard.css">
 </head>
