@@ -126,7 +126,10 @@ async function liveOf(c: HandlerContext, r: RunRow) {
   const latest = await c.store.findingPage(r.id, {}, 'newest', { limit: LIVE_FINDINGS, offset: 0 });
   // A finished run has its total in its summary; only a running one needs its targets counted.
   const targets = r.status === 'running' && c.targetsOf ? await c.targetsOf(r).catch(() => undefined) : undefined;
-  return liveStatus(r, progress, targets, latest.rows, c.now());
+  if (progress || r.status === 'running') return liveStatus(r, progress, targets, latest.rows, c.now());
+  const t = await c.store.runTotals(r.id);
+  const findings = Object.values(t.findings).reduce((a, b) => a + b, 0);
+  return liveStatus(r, progress, targets, latest.rows, c.now(), { services: t.services, findings });
 }
 
 export const live: Handler = async (c) => {

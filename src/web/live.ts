@@ -46,7 +46,18 @@ export function durationText(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-export function liveStatus(run: RunRow, progress: RunProgress | undefined, targets: number | undefined, latest: readonly FindingListRow[], now: number): LiveStatus {
+/**
+ * `progress` is the last checkpoint's; a run written without one (a merge,
+ * a file written by hand) has only `stored`: what its rows sum to.
+ */
+export function liveStatus(
+  run: RunRow,
+  progress: RunProgress | undefined,
+  targets: number | undefined,
+  latest: readonly FindingListRow[],
+  now: number,
+  stored?: { services: number; findings: number },
+): LiveStatus {
   const c = progress?.counters;
   const hostsDone = run.summary?.hostsDone ?? c?.hostsDone ?? run.hostsRecorded;
   const total = run.summary?.targetsTotal ?? targets;
@@ -59,8 +70,8 @@ export function liveStatus(run: RunRow, progress: RunProgress | undefined, targe
     startedAt: run.startedAt,
     hostsDone,
     openPorts: run.summary?.openPorts ?? c?.openPorts ?? 0,
-    services: c?.services ?? 0,
-    findings: c?.findings ?? 0,
+    services: c?.services ?? stored?.services ?? 0,
+    findings: c?.findings ?? stored?.findings ?? 0,
     latest: latest.map((f) => ({ severity: f.severity, ruleId: f.ruleId, title: f.title, endpoint: endpointText(f.ip, f.port), href: `/runs/${run.id}/services/${f.serviceId}` })),
   };
   if (run.finishedAt) status.finishedAt = run.finishedAt;
