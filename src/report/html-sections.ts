@@ -90,12 +90,13 @@ export function attributesTable(model: ReportHead): string {
   );
 }
 
-export function findingsByRuleTable(model: ReportHead): string {
+/** Findings by rule, each rule linked to its section of the page (or, on the dashboard, to its filtered list: `ruleHref` returns an escaped URL). */
+export function findingsByRuleTable(model: ReportHead, ruleHref: (ruleId: string) => string = (id) => `#rule-${anchor(id)}`): string {
   return table(
     [['Severity', 'l'], ['Rule', 'l'], ['Title', 'l'], ['Services', 'r'], ['Hosts', 'r']],
     model.tables.findingsByRule.map((r) => [
       `<span class="sev ${r.severity}">${SEVERITY_LABEL[r.severity]}</span>`,
-      `<a href="#rule-${anchor(r.ruleId)}">${html(r.ruleId)}</a>`,
+      `<a href="${ruleHref(r.ruleId)}">${html(r.ruleId)}</a>`,
       html(r.title),
       grouped(r.services),
       grouped(r.hosts),
@@ -170,6 +171,26 @@ export function serviceCards(model: { totals: Pick<ReportTotals, 'services'>; se
 </section>`;
     })
     .join('\n') + more(model.totals.services - shown.length, 'services');
+}
+
+
+/** The study's tables, in the order the report and the dashboard show them. */
+export function studyTables(model: ReportHead): string {
+  const t = model.tables;
+  return `<h2>Exposure by country</h2>
+${breakdownTable('Country / space', t.byCountry, (r) => placeText(r.key))}
+<h2>Exposure by network (AS and organisation)</h2>
+${breakdownTable('Autonomous system', t.byAsn, (r) => placeText(r.key, r.label))}
+<h2>Exposure by product and version</h2>
+${breakdownTable('Product', t.byProductVersion, (r) => r.key)}
+<h2>Exposure by protocol</h2>
+${breakdownTable('Protocol', t.byProtocol, (r) => r.key)}
+<h2>Top servers by images</h2>
+${topServersTable(model)}
+<h2>Images per exposed server</h2>
+${imagesPerServerTable(model)}
+<h2>Identifying attributes exposed</h2>
+${attributesTable(model)}`;
 }
 
 export { placeText };

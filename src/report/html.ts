@@ -6,15 +6,7 @@
 import { SEVERITIES } from '../observation/finding.ts';
 import { barChartSvg, type BarChart } from './charts.ts';
 import { html } from './html-escape.ts';
-import {
-  attributesTable,
-  breakdownTable,
-  findingsByRuleTable,
-  findingsSection,
-  imagesPerServerTable,
-  serviceCards,
-  topServersTable,
-} from './html-sections.ts';
+import { findingsByRuleTable, findingsSection, serviceCards, studyTables } from './html-sections.ts';
 import type { BoundedReport, ReportHead } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 import { geoDatesText } from './tables.ts';
@@ -155,7 +147,6 @@ ${model.geo.credits.map((c) => `<p>${html(c)}</p>`).join('\n')}
 }
 
 export function renderHtml(model: BoundedReport): string {
-  const t = model.tables;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -180,20 +171,7 @@ ${findingsByRuleTable(model)}
 ${findingsSection(model)}
 </section>
 <section id="tables">
-<h2>Exposure by country</h2>
-${breakdownTable('Country / space', t.byCountry, (r) => placeText(r.key))}
-<h2>Exposure by network (AS and organisation)</h2>
-${breakdownTable('Autonomous system', t.byAsn, (r) => placeText(r.key, r.label))}
-<h2>Exposure by product and version</h2>
-${breakdownTable('Product', t.byProductVersion, (r) => r.key)}
-<h2>Exposure by protocol</h2>
-${breakdownTable('Protocol', t.byProtocol, (r) => r.key)}
-<h2>Top servers by images</h2>
-${topServersTable(model)}
-<h2>Images per exposed server</h2>
-${imagesPerServerTable(model)}
-<h2>Identifying attributes exposed</h2>
-${attributesTable(model)}
+${studyTables(model)}
 </section>
 <section id="services">
 <h2>Services in detail</h2>

@@ -137,6 +137,12 @@ describe('with a session', () => {
     assert.doesNotMatch(a.body, /run 1/);
   });
 
+  it('links each rule of a run to its filtered findings list', async () => {
+    const a = await get('/runs/1');
+    assert.match(a.body, /<a href="\/runs\/1\/findings\?rule=EXP-DICOM-001">EXP-DICOM-001<\/a>/);
+    assert.match(a.body, /<img src="\/runs\/1\/charts\/3\.svg"/);
+  });
+
   it('filters the findings in the URL, and says which filter is wrong', async () => {
     const de = await get('/runs/1/findings?country=DE');
     assert.match(de.body, /192\.0\.2\.10:104/);

@@ -8,9 +8,7 @@ import type { ReportHead } from '../../report/model.ts';
 import type { RunRow } from '../../store/index.ts';
 import { html } from '../../report/html-escape.ts';
 import { keyFigures, lead, studyCharts } from '../../report/html.ts';
-import { attributesTable, breakdownTable, imagesPerServerTable, table, topServersTable } from '../../report/html-sections.ts';
-import { SEVERITY_LABEL } from '../../report/format.ts';
-import { grouped, placeText } from '../../report/numbers.ts';
+import { findingsByRuleTable, studyTables } from '../../report/html-sections.ts';
 import { scopeText } from '../scope.ts';
 import { href, page } from './layout.ts';
 
@@ -40,23 +38,8 @@ function charts(v: RunView): string {
   return `<div class="charts">${figures.join('\n')}</div>`;
 }
 
-function rules(v: RunView): string {
-  return table(
-    [['Severity', 'l'], ['Rule', 'l'], ['Title', 'l'], ['Services', 'r'], ['Hosts', 'r']],
-    v.head.tables.findingsByRule.map((r) => [
-      `<span class="sev ${r.severity}">${SEVERITY_LABEL[r.severity]}</span>`,
-      `<a href="${href(`/runs/${v.run.id}/findings`, { rule: r.ruleId })}">${html(r.ruleId)}</a>`,
-      html(r.title),
-      grouped(r.services),
-      grouped(r.hosts),
-    ]),
-    'No findings.',
-  );
-}
-
 export function runPage(v: RunView): string {
   const r = v.run;
-  const t = v.head.tables;
   return page({
     title: `Run ${r.id}`,
     csrf: v.csrf,
@@ -75,23 +58,10 @@ ${charts(v)}
 </section>
 <section id="rules">
 <h2>Findings by rule</h2>
-${rules(v)}
+${findingsByRuleTable(v.head, (ruleId) => href(`/runs/${v.run.id}/findings`, { rule: ruleId }))}
 </section>
 <section id="tables">
-<h2>Exposure by country</h2>
-${breakdownTable('Country / space', t.byCountry, (row) => placeText(row.key))}
-<h2>Exposure by network (AS and organisation)</h2>
-${breakdownTable('Autonomous system', t.byAsn, (row) => placeText(row.key, row.label))}
-<h2>Exposure by product and version</h2>
-${breakdownTable('Product', t.byProductVersion, (row) => row.key)}
-<h2>Exposure by protocol</h2>
-${breakdownTable('Protocol', t.byProtocol, (row) => row.key)}
-<h2>Top servers by images</h2>
-${topServersTable(v.head)}
-<h2>Images per exposed server</h2>
-${imagesPerServerTable(v.head)}
-<h2>Identifying attributes exposed</h2>
-${attributesTable(v.head)}
+${studyTables(v.head)}
 </section>`,
   });
 }
