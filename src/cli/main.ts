@@ -13,6 +13,7 @@ import type { MergeFlags } from './merge.ts';
 import type { WorkerFlags } from './worker.ts';
 import type { StatusFlags } from './status.ts';
 import type { AuditFlags } from './audit.ts';
+import type { ServeFlags } from './serve.ts';
 import { AUDIT_FORMATS, DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
 import { CONFIG_KINDS } from '../audit/finding.ts';
 import { SEVERITIES } from '../observation/finding.ts';
@@ -124,6 +125,17 @@ program
   .option('-o, --out <file>', 'write to a file instead of standard output')
   .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding is this severe or more').choices([...SEVERITIES, 'never']).default('critical'))
   .action(async (configs: string[], flags: AuditFlags) => (await import('./audit.ts')).auditCommand(configs, flags));
+
+program
+  .command('serve')
+  .description('a local web dashboard over a store: runs, findings with filters, service cards, diffs, live progress, a timeline per scope')
+  .addOption(dbOption('the store to show'))
+  .option('--host <address>', 'address to bind (another than loopback needs --tls-cert and --tls-key)', '127.0.0.1')
+  .option('--port <n>', 'TCP port to listen on', positiveInt('--port', 0, 65535), 8400)
+  .option('--token-file <file>', 'read the access token from this file (first line) instead of printing a random one')
+  .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+  .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+  .action(async (flags: ServeFlags) => (await import('./serve.ts')).serveCommand(flags));
 
 program.addCommand(labCommand());
 

@@ -25,7 +25,9 @@ export interface BarChart {
   height?: number;
 }
 
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
+// No double quote inside: ECharts writes the font into a double-quoted style attribute, and an SVG
+// served as a file of its own (the dashboard's charts) is read as XML, which a stray quote breaks.
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
 export function barChartSvg(chart: BarChart): string {
   const width = chart.width ?? 560;

@@ -15,7 +15,8 @@ function countChange(label: string, c: CountChange | undefined): string | undefi
   return `${label} ${v(c.from)} → ${v(c.to)}`;
 }
 
-function changeText(c: ServiceChange): string {
+/** "patients 10 → 12, images 900 → 1,000": the counts of one service that moved. */
+export function changeText(c: ServiceChange): string {
   return [countChange('patients', c.patients), countChange('studies', c.studies), countChange('images', c.images)].filter(Boolean).join(', ');
 }
 

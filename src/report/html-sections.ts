@@ -7,7 +7,7 @@ import type { BreakdownRow } from '../store/index.ts';
 import type { ReportBounds } from './bounded.ts';
 import { aeText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
-import type { BoundedReport, ReportHead, RuleHit, ServiceReport } from './model.ts';
+import type { BoundedReport, ReportHead, ReportTotals, RuleHit, ServiceReport } from './model.ts';
 import type { Proof } from './proof.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 
@@ -91,12 +91,13 @@ export function attributesTable(model: ReportHead): string {
   );
 }
 
-export function findingsByRuleTable(model: ReportHead): string {
+/** Findings by rule, each rule linked to its section of the page (or, on the dashboard, to its filtered list: `ruleHref` returns an escaped URL). */
+export function findingsByRuleTable(model: ReportHead, ruleHref: (ruleId: string) => string = (id) => `#rule-${anchor(id)}`): string {
   return table(
     [['Severity', 'l'], ['Rule', 'l'], ['Title', 'l'], ['Services', 'r'], ['Hosts', 'r']],
     model.tables.findingsByRule.map((r) => [
       `<span class="sev ${r.severity}">${SEVERITY_LABEL[r.severity]}</span>`,
-      `<a href="#rule-${anchor(r.ruleId)}">${html(r.ruleId)}</a>`,
+      `<a href="${ruleHref(r.ruleId)}">${html(r.ruleId)}</a>`,
       html(r.title),
       grouped(r.services),
       grouped(r.hosts),
@@ -116,7 +117,7 @@ function proofHtml(p: Proof): string {
   return `<div class="proof"><p><strong>How to see it yourself:</strong> ${html(p.shows)}</p><pre><code>${html(p.command)}</code></pre></div>`;
 }
 
-export function findingsSection(model: BoundedReport): string {
+export function findingsSection(model: Pick<BoundedReport, 'rules'>): string {
   if (model.rules.length === 0) return '<p class="empty">No findings in this run.</p>';
   return model.rules
     .map(({ finding: f, services, hits }) => {
@@ -146,8 +147,11 @@ function detailRow(label: string, value: string | undefined): string {
   return value === undefined || value === '' ? '' : `<tr><th>${html(label)}</th><td>${value}</td></tr>`;
 }
 
-/** One card per service the model holds (exposed first when they do not all fit: bounded.ts chose them). */
-export function serviceCards(model: BoundedReport): string {
+/**
+ * One card per service the model holds (exposed first when they do not all fit: bounded.ts chose them).
+ * The dashboard's service page hands it one service of a run.
+ */
+export function serviceCards(model: { totals: Pick<ReportTotals, 'services'>; services: readonly ServiceReport[] }): string {
   if (model.totals.services === 0) return '<p class="empty">No services found.</p>';
   const shown = model.services;
   return shown
@@ -174,6 +178,26 @@ export function serviceCards(model: BoundedReport): string {
 </section>`;
     })
     .join('\n') + more(model.totals.services - shown.length, 'services');
+}
+
+
+/** The study's tables, in the order the report and the dashboard show them. */
+export function studyTables(model: ReportHead): string {
+  const t = model.tables;
+  return `<h2>Exposure by country</h2>
+${breakdownTable('Country / space', t.byCountry, (r) => placeText(r.key))}
+<h2>Exposure by network (AS and organisation)</h2>
+${breakdownTable('Autonomous system', t.byAsn, (r) => placeText(r.key, r.label))}
+<h2>Exposure by product and version</h2>
+${breakdownTable('Product', t.byProductVersion, (r) => r.key)}
+<h2>Exposure by protocol</h2>
+${breakdownTable('Protocol', t.byProtocol, (r) => r.key)}
+<h2>Top servers by images</h2>
+${topServersTable(model)}
+<h2>Images per exposed server</h2>
+${imagesPerServerTable(model)}
+<h2>Identifying attributes exposed</h2>
+${attributesTable(model)}`;
 }
 
 export { placeText };

@@ -4,22 +4,15 @@
  * forbids any), charts inlined as SVG. Strings are escaped in html-escape.ts.
  */
 import { SEVERITIES } from '../observation/finding.ts';
-import { barChartSvg } from './charts.ts';
+import { barChartSvg, type BarChart } from './charts.ts';
 import { html } from './html-escape.ts';
-import {
-  attributesTable,
-  breakdownTable,
-  findingsByRuleTable,
-  findingsSection,
-  imagesPerServerTable,
-  serviceCards,
-  topServersTable,
-} from './html-sections.ts';
+import { findingsByRuleTable, findingsSection, serviceCards, studyTables } from './html-sections.ts';
 import type { BoundedReport, ReportHead } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 import { geoDatesText } from './tables.ts';
 
-const CSS = `
+/** The report's stylesheet: inlined in the file, and served as a file of its own by the dashboard. */
+export const REPORT_CSS = `
 :root{--fg:#1a1a1a;--muted:#5f6368;--line:#e3e5e8;--bg:#fff;--soft:#f6f7f9;--crit:#b3261e;--high:#d9480f;--med:#b7791f;--low:#2b6cb0;--info:#6b7280}
 *{box-sizing:border-box}body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:1120px;margin:0 auto;padding:24px 28px 48px}
@@ -51,7 +44,7 @@ function card(n: string, label: string, alert = false): string {
   return `<div class="card${alert ? ' alert' : ''}"><div class="n">${n}</div><div class="l">${html(label)}</div></div>`;
 }
 
-function keyFigures(model: ReportHead): string {
+export function keyFigures(model: ReportHead): string {
   const c = model.tables.counts;
   const t = model.totals;
   const opt = (n: number | undefined): string => (n === undefined ? '—' : grouped(n));
@@ -69,12 +62,13 @@ ${card(grouped(t.findings.critical), 'critical findings', t.findings.critical > 
 </div>`;
 }
 
-function charts(model: ReportHead): string {
+/** The study's four charts, as specifications: the report inlines them all, the dashboard serves each as an image. */
+export function studyCharts(model: ReportHead): BarChart[] {
   const t = model.tables;
   const byCountry = t.byCountry.slice(0, 12);
   const byProduct = t.byProduct.slice(0, 10);
-  const svgs = [
-    barChartSvg({
+  return [
+    {
       id: 'country-services',
       title: 'Exposed and reachable services by country',
       categories: byCountry.map((r) => placeText(r.key)),
@@ -82,14 +76,14 @@ function charts(model: ReportHead): string {
         { name: 'services', values: byCountry.map((r) => r.services), color: '#9aa5b1' },
         { name: 'exposed', values: byCountry.map((r) => r.exposedServices), color: '#b3261e' },
       ],
-    }),
-    barChartSvg({
+    },
+    {
       id: 'country-images',
       title: 'Images reachable by country',
       categories: byCountry.map((r) => placeText(r.key)),
       series: [{ name: 'images', values: byCountry.map((r) => r.images?.n ?? 0), color: '#2b6cb0' }],
-    }),
-    barChartSvg({
+    },
+    {
       id: 'product-services',
       title: 'Services by product',
       horizontal: true,
@@ -98,19 +92,22 @@ function charts(model: ReportHead): string {
         { name: 'services', values: byProduct.map((r) => r.services), color: '#9aa5b1' },
         { name: 'exposed', values: byProduct.map((r) => r.exposedServices), color: '#b3261e' },
       ],
-    }),
-    barChartSvg({
+    },
+    {
       id: 'images-per-server',
       title: 'Exposed servers by images held',
       categories: [...t.imagesPerServer.buckets.map((b) => b.label), 'not counted'],
       series: [{ name: 'servers', values: [...t.imagesPerServer.buckets.map((b) => b.servers), t.imagesPerServer.notCounted], color: '#6b46c1' }],
-    }),
+    },
   ];
-  return `<div class="charts">${svgs.map((s) => `<figure class="chart">${s}</figure>`).join('\n')}</div>`;
+}
+
+function charts(model: ReportHead): string {
+  return `<div class="charts">${studyCharts(model).map((c) => `<figure class="chart">${barChartSvg(c)}</figure>`).join('\n')}</div>`;
 }
 
 /** The two sentences a reader who stops after the title should take away. */
-function lead(model: ReportHead): string {
+export function lead(model: ReportHead): string {
   const c = model.tables.counts;
   const t = model.totals;
   const critical = t.findings.critical;
@@ -150,7 +147,6 @@ ${model.geo.credits.map((c) => `<p>${html(c)}</p>`).join('\n')}
 }
 
 export function renderHtml(model: BoundedReport): string {
-  const t = model.tables;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -159,7 +155,7 @@ export function renderHtml(model: BoundedReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Exposure report · run ${model.run.id}</title>
-<style>${CSS}</style>
+<style>${REPORT_CSS}</style>
 </head>
 <body>
 <main>
@@ -175,20 +171,7 @@ ${findingsByRuleTable(model)}
 ${findingsSection(model)}
 </section>
 <section id="tables">
-<h2>Exposure by country</h2>
-${breakdownTable('Country / space', t.byCountry, (r) => placeText(r.key))}
-<h2>Exposure by network (AS and organisation)</h2>
-${breakdownTable('Autonomous system', t.byAsn, (r) => placeText(r.key, r.label))}
-<h2>Exposure by product and version</h2>
-${breakdownTable('Product', t.byProductVersion, (r) => r.key)}
-<h2>Exposure by protocol</h2>
-${breakdownTable('Protocol', t.byProtocol, (r) => r.key)}
-<h2>Top servers by images</h2>
-${topServersTable(model)}
-<h2>Images per exposed server</h2>
-${imagesPerServerTable(model)}
-<h2>Identifying attributes exposed</h2>
-${attributesTable(model)}
+${studyTables(model)}
 </section>
 <section id="services">
 <h2>Services in detail</h2>

@@ -14,7 +14,8 @@ const COUNTRY_KEY = `CASE WHEN h.country IS NOT NULL THEN h.country
 const ASN_KEY = `CASE WHEN h.asn IS NOT NULL THEN 'AS' || h.asn
   WHEN h.space IS NOT NULL AND h.space <> 'public' THEN h.space ELSE 'unknown' END`;
 
-const KEYS: Record<Breakdown, string> = {
+/** Each breakdown's key as SQL over services `s` and hosts `h`: what a filter on a breakdown's key compares with. */
+export const KEYS: Record<Breakdown, string> = {
   country: COUNTRY_KEY,
   asn: ASN_KEY,
   product: `COALESCE(s.product, 'unidentified')`,

@@ -4,6 +4,8 @@ export type {
   HostBatch,
   HostResult,
   InventoryRow,
+  PageRequest,
+  RunProgress,
   RecordOptions,
   RunEndStatus,
   RunMeta,
@@ -20,6 +22,7 @@ export type {
 } from './store.ts';
 export { RUN_END_STATUSES } from './store.ts';
 export { BREAKDOWNS } from './aggregates.ts';
+export type { FindingFilter, FindingListRow, FindingOrder, FindingPage } from './finding-list.ts';
 export type {
   Breakdown,
   BreakdownRow,

@@ -34,12 +34,15 @@ import type {
   RunMeta,
   RunRow,
   RunSummary,
+  PageRequest,
+  RunProgress,
   ScanCheckpoint,
   ServiceRow,
   StoreReader,
   StoreSink,
 } from './store.ts';
 import { COUNTED, type InventoryRecord } from './stored-observation.ts';
+import { findingListQuery, findingPageFromRows, type DbListRow, type FindingFilter, type FindingOrder, type FindingPage } from './finding-list.ts';
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
 import type { Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
@@ -106,7 +109,8 @@ export function readSql(d: SqlDialect) {
     runs: `${RUNS} ORDER BY r.id`,
     run: `${RUNS} WHERE r.id = ?`,
     latestRunId: 'SELECT max(id) AS id FROM runs',
-    progress: 'SELECT watermark, counters FROM scan_progress WHERE run_id = ?',
+    progress: 'SELECT watermark, counters, updated_at FROM scan_progress WHERE run_id = ?',
+    serviceOfRun: 'SELECT s.id FROM services s WHERE s.run_id = ? AND s.id = ?',
     steps: 'SELECT step FROM scan_steps WHERE run_id = ? AND step >= ? ORDER BY step',
     reopenRun: `UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`,
     isHostDone: 'SELECT 1 AS done FROM hosts WHERE run_id = ? AND ip = ?',
@@ -135,6 +139,8 @@ export function readSql(d: SqlDialect) {
 
 /** The most rows a page or a bounded list may hold, whatever the caller asks. */
 const MAX_PAGE = 100_000;
+/** The most findings one page of a list holds: what a person pages through. */
+const MAX_FINDING_PAGE = 1000;
 
 /** A list a caller asked to be bounded stays so: whole numbers, at most MAX_PAGE rows in memory at once. */
 function boundedLimit(limit: number): number {
@@ -313,6 +319,24 @@ export class SqlStore implements StoreSink, StoreReader {
 
   async hostsWithoutGeo(runId: number): Promise<string[]> {
     return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId])).map((r) => r.ip);
+  }
+
+  async service(runId: number, serviceId: number): Promise<ServiceRow | undefined> {
+    const found = await this.engine.get<{ id: number }>(this.sql.serviceOfRun, [runId, serviceId]);
+    return found ? (await this.servicesById([found.id], runId))[0] : undefined;
+  }
+
+  async findingPage(runId: number, filter: FindingFilter, order: FindingOrder, page: PageRequest): Promise<FindingPage> {
+    const limit = Math.max(1, Math.min(boundedLimit(page.limit), MAX_FINDING_PAGE));
+    const offset = Math.max(0, Number.isSafeInteger(page.offset) ? page.offset : 0);
+    const q = findingListQuery(runId, filter, order, limit, offset);
+    return findingPageFromRows(await this.engine.all<DbListRow>(q.sql, q.params), limit);
+  }
+
+  async runProgress(runId: number): Promise<RunProgress | undefined> {
+    const row = await this.engine.get<{ watermark: number; counters: string; updated_at: string }>(this.sql.progress, [runId]);
+    const checkpoint = row && checkpointFrom(row, []);
+    return row && checkpoint ? { counters: checkpoint.counters, updatedAt: row.updated_at } : undefined;
   }
 
   async setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   ServerRow,
   StoredHostGeo,
 } from './aggregates.ts';
+import type { FindingFilter, FindingOrder, FindingPage } from './finding-list.ts';
 
 /** What a run was asked to do, recorded when it starts. */
 export interface RunMeta {
@@ -169,6 +170,18 @@ export interface StoreSink {
   close(): Promise<void>;
 }
 
+/** How far a running run has gone: the counters saved with its last checkpoint, and when. */
+export interface RunProgress {
+  counters: ScanCounters;
+  updatedAt: string;
+}
+
+/** One page of a list: at most `limit` rows after the first `offset`. */
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}
+
 /** What reports, diffs, the dashboard and alerts read. Nothing here writes. */
 export interface StoreReader {
   runs(): Promise<RunRow[]>;
@@ -210,6 +223,12 @@ export interface StoreReader {
   geoSources(runId: number): Promise<string[]>;
   /** Addresses of the run's hosts never looked up (geo columns empty). */
   hostsWithoutGeo(runId: number): Promise<string[]>;
+  /** One service of a run with its findings; undefined when the run has no such service. */
+  service(runId: number, serviceId: number): Promise<ServiceRow | undefined>;
+  /** A page of the run's findings that pass `filter`, filtered and cut in the database (at most 1,000 rows a page). */
+  findingPage(runId: number, filter: FindingFilter, order: FindingOrder, page: PageRequest): Promise<FindingPage>;
+  /** The counters of the run's last checkpoint; undefined before its first batch. */
+  runProgress(runId: number): Promise<RunProgress | undefined>;
   close(): Promise<void>;
 }
 

@@ -44,11 +44,17 @@ const EXPOSURE: Architecture = {
   underEveryLayer: ['observation', 'version'],
   builtins: [
     {
-      modules: ['node:net', 'node:tls', 'node:http', 'node:https', 'node:http2', 'node:dgram'],
+      modules: ['node:net', 'node:tls', 'node:http2', 'node:dgram'],
       onlyIn: ['net', 'lab'],
       // Address syntax checks: pure functions, no socket.
       pureNames: ['isIP', 'isIPv4', 'isIPv6'],
       why: 'the dialer is the only place that opens sockets; the lab runs the servers',
+    },
+    {
+      // web: a listening server only; it never opens a connection to anything.
+      modules: ['node:http', 'node:https'],
+      onlyIn: ['net', 'lab', 'web'],
+      why: 'the dialer is the only place that opens sockets; the lab runs the servers; the dashboard serves HTTP',
     },
     { modules: ['node:child_process'], onlyIn: ['lab'], why: 'only the lab starts processes' },
   ],
@@ -132,6 +138,16 @@ describe('the checker, on small graphs with a forbidden edge', () => {
     assert.deepEqual(check(edge('src/probes/smb/client.ts', 'node:net', { names: ['Socket'], typeOnly: true })), []);
     assert.deepEqual(check(edge('src/net/dialer.ts', 'node:tls'), edge('src/lab/orthanc.ts', 'node:http')), []);
     assert.deepEqual(check(edge('src/cli/lab.ts', 'node:child_process')).length, 1);
+  });
+
+  it('lets the dashboard serve HTTP, but not open connections of its own', () => {
+    assert.deepEqual(check(edge('src/web/server.ts', 'node:http'), edge('src/web/server.ts', 'node:https')), []);
+    assert.deepEqual(check(edge('src/web/server.ts', 'node:net', { names: ['isIPv4'] })), []);
+    assert.deepEqual(check(edge('src/web/server.ts', 'node:net', { names: ['connect'] })).length, 1);
+    assert.deepEqual(check(edge('src/web/server.ts', 'node:tls')).length, 1);
+    assert.deepEqual(check(edge('src/report/html.ts', 'node:http')), [
+      'src/report/html.ts imports node:http: only net/ and lab/ and web/ may import it (the dialer is the only place that opens sockets; the lab runs the servers; the dashboard serves HTTP)',
+    ]);
   });
 
   it('refuses a folder with no row, a file outside src/ and a computed import()', () => {
