@@ -109,14 +109,14 @@ function endpoint(f: AlertFinding): string {
   return `${endpointText(f.ip, f.port)} ${f.protocol}`;
 }
 
-function section(title: string, list: readonly AlertFinding[], total: number, withRemedy: boolean, runId: number): string[] {
+function section(title: string, list: readonly AlertFinding[], total: number, withRemedy: boolean, whole: string): string[] {
   if (total === 0) return [];
   const lines = [`${title} (${total})`];
   for (const f of list) {
     lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}  ${endpoint(f)}  ${f.title}`);
     if (withRemedy && f.remediation !== '') lines.push(`           what to do: ${f.remediation}`);
   }
-  if (total > list.length) lines.push(`  … and ${total - list.length} more (exposure report --run ${runId} lists them all)`);
+  if (total > list.length) lines.push(`  … and ${total - list.length} more (${whole} lists them all)`);
   return [...lines, ''];
 }
 
@@ -124,14 +124,15 @@ function section(title: string, list: readonly AlertFinding[], total: number, wi
 export function alertText(a: Alert): string {
   const since = a.previousRun ? `run ${a.previousRun.id} (${a.previousRun.startedAt})` : 'nothing: this is the scope\'s first run';
   const f = a.counts.findingsInRun;
+  const changes = a.previousRun ? `exposure diff ${a.previousRun.id} ${a.run.id}` : `exposure report --run ${a.run.id}`;
   return [
     `Scope ${a.scope}, run ${a.run.id} started ${a.run.startedAt}, compared with ${since}.`,
     '',
-    ...section('New findings', a.newFindings, a.counts.newFindings, true, a.run.id),
-    ...section('Fixed: no longer found', a.fixedFindings, a.counts.fixedFindings, false, a.run.id),
+    ...section('New findings', a.newFindings, a.counts.newFindings, true, changes),
+    ...section('Fixed: no longer found', a.fixedFindings, a.counts.fixedFindings, false, changes),
     ...(a.scopeChanged ? ['Note: the two runs were given different targets or ports; a finding may be missing only because its endpoint was not scanned.', ''] : []),
     `The run: ${plural(a.counts.exposedServicesInRun, 'exposed service')}; findings ${SEVERITIES.map((s) => `${s} ${f[s]}`).join(', ')}.`,
-    `Details: exposure report --run ${a.run.id}; changes: exposure diff ${a.previousRun?.id ?? a.run.id} ${a.run.id}; lifecycle: exposure findings --scope ${a.scope}.`,
+    `Details: exposure report --run ${a.run.id}${a.previousRun ? `; changes: ${changes}` : ''}; lifecycle: exposure findings --scope ${a.scope}.`,
     '',
   ].join('\n');
 }
