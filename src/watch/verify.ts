@@ -59,7 +59,7 @@ export async function verifyFinding(store: KeptStore, ref: FindingRef, where: st
   const same = (f: Pick<FindingRow, 'ip' | 'port' | 'protocol'>): boolean => f.ip === finding.ip && f.port === finding.port && f.protocol === finding.protocol;
   const open = (await store.findings(outcome.runId)).some((f) => f.ruleId === finding.ruleId && same(f));
   if (open) return { finding, runId: outcome.runId, verdict: { kind: 'still-open' } };
-  // One endpoint's services: a handful at most.
-  const answered = (await store.services(outcome.runId)).some((s) => same(s) && s.status === 'success');
+  // One endpoint's services: a handful at most. A login wall answers too ("rejected").
+  const answered = (await store.services(outcome.runId)).some((s) => same(s) && (s.status === 'success' || s.status === 'rejected'));
   return { finding, runId: outcome.runId, verdict: { kind: 'fixed', answered } };
 }
