@@ -23,7 +23,9 @@ export async function findingsCommand(flags: FindingsFlags): Promise<void> {
   try {
     const scope = chooseScope(await store.runs(), flags.scope, storeLabel(flags.db));
     const lifecycle = await scopeLifecycle(store, scope);
-    const text = flags.format === 'json' ? renderLifecycleJson(lifecycle) : renderLifecycleTable(lifecycle, process.stdout.columns ?? 160);
+    // Cut to the terminal's width; whole lines into a file or a pipe.
+    const width = process.stdout.isTTY && !flags.out ? process.stdout.columns : Number.POSITIVE_INFINITY;
+    const text = flags.format === 'json' ? renderLifecycleJson(lifecycle) : renderLifecycleTable(lifecycle, width);
     if (flags.out) writeOut(flags.out, text);
     else process.stdout.write(text);
   } finally {
