@@ -20,7 +20,7 @@ import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS, WEB_PORTS } from '../probes/catalogue.ts';
 import { fileWalkOptions } from './file-walk.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
-import { SCAN_DEFAULTS } from '../scan/defaults.ts';
+import { SCAN_DEFAULTS } from '../scan/options.ts';
 import { VERSION } from '../version.ts';
 
 const program = new Command()

@@ -15,13 +15,17 @@ export const ALERT_SCHEMA = 'exposure-alert/1';
 /** Findings listed per kind at most: the counts say how many there were. */
 export const MAX_LISTED = 200;
 
-export interface AlertFinding {
+/** A finding as the watch names it: the rule, in our words, on an endpoint. */
+export interface EndpointFinding {
   ruleId: string;
   title: string;
   severity: Severity;
   ip: string;
   port: number;
   protocol: string;
+}
+
+export interface AlertFinding extends EndpointFinding {
   remediation: string;
 }
 

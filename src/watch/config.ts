@@ -7,7 +7,7 @@
  * variable or a file, read when the alert is sent.
  *
  * A scope's scan options are `exposure scan`'s, by the same names and with
- * the same defaults (scan/defaults.ts); relative paths in the file (target
+ * the same defaults (scan/options.ts); relative paths in the file (target
  * lists, exclusions, the allow-list, a secret file) are read from the file's folder.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { z, type ZodIssue } from 'zod';
 import { Severity } from '../observation/finding.ts';
 import { ProtocolId } from '../observation/observation.ts';
-import { SCAN_DEFAULTS, validateAeTitle } from '../scan/defaults.ts';
+import { SCAN_DEFAULTS, validateAeTitle } from '../scan/options.ts';
 import { WatchError } from './errors.ts';
 import { parseSchedule } from './schedule.ts';
 

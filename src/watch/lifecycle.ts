@@ -6,9 +6,9 @@
  * (findingLifecycles); this names the status and dates them.
  */
 import { isIP } from 'node:net';
-import type { Severity } from '../observation/finding.ts';
 import { endpointText } from '../report/format.ts';
 import type { FindingLifecycleRow, FindingRef, RunRow, StoreReader } from '../store/index.ts';
+import type { EndpointFinding } from './alert.ts';
 import { WatchError } from './errors.ts';
 import { lifecycleRuns, runsOfScope, scopeKeyOf, verifiesOf } from './scope-runs.ts';
 
@@ -21,17 +21,11 @@ export interface Sighting {
   at: string;
 }
 
-export interface FindingLifecycle {
+export interface FindingLifecycle extends EndpointFinding {
   /** The finding row of its latest sighting: `exposure verify ID`. */
   id: number;
   /** RULE@ADDRESS:PORT: `exposure verify` takes this too. */
   key: string;
-  ruleId: string;
-  title: string;
-  severity: Severity;
-  ip: string;
-  port: number;
-  protocol: string;
   status: LifecycleStatus;
   firstSeen: Sighting;
   lastSeen: Sighting;

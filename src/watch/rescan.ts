@@ -5,7 +5,7 @@
  * packet leaves), probed and stored as an ordinary run, with what ties it to
  * its scope or finding added to the run's options.
  */
-import { portsToScan, WHOLE } from '../scan/defaults.ts';
+import { portsToScan, requestedFrom, WHOLE } from '../scan/options.ts';
 import { planScan } from '../scan/plan.ts';
 import { probingUnder } from '../scan/probing.ts';
 import { recordParameters, runMeta, type RunParameters } from '../scan/run-parameters.ts';
@@ -25,37 +25,15 @@ export interface ScanHooks {
 
 /** A scope's run parameters: its options over `exposure scan`'s defaults, a seed of its own each run. */
 export function scopeParameters(scope: WatchScope): RunParameters {
-  const s = scope.scan;
-  return recordParameters({
-    targets: { kind: 'specs', specs: [...scope.targets] },
-    exclude: s.exclude,
-    defaultExclusions: s.defaultExclusions,
-    allowList: s.allowList,
-    ports: portsToScan(scope.ports, s.webPorts, scope.probes),
-    webPorts: s.webPorts,
-    probes: scope.probes ? [...scope.probes] : undefined,
-    shard: WHOLE,
-    identity: { callingAeTitle: s.callingAe, contact: s.contact },
-    dicom: { aeTitles: s.aeTitles, guessList: s.guessList },
-    checkLogins: s.checkLogins,
-    fileWalk: {
-      maxDepth: s.maxDepth,
-      maxDirectories: s.maxDirs,
-      maxEntries: s.maxEntries,
-      maxHeaderSamples: s.maxHeaderSamples,
-      maxHeaderBytes: s.maxHeaderBytes,
-      walkTimeMs: s.walkTime,
-      checkWrite: s.checkWrite,
-    },
-    limits: {
-      maxRecords: s.maxRecords,
-      connectTimeoutMs: s.connectTimeout,
-      ioTimeoutMs: s.ioTimeout,
-      probeTimeoutMs: s.probeTimeout,
-      ...(s.greetingWait === undefined ? {} : { greetingWaitMs: s.greetingWait }),
-    },
-    pace: { concurrency: s.concurrency, rate: s.rate, perHost: s.perHost, retries: s.retries },
-  });
+  return recordParameters(
+    requestedFrom(scope.scan, {
+      targets: { kind: 'specs', specs: [...scope.targets] },
+      ports: portsToScan(scope.ports, scope.scan.webPorts, scope.probes),
+      webPorts: scope.scan.webPorts,
+      probes: scope.probes ? [...scope.probes] : undefined,
+      shard: WHOLE,
+    }),
+  );
 }
 
 /** Plans, probes and stores one run under `params`; `options` joins the run's recorded options. */

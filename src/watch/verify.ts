@@ -9,7 +9,7 @@
  */
 import type { FindingRef, FindingRow, KeptStore } from '../store/index.ts';
 import { parametersOfRun, type RunParameters } from '../scan/run-parameters.ts';
-import { WHOLE } from '../scan/defaults.ts';
+import { WHOLE } from '../scan/options.ts';
 import { WatchError } from './errors.ts';
 import { findingKey } from './lifecycle.ts';
 import { rescan, type ScanHooks } from './rescan.ts';

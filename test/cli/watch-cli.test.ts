@@ -1,7 +1,8 @@
 /**
  * `exposure watch`, `findings` and `verify` as a user meets their mistakes:
- * one line, exit status 2, before anything is scanned. No network traffic:
- * every run here stops before its first packet.
+ * one line, exit status 2, before anything is scanned; and a scope's run
+ * recorded as the same `exposure scan` command line records it (one closed
+ * port on 127.0.94.40 is the only traffic).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { exposure } from './exposure-cli.ts';
 import { buildFixtureStore } from '../store/fixtures.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
+import { parametersOfRun } from '../../src/scan/run-parameters.ts';
+import { watchConfigFrom } from '../../src/watch/config.ts';
+import { scopeParameters } from '../../src/watch/rescan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'exposure-watch-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,6 +27,29 @@ function config(name: string, text: string): string {
 
 /** A user's mistake is told in words, never with a stack trace. */
 const noStack = (stderr: string): void => assert.doesNotMatch(stderr, /\n\s+at /, stderr);
+
+describe('a scope and the same command line', () => {
+  it('record the same parameters, but for the seed', async () => {
+    const db = join(dir, 'same.db');
+    const allow = config('allow.txt', '127.0.94.0/24\n');
+    const flags = ['--ports', '1,2', '--probes', 'dicom,ftp', '--io-timeout', '700', '--max-records', '10', '--rate', '50', '--ae-titles', 'PACS1', '--no-guess-list', '--allow-list', allow, '--max-depth', '2', '--check-write'];
+    const r = await exposure(['scan', '127.0.94.40', ...flags, '--db', db, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const store = openSqliteStore(db, { readonly: true });
+    const run = (await store.runs())[0]!;
+    await store.close();
+    const { seed: _a, ...fromCli } = parametersOfRun(run, db);
+    const scope = watchConfigFrom(
+      {
+        schedule: '0 2 * * *',
+        scopes: [{ name: 'same', targets: ['127.0.94.40'], ports: [1, 2], probes: ['dicom', 'ftp'], scan: { ioTimeout: 700, maxRecords: 10, rate: 50, aeTitles: ['PACS1'], guessList: false, allowList: allow, maxDepth: 2, checkWrite: true } }],
+      },
+      join(dir, 'same.yaml'),
+    ).scopes[0]!;
+    const { seed: _b, ...fromScope } = scopeParameters(scope);
+    assert.deepEqual({ ...fromScope, targets: { ...fromScope.targets, resolved: [] } }, fromCli);
+  });
+});
 
 describe('exposure watch, findings and verify: mistakes', () => {
   it('a configuration mistake names the file and the path, exit 2', async () => {
