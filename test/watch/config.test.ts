@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SCAN_DEFAULTS } from '../../src/scan/defaults.ts';
+import { SCAN_DEFAULTS } from '../../src/scan/options.ts';
 import { loadWatchConfig, watchConfigFrom } from '../../src/watch/config.ts';
 import { WatchError } from '../../src/watch/errors.ts';
 
