@@ -8,6 +8,7 @@
  * Exit status with --once: 0; 3 when a run has critical findings its previous
  * run did not (as `exposure diff`); 1 when a scope failed or an alert could
  * not be delivered; 130 when stopped; 2 for a mistake in the configuration.
+ * Without --once the watch runs until stopped: 0, or 130 if a scan was cut short.
  */
 import { openStoreKeeper, storeLabel } from '../store/index.ts';
 import { alertChannels } from '../watch/channels.ts';
@@ -65,8 +66,10 @@ async function checkScopes(config: WatchConfig): Promise<void> {
   }
 }
 
-function exitCode(outcomes: readonly ScopeOutcome[], stopped: boolean): number {
-  if (stopped || outcomes.some((o) => o.interrupted)) return 130;
+/** With --once; a watch without it ends only when stopped: 0 then, unless a scan was cut short. */
+function exitCode(outcomes: readonly ScopeOutcome[], stopped: boolean, once: boolean): number {
+  if (outcomes.some((o) => o.interrupted) || (once && stopped)) return 130;
+  if (!once) return 0;
   if (outcomes.some((o) => o.error !== undefined || o.deliveries.some((d) => !d.delivered))) return 1;
   // Critical findings new since the previous run (a first run compares with nothing: all of it is new).
   if (outcomes.some((o) => (o.alert?.newFindings ?? []).some((f) => f.severity === 'critical'))) return NEW_CRITICAL_EXIT;
@@ -81,7 +84,7 @@ export async function watchCommand(configPath: string, flags: WatchFlags): Promi
   const store = openStoreKeeper(flags.db, { writeThread: true });
   const abort = new AbortController();
   const onSignal = (): void => {
-    say('stopping: the scan in flight is stored as interrupted');
+    say('stopping (a scan in flight is stored as interrupted)');
     abort.abort();
   };
   process.once('SIGINT', onSignal);
@@ -99,7 +102,7 @@ export async function watchCommand(configPath: string, flags: WatchFlags): Promi
       },
       { once: flags.once === true },
     );
-    process.exitCode = exitCode(outcomes, abort.signal.aborted);
+    process.exitCode = exitCode(outcomes, abort.signal.aborted, flags.once === true);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
