@@ -1,7 +1,6 @@
-/** `exposure scan` options of the FTP and SMB share walks, and the guard on --check-write. */
+/** `exposure scan` options of the FTP and SMB share walks (scan/options.ts reads them into a run's parameters, and says how --check-write is guarded). */
 import { Option } from 'commander';
 import { DEFAULT_FILE_WALK } from '../probes/nas/index.ts';
-import type { FileWalkOptions } from '../probes/probe.ts';
 import { positiveInt } from './options.ts';
 
 export interface FileWalkFlags {
@@ -25,22 +24,4 @@ export function fileWalkOptions(): Option[] {
     new Option('--walk-time <ms>', 'FTP/SMB: wall-clock bound of one share walk').argParser(positiveInt('--walk-time', 100, 3_600_000)).default(d.walkTimeMs),
     new Option('--check-write', 'FTP/SMB: create and remove one uniquely named empty file to test write access (only for targets you may test)'),
   ];
-}
-
-/**
- * --check-write changes state on the peer (a file appears and disappears), so
- * it is allowed only where the scan itself is authorised: loopback, private
- * space or the allow-list. The scan's one guard (scope/guard.ts, applied when
- * the scan is planned) refuses anything else before a packet leaves.
- */
-export function toFileWalk(flags: FileWalkFlags): FileWalkOptions {
-  return {
-    maxDepth: flags.maxDepth,
-    maxDirectories: flags.maxDirs,
-    maxEntries: flags.maxEntries,
-    maxHeaderSamples: flags.maxHeaderSamples,
-    maxHeaderBytes: flags.maxHeaderBytes,
-    walkTimeMs: flags.walkTime,
-    checkWrite: flags.checkWrite === true,
-  };
 }

@@ -17,10 +17,14 @@ import type { ServeFlags } from './serve.ts';
 import { AUDIT_FORMATS, DIFF_FORMATS, REPORT_FORMATS, REPORT_GROUPINGS } from './formats.ts';
 import { CONFIG_KINDS } from '../audit/finding.ts';
 import { SEVERITIES } from '../observation/finding.ts';
+import type { WatchFlags } from './watch.ts';
+import type { FindingsFlags } from './findings.ts';
+import type { VerifyFlags } from './verify.ts';
 import { labCommand } from './lab.ts';
 import { DEFAULT_SCAN_PORTS, WEB_PORTS } from '../probes/catalogue.ts';
 import { fileWalkOptions } from './file-walk.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
+import { SCAN_DEFAULTS } from '../scan/options.ts';
 import { VERSION } from '../version.ts';
 
 const program = new Command()
@@ -36,18 +40,18 @@ program
   .argument('[targets...]', 'IPv4/IPv6 addresses, ranges (a-b), CIDR blocks, hostnames and @FILE lists, comma or space separated')
   .option('-p, --ports <list>', `TCP ports to probe, e.g. 104,4242,11112 (default ${DEFAULT_SCAN_PORTS.join(',')}, with --web-ports instead of the web defaults)`)
   .addOption(dbOption('where to store the run'))
-  .addOption(new Option('--calling-ae <title>', 'calling AE title: tells the peer who scans').default('EXPOSURE-SCAN').argParser(aeTitle('--calling-ae')))
+  .addOption(new Option('--calling-ae <title>', 'calling AE title: tells the peer who scans').default(SCAN_DEFAULTS.callingAeTitle).argParser(aeTitle('--calling-ae')))
   .option('--contact <text>', 'contact (e-mail or URL) added to the scanner identity')
   .option('--ae-titles <list>', 'called AE titles to try before the product defaults', aeTitleList, [] as string[])
   .option('--no-guess-list', 'do not try product default AE titles')
-  .option('--max-records <n>', 'C-FIND matches or QIDO-RS studies to read per service before stopping (reported as "at least N")', positiveInt('--max-records', 1, 1_000_000), 5000)
-  .option('--concurrency <n>', 'hosts probed at once', positiveInt('--concurrency', 1, 10_000), 64)
-  .option('--rate <n>', 'new connections per second across the scan (0: no limit)', positiveInt('--rate', 0, 1_000_000), 500)
-  .option('--per-host <n>', 'connections in flight to one address at most (politeness; at least 2: an FTP probe holds a control and a data connection)', positiveInt('--per-host', 2, 1000), 4)
-  .option('--retries <n>', 'extra connect attempts after a connect timeout', positiveInt('--retries', 0, 5), 1)
-  .option('--connect-timeout <ms>', 'TCP connect timeout', positiveInt('--connect-timeout', 10, 120_000), 3000)
-  .option('--io-timeout <ms>', 'longest silence accepted from a peer', positiveInt('--io-timeout', 10, 300_000), 10_000)
-  .option('--probe-timeout <ms>', 'wall-clock bound for one probe on one service', positiveInt('--probe-timeout', 100, 3_600_000), 120_000)
+  .option('--max-records <n>', 'C-FIND matches or QIDO-RS studies to read per service before stopping (reported as "at least N")', positiveInt('--max-records', 1, 1_000_000), SCAN_DEFAULTS.maxRecords)
+  .option('--concurrency <n>', 'hosts probed at once', positiveInt('--concurrency', 1, 10_000), SCAN_DEFAULTS.concurrency)
+  .option('--rate <n>', 'new connections per second across the scan (0: no limit)', positiveInt('--rate', 0, 1_000_000), SCAN_DEFAULTS.rate)
+  .option('--per-host <n>', 'connections in flight to one address at most (politeness; at least 2: an FTP probe holds a control and a data connection)', positiveInt('--per-host', 2, 1000), SCAN_DEFAULTS.perHost)
+  .option('--retries <n>', 'extra connect attempts after a connect timeout', positiveInt('--retries', 0, 5), SCAN_DEFAULTS.retries)
+  .option('--connect-timeout <ms>', 'TCP connect timeout', positiveInt('--connect-timeout', 10, 120_000), SCAN_DEFAULTS.connectTimeoutMs)
+  .option('--io-timeout <ms>', 'longest silence accepted from a peer', positiveInt('--io-timeout', 10, 300_000), SCAN_DEFAULTS.ioTimeoutMs)
+  .option('--probe-timeout <ms>', 'wall-clock bound for one probe on one service', positiveInt('--probe-timeout', 100, 3_600_000), SCAN_DEFAULTS.probeTimeoutMs)
   .option('--probes <list>', 'run only these probes, e.g. dicom,dicom-tls (default: all; "--probes help" lists them)', probeList)
   .option('--greeting-wait <ms>', 'how long a port no probe claims is given to speak first, an FTP greeting (default: 3 × its connect time, within 50-300)', positiveInt('--greeting-wait', 0, 60_000))
   .option('--allow-list <file>', 'ranges you are authorised to scan outside loopback and private space')
@@ -136,6 +140,30 @@ program
   .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
   .option('--tls-key <file>', 'the PEM private key of --tls-cert')
   .action(async (flags: ServeFlags) => (await import('./serve.ts')).serveCommand(flags));
+
+program
+  .command('watch')
+  .description('scan the scopes of a watch configuration (YAML or JSON) on their cron schedules: each run stored, compared with the scope\'s previous run, alerts by webhook and e-mail, old runs pruned')
+  .argument('<config>', 'the watch configuration file (see README, "Watching over time")')
+  .addOption(dbOption('where to store the runs'))
+  .option('--once', 'scan every scope once now, whatever its schedule, then exit (exit 3 on new critical findings, 1 if an alert failed)')
+  .action(async (config: string, flags: WatchFlags) => (await import('./watch.ts')).watchCommand(config, flags));
+
+program
+  .command('findings')
+  .description("each finding of a scope across its runs: first and last seen, open, fixed or reopened")
+  .addOption(dbOption('the store to read'))
+  .option('--scope <name>', "a watch scope's name (default: the scope of the latest run; a plain scan's scope is its targets and ports)")
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
+  .option('-o, --out <file>', 'write to a file instead of standard output')
+  .action(async (flags: FindingsFlags) => (await import('./findings.ts')).findingsCommand(flags));
+
+program
+  .command('verify')
+  .description("scan one finding's endpoint again with its run's parameters and say whether it is still open (exit 3) or fixed (exit 0); stored as a run of its own")
+  .argument('<finding>', 'a finding id (exposure findings lists them) or RULE@ADDRESS:PORT, e.g. EXP-DICOM-001@10.0.0.5:104')
+  .addOption(dbOption('the store of the finding, where the new run is stored too'))
+  .action(async (finding: string, flags: VerifyFlags) => (await import('./verify.ts')).verifyCommand(finding, flags));
 
 program.addCommand(labCommand());
 

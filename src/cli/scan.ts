@@ -18,7 +18,8 @@ import type { RunStart } from '../scan/run-scan.ts';
 import { isPostgresUrl } from '../store/postgres/connect.ts';
 import { UsageError } from './errors.ts';
 import { probeListing } from './options.ts';
-import { toFileWalk, type FileWalkFlags } from './file-walk.ts';
+import type { FileWalkFlags } from './file-walk.ts';
+import { requestedFrom } from '../scan/options.ts';
 
 export interface ScanFlags extends FileWalkFlags {
   ports?: string;
@@ -104,28 +105,14 @@ function requestedParameters(targetArgs: string[], flags: ScanFlags): RunParamet
   const webPorts = flags.webPorts === undefined ? undefined : parsePorts(flags.webPorts);
   const probes = flags.probes === 'help' ? undefined : flags.probes;
   const { ports } = probesAndPorts(PROBE_CATALOGUE, flags.ports === undefined ? undefined : parsePorts(flags.ports), webPorts, probes);
-  return recordParameters({
-    targets: flags.from !== undefined ? { kind: 'result-file', path: flags.from, format: flags.fromFormat } : { kind: 'specs', specs: targetArgs },
-    exclude: flags.exclude,
-    defaultExclusions: flags.defaultExclusions,
-    allowList: flags.allowList,
-    ports,
-    webPorts,
-    probes,
-    seed: flags.seed,
-    shard: shardOf(flags.shard),
-    identity: { callingAeTitle: flags.callingAe, contact: flags.contact },
-    dicom: { aeTitles: flags.aeTitles, guessList: flags.guessList },
-    checkLogins: flags.checkLogins === true,
-    fileWalk: toFileWalk(flags),
-    limits: {
-      maxRecords: flags.maxRecords,
-      connectTimeoutMs: flags.connectTimeout,
-      ioTimeoutMs: flags.ioTimeout,
-      probeTimeoutMs: flags.probeTimeout,
-      // Left out, not undefined, when not given: the record equals what a resume reads back.
-      ...(flags.greetingWait === undefined ? {} : { greetingWaitMs: flags.greetingWait }),
-    },
-    pace: { concurrency: flags.concurrency, rate: flags.rate, perHost: flags.perHost, retries: flags.retries },
-  });
+  return recordParameters(
+    requestedFrom(flags, {
+      targets: flags.from !== undefined ? { kind: 'result-file', path: flags.from, format: flags.fromFormat } : { kind: 'specs', specs: targetArgs },
+      ports,
+      webPorts,
+      probes,
+      seed: flags.seed,
+      shard: shardOf(flags.shard),
+    }),
+  );
 }

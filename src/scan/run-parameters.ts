@@ -193,7 +193,7 @@ export function runMeta(p: RunParameters, resolved: readonly ResolvedName[], tar
  * Reads a run's parameters back; a ScanError naming the run and the fields
  * says why it cannot. `purpose` names what the caller would do with the run.
  */
-export function parametersOfRun(run: RunRow, where: string, purpose: 'resumed' | 'merged' | 'worked on' = 'resumed'): RunParameters {
+export function parametersOfRun(run: RunRow, where: string, purpose: 'resumed' | 'merged' | 'worked on' | 'verified' = 'resumed'): RunParameters {
   const subject = `run ${run.id} of ${where} cannot be ${purpose}`;
   const raw = run.meta.options[PARAMETERS_KEY];
   if (raw === undefined) {

@@ -1,5 +1,7 @@
 /** The store's public API: other folders import from here, not from its files. */
 export type {
+  FindingLifecycleRow,
+  FindingRef,
   FindingRow,
   HostBatch,
   HostResult,
@@ -15,8 +17,10 @@ export type {
   ScanCheckpoint,
   ScanCounters,
   ScanStore,
+  ScopeRun,
   ServiceResult,
   ServiceRow,
+  StoreKeeper,
   StoreReader,
   StoreSink,
 } from './store.ts';
@@ -35,7 +39,7 @@ export type {
   StoredHostGeo,
 } from './aggregates.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
-export { openStoreReader, openStoreSink, storeLabel, type StoreOptions } from './open-store.ts';
+export { openStoreKeeper, openStoreReader, openStoreSink, storeLabel, type KeptStore, type StoreOptions } from './open-store.ts';
 export { isPostgresUrl } from './postgres/connect.ts';
 export { openPostgresStore, PostgresStore, type PostgresStoreOptions, type StoreTransaction } from './postgres/store.ts';
 export { StoreError, StoreValidationError, type StoreErrorCode, type ValidationIssue } from './errors.ts';

@@ -6,8 +6,8 @@
  */
 import { displayUrl, isPostgresUrl } from './postgres/connect.ts';
 import { openPostgresStore } from './postgres/store.ts';
-import { openSqliteReader, openSqliteSink } from './sqlite.ts';
-import type { ScanStore, StoreReader } from './store.ts';
+import { openSqliteReader, openSqliteSink, openSqliteStore } from './sqlite.ts';
+import type { ScanStore, StoreKeeper, StoreReader } from './store.ts';
 
 export interface StoreOptions {
   /** Clock for timestamps; tests pass a fixed one. */
@@ -20,6 +20,15 @@ export interface StoreOptions {
 export function openStoreSink(db: string, options: StoreOptions = {}): ScanStore {
   if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: false });
   return openSqliteSink(db, options);
+}
+
+/** A store that scans, reads and removes runs: what a watch (scans, diffs, a retention) and a verification open. */
+export type KeptStore = ScanStore & StoreReader & StoreKeeper;
+
+/** Both roles and the keeper's on one store, created or migrated as a sink is. */
+export function openStoreKeeper(db: string, options: StoreOptions = {}): KeptStore {
+  if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: false });
+  return openSqliteStore(db, { ...options, readonly: false });
 }
 
 /** What reports and diffs open: read-only, so a mistyped name is an error and the store is never changed. */

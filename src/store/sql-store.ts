@@ -24,8 +24,11 @@ import {
   type ServerDbRow,
   type ServiceSumsDbRow,
 } from './aggregate-queries.ts';
+import { lifecycleFromRow, lifecycleParameters, lifecycleSql, type DbLifecycle } from './lifecycle-queries.ts';
 import { byService, checkpointFrom, findingFromRow, runFromRow, serviceFinding, serviceFromRow, type DbFinding, type DbRun, type DbService } from './rows.ts';
 import type {
+  FindingLifecycleRow,
+  FindingRef,
   FindingRow,
   HostBatch,
   HostResult,
@@ -37,7 +40,9 @@ import type {
   PageRequest,
   RunProgress,
   ScanCheckpoint,
+  ScopeRun,
   ServiceRow,
+  StoreKeeper,
   StoreReader,
   StoreSink,
 } from './store.ts';
@@ -130,6 +135,12 @@ export function readSql(d: SqlDialect) {
     pageInventories: `SELECT service_id, keyword, tag, class, present, records FROM inventories
        WHERE ${d.inList('service_id', 'id')} ORDER BY ${d.inventoryOrder}`,
     findings: `${FINDING_ROWS} WHERE f.run_id = ? ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
+    findingById: `${FINDING_ROWS} WHERE f.id = ?`,
+    // A rule fires once per port in a run (scan/run-scan.ts): the latest run's is the one.
+    findingAt: `${FINDING_ROWS} WHERE f.rule_id = ? AND s.ip = ? AND s.port = ? ORDER BY f.run_id DESC, f.id LIMIT 1`,
+    lifecycles: lifecycleSql(d),
+    // Hosts, services, observations, findings, inventories and checkpoints go with it (ON DELETE CASCADE).
+    deleteRun: 'DELETE FROM runs WHERE id = ?',
     inventory: `SELECT i.keyword, i.tag, i.class, count(DISTINCT i.service_id) AS services, sum(i.present) AS records
        FROM inventories i JOIN services s ON s.id = i.service_id
        WHERE s.run_id = ? AND i.present > 0
@@ -147,8 +158,8 @@ function boundedLimit(limit: number): number {
   return Math.max(0, Math.min(Number.isFinite(limit) ? Math.trunc(limit) : 0, MAX_PAGE));
 }
 
-/** Both roles over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
-export class SqlStore implements StoreSink, StoreReader {
+/** Both roles (and the keeper's) over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
+export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
   protected readonly sql: ReturnType<typeof readSql>;
 
   constructor(
@@ -337,6 +348,25 @@ export class SqlStore implements StoreSink, StoreReader {
     const row = await this.engine.get<{ watermark: number; counters: string; updated_at: string }>(this.sql.progress, [runId]);
     const checkpoint = row && checkpointFrom(row, []);
     return row && checkpoint ? { counters: checkpoint.counters, updatedAt: row.updated_at } : undefined;
+  }
+
+  async findingLifecycles(runs: readonly ScopeRun[]): Promise<FindingLifecycleRow[]> {
+    if (runs.length === 0) return [];
+    const p = lifecycleParameters(runs);
+    const rows = await this.engine.all<DbLifecycle>(this.sql.lifecycles, [this.engine.list(p.all), this.engine.list(p.whole), this.engine.list(p.endpoints)]);
+    return rows.map(lifecycleFromRow);
+  }
+
+  async finding(ref: FindingRef): Promise<FindingRow | undefined> {
+    const row =
+      'id' in ref
+        ? await this.engine.get<DbFinding>(this.sql.findingById, [ref.id])
+        : await this.engine.get<DbFinding>(this.sql.findingAt, [ref.ruleId, ref.ip, ref.port]);
+    return row ? findingFromRow(row) : undefined;
+  }
+
+  async deleteRun(runId: number): Promise<boolean> {
+    return (await this.engine.run(this.sql.deleteRun, [runId])) > 0;
   }
 
   async setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {

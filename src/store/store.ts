@@ -8,7 +8,7 @@
  * for scale-out without changing any caller (docs/decisions/0003-store.md).
  */
 import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../observation/observation.ts';
-import type { Finding } from '../observation/finding.ts';
+import type { Finding, Severity } from '../observation/finding.ts';
 import type {
   Breakdown,
   BreakdownRow,
@@ -98,6 +98,40 @@ export interface FindingRow extends Finding {
   port: number;
   protocol: ProtocolId;
 }
+
+/** A run of one scope, as the lifecycle of its findings reads it (completed runs only: a cut-short run saw too little). */
+export interface ScopeRun {
+  readonly id: number;
+  /** The run scanned this one endpoint only (a verification): it says nothing of any other. */
+  readonly endpoint?: { readonly ip: string; readonly port: number };
+}
+
+/**
+ * One finding's identity (rule, address, port, protocol) across the runs of a
+ * scope: first and last seen, and the runs that show it fixed or back again.
+ */
+export interface FindingLifecycleRow {
+  ruleId: string;
+  ip: string;
+  port: number;
+  protocol: ProtocolId;
+  /** Severity and title as of its latest sighting. */
+  severity: Severity;
+  title: string;
+  /** The finding row of its latest sighting: what `exposure verify` takes. */
+  findingId: number;
+  firstRun: number;
+  lastRun: number;
+  /** Runs it was seen in. */
+  runsSeen: number;
+  /** The first run after the last sighting that looked at the endpoint and did not find it: fixed since. */
+  fixedRun: number | undefined;
+  /** The first sighting after a run that looked and did not find it: it came back then. */
+  reopenedRun: number | undefined;
+}
+
+/** A stored finding, by its row id or by rule and endpoint (then the latest run's). */
+export type FindingRef = { readonly id: number } | { readonly ruleId: string; readonly ip: string; readonly port: number };
 
 /** How many services of a run expose one identifying attribute. */
 export interface InventoryRow {
@@ -229,7 +263,17 @@ export interface StoreReader {
   findingPage(runId: number, filter: FindingFilter, order: FindingOrder, page: PageRequest): Promise<FindingPage>;
   /** The counters of the run's last checkpoint; undefined before its first batch. */
   runProgress(runId: number): Promise<RunProgress | undefined>;
+  /** Each finding identity of these runs with its first and last sighting, fixed and reopened runs; most severe first. */
+  findingLifecycles(runs: readonly ScopeRun[]): Promise<FindingLifecycleRow[]>;
+  /** One stored finding with its endpoint; by rule and endpoint, the one of the latest run that has it. */
+  finding(ref: FindingRef): Promise<FindingRow | undefined>;
   close(): Promise<void>;
+}
+
+/** What keeps a store to a retention: a whole run removed, its hosts, services, findings and checkpoint with it. */
+export interface StoreKeeper {
+  /** False when there was no such run. */
+  deleteRun(runId: number): Promise<boolean>;
 }
 
 /**

@@ -14,10 +14,11 @@ import { freePort } from '../../src/lab/ports.ts';
 import { startPostgres, type PostgresCluster } from '../../src/lab/postgres.ts';
 import { NUMBER_TYPES } from '../../src/store/postgres/connect.ts';
 import { numbered } from '../../src/store/postgres/store.ts';
-import { openPostgresStore, openSqliteStore, type StoreReader, type StoreSink } from '../../src/store/index.ts';
+import { openPostgresStore, openSqliteStore, type StoreKeeper, type StoreReader, type StoreSink } from '../../src/store/index.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
-export type BothRoles = StoreSink & StoreReader;
+/** Both roles, and the keeper's (a run removed): what either engine's store is. */
+export type BothRoles = StoreSink & StoreReader & StoreKeeper;
 
 export interface OpenOptions {
   readonly?: boolean;

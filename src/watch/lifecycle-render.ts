@@ -1,0 +1,39 @@
+/** `exposure findings` as a terminal table, and as JSON (the lifecycle as it is, FINDINGS_SCHEMA). */
+import { endpointText } from '../report/format.ts';
+import { renderRows, type Column } from '../report/layout.ts';
+import type { FindingLifecycle, ScopeLifecycle, Sighting } from './lifecycle.ts';
+
+const COLUMNS: Column[] = [
+  { header: 'ID', align: 'right' },
+  { header: 'STATUS' },
+  { header: 'SEVERITY' },
+  { header: 'RULE' },
+  { header: 'ENDPOINT', min: 12 },
+  { header: 'FIRST SEEN' },
+  { header: 'LAST SEEN' },
+  { header: 'FIXED / REOPENED' },
+  { header: 'TITLE', min: 10 },
+];
+
+/** "run 3 · 2026-11-30 05:04" (UTC, to the minute). */
+function when(s: Sighting | undefined): string {
+  if (!s) return '';
+  return `run ${s.run} · ${s.at.slice(0, 16).replace('T', ' ')}`;
+}
+
+function cells(f: FindingLifecycle): string[] {
+  const change = f.fixed ? `fixed ${when(f.fixed)}` : f.reopened ? `reopened ${when(f.reopened)}` : '';
+  return [String(f.id), f.status, f.severity, f.ruleId, `${endpointText(f.ip, f.port)} ${f.protocol}`, when(f.firstSeen), when(f.lastSeen), change, f.title];
+}
+
+export function renderLifecycleTable(l: ScopeLifecycle, width = 160): string {
+  const count = (status: FindingLifecycle['status']): number => l.findings.filter((f) => f.status === status).length;
+  const head = `${l.scope}: ${l.runs.length} completed run${l.runs.length === 1 ? '' : 's'} · ${l.findings.length} findings: ${count('open')} open, ${count('reopened')} reopened, ${count('fixed')} fixed`;
+  if (l.findings.length === 0) return `${head}\n`;
+  const rows = renderRows(COLUMNS, l.findings.map((f) => cells(f).map((text) => ({ text }))), width, (t) => t);
+  return `${head}\n\n${rows.join('\n')}\n\nexposure verify ID (or RULE@ADDRESS:PORT) scans one finding's endpoint again.\n`;
+}
+
+export function renderLifecycleJson(l: ScopeLifecycle): string {
+  return `${JSON.stringify(l, null, 2)}\n`;
+}

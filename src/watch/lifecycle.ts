@@ -1,0 +1,108 @@
+/**
+ * A scope's findings over time: each identity (rule, address, port, protocol)
+ * with when it was first and last seen, and whether it is open, fixed (a
+ * later run of the scope looked at its endpoint and did not find it) or
+ * reopened (seen again after such a run). The store computes the runs
+ * (findingLifecycles); this names the status and dates them.
+ */
+import { isIP } from 'node:net';
+import { endpointText } from '../report/format.ts';
+import type { FindingLifecycleRow, FindingRef, RunRow, StoreReader } from '../store/index.ts';
+import type { EndpointFinding } from './alert.ts';
+import { WatchError } from './errors.ts';
+import { lifecycleRuns, runsOfScope, scopeKeyOf, verifiesOf } from './scope-runs.ts';
+
+export const FINDINGS_SCHEMA = 'exposure-findings/1';
+
+export type LifecycleStatus = 'open' | 'fixed' | 'reopened';
+
+export interface Sighting {
+  run: number;
+  at: string;
+}
+
+export interface FindingLifecycle extends EndpointFinding {
+  /** The finding row of its latest sighting: `exposure verify ID`. */
+  id: number;
+  /** RULE@ADDRESS:PORT: `exposure verify` takes this too. */
+  key: string;
+  status: LifecycleStatus;
+  firstSeen: Sighting;
+  lastSeen: Sighting;
+  fixed?: Sighting;
+  reopened?: Sighting;
+  runsSeen: number;
+}
+
+export interface ScopeLifecycle {
+  schema: typeof FINDINGS_SCHEMA;
+  scope: string;
+  /** The completed runs read, oldest first. */
+  runs: number[];
+  findings: FindingLifecycle[];
+}
+
+export function statusOf(row: Pick<FindingLifecycleRow, 'fixedRun' | 'reopenedRun'>): LifecycleStatus {
+  if (row.fixedRun !== undefined) return 'fixed';
+  return row.reopenedRun !== undefined ? 'reopened' : 'open';
+}
+
+/** "EXP-DICOM-001@10.0.0.5:104", "EXP-DICOM-001@[2001:db8::5]:104". */
+export function findingKey(ruleId: string, ip: string, port: number): string {
+  return `${ruleId}@${endpointText(ip, port)}`;
+}
+
+/** A finding id, or RULE@ADDRESS:PORT (an IPv6 address in brackets). */
+export function parseFindingRef(text: string): FindingRef {
+  const t = text.trim();
+  if (/^\d+$/.test(t) && Number.isSafeInteger(Number(t)) && Number(t) > 0) return { id: Number(t) };
+  const m = /^(EXP-[A-Z]+-\d{3})@(?:\[([0-9A-Fa-f:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(t);
+  const ip = m?.[2] ?? m?.[3];
+  const port = Number(m?.[4]);
+  if (!m || ip === undefined || isIP(ip) === 0 || port < 1 || port > 65535) {
+    throw new WatchError('FINDING_REF', `"${text}" is not a finding: give its id (exposure findings lists them) or RULE@ADDRESS:PORT, e.g. EXP-DICOM-001@10.0.0.5:104`);
+  }
+  return { ruleId: m[1] as string, ip: ip.toLowerCase(), port };
+}
+
+/** The scope a `findings` command reads: the named watch scope, or the scope of the store's latest run that is not a verification. */
+export function chooseScope(runs: readonly RunRow[], name: string | undefined, where: string): string {
+  if (name !== undefined) {
+    const key = `scope ${name}`;
+    if (!runs.some((r) => scopeKeyOf(r) === key)) throw new WatchError('UNKNOWN_SCOPE', `${where} has no run of a scope named "${name}"`);
+    return key;
+  }
+  const latest = [...runs].reverse().find((r) => !verifiesOf(r));
+  if (!latest) throw new WatchError('UNKNOWN_SCOPE', `${where} holds no run yet`);
+  return scopeKeyOf(latest);
+}
+
+/** The lifecycle of every finding of a scope's completed runs, most severe first. */
+export async function scopeLifecycle(store: StoreReader, scope: string): Promise<ScopeLifecycle> {
+  const runs = runsOfScope(await store.runs(), scope);
+  const scopeRuns = lifecycleRuns(runs);
+  const startedAt = new Map(runs.map((r) => [r.id, r.startedAt]));
+  const sighting = (run: number): Sighting => ({ run, at: startedAt.get(run) ?? '' });
+  const rows = await store.findingLifecycles(scopeRuns);
+  return {
+    schema: FINDINGS_SCHEMA,
+    scope,
+    runs: scopeRuns.map((r) => r.id),
+    findings: rows.map((r) => ({
+      id: r.findingId,
+      key: findingKey(r.ruleId, r.ip, r.port),
+      ruleId: r.ruleId,
+      title: r.title,
+      severity: r.severity,
+      ip: r.ip,
+      port: r.port,
+      protocol: r.protocol,
+      status: statusOf(r),
+      firstSeen: sighting(r.firstRun),
+      lastSeen: sighting(r.lastRun),
+      ...(r.fixedRun !== undefined ? { fixed: sighting(r.fixedRun) } : {}),
+      ...(r.reopenedRun !== undefined ? { reopened: sighting(r.reopenedRun) } : {}),
+      runsSeen: r.runsSeen,
+    })),
+  };
+}
