@@ -7,11 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../log.ts';
-import { openStoreReader, storeLabel, type RunRow } from '../store/index.ts';
+import { openStoreKeeper, openStoreReader, storeLabel, type RunRow } from '../store/index.ts';
 import { planScan } from '../scan/plan.ts';
 import { parametersOfRun } from '../scan/run-parameters.ts';
 import { MIN_TOKEN_LENGTH, newToken } from '../web/auth.ts';
 import { startDashboard } from '../web/server.ts';
+import { verifyFinding } from '../watch/verify.ts';
+import { hostGeoLookup } from './geo.ts';
 import { UsageError } from './errors.ts';
 
 export interface ServeFlags {
@@ -66,6 +68,8 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const token = flags.tokenFile ? tokenFromFile(flags.tokenFile) : newToken();
   const tls = flags.tlsCert && flags.tlsKey ? { cert: readFile(flags.tlsCert, '--tls-cert'), key: readFile(flags.tlsKey, '--tls-key') } : undefined;
   const store = openStoreReader(flags.db);
+  // Stops a verification in flight when the dashboard stops.
+  const stopping = new AbortController();
   try {
     // A store that cannot be read says so now, not at the first page.
     await store.latestRunId();
@@ -77,6 +81,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
       ...(tls ? { tls } : {}),
       targetsOf: targetCounter(storeLabel(flags.db)),
       log: createLogger(),
+      verify: verifier(flags.db, stopping.signal),
     });
     const lines = [`Exposure dashboard of ${storeLabel(flags.db)} at ${dashboard.url}`];
     if (flags.tokenFile) lines.push(`Log in with the access token in ${flags.tokenFile}.`);
@@ -86,8 +91,25 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    stopping.abort();
     await dashboard.close();
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The dashboard's verify button: `exposure verify` on one finding, with a
+ * store opened for writing only for the time it takes (the dashboard reads).
+ */
+function verifier(db: string, signal: AbortSignal): (findingId: number) => Promise<{ runId: number }> {
+  return async (findingId) => {
+    const keeper = openStoreKeeper(db);
+    try {
+      const v = await verifyFinding(keeper, { id: findingId }, storeLabel(db), { signal, geo: hostGeoLookup(() => undefined) });
+      return { runId: v.runId };
+    } finally {
+      await keeper.close();
+    }
+  };
 }

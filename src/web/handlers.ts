@@ -37,6 +37,8 @@ export interface HandlerContext {
   readonly heads: HeadCache;
   readonly now: () => number;
   readonly log?: Logger;
+  /** Whether the dashboard was given a way to verify findings (cli/serve.ts wires `exposure verify`). */
+  readonly canVerify: boolean;
 }
 
 export type Handler = (c: HandlerContext) => Promise<Reply>;
@@ -102,7 +104,7 @@ export const findings: Handler = async (c) => {
   if (!parsed.ok) throw new BadRequest(`The findings list cannot be shown: ${parsed.problem}.`);
   const q = parsed.query;
   const found = await c.store.findingPage(r.id, filterOf(q), 'severity', { limit: FINDINGS_PER_PAGE, offset: (q.page - 1) * FINDINGS_PER_PAGE });
-  return htmlReply(findingsPage({ run: r, head: await c.heads.get(c.store, r), query: q, rows: found.rows, more: found.more, csrf: c.csrf }));
+  return htmlReply(findingsPage({ run: r, head: await c.heads.get(c.store, r), query: q, rows: found.rows, more: found.more, csrf: c.csrf, canVerify: c.canVerify }));
 };
 
 export const service: Handler = async (c) => {

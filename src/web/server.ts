@@ -34,6 +34,12 @@ export interface DashboardOptions {
   targetsOf?: (run: RunRow) => Promise<number | undefined>;
   log?: Logger;
   now?: () => number;
+  /**
+   * Scans a finding's endpoint again with its run's parameters and stores the
+   * outcome as a run of its own (cli/serve.ts passes `exposure verify`; web/
+   * cannot import the scan). Absent: no verify button.
+   */
+  verify?: (findingId: number) => Promise<{ runId: number }>;
 }
 
 export interface Dashboard {
@@ -68,6 +74,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
 function safeNext(next: string | null | undefined): string {
   return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
 }
+
+/** Errors of ours a verification may end with, each a sentence for the user. */
+const VERIFY_REFUSALS = new Set(['WatchError', 'ScanError', 'StoreError', 'OutOfScopeError', 'TargetSpecError']);
 
 const forbidden = (why: string): Reply => ({ status: 403, type: 'text', body: `${why}\n` });
 
@@ -117,12 +126,33 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     return redirect('/login', { 'Set-Cookie': sessions.clearCookie() });
   }
 
+  /** The one action: a POST from our own page, with this session's CSRF token, that rescans a finding's endpoint. */
+  async function verify(req: IncomingMessage, session: Session | undefined, findingId: number): Promise<Reply> {
+    if (req.method !== 'POST') return { status: 405, type: 'text', body: 'Verify with the button.\n', headers: { Allow: 'POST' } };
+    if (!session) return { status: 401, type: 'text', body: 'Log in first.\n' };
+    if (provenance(req.headers, scheme) === 'foreign') return forbidden('A request from another site is refused.');
+    const form = await readForm(req);
+    if (!form || !sameSecret(form.get('csrf') ?? '', session.csrf)) return forbidden('The form\'s CSRF token is missing or not this session\'s.');
+    if (!o.verify) return { status: 404, type: 'html', body: problemPage('Not found', 'This dashboard does not verify findings.', session.csrf) };
+    o.log?.info({ event: 'verify', finding: findingId }, 'a finding verified from the dashboard');
+    try {
+      const { runId } = await o.verify(findingId);
+      return redirect(`/runs/${runId}`);
+    } catch (err) {
+      // Our own errors (no such finding, a run that cannot be rescanned, out of scope) are one line a user can act on.
+      if (err instanceof Error && VERIFY_REFUSALS.has(err.name)) return { status: 400, type: 'html', body: problemPage('Cannot verify this finding', err.message, session.csrf) };
+      throw err;
+    }
+  }
+
   async function answer(req: IncomingMessage): Promise<Reply> {
     if (!hostAllowed(req.headers.host, hosts)) return { status: 421, type: 'text', body: 'This server does not answer to that host name.\n' };
     const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host}`);
     const session = sessions.find(req.headers.cookie);
     if (url.pathname === '/login') return login(req, url, session);
     if (url.pathname === '/logout') return logout(req, session);
+    const verifying = /^\/findings\/(\d{1,15})\/verify$/.exec(url.pathname);
+    if (verifying) return verify(req, session, Number(verifying[1]));
     if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, type: 'text', body: 'Only GET and HEAD here.\n', headers: { Allow: 'GET, HEAD' } };
     const asset = ASSETS[url.pathname];
     if (asset) return { status: 200, ...asset };
@@ -133,7 +163,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       return redirect(`/login?${new URLSearchParams({ next: url.pathname + url.search }).toString()}`);
     }
     try {
-      return await found.route.handler({ store: o.store, url, ids: found.ids, csrf: session.csrf, targetsOf: o.targetsOf, heads, now, log: o.log });
+      return await found.route.handler({ store: o.store, url, ids: found.ids, csrf: session.csrf, targetsOf: o.targetsOf, heads, now, log: o.log, canVerify: o.verify !== undefined });
     } catch (err) {
       if (err instanceof NotFound) return { status: 404, type: 'html', body: problemPage('Not found', err.message, session.csrf) };
       if (err instanceof BadRequest) return { status: 400, type: 'html', body: problemPage('Cannot show this', err.message, session.csrf) };

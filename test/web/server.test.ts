@@ -211,3 +211,46 @@ describe('over TLS', () => {
     }
   });
 });
+
+describe('the verify button', () => {
+  it('rescans a finding only on a POST from this origin with the CSRF token, then opens the run it stored', async () => {
+    const asked: number[] = [];
+    const d = await startDashboard({
+      store: f.store,
+      host: '127.0.93.53',
+      port: 0,
+      token: TOKEN,
+      verify: async (id) => {
+        asked.push(id);
+        return { runId: RUN_STUDY };
+      },
+    });
+    try {
+      const own = d.url.replace(/\/$/, '');
+      const signIn = await ask(d.url, '/login', { form: { token: TOKEN, next: '/' }, headers: { origin: own } });
+      const cookie = sessionCookie(signIn);
+      const list = await ask(d.url, `/runs/${RUN_STUDY}/findings`, { headers: { cookie } });
+      assert.equal(list.status, 200);
+      const form = /<form method="post" action="\/findings\/(\d+)\/verify" class="verify"><input type="hidden" name="csrf" value="([^"]+)">/.exec(list.body);
+      assert.ok(form, 'each finding has a verify button');
+      const [, id, csrf] = form;
+      assert.equal((await ask(d.url, `/findings/${id}/verify`, { headers: { cookie } })).status, 405);
+      assert.equal((await ask(d.url, `/findings/${id}/verify`, { form: { csrf: csrf! }, headers: { cookie, origin: 'http://evil.example' } })).status, 403);
+      assert.equal((await ask(d.url, `/findings/${id}/verify`, { form: {}, headers: { cookie, origin: own } })).status, 403);
+      assert.equal((await ask(d.url, `/findings/${id}/verify`, { form: { csrf: csrf! }, headers: { origin: own } })).status, 401);
+      assert.deepEqual(asked, [], 'nothing was rescanned by the refused requests');
+      const done = await ask(d.url, `/findings/${id}/verify`, { form: { csrf: csrf! }, headers: { cookie, origin: own } });
+      assert.equal(done.status, 303);
+      assert.equal(done.headers.location, `/runs/${RUN_STUDY}`);
+      assert.deepEqual(asked, [Number(id)]);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('is not there when the dashboard cannot verify', async () => {
+    const list = await ask(base, `/runs/${RUN_STUDY}/findings`, { headers: { cookie: await login() } });
+    assert.equal(list.status, 200);
+    assert.doesNotMatch(list.body, /\/verify"/);
+  });
+});

@@ -21,6 +21,8 @@ export interface FindingsView {
   rows: FindingListRow[];
   more: boolean;
   csrf: string;
+  /** The dashboard can rescan a finding's endpoint (`exposure verify`): each row gets a button. */
+  canVerify: boolean;
 }
 
 type Choice = readonly [value: string, label: string];
@@ -58,7 +60,13 @@ function row(v: FindingsView, f: FindingListRow): string[] {
     html(placeText(f.country)),
     html(placeText(f.asn, f.org)),
     html(f.evidence),
+    ...(v.canVerify ? [verifyForm(f.id, v.csrf)] : []),
   ];
+}
+
+/** A POST form with the session's CSRF token: scans the finding's endpoint again and opens the run it stores. */
+function verifyForm(findingId: number, csrf: string): string {
+  return `<form method="post" action="${href(`/findings/${findingId}/verify`)}" class="verify"><input type="hidden" name="csrf" value="${html(csrf)}"><button type="submit">Verify</button></form>`;
 }
 
 export function findingsPage(v: FindingsView): string {
@@ -75,7 +83,7 @@ export function findingsPage(v: FindingsView): string {
 ${filterForm(v)}
 <p class="note">Page ${v.query.page}${v.rows.length === 0 ? '' : `: ${v.rows.length} finding${v.rows.length === 1 ? '' : 's'}`}.</p>
 ${table(
-  [['Severity', 'l'], ['Rule', 'l'], ['Title', 'l'], ['Service', 'l'], ['Protocol', 'l'], ['Product', 'l'], ['Country / space', 'l'], ['AS', 'l'], ['Evidence', 'l']],
+  [['Severity', 'l'], ['Rule', 'l'], ['Title', 'l'], ['Service', 'l'], ['Protocol', 'l'], ['Product', 'l'], ['Country / space', 'l'], ['AS', 'l'], ['Evidence', 'l'], ...(v.canVerify ? ([['Still open?', 'l']] as const) : [])],
   v.rows.map((f) => row(v, f)),
   'No finding matches these filters.',
 )}
