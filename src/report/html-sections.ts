@@ -195,7 +195,7 @@ export function serviceCards(model: BoundedReport): string {
             ? '<span class="badge none">findings on this port</span>'
             : '<span class="badge none">no findings</span>';
       return `<section class="service" id="svc-${anchor(`${s.ip}-${s.port}-${s.protocol}`)}">
-<h3><code>${html(endpointText(s.ip, s.port))}</code> ${badge}</h3>
+<h3><code>${html(endpointText(s.ip, s.port))}</code> ${html(s.protocol)} ${badge}</h3>
 <table class="kv">${rows}</table>
 </section>`;
     })
