@@ -19,19 +19,16 @@ const PARAMETERS_KEY = 'parameters';
 
 const Whole = z.number().int().nonnegative();
 
+/** The bounds of an FTP or SMB walk the letter names, as the parameters record them (each a whole number). */
+const WALK_BOUNDS = ['maxDepth', 'maxDirectories', 'maxEntries', 'maxHeaderSamples', 'maxHeaderBytes', 'walkTimeMs'] as const;
+type WalkBounds = Record<(typeof WALK_BOUNDS)[number], number>;
+const WalkBoundsShape = Object.fromEntries(WALK_BOUNDS.map((k) => [k, Whole])) as Record<(typeof WALK_BOUNDS)[number], typeof Whole>;
+
 const Recorded = z.object({
   probes: z.array(ProtocolId).min(1).optional(),
   checkLogins: z.boolean(),
   dicom: z.object({ aeTitles: z.array(z.string()), guessList: z.boolean() }),
-  fileWalk: z.object({
-    maxDepth: Whole,
-    maxDirectories: Whole,
-    maxEntries: Whole,
-    maxHeaderSamples: Whole,
-    maxHeaderBytes: Whole,
-    walkTimeMs: Whole,
-    checkWrite: z.boolean(),
-  }),
+  fileWalk: z.object({ ...WalkBoundsShape, checkWrite: z.boolean() }),
   limits: z.object({ maxRecords: Whole }),
 });
 
@@ -47,8 +44,8 @@ export interface RunActions {
   aeGuessList: boolean;
   /** Records read at most from one service (C-FIND matches, QIDO-RS studies): --max-records. */
   maxRecords: number;
-  /** Bounds of an FTP or SMB walk and of the file headers read. */
-  fileWalk: { maxDepth: number; maxDirectories: number; maxEntries: number; maxHeaderSamples: number; maxHeaderBytes: number; walkTimeMs: number };
+  /** Bounds of an FTP or SMB walk and of the file headers read: maxDepth, maxDirectories, maxEntries, maxHeaderSamples, maxHeaderBytes, walkTimeMs. */
+  fileWalk: WalkBounds;
   /** One empty, uniquely named file created and removed on writable shares (--check-write). */
   checkWrite: boolean;
 }
