@@ -3,6 +3,7 @@
  * fills hosts still unlabelled (runs stored before geo existed, or by another
  * tool). See docs/decisions/0020-geo-at-scan-time.md.
  */
+import { counted } from '../observation/count.ts';
 import { openGeo, type Geo, type GeoOptions } from '../geo/index.ts';
 import { openStoreSink, storeLabel, type StoredHostGeo, type StoreSink } from '../store/index.ts';
 
@@ -58,7 +59,7 @@ export async function fillMissingGeo(db: string, runId: number, missing: readonl
     await sink.setHostGeo(runId, rows);
   } catch (err) {
     const why = err instanceof Error && 'code' in err ? String(err.code) : 'it cannot be written';
-    warn(`${missing.length} hosts of run ${runId} have no geo data and ${storeLabel(db)} could not be updated (${why}): they are reported as unknown`);
+    warn(`${counted(missing.length, 'host')} of run ${runId} ${missing.length === 1 ? 'has' : 'have'} no geo data and ${storeLabel(db)} could not be updated (${why}): ${missing.length === 1 ? 'it is' : 'they are'} reported as unknown`);
   } finally {
     await sink?.close();
   }

@@ -8,6 +8,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { counted } from '../observation/count.ts';
 import { MergeError } from '../cluster/errors.ts';
 import { mergeShards, type OpenShard } from '../cluster/merge.ts';
 import { checkShards, shardLabel } from '../cluster/shards.ts';
@@ -57,9 +58,9 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
     const { ordered, gaps } = checkShards(shards);
     const outcome = await intoStore(flags.into, (sink) => mergeShards({ shards: ordered, gaps, into: sink }));
     const count = ordered[0]!.parameters.shard.count;
-    process.stdout.write(`merged ${ordered.length} of ${count} shards into ${storeLabel(flags.into)} as run ${outcome.runId}: ${outcome.hosts} hosts, ${outcome.services} services\n`);
+    process.stdout.write(`merged ${ordered.length} of ${counted(count, 'shard')} into ${storeLabel(flags.into)} as run ${outcome.runId}: ${counted(outcome.hosts, 'host')}, ${counted(outcome.services, 'service')}\n`);
     const warn = (line: string): boolean => process.stderr.write(`exposure: ${line}\n`);
-    if (outcome.overlaps > 0) warn(`${outcome.overlaps} addresses were stored by more than one shard: each is kept once, from the lowest shard`);
+    if (outcome.overlaps > 0) warn(`${counted(outcome.overlaps, 'address', 'addresses')} ${outcome.overlaps === 1 ? 'was' : 'were'} stored by more than one shard: each is kept once, from the lowest shard`);
     if (gaps.missing.length > 0) warn(`missing: shard ${gaps.missing.map((i) => shardLabel({ index: i, count })).join(', ')} (not given)`);
     for (const u of gaps.unfinished) warn(`incomplete: ${u.where} (run ${u.runId}, shard ${shardLabel({ index: u.shard, count })}) is ${u.status}: resume it, then merge again`);
     for (const where of outcome.geoSourcesDropped) warn(`${where} was labelled by several geo databases: its hosts keep their country and AS, not which database gave them`);

@@ -3,6 +3,7 @@
  * plain lines at most every few seconds otherwise (logs, CI), and a final line
  * with what was excluded, unreachable and open.
  */
+import { counted } from '../observation/count.ts';
 import type { ScanProgress } from '../scan/run-scan.ts';
 
 export interface ProgressReporter {
@@ -27,12 +28,27 @@ export function progressLine(p: ScanProgress, now = Date.now()): string {
 }
 
 export function finalLine(p: ScanProgress): string {
-  return `${p.hostsDone} targets done · ${p.excluded} excluded · ${p.unreachable} unreachable (no open port) · ${p.openPorts} open ports · ${p.services} services · ${p.findings} findings`;
+  return [
+    `${counted(p.hostsDone, 'target')} done`,
+    `${p.excluded} excluded`,
+    `${p.unreachable} unreachable (no open port)`,
+    counted(p.openPorts, 'open port'),
+    counted(p.services, 'service'),
+    counted(p.findings, 'finding'),
+  ].join(' · ');
+}
+
+/** What a progress line counts, without the rate: two lines with the same key say the same. */
+function progressKey(p: ScanProgress): string {
+  return [p.hostsDone, p.hostsTotal, p.openPorts, p.services, p.findings].join(' ');
 }
 
 export function progressReporter(stream: NodeJS.WriteStream, intervalMs = 5000): ProgressReporter {
   const tty = stream.isTTY === true;
   let last = 0;
+  // The counts of the last plain line written: the closing line is not printed twice (a short scan's
+  // first line is often already its last, at 100 %).
+  let lastWritten: string | undefined;
   return {
     update(p) {
       const now = Date.now();
@@ -42,11 +58,14 @@ export function progressReporter(stream: NodeJS.WriteStream, intervalMs = 5000):
         stream.write(`\r\x1b[2K${progressLine(p, now)}`);
       } else if (now - last >= intervalMs) {
         last = now;
+        lastWritten = progressKey(p);
         stream.write(`progress: ${progressLine(p, now)}\n`);
       }
     },
     done(p) {
-      stream.write(tty ? `\r\x1b[2K${progressLine(p)}\n` : `progress: ${progressLine(p)}\n`);
+      // On a terminal the line in place is rewritten once more, and ended.
+      if (tty) stream.write(`\r\x1b[2K${progressLine(p)}\n`);
+      else if (lastWritten !== progressKey(p)) stream.write(`progress: ${progressLine(p)}\n`);
       stream.write(`done: ${finalLine(p)}\n`);
     },
   };

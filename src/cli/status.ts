@@ -3,6 +3,7 @@
  * blocks done, claimed, run out, left, failed; each worker's blocks and rate;
  * refusals; an ETA from the last minutes' pace.
  */
+import { counted } from '../observation/count.ts';
 import { openQueueStore } from '../cluster/open.ts';
 import { ClusterError } from '../cluster/errors.ts';
 import { isDistributed, queueStatus, type QueueStatus } from '../store/postgres/queue.ts';
@@ -24,12 +25,12 @@ function duration(seconds: number): string {
 export function statusText(s: QueueStatus, status: string): string {
   const pct = s.steps > 0 ? ((100 * s.stepsDone) / s.steps).toFixed(1) : '0.0';
   const lines = [
-    `run ${s.runId} (${status}): ${s.done}/${s.blocks} blocks done (${pct}% of ${s.steps} steps) · ${s.claimed} claimed · ${s.expired} lease run out · ${s.left} left · ${s.failed} failed` +
+    `run ${s.runId} (${status}): ${s.done}/${counted(s.blocks, 'block')} done (${pct}% of ${counted(s.steps, 'step')}) · ${s.claimed} claimed · ${s.expired} lease run out · ${s.left} left · ${s.failed} failed` +
       (s.etaSeconds !== undefined ? ` · eta ${duration(s.etaSeconds)}` : ''),
   ];
   for (const w of s.workers) {
     const rate = w.stepsPerSecond !== undefined ? `${w.stepsPerSecond.toFixed(1)}/s` : '–';
-    lines.push(`  ${plain(w.worker)}: ${w.blocksDone} blocks, ${w.stepsDone} steps, ${rate}${w.holding ? `, holding ${w.holding}` : ''}${w.lastDoneAt ? `, last done ${w.lastDoneAt}` : ''}`);
+    lines.push(`  ${plain(w.worker)}: ${counted(w.blocksDone, 'block')}, ${counted(w.stepsDone, 'step')}, ${rate}${w.holding ? `, holding ${w.holding}` : ''}${w.lastDoneAt ? `, last done ${w.lastDoneAt}` : ''}`);
   }
   for (const r of s.refusals) lines.push(`  refused: block ${r.block} by ${plain(r.worker)}: ${plain(r.reason)}`);
   return `${lines.join('\n')}\n`;

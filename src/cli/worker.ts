@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { counted } from '../observation/count.ts';
 import { runWorker, type WorkerEvent } from '../cluster/worker.ts';
 import { openQueueStore } from '../cluster/open.ts';
 import { NO_EXCLUSIONS, readRangeLines } from '../scope/exclusions.ts';
@@ -28,7 +29,7 @@ function eventLine(e: WorkerEvent): string | undefined {
     case 'claimed':
       return undefined;
     case 'done':
-      return `${block}: done, ${e.hosts} targets, ${e.services} services${e.runCompleted ? `; run ${e.claim.runId} completed` : ''}`;
+      return `${block}: done, ${counted(e.hosts, 'target')}, ${counted(e.services, 'service')}${e.runCompleted ? `; run ${e.claim.runId} completed` : ''}`;
     case 'lost':
       return `${block}: lost (its lease ran out and another worker took it over): nothing of it stored by this worker`;
     case 'refused':
@@ -71,7 +72,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
       },
     });
     process.stderr.write(
-      `exposure worker ${name}: ${outcome.blocksDone} blocks done (${outcome.hosts} targets, ${outcome.services} services)` +
+      `exposure worker ${name}: ${counted(outcome.blocksDone, 'block')} done (${counted(outcome.hosts, 'target')}, ${counted(outcome.services, 'service')})` +
         `${outcome.blocksLost ? `, ${outcome.blocksLost} lost` : ''}${outcome.blocksRefused ? `, ${outcome.blocksRefused} refused` : ''}` +
         `${outcome.interrupted ? '; interrupted' : '; no block left'}; ${outcome.seconds.toFixed(1)} s, ${outcome.storeSeconds.toFixed(1)} s of it waiting on the queue and store\n`,
     );

@@ -1,4 +1,4 @@
-/** How a Count reads wherever it is shown: a lower bound says so. */
+/** How a Count reads wherever it is shown: a lower bound says so, and its noun agrees with it. */
 import type { Count } from './observation.ts';
 
 /**
@@ -7,4 +7,18 @@ import type { Count } from './observation.ts';
  */
 export function countText(c: Count, lowerBound: 'at least ' | '≥ ', digits: (n: number) => string = String): string {
   return `${c.atLeast ? lowerBound : ''}${digits(c.n)}`;
+}
+
+/**
+ * The noun a number takes in English: the singular for exactly one, the
+ * plural otherwise (0 files, 1 file, 2 files, ≥ 1 file). `many` is for nouns
+ * whose plural is not the singular and an s ("study", "studies"; "series").
+ */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+/** "1 file", "2,000 files": the number written by `digits`, then its noun (see plural). */
+export function counted(n: number, one: string, many?: string, digits: (n: number) => string = String): string {
+  return `${digits(n)} ${plural(n, one, many)}`;
 }

@@ -9,8 +9,9 @@ import { severityRank } from '../observation/finding.ts';
 import { ipSortKey } from '../observation/address-order.ts';
 import type { ProtocolId } from '../observation/observation.ts';
 import type { RuleCountRow, ServiceRow, StoreReader } from '../store/index.ts';
-import type { BoundedReport, RuleHit, RuleHits, ScanSummary, ServiceReport } from './model.ts';
+import type { BoundedReport, ExposedAccess, ReportHead, RuleHit, RuleHits, ScanSummary, ServiceReport } from './model.ts';
 import { findingProof } from './proof.ts';
+import { attachPortFindings } from './port-findings.ts';
 import { runHeadline, serviceReport, summariseHead } from './summary.ts';
 
 /** How long each list of a report may be. */
@@ -23,6 +24,10 @@ export interface ReportBounds {
 
 /** Protocols whose services the file-share list shows (report/file-share.ts sums them up). */
 export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb'];
+/** Protocols whose services may need a login to give their records (a blank or vendor-default one: web-summary.ts loginUsed). */
+export const WEB_PROTOCOLS: readonly ProtocolId[] = ['portal', 'orthanc', 'dicomweb'];
+/** Exposed web services read at most to tell how they were reached; beyond, the split is a lower bound. */
+export const EXPOSED_ACCESS_READ = 2_000;
 
 /** The head of a run and its lists, each at most as long as `bounds` says. */
 export async function summariseBounded(store: StoreReader, runId: number, bounds: ReportBounds): Promise<BoundedReport> {
@@ -30,8 +35,8 @@ export async function summariseBounded(store: StoreReader, runId: number, bounds
   const fileShareServices = head.tables.byProtocol
     .filter((r) => (FILE_SHARE_PROTOCOLS as readonly string[]).includes(r.key))
     .reduce((n, r) => n + r.services, 0);
-  const services = await firstToRead(store, runId, bounds.services, head.totals.services);
-  const shares = await firstToRead(store, runId, bounds.fileShares, fileShareServices, FILE_SHARE_PROTOCOLS);
+  const services = await attachPortFindings(store, runId, await firstToRead(store, runId, bounds.services, head.totals.services));
+  const shares = await attachPortFindings(store, runId, await firstToRead(store, runId, bounds.fileShares, fileShareServices, FILE_SHARE_PROTOCOLS));
   return {
     ...head,
     services,
@@ -39,7 +44,29 @@ export async function summariseBounded(store: StoreReader, runId: number, bounds
     fileShares: shares.filter((s) => s.fileShare !== undefined),
     moreFileShares: fileShareServices - shares.length,
     rules: await ruleHits(store, runId, head.tables.findingsByRule, bounds.hitsPerRule),
+    exposedAccess: await exposedAccess(store, runId, head, services),
   };
+}
+
+/** How these services were reached, of those exposed: `atLeast` when more exposed services exist than were given. */
+export function exposedAccessOf(services: readonly ServiceReport[], atLeast = false): ExposedAccess {
+  const login = services.filter((s) => s.exposed && s.loginUsed !== undefined);
+  return { withDefaultLogin: login.length, withBlankLogin: login.filter((s) => s.loginUsed === 'blank').length, atLeast };
+}
+
+/**
+ * The run's exposed services split by how they were reached. Only web
+ * services can need a login: their exposed count is an aggregate, and when
+ * the list a report already holds does not have them all (exposed services
+ * rank first), they are read, at most EXPOSED_ACCESS_READ of them.
+ */
+export async function exposedAccess(store: StoreReader, runId: number, head: ReportHead, listed: readonly ServiceReport[] = []): Promise<ExposedAccess> {
+  const isWeb = (protocol: string): boolean => (WEB_PROTOCOLS as readonly string[]).includes(protocol);
+  const exposedWeb = head.tables.byProtocol.filter((r) => isWeb(r.key)).reduce((n, r) => n + r.exposedServices, 0);
+  if (exposedWeb === 0) return exposedAccessOf([]);
+  let web = listed.filter((s) => s.exposed && isWeb(s.protocol));
+  if (web.length < exposedWeb) web = (await store.topServices(runId, Math.min(exposedWeb, EXPOSED_ACCESS_READ), WEB_PROTOCOLS)).map(serviceReport);
+  return exposedAccessOf(web, web.filter((s) => s.exposed).length < exposedWeb);
 }
 
 /** What the scan prints when it ends: the headline, services by protocol, and at most `exposedBound` exposed services. */
@@ -47,7 +74,7 @@ export async function summariseScan(store: StoreReader, runId: number, exposedBo
   const { run, totals } = await runHeadline(store, runId);
   const byProtocol = await store.breakdown(runId, 'protocol');
   // Exposed services rank first: the first of the ranking are exactly they.
-  const exposed = await firstToRead(store, runId, Math.min(exposedBound, totals.exposedServices), totals.exposedServices);
+  const exposed = await attachPortFindings(store, runId, await firstToRead(store, runId, Math.min(exposedBound, totals.exposedServices), totals.exposedServices));
   return { run, totals, byProtocol, exposed };
 }
 

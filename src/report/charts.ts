@@ -29,12 +29,23 @@ export interface BarChart {
 // served as a file of its own (the dashboard's charts) is read as XML, which a stray quote breaks.
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
+/** Characters that fit the slot under a vertical bar at the axis font (a 90 px label width). */
+const VERTICAL_LABEL_CHARS = 12;
+
+/**
+ * A range too long for its slot under a vertical bar ("100,000–999,999")
+ * goes on two lines after its dash, rather than being cut inside a number.
+ */
+function rangeOnTwoLines(label: string, horizontal: boolean): string {
+  return !horizontal && label.length > VERTICAL_LABEL_CHARS ? label.replace('–', '–\n') : label;
+}
+
 export function barChartSvg(chart: BarChart): string {
   const width = chart.width ?? 560;
   const height = chart.height ?? Math.max(220, chart.horizontal ? 60 + chart.categories.length * 28 : 300);
   const instance = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    const categories = chart.categories.map((c) => plain(c).slice(0, 40));
+    const categories = chart.categories.map((c) => rangeOnTwoLines(plain(c).slice(0, 40), chart.horizontal ?? false));
     const category = {
       type: 'category' as const,
       data: categories,

@@ -3,6 +3,7 @@ import { markdownText as md, terminalText as t } from './escape.ts';
 import type { CountChange, DiffEndpoint, DiffFinding, RunDiff, ServiceChange } from './diff.ts';
 import { endpointText, SEVERITY_LABEL } from './format.ts';
 import { safeJson } from './json.ts';
+import { counted } from '../observation/count.ts';
 import { grouped } from './numbers.ts';
 
 function where(e: DiffEndpoint): string {
@@ -44,7 +45,14 @@ function sections(d: RunDiff): Section[] {
 const SCOPE_NOTE = 'Note: the two runs were given different targets or ports; a service "gone" may simply not have been scanned the second time.';
 
 function headline(d: RunDiff): string {
-  return `${d.scopeDiffers ? `${SCOPE_NOTE}\n` : ''}Run ${d.from.run} → run ${d.to.run}: ${d.newExposures.length} new exposures, ${d.fixed.length} fixed, ${d.newFindings.length} new findings (${d.newCritical} critical), ${d.resolvedFindings.length} resolved, ${d.changedCounts.length} services with changed counts`;
+  const counts = [
+    counted(d.newExposures.length, 'new exposure'),
+    `${d.fixed.length} fixed`,
+    `${counted(d.newFindings.length, 'new finding')} (${d.newCritical} critical)`,
+    `${d.resolvedFindings.length} resolved`,
+    `${counted(d.changedCounts.length, 'service')} with changed counts`,
+  ];
+  return `${d.scopeDiffers ? `${SCOPE_NOTE}\n` : ''}Run ${d.from.run} → run ${d.to.run}: ${counts.join(', ')}`;
 }
 
 export function renderDiffTable(d: RunDiff): string {

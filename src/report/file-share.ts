@@ -5,11 +5,17 @@
  */
 import type { FileWalk } from '../observation/file-share.ts';
 import type { Observation } from '../observation/observation.ts';
+import { counted } from '../observation/count.ts';
+
+/** "3 files, 1 byte in 1 folder". */
+function filesText(files: number, bytes: number, folders: number): string {
+  return `${counted(files, 'file')}, ${counted(bytes, 'byte')} in ${counted(folders, 'folder')}`;
+}
 
 function walkText(w: FileWalk): string {
-  const parts = [`${w.files} files, ${w.bytes} bytes in ${w.directories} folders`];
+  const parts = [filesText(w.files, w.bytes, w.directories)];
   if (w.dicomFiles > 0 || w.dicomdirs > 0) {
-    parts.push(`DICOM ${w.dicomFiles} files, ${w.dicomBytes} bytes in ${w.dicomFolders} folders${w.dicomdirs > 0 ? `, ${w.dicomdirs} DICOMDIR` : ''}`);
+    parts.push(`DICOM ${filesText(w.dicomFiles, w.dicomBytes, w.dicomFolders)}${w.dicomdirs > 0 ? `, ${w.dicomdirs} DICOMDIR` : ''}`);
   }
   if (w.elementsPerHeader) parts.push(`header elements min/median/max ${w.elementsPerHeader.min}/${w.elementsPerHeader.median}/${w.elementsPerHeader.max} (${w.headersRead} read)`);
   if (w.indicators.length > 0) parts.push(`indicators ${w.indicators.map((i) => `${i.id}×${i.count}`).join(' ')}`);

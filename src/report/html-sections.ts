@@ -5,7 +5,7 @@
  */
 import type { BreakdownRow } from '../store/index.ts';
 import type { ReportBounds } from './bounded.ts';
-import { aeText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
+import { aeText, endpointText, imagesOverText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
 import type { BoundedReport, ReportHead, ReportTotals, RuleHit, ServiceReport } from './model.ts';
 import type { Proof } from './proof.ts';
@@ -35,7 +35,8 @@ const BREAKDOWN_HEADERS = [
   ['Services', 'r'],
   ['Exposed hosts', 'r'],
   ['Exposed services', 'r'],
-  ['Patients', 'r'],
+  // Summed over the hosts of the row: one person held by two servers counts twice.
+  ['Patient records', 'r'],
   ['Studies', 'r'],
   ['Images', 'r'],
 ] as const;
@@ -79,7 +80,7 @@ export function imagesPerServerTable(model: ReportHead): string {
   rows.push([html('not counted'), grouped(d.notCounted)]);
   return (
     table([['Images on the server', 'l'], ['Exposed servers', 'r']], rows) +
-    `<p class="note">Of ${grouped(d.servers)} exposed servers, ${grouped(d.over1k)} hold over 1,000 images, ${grouped(d.over100k)} over 100,000 and ${grouped(d.over1M)} over 1,000,000.</p>`
+    `<p class="note">${html(imagesOverText(d))}</p>`
   );
 }
 
@@ -128,7 +129,7 @@ export function findingsSection(model: Pick<BoundedReport, 'rules'>): string {
 <h3><span class="sev ${f.severity}">${SEVERITY_LABEL[f.severity]}</span> ${html(f.ruleId)}: ${html(f.title)}</h3>
 <p><strong>Affected (${services}):</strong></p>
 <ul>${hits.map((h) => `<li>${endpointLink(h)} — ${html(h.evidence)}${proofHtml(h.proof)}</li>`).join('')}</ul>
-${more(services - hits.length, 'affected services')}
+${more(services - hits.length, 'affected service')}
 <p class="fix"><strong>Remediation:</strong> ${html(f.remediation)}</p>
 ${refs}
 </article>`;
@@ -147,6 +148,26 @@ function detailRow(label: string, value: string | undefined): string {
   return value === undefined || value === '' ? '' : `<tr><th>${html(label)}</th><td>${value}</td></tr>`;
 }
 
+/** An optional raw string as a row's escaped value. */
+function textRow(label: string, value: string | undefined): string {
+  return detailRow(label, value === undefined ? undefined : html(value));
+}
+
+function ruleLink(f: { ruleId: string; severity: string }): string {
+  return `<a href="#rule-${anchor(f.ruleId)}" class="sev ${f.severity}">${html(f.ruleId)}</a>`;
+}
+
+/** The findings another service of the port holds: linked, with the service that holds them. */
+function portFindingsCell(s: ServiceReport): string | undefined {
+  if (!s.portFindings?.length) return undefined;
+  return s.portFindings.map((f) => `${ruleLink(f)} ${html(`${f.title} (kept on the ${f.protocol} service of this port)`)}`).join('<br>');
+}
+
+/** The file-share summary (file-share.ts), a line per part: login and TLS, the walk, each share, write access. */
+function fileShareCell(s: ServiceReport): string | undefined {
+  return s.fileShare === undefined ? undefined : s.fileShare.split(' · ').map(html).join('<br>');
+}
+
 /**
  * One card per service the model holds (exposed first when they do not all fit: bounded.ts chose them).
  * The dashboard's service page hands it one service of a run.
@@ -157,27 +178,39 @@ export function serviceCards(model: { totals: Pick<ReportTotals, 'services'>; se
   return shown
     .map((s) => {
       const rows = [
-        detailRow('Where', html(place(s))),
-        detailRow('Host name', s.hostname === undefined ? undefined : html(s.hostname)),
-        detailRow('Protocol', html(`${s.protocol}${s.tls ? ' over TLS' : ''}`)),
-        detailRow('Status', html(s.status)),
-        detailRow('Product', s.product === undefined ? undefined : html(s.product)),
-        detailRow('Called AE', s.aeTitlesTried.length === 0 ? undefined : html(aeText(s))),
-        detailRow('C-ECHO', s.echo === undefined ? undefined : html(s.echo)),
-        detailRow('C-FIND', s.find === undefined ? undefined : html(`${s.find}${s.findCapped ? ' (stopped at the record cap)' : ''}`)),
+        textRow('Where', place(s)),
+        textRow('Host name', s.hostname),
+        textRow('Protocol', `${s.protocol}${s.tls ? ' over TLS' : ''}`),
+        textRow('Status', s.status),
+        textRow('Product', s.product),
+        textRow('TLS', s.certificate),
+        textRow('Login', s.login),
+        textRow('Access', s.access),
+        textRow('Called AE', aeText(s)),
+        textRow('C-ECHO', s.echo),
+        textRow('C-FIND', s.find === undefined ? undefined : `${s.find}${s.findCapped ? ' (stopped at the record cap)' : ''}`),
         detailRow('Patients · studies · images', `${sumText(s.patients)} · ${sumText(s.studies)} · ${sumText(s.images)}`),
-        detailRow('Modalities', html(modalitiesText(s, ', '))),
-        detailRow('Identifying attributes', html(s.identifyingAttributes.join(', '))),
-        detailRow('Error', s.error === undefined ? undefined : html(s.error)),
-        detailRow('Findings', s.findings.map((f) => `<a href="#rule-${anchor(f.ruleId)}" class="sev ${f.severity}">${html(f.ruleId)}</a>`).join(' ')),
+        detailRow('DICOM files · bytes', s.files === undefined && s.bytes === undefined ? undefined : `${sumText(s.files)} · ${sumText(s.bytes)}`),
+        detailRow('File share', fileShareCell(s)),
+        textRow('Modalities', modalitiesText(s, ', ')),
+        textRow('Identifying attributes', s.identifyingAttributes.join(', ')),
+        textRow('Error', s.error),
+        detailRow('Findings', s.findings.map(ruleLink).join(' ')),
+        detailRow('Findings on this port', portFindingsCell(s)),
       ].join('');
-      const badge = s.exposed ? '<span class="badge exposed">exposed</span>' : s.highestSeverity ? `<span class="badge ${s.highestSeverity}">${html(s.highestSeverity)}</span>` : '<span class="badge none">no findings</span>';
+      const badge = s.exposed
+        ? '<span class="badge exposed">exposed</span>'
+        : s.highestSeverity
+          ? `<span class="badge ${s.highestSeverity}">${html(s.highestSeverity)}</span>`
+          : s.portFindings?.length
+            ? '<span class="badge none">findings on this port</span>'
+            : '<span class="badge none">no findings</span>';
       return `<section class="service" id="svc-${anchor(`${s.ip}-${s.port}-${s.protocol}`)}">
-<h3><code>${html(endpointText(s.ip, s.port))}</code> ${badge}</h3>
+<h3><code>${html(endpointText(s.ip, s.port))}</code> ${html(s.protocol)} ${badge}</h3>
 <table class="kv">${rows}</table>
 </section>`;
     })
-    .join('\n') + more(model.totals.services - shown.length, 'services');
+    .join('\n') + more(model.totals.services - shown.length, 'service');
 }
 
 

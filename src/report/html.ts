@@ -6,7 +6,18 @@
 import { SEVERITIES } from '../observation/finding.ts';
 import { barChartSvg, type BarChart } from './charts.ts';
 import { html } from './html-escape.ts';
-import { findingsByRuleTable, findingsSection, serviceCards, studyTables } from './html-sections.ts';
+import {
+  attributesTable,
+  breakdownTable,
+  findingsByRuleTable,
+  findingsSection,
+  imagesPerServerTable,
+  serviceCards,
+  studyTables,
+  topServersTable,
+} from './html-sections.ts';
+import { counted, plural } from '../observation/count.ts';
+import { audienceText, patientsNote } from './format.ts';
 import type { BoundedReport, ReportHead } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 import { geoDatesText } from './tables.ts';
@@ -29,7 +40,7 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .sev{display:inline-block;font-size:11px;font-weight:700;padding:1px 6px;border-radius:3px;color:#fff;text-decoration:none}
 .sev.critical{background:var(--crit)}.sev.high{background:var(--high)}.sev.medium{background:var(--med)}.sev.low{background:var(--low)}.sev.info{background:var(--info)}
 .finding{border-left:4px solid var(--line);padding:2px 0 2px 14px;margin:14px 0}.finding.critical{border-color:var(--crit)}.finding.high{border-color:var(--high)}.finding.medium{border-color:var(--med)}.finding.low{border-color:var(--low)}
-.finding ul{margin:4px 0 8px;padding-left:20px}.proof{margin:4px 0 8px;font-size:13px}.proof p{margin:2px 0}.proof pre{margin:4px 0;padding:6px 10px;background:var(--soft);border:1px solid var(--line);border-radius:4px;white-space:pre-wrap;word-break:break-all}.fix{background:#eef6ee;border:1px solid #cfe5cf;border-radius:4px;padding:6px 10px}.refs{color:var(--muted);font-size:12px;word-break:break-all}
+.finding ul{margin:4px 0 8px;padding-left:20px}.proof{margin:4px 0 8px;font-size:13px}.proof p{margin:2px 0}.proof pre{margin:4px 0;padding:6px 10px;background:var(--soft);border:1px solid var(--line);border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}.fix{background:#eef6ee;border:1px solid #cfe5cf;border-radius:4px;padding:6px 10px}.refs{color:var(--muted);font-size:12px}.refs a{overflow-wrap:anywhere}
 .service{border:1px solid var(--line);border-radius:6px;padding:4px 14px 8px;margin:10px 0;break-inside:avoid}
 table.kv th{width:220px;text-align:left;color:var(--muted);font-weight:500;background:none}
 .badge{font-size:11px;font-weight:600;padding:1px 7px;border-radius:10px;border:1px solid var(--line);vertical-align:middle}
@@ -40,6 +51,11 @@ nav.toc{font-size:13px;margin:8px 0 0}nav.toc a{margin-right:12px}
 @media print{.chart,.service,.finding{break-inside:avoid}a{color:inherit}}
 `;
 
+/** A card's noun: plural when its number is not exactly one, or was not taken. */
+function noun(n: number | undefined, one: string, many?: string): string {
+  return plural(n ?? 0, one, many);
+}
+
 function card(n: string, label: string, alert = false): string {
   return `<div class="card${alert ? ' alert' : ''}"><div class="n">${n}</div><div class="l">${html(label)}</div></div>`;
 }
@@ -49,16 +65,16 @@ export function keyFigures(model: ReportHead): string {
   const t = model.totals;
   const opt = (n: number | undefined): string => (n === undefined ? '—' : grouped(n));
   return `<div class="cards">
-${card(opt(c.scanned), 'addresses scanned')}
-${card(opt(c.excluded), 'addresses excluded')}
-${card(opt(c.openPorts), 'open ports')}
-${card(grouped(c.services), 'services found')}
-${card(grouped(c.exposedServices), 'services exposing patient data', c.exposedServices > 0)}
-${card(grouped(c.exposedHosts), 'exposed servers', c.exposedHosts > 0)}
-${card(sumText(t.patients), 'patients reachable', (t.patients?.n ?? 0) > 0)}
-${card(sumText(t.studies), 'studies reachable')}
-${card(sumText(t.images), 'images reachable')}
-${card(grouped(t.findings.critical), 'critical findings', t.findings.critical > 0)}
+${card(opt(c.scanned), `${noun(c.scanned, 'address', 'addresses')} scanned`)}
+${card(opt(c.excluded), `${noun(c.excluded, 'address', 'addresses')} excluded`)}
+${card(opt(c.openPorts), noun(c.openPorts, 'open port'))}
+${card(grouped(c.services), `${plural(c.services, 'service')} found`)}
+${card(grouped(c.exposedServices), `${plural(c.exposedServices, 'service')} exposing patient data`, c.exposedServices > 0)}
+${card(grouped(c.exposedHosts), plural(c.exposedHosts, 'exposed server'), c.exposedHosts > 0)}
+${card(sumText(t.patients), `${noun(t.patients?.n, 'patient record')} reachable (${patientsNote(t)})`, (t.patients?.n ?? 0) > 0)}
+${card(sumText(t.studies), `${noun(t.studies?.n, 'study', 'studies')} reachable`)}
+${card(sumText(t.images), `${noun(t.images?.n, 'image')} reachable`)}
+${card(grouped(t.findings.critical), plural(t.findings.critical, 'critical finding'), t.findings.critical > 0)}
 </div>`;
 }
 
@@ -107,23 +123,32 @@ function charts(model: ReportHead): string {
 }
 
 /** The two sentences a reader who stops after the title should take away. */
-export function lead(model: ReportHead): string {
+export function lead(model: Pick<BoundedReport, 'tables' | 'totals' | 'exposedAccess'>): string {
   const c = model.tables.counts;
   const t = model.totals;
   const critical = t.findings.critical;
   if (c.exposedServices === 0) {
-    const rest =
-      c.responding === 0
-        ? 'No service answered in its protocol.'
-        : `${grouped(c.responding)} service${c.responding === 1 ? '' : 's'} answered; the findings below say what to tighten.`;
+    const rest = c.responding === 0 ? 'No service answered in its protocol.' : `${counted(c.responding, 'service', undefined, grouped)} answered; the findings below say what to tighten.`;
     return `<p class="lead">No service returned patient records to an unknown caller. ${html(rest)}</p>`;
   }
-  const what = [`${sumText(t.patients)} patients`, `${sumText(t.studies)} studies`, `${sumText(t.images)} images`].filter((x) => !x.startsWith('—')).join(', ');
-  const servers = `${grouped(c.exposedServices)} service${c.exposedServices === 1 ? '' : 's'} on ${grouped(c.exposedHosts)} server${c.exposedHosts === 1 ? '' : 's'}`;
-  return `<p class="lead alert"><strong>${html(servers)} hand${c.exposedServices === 1 ? 's' : ''} patient records to anyone who asks${what ? ` (${html(what)} reachable)` : ''}.</strong> Start with the ${grouped(critical)} critical finding${critical === 1 ? '' : 's'} below.</p>`;
+  const what = reachableText(t);
+  const servers = `${counted(c.exposedServices, 'service', undefined, grouped)} on ${counted(c.exposedHosts, 'server', undefined, grouped)}`;
+  const who = audienceText(model.exposedAccess, c.exposedServices);
+  return `<p class="lead alert"><strong>${html(servers)} ${c.exposedServices === 1 ? 'hands' : 'hand'} patient records to ${html(who)}.</strong>${what ? ` Reachable: ${html(what)}.` : ''} Start with the ${html(counted(critical, 'critical finding', undefined, grouped))} below.</p>`;
 }
 
-function header(model: ReportHead): string {
+/** "14 patient records (summed over servers; ≥ 5 distinct), 20 studies, 200 images": the counts taken. */
+function reachableText(t: ReportHead['totals']): string {
+  return [
+    t.patients && `${sumText(t.patients)} ${noun(t.patients.n, 'patient record')} (${patientsNote(t)})`,
+    t.studies && `${sumText(t.studies)} ${noun(t.studies.n, 'study', 'studies')}`,
+    t.images && `${sumText(t.images)} ${noun(t.images.n, 'image')}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function header(model: BoundedReport): string {
   const r = model.run;
   const findings = SEVERITIES.map((s) => `${model.totals.findings[s]} ${s}`).join(', ');
   return `<header class="top">

@@ -6,6 +6,7 @@ import { SEVERITY_LABEL } from './format.ts';
 import { markdownText as md } from './escape.ts';
 import type { BreakdownRow } from '../store/index.ts';
 import type { ReportHead } from './model.ts';
+import { counted } from '../observation/count.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
 import { geoDatesText, type ReportGeo } from './tables.ts';
 
@@ -18,7 +19,7 @@ function breakdown(title: string, first: string, rows: BreakdownRow[], key: (r: 
   return [
     `### ${title}`,
     '',
-    row([first, 'Hosts', 'Services', 'Exposed hosts', 'Exposed services', 'Patients', 'Studies', 'Images']),
+    row([first, 'Hosts', 'Services', 'Exposed hosts', 'Exposed services', 'Patient records', 'Studies', 'Images']),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...rows.map((r) =>
       row([md(key(r)), grouped(r.hosts), grouped(r.services), grouped(r.exposedHosts), grouped(r.exposedServices), sumText(r.patients), sumText(r.studies), sumText(r.images)]),
@@ -62,7 +63,9 @@ export function studyTablesMarkdown(model: ReportHead): string[] {
     ...d.buckets.map((b) => row([md(b.label), grouped(b.servers)])),
     row(['not counted', grouped(d.notCounted)]),
     '',
-    `Over 1,000 images: ${grouped(d.over1k)} · over 100,000: ${grouped(d.over100k)} · over 1,000,000: ${grouped(d.over1M)} (of ${grouped(d.servers)} exposed servers).`,
+    `Over 1,000 images: ${grouped(d.over1k)} · over 100,000: ${grouped(d.over100k)} · over 1,000,000: ${grouped(d.over1M)} (of ${counted(d.servers, 'exposed server', undefined, grouped)}).`,
+    '',
+    'Patient records are summed over the servers of a row: one person held by two servers counts twice.',
     '',
     ...(t.findingsByRule.length === 0
       ? []

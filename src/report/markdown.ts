@@ -7,7 +7,7 @@
  */
 import type { ReportBounds } from './bounded.ts';
 import { markdownCodeBlock, markdownText as md } from './escape.ts';
-import { aeText, countText, endpointText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
+import { aeText, audienceText, countText, endpointText, findingIdsText, modalitiesText, moreText, patientsNote, SEVERITY_LABEL } from './format.ts';
 import type { BoundedReport, RuleHit, RuleHits, ServiceReport } from './model.ts';
 import { geoFooterMarkdown, studyTablesMarkdown } from './markdown-study.ts';
 import type { Proof } from './proof.ts';
@@ -57,7 +57,7 @@ function findingSection(g: RuleHits): string[] {
     `**Affected (${g.services}):**`,
     '',
     ...g.hits.flatMap((h) => hitMarkdown(endpoint(h), h.evidence, h.proof)),
-    ...more(g.services - g.hits.length, 'affected services'),
+    ...more(g.services - g.hits.length, 'affected service'),
     `**Remediation:** ${md(f.remediation)}`,
   ];
   if (f.references.length > 0 || f.cwe) {
@@ -89,12 +89,12 @@ function servicesTable(model: BoundedReport): string[] {
       countText(s.images),
       md(modalitiesText(s, ', ')),
       md(s.identifyingAttributes.join(', ')),
-      md(s.findings.map((f) => f.ruleId).join(', ')),
+      md(findingIdsText(s)),
       md([s.login, s.access].filter(Boolean).join('; ')),
       md(s.certificate ?? ''),
     ]),
   );
-  return [row(header), row(header.map(() => '---')), ...body, '', ...more(model.totals.services - model.services.length, 'services')];
+  return [row(header), row(header.map(() => '---')), ...body, '', ...more(model.totals.services - model.services.length, 'service')];
 }
 
 function fileSharesTable(model: BoundedReport): string[] {
@@ -109,7 +109,7 @@ function fileSharesTable(model: BoundedReport): string[] {
           ...shares.map((s) => row([endpoint(s), countText(s.files), countText(s.bytes), md(s.fileShare ?? '')])),
           '',
         ];
-  return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP and SMB services')];
+  return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP and SMB service')];
 }
 
 function attributesTable(model: BoundedReport): string[] {
@@ -135,8 +135,9 @@ export function renderMarkdown(model: BoundedReport): string {
     `- **Scope:** targets ${md(r.targets.join(', '))}; ports ${r.ports.join(', ')}`,
     `- **Scanner:** calling AE title ${md(r.scanner.callingAeTitle)}`,
     `- **Services:** ${t.services}, of which ${t.exposedServices} exposed patient data (C-FIND records, QIDO-RS or REST counts, or DICOM files on an open share)`,
+    ...(t.exposedServices > 0 ? [`- **Who can read them:** ${audienceText(model.exposedAccess, t.exposedServices)}`] : []),
     ...(t.files ? [`- **On open shares:** DICOM files ${countText(t.files)}, bytes ${countText(t.bytes)}`] : []),
-    `- **Exposed:** patients ${countText(t.patients)}, studies ${countText(t.studies)}, images ${countText(t.images)}`,
+    `- **Exposed:** patient records ${countText(t.patients)}${t.patients ? ` (${patientsNote(t, String)})` : ''}, studies ${countText(t.studies)}, images ${countText(t.images)}`,
     '',
     '## Findings',
     '',

@@ -7,6 +7,7 @@ import type { Severity } from '../observation/finding.ts';
 import type { DimseOutcome, ProbeStatus, ProtocolId } from '../observation/observation.ts';
 import type { BreakdownRow, InventoryRow, RunStatus } from '../store/index.ts';
 import type { Proof } from './proof.ts';
+import type { RunActions } from './run-actions.ts';
 import type { ReportGeo, ReportTables } from './tables.ts';
 
 export const REPORT_SCHEMA = 'exposure-report/1';
@@ -33,6 +34,25 @@ export interface ServiceFinding extends ReportFinding {
   /** Computed from the stored observation when the model is built, never stored. */
   proof: Proof;
 }
+
+/**
+ * A finding another service of the same address and port holds. One port can
+ * carry several services (Orthanc's portal, REST API and DICOMweb on 8042); a
+ * rule that fires on several of them is one finding for the port, kept on the
+ * first service it fired on (scan/run-scan.ts). The cards of the others name
+ * it, so an exposed service never shows as finding-free; it is counted once,
+ * where it is kept.
+ */
+export interface PortFinding {
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  /** The service of the port that holds it. */
+  protocol: ProtocolId;
+}
+
+/** How a web service let us in when it needed a login: a blank one, or the vendor's documented default (only with --check-logins). */
+export type LoginUsed = 'blank' | 'vendor-default';
 
 export interface ServiceReport {
   ip: string;
@@ -80,6 +100,8 @@ export interface ServiceReport {
   /** Most severe first. */
   findings: ServiceFinding[];
   highestSeverity?: Severity;
+  /** Web services reached only with a blank or vendor-default login; absent when open, locked or not a web service. */
+  loginUsed?: LoginUsed;
   /** Web services: how they were reached, e.g. "open (no login)", "vendor-default login accepted (user orthanc)". */
   access?: string;
   /** Web services: the login asked for, e.g. 'HTTP Basic, realm "Orthanc Secure Area"'. */
@@ -88,17 +110,29 @@ export interface ServiceReport {
   certificate?: string;
   /** Our error code and phase when the probe did not succeed, e.g. "ECONNREFUSED (connect)". */
   error?: string;
+  /** Findings kept on another service of this address and port, most severe first; absent when none (PortFinding). */
+  portFindings?: PortFinding[];
 }
 
 export interface ReportTotals {
   services: number;
   exposedServices: number;
-  /** Summed over services; undefined when no service reported the count. */
+  /**
+   * Patient records summed over servers (per server the largest count of its
+   * services); one person held by three servers counts three times.
+   * Undefined when no service reported the count.
+   */
   patients?: ReportCount;
   studies?: ReportCount;
   images?: ReportCount;
   files?: ReportCount;
   bytes?: ReportCount;
+  /**
+   * At least this many distinct patients: the most one service counted (each
+   * service counts distinct patients, by keyed hash or the server's own count).
+   * Undefined when no service counted patients.
+   */
+  distinctPatientsAtLeast?: number;
   findings: Record<Severity, number>;
 }
 
@@ -110,6 +144,8 @@ export interface ReportRun {
   targets: string[];
   ports: number[];
   scanner: { callingAeTitle: string; userAgent: string };
+  /** What the scan was set to do, from its recorded parameters (report/run-actions.ts); absent for a run that recorded none. */
+  actions?: RunActions;
 }
 
 export interface ReportModel {
@@ -165,6 +201,23 @@ export interface BoundedReport extends ReportHead {
   moreFileShares: number;
   /** Every rule that fired, most severe first, then by rule id. */
   rules: RuleHits[];
+  /** How the exposed services were reached: by anyone, or only with a blank or vendor-default login. */
+  exposedAccess: ExposedAccess;
+}
+
+/**
+ * The exposed services split by what it took to get the records: nothing
+ * (anyone who asks), or a blank or vendor-default web login. Counted over
+ * the exposed web services the report reads (bounded.ts), so `atLeast` says
+ * when there were more than it read.
+ */
+export interface ExposedAccess {
+  /** Exposed services reached only with a blank or vendor-default login. */
+  withDefaultLogin: number;
+  /** Of them, those a blank login opened. */
+  withBlankLogin: number;
+  /** More exposed web services than were read: the counts above are lower bounds. */
+  atLeast: boolean;
 }
 
 /** The scan's closing summary: only what it prints, from aggregates and one bounded list. */

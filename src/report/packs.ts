@@ -12,11 +12,14 @@ import { severityRank } from '../observation/finding.ts';
 import { renderCsv } from './csv.ts';
 import { markdownText as md } from './escape.ts';
 import { renderFindingsCsv } from './findings-csv.ts';
-import { aeText, countText, endpointText, SEVERITY_LABEL } from './format.ts';
+import { counted } from '../observation/count.ts';
+import { exposedAccessOf } from './bounded.ts';
+import { aeText, countText, endpointText, loginPhrase, portSeverityAbove, SEVERITY_LABEL } from './format.ts';
 import { geoFooterMarkdown } from './markdown-study.ts';
 import { hitMarkdown } from './markdown.ts';
 import type { ReportFinding, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { grouped } from './numbers.ts';
+import { actionLines } from './run-actions.ts';
 
 export interface PackFile {
   name: string;
@@ -80,44 +83,74 @@ function byRule(services: ServiceReport[]): Array<{ f: ReportFinding; hits: Arra
   return [...m.values()].sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.f.ruleId.localeCompare(b.f.ruleId));
 }
 
+/** "; 2 of them returned patient-level study records: 1 to an unauthenticated query, 1 only with the vendor's default password." */
+function exposedSentence(services: readonly ServiceReport[]): string {
+  const exposed = services.filter((s) => s.exposed).length;
+  if (exposed === 0) return '; none returned patient-level records.';
+  const a = exposedAccessOf(services);
+  const open = exposed - a.withDefaultLogin;
+  const records = `; ${exposed} of them returned patient-level study records`;
+  if (a.withDefaultLogin === 0) return `${records} to an unauthenticated query.`;
+  if (open === 0) return `${records}, only with ${loginPhrase(a)}.`;
+  return `${records}: ${open} to an unauthenticated query, ${a.withDefaultLogin} only with ${loginPhrase(a)}.`;
+}
+
+/** "CRITICAL", or, when a finding another service of the port holds is more severe, "CRITICAL (on this port)". */
+function mostSevere(s: ServiceReport): string {
+  const port = portSeverityAbove(s);
+  if (port) return `${SEVERITY_LABEL[port]} (on this port)`;
+  return s.highestSeverity ? SEVERITY_LABEL[s.highestSeverity] : '';
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+type LetterColumn = readonly [header: string, align: string, cell: (s: ServiceReport) => string];
+
+const LETTER_COLUMNS: readonly LetterColumn[] = [
+  ['Endpoint', '---', (s) => md(endpointText(s.ip, s.port))],
+  ['Protocol', '---', (s) => md(`${s.protocol}${s.tls ? ' over TLS' : ''}`)],
+  ['Product', '---', (s) => md(s.product ?? '')],
+  ['Called AE', '---', (s) => md(aeText(s) ?? '')],
+  ['Access', '---', (s) => md(s.access ?? '')],
+  ['Patients', '---:', (s) => countText(s.patients)],
+  ['Studies', '---:', (s) => countText(s.studies)],
+  ['Images', '---:', (s) => countText(s.images)],
+  ['Exposed', '---', (s) => (s.exposed ? 'yes' : 'no')],
+  ['Most severe', '---', mostSevere],
+];
+
+/** The letter's services, one row each (a port may carry several); the Access column only when a web login was seen. */
+function servicesTable(services: readonly ServiceReport[]): string[] {
+  const web = services.some((s) => s.access !== undefined);
+  const columns = LETTER_COLUMNS.filter(([header]) => web || header !== 'Access');
+  return [row(columns.map(([h]) => h)), row(columns.map(([, a]) => a)), ...services.map((s) => row(columns.map(([, , cell]) => cell(s))))];
+}
+
 function letter(model: ReportModel, title: string, services: ServiceReport[]): string {
   const r = model.run;
-  const exposed = services.filter((s) => s.exposed);
   const date = (r.finishedAt ?? r.startedAt).slice(0, 10);
-  const row = (c: string[]): string => `| ${c.join(' | ')} |`;
   const lines = [
     `# Exposed medical imaging services: ${md(title)}`,
     '',
     `To the abuse or security contact for ${md(title)}:`,
     '',
-    `A scan on ${md(date)} (Exposure run ${r.id}) found ${services.length} medical imaging service${services.length === 1 ? '' : 's'} in this address space that answer${services.length === 1 ? 's' : ''} unknown clients` +
-      (exposed.length > 0
-        ? `; ${exposed.length} of them returned patient-level study records to an unauthenticated query.`
-        : '; none returned patient-level records.'),
+    `A scan on ${md(date)} (Exposure run ${r.id}) found ${counted(services.length, 'medical imaging service')} in this address space that ${services.length === 1 ? 'answers' : 'answer'} unknown clients` +
+      exposedSentence(services),
     'Please forward this to the people who run these systems. The findings below say what was seen and how to close it.',
     '',
     '**How to see it yourself:** under each affected service, a command with standard tools (DCMTK, curl, smbclient, openssl, nmap) shows the finding from any machine that may reach the service. It prints statuses, counts and server settings, never a patient\'s data.',
     '',
-    '**What was done, and what was not:** the scanner opened a connection, asked for a DICOM association, sent C-ECHO and a C-FIND at study level, and counted the answers. It retrieved no image, and it kept no patient name, identifier, date or other value: only counts and the names of the attributes that came back.',
+    '**What was done, and what was not:**',
+    '',
+    ...actionLines(r.actions, r).map((l) => `- ${md(l)}`),
     '',
     `**Scanner:** calling AE title ${md(r.scanner.callingAeTitle)}; ${md(r.scanner.userAgent)}.`,
     '',
     '## Services',
     '',
-    row(['Endpoint', 'Product', 'Called AE', 'Patients', 'Studies', 'Images', 'Exposed', 'Most severe']),
-    row(['---', '---', '---', '---:', '---:', '---:', '---', '---']),
-    ...services.map((s) =>
-      row([
-        md(endpointText(s.ip, s.port)),
-        md(s.product ?? ''),
-        md(aeText(s) ?? ''),
-        countText(s.patients),
-        countText(s.studies),
-        countText(s.images),
-        s.exposed ? 'yes' : 'no',
-        s.highestSeverity ? SEVERITY_LABEL[s.highestSeverity] : '',
-      ]),
-    ),
+    ...servicesTable(services),
     '',
     '## Findings and remediation',
     '',
@@ -165,7 +198,6 @@ export function buildPacks(model: ReportModel): Pack[] {
 
 /** The top-level index of a set of packs. */
 export function packsIndex(model: ReportModel, packs: Pack[]): string {
-  const row = (c: string[]): string => `| ${c.join(' | ')} |`;
   return [
     `# Notification packs: run ${model.run.id}`,
     '',

@@ -8,7 +8,9 @@ import { countText } from '../observation/count.ts';
 import type { CountSum, ServiceRow, StoreReader } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { findingProof } from './proof.ts';
-import { webSummary } from './web-summary.ts';
+import { withPortFindings } from './port-findings.ts';
+import { runActions } from './run-actions.ts';
+import { loginUsed, webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
 
@@ -30,6 +32,7 @@ export function serviceReport(s: ServiceRow): ServiceReport {
   const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
   const fileShare = fileShareSummary(obs);
   const exposed = isExposed(obs);
+  const login = loginUsed(obs);
   return {
     ip: s.ip,
     hostname: s.hostname,
@@ -60,6 +63,7 @@ export function serviceReport(s: ServiceRow): ServiceReport {
     exposed,
     findings,
     highestSeverity: findings[0]?.severity,
+    ...(login ? { loginUsed: login } : {}),
     ...webSummary(obs),
     error: obs.error && (obs.error.phase ? `${obs.error.code} (${obs.error.phase})` : obs.error.code),
   };
@@ -85,6 +89,7 @@ export async function runHeadline(store: StoreReader, runId: number): Promise<Pi
   if (!run) throw new Error(`run ${runId} does not exist in this database`);
   const t = await store.runTotals(runId);
   const count = (c: CountSum | undefined): ReportCount | undefined => c && reportCount(c);
+  const actions = runActions(run.meta.options);
   return {
     run: {
       id: run.id,
@@ -94,6 +99,7 @@ export async function runHeadline(store: StoreReader, runId: number): Promise<Pi
       targets: run.meta.targets,
       ports: run.meta.ports,
       scanner: run.meta.scanner,
+      ...(actions ? { actions } : {}),
     },
     totals: {
       services: t.services,
@@ -103,13 +109,22 @@ export async function runHeadline(store: StoreReader, runId: number): Promise<Pi
       images: count(t.images),
       files: count(t.files),
       bytes: count(t.bytes),
+      ...(t.mostPatients !== undefined ? { distinctPatientsAtLeast: t.mostPatients } : {}),
       findings: t.findings,
     },
   };
 }
 
-/** The run's services as the report shows them, in report order, read a page at a time. */
-export async function* serviceReports(store: StoreReader, runId: number, pageSize?: number): AsyncIterable<ServiceReport> {
+/**
+ * The run's services as the report shows them, in report order, read a page
+ * at a time; each names the findings the other services of its port hold
+ * (port-findings.ts: they come one after another in report order).
+ */
+export function serviceReports(store: StoreReader, runId: number, pageSize?: number): AsyncIterable<ServiceReport> {
+  return withPortFindings(reportsOf(store, runId, pageSize));
+}
+
+async function* reportsOf(store: StoreReader, runId: number, pageSize?: number): AsyncIterable<ServiceReport> {
   for await (const page of store.servicePages(runId, pageSize)) for (const s of page) yield serviceReport(s);
 }
 

@@ -7,9 +7,10 @@
 import type { Severity } from '../observation/finding.ts';
 import type { ReportBounds } from './bounded.ts';
 import { terminalText as t, truncate } from './escape.ts';
-import { aeText, countText, endpointText, findingsCell, findingsCountText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
+import { counted } from '../observation/count.ts';
+import { aeText, audienceText, countText, endpointText, findingsCell, findingsCountText, modalitiesText, moreText, patientsNote, portFindingsText, SEVERITY_LABEL } from './format.ts';
 import { renderRows, wrap, type Cell, type Column, type Style } from './layout.ts';
-import type { BoundedReport, ReportRun, ReportTotals, ScanSummary, ServiceReport } from './model.ts';
+import type { BoundedReport, ExposedAccess, ReportRun, ReportTotals, ScanSummary, ServiceReport } from './model.ts';
 
 /** A terminal shows the first services and findings; the CSV and NDJSON reports carry the rest. */
 export const TABLE_BOUNDS: ReportBounds = { services: 100, fileShares: 0, hitsPerRule: 20 };
@@ -94,6 +95,8 @@ function detailText(s: ServiceReport): string {
   if (s.access) parts.push(s.access);
   if (s.certificate) parts.push(`TLS ${s.certificate}`);
   if (s.error) parts.push(`error ${s.error}`);
+  const port = portFindingsText(s);
+  if (port) parts.push(`finding on this port: ${port}`);
   return t(parts.join(' · '));
 }
 
@@ -115,7 +118,7 @@ function more(n: number, what: string, width: number): string[] {
 
 function servicesSection(model: BoundedReport, p: Palette, width: number): string[] {
   if (model.totals.services === 0) return ['No services found.'];
-  return [...servicesRows(model.services, p, width), ...more(model.totals.services - model.services.length, 'services', width)];
+  return [...servicesRows(model.services, p, width), ...more(model.totals.services - model.services.length, 'service', width)];
 }
 
 const FINDING_COLUMNS: readonly Column[] = [
@@ -137,7 +140,7 @@ function findingsSection(model: BoundedReport, p: Palette, width: number): strin
     ]),
   );
   const left = model.rules.reduce((n, r) => n + r.services - r.hits.length, 0);
-  return [...renderRows(FINDING_COLUMNS, rows, width, p.header), ...more(left, 'findings', width)];
+  return [...renderRows(FINDING_COLUMNS, rows, width, p.header), ...more(left, 'finding', width)];
 }
 
 /** Which run, and what it was asked to scan. */
@@ -148,11 +151,13 @@ function runLines(r: ReportRun, p: Palette, width: number): string[] {
   return [...wrap(head, width, '').map(p.header), truncate(scope, width)];
 }
 
-/** The headline: services, exposure, what they hold, findings by severity. */
-function totalsLines(totals: ReportTotals, width: number): string[] {
+/** The headline: services, exposure (and who can read it, when known), what they hold, findings by severity. */
+function totalsLines(totals: ReportTotals, width: number, access?: ExposedAccess): string[] {
+  const who = access && totals.exposedServices > 0 ? ` to ${audienceText(access, totals.exposedServices)}` : '';
+  const patients = `patient records ${countText(totals.patients)}${totals.patients ? ` (${patientsNote(totals, String)})` : ''}`;
   return [
     ...wrap(
-      `${totals.services} services, ${totals.exposedServices} exposed · patients ${countText(totals.patients)} · studies ${countText(totals.studies)} · images ${countText(totals.images)}` +
+      `${counted(totals.services, 'service')}, ${totals.exposedServices} exposed${who} · ${patients} · studies ${countText(totals.studies)} · images ${countText(totals.images)}` +
         (totals.files ? ` · DICOM files on shares ${countText(totals.files)} (${countText(totals.bytes)} bytes)` : ''),
       width,
       '',
@@ -169,7 +174,7 @@ export function renderTable(model: BoundedReport, options: TableOptions): string
     '',
     ...servicesSection(model, p, width),
     '',
-    ...totalsLines(model.totals, width),
+    ...totalsLines(model.totals, width, model.exposedAccess),
     '',
     ...findingsSection(model, p, width),
   ];
@@ -193,7 +198,7 @@ export function renderScanSummary(summary: ScanSummary, options: TableOptions): 
       : [
           p.header('Exposed services'),
           ...servicesRows(summary.exposed, p, width),
-          ...more(summary.totals.exposedServices - summary.exposed.length, 'exposed services', width),
+          ...more(summary.totals.exposedServices - summary.exposed.length, 'exposed service', width),
         ];
   const lines = [
     ...runLines(summary.run, p, width),

@@ -6,6 +6,8 @@
  * each renderer like every other peer string.
  */
 import type { Observation, WebLogin } from '../observation/observation.ts';
+import { plural } from '../observation/count.ts';
+import type { LoginUsed } from './model.ts';
 
 export interface WebSummary {
   /** e.g. "open (no login)", "vendor-default login accepted (user orthanc)", "login required". */
@@ -43,7 +45,7 @@ function accessText(l: WebLogin, reached: boolean): string {
     case 'default-accepted':
       return `vendor-default login accepted (user ${l.defaultUser ?? '?'})`;
     case 'refused':
-      return `login required (blank and default credentials refused, ${l.attempts} attempts)`;
+      return `login required (blank and default credentials refused, ${l.attempts} ${plural(l.attempts, 'attempt')})`;
     case 'not-checked':
       return 'login required (not checked: --check-logins not given)';
     case 'not-applicable':
@@ -61,12 +63,36 @@ function certificateText(o: Observation): string | undefined {
   const parts = [o.tlsInfo.version];
   if (c) {
     if (c.expired) parts.push('EXPIRED');
+    if (c.notYetValid) parts.push('NOT YET VALID');
     if (c.selfSigned) parts.push('self-signed');
     if (c.subject) parts.push(c.subject);
-    if (c.validTo) parts.push(`valid to ${c.validTo.slice(0, 10)}`);
+    const validity = validityText(c.validFrom, c.validTo);
+    if (validity) parts.push(validity);
     if (c.keyType) parts.push(`${c.keyType}${c.keyBits ? ` ${c.keyBits}` : ''}`);
   }
   return parts.join(' · ');
+}
+
+/** "valid 2026-01-01 to 2027-01-01" (dates only: the times add nothing a reader acts on). */
+function validityText(from: string | undefined, to: string | undefined): string | undefined {
+  const day = (t: string): string => t.slice(0, 10);
+  if (from && to) return `valid ${day(from)} to ${day(to)}`;
+  if (to) return `valid to ${day(to)}`;
+  return from ? `valid from ${day(from)}` : undefined;
+}
+
+/**
+ * The blank or vendor-default login a web service opened to (only ever
+ * tried with --check-logins): what separates "anyone" from "anyone with the
+ * vendor's default password". Undefined when none was needed or none worked.
+ */
+export function loginUsed(o: Observation): LoginUsed | undefined {
+  const d = o.details;
+  if (d?.protocol !== 'portal' && d?.protocol !== 'orthanc' && d?.protocol !== 'dicomweb') return undefined;
+  if (d.protocol !== 'portal' && d.access === 'open') return undefined;
+  if (d.login.check === 'blank-accepted' || (d.protocol !== 'portal' && d.access === 'blank-credentials')) return 'blank';
+  if (d.login.check === 'default-accepted' || (d.protocol !== 'portal' && d.access === 'default-credentials')) return 'vendor-default';
+  return undefined;
 }
 
 export function webSummary(o: Observation): WebSummary {

@@ -2,6 +2,7 @@
  * `--dry-run`: how many targets a plan goes through and what is excluded,
  * with nothing sent.
  */
+import { plural } from '../observation/count.ts';
 import type { ScanPlan } from './plan.ts';
 import type { RunParameters } from './run-parameters.ts';
 import { FRESH } from './sources.ts';
@@ -22,5 +23,5 @@ export async function countTargets(plan: ScanPlan, walkLimit = WALK_LIMIT): Prom
 export async function dryRunLine(plan: ScanPlan, p: Pick<RunParameters, 'seed' | 'shard'>): Promise<string> {
   const { n, approximate } = await countTargets(plan);
   const where = p.shard.count > 1 ? `shard (${p.shard.index + 1}/${p.shard.count})` : 'run';
-  return `dry run: ${approximate ? '≈' : ''}${n} targets in this ${where}, ${plan.excluded} excluded, seed ${p.seed}; nothing was sent\n`;
+  return `dry run: ${approximate ? '≈' : ''}${n} ${plural(n, 'target')} in this ${where}, ${plan.excluded} excluded, seed ${p.seed}; nothing was sent\n`;
 }

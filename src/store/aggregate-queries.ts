@@ -32,13 +32,13 @@ const SUMS = HOST_COUNTED.map((c) => `sum(s.${c}) AS ${c}, max(s.${c}_at_least) 
 /** Most severe first, in SQL, from the one list in observation/finding.ts. */
 export const SEVERITY_ORDER = `CASE f.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
-/** Images per exposed host: the buckets of the 2020 study (over 1 k, 100 k, 1 M). */
+/** Images per exposed host: the buckets of the 2020 study (over 1,000, 100,000, 1,000,000), labelled in one style. */
 const BUCKETS = [
   { label: '0', min: 0, max: 0 },
   { label: '1–999', min: 1, max: 999 },
-  { label: '1 k–99,999', min: 1_000, max: 99_999 },
-  { label: '100 k–999,999', min: 100_000, max: 999_999 },
-  { label: '≥ 1 M', min: 1_000_000 },
+  { label: '1,000–99,999', min: 1_000, max: 99_999 },
+  { label: '100,000–999,999', min: 100_000, max: 999_999 },
+  { label: '≥ 1,000,000', min: 1_000_000 },
 ] as const;
 
 // One host often answers for one archive on several services (DICOM, REST, DICOMweb):
@@ -114,7 +114,8 @@ export const AGGREGATE_SQL = {
      FROM runs r WHERE r.id = ?`,
   hostSums: Object.fromEntries(HOST_COUNTED.map((c) => [c, perHostSum(c)])) as Record<HostCounted, string>,
   serviceSums: `SELECT count(*) AS services, coalesce(sum(exposed), 0) AS exposed_services,
-            sum(files) AS files, max(files_at_least) AS files_at_least, sum(bytes) AS bytes, max(bytes_at_least) AS bytes_at_least
+            sum(files) AS files, max(files_at_least) AS files_at_least, sum(bytes) AS bytes, max(bytes_at_least) AS bytes_at_least,
+            max(patients) AS most_patients
      FROM services WHERE run_id = ?`,
   bySeverity: 'SELECT severity, count(*) AS n FROM findings WHERE run_id = ? GROUP BY severity',
   geoSources: 'SELECT DISTINCT geo_source FROM hosts WHERE run_id = ? AND geo_source IS NOT NULL ORDER BY geo_source',
@@ -169,6 +170,7 @@ export interface ServiceSumsDbRow {
   files_at_least: number | null;
   bytes: number | null;
   bytes_at_least: number | null;
+  most_patients: number | null;
 }
 
 export interface HostSumDbRow {
@@ -263,6 +265,7 @@ export function runTotalsFromRows(
   const bytes = sum(s.bytes, s.bytes_at_least);
   if (files) out.files = files;
   if (bytes) out.bytes = bytes;
+  if (s.most_patients !== null) out.mostPatients = s.most_patients;
   return out;
 }
 

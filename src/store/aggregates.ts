@@ -112,5 +112,13 @@ export interface RunTotals {
   images?: CountSum;
   files?: CountSum;
   bytes?: CountSum;
+  /**
+   * The most patients one service counted. Each service's count is of
+   * distinct patients (keyed hashes of the records read, or the server's own
+   * count), so the run holds at least this many distinct people; `patients`
+   * sums over servers and counts a person once per server that holds them.
+   * Undefined when no service counted patients.
+   */
+  mostPatients?: number;
   findings: Record<Severity, number>;
 }

@@ -129,6 +129,9 @@ export function readSql(d: SqlDialect) {
     ruleServices: `SELECT s.id FROM findings f JOIN services s ON s.id = f.service_id
        WHERE f.run_id = ? AND f.rule_id = ?
        ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+    // The (run_id, ip, port, protocol) unique index finds the services; findings_service their findings.
+    hostFindings: `${FINDING_ROWS} WHERE s.run_id = ? AND ${d.inList('s.ip', 'text')}
+       ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
     pageFindings: `${FINDING_ROWS} WHERE ${d.inList('f.service_id', 'id')}
        ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
     // Attributes in the order they were written, which is the inventory's own order.
@@ -282,6 +285,11 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
   async ruleServices(runId: number, ruleId: string, limit: number): Promise<ServiceRow[]> {
     const ranked = await this.engine.all<{ id: number }>(this.sql.ruleServices, [runId, ruleId, boundedLimit(limit)]);
     return this.servicesById(ranked.map((r) => r.id), runId);
+  }
+
+  async hostFindings(runId: number, ips: readonly string[]): Promise<FindingRow[]> {
+    if (ips.length === 0) return [];
+    return (await this.engine.all<DbFinding>(this.sql.hostFindings, [runId, this.engine.list(ips)])).map(findingFromRow);
   }
 
   async runTotals(runId: number): Promise<RunTotals> {

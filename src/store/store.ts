@@ -240,6 +240,13 @@ export interface StoreReader {
   topServices(runId: number, limit: number, protocols?: readonly ProtocolId[]): Promise<ServiceRow[]>;
   /** At most `limit` of the services one rule fired on, in report order. */
   ruleServices(runId: number, ruleId: string, limit: number): Promise<ServiceRow[]>;
+  /**
+   * Findings of a run on the services of these addresses, most severe first:
+   * a report's cards read what the other services of a port hold (one port
+   * carries a rule's finding once, on the first service it fired on). The
+   * list of addresses is the caller's bound.
+   */
+  hostFindings(runId: number, ips: readonly string[]): Promise<FindingRow[]>;
   /** Services, exposed services, patients/studies/images per host, files, bytes and findings by severity, summed in the database. */
   runTotals(runId: number): Promise<RunTotals>;
   /** Findings of a run, most severe first. */

@@ -4,6 +4,7 @@
  * two streams); only the runs table is read whole, and it is small.
  */
 import type { Logger } from '../log.ts';
+import { exposedAccess } from '../report/bounded.ts';
 import { barChartSvg } from '../report/charts.ts';
 import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { studyCharts } from '../report/html.ts';
@@ -95,7 +96,10 @@ export const runs: Handler = async (c) => {
 export const run: Handler = async (c) => {
   const r = await runOf(c);
   const previous = previousOfScope(await c.store.runs(), r);
-  return htmlReply(runPage({ run: r, head: await c.heads.get(c.store, r), ...(previous ? { previous } : {}), csrf: c.csrf }));
+  const head = await c.heads.get(c.store, r);
+  // Who can read the exposed services: anyone, or only with a vendor's default login (a bounded read).
+  const access = await exposedAccess(c.store, r.id, head);
+  return htmlReply(runPage({ run: r, head, access, ...(previous ? { previous } : {}), csrf: c.csrf }));
 };
 
 export const findings: Handler = async (c) => {

@@ -41,7 +41,7 @@ test('an exposed service: the protocol counts, the service under "Exposed servic
   assert.match(out, /^Protocol +Services +Exposed$/m);
   assert.match(out, /^dicom +1 +1$/m);
   assert.match(out, new RegExp(`^Exposed services\\nEndpoint .*\\n${HOST.replace(/\./g, '\\.')}:${port} +dicom +success `, 'm'));
-  assert.match(out, /^1 services, 1 exposed · patients /m);
+  assert.match(out, /^1 service, 1 exposed · patient records \d+ \(summed over servers; ≥ \d+ distinct\) · /m);
   const critical = /^Findings: (\d+) critical, \d+ high, \d+ medium, \d+ low, \d+ info$/m.exec(out);
   assert.ok(critical && Number(critical[1]) >= 1, out);
   assert.doesNotMatch(out, /more exposed services/);
@@ -53,6 +53,6 @@ test('nothing found: says so, and the totals are zero', { timeout: 60_000 }, asy
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^No services found\.$/m);
   assert.match(r.stdout, /^No service exposed patient data\.$/m);
-  assert.match(r.stdout, /^0 services, 0 exposed · /m);
+  assert.match(r.stdout, /^0 services, 0 exposed · patient records — · /m);
   assert.match(r.stdout, /^Findings: 0 critical, 0 high, 0 medium, 0 low, 0 info$/m);
 });

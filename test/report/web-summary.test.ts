@@ -10,5 +10,5 @@ test('web summary: open, default login with the vendor user, login not checked',
 });
 
 test('web summary: certificate line says expired and self-signed', () => {
-  assert.equal(webSummary(withTls(lockedPortal, SELF_SIGNED_EXPIRED_WEAK)).certificate, 'TLSv1 · EXPIRED · self-signed · CN=pacs · valid to 2020-01-01 · rsa 1024');
+  assert.equal(webSummary(withTls(lockedPortal, SELF_SIGNED_EXPIRED_WEAK)).certificate, 'TLSv1 · EXPIRED · self-signed · CN=pacs · valid 2019-01-01 to 2020-01-01 · rsa 1024');
 });

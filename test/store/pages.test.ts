@@ -65,6 +65,8 @@ for (const engine of engines('127.0.28.2')) describe(`service pages and run tota
     assert.deepEqual(t.patients, { n: ADDRESSES.reduce((sum, _ip, i) => sum + i + 3, 0), atLeast: true });
     assert.deepEqual(t.studies, { n: ADDRESSES.reduce((sum, _ip, i) => sum + 2 * (i + 3), 0), atLeast: false });
     assert.equal(t.images, undefined, 'not counted is not zero');
+    // The most one service counted: a lower bound of the distinct patients, whatever the sum.
+    assert.equal(t.mostPatients, ADDRESSES.length - 1 + 3);
     assert.equal(t.findings.critical + t.findings.high + t.findings.medium + t.findings.low + t.findings.info, 21);
     assert.equal(t.findings[FIND_OPEN.severity] >= 7, true);
     await cleanup();

@@ -1,10 +1,10 @@
-/** The store's bounded reads: services ranked for a reader, and the first services a rule fired on, cut in the database. */
+/** The store's bounded reads: services ranked for a reader, the first services a rule fired on, cut in the database, and the findings of a few hosts. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isExposed } from '../../src/observation/exposed.ts';
 import { severityRank } from '../../src/observation/finding.ts';
-import type { ServiceRow } from '../../src/store/index.ts';
-import { buildManyServices, MANY_SERVICES, type ManyServices } from '../fixtures/many-services.ts';
+import type { FindingRow, ServiceRow } from '../../src/store/index.ts';
+import { buildManyServices, manyAddress, MANY_SERVICES, type ManyServices } from '../fixtures/many-services.ts';
 import { engines } from './engines.ts';
 
 const key = (s: ServiceRow): string => `${s.ip}:${s.port}/${s.protocol}`;
@@ -62,6 +62,26 @@ for (const engine of engines('127.0.28.9')) describe(`bounded reads on ${engine.
     it('none for a rule that never fired or another run', async () => {
       assert.deepEqual(await f.store.ruleServices(f.runId, 'EXP-NONE-999', 10), []);
       assert.deepEqual(await f.store.ruleServices(f.runId + 1, 'EXP-DICOM-002', 10), []);
+    });
+  });
+
+  describe('hostFindings', () => {
+    const where = (x: Pick<FindingRow, 'ip' | 'port' | 'protocol' | 'ruleId'>): string => `${x.ruleId}@${x.ip}:${x.port}/${x.protocol}`;
+
+    it('every finding of the services of the addresses asked for, IPv4 and IPv6, most severe first, and none of another', async () => {
+      // Hosts 3 and 8 hold a critical and a high finding, host 40 (IPv6) a high one, host 5 none.
+      const ips = [manyAddress(3), manyAddress(8), manyAddress(40), manyAddress(5)];
+      const expected = all.filter((s) => ips.includes(s.ip)).flatMap((s) => s.findings.map((x) => where({ ...x, ip: s.ip, port: s.port, protocol: s.protocol })));
+      const got = await f.store.hostFindings(f.runId, ips);
+      assert.ok(expected.length >= 4, `the chosen hosts hold findings (${expected.length})`);
+      assert.deepEqual(got.map(where).sort(), expected.sort());
+      assert.equal(got[0]?.severity, 'critical');
+    });
+
+    it('none for no address, an address the run does not hold, or another run', async () => {
+      assert.deepEqual(await f.store.hostFindings(f.runId, []), []);
+      assert.deepEqual(await f.store.hostFindings(f.runId, ['192.0.2.1']), []);
+      assert.deepEqual(await f.store.hostFindings(f.runId + 1, [manyAddress(3)]), []);
     });
   });
 });

@@ -1,6 +1,6 @@
 /** Findings about DICOM DIMSE services (EXP-DICOM-*). */
 import type { DicomDetails, Observation } from '../../observation/observation.ts';
-import { countPhrase, identifyingKeywords } from '../evidence.ts';
+import { countedPhrase, identifyingKeywords } from '../evidence.ts';
 import { KNOWN_CVE_REFERENCES, KNOWN_CVE_REMEDIATION, knownCveEvidence } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 
@@ -34,8 +34,8 @@ export const DICOM_RULES: readonly Rule[] = [
       // Any match counts, however the exchange ended: the records were read (observation/exposed.ts).
       if (!d || d.find.matches === 0) return undefined;
       return (
-        `C-FIND at STUDY level as an unknown calling AE returned ${countPhrase(o.exposure.studies)} studies of ` +
-        `${countPhrase(o.exposure.patients)} patients (${countPhrase(o.exposure.images)} images); identifying attributes returned: ${identifyingKeywords(o)}.`
+        `C-FIND at STUDY level as an unknown calling AE returned ${countedPhrase(o.exposure.studies, 'study', 'studies')} of ` +
+        `${countedPhrase(o.exposure.patients, 'patient')} (${countedPhrase(o.exposure.images, 'image')}); identifying attributes returned: ${identifyingKeywords(o)}.`
       );
     },
   },

@@ -5,7 +5,8 @@
  */
 import type { FileWalk, IndicatorKind, WriteAccess } from '../../observation/file-share.ts';
 import type { Observation } from '../../observation/observation.ts';
-import { countPhrase, identifyingKeywords } from '../evidence.ts';
+import { counted, plural } from '../../observation/count.ts';
+import { countedPhrase, countPhrase, identifyingKeywords } from '../evidence.ts';
 import type { Rule } from '../rule.ts';
 
 const HHS_NAS = 'HHS HC3 / CISA advisories on exposed NAS and PACS file shares; Greenbone "Information System Security Report: medical image data" (2019-2020)';
@@ -48,8 +49,8 @@ function dicomEvidence(o: Observation, views: readonly ShareView[]): string {
   const files = views.reduce((n, v) => n + v.walk.dicomFiles, 0);
   const folders = views.reduce((n, v) => n + v.walk.dicomFolders, 0);
   return (
-    `${views.map((v) => v.label).join('; ')}: ${files} DICOM files (${countPhrase(o.exposure.bytes)} bytes) in ${folders} folders, ` +
-    `${countPhrase(o.exposure.patients)} distinct patients and ${countPhrase(o.exposure.studies)} studies in the headers sampled; ` +
+    `${views.map((v) => v.label).join('; ')}: ${counted(files, 'DICOM file')} (${countedPhrase(o.exposure.bytes, 'byte')}) in ${counted(folders, 'folder')}, ` +
+    `${countPhrase(o.exposure.patients)} distinct ${plural(o.exposure.patients?.n ?? 0, 'patient')} and ${countedPhrase(o.exposure.studies, 'study', 'studies')} in the headers sampled; ` +
     `identifying attributes in those headers: ${identifyingKeywords(o, 'none read')}.${limitsNote(views)}`
   );
 }
@@ -105,7 +106,7 @@ export const NAS_RULES: readonly Rule[] = [
       const views = shareViews(o);
       if (views.length === 0 || views.some(dicomExposed)) return undefined;
       const files = views.reduce((n, v) => n + v.walk.files, 0);
-      return `${views.map((v) => v.label).join('; ')}: ${files} files listed, none recognised as DICOM.${limitsNote(views)}`;
+      return `${views.map((v) => v.label).join('; ')}: ${counted(files, 'file')} listed, none recognised as DICOM.${limitsNote(views)}`;
     },
   },
   {
@@ -167,7 +168,7 @@ export const NAS_RULES: readonly Rule[] = [
     match(o) {
       const d = o.details;
       if (d?.protocol !== 'smb' || d.shareEnumeration !== 'srvsvc') return undefined;
-      return `NetrShareEnum over a ${d.session === 'null-session' ? 'null' : 'guest'} session listed ${d.shares.length} shares.`;
+      return `NetrShareEnum over a ${d.session === 'null-session' ? 'null' : 'guest'} session listed ${counted(d.shares.length, 'share')}.`;
     },
   },
   {

@@ -1,6 +1,7 @@
 /** Findings about the web side of PACS: DICOMweb, Orthanc REST, viewer portals (EXP-WEB-*). */
 import type { Observation, WebLogin } from '../../observation/observation.ts';
-import { countPhrase, identifyingKeywords } from '../evidence.ts';
+import { counted } from '../../observation/count.ts';
+import { countedPhrase, identifyingKeywords } from '../evidence.ts';
 import { KNOWN_CVE_REFERENCES, KNOWN_CVE_REMEDIATION, knownCveEvidence } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 
@@ -31,8 +32,8 @@ export const WEB_RULES: readonly Rule[] = [
       // An open QIDO-RS that listed studies counts even when a later page failed (the studies were read).
       if (d?.protocol !== 'dicomweb' || d.access !== 'open' || (d.qido.outcome !== 'success' && d.qido.studies === 0)) return undefined;
       return (
-        `A QIDO-RS studies query at ${d.root ?? 'the root'} without credentials listed ${countPhrase(o.exposure.studies)} studies of ` +
-        `${countPhrase(o.exposure.patients)} patients; identifying attributes returned: ${identifyingKeywords(o)}.`
+        `A QIDO-RS studies query at ${d.root ?? 'the root'} without credentials listed ${countedPhrase(o.exposure.studies, 'study', 'studies')} of ` +
+        `${countedPhrase(o.exposure.patients, 'patient')}; identifying attributes returned: ${identifyingKeywords(o)}.`
       );
     },
   },
@@ -52,7 +53,7 @@ export const WEB_RULES: readonly Rule[] = [
       if (d?.protocol !== 'orthanc' || d.access !== 'open' || !d.statistics) return undefined;
       const s = d.statistics;
       if (s.patients + s.studies + s.instances === 0) return undefined;
-      return `GET /system and /statistics answered without credentials: ${s.patients} patients, ${s.studies} studies, ${s.series} series, ${s.instances} instances.`;
+      return `GET /system and /statistics answered without credentials: ${counted(s.patients, 'patient')}, ${counted(s.studies, 'study', 'studies')}, ${counted(s.series, 'series', 'series')}, ${counted(s.instances, 'instance')}.`;
     },
   },
   {
@@ -87,8 +88,8 @@ export const WEB_RULES: readonly Rule[] = [
       const l = loginOf(o);
       if (!l || (l.check !== 'blank-accepted' && l.check !== 'default-accepted')) return undefined;
       const what = l.check === 'blank-accepted' ? 'a blank user name and password' : `the vendor-default account "${l.defaultUser ?? '?'}"`;
-      const counts = o.exposure.studies ? ` Behind it: ${countPhrase(o.exposure.studies)} studies of ${countPhrase(o.exposure.patients)} patients.` : '';
-      return `HTTP ${l.kind === 'basic' ? 'Basic' : l.kind} login accepted ${what} after ${l.attempts} attempt(s).${counts}`;
+      const counts = o.exposure.studies ? ` Behind it: ${countedPhrase(o.exposure.studies, 'study', 'studies')} of ${countedPhrase(o.exposure.patients, 'patient')}.` : '';
+      return `HTTP ${l.kind === 'basic' ? 'Basic' : l.kind} login accepted ${what} after ${counted(l.attempts, 'attempt')}.${counts}`;
     },
   },
   {

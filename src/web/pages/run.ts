@@ -4,7 +4,7 @@
  * the study's tables — the same sections as the HTML report, from the same
  * model.
  */
-import type { ReportHead } from '../../report/model.ts';
+import type { ExposedAccess, ReportHead } from '../../report/model.ts';
 import type { RunRow } from '../../store/index.ts';
 import { html } from '../../report/html-escape.ts';
 import { keyFigures, lead, studyCharts } from '../../report/html.ts';
@@ -15,6 +15,8 @@ import { href, page } from './layout.ts';
 export interface RunView {
   run: RunRow;
   head: ReportHead;
+  /** Who can read its exposed services: anyone, or only with a vendor's default login. */
+  access: ExposedAccess;
   /** The run of the same scope before this one, to diff with. */
   previous?: RunRow;
   csrf: string;
@@ -45,7 +47,7 @@ export function runPage(v: RunView): string {
     csrf: v.csrf,
     body: `<header class="top">
 <h1>Run ${r.id} <span class="status ${html(r.status)}">${html(r.status)}</span></h1>
-${lead(v.head)}
+${lead({ ...v.head, exposedAccess: v.access })}
 <p class="meta"><strong>Scope:</strong> ${html(scopeText(r, 400))}</p>
 <p class="meta"><strong>Started</strong> ${html(r.startedAt)}${r.finishedAt ? ` · <strong>finished</strong> ${html(r.finishedAt)}` : ''}</p>
 <p class="meta"><strong>Scanner:</strong> calling AE title <code>${html(r.meta.scanner.callingAeTitle)}</code> · ${html(r.meta.scanner.userAgent)}</p>

@@ -1,0 +1,84 @@
+/**
+ * The letter's "What was done", from a run's recorded parameters: read with
+ * the report's own schema (kept in step with scan/run-parameters.ts here),
+ * one line per action the run took, and what it did not do.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { recordParameters } from '../../src/scan/run-parameters.ts';
+import { actionLines, runActions } from '../../src/report/run-actions.ts';
+import { DEFAULT_FILE_WALK } from '../../src/probes/nas/limits.ts';
+import { requested } from '../scan/parameters.ts';
+
+const RUN = { ports: [21, 104, 445, 8042], scanner: { callingAeTitle: 'EXPOSURE' } };
+
+function lines(overrides: Parameters<typeof requested>[0]): string[] {
+  return actionLines(runActions({ parameters: recordParameters(requested(overrides)) }), RUN);
+}
+
+describe("a run's actions", () => {
+  it('are read from the parameters a scan records, every probe when it named none', () => {
+    const a = runActions({ parameters: recordParameters(requested({ dicom: { aeTitles: ['PACS1'], guessList: false } })) });
+    assert.deepEqual(a, {
+      probes: ['dicom', 'dicom-tls', 'dicomweb', 'orthanc', 'portal', 'ftp', 'smb'],
+      checkLogins: false,
+      aeTitles: ['PACS1'],
+      aeGuessList: false,
+      maxRecords: 5000,
+      fileWalk: {
+        maxDepth: DEFAULT_FILE_WALK.maxDepth,
+        maxDirectories: DEFAULT_FILE_WALK.maxDirectories,
+        maxEntries: DEFAULT_FILE_WALK.maxEntries,
+        maxHeaderSamples: DEFAULT_FILE_WALK.maxHeaderSamples,
+        maxHeaderBytes: DEFAULT_FILE_WALK.maxHeaderBytes,
+        walkTimeMs: DEFAULT_FILE_WALK.walkTimeMs,
+      },
+      checkWrite: false,
+    });
+    assert.deepEqual(runActions({ parameters: recordParameters(requested({ probes: ['smb', 'dicom'] })) })?.probes, ['dicom', 'smb']);
+  });
+
+  it('are unknown for a run that recorded none, or something else under the key', () => {
+    assert.equal(runActions({ maxRecords: 5000 }), undefined);
+    assert.equal(runActions({ parameters: { version: 99 } }), undefined);
+  });
+});
+
+describe('what was done, as the letter says it', () => {
+  it('without --check-logins: the DICOM steps with the record cap, the anonymous and guest sessions, the walk caps, no login tried, nothing written', () => {
+    const text = lines({ limits: { maxRecords: 250, connectTimeoutMs: 3000, ioTimeoutMs: 10_000, probeTimeoutMs: 120_000 } });
+    assert.equal(text[0], 'Connected over TCP to ports 21, 104, 445, 8042 of each address in scope.');
+    assert.ok(text.some((l) => /^DICOM: asked for an association \(A-ASSOCIATE-RQ\) as calling AE title EXPOSURE, .*then the titles given: ORTHANC, then a short list of products' default titles; sent C-ECHO; sent one Study Root C-FIND at study level .*stopping with C-CANCEL at 250 records; released the association\.$/.test(l)));
+    assert.ok(text.includes('DICOM over TLS (PS3.15 Annex B): completed a TLS handshake and recorded the certificate without trusting it, then took the same DICOM steps inside.'));
+    assert.ok(text.some((l) => l.startsWith('DICOMweb: QIDO-RS studies queries') && l.includes('at most 250 studies')));
+    assert.ok(text.includes('Web logins: none tried (no --check-logins); a login was recorded, not tested.'));
+    assert.ok(text.includes('FTP: read the greeting and FEAT, then tried an anonymous login, then a blank one.'));
+    assert.ok(text.some((l) => l.startsWith('SMB: negotiated SMB2, opened a null session and a guest session')));
+    assert.ok(text.includes('On shares that let us in: listed folders (at most 8 levels deep, 500 folders, 20,000 entries, 60 s) and read the first bytes of at most 50 files (up to 64 KiB each, stopping before pixel data) to recognise DICOM headers.'));
+    assert.ok(text.includes('Nothing was written: no file was created, changed or deleted (no --check-write).'));
+    assert.match(text.at(-1)!, /^No image was retrieved/);
+    assert.ok(!text.some((l) => l.includes('tried a blank user name')));
+  });
+
+  it('with --check-logins and --check-write: the blank and vendor-default logins tried, the write check', () => {
+    const text = lines({ checkLogins: true, fileWalk: { ...DEFAULT_FILE_WALK, checkWrite: true } });
+    assert.ok(text.some((l) => l.startsWith("Web logins (--check-logins): tried a blank user name and password, then the vendors' documented default accounts")));
+    assert.ok(text.some((l) => l.startsWith('Write check (--check-write): created one empty, uniquely named file')));
+    assert.ok(!text.some((l) => l.startsWith('Web logins: none tried') || l.startsWith('Nothing was written')));
+  });
+
+  it('names only the probes that ran', () => {
+    const text = lines({ probes: ['dicom'], dicom: { aeTitles: [], guessList: false } });
+    assert.deepEqual(
+      text.map((l) => l.split(':')[0]),
+      ['Connected over TCP to ports 21, 104, 445, 8042 of each address in scope.', 'DICOM', 'No image was retrieved (no C-GET, C-MOVE or WADO retrieve), and no patient name, identifier, date or other value was kept'],
+    );
+    assert.doesNotMatch(text[1]!, /titles given|default titles/);
+  });
+
+  it('says so when the run recorded no parameters', () => {
+    const text = actionLines(undefined, { ports: [104], scanner: { callingAeTitle: 'EXPOSURE' } });
+    assert.equal(text[0], 'Connected over TCP to port 104 of each address in scope.');
+    assert.match(text[1]!, /^This run did not record its parameters/);
+  });
+});
