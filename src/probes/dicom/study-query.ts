@@ -76,7 +76,7 @@ export interface StudyQueryResult extends FindOutcome {
 const MAX_MODALITY_VALUES = 128;
 
 /** Modality codes of a query: a closed vocabulary (PS3.3 C.7.3.1.1.1); anything else is a number, never a string. */
-class ModalityTally {
+export class ModalityTally {
   readonly terms = new Set<Modality>();
   other = 0;
 
@@ -92,11 +92,11 @@ class ModalityTally {
 }
 
 /** A match whose identifier the walker could not read: structure named, never a value. */
-function malformedIdentifier(level: 'STUDY' | 'SERIES', e: WalkError): AssociationProtocolError {
-  return new AssociationProtocolError('MALFORMED_IDENTIFIER', `a ${level}-level C-FIND identifier could not be walked: ${e.code} (${e.field} at offset ${e.offset})`);
+export function malformedIdentifier(what: 'STUDY-level' | 'SERIES-level' | 'worklist', e: WalkError): AssociationProtocolError {
+  return new AssociationProtocolError('MALFORMED_IDENTIFIER', `a ${what} C-FIND identifier could not be walked: ${e.code} (${e.field} at offset ${e.offset})`);
 }
 
-function tagHex(tag: number): string {
+export function tagHex(tag: number): string {
   return (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
@@ -123,7 +123,7 @@ class Tally {
 export async function queryStudies(
   association: Association,
   context: FindContext,
-  options: { maxRecords: number; firstMessageId: number; patients: DistinctCounter },
+  options: { maxRecords: number; nextMessageId: () => number; patients: DistinctCounter },
 ): Promise<StudyQueryResult> {
   const inventory = new InventoryBuilder();
   const modalities = new ModalityTally();
@@ -131,12 +131,11 @@ export async function queryStudies(
   const studyUids: string[] = [];
   const series = new Tally();
   const images = new Tally();
-  let messageId = options.firstMessageId;
 
   const studies = await cFind(
     association,
     context,
-    { messageId: messageId++, level: 'STUDY', keys: STUDY_RETURN_KEYS, maxMatches: options.maxRecords },
+    { messageId: options.nextMessageId(), query: { model: 'study-root', level: 'STUDY', keys: STUDY_RETURN_KEYS }, maxMatches: options.maxRecords },
     (ds) => {
       if (!ds) return inventory.addRecord([]);
       // After a broken identifier the rest of the answer is counted, not read: the query ends as a protocol error.
@@ -158,10 +157,10 @@ export async function queryStudies(
     },
   );
 
-  let error = studies.error ?? (malformed ? malformedIdentifier('STUDY', malformed) : undefined);
+  let error = studies.error ?? (malformed ? malformedIdentifier('STUDY-level', malformed) : undefined);
   if (studies.outcome === 'success' && !malformed && studies.matches > 0 && (!series.seen || !images.seen)) {
     const budget = { remaining: options.maxRecords };
-    const walked = await countHierarchy(association, context, studyUids, budget, () => messageId++, modalities);
+    const walked = await countHierarchy(association, context, studyUids, budget, options.nextMessageId, modalities);
     if (!series.seen) Object.assign(series, walked.series);
     if (!images.seen) Object.assign(images, walked.images);
     error = walked.error;
@@ -211,13 +210,16 @@ async function countHierarchy(
       context,
       {
         messageId: nextId(),
-        level: 'SERIES',
-        keys: [
-          { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
-          { tag: TAG.SeriesInstanceUID, vr: 'UI' },
-          { tag: TAG.NumberOfSeriesRelatedInstances, vr: 'IS' },
-          { tag: TAG.Modality, vr: 'CS' },
-        ],
+        query: {
+          model: 'study-root',
+          level: 'SERIES',
+          keys: [
+            { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
+            { tag: TAG.SeriesInstanceUID, vr: 'UI' },
+            { tag: TAG.NumberOfSeriesRelatedInstances, vr: 'IS' },
+            { tag: TAG.Modality, vr: 'CS' },
+          ],
+        },
         maxMatches: budget.remaining,
       },
       (ds) => {
@@ -239,7 +241,7 @@ async function countHierarchy(
       },
     );
     budget.remaining -= r.matches;
-    const error = r.error ?? (malformed ? malformedIdentifier('SERIES', malformed) : undefined);
+    const error = r.error ?? (malformed ? malformedIdentifier('SERIES-level', malformed) : undefined);
     if (error) {
       series.add(r.matches);
       series.atLeast = images.atLeast = true;
@@ -262,12 +264,15 @@ async function countHierarchy(
         context,
         {
           messageId: nextId(),
-          level: 'IMAGE',
-          keys: [
-            { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
-            { tag: TAG.SeriesInstanceUID, vr: 'UI', value: s.uid },
-            { tag: TAG.SOPInstanceUID, vr: 'UI' },
-          ],
+          query: {
+            model: 'study-root',
+            level: 'IMAGE',
+            keys: [
+              { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
+              { tag: TAG.SeriesInstanceUID, vr: 'UI', value: s.uid },
+              { tag: TAG.SOPInstanceUID, vr: 'UI' },
+            ],
+          },
           maxMatches: budget.remaining,
         },
         () => undefined,
