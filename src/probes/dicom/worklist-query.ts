@@ -106,17 +106,18 @@ export async function queryWorklist(
         return;
       }
       let step: readonly DatasetElement[] = [];
-      for (const el of walked.elements) {
-        if (el.tag === TAG.PatientID) options.patients.add(readString(ds, el) ?? '');
-        else if (el.tag === TAG.ScheduledProcedureStepSequence) {
-          const items = listItems(ds, el, context.transferSyntax);
-          if (!items.ok) {
-            malformed = items.error;
-            return;
-          }
-          step = items.items[0] ?? [];
+      const sequence = walked.elements.find((e) => e.tag === TAG.ScheduledProcedureStepSequence);
+      if (sequence) {
+        const items = listItems(ds, sequence, context.transferSyntax);
+        if (!items.ok) {
+          malformed = items.error;
+          return;
         }
+        step = items.items[0] ?? [];
       }
+      // Only an item read whole is counted and inventoried, as in the study query.
+      const patientId = walked.elements.find((e) => e.tag === TAG.PatientID);
+      if (patientId) options.patients.add(readString(ds, patientId) ?? '');
       const modality = step.find((e) => e.tag === TAG.Modality);
       if (modality) modalities.add(readString(ds, modality));
       inventory.addRecord(nonEmptyTags(walked.elements, step));
