@@ -155,6 +155,7 @@ export function serviceCards(model: BoundedReport): string {
         detailRow('C-ECHO', s.echo === undefined ? undefined : html(s.echo)),
         detailRow('C-FIND', s.find === undefined ? undefined : html(`${s.find}${s.findCapped ? ' (stopped at the record cap)' : ''}`)),
         detailRow('Patients · studies · images', `${sumText(s.patients)} · ${sumText(s.studies)} · ${sumText(s.images)}`),
+        detailRow('Worklist', s.worklist === undefined ? undefined : html(s.worklist)),
         detailRow('Modalities', html(modalitiesText(s, ', '))),
         detailRow('Identifying attributes', html(s.identifyingAttributes.join(', '))),
         detailRow('Error', s.error === undefined ? undefined : html(s.error)),
