@@ -40,7 +40,7 @@ export interface CanaryScheduledStep {
 }
 
 const TANSYMARSH: CanaryWorklistPatient = {
-  patientName: 'TANSYMARSH^OSWIN',
+  patientName: 'TANSYMARSH^THEOBALD',
   patientId: 'CNRYW31870452',
   patientBirthDate: '19520814',
   patientSex: 'M',
@@ -85,7 +85,7 @@ export const CANARY_WORKLIST: readonly CanaryScheduledStep[] = [
     scheduledStationAeTitle: 'CT_SCANNER1',
     startDate: '20260316',
     startTime: '083000',
-    scheduledPerformingPhysicianName: 'MARLOWBRAKE^IONA',
+    scheduledPerformingPhysicianName: 'MARLOWBRAKE^ISOLDINE',
     scheduledProcedureStepDescription: 'Contrast-enhanced CT CNRY-SPSD-7701',
     scheduledProcedureStepId: 'CNRYSPS7701',
   },
@@ -100,7 +100,7 @@ export const CANARY_WORKLIST: readonly CanaryScheduledStep[] = [
     scheduledStationAeTitle: 'MR_SCANNER1',
     startDate: '20260316',
     startTime: '110000',
-    scheduledPerformingPhysicianName: 'MARLOWBRAKE^IONA',
+    scheduledPerformingPhysicianName: 'MARLOWBRAKE^ISOLDINE',
     scheduledProcedureStepDescription: 'Liver MR with diffusion CNRY-SPSD-7702',
     scheduledProcedureStepId: 'CNRYSPS7702',
   },

@@ -168,7 +168,7 @@ describe('privacy', () => {
     const wl = (await filesUnder(join(labDir, 'lab', 'wlmscpfs', 'worklists'))).filter((f) => f.endsWith('.wl'));
     assert.equal(wl.length, CANARY_WORKLIST.length);
     const text = (await readFile(wl[0]!)).toString('latin1');
-    for (const v of ['TANSYMARSH^OSWIN', 'CNRYW31870452', 'CT ABDOMEN PELVIS CNRY-RPD-7701', 'MARLOWBRAKE^IONA']) {
+    for (const v of ['TANSYMARSH^THEOBALD', 'CNRYW31870452', 'CT ABDOMEN PELVIS CNRY-RPD-7701', 'MARLOWBRAKE^ISOLDINE']) {
       assert.ok(CANARY_VALUES.includes(v), `${v.length}-character value listed`);
       assert.ok(text.includes(v), 'planted in the worklist file');
     }
