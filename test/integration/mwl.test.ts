@@ -136,6 +136,11 @@ describe('scan of a real modality worklist (wlmscpfs)', () => {
     assert.match(await readFile(join(outDir, 'report.html'), 'utf8'), /<th>Worklist<\/th><td>success: 4 scheduled steps of 3 patients/);
     assert.match(await readFile(join(outDir, 'report.table'), 'utf8'), /worklist success: 4 scheduled steps/);
     assert.match(await readFile(join(outDir, 'report.sarif'), 'utf8'), /EXP-DICOM-007/);
+    const [header, ...rows] = (await readFile(join(outDir, 'report.csv'), 'utf8')).split('\r\n');
+    const columns = header!.split(',');
+    const cells = rows.find((r) => r.startsWith(`${ADDRESSES.wlmscpfs},`))!.split(',');
+    assert.equal(cells[columns.indexOf('worklist_items')], '4');
+    assert.equal(cells[columns.indexOf('worklist_patients')], '3');
   });
 
   it('archives without a worklist: the context rejected, nothing asked, their studies counted as before', () => {
