@@ -111,7 +111,7 @@ export interface ServerDefinition {
 }
 
 // aeTitleInDefaultGuessList mirrors DEFAULT_AE_TITLES in probes/dicom/ae-titles.ts
-// (ORTHANC, DCMQRSCP and STORESCP are listed there); the lab does not import
+// (ORTHANC, DCMQRSCP, STORESCP and OFFIS are listed there); the lab does not import
 // probe internals, so a test there should keep the two in step.
 export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition>> = {
   // The common accident: Orthanc's defaults plus remote access, and C-FIND opened to anyone.
