@@ -10,6 +10,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { datasetToPart10, type NaturalDataset } from './dcmjs-writer.js';
+import { PlantedValues } from './planted.ts';
 
 export interface CanaryWorklistPatient {
   readonly patientName: string;
@@ -149,12 +150,8 @@ export function worklistCounts(steps: readonly CanaryScheduledStep[] = CANARY_WO
 
 /** Every identifying value the worklist plants, per attribute keyword, in the exact text written. */
 export function worklistPlantedValues(steps: readonly CanaryScheduledStep[] = CANARY_WORKLIST): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (keyword: string, value: string): void => {
-    const list = out.get(keyword) ?? [];
-    if (!list.includes(value)) list.push(value);
-    out.set(keyword, list);
-  };
+  const planted = new PlantedValues();
+  const add = planted.add.bind(planted);
   for (const s of steps) {
     const p = s.patient;
     add('PatientName', p.patientName);
@@ -172,7 +169,7 @@ export function worklistPlantedValues(steps: readonly CanaryScheduledStep[] = CA
     add('ScheduledPerformingPhysicianName', s.scheduledPerformingPhysicianName);
     add('ScheduledProcedureStepDescription', s.scheduledProcedureStepDescription);
   }
-  return out;
+  return planted.byKeyword;
 }
 
 /** Person-name attributes of the worklist: their components are greppable on their own. */

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { SET_A, SET_B, type CanaryPatient, type CanarySeries, type CanaryStudy, type CanaryStudySet } from './canary-plan.ts';
 import { datasetToPart10, type NaturalDataset } from './dcmjs-writer.js';
 import { WORKLIST_PERSON_NAME_KEYWORDS, worklistPlantedValues } from './canary-worklist.ts';
+import { PlantedValues } from './planted.ts';
 
 export { SET_A, SET_B };
 export type { CanaryPatient, CanarySeries, CanaryStudy, CanaryStudySet };
@@ -57,12 +58,8 @@ export function canaryUid(name: string): string {
 
 /** Every identifying value planted, per attribute keyword, in the exact text written. */
 export function plantedValues(set: CanaryStudySet): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (keyword: string, ...values: string[]): void => {
-    const list = out.get(keyword) ?? [];
-    for (const v of values) if (!list.includes(v)) list.push(v);
-    out.set(keyword, list);
-  };
+  const planted = new PlantedValues();
+  const add = planted.add.bind(planted);
   for (const p of set.patients) {
     add('PatientName', p.patientName);
     add('PatientID', p.patientId);
@@ -91,7 +88,7 @@ export function plantedValues(set: CanaryStudySet): Map<string, string[]> {
       add('AdmittingDiagnosesDescription', s.admittingDiagnosesDescription);
     }
   }
-  return out;
+  return planted.byKeyword;
 }
 
 /** Attributes with a person-name (PN) value: their components are greppable on their own. */

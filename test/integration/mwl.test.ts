@@ -9,25 +9,21 @@
  * Runs on 127.0.96.x, this suite's own block.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { CANARY_VALUES, CANARY_WORKLIST, startLab, type Lab, type LabServerName } from '../../src/lab/lab.ts';
 import { dicomDetails } from '../../src/observation/observation.ts';
 import { UID } from '../../src/protocols/dicom/uids.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { assertNoValueIn, filesUnder, latestServices, loggedRun } from './scan-outputs.ts';
 
-const run = promisify(execFile);
 const ADDRESSES: Partial<Record<LabServerName, string>> = {
   'orthanc-open': '127.0.96.2',
   dcmqrscp: '127.0.96.4',
   wlmscpfs: '127.0.96.14',
 };
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
 const FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'md', 'html'] as const;
 
 let labDir: string;
@@ -35,22 +31,10 @@ let outDir: string;
 let lab: Lab;
 let services: ServiceRow[];
 
-async function exposure(args: string[], name: string): Promise<void> {
-  const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, EXPOSURE_LOG_LEVEL: 'debug' }, timeout: 120_000, maxBuffer: 64 << 20 });
-  await writeFile(join(outDir, `${name}.stdout`), r.stdout);
-  await writeFile(join(outDir, `${name}.stderr`), r.stderr);
-}
-
 function service(name: LabServerName): ServiceRow {
   const s = services.find((x) => x.ip === ADDRESSES[name]);
   assert.ok(s, `no service stored for ${name}`);
   return s;
-}
-
-/** Every file under a folder, recursively. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 before(async () => {
@@ -58,12 +42,11 @@ before(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'exposure-mwl-out-'));
   lab = await startLab({ dir: join(labDir, 'lab'), addresses: ADDRESSES, only: Object.keys(ADDRESSES) as LabServerName[] });
   const db = join(outDir, 'scan.db');
+  const exposure = (args: string[], name: string): Promise<void> => loggedRun(outDir, args, name);
   await exposure(['scan', '127.0.96.1-127.0.96.15', '--ports', '104,4242,11112', '--db', db, '--io-timeout', '5000'], 'scan');
   for (const format of FORMATS) await exposure(['report', '--db', db, '--format', format, '--out', join(outDir, `report.${format}`)], `report-${format}`);
   await exposure(['report', '--db', db, '--by', 'org', '--out', join(outDir, 'packs')], 'report-packs');
-  const store = openSqliteStore(db, { readonly: true });
-  services = await store.services((await store.latestRunId())!);
-  await store.close();
+  services = await latestServices(db);
 });
 
 after(async () => {
@@ -161,12 +144,7 @@ describe('privacy', () => {
   it('no canary value in any byte of the store, the reports, the packs or the logs', async () => {
     const files = await filesUnder(outDir);
     for (const want of ['scan.db', 'report.json', 'report.html', 'scan.stderr', 'index.md']) assert.ok(files.some((f) => f.endsWith(want)), want);
-    for (const f of files) {
-      const bytes = await readFile(f);
-      const latin1 = bytes.toString('latin1');
-      const utf16 = bytes.toString('utf16le');
-      for (const v of CANARY_VALUES) assert.ok(!latin1.includes(v) && !utf16.includes(v), `canary value found in ${f}`);
-    }
+    await assertNoValueIn(files, CANARY_VALUES);
   });
 
   it('the worklist canary values really are in the server\'s files (the grep above could fail)', async () => {

@@ -96,6 +96,25 @@ export function malformedIdentifier(what: 'STUDY-level' | 'SERIES-level' | 'work
   return new AssociationProtocolError('MALFORMED_IDENTIFIER', `a ${what} C-FIND identifier could not be walked: ${e.code} (${e.field} at offset ${e.offset})`);
 }
 
+/**
+ * Where a query's identifiers stand: after the first one the walker cannot read, the rest of
+ * the answer is counted, not read, and the query ends as a protocol error (decision 0009).
+ */
+export interface IdentifierReads {
+  malformed?: WalkError;
+}
+
+/** The top-level elements of one match's identifier, or undefined once one could not be walked. */
+export function readIdentifier(ds: Buffer, transferSyntax: string, reads: IdentifierReads): readonly DatasetElement[] | undefined {
+  if (reads.malformed) return undefined;
+  const walked = listElements(ds, transferSyntax);
+  if (!walked.ok) {
+    reads.malformed = walked.error;
+    return undefined;
+  }
+  return walked.elements;
+}
+
 export function tagHex(tag: number): string {
   return (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
@@ -127,7 +146,7 @@ export async function queryStudies(
 ): Promise<StudyQueryResult> {
   const inventory = new InventoryBuilder();
   const modalities = new ModalityTally();
-  let malformed: WalkError | undefined;
+  const reads: IdentifierReads = {};
   const studyUids: string[] = [];
   const series = new Tally();
   const images = new Tally();
@@ -138,14 +157,8 @@ export async function queryStudies(
     { messageId: options.nextMessageId(), query: { model: 'study-root', level: 'STUDY', keys: STUDY_RETURN_KEYS }, maxMatches: options.maxRecords },
     (ds) => {
       if (!ds) return inventory.addRecord([]);
-      // After a broken identifier the rest of the answer is counted, not read: the query ends as a protocol error.
-      if (malformed) return;
-      const walked = listElements(ds, context.transferSyntax);
-      if (!walked.ok) {
-        malformed = walked.error;
-        return;
-      }
-      const elements = walked.elements;
+      const elements = readIdentifier(ds, context.transferSyntax, reads);
+      if (!elements) return;
       inventory.addRecord(elements.filter((e) => e.length > 0).map((e) => tagHex(e.tag)));
       for (const el of elements) {
         if (el.tag === TAG.PatientID) options.patients.add(readString(ds, el) ?? '');
@@ -157,6 +170,7 @@ export async function queryStudies(
     },
   );
 
+  const malformed = reads.malformed;
   let error = studies.error ?? (malformed ? malformedIdentifier('STUDY-level', malformed) : undefined);
   if (studies.outcome === 'success' && !malformed && studies.matches > 0 && (!series.seen || !images.seen)) {
     const budget = { remaining: options.maxRecords };
@@ -204,7 +218,7 @@ async function countHierarchy(
   for (const study of studyUids.filter((u) => u !== '')) {
     if (budget.remaining <= 0) break;
     const seriesOfStudy: Array<{ uid: string; instances?: number }> = [];
-    let malformed: WalkError | undefined;
+    const reads: IdentifierReads = {};
     const r = await cFind(
       association,
       context,
@@ -224,15 +238,11 @@ async function countHierarchy(
       },
       (ds) => {
         if (!ds) return seriesOfStudy.push({ uid: '' });
-        if (malformed) return;
-        const walked = listElements(ds, context.transferSyntax);
-        if (!walked.ok) {
-          malformed = walked.error;
-          return;
-        }
+        const elements = readIdentifier(ds, context.transferSyntax, reads);
+        if (!elements) return;
         let uid = '';
         let instances: number | undefined;
-        for (const el of walked.elements) {
+        for (const el of elements) {
           if (el.tag === TAG.SeriesInstanceUID) uid = readString(ds, el) ?? '';
           else if (el.tag === TAG.NumberOfSeriesRelatedInstances) instances = readCount(ds, el);
           else if (el.tag === TAG.Modality) modalities.add(readString(ds, el));
@@ -241,7 +251,7 @@ async function countHierarchy(
       },
     );
     budget.remaining -= r.matches;
-    const error = r.error ?? (malformed ? malformedIdentifier('SERIES-level', malformed) : undefined);
+    const error = r.error ?? (reads.malformed ? malformedIdentifier('SERIES-level', reads.malformed) : undefined);
     if (error) {
       series.add(r.matches);
       series.atLeast = images.atLeast = true;

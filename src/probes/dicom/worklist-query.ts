@@ -15,14 +15,14 @@
  */
 import type { ElementInput } from '../../protocols/dicom/dataset/encode.ts';
 import { readString } from '../../protocols/dicom/dataset/values.ts';
-import { listElements, listItems, type DatasetElement, type WalkError } from '../../protocols/dicom/dataset/walk.ts';
+import { listItems, type DatasetElement } from '../../protocols/dicom/dataset/walk.ts';
 import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { Count } from '../../observation/observation.ts';
 import type { Modality } from '../../observation/modality.ts';
 import type { Association } from './association.ts';
 import { cFind, type FindContext, type FindOutcome } from './c-find.ts';
-import { malformedIdentifier, ModalityTally, tagHex } from './study-query.ts';
+import { malformedIdentifier, ModalityTally, readIdentifier, tagHex, type IdentifierReads } from './study-query.ts';
 
 const TAG = {
   PatientID: 0x00100020,
@@ -90,7 +90,7 @@ export async function queryWorklist(
 ): Promise<WorklistQueryResult> {
   const inventory = new InventoryBuilder();
   const modalities = new ModalityTally();
-  let malformed: WalkError | undefined;
+  const reads: IdentifierReads = {};
 
   const found = await cFind(
     association,
@@ -98,32 +98,28 @@ export async function queryWorklist(
     { messageId: options.messageId, query: { model: 'modality-worklist', identifier: WORKLIST_IDENTIFIER }, maxMatches: options.maxRecords },
     (ds) => {
       if (!ds) return inventory.addRecord([]);
-      // After a broken identifier the rest of the answer is counted, not read: the query ends as a protocol error.
-      if (malformed) return;
-      const walked = listElements(ds, context.transferSyntax);
-      if (!walked.ok) {
-        malformed = walked.error;
-        return;
-      }
+      const elements = readIdentifier(ds, context.transferSyntax, reads);
+      if (!elements) return;
       let step: readonly DatasetElement[] = [];
-      const sequence = walked.elements.find((e) => e.tag === TAG.ScheduledProcedureStepSequence);
+      const sequence = elements.find((e) => e.tag === TAG.ScheduledProcedureStepSequence);
       if (sequence) {
         const items = listItems(ds, sequence, context.transferSyntax);
         if (!items.ok) {
-          malformed = items.error;
+          reads.malformed = items.error;
           return;
         }
         step = items.items[0] ?? [];
       }
       // Only an item read whole is counted and inventoried, as in the study query.
-      const patientId = walked.elements.find((e) => e.tag === TAG.PatientID);
+      const patientId = elements.find((e) => e.tag === TAG.PatientID);
       if (patientId) options.patients.add(readString(ds, patientId) ?? '');
       const modality = step.find((e) => e.tag === TAG.Modality);
       if (modality) modalities.add(readString(ds, modality));
-      inventory.addRecord(nonEmptyTags(walked.elements, step));
+      inventory.addRecord(nonEmptyTags(elements, step));
     },
   );
 
+  const malformed = reads.malformed;
   const partial = found.capped || found.error !== undefined || malformed !== undefined;
   const error = found.error ?? (malformed ? malformedIdentifier('worklist', malformed) : undefined);
   return {
