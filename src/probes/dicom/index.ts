@@ -13,7 +13,7 @@ import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.
 import { encodeCommand } from '../../protocols/dicom/dimse/messages.ts';
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
-import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
+import type { AssociationAttempt, DicomDetails, DimseOutcome, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
 import { IDENTIFIER_CAP, optionalIdentifier, printableIdentifier } from '../../observation/peer-text.ts';
 import { definedProbe, type Deadline, type DicomProbeOptions, type Probe, type ProbeContext } from '../probe.ts';
 import { calledAeCandidates, type CalledAeCandidate } from './ae-titles.ts';
@@ -269,12 +269,12 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
 async function worklist(association: Association, ctx: ProbeContext, state: ProbeState, nextMessageId: () => number): Promise<void> {
   // The archive's query can end the association (Orthanc aborts a C-FIND it refuses): nothing more to ask then.
   if (association.ended) {
-    state.details.mwl = { ...NO_WORKLIST };
+    state.details.mwl = noWorklist('not-attempted');
     return;
   }
   const context = association.acceptedContext(CONTEXT_WORKLIST_FIND);
   if (!context) {
-    state.details.mwl = { ...NO_WORKLIST, outcome: 'not-negotiated' };
+    state.details.mwl = noWorklist('not-negotiated');
     return;
   }
   const q = await queryWorklist(association, context, { maxRecords: ctx.limits.maxRecords, messageId: nextMessageId(), patients: ctx.pseudonyms.counter() });
@@ -292,7 +292,10 @@ async function worklist(association: Association, ctx: ProbeContext, state: Prob
   if (q.error) throw q.error;
 }
 
-const NO_WORKLIST = { outcome: 'not-attempted', matches: 0, capped: false, modalities: [] } as const satisfies DicomDetails['mwl'];
+/** A worklist that was not asked, or whose query went no further than `outcome`: nothing counted. */
+function noWorklist(outcome: DimseOutcome): NonNullable<DicomDetails['mwl']> {
+  return { outcome, matches: 0, capped: false, modalities: [] };
+}
 
 function finalStatus(d: DicomDetails): ProbeStatus {
   if (d.acceptedCalledAeTitle !== undefined) return 'success';
@@ -330,7 +333,7 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     const broken = err instanceof AssociationProtocolError;
     if (phase === 'c-echo' && state.details.echo.outcome === 'not-attempted') state.details.echo = { outcome: broken ? 'protocol-error' : 'timeout' };
     if (phase === 'c-find' && state.details.find.outcome === 'not-attempted') state.details.find = { ...state.details.find, outcome: broken ? 'protocol-error' : 'timeout' };
-    if (phase === 'mwl-find' && state.details.mwl === undefined) state.details.mwl = { ...NO_WORKLIST, outcome: broken ? 'protocol-error' : 'timeout' };
+    if (phase === 'mwl-find' && state.details.mwl === undefined) state.details.mwl = noWorklist(broken ? 'protocol-error' : 'timeout');
     if (err instanceof AssociationProtocolError) {
       state.observation.status = err.notDicom ? 'not-this-protocol' : 'protocol-error';
       state.observation.error = { code: err.code, message: err.message, phase };
