@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the loopback lab (src/lab/) and the tests run: Orthanc with its
-# DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), curl and nmap (the
-# owner's proof commands, test/integration/proof.test.ts; nmap is the benchmark
-# reference too), Chromium (report rendering tests), openssl (the lab's self-signed
-# DICOM TLS certificate), busybox (the lab's plain, non-PACS web server),
+# DICOMweb plugin, DCMTK (dcmqrscp, storescp, wlmscpfs and the tools that load
+# and check them), vsftpd, Samba (with smbclient), curl and nmap (the owner's
+# proof commands, test/integration/proof.test.ts; nmap is the benchmark
+# reference too), Chromium (report rendering tests), openssl (the lab's
+# self-signed DICOM TLS certificate), busybox (the lab's plain, non-PACS web server),
 # PostgreSQL (the tests' throwaway clusters, src/lab/postgres.ts), and a C
 # compiler for the bind shim when `cc` is missing.
 # Idempotent: installs only packages dpkg reports missing, runs `apt-get update`

@@ -12,6 +12,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SET_A, SET_B, type CanaryPatient, type CanarySeries, type CanaryStudy, type CanaryStudySet } from './canary-plan.ts';
 import { datasetToPart10, type NaturalDataset } from './dcmjs-writer.js';
+import { WORKLIST_PERSON_NAME_KEYWORDS, worklistPlantedValues } from './canary-worklist.ts';
+import { PlantedValues } from './planted.ts';
 
 export { SET_A, SET_B };
 export type { CanaryPatient, CanarySeries, CanaryStudy, CanaryStudySet };
@@ -56,12 +58,8 @@ export function canaryUid(name: string): string {
 
 /** Every identifying value planted, per attribute keyword, in the exact text written. */
 export function plantedValues(set: CanaryStudySet): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (keyword: string, ...values: string[]): void => {
-    const list = out.get(keyword) ?? [];
-    for (const v of values) if (!list.includes(v)) list.push(v);
-    out.set(keyword, list);
-  };
+  const planted = new PlantedValues();
+  const add = planted.add.bind(planted);
   for (const p of set.patients) {
     add('PatientName', p.patientName);
     add('PatientID', p.patientId);
@@ -90,7 +88,7 @@ export function plantedValues(set: CanaryStudySet): Map<string, string[]> {
       add('AdmittingDiagnosesDescription', s.admittingDiagnosesDescription);
     }
   }
-  return out;
+  return planted.byKeyword;
 }
 
 /** Attributes with a person-name (PN) value: their components are greppable on their own. */
@@ -100,6 +98,7 @@ const PERSON_NAME_KEYWORDS = new Set([
   'PatientMotherBirthName',
   'ReferringPhysicianName',
   'NameOfPhysiciansReadingStudy',
+  ...WORKLIST_PERSON_NAME_KEYWORDS,
 ]);
 
 /**
@@ -109,12 +108,12 @@ const PERSON_NAME_KEYWORDS = new Set([
  */
 export const UNGREPPABLE_KEYWORDS: readonly string[] = ['PatientSex'];
 
-function greppableValues(sets: readonly CanaryStudySet[]): string[] {
+function greppableValues(planted: readonly Map<string, string[]>[]): string[] {
   const out = new Set<string>();
-  for (const set of sets) {
-    for (const [keyword, values] of plantedValues(set)) {
+  for (const values of planted) {
+    for (const [keyword, list] of values) {
       if (UNGREPPABLE_KEYWORDS.includes(keyword)) continue;
-      for (const v of values) {
+      for (const v of list) {
         out.add(v);
         if (PERSON_NAME_KEYWORDS.has(keyword)) for (const c of v.split('^')) if (c !== '') out.add(c);
       }
@@ -124,12 +123,12 @@ function greppableValues(sets: readonly CanaryStudySet[]): string[] {
 }
 
 /**
- * Every identifying value the lab plants (sets A and B), in the exact text
- * written, plus each component of every person name; PatientSex codes are
- * left out (see UNGREPPABLE_KEYWORDS). Any of these in a scanner's output,
- * log, store or report is a privacy failure.
+ * Every identifying value the lab plants (sets A and B, and the worklist), in
+ * the exact text written, plus each component of every person name; PatientSex
+ * codes are left out (see UNGREPPABLE_KEYWORDS). Any of these in a scanner's
+ * output, log, store or report is a privacy failure.
  */
-export const CANARY_VALUES: string[] = greppableValues([SET_A, SET_B]);
+export const CANARY_VALUES: string[] = greppableValues([plantedValues(SET_A), plantedValues(SET_B), worklistPlantedValues()]);
 
 /** A deterministic 8x8 gradient, different per image so files differ beyond their UIDs. */
 function pixels(seed: number): ArrayBuffer {

@@ -1,5 +1,5 @@
 /**
- * The loopback lab: real DICOM servers (Orthanc, DCMTK dcmqrscp and storescp)
+ * The loopback lab: real DICOM servers (Orthanc, DCMTK dcmqrscp, storescp and wlmscpfs)
  * on their standard ports, each pinned to its own 127.x address, holding
  * synthetic canary studies. Used by `make demo` and by integration tests,
  * which compare what a scan finds with each server's `expected`.
@@ -15,6 +15,8 @@ import { SET_A, SET_B, writeStudySet, type PlanCounts, type WrittenStudySet } fr
 import { launchDcmqrscp, launchStorescp, loadDcmqrscp } from './dcmtk.ts';
 import { launchStorescpTls } from './dcmtk-tls.ts';
 import { launchPlainWeb } from './web-plain.ts';
+import { checkWlmscpfs, launchWlmscpfs } from './wlmscpfs.ts';
+import { worklistCounts, type WorklistCounts } from './canary-worklist.ts';
 import { LabError } from './errors.ts';
 import { isOrthanc, launchOrthanc, loadOrthanc } from './orthanc.ts';
 import { assertPortFree, isLabAddress, waitForPort } from './ports.ts';
@@ -27,6 +29,7 @@ export type { LabExpectation, LabProduct, LabServer, LabServerName } from './ser
 export { LAB_SERVER_NAMES, SERVER_DEFINITIONS } from './servers.ts';
 export { LabError, type LabErrorCode } from './errors.ts';
 export { CANARY_VALUES, SET_A, SET_B, planCounts, type PlanCounts } from './canary.ts';
+export { CANARY_WORKLIST, worklistCounts, type WorklistCounts } from './canary-worklist.ts';
 
 export interface LabOptions {
   dir: string;
@@ -115,6 +118,7 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
   const studies = def.studySet === undefined ? undefined : ctx.studies.get(def.studySet.id);
   let proc: SpawnedServer;
   let load: () => Promise<PlanCounts>;
+  let loadWorklist: (() => Promise<WorklistCounts>) | undefined;
   let authorization: string | undefined;
   if (isOrthanc(def)) {
     const started = await launchOrthanc(def, ip, serverDir, ctx.shim);
@@ -124,6 +128,10 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
   } else if (def.product === 'DCMTK storescp (TLS)') {
     proc = await launchStorescpTls(def, ip, serverDir, ctx.shim);
     load = () => Promise.resolve(NOTHING);
+  } else if (def.product === 'DCMTK wlmscpfs') {
+    proc = await launchWlmscpfs(def, ip, serverDir, ctx.shim);
+    load = () => Promise.resolve(NOTHING);
+    loadWorklist = () => checkWlmscpfs(def, ip, serverDir, worklistCounts());
   } else if (def.product === 'BusyBox httpd') {
     proc = await launchPlainWeb(def, ip, serverDir);
     load = () => Promise.resolve(NOTHING);
@@ -145,9 +153,11 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
     }
   }
   const loaded = await load();
+  const worklist = await loadWorklist?.();
   ctx.log(
     `${def.name}: ${def.product} pid ${proc.pid} on ${ip}${def.dicomPort === undefined ? '' : ` DICOM ${def.dicomPort}`}${def.httpPort === undefined ? '' : ` HTTP ${def.httpPort}`}` +
-      ` AE ${def.aeTitle}; loaded ${loaded.patients} patients, ${loaded.studies} studies, ${loaded.series} series, ${loaded.images} images`,
+      ` AE ${def.aeTitle}; loaded ${loaded.patients} patients, ${loaded.studies} studies, ${loaded.series} series, ${loaded.images} images` +
+      (worklist ? `, a worklist of ${worklist.items} scheduled steps for ${worklist.patients} patients` : ''),
   );
   const server: LabServer = {
     name: def.name,
@@ -156,7 +166,7 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
     ...(def.dicomPort !== undefined ? { dicomPort: def.dicomPort } : {}),
     aeTitle: def.aeTitle,
     pid: proc.pid,
-    expected: expectationFor(def, loaded),
+    expected: expectationFor(def, loaded, worklist),
     loaded,
   };
   if (def.httpPort !== undefined) {

@@ -1,9 +1,10 @@
 /**
- * The lab's five servers: how each is configured and what a correct scanner
+ * The lab's servers: how each is configured and what a correct scanner
  * must find on it. Each is a configuration seen in the wild, from wide open
  * to properly locked, on its product's standard port and its own 127.x address.
  */
 import type { PlanCounts } from './canary.ts';
+import type { WorklistCounts } from './canary-worklist.ts';
 import { SET_A, SET_B, type CanaryStudySet } from './canary-plan.ts';
 
 export type LabServerName =
@@ -14,8 +15,9 @@ export type LabServerName =
   | 'storescp'
   | 'orthanc-default-login'
   | 'dicom-tls'
-  | 'web-plain';
-export type LabProduct = 'Orthanc' | 'DCMTK dcmqrscp' | 'DCMTK storescp' | 'DCMTK storescp (TLS)' | 'BusyBox httpd';
+  | 'web-plain'
+  | 'wlmscpfs';
+export type LabProduct = 'Orthanc' | 'DCMTK dcmqrscp' | 'DCMTK storescp' | 'DCMTK storescp (TLS)' | 'BusyBox httpd' | 'DCMTK wlmscpfs';
 
 export const LAB_SERVER_NAMES: readonly LabServerName[] = [
   'orthanc-open',
@@ -26,6 +28,7 @@ export const LAB_SERVER_NAMES: readonly LabServerName[] = [
   'orthanc-default-login',
   'dicom-tls',
   'web-plain',
+  'wlmscpfs',
 ];
 
 /** What a correct scanner must find on a server's HTTP port (the web probes). */
@@ -53,6 +56,8 @@ export interface LabExpectation {
   web?: LabWebExpectation;
   /** Present for a DICOM TLS server: the lab's certificate is self-signed. */
   tls?: { selfSigned: boolean };
+  /** Present for a modality worklist: what its Modality Worklist C-FIND must count (what was loaded). */
+  worklist?: WorklistCounts;
 }
 
 export interface LabServer {
@@ -96,6 +101,8 @@ export interface ServerDefinition {
   readonly orthanc?: OrthancSwitches;
   readonly web?: LabWebExpectation;
   readonly tls?: { selfSigned: boolean };
+  /** Serves the lab's canary worklist (canary-worklist.ts) to any calling AE. */
+  readonly worklist?: boolean;
   /** Expectations apart from the counts; counts follow from `reachable` and what was loaded. */
   readonly behaviour: Omit<LabExpectation, 'patients' | 'studies' | 'series' | 'images' | 'modalities'> & {
     /** Whether a scanner without credentials can enumerate the loaded studies (C-FIND or HTTP). */
@@ -104,7 +111,7 @@ export interface ServerDefinition {
 }
 
 // aeTitleInDefaultGuessList mirrors DEFAULT_AE_TITLES in probes/dicom/ae-titles.ts
-// (ORTHANC, DCMQRSCP and STORESCP are listed there); the lab does not import
+// (ORTHANC, DCMQRSCP, STORESCP and OFFIS are listed there); the lab does not import
 // probe internals, so a test there should keep the two in step.
 export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition>> = {
   // The common accident: Orthanc's defaults plus remote access, and C-FIND opened to anyone.
@@ -213,12 +220,33 @@ export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition
     web: { login: 'none', defaultLoginAccepted: false, openWithoutCredentials: false },
     behaviour: { acceptsAnyCalledAe: false, aeTitleInDefaultGuessList: false, echo: false, find: false, reachable: false },
   },
+  // A modality worklist as DCMTK ships it: wlmscpfs on its sample worklist's AE title, OFFIS. It
+  // checks the called AE title (a worklist folder of that name must exist; checked with findscu
+  // 3.6.7: any other gets A-ASSOCIATE-RJ reason 7, called AE title not recognised) and nothing
+  // else: any calling AE reads every scheduled step. It answers C-ECHO and refuses the Study Root
+  // context (result 3), so it holds no studies a scanner could count, only the worklist.
+  wlmscpfs: {
+    name: 'wlmscpfs',
+    product: 'DCMTK wlmscpfs',
+    defaultIp: '127.0.0.14',
+    dicomPort: 104,
+    aeTitle: 'OFFIS',
+    worklist: true,
+    behaviour: { acceptsAnyCalledAe: false, aeTitleInDefaultGuessList: true, echo: true, find: false, reachable: false },
+  },
 };
 
 export const NOTHING: PlanCounts = { patients: 0, studies: 0, series: 0, images: 0, modalities: [] };
 
-export function expectationFor(def: ServerDefinition, loaded: PlanCounts): LabExpectation {
+export function expectationFor(def: ServerDefinition, loaded: PlanCounts, worklist?: WorklistCounts): LabExpectation {
   const { reachable, ...rest } = def.behaviour;
   const counts = reachable ? loaded : NOTHING;
-  return { ...rest, ...counts, modalities: [...counts.modalities], ...(def.web ? { web: { ...def.web } } : {}), ...(def.tls ? { tls: { ...def.tls } } : {}) };
+  return {
+    ...rest,
+    ...counts,
+    modalities: [...counts.modalities],
+    ...(def.web ? { web: { ...def.web } } : {}),
+    ...(def.tls ? { tls: { ...def.tls } } : {}),
+    ...(worklist ? { worklist: { ...worklist } } : {}),
+  };
 }

@@ -9,9 +9,10 @@ export function isExposed(obs: Observation): boolean {
   const d = obs.details;
   switch (d?.protocol) {
     case 'dicom':
-      // C-FIND returned at least one match. However the exchange then ended (complete, stopped at
-      // our cap, cut by a timeout, the peer's abort or a broken response) those records were read.
-      return d.find.matches > 0;
+      // C-FIND returned at least one match, from the archive or the worklist. However the exchange
+      // then ended (complete, stopped at our cap, cut by a timeout, the peer's abort or a broken
+      // response) those records were read.
+      return d.find.matches > 0 || (d.mwl?.matches ?? 0) > 0;
     default: {
       // Protocols without a query step: any count of records or files reached.
       const e = obs.exposure;

@@ -148,6 +148,18 @@ export type AssociationAttempt = z.infer<typeof AssociationAttempt>;
 export const DimseOutcome = z.enum(['success', 'failed', 'refused', 'not-negotiated', 'timeout', 'aborted', 'protocol-error', 'not-attempted']);
 export type DimseOutcome = z.infer<typeof DimseOutcome>;
 
+/**
+ * A closed vocabulary, enforced here as well as in the probe: whatever reaches the store
+ * (or is read back from an older one), a modality value that is not a term is only counted.
+ */
+function keepModalityTerms<T extends { modalities: string[]; otherModalities?: number | undefined }>({ modalities, otherModalities, ...rest }: T) {
+  const split = splitModalities(modalities);
+  const other = (otherModalities ?? 0) + split.other;
+  // Typed as the input (string[]), so the schema's input and output types stay one type.
+  const kept: string[] = split.modalities;
+  return { ...rest, modalities: kept, ...(other > 0 ? { otherModalities: other } : {}) };
+}
+
 export const DicomDetails = z.object({
   protocol: z.literal('dicom'),
   /** Every A-ASSOCIATE-RQ sent, in order. */
@@ -184,15 +196,30 @@ export const DicomDetails = z.object({
       /** How many values seen there were not a defined term: counted, never stored. Absent when none. */
       otherModalities: z.number().int().nonnegative().optional(),
     })
-    // A closed vocabulary, enforced here as well as in the probe: whatever reaches the store
-    // (or is read back from an older one), a value that is not a term is only counted.
-    .transform(({ modalities, otherModalities, ...find }) => {
-      const split = splitModalities(modalities);
-      const other = (otherModalities ?? 0) + split.other;
-      // Typed as the input (string[]), so the schema's input and output types stay one type.
-      const kept: string[] = split.modalities;
-      return { ...find, modalities: kept, ...(other > 0 ? { otherModalities: other } : {}) };
-    }),
+    .transform(keepModalityTerms),
+  /**
+   * Modality Worklist - FIND (PS3.4 K.6.1) on the same association, one query for every
+   * scheduled procedure step. Absent when no association was accepted, or (stores written
+   * before it) when the probe did not ask.
+   */
+  mwl: z
+    .object({
+      outcome: DimseOutcome,
+      status: z.number().int().optional(),
+      /** Pending responses: worklist items (scheduled procedure steps) received. */
+      matches: z.number().int().nonnegative(),
+      /** True when --max-records stopped enumeration and a C-CANCEL was sent. */
+      capped: z.boolean(),
+      /** Distinct PatientID values among the items, counted through keyed hashes. */
+      patients: Count.optional(),
+      /** Modality codes of the scheduled steps: defined terms only (modality.ts), sorted. */
+      modalities: z.array(z.string()),
+      otherModalities: z.number().int().nonnegative().optional(),
+      /** Identifying attributes that came back non-empty, top level and scheduled step alike: keywords and counts. */
+      inventory: AttributeInventory.optional(),
+    })
+    .transform(keepModalityTerms)
+    .optional(),
   release: z.enum(['released', 'aborted', 'not-attempted', 'timeout']),
 });
 export type DicomDetails = z.infer<typeof DicomDetails>;

@@ -26,6 +26,7 @@ export const IDENTIFYING_ATTRIBUTES: readonly IdentifyingAttribute[] = [
   { keyword: 'PatientAddress', tag: '00101040', class: 'direct-identifier' },
   { keyword: 'PatientTelephoneNumbers', tag: '00102154', class: 'direct-identifier' },
   { keyword: 'MedicalRecordLocator', tag: '00102155', class: 'direct-identifier' },
+  { keyword: 'AdmissionID', tag: '00380010', class: 'direct-identifier' },
   { keyword: 'PatientBirthDate', tag: '00100030', class: 'quasi-identifier' },
   { keyword: 'PatientBirthTime', tag: '00100032', class: 'quasi-identifier' },
   { keyword: 'PatientSex', tag: '00100040', class: 'quasi-identifier' },
@@ -44,11 +45,15 @@ export const IDENTIFYING_ATTRIBUTES: readonly IdentifyingAttribute[] = [
   { keyword: 'PregnancyStatus', tag: '001021C0', class: 'sensitive' },
   { keyword: 'StudyDescription', tag: '00081030', class: 'sensitive' },
   { keyword: 'AdmittingDiagnosesDescription', tag: '00081080', class: 'sensitive' },
+  { keyword: 'RequestedProcedureDescription', tag: '00321060', class: 'sensitive' },
+  { keyword: 'ScheduledProcedureStepDescription', tag: '00400007', class: 'sensitive' },
   { keyword: 'ReferringPhysicianName', tag: '00080090', class: 'context' },
   { keyword: 'InstitutionName', tag: '00080080', class: 'context' },
   { keyword: 'InstitutionAddress', tag: '00080081', class: 'context' },
   { keyword: 'NameOfPhysiciansReadingStudy', tag: '00081060', class: 'context' },
   { keyword: 'PerformingPhysicianName', tag: '00081050', class: 'context' },
+  { keyword: 'RequestingPhysician', tag: '00321032', class: 'context' },
+  { keyword: 'ScheduledPerformingPhysicianName', tag: '00400006', class: 'context' },
 ];
 
 const BY_TAG = new Map(IDENTIFYING_ATTRIBUTES.map((a) => [a.tag, a]));

@@ -28,6 +28,7 @@ export const DEFAULT_AE_TITLES: readonly DefaultAeTitle[] = [
   { aeTitle: 'HOROS', product: 'OsiriX / Horos', source: 'Horos default listener AE title' },
   { aeTitle: 'CLEARCANVAS', product: 'ClearCanvas', source: 'ClearCanvas Workstation default AE title' },
   { aeTitle: 'PACS', product: 'generic', source: 'common site choice seen in public configuration examples' },
+  { aeTitle: 'OFFIS', product: 'DCMTK wlmscpfs', source: 'DCMTK wlmscpfs sample worklist database (dcmwlm/data/wlistdb/OFFIS)' },
 ];
 
 /** The documented default logins: in observation/, where the report's proof commands read them too. */

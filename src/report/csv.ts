@@ -42,6 +42,10 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
   ['country', (s) => s.country],
   ['asn', (s) => s.asn],
   ['org', (s) => s.org],
+  ['worklist_items', (s) => s.worklistItems?.n],
+  ['worklist_items_at_least', (s) => s.worklistItems?.atLeast],
+  ['worklist_patients', (s) => s.worklistPatients?.n],
+  ['worklist_patients_at_least', (s) => s.worklistPatients?.atLeast],
 ];
 
 export const CSV_HEADER = COLUMNS.map(([name]) => name).join(',');

@@ -192,6 +192,7 @@ export function serviceCards(model: { totals: Pick<ReportTotals, 'services'>; se
         detailRow('Patients · studies · images', `${sumText(s.patients)} · ${sumText(s.studies)} · ${sumText(s.images)}`),
         detailRow('DICOM files · bytes', s.files === undefined && s.bytes === undefined ? undefined : `${sumText(s.files)} · ${sumText(s.bytes)}`),
         detailRow('File share', fileShareCell(s)),
+        textRow('Worklist', s.worklist),
         textRow('Modalities', modalitiesText(s, ', ')),
         textRow('Identifying attributes', s.identifyingAttributes.join(', ')),
         textRow('Error', s.error),

@@ -112,6 +112,13 @@ function fileSharesTable(model: BoundedReport): string[] {
   return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP and SMB service')];
 }
 
+/** The services shown whose worklist answered: who is scheduled, never a name. */
+function worklistsTable(model: BoundedReport): string[] {
+  const lists = model.services.filter((s) => s.worklist !== undefined);
+  if (lists.length === 0) return [];
+  return ['## Modality worklists', '', row(['Endpoint', 'What the worklist listed']), row(['---', '---']), ...lists.map((s) => row([endpoint(s), md(s.worklist ?? '')])), ''];
+}
+
 function attributesTable(model: BoundedReport): string[] {
   if (model.attributes.length === 0) return [];
   return [
@@ -150,6 +157,7 @@ export function renderMarkdown(model: BoundedReport): string {
     '',
     ...servicesTable(model),
     ...fileSharesTable(model),
+    ...worklistsTable(model),
     ...attributesTable(model),
     ...studyTablesMarkdown(model),
     ...geoFooterMarkdown(model.geo),

@@ -89,6 +89,14 @@ export interface ServiceReport {
   bytes?: ReportCount;
   /** FTP/SMB: login, listing, DICOM, headers, indicators and write access in one line (report/file-share.ts). */
   fileShare?: string;
+  /**
+   * DICOM: the Modality Worklist C-FIND in one line (report/worklist.ts): outcome, scheduled steps and
+   * patients, modalities, identifying attributes present. Absent where no worklist was offered.
+   */
+  worklist?: string;
+  /** Worklist items (scheduled procedure steps) read, and the distinct patients among them. */
+  worklistItems?: ReportCount;
+  worklistPatients?: ReportCount;
   /** Modality defined terms (PS3.3 C.7.3.1.1.1) seen: a closed vocabulary, never a peer's free text. */
   modalities: string[];
   /** How many values in the modality fields were not a defined term: only counted. Absent when none. */

@@ -106,6 +106,16 @@ export function find(o: Observation, shows: string): Proof {
   return command('findscu', ['-v', '-sr', '-S', '--cancel', '1', ...dcmtkTls(o), ...aeTitles(a), ...keys, ...dcmtkPeer(o)], `${shows}${o.tls ? TLS_NOTE : ''}`);
 }
 
+/**
+ * findscu on the Modality Worklist model (-W): one scheduled procedure step,
+ * asking only for its modality, which names no one.
+ */
+export function worklistFind(o: Observation, shows: string): Proof {
+  const a = accepted(dicom(o));
+  const keys = ['-k', 'ScheduledProcedureStepSequence[0].Modality'];
+  return command('findscu', ['-v', '-sr', '-W', '--cancel', '1', ...dcmtkTls(o), ...aeTitles(a), ...keys, ...dcmtkPeer(o)], `${shows}${o.tls ? TLS_NOTE : ''}`);
+}
+
 // ---------------------------------------------------------------- web (curl)
 
 export function webDetails(o: Observation) {

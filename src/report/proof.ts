@@ -28,6 +28,7 @@ import {
   dicom,
   echo,
   find,
+  worklistFind,
   ftp,
   ftpListing,
   ftpUrl,
@@ -65,6 +66,11 @@ const PROOFS: Readonly<Record<string, ProofBuilder>> = {
     find(
       o,
       'Prints "Received Find Response 1 (Pending)": a study record came back to a calling AE title the server does not know. -sr keeps what the records hold off the screen; --cancel 1 stops after the first.',
+    ),
+  'EXP-DICOM-007': (o) =>
+    worklistFind(
+      o,
+      'Prints "Received Find Response 1 (Pending)": a scheduled procedure step of the worklist came back to a calling AE title the server does not know. It asks only for the step\'s modality; -sr keeps the rest off the screen; --cancel 1 stops after the first.',
     ),
   'EXP-DICOM-002': (o) => {
     const a = accepted(dicom(o));

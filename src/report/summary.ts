@@ -13,6 +13,7 @@ import { runActions } from './run-actions.ts';
 import { loginUsed, webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
+import { worklistSummary } from './worklist.ts';
 
 export function reportCount(c: Count): ReportCount {
   return { n: c.n, atLeast: c.atLeast, text: countText(c, '≥ ') };
@@ -57,6 +58,7 @@ export function serviceReport(s: ServiceRow): ServiceReport {
     files: obs.exposure.files && reportCount(obs.exposure.files),
     bytes: obs.exposure.bytes && reportCount(obs.exposure.bytes),
     ...(fileShare ? { fileShare } : {}),
+    ...worklistSummary(obs),
     modalities: d ? [...d.find.modalities] : [],
     ...(d?.find.otherModalities ? { otherModalities: d.find.otherModalities } : {}),
     identifyingAttributes: (obs.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword),

@@ -90,6 +90,7 @@ function detailText(s: ServiceReport): string {
   if (s.find) parts.push(`C-FIND ${s.find}${s.findCapped ? ' (capped)' : ''}`);
   if (s.modalities.length > 0 || s.otherModalities) parts.push(`modalities ${modalitiesText(s, ' ')}`);
   if (s.fileShare) parts.push(s.fileShare);
+  if (s.worklist) parts.push(`worklist ${s.worklist}`);
   if (s.identifyingAttributes.length > 0) parts.push(`exposes ${s.identifyingAttributes.join(', ')}`);
   if (s.login) parts.push(`login ${s.login}`);
   if (s.access) parts.push(s.access);

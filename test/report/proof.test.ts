@@ -40,9 +40,14 @@ const dicomTls = dicomObservation(openArchive.details as DicomDetails, {
   endpoint: { ip: '127.0.0.12', port: 2762 },
 });
 const httpsOrthanc = web.withTls(web.openOrthanc, web.SELF_SIGNED_EXPIRED_WEAK);
+/** An archive whose worklist answered too (the Modality Worklist C-FIND on the same association). */
+const openWorklist = dicomObservation(
+  { ...(openArchive.details as DicomDetails), mwl: { outcome: 'success', matches: 4, capped: false, patients: { n: 3, atLeast: false }, modalities: ['CT'] } },
+  { endpoint: { ip: '127.0.0.14', port: 104 } },
+);
 
 /** Every observation the fixtures hold, with the findings assess gives it. */
-const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, web.openQido, web.lockedQido, web.openOrthanc, web.emptyOrthanc, web.defaultLoginOrthanc, web.lockedPortal, web.blankLoginPortal, web.openPortal, httpsOrthanc, openFtp, uploadFtp, guestSmb];
+const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, web.openQido, web.lockedQido, web.openOrthanc, web.emptyOrthanc, web.defaultLoginOrthanc, web.lockedPortal, web.blankLoginPortal, web.openPortal, httpsOrthanc, openWorklist, openFtp, uploadFtp, guestSmb];
 
 describe('which rules have a proof', () => {
   it('names every rule once: with a command, or never with one', () => {

@@ -85,13 +85,14 @@ test('CSV has a fixed header and one RFC 4180 row per service', () =>
       lines[0],
       'ip,port,protocol,tls,status,product,version,ae_titles_tried,accepted_ae_title,accepts_any_called_ae,c_echo,c_find,' +
         'patients,patients_at_least,studies,studies_at_least,images,images_at_least,modalities,identifying_attributes,' +
-        'exposed,highest_severity,findings,login,access,tls_certificate,space,country,asn,org',
+        'exposed,highest_severity,findings,login,access,tls_certificate,space,country,asn,org,' +
+        'worklist_items,worklist_items_at_least,worklist_patients,worklist_patients_at_least',
     );
     assert.equal(lines[0], CSV_HEADER);
     assert.equal(
       lines[1],
       '10.0.0.5,104,dicom,false,success,Orthanc,1.12.1,XQZ-UNLIKELY-7,XQZ-UNLIKELY-7,true,success,success,' +
-        '1000,true,1000,true,,,CT; MR,PatientName; PatientID; PatientBirthDate,true,critical,EXP-DICOM-001; EXP-DICOM-002; EXP-DICOM-003,,,,,,,',
+        '1000,true,1000,true,,,CT; MR,PatientName; PatientID; PatientBirthDate,true,critical,EXP-DICOM-001; EXP-DICOM-002; EXP-DICOM-003,,,,,,,,,,,',
     );
     assert.equal(lines[4]?.startsWith('2001:db8::5,104,dicom,'), true);
     assert.equal(lines.length, 6, 'four rows, header, and the empty string after the last CRLF');

@@ -7,6 +7,7 @@ import type { Rule } from '../rule.ts';
 const PS315 = 'DICOM PS3.15 Annex B (Secure Transport Connection Profiles) and Annex E (Attribute Confidentiality Profiles)';
 const PS315_SECURITY = 'DICOM PS3.15 Section 7 (access control, audit trails, confidentiality, user identification)';
 const PS38_AE = 'DICOM PS3.8 Section 9.3.4 (A-ASSOCIATE-RJ: called AE title not recognised)';
+const PS34_MWL = 'DICOM PS3.4 Annex K (Basic Worklist Management Service: Modality Worklist Information Model - FIND)';
 
 function dicom(o: Observation): DicomDetails | undefined {
   return o.details?.protocol === 'dicom' ? o.details : undefined;
@@ -122,5 +123,28 @@ export const DICOM_RULES: readonly Rule[] = [
     references: KNOWN_CVE_REFERENCES,
     cwe: 'CWE-1104',
     match: (o) => knownCveEvidence(o, 'dicom'),
+  },
+  {
+    id: 'EXP-DICOM-007',
+    title: 'Modality worklist lists scheduled patients to an unknown calling AE',
+    severity: 'critical',
+    protocols: ['dicom', 'dicom-tls'],
+    rationale:
+      'The worklist tells modalities who is coming in and for what: anyone who can reach the port reads the names, birth dates and IDs of the patients scheduled, the procedures asked for and who performs them, ahead of time and with no record of who asked.',
+    remediation:
+      'Answer worklist queries only from the site\'s modalities: accept associations from configured calling AE titles bound to their addresses and refuse the rest (DCMTK wlmscpfs checks only the called AE title, so put it behind a host allow-list such as its tcp-wrapper option +ac or a firewall; with the Orthanc worklist plugin, set "DicomAlwaysAllowFind" to false and list the modalities in "DicomModalities"; on a RIS or broker, its AE allow-list). Keep the worklist service off networks that modalities are not on.',
+    references: [PS34_MWL, PS315_SECURITY, 'https://support.dcmtk.org/docs/wlmscpfs.html', 'https://orthanc.uclouvain.be/book/faq/worklist.html'],
+    cwe: 'CWE-306',
+    match(o) {
+      const d = dicom(o);
+      // Any item counts, however the exchange ended: the entries were read (observation/exposed.ts).
+      if (!d?.mwl || d.mwl.matches === 0) return undefined;
+      const items = countedPhrase({ n: d.mwl.matches, atLeast: d.mwl.capped || d.mwl.outcome !== 'success' }, 'scheduled procedure step');
+      const keywords = (d.mwl.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
+      return (
+        `Modality Worklist C-FIND as an unknown calling AE returned ${items} of ` +
+        `${countedPhrase(d.mwl.patients, 'patient')}; identifying attributes returned: ${keywords.length > 0 ? keywords.join(', ') : 'none'}.`
+      );
+    },
   },
 ];

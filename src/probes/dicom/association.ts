@@ -360,6 +360,11 @@ export class Association {
     this.assembler = new MessageAssembler({ maxMessageBytes: limits.maxPduBytes });
   }
 
+  /** True once the peer has released, aborted or closed: nothing more can be asked on it. */
+  get ended(): boolean {
+    return this.endedBy !== undefined;
+  }
+
   /** The peer's Maximum Length Received; 0 means no limit (PS3.8 D.1). */
   get peerMaxPduLength(): number {
     return this.ac.userInformation.maxLength ?? 0;

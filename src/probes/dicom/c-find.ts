@@ -12,7 +12,7 @@
  * Whatever ends the exchange (that, a timeout, the peer's abort), the matches
  * counted stand.
  */
-import { encodeFindIdentifier, type FindKey, type QueryRetrieveLevel } from '../../protocols/dicom/dataset/encode.ts';
+import { encodeDataset, encodeFindIdentifier, type ElementInput, type FindKey, type QueryRetrieveLevel } from '../../protocols/dicom/dataset/encode.ts';
 import { Priority } from '../../protocols/dicom/dimse/messages.ts';
 import { Status, statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
@@ -24,6 +24,21 @@ import { AssociationProtocolError, type Association } from './association.ts';
 export interface FindContext {
   readonly id: number;
   readonly transferSyntax: string;
+}
+
+/**
+ * What is asked, and of which information model: Study Root Q/R at a level with
+ * flat keys (PS3.4 C.6.2), or a Modality Worklist identifier (PS3.4 K.6.1), which
+ * has no Query/Retrieve Level and nests its keys in a sequence item.
+ */
+export type FindQuery =
+  | { readonly model: 'study-root'; readonly level: QueryRetrieveLevel; readonly keys: readonly FindKey[] }
+  | { readonly model: 'modality-worklist'; readonly identifier: readonly ElementInput[] };
+
+export interface FindRequest {
+  readonly messageId: number;
+  readonly query: FindQuery;
+  readonly maxMatches: number;
 }
 
 export interface FindOutcome {
@@ -44,26 +59,37 @@ export interface FindOutcome {
 export const CANCEL_GRACE_MS = 1000;
 
 /**
- * The study-level query is the same bytes for every service: encode it once per
- * (keys, level, transfer syntax) instead of once per probe (dcmjs encoding was
- * a measurable share of a fleet sweep). Queries carrying values are encoded each time.
+ * The study-level and worklist queries are the same bytes for every service: encode
+ * each once per transfer syntax instead of once per probe (dcmjs encoding was a
+ * measurable share of a fleet sweep). Queries carrying values are encoded each time.
  */
-const identifierCache = new WeakMap<readonly FindKey[], Map<string, Buffer>>();
+const identifierCache = new WeakMap<object, Map<string, Buffer>>();
 
-function identifierFor(level: QueryRetrieveLevel, keys: readonly FindKey[], transferSyntax: string): Buffer {
-  if (keys.some((k) => k.value !== undefined && k.value !== '')) return encodeFindIdentifier(level, keys, transferSyntax);
-  let byLevel = identifierCache.get(keys);
-  if (!byLevel) identifierCache.set(keys, (byLevel = new Map()));
-  const key = `${level}|${transferSyntax}`;
-  let bytes = byLevel.get(key);
-  if (!bytes) byLevel.set(key, (bytes = encodeFindIdentifier(level, keys, transferSyntax)));
+function cached(key: object, variant: string, encode: () => Buffer): Buffer {
+  let byVariant = identifierCache.get(key);
+  if (!byVariant) identifierCache.set(key, (byVariant = new Map()));
+  let bytes = byVariant.get(variant);
+  if (!bytes) byVariant.set(variant, (bytes = encode()));
   return bytes;
 }
+
+function identifierFor(query: FindQuery, transferSyntax: string): Buffer {
+  if (query.model === 'modality-worklist') return cached(query.identifier, transferSyntax, () => encodeDataset(query.identifier, transferSyntax));
+  const { level, keys } = query;
+  if (keys.some((k) => k.value !== undefined && k.value !== '')) return encodeFindIdentifier(level, keys, transferSyntax);
+  return cached(keys, `${level}|${transferSyntax}`, () => encodeFindIdentifier(level, keys, transferSyntax));
+}
+
+/** PS3.4 C.4.1.1.1: the Affected SOP Class of a C-FIND-RQ names the information model. */
+const SOP_CLASS: Record<FindQuery['model'], string> = {
+  'study-root': UID.studyRootFind,
+  'modality-worklist': UID.modalityWorklistFind,
+};
 
 export async function cFind(
   association: Association,
   context: FindContext,
-  request: { messageId: number; level: QueryRetrieveLevel; keys: readonly FindKey[]; maxMatches: number },
+  request: FindRequest,
   onMatch: (identifier: Buffer | undefined) => void,
 ): Promise<FindOutcome> {
   const state = { matches: 0, capped: false };
@@ -90,15 +116,15 @@ export async function cFind(
 async function exchange(
   association: Association,
   context: FindContext,
-  request: { messageId: number; level: QueryRetrieveLevel; keys: readonly FindKey[]; maxMatches: number },
+  request: FindRequest,
   onMatch: (identifier: Buffer | undefined) => void,
   state: { matches: number; capped: boolean },
   cancel: () => Promise<AbortSignal>,
 ): Promise<FindOutcome> {
-  const identifier = identifierFor(request.level, request.keys, context.transferSyntax);
+  const identifier = identifierFor(request.query, context.transferSyntax);
   await association.send(
     context.id,
-    { type: 'C-FIND-RQ', messageId: request.messageId, affectedSopClassUid: UID.studyRootFind, priority: Priority.Medium },
+    { type: 'C-FIND-RQ', messageId: request.messageId, affectedSopClassUid: SOP_CLASS[request.query.model], priority: Priority.Medium },
     identifier,
   );
   const end = (outcome: DimseOutcome, status?: number): FindOutcome => ({ outcome, ...(status === undefined ? {} : { status }), matches: state.matches, capped: state.capped });

@@ -1,6 +1,7 @@
 /**
  * The DICOM DIMSE probe: associate (finding a called AE title that works),
- * C-ECHO, Study Root C-FIND counted and inventoried, release.
+ * C-ECHO, Study Root C-FIND counted and inventoried, Modality Worklist C-FIND
+ * counted and inventoried, release: one association for all of it.
  *
  * Never C-GET, C-MOVE or C-STORE: nothing is retrieved, nothing is written.
  * Whatever fails, an Observation comes back with what was learned up to there.
@@ -12,20 +13,34 @@ import type { AAssociateAc, AAssociateRq } from '../../protocols/dicom/ul/index.
 import { encodeCommand } from '../../protocols/dicom/dimse/messages.ts';
 import { statusClass } from '../../protocols/dicom/dimse/status.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
-import type { AssociationAttempt, DicomDetails, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
+import type { AssociationAttempt, DicomDetails, DimseOutcome, Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
 import { IDENTIFIER_CAP, optionalIdentifier, printableIdentifier } from '../../observation/peer-text.ts';
 import { definedProbe, type Deadline, type DicomProbeOptions, type Probe, type ProbeContext } from '../probe.ts';
 import { calledAeCandidates, type CalledAeCandidate } from './ae-titles.ts';
 import { AssociationProtocolError, encodeAssociateRq, OUR_MAX_PDU_LENGTH, requestAssociation, type Association, type EncodedAssociateRq } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
 import { queryStudies } from './study-query.ts';
+import { queryWorklist } from './worklist-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
 import { IMPLEMENTATION_VERSION_NAME } from '../../version.ts';
 
-/** Presentation contexts we propose (PS3.8 9.3.2.2): odd ids, both little-endian transfer syntaxes. */
+/**
+ * Presentation contexts we propose (PS3.8 9.3.2.2): odd ids, both little-endian transfer
+ * syntaxes. The worklist rides in the same A-ASSOCIATE-RQ as the archive's query
+ * (decision 0016): one connection per service, and a peer that serves only one of them
+ * rejects the other context instead of the association.
+ */
 const CONTEXT_VERIFICATION = 1;
 const CONTEXT_STUDY_FIND = 3;
+const CONTEXT_WORKLIST_FIND = 5;
 const TRANSFER_SYNTAXES = [UID.explicitVrLittleEndian, UID.implicitVrLittleEndian];
+
+/** The abstract syntax we proposed on each context id, to name what the peer accepted or rejected. */
+const ABSTRACT_SYNTAX: ReadonlyMap<number, string> = new Map([
+  [CONTEXT_VERIFICATION, UID.verification],
+  [CONTEXT_STUDY_FIND, UID.studyRootFind],
+  [CONTEXT_WORKLIST_FIND, UID.modalityWorklistFind],
+]);
 
 /** Bound on association attempts per service, whatever the candidate list holds. */
 const MAX_ATTEMPTS = 12;
@@ -59,6 +74,7 @@ function associateRq(calledAeTitle: string, callingAeTitle: string): AAssociateR
     presentationContexts: [
       { id: CONTEXT_VERIFICATION, abstractSyntax: UID.verification, transferSyntaxes: TRANSFER_SYNTAXES },
       { id: CONTEXT_STUDY_FIND, abstractSyntax: UID.studyRootFind, transferSyntaxes: TRANSFER_SYNTAXES },
+      { id: CONTEXT_WORKLIST_FIND, abstractSyntax: UID.modalityWorklistFind, transferSyntaxes: TRANSFER_SYNTAXES },
     ],
     userInformation: {
       maxLength: OUR_MAX_PDU_LENGTH,
@@ -112,12 +128,15 @@ function recordPeer(state: ProbeState, ac: AAssociateAc): void {
     ...(versionName ? { implementationVersionName: versionName } : {}),
     ...(ui.maxLength !== undefined ? { maxPduLength: ui.maxLength } : {}),
     respondingAeTitle: printableIdentifier(ac.calledAeTitle, IDENTIFIER_CAP.aeTitle),
-    acceptedContexts: ac.presentationContexts
-      .filter((c) => c.result === 0 && c.transferSyntax)
-      .map((c) => ({ abstractSyntax: c.id === CONTEXT_VERIFICATION ? UID.verification : UID.studyRootFind, transferSyntax: printableIdentifier(c.transferSyntax!, IDENTIFIER_CAP.uid) })),
-    rejectedContexts: ac.presentationContexts
-      .filter((c) => c.result !== 0)
-      .map((c) => ({ abstractSyntax: c.id === CONTEXT_VERIFICATION ? UID.verification : UID.studyRootFind, result: c.result })),
+    // A context id we never proposed names no abstract syntax: left out (the association's own checks refuse data on it).
+    acceptedContexts: ac.presentationContexts.flatMap((c) => {
+      const abstractSyntax = ABSTRACT_SYNTAX.get(c.id);
+      return c.result === 0 && c.transferSyntax && abstractSyntax ? [{ abstractSyntax, transferSyntax: printableIdentifier(c.transferSyntax, IDENTIFIER_CAP.uid) }] : [];
+    }),
+    rejectedContexts: ac.presentationContexts.flatMap((c) => {
+      const abstractSyntax = ABSTRACT_SYNTAX.get(c.id);
+      return c.result !== 0 && abstractSyntax ? [{ abstractSyntax, result: c.result }] : [];
+    }),
   };
   const product = fingerprintDicom(classUid, versionName);
   if (product) state.observation.product = product;
@@ -207,13 +226,19 @@ async function echo(association: Association, state: ProbeState): Promise<void> 
   state.details.echo = { outcome: statusClass(status) === 'success' ? 'success' : 'failed', status };
 }
 
-async function find(association: Association, ctx: ProbeContext, state: ProbeState): Promise<void> {
+/** Message ids after the C-ECHO's: each C-FIND of the association takes the next. */
+function messageIds(): () => number {
+  let next = ECHO_MESSAGE_ID + 1;
+  return () => next++;
+}
+
+async function find(association: Association, ctx: ProbeContext, state: ProbeState, nextMessageId: () => number): Promise<void> {
   const context = association.acceptedContext(CONTEXT_STUDY_FIND);
   if (!context) {
     state.details.find = { ...state.details.find, outcome: 'not-negotiated' };
     return;
   }
-  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, firstMessageId: 2, patients: ctx.pseudonyms.counter() });
+  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, nextMessageId, patients: ctx.pseudonyms.counter() });
   state.details.find = {
     outcome: q.outcome,
     level: 'STUDY',
@@ -236,6 +261,42 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
   if (q.error) throw q.error;
 }
 
+/**
+ * The worklist's scheduled procedure steps, on the same association. Its counts stay in
+ * its own part of the details: an archive's studies and a worklist's appointments are
+ * different things, and the report and the rule name them apart.
+ */
+async function worklist(association: Association, ctx: ProbeContext, state: ProbeState, nextMessageId: () => number): Promise<void> {
+  // The archive's query can end the association (Orthanc aborts a C-FIND it refuses): nothing more to ask then.
+  if (association.ended) {
+    state.details.mwl = noWorklist('not-attempted');
+    return;
+  }
+  const context = association.acceptedContext(CONTEXT_WORKLIST_FIND);
+  if (!context) {
+    state.details.mwl = noWorklist('not-negotiated');
+    return;
+  }
+  const q = await queryWorklist(association, context, { maxRecords: ctx.limits.maxRecords, messageId: nextMessageId(), patients: ctx.pseudonyms.counter() });
+  const answered = q.outcome === 'success' || q.matches > 0;
+  state.details.mwl = {
+    outcome: q.outcome,
+    ...(q.status === undefined ? {} : { status: q.status }),
+    matches: q.matches,
+    capped: q.capped,
+    ...(answered ? { patients: q.patients, inventory: q.inventory.build() } : {}),
+    modalities: q.modalities,
+    ...(q.otherModalities > 0 ? { otherModalities: q.otherModalities } : {}),
+  };
+  // The counts above are kept (as lower bounds); the error ends the probe like any other.
+  if (q.error) throw q.error;
+}
+
+/** A worklist that was not asked, or whose query went no further than `outcome`: nothing counted. */
+function noWorklist(outcome: DimseOutcome): NonNullable<DicomDetails['mwl']> {
+  return { outcome, matches: 0, capped: false, modalities: [] };
+}
+
 function finalStatus(d: DicomDetails): ProbeStatus {
   if (d.acceptedCalledAeTitle !== undefined) return 'success';
   const last = d.attempts.at(-1);
@@ -254,10 +315,13 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
   try {
     association = await associate(endpoint, ctx, signal, state, transport);
     if (association) {
+      const nextMessageId = messageIds();
       phase = 'c-echo';
       await echo(association, state);
       phase = 'c-find';
-      await find(association, ctx, state);
+      await find(association, ctx, state, nextMessageId);
+      phase = 'mwl-find';
+      await worklist(association, ctx, state, nextMessageId);
       phase = 'release';
       state.details.release = await association.release();
       association = undefined;
@@ -269,6 +333,7 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     const broken = err instanceof AssociationProtocolError;
     if (phase === 'c-echo' && state.details.echo.outcome === 'not-attempted') state.details.echo = { outcome: broken ? 'protocol-error' : 'timeout' };
     if (phase === 'c-find' && state.details.find.outcome === 'not-attempted') state.details.find = { ...state.details.find, outcome: broken ? 'protocol-error' : 'timeout' };
+    if (phase === 'mwl-find' && state.details.mwl === undefined) state.details.mwl = noWorklist(broken ? 'protocol-error' : 'timeout');
     if (err instanceof AssociationProtocolError) {
       state.observation.status = err.notDicom ? 'not-this-protocol' : 'protocol-error';
       state.observation.error = { code: err.code, message: err.message, phase };

@@ -76,7 +76,7 @@ export interface StudyQueryResult extends FindOutcome {
 const MAX_MODALITY_VALUES = 128;
 
 /** Modality codes of a query: a closed vocabulary (PS3.3 C.7.3.1.1.1); anything else is a number, never a string. */
-class ModalityTally {
+export class ModalityTally {
   readonly terms = new Set<Modality>();
   other = 0;
 
@@ -92,11 +92,30 @@ class ModalityTally {
 }
 
 /** A match whose identifier the walker could not read: structure named, never a value. */
-function malformedIdentifier(level: 'STUDY' | 'SERIES', e: WalkError): AssociationProtocolError {
-  return new AssociationProtocolError('MALFORMED_IDENTIFIER', `a ${level}-level C-FIND identifier could not be walked: ${e.code} (${e.field} at offset ${e.offset})`);
+export function malformedIdentifier(what: 'STUDY-level' | 'SERIES-level' | 'worklist', e: WalkError): AssociationProtocolError {
+  return new AssociationProtocolError('MALFORMED_IDENTIFIER', `a ${what} C-FIND identifier could not be walked: ${e.code} (${e.field} at offset ${e.offset})`);
 }
 
-function tagHex(tag: number): string {
+/**
+ * Where a query's identifiers stand: after the first one the walker cannot read, the rest of
+ * the answer is counted, not read, and the query ends as a protocol error (decision 0009).
+ */
+export interface IdentifierReads {
+  malformed?: WalkError;
+}
+
+/** The top-level elements of one match's identifier, or undefined once one could not be walked. */
+export function readIdentifier(ds: Buffer, transferSyntax: string, reads: IdentifierReads): readonly DatasetElement[] | undefined {
+  if (reads.malformed) return undefined;
+  const walked = listElements(ds, transferSyntax);
+  if (!walked.ok) {
+    reads.malformed = walked.error;
+    return undefined;
+  }
+  return walked.elements;
+}
+
+export function tagHex(tag: number): string {
   return (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
@@ -123,30 +142,23 @@ class Tally {
 export async function queryStudies(
   association: Association,
   context: FindContext,
-  options: { maxRecords: number; firstMessageId: number; patients: DistinctCounter },
+  options: { maxRecords: number; nextMessageId: () => number; patients: DistinctCounter },
 ): Promise<StudyQueryResult> {
   const inventory = new InventoryBuilder();
   const modalities = new ModalityTally();
-  let malformed: WalkError | undefined;
+  const reads: IdentifierReads = {};
   const studyUids: string[] = [];
   const series = new Tally();
   const images = new Tally();
-  let messageId = options.firstMessageId;
 
   const studies = await cFind(
     association,
     context,
-    { messageId: messageId++, level: 'STUDY', keys: STUDY_RETURN_KEYS, maxMatches: options.maxRecords },
+    { messageId: options.nextMessageId(), query: { model: 'study-root', level: 'STUDY', keys: STUDY_RETURN_KEYS }, maxMatches: options.maxRecords },
     (ds) => {
       if (!ds) return inventory.addRecord([]);
-      // After a broken identifier the rest of the answer is counted, not read: the query ends as a protocol error.
-      if (malformed) return;
-      const walked = listElements(ds, context.transferSyntax);
-      if (!walked.ok) {
-        malformed = walked.error;
-        return;
-      }
-      const elements = walked.elements;
+      const elements = readIdentifier(ds, context.transferSyntax, reads);
+      if (!elements) return;
       inventory.addRecord(elements.filter((e) => e.length > 0).map((e) => tagHex(e.tag)));
       for (const el of elements) {
         if (el.tag === TAG.PatientID) options.patients.add(readString(ds, el) ?? '');
@@ -158,10 +170,11 @@ export async function queryStudies(
     },
   );
 
-  let error = studies.error ?? (malformed ? malformedIdentifier('STUDY', malformed) : undefined);
+  const malformed = reads.malformed;
+  let error = studies.error ?? (malformed ? malformedIdentifier('STUDY-level', malformed) : undefined);
   if (studies.outcome === 'success' && !malformed && studies.matches > 0 && (!series.seen || !images.seen)) {
     const budget = { remaining: options.maxRecords };
-    const walked = await countHierarchy(association, context, studyUids, budget, () => messageId++, modalities);
+    const walked = await countHierarchy(association, context, studyUids, budget, options.nextMessageId, modalities);
     if (!series.seen) Object.assign(series, walked.series);
     if (!images.seen) Object.assign(images, walked.images);
     error = walked.error;
@@ -205,32 +218,31 @@ async function countHierarchy(
   for (const study of studyUids.filter((u) => u !== '')) {
     if (budget.remaining <= 0) break;
     const seriesOfStudy: Array<{ uid: string; instances?: number }> = [];
-    let malformed: WalkError | undefined;
+    const reads: IdentifierReads = {};
     const r = await cFind(
       association,
       context,
       {
         messageId: nextId(),
-        level: 'SERIES',
-        keys: [
-          { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
-          { tag: TAG.SeriesInstanceUID, vr: 'UI' },
-          { tag: TAG.NumberOfSeriesRelatedInstances, vr: 'IS' },
-          { tag: TAG.Modality, vr: 'CS' },
-        ],
+        query: {
+          model: 'study-root',
+          level: 'SERIES',
+          keys: [
+            { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
+            { tag: TAG.SeriesInstanceUID, vr: 'UI' },
+            { tag: TAG.NumberOfSeriesRelatedInstances, vr: 'IS' },
+            { tag: TAG.Modality, vr: 'CS' },
+          ],
+        },
         maxMatches: budget.remaining,
       },
       (ds) => {
         if (!ds) return seriesOfStudy.push({ uid: '' });
-        if (malformed) return;
-        const walked = listElements(ds, context.transferSyntax);
-        if (!walked.ok) {
-          malformed = walked.error;
-          return;
-        }
+        const elements = readIdentifier(ds, context.transferSyntax, reads);
+        if (!elements) return;
         let uid = '';
         let instances: number | undefined;
-        for (const el of walked.elements) {
+        for (const el of elements) {
           if (el.tag === TAG.SeriesInstanceUID) uid = readString(ds, el) ?? '';
           else if (el.tag === TAG.NumberOfSeriesRelatedInstances) instances = readCount(ds, el);
           else if (el.tag === TAG.Modality) modalities.add(readString(ds, el));
@@ -239,7 +251,7 @@ async function countHierarchy(
       },
     );
     budget.remaining -= r.matches;
-    const error = r.error ?? (malformed ? malformedIdentifier('SERIES', malformed) : undefined);
+    const error = r.error ?? (reads.malformed ? malformedIdentifier('SERIES-level', reads.malformed) : undefined);
     if (error) {
       series.add(r.matches);
       series.atLeast = images.atLeast = true;
@@ -262,12 +274,15 @@ async function countHierarchy(
         context,
         {
           messageId: nextId(),
-          level: 'IMAGE',
-          keys: [
-            { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
-            { tag: TAG.SeriesInstanceUID, vr: 'UI', value: s.uid },
-            { tag: TAG.SOPInstanceUID, vr: 'UI' },
-          ],
+          query: {
+            model: 'study-root',
+            level: 'IMAGE',
+            keys: [
+              { tag: TAG.StudyInstanceUID, vr: 'UI', value: study },
+              { tag: TAG.SeriesInstanceUID, vr: 'UI', value: s.uid },
+              { tag: TAG.SOPInstanceUID, vr: 'UI' },
+            ],
+          },
           maxMatches: budget.remaining,
         },
         () => undefined,

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { readIntegerString, readString, readStrings, readUint16, readUint32 } from '../../../src/protocols/dicom/dataset/values.ts';
-import { listElements, type WalkOptions } from '../../../src/protocols/dicom/dataset/walk.ts';
+import { listElements, listItems, type DatasetElement, type WalkOptions } from '../../../src/protocols/dicom/dataset/walk.ts';
 import { CommandEncodeError } from '../../../src/protocols/dicom/dimse/command-set.ts';
 import { MessageAssembler } from '../../../src/protocols/dicom/dimse/fragment.ts';
 import { commandDataSetPresent, decodeCommand, encodeCommand } from '../../../src/protocols/dicom/dimse/messages.ts';
@@ -175,7 +175,17 @@ const DATASET_TOKENS = tokens([
   [0x08, 0x00, 0x61, 0x00], [0x10, 0x00, 0x20, 0x00], [0x20, 0x00, 0x06, 0x12], [0xe0, 0x7f, 0x10, 0x00], [0x02, 0x00, 0x10, 0x00],
 ]);
 
-/** Every element the walker yields lies inside the buffer, after the one before; value readers never throw. */
+/** The items listItems reads of an element lie inside its value; an error names an offset inside the buffer. */
+function itemsChecked(input: Buffer, el: DatasetElement, transferSyntax: string): void {
+  const r = listItems(input, el, transferSyntax, { maxItems: 4 });
+  cap(r.items.length <= 4, 'more items than asked');
+  for (const item of r.items) {
+    for (const e of item) cap(e.valueOffset >= el.valueOffset && e.valueOffset + e.length <= el.valueOffset + el.length, 'item element outside its sequence');
+  }
+  if (!r.ok) cap(r.error.offset >= 0 && r.error.offset <= input.length && r.error.message.length <= MAX_MESSAGE, 'item error offset or message');
+}
+
+/** Every element the walker yields lies inside the buffer, after the one before; value readers and the item lister never throw. */
 function walkChecked(input: Buffer, transferSyntax: string, options: WalkOptions = {}): string {
   const r = listElements(input, transferSyntax, options);
   let end = 0;
@@ -189,6 +199,7 @@ function walkChecked(input: Buffer, transferSyntax: string, options: WalkOptions
     readUint32(input, el);
     const n = readIntegerString(input, el);
     cap(n === undefined || Number.isSafeInteger(n), 'integer string outside the safe integers');
+    itemsChecked(input, el, transferSyntax);
   }
   cap(end <= input.length, 'walk ended past the buffer');
   if (r.ok) return 'ok';
@@ -203,7 +214,7 @@ const datasetArb: fc.Arbitrary<Buffer> = fc
 /** listElements in both transfer syntaxes and a shallow depth limit. */
 export const datasetWalk: FuzzTarget = {
   name: 'dataset-walk',
-  covers: 'walkDataset / listElements (PS3.5 7.1, 7.5) and the value readers',
+  covers: 'walkDataset / listElements / listItems (PS3.5 7.1, 7.5) and the value readers',
   maxInputBytes: 4096,
   dictionary: DATASET_TOKENS,
   generate: datasetArb,

@@ -98,8 +98,12 @@ describe('simulated SCP', () => {
     assert.equal(o.status, 'success');
     assert.equal(d?.echo.outcome, 'success');
     assert.equal(d?.find.outcome, 'not-negotiated');
-    assert.deepEqual(d?.peer?.rejectedContexts, [{ abstractSyntax: UID.studyRootFind, result: 3 }]);
+    assert.deepEqual(d?.peer?.rejectedContexts, [
+      { abstractSyntax: UID.studyRootFind, result: 3 },
+      { abstractSyntax: UID.modalityWorklistFind, result: 3 },
+    ]);
     assert.deepEqual(d?.peer?.acceptedContexts.map((c) => c.abstractSyntax), [UID.verification]);
+    assert.equal(d?.mwl?.outcome, 'not-negotiated');
     assert.equal(o.exposure.studies, undefined);
     assert.equal(d?.release, 'released');
   });

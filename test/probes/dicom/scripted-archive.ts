@@ -31,6 +31,8 @@ export type Answer = (request: DimseMessage, contextId: number, socket: net.Sock
 export interface PeerOptions {
   /** Context ids the A-ASSOCIATE-AC rejects (result 3, abstract syntax not supported). */
   readonly rejectContexts?: readonly number[];
+  /** Accept the Modality Worklist context too; by default the peer is an archive without a worklist and rejects it. */
+  readonly worklist?: boolean;
 }
 
 /** One response as P-DATA-TF PDUs on `contextId`. */
@@ -94,7 +96,9 @@ function acceptFor(rq: AAssociateRq, options: PeerOptions): Pdu {
     callingAeTitle: rq.callingAeTitle,
     applicationContextName: UID.applicationContext,
     presentationContexts: rq.presentationContexts.map((c) =>
-      options.rejectContexts?.includes(c.id) ? { id: c.id, result: 3 } : { id: c.id, result: 0, transferSyntax: UID.implicitVrLittleEndian },
+      options.rejectContexts?.includes(c.id) || (c.abstractSyntax === UID.modalityWorklistFind && !options.worklist)
+        ? { id: c.id, result: 3 }
+        : { id: c.id, result: 0, transferSyntax: UID.implicitVrLittleEndian },
     ),
     userInformation: { maxLength: PEER_MAX_PDU, implementationClassUid: '1.2.826.0.1.3680043.10.1387.99', implementationVersionName: 'SCRIPTED' },
   };

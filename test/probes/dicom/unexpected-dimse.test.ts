@@ -89,7 +89,7 @@ describe('DICOM probe against peers that break DIMSE', () => {
   it('answers a P-DATA on a context never accepted, or never proposed, with the provider\'s A-ABORT', async () => {
     for (const [contextId, options] of [
       [3, { rejectContexts: [3] }],
-      [5, {}],
+      [7, {}],
     ] as const) {
       const { o, d, ms, types, abort } = await probe(
         except((rq) => (rq.type === 'C-ECHO-RQ' ? reply(contextId, { type: 'C-ECHO-RSP', messageIdBeingRespondedTo: rq.messageId, status: Status.Success }) : [])),

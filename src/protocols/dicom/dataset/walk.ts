@@ -206,9 +206,16 @@ export function* walkDataset(
   options: WalkOptions = {},
 ): Generator<DatasetElement, WalkOutcome, undefined> {
   const enc = vrEncodingOf(transferSyntax);
-  if (enc === undefined) {
-    return { ok: false, error: codecError('unsupported-transfer-syntax', 'transfer syntax', 0, 'only Implicit and Explicit VR Little Endian are walked') };
-  }
+  if (enc === undefined) return { ok: false, error: unsupportedTransferSyntax() };
+  return yield* walkElements(buf, enc, options);
+}
+
+function unsupportedTransferSyntax(): WalkError {
+  return codecError('unsupported-transfer-syntax', 'transfer syntax', 0, 'only Implicit and Explicit VR Little Endian are walked');
+}
+
+/** walkDataset once the encoding is known: a dataset, or the elements of one item (listItems). */
+function* walkElements(buf: Buffer, enc: VrEncoding, options: WalkOptions): Generator<DatasetElement, WalkOutcome, undefined> {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
   let offset = 0;
@@ -262,4 +269,75 @@ export function listElements(buf: Buffer, transferSyntax: string, options: WalkO
 /** The first element with `tag`, if any. */
 export function findElement(elements: readonly DatasetElement[], tag: number): DatasetElement | undefined {
   return elements.find((e) => e.tag === tag);
+}
+
+/** An error found in a sub-buffer, its offset (and message) made relative to the whole buffer. */
+function shifted(e: WalkError, by: number): WalkError {
+  const prefix = `${e.field} at offset ${e.offset}: `;
+  return codecError(e.code, e.field, e.offset + by, e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message);
+}
+
+export type ItemsResult =
+  | { readonly ok: true; readonly items: readonly (readonly DatasetElement[])[] }
+  | { readonly ok: false; readonly error: WalkError; readonly items: readonly (readonly DatasetElement[])[] };
+
+export interface ItemsOptions extends WalkOptions {
+  /** Items read at most; the rest are left unread (not an error). Default 1. */
+  readonly maxItems?: number;
+}
+
+/**
+ * The top-level elements of each item of a sequence element the walker yielded
+ * (PS3.5 7.5.1), for a caller that needs to see inside one: a worklist's
+ * Scheduled Procedure Step Sequence. Offsets are into `buf`, so values read
+ * with values.ts as for any element. Items past `maxItems` are not read; items
+ * nested in an item are skipped as the walker skips them. The same checks as
+ * walkDataset: a malformed item ends the list with an error naming where.
+ */
+export function listItems(buf: Buffer, sequence: DatasetElement, transferSyntax: string, options: ItemsOptions = {}): ItemsResult {
+  const items: DatasetElement[][] = [];
+  const topEnc = vrEncodingOf(transferSyntax);
+  if (topEnc === undefined) return { ok: false, error: unsupportedTransferSyntax(), items };
+  const enc = nestedEncoding(topEnc, sequence.vr);
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxItems = options.maxItems ?? 1;
+  const end = sequence.valueOffset + sequence.length;
+  // Bounded by the sequence's own value: nothing inside it is read past its end.
+  const value = buf.subarray(0, Math.min(end, buf.length));
+  let offset = sequence.valueOffset;
+  while (offset < value.length && items.length < maxItems) {
+    const left = value.length - offset;
+    if (left < 8) return { ok: false, error: codecError('truncated', 'item header', offset, `needs 8 bytes, ${left} left`), items };
+    const t = readTag(value, offset);
+    if (t !== ITEM) {
+      return { ok: false, error: codecError('unexpected-tag-in-sequence', 'item tag', offset, `${formatTag(t)} where an item belongs`), items };
+    }
+    const length = value.readUInt32LE(offset + 4);
+    const start = offset + 8;
+    let stop: number;
+    if (length === UNDEFINED_LENGTH) {
+      const after = skipItemElements(value, start, enc, 1, maxDepth);
+      if (typeof after !== 'number') return { ok: false, error: after, items };
+      stop = after - 8; // the Item Delimitation Item is not an element of the item
+      offset = after;
+    } else {
+      if (length > left - 8) return { ok: false, error: codecError('length-beyond-buffer', 'item length', offset + 4, `${length} bytes declared, ${left - 8} left`), items };
+      stop = start + length;
+      offset = stop;
+    }
+    const elements: DatasetElement[] = [];
+    const it = walkElements(value.subarray(start, stop), enc, { ...options, maxDepth: maxDepth - 1 });
+    for (;;) {
+      const step = it.next();
+      if (step.done) {
+        if (!step.value.ok) {
+          return { ok: false, error: shifted(step.value.error, start), items };
+        }
+        break;
+      }
+      elements.push({ ...step.value, valueOffset: step.value.valueOffset + start });
+    }
+    items.push(elements);
+  }
+  return { ok: true, items };
 }
