@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the loopback lab (src/lab/) and the tests run: Orthanc with its
-# DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), nmap (benchmark
-# reference), Chromium (report rendering tests), openssl (the lab's self-signed
+# DICOMweb plugin, DCMTK, vsftpd, Samba (with smbclient), rsync (the lab's
+# rsync daemon), nmap (benchmark reference), Chromium (report rendering
+# tests), openssl (the lab's self-signed
 # DICOM TLS certificate), busybox (the lab's plain, non-PACS web server),
 # PostgreSQL (the tests' throwaway clusters, src/lab/postgres.ts), and a C
 # compiler for the bind shim when `cc` is missing.
@@ -24,7 +25,7 @@ if [[ ${EUID} -ne 0 ]]; then
   exit 1
 fi
 
-packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient nmap chromium openssl busybox postgresql)
+packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient rsync nmap chromium openssl busybox postgresql)
 if ! command -v cc >/dev/null 2>&1; then
   packages+=(gcc libc6-dev)
 fi
@@ -54,7 +55,7 @@ apt-get update -qq
 apt-get install -y -qq "${missing[@]}"
 
 # Stop any packaged service whose postinst managed to start it: the lab runs its own instances.
-for service in orthanc smbd nmbd samba-ad-dc vsftpd postgresql; do
+for service in orthanc smbd nmbd samba-ad-dc vsftpd rsync postgresql; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "${service}" 2>/dev/null; then
     echo "install-lab-deps: the ${service} service was started by its package; stopping and disabling it"
     systemctl stop "${service}" || true
