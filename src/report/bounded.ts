@@ -21,7 +21,7 @@ export interface ReportBounds {
 }
 
 /** Protocols whose services the file-share list shows (report/file-share.ts sums them up). */
-export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb'];
+export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync'];
 
 /** The head of a run and its lists, each at most as long as `bounds` says. */
 export async function summariseBounded(store: StoreReader, runId: number, bounds: ReportBounds): Promise<BoundedReport> {
@@ -34,7 +34,7 @@ export async function summariseBounded(store: StoreReader, runId: number, bounds
   return {
     ...head,
     services,
-    // An FTP or SMB port that never spoke its protocol has no share to sum up.
+    // An FTP, SMB or rsync port that never spoke its protocol has no share to sum up.
     fileShares: shares.filter((s) => s.fileShare !== undefined),
     moreFileShares: fileShareServices - shares.length,
     rules: await ruleHits(store, runId, head.tables.findingsByRule, bounds.hitsPerRule),

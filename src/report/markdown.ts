@@ -94,7 +94,7 @@ function fileSharesTable(model: BoundedReport): string[] {
           ...shares.map((s) => row([endpoint(s), countText(s.files), countText(s.bytes), md(s.fileShare ?? '')])),
           '',
         ];
-  return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP and SMB services')];
+  return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP, SMB and rsync services')];
 }
 
 function attributesTable(model: BoundedReport): string[] {
