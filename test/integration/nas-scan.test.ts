@@ -23,7 +23,9 @@ import type { ServiceRow } from '../../src/store/store.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 
 const run = promisify(execFile);
-const ADDRESSES: Record<NasServerName, string> = {
+/** The FTP and SMB servers (the rsync daemon has its own suite, test/integration/rsync.test.ts). */
+type ShareServer = Exclude<NasServerName, 'rsyncd'>;
+const ADDRESSES: Record<ShareServer, string> = {
   'ftp-anonymous': '127.0.50.7',
   'ftp-upload': '127.0.50.8',
   'smb-guest': '127.0.50.9',
@@ -51,11 +53,11 @@ async function scanServices(db: string): Promise<ServiceRow[]> {
   }
 }
 
-function server(name: NasServerName): NasLabServer {
+function server(name: ShareServer): NasLabServer {
   return lab.servers.find((s) => s.name === name)!;
 }
 
-function service(rows: ServiceRow[], name: NasServerName): ServiceRow {
+function service(rows: ServiceRow[], name: ShareServer): ServiceRow {
   const s = rows.find((x) => x.ip === ADDRESSES[name]);
   assert.ok(s, `no service stored for ${name}`);
   return s;
@@ -75,7 +77,7 @@ before(async () => {
   labDir = await mkdtemp(join(tmpdir(), 'exposure-nas-lab-'));
   await chmod(labDir, 0o755); // Samba's guest account must traverse to its share
   outDir = await mkdtemp(join(tmpdir(), 'exposure-nas-out-'));
-  lab = await startNasLab({ dir: join(labDir, 'lab'), addresses: ADDRESSES });
+  lab = await startNasLab({ dir: join(labDir, 'lab'), addresses: ADDRESSES, only: Object.keys(ADDRESSES) as ShareServer[] });
   const db = join(outDir, 'scan.db');
   await exposure(['scan', '127.0.50.7-127.0.50.10', '--ports', '21,445', '--db', db, '--io-timeout', '10000', '--contact', 'security@example.org'], 'scan');
   for (const format of ['table', 'json', 'csv', 'md']) {
