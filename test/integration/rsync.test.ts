@@ -10,40 +10,24 @@
  * Runs on 127.0.97.x, this suite's own block.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { CANARY_VALUES } from '../../src/lab/lab.ts';
 import { startNasLab, type NasLab, type NasLabServer } from '../../src/lab/nas-lab.ts';
 import type { RsyncDetails } from '../../src/observation/observation.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
 
-const run = promisify(execFile);
 const IP = '127.0.97.7';
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
 
 let labDir: string;
 let outDir: string;
 let lab: NasLab;
 let services: ServiceRow[];
 
-async function exposure(args: string[], name: string): Promise<void> {
-  const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, EXPOSURE_LOG_LEVEL: 'debug' }, timeout: 180_000, maxBuffer: 64 << 20 });
-  await writeFile(join(outDir, `${name}.stdout`), r.stdout);
-  await writeFile(join(outDir, `${name}.stderr`), r.stderr);
-}
-
-async function scanServices(db: string): Promise<ServiceRow[]> {
-  const store = openSqliteStore(db, { readonly: true });
-  try {
-    return await store.services((await store.latestRunId())!);
-  } finally {
-    await store.close();
-  }
+function exposure(args: string[], name: string): Promise<void> {
+  return exposureIn(outDir, args, name);
 }
 
 function daemon(): NasLabServer {
@@ -61,12 +45,7 @@ before(async () => {
   await chmod(labDir, 0o755); // the daemon serves its modules as "nobody" when started as root
   outDir = await mkdtemp(join(tmpdir(), 'exposure-rsync-out-'));
   lab = await startNasLab({ dir: join(labDir, 'lab'), addresses: { rsyncd: IP }, only: ['rsyncd'] });
-  const db = join(outDir, 'scan.db');
-  await exposure(['scan', IP, '--ports', '873', '--db', db, '--io-timeout', '10000', '--contact', 'security@example.org'], 'scan');
-  for (const format of ['table', 'json', 'csv', 'md', 'html', 'sarif', 'ndjson']) {
-    await exposure(['report', '--db', db, '--format', format, '--out', join(outDir, `report.${format}`)], `report-${format}`);
-  }
-  services = await scanServices(db);
+  services = await scanWithReports(outDir, [IP, '--ports', '873'], ['table', 'json', 'csv', 'md', 'html', 'sarif', 'ndjson']);
 });
 
 after(async () => {
@@ -155,22 +134,4 @@ describe('limits', () => {
   });
 });
 
-describe('privacy', () => {
-  it('no canary patient value in any byte of the stores, the reports or the logs', async () => {
-    const files = await readdir(outDir);
-    assert.ok(files.includes('scan.db') && files.includes('report.json') && files.includes('scan.stderr') && files.includes('limits.db'));
-    for (const f of files) {
-      const bytes = await readFile(join(outDir, f));
-      const latin1 = bytes.toString('latin1');
-      const utf16 = bytes.toString('utf16le');
-      for (const v of CANARY_VALUES) assert.ok(!latin1.includes(v) && !utf16.includes(v), `canary value found in ${f}`);
-    }
-  });
-
-  it('the canary values really are in the module (the grep above could fail)', async () => {
-    const root = join(labDir, 'lab', 'rsyncd', 'images', 'archive', '2023', 'pat1', 'study1');
-    const first = (await readdir(root)).find((n) => n.endsWith('.dcm'))!;
-    const text = (await readFile(join(root, first))).toString('latin1');
-    assert.ok(CANARY_VALUES.some((v) => text.includes(v)));
-  });
-});
+describeCanaryPrivacy(() => ({ outDir, studyFolder: join(labDir, 'lab', 'rsyncd', 'images', 'archive', '2023', 'pat1', 'study1') }), 'in the module');

@@ -58,6 +58,12 @@ function dicomEvidence(o: Observation, views: readonly ShareView[]): string {
   );
 }
 
+/** The evidence of the "open share holds DICOM files" rules (one per protocol). */
+function dicomOnOpenShare(o: Observation): string | undefined {
+  const views = shareViews(o).filter(dicomExposed);
+  return views.length > 0 ? dicomEvidence(o, views) : undefined;
+}
+
 const INDICATOR_KINDS: readonly IndicatorKind[] = ['miner', 'miner-config', 'ransom-note', 'ransom-extension', 'web-shell'];
 
 function indicatorEvidence(o: Observation, kinds: readonly IndicatorKind[]): string | undefined {
@@ -76,10 +82,7 @@ export const NAS_RULES: readonly Rule[] = [
       'Disable anonymous and blank-password FTP logins (vsftpd anonymous_enable=NO; NAS: turn off "anonymous FTP"), move the images off the FTP root, and expose the service only on an internal network or VPN. Use SFTP or FTPS with per-user accounts where transfer is needed.',
     references: [HHS_NAS, CIS_FTP, RFC2577],
     cwe: 'CWE-284',
-    match(o) {
-      const views = shareViews(o).filter(dicomExposed);
-      return views.length > 0 ? dicomEvidence(o, views) : undefined;
-    },
+    match: dicomOnOpenShare,
   },
   {
     id: 'EXP-NAS-002',
@@ -91,10 +94,7 @@ export const NAS_RULES: readonly Rule[] = [
       'Turn off guest access (Samba: map to guest = Never, guest ok = no; Windows: disable the Guest account and "Network access: Let Everyone permissions apply to anonymous users"), require authenticated users on every share holding images, and block TCP 445 from untrusted networks.',
     references: [HHS_NAS, 'Microsoft: "Guest access in SMB2 and SMB3 disabled by default in Windows"'],
     cwe: 'CWE-284',
-    match(o) {
-      const views = shareViews(o).filter(dicomExposed);
-      return views.length > 0 ? dicomEvidence(o, views) : undefined;
-    },
+    match: dicomOnOpenShare,
   },
   {
     id: 'EXP-NAS-003',
@@ -184,10 +184,7 @@ export const NAS_RULES: readonly Rule[] = [
       'Put every module holding images behind "auth users" and a "secrets file", restrict it with "hosts allow" to the machines that sync, and expose TCP 873 only on an internal network or VPN (or replace the daemon with rsync over SSH).',
     references: [RSYNCD_CONF, HHS_NAS],
     cwe: 'CWE-284',
-    match(o) {
-      const views = shareViews(o).filter(dicomExposed);
-      return views.length > 0 ? dicomEvidence(o, views) : undefined;
-    },
+    match: dicomOnOpenShare,
   },
   {
     id: 'EXP-NAS-012',
