@@ -123,8 +123,10 @@ class Service {
     const greeting = await this.parked.greeting(greetingWaitMs(this.parked.connectMs, this.plan.greetingWaitMs), this.ctx.signal);
     if (greeting === 'gone') return [];
     if (greeting === 'spoke') {
-      const ftp = classifyFirstBytes(this.parked.firstBytes()) === 'ftp' ? this.pick('ftp') : undefined;
-      return ftp ? worthKeeping([await this.run(ftp)], candidates) : [];
+      // Servers that speak first: FTP's 220 and an rsync daemon's "@RSYNCD:" name the probe to run.
+      const heard = classifyFirstBytes(this.parked.firstBytes());
+      const first = heard === 'ftp' || heard === 'rsync' ? this.pick(heard) : undefined;
+      return first ? worthKeeping([await this.run(first)], candidates) : [];
     }
     const dicom = this.pick('dicom');
     // Without the DICOM probe to ask with, nothing tells the port's protocol: every selected probe in turn.
