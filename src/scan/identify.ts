@@ -135,8 +135,8 @@ class Service {
     if (this.ctx.signal.aborted) return [];
     const heard = classifyFirstBytes(this.parked.firstBytes());
     if (heard === 'http') return worthKeeping(await this.web('http'), candidates);
-    const ftp = heard === 'ftp' ? this.pick('ftp') : undefined;
-    if (ftp) return worthKeeping([await this.run(ftp)], candidates);
+    const first = heard === 'ftp' || heard === 'rsync' ? this.pick(heard) : undefined;
+    if (first) return worthKeeping([await this.run(first)], candidates);
     const tlsDicom = this.pick('dicom-tls');
     const follow = tlsDicom !== undefined || this.plan.probes.some((p) => WEB.has(p.id));
     if (!follow || !failedLikeTls(o, this.parked.firstBytes())) return worthKeeping([o], candidates);
