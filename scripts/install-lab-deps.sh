@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the loopback lab (src/lab/) and the tests run: Orthanc with its
 # DICOMweb plugin, DCMTK (dcmqrscp, storescp, wlmscpfs and the tools that load
-# and check them), vsftpd, Samba (with smbclient), curl and nmap (the owner's
-# proof commands, test/integration/proof.test.ts; nmap is the benchmark
-# reference too), Chromium (report rendering tests), openssl (the lab's
-# self-signed DICOM TLS certificate), busybox (the lab's plain, non-PACS web server),
+# and check them), vsftpd, Samba (with smbclient), rsync (the lab's rsync
+# daemon), curl and nmap (the owner's proof commands,
+# test/integration/proof.test.ts; nmap is the benchmark reference too),
+# Chromium (report rendering tests), openssl (the lab's self-signed DICOM TLS
+# certificate), busybox (the lab's plain, non-PACS web server),
 # PostgreSQL (the tests' throwaway clusters, src/lab/postgres.ts), and a C
 # compiler for the bind shim when `cc` is missing.
 # Idempotent: installs only packages dpkg reports missing, runs `apt-get update`
@@ -26,7 +27,7 @@ if [[ ${EUID} -ne 0 ]]; then
   exit 1
 fi
 
-packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient curl nmap chromium openssl busybox postgresql)
+packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient rsync curl nmap chromium openssl busybox postgresql)
 if ! command -v cc >/dev/null 2>&1; then
   packages+=(gcc libc6-dev)
 fi
@@ -56,7 +57,7 @@ apt-get update -qq
 apt-get install -y -qq "${missing[@]}"
 
 # Stop any packaged service whose postinst managed to start it: the lab runs its own instances.
-for service in orthanc smbd nmbd samba-ad-dc vsftpd postgresql; do
+for service in orthanc smbd nmbd samba-ad-dc vsftpd rsync postgresql; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "${service}" 2>/dev/null; then
     echo "install-lab-deps: the ${service} service was started by its package; stopping and disabling it"
     systemctl stop "${service}" || true

@@ -1,24 +1,27 @@
 /**
  * The lab's file shares: two vsftpd (anonymous read-only holding canary
- * studies; anonymous with a writable upload folder and no images) and two
+ * studies; anonymous with a writable upload folder and no images), two
  * Samba (a guest share with studies beside a share that needs a password;
- * one allowing no guest or null session at all), each on its own 127.x
+ * one allowing no guest or null session at all) and an rsync daemon (an
+ * anonymous module holding studies beside one behind a secret), each on its own 127.x
  * address on its product's standard port. Tests compare a scan with each
  * server's `expected`. Stopped by PID, like the rest of the lab.
  */
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LabError } from './errors.ts';
 import { writeNasTree, type NasExpectation } from './nas-content.ts';
 import { assertPortFree, isLabAddress, waitForPort } from './ports.ts';
 import { logTail, stopProcess, stopStragglers, type SpawnedServer } from './process.ts';
+import { launchRsyncd } from './rsyncd.ts';
 import { launchSmbd } from './samba.ts';
 import { buildBindShim } from './shim.ts';
 import { recordedProcesses, type NamedProcess } from './state.ts';
 import { launchVsftpd } from './vsftpd.ts';
 
-export type NasServerName = 'ftp-anonymous' | 'ftp-upload' | 'smb-guest' | 'smb-locked';
-export const NAS_SERVER_NAMES: readonly NasServerName[] = ['ftp-anonymous', 'ftp-upload', 'smb-guest', 'smb-locked'];
+export type NasServerName = 'ftp-anonymous' | 'ftp-upload' | 'smb-guest' | 'smb-locked' | 'rsyncd';
+export const NAS_SERVER_NAMES: readonly NasServerName[] = ['ftp-anonymous', 'ftp-upload', 'smb-guest', 'smb-locked', 'rsyncd'];
 
 /** Defaults for `make demo`, after the DICOM servers' 127.0.0.2–127.0.0.6. */
 export const NAS_DEFAULT_IPS: Readonly<Record<NasServerName, string>> = {
@@ -26,8 +29,10 @@ export const NAS_DEFAULT_IPS: Readonly<Record<NasServerName, string>> = {
   'ftp-upload': '127.0.0.8',
   'smb-guest': '127.0.0.9',
   'smb-locked': '127.0.0.10',
+  rsyncd: '127.0.0.17',
 };
 
+/** An SMB share, or an rsync module. */
 export interface NasShareExpectation {
   readonly name: string;
   readonly guestAccess: boolean;
@@ -37,15 +42,15 @@ export interface NasShareExpectation {
 
 export interface NasLabServer {
   readonly name: NasServerName;
-  readonly product: 'vsftpd' | 'Samba';
-  readonly protocol: 'ftp' | 'smb';
+  readonly product: 'vsftpd' | 'Samba' | 'rsync';
+  readonly protocol: 'ftp' | 'smb' | 'rsync';
   readonly ip: string;
   readonly port: number;
   readonly pid: number;
   readonly expected: {
     readonly anonymousLogin: boolean;
     readonly writable: boolean;
-    /** FTP: the tree of the anonymous root. SMB: per share. */
+    /** FTP: the tree of the anonymous root. SMB: per share; rsync: per module. */
     readonly content?: NasExpectation;
     readonly shares?: readonly NasShareExpectation[];
   };
@@ -65,6 +70,7 @@ export interface NasLabOptions {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+const LOG_FILES: Readonly<Record<NasLabServer['product'], string>> = { vsftpd: 'vsftpd.log', Samba: 'smbd.log', rsync: 'rsyncd.out' };
 const MARKER = '.exposure-lab';
 const EMPTY: NasExpectation = { directories: 2, files: 1, bytes: 0, dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, patients: 0, studies: 0, indicators: {}, headerKeywords: [] };
 
@@ -140,6 +146,31 @@ async function startOne(name: NasServerName, ip: string, dir: string, shim: stri
       const shares = [{ name: 'pacs-export', guestAccess: false }];
       return { proc, finish: () => ({ name, product: 'Samba', protocol: 'smb', ip, port: 445, pid: proc.pid, expected: { anonymousLogin: false, writable: false, shares } }) };
     }
+    case 'rsyncd': {
+      const images = join(serverDir, 'images');
+      const radiology = join(serverDir, 'radiology');
+      await mkdir(images, { mode: 0o755 });
+      await mkdir(radiology, { mode: 0o755 });
+      const content = await writeNasTree(images);
+      await writeFile(join(radiology, 'notes.txt'), 'secret-only module of the Exposure lab\n');
+      // rsyncd.conf(5) strict modes: the secrets file is readable by its owner only. The secret is random per start.
+      const secretsFile = join(serverDir, 'rsyncd.secrets');
+      await writeFile(secretsFile, `radiologist:${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
+      await assertPortFree(ip, 873, name);
+      const proc = await launchRsyncd(serverDir, {
+        ip,
+        port: 873,
+        modules: [
+          { name: 'images', path: images, comment: 'Exposure lab canary studies' },
+          { name: 'radiology', path: radiology, comment: 'Exposure lab, behind a secret', secret: { user: 'radiologist', secretsFile } },
+        ],
+      });
+      const shares = [
+        { name: 'images', guestAccess: true, content },
+        { name: 'radiology', guestAccess: false },
+      ];
+      return { proc, finish: () => ({ name, product: 'rsync', protocol: 'rsync', ip, port: 873, pid: proc.pid, expected: { anonymousLogin: true, writable: false, shares } }) };
+    }
   }
 }
 
@@ -163,7 +194,7 @@ export async function startNasLab(options: NasLabOptions): Promise<NasLab> {
       try {
         await waitForPort(ip, server.port, { timeoutMs: READY_TIMEOUT_MS, child: proc.child, what: `${name} (${server.product})` });
       } catch (e) {
-        throw new LabError('not-ready', `${e instanceof Error ? e.message : String(e)}; last lines of its log:\n${await logTail(join(dir, name, server.product === 'vsftpd' ? 'vsftpd.log' : 'smbd.log'))}`);
+        throw new LabError('not-ready', `${e instanceof Error ? e.message : String(e)}; last lines of its log:\n${await logTail(join(dir, name, LOG_FILES[server.product]))}`);
       }
       log(`${name}: ${server.product} pid ${proc.pid} on ${ip}:${server.port}`);
       return { server, proc };

@@ -1,11 +1,12 @@
 /**
- * Result fields of the file-share probes (FTP, SMB): what a walk of an
+ * Result fields of the file-share probes (FTP, SMB, rsync): what a walk of an
  * anonymous or guest session saw, as counts only.
  *
  * No path, file or folder name from the peer is kept: folders on imaging
  * shares are often named after patients. Indicator entries name the table
- * entry that matched, never the peer's file name. Share names (SMB) are kept,
- * cleaned and capped: administrators choose them, not patients. The FTP
+ * entry that matched, never the peer's file name. Share names (SMB) and module
+ * names (rsync) are kept, cleaned and capped: administrators choose them, not
+ * patients; an rsync module's comment and the daemon's message of the day are not. The FTP
  * greeting is free text and is not kept: the product it names is (docs/peer-text.md).
  *
  * Imports zod and its siblings only (observation.ts imports this file): the result schema is a leaf.
@@ -127,3 +128,36 @@ export const SmbDetails = z.object({
   stoppedBecause: z.enum(['signing-required', 'no-session']).optional(),
 });
 export type SmbDetails = z.infer<typeof SmbDetails>;
+
+export const RsyncModule = z.object({
+  /** From the daemon's module list (clientserver.c send_listing): a capped printable identifier. */
+  name: peerIdentifier(CAP.rsyncModule),
+  /**
+   * What a request for the module without credentials got: anonymous ("@RSYNCD: OK"),
+   * auth-required ("@RSYNCD: AUTHREQD", never answered: no secret is tried), refused
+   * ("@ERROR", e.g. hosts deny), closed (the daemon hung up), not-tried (past the cap).
+   */
+  access: z.enum(['anonymous', 'auth-required', 'refused', 'closed', 'error', 'not-tried']),
+  /** The read-only walk of an anonymous module's file list. */
+  walk: FileWalk.optional(),
+});
+export type RsyncModule = z.infer<typeof RsyncModule>;
+
+export const RsyncDetails = z.object({
+  protocol: z.literal('rsync'),
+  /** The protocol version in the daemon's greeting ("@RSYNCD: 31.0"): 30 is rsync 3.0, 31 3.1, 32 3.2.7 and later. */
+  serverProtocol: n,
+  /** The version the session ran on: the lower of the daemon's and ours (31). */
+  protocolVersion: n,
+  /** Whether the daemon answered an empty module request with its list. */
+  moduleList: z.enum(['listed', 'refused', 'not-attempted']),
+  /** Modules the list named (up to the probe's line cap). */
+  modulesListed: n,
+  /** The list went on past the probe's line cap. */
+  moduleListCut: z.boolean(),
+  /** The modules kept (at most 32), in the daemon's order. */
+  modules: z.array(RsyncModule),
+  /** Why no module was walked: a daemon older than protocol 27 speaks a file list we do not decode. */
+  stoppedBecause: z.enum(['old-protocol']).optional(),
+});
+export type RsyncDetails = z.infer<typeof RsyncDetails>;

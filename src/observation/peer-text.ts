@@ -71,6 +71,8 @@ export const IDENTIFIER_CAP = {
   realm: 80,
   /** Windows NNLEN (lmcons.h): a share name is at most 80 characters. */
   shareName: 80,
+  /** rsyncd.conf puts no bound on a module name; its list pads names to 15, and 80 holds any a site would type. */
+  rsyncModule: 80,
   /** MS-NBTE 2.2.1: a NetBIOS name is 15 characters and a suffix byte. */
   netbiosName: 16,
   /** RFC 1035 2.3.4: a domain name is at most 255 octets. */

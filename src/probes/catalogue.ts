@@ -30,6 +30,7 @@ export const PROBE_CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'dicomweb', defaultPorts: WEB_PORTS, summary: 'DICOMweb QIDO-RS: studies listed without authentication, counted and inventoried' },
   { id: 'ftp', defaultPorts: [21], summary: 'FTP greeting and product, anonymous and blank login, a bounded walk counting DICOM files' },
   { id: 'smb', defaultPorts: [445], summary: 'SMB2 dialect, null and guest sessions, shares listed, a bounded walk counting DICOM files' },
+  { id: 'rsync', defaultPorts: [873], summary: 'rsync daemon greeting and module list, modules asked for without credentials, a bounded walk counting DICOM files' },
 ];
 
 /** The catalogue entry of one probe. */

@@ -6,6 +6,7 @@ import { ftpProbe } from './ftp/index.ts';
 import { orthancProbe } from './orthanc/index.ts';
 import { portalProbe } from './portal/index.ts';
 import type { Probe } from './probe.ts';
+import { rsyncProbe } from './rsync/index.ts';
 import { smbProbe } from './smb/index.ts';
 
-export const PROBES: readonly Probe[] = [dicomProbe, dicomTlsProbe, portalProbe, orthancProbe, dicomwebProbe, ftpProbe, smbProbe];
+export const PROBES: readonly Probe[] = [dicomProbe, dicomTlsProbe, portalProbe, orthancProbe, dicomwebProbe, ftpProbe, smbProbe, rsyncProbe];

@@ -1,7 +1,8 @@
 /**
- * One line per FTP or SMB service for the reports: how the share was
+ * One line per FTP, SMB or rsync service for the reports: how the share was
  * reached, what was listed, how much of it is DICOM, what the headers held,
- * indicators and write access. Built from counts and table ids only.
+ * indicators and write access. Built from counts, table ids and the capped
+ * share and module names only.
  */
 import type { FileWalk } from '../observation/file-share.ts';
 import type { Observation } from '../observation/observation.ts';
@@ -41,6 +42,13 @@ export function fileShareSummary(o: Observation): string | undefined {
       .filter((s) => s.type === 'disk' || s.walk)
       .map((s) => `share ${s.name}: ${s.access}${s.walk ? `, ${walkText(s.walk)}` : ''}${s.write ? `, write ${s.write.advertised}${s.write.probe === 'not-attempted' ? '' : ` (check: ${s.write.probe})`}` : ''}`);
     return [head.join(', '), ...shares].join(' · ');
+  }
+  if (d?.protocol === 'rsync') {
+    const list = d.moduleList === 'listed' ? `${d.modulesListed}${d.moduleListCut ? '+' : ''} modules listed` : d.moduleList === 'refused' ? 'module list refused' : 'no module list';
+    const head = [`rsync protocol ${d.serverProtocol}`, list];
+    if (d.stoppedBecause) head.push(`stopped: ${d.stoppedBecause}`);
+    const modules = d.modules.map((m) => `module ${m.name}: ${m.access}${m.walk ? `, ${walkText(m.walk)}` : ''}`);
+    return [head.join(', '), ...modules].join(' · ');
   }
   return undefined;
 }

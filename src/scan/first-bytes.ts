@@ -5,7 +5,7 @@
  * found anywhere. Too few bytes to see a shape whole is 'unknown'.
  */
 
-export type FirstBytesKind = 'none' | 'dicom' | 'tls' | 'http' | 'ftp' | 'smb' | 'ssh' | 'unknown';
+export type FirstBytesKind = 'none' | 'dicom' | 'tls' | 'http' | 'ftp' | 'smb' | 'ssh' | 'rsync' | 'unknown';
 
 /** PS3.8 9.3.1: PDU type, a reserved byte (0), then the 32-bit PDU length. */
 const PDU_TYPES = new Set([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07]);
@@ -27,6 +27,8 @@ function isTlsRecord(b: Buffer): boolean {
 const HTTP_STATUS_LINE = /^HTTP\/\d\.\d \d{3}[ \r\n]/;
 /** RFC 959 4.2: the replies to a connection, 120 (ready in n minutes), 220 (ready), 421 (not available); single or multi-line. */
 const FTP_GREETING = /^(?:120|220|421)[ -]/;
+/** rsync's csprotocol.txt: the daemon greets first with "@RSYNCD: <protocol version>". */
+const RSYNC_GREETING = /^@RSYNCD: \d+/;
 /** RFC 4253 4.2: SSH-protoversion-softwareversion. */
 const SSH_IDENTIFICATION = /^SSH-\d\.\d+-/;
 
@@ -44,5 +46,6 @@ export function classifyFirstBytes(bytes: Buffer): FirstBytesKind {
   if (HTTP_STATUS_LINE.test(text)) return 'http';
   if (FTP_GREETING.test(text)) return 'ftp';
   if (SSH_IDENTIFICATION.test(text)) return 'ssh';
+  if (RSYNC_GREETING.test(text)) return 'rsync';
   return 'unknown';
 }

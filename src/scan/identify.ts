@@ -123,8 +123,10 @@ class Service {
     const greeting = await this.parked.greeting(greetingWaitMs(this.parked.connectMs, this.plan.greetingWaitMs), this.ctx.signal);
     if (greeting === 'gone') return [];
     if (greeting === 'spoke') {
-      const ftp = classifyFirstBytes(this.parked.firstBytes()) === 'ftp' ? this.pick('ftp') : undefined;
-      return ftp ? worthKeeping([await this.run(ftp)], candidates) : [];
+      // Servers that speak first: FTP's 220 and an rsync daemon's "@RSYNCD:" name the probe to run.
+      const heard = classifyFirstBytes(this.parked.firstBytes());
+      const first = heard === 'ftp' || heard === 'rsync' ? this.pick(heard) : undefined;
+      return first ? worthKeeping([await this.run(first)], candidates) : [];
     }
     const dicom = this.pick('dicom');
     // Without the DICOM probe to ask with, nothing tells the port's protocol: every selected probe in turn.
@@ -133,8 +135,8 @@ class Service {
     if (this.ctx.signal.aborted) return [];
     const heard = classifyFirstBytes(this.parked.firstBytes());
     if (heard === 'http') return worthKeeping(await this.web('http'), candidates);
-    const ftp = heard === 'ftp' ? this.pick('ftp') : undefined;
-    if (ftp) return worthKeeping([await this.run(ftp)], candidates);
+    const first = heard === 'ftp' || heard === 'rsync' ? this.pick(heard) : undefined;
+    if (first) return worthKeeping([await this.run(first)], candidates);
     const tlsDicom = this.pick('dicom-tls');
     const follow = tlsDicom !== undefined || this.plan.probes.some((p) => WEB.has(p.id));
     if (!follow || !failedLikeTls(o, this.parked.firstBytes())) return worthKeeping([o], candidates);

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { assess } from '../../src/assess/assess.ts';
 import { Finding } from '../../src/observation/finding.ts';
 import { Observation } from '../../src/observation/observation.ts';
-import { closedFtp, guestSmb, lockedSmb, openFtp, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
+import { closedFtp, guestSmb, lockedRsync, lockedSmb, openFtp, openRsync, rsyncObservation, silentRsync, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
 
 const ids = (o: Observation): string[] => assess(o).map((f) => f.ruleId);
 
 describe('file-share rules', () => {
   it('fixtures are valid observations and findings', () => {
-    for (const o of [openFtp, uploadFtp, closedFtp, guestSmb, lockedSmb]) {
+    for (const o of [openFtp, uploadFtp, closedFtp, guestSmb, lockedSmb, openRsync, lockedRsync, silentRsync]) {
       Observation.parse(o);
       for (const f of assess(o)) Finding.parse(f);
     }
@@ -49,6 +49,35 @@ describe('file-share rules', () => {
     assert.ok(!ids(guestSmb).includes('EXP-NAS-004'));
     const probed = smbObservation({ ...guestSmb.details, shares: [{ name: 's', type: 'disk', source: 'srvsvc', access: 'tree-connected', walk: walk(), write: { advertised: 'read-only', probe: 'created-and-removed' } }] } as never);
     assert.match(assess(probed).find((x) => x.ruleId === 'EXP-NAS-004')!.evidence, /write check: created-and-removed/);
+  });
+
+  it('EXP-NAS-011 fires for an anonymous rsync module holding DICOM files, not for one behind a secret', () => {
+    const f = assess(openRsync).find((x) => x.ruleId === 'EXP-NAS-011');
+    assert.ok(f);
+    assert.equal(f.severity, 'critical');
+    assert.match(f.evidence, /anonymous rsync module "images": 10 DICOM files \(18698 bytes\) in 4 folders, 3 distinct patients/);
+    assert.ok(!ids(lockedRsync).includes('EXP-NAS-011'));
+    assert.ok(!ids(openFtp).includes('EXP-NAS-011'), 'an rsync rule never fires on FTP');
+    assert.ok(!ids(openRsync).includes('EXP-NAS-001') && !ids(openRsync).includes('EXP-NAS-003'));
+  });
+
+  it('EXP-NAS-003 fires for an anonymous rsync module without DICOM', () => {
+    const empty = rsyncObservation({ modulesListed: 1, modules: [{ name: 'pub', access: 'anonymous', walk: walk({ dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, files: 3 }) }] });
+    assert.match(assess(empty).find((x) => x.ruleId === 'EXP-NAS-003')!.evidence, /anonymous rsync module "pub": 3 files listed, none recognised as DICOM/);
+  });
+
+  it('EXP-NAS-012 fires when the daemon lists modules, counting who asked for a secret; not when it lists none', () => {
+    const f = assess(openRsync).find((x) => x.ruleId === 'EXP-NAS-012');
+    assert.ok(f);
+    assert.equal(f.severity, 'low');
+    assert.match(f.evidence, /listed 2 modules to an unauthenticated client: 1 answered without credentials, 1 asked for a secret \(none was tried\)/);
+    assert.ok(ids(lockedRsync).includes('EXP-NAS-012'));
+    assert.ok(!ids(silentRsync).includes('EXP-NAS-012'));
+  });
+
+  it('EXP-NAS-101 reads indicators from rsync modules too', () => {
+    assert.match(assess(openRsync).find((x) => x.ruleId === 'EXP-NAS-101')!.evidence, /xmrig-config ×1 \(anonymous rsync module "images"\)/);
+    assert.ok(!ids(lockedRsync).includes('EXP-NAS-101'));
   });
 
   it('EXP-NAS-005 fires when signing is not required, not when it is', () => {

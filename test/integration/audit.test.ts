@@ -34,13 +34,15 @@ const DICOM: Record<DicomServer, string> = {
   'orthanc-echo-only': '127.0.92.6',
   'orthanc-default-login': '127.0.92.11',
 };
-const NAS: Record<NasServerName, string> = {
+/** The file shares whose configuration the audit reads (rsyncd.conf is not one of its kinds yet). */
+type AuditedNas = Exclude<NasServerName, 'rsyncd'>;
+const NAS: Record<AuditedNas, string> = {
   'ftp-anonymous': '127.0.92.7',
   'ftp-upload': '127.0.92.8',
   'smb-guest': '127.0.92.9',
   'smb-locked': '127.0.92.10',
 };
-type Server = DicomServer | NasServerName;
+type Server = DicomServer | AuditedNas;
 
 /**
  * What only one side can see, per server, with the reason. The storescp and
@@ -91,16 +93,17 @@ before(async () => {
   await chmod(dir, 0o755); // Samba's guest account must traverse to its share
   [lab, nas] = await Promise.all([
     startLab({ dir: join(dir, 'lab'), addresses: DICOM, only: Object.keys(DICOM) as LabServerName[] }),
-    startNasLab({ dir: join(dir, 'nas'), addresses: NAS }),
+    startNasLab({ dir: join(dir, 'nas'), addresses: NAS, only: Object.keys(NAS) as AuditedNas[] }),
   ]);
   for (const s of lab.servers) {
     configOf.set(s.name as Server, join(dir, 'lab', s.name, s.product === 'Orthanc' ? 'orthanc.json' : 'dcmqrscp.cfg'));
     holdsImages.set(s.name as Server, s.loaded.studies > 0);
   }
   for (const s of nas.servers) {
-    configOf.set(s.name, join(dir, 'nas', s.name, s.protocol === 'ftp' ? 'vsftpd.conf' : 'smb.conf'));
+    const name = s.name as AuditedNas;
+    configOf.set(name, join(dir, 'nas', s.name, s.protocol === 'ftp' ? 'vsftpd.conf' : 'smb.conf'));
     const contents = s.protocol === 'ftp' ? [s.expected.content] : (s.expected.shares ?? []).filter((x) => x.guestAccess).map((x) => x.content);
-    holdsImages.set(s.name, contents.some((c) => (c?.dicomFiles ?? 0) > 0));
+    holdsImages.set(name, contents.some((c) => (c?.dicomFiles ?? 0) > 0));
   }
   const db = join(dir, 'scan.db');
   const scan = await exposure(['scan', '127.0.92.1-127.0.92.12', '--db', db, '--check-logins', '--io-timeout', '10000', '--quiet'], 240_000);
@@ -119,7 +122,7 @@ after(async () => {
 });
 
 function scanIds(server: Server): string[] {
-  const ip = server in DICOM ? DICOM[server as DicomServer] : NAS[server as NasServerName];
+  const ip = server in DICOM ? DICOM[server as DicomServer] : NAS[server as AuditedNas];
   return [...new Set(services.filter((s) => s.ip === ip).flatMap((s) => s.findings.map((f) => f.ruleId)))].sort();
 }
 

@@ -10,52 +10,38 @@
  * Runs on 127.0.50.x, this suite's own block.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { CANARY_VALUES } from '../../src/lab/lab.ts';
 import { startNasLab, type NasLab, type NasLabServer, type NasServerName } from '../../src/lab/nas-lab.ts';
 import type { FtpDetails, SmbDetails } from '../../src/observation/observation.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
 
-const run = promisify(execFile);
-const ADDRESSES: Record<NasServerName, string> = {
+/** The FTP and SMB servers (the rsync daemon has its own suite, test/integration/rsync.test.ts). */
+type ShareServer = Exclude<NasServerName, 'rsyncd'>;
+const ADDRESSES: Record<ShareServer, string> = {
   'ftp-anonymous': '127.0.50.7',
   'ftp-upload': '127.0.50.8',
   'smb-guest': '127.0.50.9',
   'smb-locked': '127.0.50.10',
 };
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
 
 let labDir: string;
 let outDir: string;
 let lab: NasLab;
 let services: ServiceRow[];
 
-async function exposure(args: string[], name: string): Promise<void> {
-  const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, EXPOSURE_LOG_LEVEL: 'debug' }, timeout: 180_000, maxBuffer: 64 << 20 });
-  await writeFile(join(outDir, `${name}.stdout`), r.stdout);
-  await writeFile(join(outDir, `${name}.stderr`), r.stderr);
+function exposure(args: string[], name: string): Promise<void> {
+  return exposureIn(outDir, args, name);
 }
 
-async function scanServices(db: string): Promise<ServiceRow[]> {
-  const store = openSqliteStore(db, { readonly: true });
-  try {
-    return await store.services((await store.latestRunId())!);
-  } finally {
-    await store.close();
-  }
-}
-
-function server(name: NasServerName): NasLabServer {
+function server(name: ShareServer): NasLabServer {
   return lab.servers.find((s) => s.name === name)!;
 }
 
-function service(rows: ServiceRow[], name: NasServerName): ServiceRow {
+function service(rows: ServiceRow[], name: ShareServer): ServiceRow {
   const s = rows.find((x) => x.ip === ADDRESSES[name]);
   assert.ok(s, `no service stored for ${name}`);
   return s;
@@ -75,13 +61,8 @@ before(async () => {
   labDir = await mkdtemp(join(tmpdir(), 'exposure-nas-lab-'));
   await chmod(labDir, 0o755); // Samba's guest account must traverse to its share
   outDir = await mkdtemp(join(tmpdir(), 'exposure-nas-out-'));
-  lab = await startNasLab({ dir: join(labDir, 'lab'), addresses: ADDRESSES });
-  const db = join(outDir, 'scan.db');
-  await exposure(['scan', '127.0.50.7-127.0.50.10', '--ports', '21,445', '--db', db, '--io-timeout', '10000', '--contact', 'security@example.org'], 'scan');
-  for (const format of ['table', 'json', 'csv', 'md']) {
-    await exposure(['report', '--db', db, '--format', format, '--out', join(outDir, `report.${format}`)], `report-${format}`);
-  }
-  services = await scanServices(db);
+  lab = await startNasLab({ dir: join(labDir, 'lab'), addresses: ADDRESSES, only: Object.keys(ADDRESSES) as ShareServer[] });
+  services = await scanWithReports(outDir, ['127.0.50.7-127.0.50.10', '--ports', '21,445'], ['table', 'json', 'csv', 'md']);
 });
 
 after(async () => {
@@ -209,22 +190,4 @@ describe('limits and write check', () => {
   });
 });
 
-describe('privacy', () => {
-  it('no canary patient value in any byte of the stores, the reports or the logs', async () => {
-    const files = await readdir(outDir);
-    assert.ok(files.includes('scan.db') && files.includes('report.json') && files.includes('scan.stderr') && files.includes('limits.db'));
-    for (const f of files) {
-      const bytes = await readFile(join(outDir, f));
-      const latin1 = bytes.toString('latin1');
-      const utf16 = bytes.toString('utf16le');
-      for (const v of CANARY_VALUES) assert.ok(!latin1.includes(v) && !utf16.includes(v), `canary value found in ${f}`);
-    }
-  });
-
-  it('the canary values really are on the shares (the grep above could fail)', async () => {
-    const root = join(labDir, 'lab', 'smb-guest', 'scans', 'archive', '2023', 'pat1', 'study1');
-    const first = (await readdir(root)).find((n) => n.endsWith('.dcm'))!;
-    const text = (await readFile(join(root, first))).toString('latin1');
-    assert.ok(CANARY_VALUES.some((v) => text.includes(v)));
-  });
-});
+describeCanaryPrivacy(() => ({ outDir, studyFolder: join(labDir, 'lab', 'smb-guest', 'scans', 'archive', '2023', 'pat1', 'study1') }), 'on the shares');

@@ -46,6 +46,10 @@ const CASES: ReadonlyArray<readonly [Buffer, FirstBytesKind, string]> = [
   // RFC 4253 4.2.
   [text('SSH-2.0-OpenSSH_9.6\r\n'), 'ssh', 'identification string'],
   [text('SSH-2.0'), 'unknown', 'truncated before the software version'],
+  // rsync csprotocol.txt.
+  [text('@RSYNCD: 31.0 sha512 sha256 sha1 md5 md4\n'), 'rsync', 'daemon greeting'],
+  [text('@RSYNCD: 29\n'), 'rsync', 'greeting without a sub-version'],
+  [text('@RSYNCD: OK\n'), 'unknown', 'an answer, not a greeting'],
   // RFC 1002 4.3.1 session message carrying SMB2 / SMB1.
   [hex('00 0000f8 fe 534d42 40000000'), 'smb', 'SMB2 header'],
   [hex('00 000055 ff 534d42 72'), 'smb', 'SMB1 header'],
@@ -64,7 +68,7 @@ test('a shape found later than the first byte is not that protocol', () => {
 });
 
 test('arbitrary bytes always get a kind, never a throw', () => {
-  const kinds = new Set<FirstBytesKind>(['none', 'dicom', 'tls', 'http', 'ftp', 'smb', 'ssh', 'unknown']);
+  const kinds = new Set<FirstBytesKind>(['none', 'dicom', 'tls', 'http', 'ftp', 'smb', 'ssh', 'rsync', 'unknown']);
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: FIRST_BYTES }), (bytes) => kinds.has(classifyFirstBytes(Buffer.from(bytes)))),
     { numRuns: 2000 },

@@ -81,6 +81,17 @@ function ftpPeer(s: net.Socket): void {
   });
 }
 
+/** An rsync daemon (csprotocol.txt): greets first, answers the empty module request with an empty list. */
+function rsyncPeer(s: net.Socket): void {
+  s.write('@RSYNCD: 31.0 md5 md4\n');
+  let text = '';
+  s.on('data', (d) => {
+    text += d.toString('latin1');
+    // Our greeting, then the empty line that asks for the list.
+    if (/^@RSYNCD: [^\n]*\n\n/.test(text)) s.end('@RSYNCD: EXIT\n');
+  });
+}
+
 const IO_TIMEOUT_MS = 600;
 const GREETING_WAIT_MS = 100;
 
@@ -194,6 +205,15 @@ describe('a port no probe claims', () => {
     assert.deepEqual(p.firstBytes.slice(0, 2), [A_ASSOCIATE_RQ, TLS_HANDSHAKE], 'the clear A-ASSOCIATE-RQ, then dicom-tls');
     assert.ok(p.firstBytes.length > 2, 'then the web probes ran');
     assert.ok(p.firstBytes.slice(2).every((b) => b === TLS_HANDSHAKE), `every web request over TLS, none tried in clear: ${p.firstBytes.join(',')}`);
+  });
+
+  it('an rsync daemon that greets: the rsync probe on the same connection, which reads the greeting', async () => {
+    const host = '127.0.97.30';
+    const p = await peer(host, rsyncPeer);
+    const found = await probe(host, p, plan());
+    assert.deepEqual(found.map((o) => `${o.protocol}:${o.status}`), ['rsync:success']);
+    assert.ok(found[0]?.details?.protocol === 'rsync' && found[0].details.moduleList === 'listed');
+    assert.deepEqual(p.firstBytes, [0x40], 'one connection: our "@RSYNCD:" greeting on the one discovery opened');
   });
 
   it('--probes restricts identification: without the FTP probe a greeting gets nothing', async () => {

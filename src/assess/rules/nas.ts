@@ -1,6 +1,6 @@
 /**
- * Findings about file shares reached without a password: anonymous FTP and
- * guest or null SMB sessions (EXP-NAS-0xx), and signs of compromise seen in
+ * Findings about file shares reached without a password: anonymous FTP,
+ * guest or null SMB sessions and anonymous rsync modules (EXP-NAS-0xx), and signs of compromise seen in
  * their listings (EXP-NAS-1xx). Evidence is counts and table ids only.
  */
 import type { FileWalk, IndicatorKind, WriteAccess } from '../../observation/file-share.ts';
@@ -13,16 +13,17 @@ const HHS_NAS = 'HHS HC3 / CISA advisories on exposed NAS and PACS file shares; 
 const CIS_FTP = 'CIS Controls v8 3.3 (data access control lists) and 3.10 (encrypt sensitive data in transit)';
 const RFC2577 = 'RFC 2577 (FTP Security Considerations)';
 const MS_SMB2_SIGNING = 'MS-SMB2 3.3.5.5 and Microsoft "Overview of Server Message Block signing"';
+const RSYNCD_CONF = 'rsyncd.conf(5): "auth users", "secrets file", "hosts allow", "list"';
 const ATTACK_T1080 = 'MITRE ATT&CK T1080 (Taint Shared Content), T1496 (Resource Hijacking), T1486 (Data Encrypted for Impact)';
 
 interface ShareView {
-  /** "anonymous FTP login", "guest SMB session on share scans" … composed by us. */
+  /** "anonymous FTP login", "guest SMB session on share scans", "anonymous rsync module images" … composed by us. */
   readonly label: string;
   readonly walk: FileWalk;
   readonly write?: WriteAccess;
 }
 
-/** Every walked tree of an observation, FTP or SMB, with a label for evidence. */
+/** Every walked tree of an observation, FTP, SMB or rsync, with a label for evidence. */
 export function shareViews(o: Observation): ShareView[] {
   const d = o.details;
   if (d?.protocol === 'ftp') {
@@ -32,6 +33,9 @@ export function shareViews(o: Observation): ShareView[] {
   if (d?.protocol === 'smb') {
     const who = d.session === 'null-session' ? 'null SMB session' : 'guest SMB session';
     return d.shares.flatMap((s) => (s.walk ? [{ label: `${who} on share "${s.name}"`, walk: s.walk, ...(s.write ? { write: s.write } : {}) }] : []));
+  }
+  if (d?.protocol === 'rsync') {
+    return d.modules.flatMap((m) => (m.walk ? [{ label: `anonymous rsync module "${m.name}"`, walk: m.walk }] : []));
   }
   return [];
 }
@@ -55,6 +59,12 @@ function dicomEvidence(o: Observation, views: readonly ShareView[]): string {
   );
 }
 
+/** The evidence of the "open share holds DICOM files" rules (one per protocol). */
+function dicomOnOpenShare(o: Observation): string | undefined {
+  const views = shareViews(o).filter(dicomExposed);
+  return views.length > 0 ? dicomEvidence(o, views) : undefined;
+}
+
 const INDICATOR_KINDS: readonly IndicatorKind[] = ['miner', 'miner-config', 'ransom-note', 'ransom-extension', 'web-shell'];
 
 function indicatorEvidence(o: Observation, kinds: readonly IndicatorKind[]): string | undefined {
@@ -73,10 +83,7 @@ export const NAS_RULES: readonly Rule[] = [
       'Disable anonymous and blank-password FTP logins (vsftpd anonymous_enable=NO; NAS: turn off "anonymous FTP"), move the images off the FTP root, and expose the service only on an internal network or VPN. Use SFTP or FTPS with per-user accounts where transfer is needed.',
     references: [HHS_NAS, CIS_FTP, RFC2577],
     cwe: 'CWE-284',
-    match(o) {
-      const views = shareViews(o).filter(dicomExposed);
-      return views.length > 0 ? dicomEvidence(o, views) : undefined;
-    },
+    match: dicomOnOpenShare,
   },
   {
     id: 'EXP-NAS-002',
@@ -88,18 +95,15 @@ export const NAS_RULES: readonly Rule[] = [
       'Turn off guest access (Samba: map to guest = Never, guest ok = no; Windows: disable the Guest account and "Network access: Let Everyone permissions apply to anonymous users"), require authenticated users on every share holding images, and block TCP 445 from untrusted networks.',
     references: [HHS_NAS, 'Microsoft: "Guest access in SMB2 and SMB3 disabled by default in Windows"'],
     cwe: 'CWE-284',
-    match(o) {
-      const views = shareViews(o).filter(dicomExposed);
-      return views.length > 0 ? dicomEvidence(o, views) : undefined;
-    },
+    match: dicomOnOpenShare,
   },
   {
     id: 'EXP-NAS-003',
     title: 'File share readable without a password (no DICOM files seen)',
     severity: 'medium',
-    protocols: ['ftp', 'smb'],
+    protocols: ['ftp', 'smb', 'rsync'],
     rationale: 'No images were recognised within the walk limits, but anyone can read what the share holds, and images are often added later.',
-    remediation: 'Disable anonymous FTP and guest SMB access unless the share is meant to be public, and keep medical data off any such share.',
+    remediation: 'Disable anonymous FTP, guest SMB access and rsync modules without "auth users" unless the share is meant to be public, and keep medical data off any such share.',
     references: [CIS_FTP, HHS_NAS],
     cwe: 'CWE-284',
     match(o) {
@@ -172,10 +176,39 @@ export const NAS_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'EXP-NAS-011',
+    title: 'Anonymous rsync module exposes DICOM files',
+    severity: 'critical',
+    protocols: ['rsync'],
+    rationale: 'The rsync daemon serves a module holding medical images to anyone who asks: one command copies every file, headers and pixel data.',
+    remediation:
+      'Put every module holding images behind "auth users" and a "secrets file", restrict it with "hosts allow" to the machines that sync, and expose TCP 873 only on an internal network or VPN (or replace the daemon with rsync over SSH).',
+    references: [RSYNCD_CONF, HHS_NAS],
+    cwe: 'CWE-284',
+    match: dicomOnOpenShare,
+  },
+  {
+    id: 'EXP-NAS-012',
+    title: 'rsync module list readable without credentials',
+    severity: 'low',
+    protocols: ['rsync'],
+    rationale: 'The daemon tells anyone which modules it serves, and so which ones to ask for.',
+    remediation: 'Set "list = false" on modules that are not meant to be public, and restrict the daemon with "hosts allow".',
+    references: [RSYNCD_CONF],
+    cwe: 'CWE-200',
+    match(o) {
+      const d = o.details;
+      if (d?.protocol !== 'rsync' || d.modulesListed === 0) return undefined;
+      const anonymous = d.modules.filter((m) => m.access === 'anonymous').length;
+      const secret = d.modules.filter((m) => m.access === 'auth-required').length;
+      return `The daemon (protocol ${d.serverProtocol}) listed ${d.modulesListed}${d.moduleListCut ? ' or more' : ''} modules to an unauthenticated client: ${anonymous} answered without credentials, ${secret} asked for a secret (none was tried).`;
+    },
+  },
+  {
     id: 'EXP-NAS-101',
     title: 'Signs of compromise on an open share: miner, ransom note or web shell',
     severity: 'critical',
-    protocols: ['ftp', 'smb'],
+    protocols: ['ftp', 'smb', 'rsync'],
     rationale: 'Files named like crypto-miners, their configurations, ransom notes or web shells sit on a share anyone can reach: the host may already be compromised.',
     remediation: 'Treat the host as compromised: isolate it, preserve evidence, investigate with your incident response process, then remove anonymous access and restore from clean backups.',
     references: [ATTACK_T1080, 'QNAP security advisories on DeadBolt/eCh0raix/Qlocker'],
@@ -189,7 +222,7 @@ export const NAS_RULES: readonly Rule[] = [
     id: 'EXP-NAS-102',
     title: 'Executables or scripts stored among medical images',
     severity: 'high',
-    protocols: ['ftp', 'smb'],
+    protocols: ['ftp', 'smb', 'rsync'],
     rationale: 'Programs have no business in an image folder; on an open share they are a common way to spread malware to whoever opens the images.',
     remediation: 'Check the files with your malware tooling, remove them, and find out how they got there (write access by anonymous or guest users is a frequent cause).',
     references: [ATTACK_T1080],

@@ -1,5 +1,5 @@
 /**
- * A bounded breadth-first walk of a file share, the same for FTP and SMB:
+ * A bounded breadth-first walk of a file share, the same for FTP, SMB and rsync:
  * list folder by folder, recognise DICOM files by name and (for a capped
  * sample) by their first bytes, match names against the indicator table,
  * and add everything up as counts. No name or path leaves this file.
@@ -32,6 +32,11 @@ export interface FileTree {
   list(path: readonly string[], signal: AbortSignal): Promise<readonly TreeEntry[] | undefined>;
   /** At most `maxBytes` from the start of a file, fewer once the header is complete. Undefined on failure. */
   readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined>;
+  /**
+   * A tree read whole before the walk (rsync's one file list) says here when
+   * it stopped reading it at a bound, which the walk's own counts may not reach.
+   */
+  cutShort?(): WalkStop | undefined;
 }
 
 export interface WalkOutcome {
@@ -169,6 +174,8 @@ async function walkWithin(tree: FileTree, limits: FileWalkOptions, patients: Dis
 
   // Time ran out (--walk-time or the probe's deadline) in a call or between two.
   if (signal.aborted) stops.add('time');
+  const cut = tree.cutShort?.();
+  if (cut) stops.add(cut);
   const stoppedBy = [...stops].sort();
   const truncated = stoppedBy.length > 0 || failure !== undefined;
   const sorted = [...elementCounts].sort((a, b) => a - b);

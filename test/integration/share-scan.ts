@@ -1,0 +1,78 @@
+/**
+ * What the file-share suites (nas-scan, rsync) share: running the CLI as a
+ * user does, with its output kept for the privacy grep; reading a scan's
+ * services back; and the grep itself over every byte of every output.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { CANARY_VALUES } from '../../src/lab/lab.ts';
+import type { ServiceRow } from '../../src/store/store.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
+
+/** Runs `exposure ARGS` at debug log level; its stdout and stderr are kept in `outDir` as NAME.stdout and NAME.stderr. */
+export async function exposureIn(outDir: string, args: string[], name: string): Promise<void> {
+  const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, EXPOSURE_LOG_LEVEL: 'debug' }, timeout: 180_000, maxBuffer: 64 << 20 });
+  await writeFile(join(outDir, `${name}.stdout`), r.stdout);
+  await writeFile(join(outDir, `${name}.stderr`), r.stderr);
+}
+
+/** The services of the store's latest run. */
+export async function scanServices(db: string): Promise<ServiceRow[]> {
+  const store = openSqliteStore(db, { readonly: true });
+  try {
+    return await store.services((await store.latestRunId())!);
+  } finally {
+    await store.close();
+  }
+}
+
+/** No canary patient value in any byte of any file of `dir`, read as Latin-1 and as UTF-16. */
+export async function assertNoCanaryValue(dir: string): Promise<void> {
+  for (const f of await readdir(dir)) {
+    const bytes = await readFile(join(dir, f));
+    const latin1 = bytes.toString('latin1');
+    const utf16 = bytes.toString('utf16le');
+    for (const v of CANARY_VALUES) assert.ok(!latin1.includes(v) && !utf16.includes(v), `canary value found in ${f}`);
+  }
+}
+
+/** `exposure scan SCANARGS` into OUTDIR/scan.db as a user runs it, then each report format into OUTDIR; the scan's services. */
+export async function scanWithReports(outDir: string, scanArgs: readonly string[], formats: readonly string[]): Promise<ServiceRow[]> {
+  const db = join(outDir, 'scan.db');
+  await exposureIn(outDir, ['scan', ...scanArgs, '--db', db, '--io-timeout', '10000', '--contact', 'security@example.org'], 'scan');
+  for (const format of formats) {
+    await exposureIn(outDir, ['report', '--db', db, '--format', format, '--out', join(outDir, `report.${format}`)], `report-${format}`);
+  }
+  return scanServices(db);
+}
+
+/**
+ * The privacy suite of a file-share scan: no canary value in any output of
+ * OUTDIR (which must hold the scan's store, JSON report and log, and the
+ * limits run's store), and the canary values really are in the first .dcm of
+ * STUDYFOLDER, so the grep could have failed. Paths are read when the tests run.
+ */
+export function describeCanaryPrivacy(paths: () => { outDir: string; studyFolder: string }, where: string): void {
+  describe('privacy', () => {
+    it('no canary patient value in any byte of the stores, the reports or the logs', async () => {
+      const { outDir } = paths();
+      const files = await readdir(outDir);
+      assert.ok(files.includes('scan.db') && files.includes('report.json') && files.includes('scan.stderr') && files.includes('limits.db'));
+      await assertNoCanaryValue(outDir);
+    });
+
+    it(`the canary values really are ${where} (the grep above could fail)`, async () => {
+      const { studyFolder } = paths();
+      const first = (await readdir(studyFolder)).find((n) => n.endsWith('.dcm'))!;
+      const text = (await readFile(join(studyFolder, first))).toString('latin1');
+      assert.ok(CANARY_VALUES.some((v) => text.includes(v)));
+    });
+  });
+}
