@@ -10,7 +10,7 @@ import { documentedDefault } from '../observation/default-credentials.ts';
 import type { AssociationAttempt, DicomDetails, FtpDetails, Observation, SmbDetails, WebLogin } from '../observation/observation.ts';
 import { shellWord } from './escape.ts';
 
-export type ProofTool = 'echoscu' | 'findscu' | 'curl' | 'openssl' | 'smbclient' | 'nmap';
+export type ProofTool = 'echoscu' | 'findscu' | 'curl' | 'openssl' | 'smbclient' | 'nmap' | 'rsync';
 
 /** A command that shows the finding, and what its output shows; or why no standard command can. */
 export type Proof =
@@ -251,6 +251,37 @@ export function ftpUrl(o: Observation): string[] {
   const t = target(o);
   const url = `ftp://${t.v6 ? `[${t.ip}]` : t.ip}:${t.port}/`;
   return [...(t.v6 ? ['-g'] : []), word(url, 'the URL')];
+}
+
+function rsync(o: Observation) {
+  const d = o.details;
+  if (d?.protocol === 'rsync') return d;
+  throw new NoProof('the service holds no rsync details');
+}
+
+/** rsync://HOST:PORT/ or rsync://HOST:PORT/MODULE/ (the module name as the daemon listed it). */
+function rsyncUrl(o: Observation, module?: string): string {
+  const t = target(o);
+  if (module !== undefined && !/^[A-Za-z0-9._-]{1,80}$/.test(module)) throw new NoProof('the module name holds characters a copied URL cannot carry safely');
+  return word(`rsync://${t.v6 ? `[${t.ip}]` : t.ip}:${t.port}/${module === undefined ? '' : `${module}/`}`, 'the URL');
+}
+
+/** The daemon's module list, counted: what anyone who asks is told. */
+export function rsyncModules(o: Observation): Proof {
+  rsync(o);
+  return command('rsync', ['--list-only', rsyncUrl(o)], 'Prints how many modules the daemon lists to anyone who asks (a number above 0: the list is readable without a login).', ' | wc -l');
+}
+
+/** The top folder of the first anonymous module that held DICOM files, counted, never named. */
+export function rsyncModuleListing(o: Observation): Proof {
+  const m = rsync(o).modules.find((x) => x.access === 'anonymous' && (x.walk?.dicomFiles ?? 0) > 0) ?? rsync(o).modules.find((x) => x.access === 'anonymous');
+  if (!m) throw new NoProof('no module was read without a login');
+  return command(
+    'rsync',
+    ['--list-only', rsyncUrl(o, m.name)],
+    'Prints how many entries the module\'s top folder lists without a login (a number above 1: it is readable by anyone). Names are counted, not shown: folders on imaging shares are often named after patients.',
+    ' | wc -l',
+  );
 }
 
 /** NLST of the top folder only, counted: folder names on imaging shares are often patients' names. */

@@ -31,6 +31,8 @@ import {
   worklistFind,
   ftp,
   ftpListing,
+  rsyncModuleListing,
+  rsyncModules,
   ftpUrl,
   ftpUser,
   httpStatus,
@@ -167,7 +169,9 @@ const PROOFS: Readonly<Record<string, ProofBuilder>> = {
   'EXP-TLS-005': (o) => openssl(o, [], `2>&1 | grep ${shellWord('Server public key')}`, `Prints "Server public key is ${o.tlsInfo?.certificate?.keyBits ?? 'N'} bit": under the 2048 bits RSA needs.`),
   'EXP-NAS-001': ftpListing,
   'EXP-NAS-002': smbShareListing,
-  'EXP-NAS-003': (o) => (o.details?.protocol === 'smb' ? smbShareListing(o) : ftpListing(o)),
+  'EXP-NAS-003': (o) => (o.details?.protocol === 'smb' ? smbShareListing(o) : o.details?.protocol === 'rsync' ? rsyncModuleListing(o) : ftpListing(o)),
+  'EXP-NAS-011': rsyncModuleListing,
+  'EXP-NAS-012': rsyncModules,
   'EXP-NAS-005': (o) => {
     const t = target(o);
     return command(

@@ -18,7 +18,7 @@ import { IDENTIFYING_ATTRIBUTES } from '../../src/privacy/identifying-attributes
 import { shellWord } from '../../src/report/escape.ts';
 import { findingProof, proofLine, RULES_WITH_PROOF, RULES_WITHOUT_PROOF, type Proof } from '../../src/report/proof.ts';
 import { dicomObservation, guessedArchive, lockedArchive, openArchive } from '../fixtures/observations.ts';
-import { guestSmb, openFtp, smbObservation, uploadFtp } from '../fixtures/nas-observations.ts';
+import { guestSmb, openFtp, smbObservation, uploadFtp, openRsync } from '../fixtures/nas-observations.ts';
 import * as web from '../fixtures/web-observations.ts';
 
 function command(ruleId: string, o: Observation): string {
@@ -47,7 +47,7 @@ const openWorklist = dicomObservation(
 );
 
 /** Every observation the fixtures hold, with the findings assess gives it. */
-const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, web.openQido, web.lockedQido, web.openOrthanc, web.emptyOrthanc, web.defaultLoginOrthanc, web.lockedPortal, web.blankLoginPortal, web.openPortal, httpsOrthanc, openWorklist, openFtp, uploadFtp, guestSmb];
+const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, web.openQido, web.lockedQido, web.openOrthanc, web.emptyOrthanc, web.defaultLoginOrthanc, web.lockedPortal, web.blankLoginPortal, web.openPortal, httpsOrthanc, openWorklist, openRsync, openFtp, uploadFtp, guestSmb];
 
 describe('which rules have a proof', () => {
   it('names every rule once: with a command, or never with one', () => {
