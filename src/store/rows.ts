@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../observation/finding.ts';
 import { Observation, type ProtocolId } from '../observation/observation.ts';
+import { conformsExactly } from './conforms.ts';
 import { StoreError } from './errors.ts';
 import type { FindingRow, RunMeta, RunRow, RunStatus, ScanCheckpoint, ServiceRow } from './store.ts';
 import { observationFromParts, type InventoryRecord, type ObservationColumns } from './stored-observation.ts';
@@ -121,12 +122,25 @@ export function serviceFinding(f: FindingRow): [number, Finding] {
   return [serviceId, finding];
 }
 
+/** True when a row read back is already exactly what the result schema makes of it (conforms.ts). */
+const isStoredObservation = conformsExactly(Observation);
+
+/**
+ * The observation of a row, validated again: a row as it was written is used
+ * as it is; anything else (a file edited since, a row written by an older
+ * version) is parsed by the schema, which cleans its peer text or refuses it.
+ */
+function observationOf(row: DbService, runId: number, inventory: readonly InventoryRecord[]): Observation {
+  const raw = observationFromParts(row, row.json, inventory);
+  if (isStoredObservation(raw)) return raw as Observation;
+  const parsed = Observation.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // Only a hand-edited store or a missing migration gets here: name the row, not its content.
+  throw new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);
+}
+
 export function serviceFromRow(row: DbService, runId: number, findings: Finding[], inventory: readonly InventoryRecord[]): ServiceRow {
-  const parsed = Observation.safeParse(observationFromParts(row, row.json, inventory));
-  if (!parsed.success) {
-    // Only a hand-edited store or a missing migration gets here: name the row, not its content.
-    throw new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);
-  }
+  const observation = observationOf(row, runId, inventory);
   return {
     id: row.id,
     runId: row.run_id,
@@ -137,12 +151,12 @@ export function serviceFromRow(row: DbService, runId: number, findings: Finding[
     org: row.org ?? undefined,
     space: row.space ?? undefined,
     port: row.port,
-    protocol: parsed.data.protocol,
+    protocol: observation.protocol,
     tls: row.tls === 1,
-    status: parsed.data.status,
+    status: observation.status,
     product: row.product ?? undefined,
     version: row.version ?? undefined,
-    observation: parsed.data,
+    observation,
     findings,
   };
 }
