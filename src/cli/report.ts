@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
-import { serviceReports, summarise, summariseHead } from '../report/summary.ts';
+import { findingReports, serviceReports, summarise, summariseHead } from '../report/summary.ts';
 import { streamCsv } from '../report/csv.ts';
 import { streamFindingsCsv } from '../report/findings-csv.ts';
 import { streamJson } from '../report/json.ts';
@@ -18,7 +18,7 @@ import { buildPacks, packsIndex } from '../report/packs.ts';
 import { streamSarif } from '../report/sarif.ts';
 import { renderTable, TABLE_BOUNDS } from '../report/table.ts';
 import { geoDatesText } from '../report/tables.ts';
-import type { BoundedReport, ReportModel, ServiceReport } from '../report/model.ts';
+import type { BoundedReport, ReportModel, ServiceFindings } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
 import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedFiles } from './output.ts';
@@ -105,17 +105,19 @@ function isStreamed(format: ReportFormat): format is StreamedFormat {
  */
 export async function streamReport(store: StoreReader, runId: number, format: StreamedFormat, out: string | undefined): Promise<void> {
   const head = await summariseHead(store, runId);
-  const services = (): AsyncIterable<ServiceReport> => serviceReports(store, runId);
+  // The findings table and SARIF's results need no observation: they read the services with findings only.
+  const findings = (): AsyncIterable<ServiceFindings> => findingReports(store, runId);
+  const rules = format === 'sarif' ? await store.firedRules(runId) : [];
   const main = (): AsyncIterable<string> => {
     switch (format) {
       case 'json':
-        return streamJson(head, services());
+        return streamJson(head, serviceReports(store, runId));
       case 'ndjson':
-        return streamNdjson(head, services());
+        return streamNdjson(head, serviceReports(store, runId));
       case 'sarif':
-        return streamSarif(head, services);
+        return streamSarif(head, rules, findings());
       case 'csv':
-        return streamCsv(services());
+        return streamCsv(serviceReports(store, runId));
       default: {
         const never: never = format;
         return never;
@@ -127,7 +129,7 @@ export async function streamReport(store: StoreReader, runId: number, format: St
   const paths = csvPaths(out);
   return writeStreamedFiles([
     { path: paths.services, chunks: main },
-    { path: paths.findings, chunks: () => streamFindingsCsv(services()) },
+    { path: paths.findings, chunks: () => streamFindingsCsv(findings()) },
   ]);
 }
 

@@ -3,12 +3,12 @@
  * formula-guarded like the services CSV), with where the service is.
  */
 import { csvField } from './escape.ts';
-import type { ReportFinding, ReportModel, ServiceReport } from './model.ts';
+import type { ReportFinding, ReportModel, ServiceFindings } from './model.ts';
 import { collectDocument, lineDocument, streamDocument } from './stream.ts';
 
 type Value = string | number | boolean | undefined;
 
-const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ReportFinding) => Value]> = [
+const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceFindings, f: ReportFinding) => Value]> = [
   ['ip', (s) => s.ip],
   ['port', (s) => s.port],
   ['protocol', (s) => s.protocol],
@@ -28,7 +28,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ReportFindi
 
 export const FINDINGS_CSV_HEADER = COLUMNS.map(([name]) => name).join(',');
 
-const FINDINGS_CSV_DOCUMENT = lineDocument(`${FINDINGS_CSV_HEADER}\r\n`, (s) =>
+const FINDINGS_CSV_DOCUMENT = lineDocument<ServiceFindings>(`${FINDINGS_CSV_HEADER}\r\n`, (s) =>
   s.findings.map((f) => `${COLUMNS.map(([, get]) => csvField(get(s, f))).join(',')}\r\n`),
 );
 
@@ -36,7 +36,7 @@ export function renderFindingsCsv(model: ReportModel): string {
   return collectDocument(FINDINGS_CSV_DOCUMENT, model.services);
 }
 
-/** renderFindingsCsv's bytes in chunks, as the services come. */
-export function streamFindingsCsv(services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
+/** renderFindingsCsv's bytes in chunks, as the services with findings come (store.findingPages: no observation read). */
+export function streamFindingsCsv(services: AsyncIterable<ServiceFindings>): AsyncIterable<string> {
   return streamDocument(FINDINGS_CSV_DOCUMENT, services);
 }

@@ -7,7 +7,7 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
-import type { ReportFinding, ReportHead, ReportModel, ServiceReport } from './model.ts';
+import type { ReportFinding, ReportHead, ReportModel, RuleWords, ServiceFindings } from './model.ts';
 import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -22,18 +22,18 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '3.0', info: '0.0' };
 
-function endpointUri(s: ServiceReport): string {
+function endpointUri(s: ServiceFindings): string {
   const host = s.ip.includes(':') ? `[${s.ip}]` : s.ip;
   return `${s.protocol}://${host}:${s.port}`;
 }
 
-function endpointName(s: ServiceReport): string {
+function endpointName(s: ServiceFindings): string {
   return s.ip.includes(':') ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`;
 }
 
 const HTTPS = /^https:\/\/[A-Za-z0-9._~:/?#[\]@!$&()*+,;=%-]+$/;
 
-function rule(f: ReportFinding) {
+function rule(f: RuleWords) {
   const helpUri = f.references.find((r) => HTTPS.test(r));
   return {
     id: f.ruleId,
@@ -51,7 +51,7 @@ function rule(f: ReportFinding) {
   };
 }
 
-function where(s: ServiceReport): Record<string, unknown> {
+function where(s: ServiceFindings): Record<string, unknown> {
   const w: Record<string, unknown> = { protocol: s.protocol, status: s.status };
   if (s.product) w.product = plain(s.product);
   if (s.space) w.space = s.space;
@@ -61,17 +61,13 @@ function where(s: ServiceReport): Record<string, unknown> {
   return w;
 }
 
-/** The first finding of each rule, in service order: what the rule's description is written from. */
-type RuleFindings = Map<string, ReportFinding>;
+/** Each rule that fired, in the words of its first finding in service order: what its description is written from. */
+type FiredRules = ReadonlyMap<string, RuleWords>;
 
-function addRules(rules: RuleFindings, s: ServiceReport): void {
-  for (const f of s.findings) if (!rules.has(f.ruleId)) rules.set(f.ruleId, f);
-}
-
-function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
+function sarifDocument(head: ReportHead, rules: FiredRules): ServiceDocument<ServiceFindings> {
   const ids = [...rules.keys()].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
-  const result = (s: ServiceReport, f: ReportFinding) => ({
+  const result = (s: ServiceFindings, f: ReportFinding) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId) ?? -1,
     kind: 'fail',
@@ -96,7 +92,7 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
           driver: {
             name: 'Exposure',
             version: head.run.scanner.userAgent.match(/Exposure\/([\w.-]+)/)?.[1] ?? 'unknown',
-            rules: ids.map((id) => rule(rules.get(id) as ReportFinding)),
+            rules: ids.map((id) => rule(rules.get(id) as RuleWords)),
           },
         },
         automationDetails: { id: `exposure/run-${head.run.id}` },
@@ -115,23 +111,21 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
       },
     ],
   });
-  const doc = jsonArrayDocument((value) => JSON.stringify(value, null, 2), log, (s) => s.findings.map((f) => result(s, f)));
+  const doc = jsonArrayDocument((value) => JSON.stringify(value, null, 2), log, (s: ServiceFindings) => s.findings.map((f) => result(s, f)));
   return { ...doc, tail: (n) => `${doc.tail(n)}\n` };
 }
 
 export function renderSarif(model: ReportModel): string {
-  const rules: RuleFindings = new Map();
-  for (const s of model.services) addRules(rules, s);
+  const rules = new Map<string, RuleWords>();
+  for (const s of model.services) for (const f of s.findings) if (!rules.has(f.ruleId)) rules.set(f.ruleId, f);
   return collectDocument(sarifDocument(model, rules), model.services);
 }
 
 /**
- * renderSarif's bytes in chunks. The rules come before the results, so the
- * services are read twice: once for the distinct rules (memory bounded by
- * their number), once for the results as they come.
+ * renderSarif's bytes in chunks. The rules come before the results: the
+ * store says which fired and in which words (store.firedRules), then the
+ * services with findings are read once, as they come.
  */
-export async function* streamSarif(head: ReportHead, services: () => AsyncIterable<ServiceReport>): AsyncIterable<string> {
-  const rules: RuleFindings = new Map();
-  for await (const s of services()) addRules(rules, s);
-  yield* streamDocument(sarifDocument(head, rules), services());
+export function streamSarif(head: ReportHead, rules: readonly RuleWords[], services: AsyncIterable<ServiceFindings>): AsyncIterable<string> {
+  return streamDocument(sarifDocument(head, new Map(rules.map((r) => [r.ruleId, r]))), services);
 }

@@ -1,12 +1,12 @@
 /**
  * From the store to the report model. Reads only the store; never scans.
  */
-import { severityRank } from '../observation/finding.ts';
+import { severityRank, type Finding } from '../observation/finding.ts';
 import type { Count, DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
 import { countText } from '../observation/count.ts';
-import type { CountSum, ServiceRow, StoreReader } from '../store/index.ts';
-import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceReport } from './model.ts';
+import type { CountSum, ServiceFindingsRow, ServiceRow, StoreReader } from '../store/index.ts';
+import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceFindings, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
@@ -21,12 +21,22 @@ function byRisk(a: ReportFinding, b: ReportFinding): number {
   return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId);
 }
 
+/** A service's findings as the reports list them: most severe first, then by rule. */
+function reportFindings(findings: readonly Finding[]): ReportFinding[] {
+  return findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
+}
+
+/** "Orthanc 1.12.1": a product's name and version as one string. */
+function productText(name: string, version: string | undefined): string {
+  return [name, version].filter(Boolean).join(' ');
+}
+
 /** One stored service as the reports show it. */
 export function serviceReport(s: ServiceRow): ServiceReport {
   const obs = s.observation;
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
-  const findings: ReportFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references] })).sort(byRisk);
-  const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
+  const findings = reportFindings(s.findings);
+  const product = obs.product ? productText(obs.product.name, obs.product.version) : undefined;
   const fileShare = fileShareSummary(obs);
   const exposed = isExposed(obs);
   return {
@@ -112,6 +122,28 @@ export async function* serviceReports(store: StoreReader, runId: number, pageSiz
   for await (const page of store.servicePages(runId, pageSize)) for (const s of page) yield serviceReport(s);
 }
 
+/**
+ * A service with findings as the findings table and SARIF show it, from the
+ * store's columns: its product is the name and version columns, which hold
+ * the observation's exactly (a product name is printable text, stored-observation.ts).
+ */
+export function serviceFindings(s: ServiceFindingsRow): ServiceFindings {
+  return {
+    ip: s.ip,
+    ...geoFields(s),
+    port: s.port,
+    protocol: s.protocol,
+    status: s.status,
+    product: s.product === undefined ? undefined : productText(s.product, s.version),
+    findings: reportFindings(s.findings),
+  };
+}
+
+/** The run's services that have findings, in report order, read a page at a time without their observations. */
+export async function* findingReports(store: StoreReader, runId: number, pageSize?: number): AsyncIterable<ServiceFindings> {
+  for await (const page of store.findingPages(runId, pageSize)) for (const s of page) yield serviceFindings(s);
+}
+
 /** Builds the whole report model of one run, every service in memory: for renderers that need them all. */
 export async function summarise(store: StoreReader, runId: number): Promise<ReportModel> {
   const head = await summariseHead(store, runId);
@@ -128,7 +160,7 @@ function lastRefusal(d: DicomDetails | undefined): { lastRefusal?: string } {
   return text ? { lastRefusal: text } : {};
 }
 
-function geoFields(s: ServiceRow): Pick<ServiceReport, 'space' | 'country' | 'asn' | 'org'> {
+function geoFields(s: ServiceFindingsRow): Pick<ServiceReport, 'space' | 'country' | 'asn' | 'org'> {
   const out: Pick<ServiceReport, 'space' | 'country' | 'asn' | 'org'> = {};
   if (s.space !== undefined) out.space = s.space;
   if (s.country !== undefined) out.country = s.country;

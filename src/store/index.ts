@@ -1,6 +1,7 @@
 /** The store's public API: other folders import from here, not from its files. */
 export type {
   FindingRow,
+  FiredRule,
   HostBatch,
   HostResult,
   InventoryRow,
@@ -13,6 +14,7 @@ export type {
   ScanCheckpoint,
   ScanCounters,
   ScanStore,
+  ServiceFindingsRow,
   ServiceResult,
   ServiceRow,
   StoreReader,

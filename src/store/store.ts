@@ -68,7 +68,8 @@ export interface RunRow {
   hostsRecorded: number;
 }
 
-export interface ServiceRow {
+/** A service without its observation: where it is, what answered, and its findings. */
+export interface ServiceFindingsRow {
   id: number;
   runId: number;
   ip: string;
@@ -85,9 +86,15 @@ export interface ServiceRow {
   status: ProbeStatus;
   product: string | undefined;
   version: string | undefined;
-  observation: Observation;
   findings: Finding[];
 }
+
+export interface ServiceRow extends ServiceFindingsRow {
+  observation: Observation;
+}
+
+/** A rule that fired in a run, in the words (and at the severity) of its first finding in report order. */
+export type FiredRule = Omit<Finding, 'evidence'>;
 
 export interface FindingRow extends Finding {
   id: number;
@@ -185,6 +192,14 @@ export interface StoreReader {
    * with its findings): what reports stream, so memory stays flat at any size.
    */
   servicePages(runId: number, pageSize?: number): AsyncIterable<ServiceRow[]>;
+  /**
+   * The services that have findings, in report order, a page at a time, with
+   * their findings but not their observation: what the findings table and
+   * SARIF's results are written from, without reading any observation.
+   */
+  findingPages(runId: number, pageSize?: number): AsyncIterable<ServiceFindingsRow[]>;
+  /** Each rule that fired in the run, by rule id, in the words of its first finding in report order. */
+  firedRules(runId: number): Promise<FiredRule[]>;
   /**
    * At most `limit` services, those a reader should see first: exposed, then
    * by most severe finding, then in report order; only of `protocols` when

@@ -19,20 +19,22 @@ import type { ReportHead, ReportModel, ServiceReport } from '../../src/report/mo
 import { renderNdjson, streamNdjson } from '../../src/report/ndjson.ts';
 import { renderSarif, streamSarif } from '../../src/report/sarif.ts';
 import { collectDocument, jsonArrayDocument, streamDocument } from '../../src/report/stream.ts';
-import { serviceReports, summarise, summariseHead } from '../../src/report/summary.ts';
+import { findingReports, serviceReports, summarise, summariseHead } from '../../src/report/summary.ts';
 import { openSqliteStore, type SqliteStore, type StoreReader } from '../../src/store/index.ts';
 import { HOSTILE_OBSERVATIONS } from '../fixtures/hostile-observations.ts';
 import { writeManyServices } from '../fixtures/many-services-store.ts';
 import { buildReportStore, RUN_RESCAN, RUN_STUDY, RUN_ZERO, type ReportStore } from '../fixtures/report-store.ts';
 
-type Streamed = (head: ReportHead, services: () => AsyncIterable<ServiceReport>) => AsyncIterable<string>;
+/** A format streamed from the head and the store's pages of `pageSize`, as `exposure report` streams it. */
+type Streamed = (head: ReportHead, store: StoreReader, runId: number, pageSize: number) => Promise<AsyncIterable<string>>;
 
 const FORMATS: ReadonlyArray<readonly [string, (m: ReportModel) => string, Streamed]> = [
-  ['json', renderJson, (h, s) => streamJson(h, s())],
-  ['ndjson', renderNdjson, (h, s) => streamNdjson(h, s())],
-  ['services csv', renderCsv, (_, s) => streamCsv(s())],
-  ['findings csv', renderFindingsCsv, (_, s) => streamFindingsCsv(s())],
-  ['sarif', renderSarif, streamSarif],
+  ['json', renderJson, async (h, store, run, size) => streamJson(h, serviceReports(store, run, size))],
+  ['ndjson', renderNdjson, async (h, store, run, size) => streamNdjson(h, serviceReports(store, run, size))],
+  ['services csv', renderCsv, async (_, store, run, size) => streamCsv(serviceReports(store, run, size))],
+  // The findings table and SARIF read the services with findings only, and the rules that fired from the store.
+  ['findings csv', renderFindingsCsv, async (_, store, run, size) => streamFindingsCsv(findingReports(store, run, size))],
+  ['sarif', renderSarif, async (h, store, run, size) => streamSarif(h, await store.firedRules(run), findingReports(store, run, size))],
 ];
 
 async function chunksOf(stream: AsyncIterable<string>): Promise<string[]> {
@@ -47,7 +49,7 @@ async function bothWays(store: StoreReader, runId: number, pageSize: number): Pr
   const head = await summariseHead(store, runId);
   const out = [];
   for (const [name, render, stream] of FORMATS) {
-    out.push({ name, whole: render(model), chunks: await chunksOf(stream(head, () => serviceReports(store, runId, pageSize))) });
+    out.push({ name, whole: render(model), chunks: await chunksOf(await stream(head, store, runId, pageSize)) });
   }
   return out;
 }
