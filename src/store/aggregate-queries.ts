@@ -116,8 +116,10 @@ export const AGGREGATE_SQL = {
             sum(files) AS files, max(files_at_least) AS files_at_least, sum(bytes) AS bytes, max(bytes_at_least) AS bytes_at_least
      FROM services WHERE run_id = ?`,
   bySeverity: 'SELECT severity, count(*) AS n FROM findings WHERE run_id = ? GROUP BY severity',
-  geoSources: 'SELECT DISTINCT geo_source FROM hosts WHERE run_id = ? AND geo_source IS NOT NULL ORDER BY geo_source',
-  withoutGeo: 'SELECT ip FROM hosts WHERE run_id = ? AND space IS NULL ORDER BY id',
+  // A geo_sources row is written with the first host that points at it, in the same transaction.
+  geoSources: 'SELECT source FROM geo_sources WHERE run_id = ? ORDER BY source',
+  /** Run id, the last address of the page before ('' for the first), the page size: along the partial index hosts_without_geo. */
+  withoutGeo: 'SELECT ip FROM hosts WHERE run_id = ? AND space IS NULL AND ip > ? ORDER BY ip LIMIT ?',
 } as const;
 
 interface SumColumns {

@@ -391,11 +391,11 @@ export class SqlStore implements StoreSink, StoreReader {
   }
 
   async geoSources(runId: number): Promise<string[]> {
-    return (await this.engine.all<{ geo_source: string }>(AGGREGATE_SQL.geoSources, [runId])).map((r) => r.geo_source);
+    return (await this.engine.all<{ source: string }>(AGGREGATE_SQL.geoSources, [runId])).map((r) => r.source);
   }
 
-  async hostsWithoutGeo(runId: number): Promise<string[]> {
-    return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId])).map((r) => r.ip);
+  async hostsWithoutGeo(runId: number, limit = 10_000, after = ''): Promise<string[]> {
+    return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId, after, boundedLimit(limit)])).map((r) => r.ip);
   }
 
   async setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {

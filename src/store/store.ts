@@ -221,10 +221,14 @@ export interface StoreReader {
   /** Findings grouped by rule, most severe first. */
   findingsByRule(runId: number): Promise<RuleCountRow[]>;
   runCounts(runId: number): Promise<RunCounts>;
-  /** Distinct geo_source texts of the run's hosts: which databases labelled them. */
+  /** Distinct geo source texts of the run's hosts: which databases labelled them. */
   geoSources(runId: number): Promise<string[]>;
-  /** Addresses of the run's hosts never looked up (geo columns empty). */
-  hostsWithoutGeo(runId: number): Promise<string[]>;
+  /**
+   * Addresses of the run's hosts never looked up (geo columns empty), a page
+   * at a time: at most `limit` (10,000 unless said), in text order, after the
+   * address `after` (the last of the page before; '' for the first page).
+   */
+  hostsWithoutGeo(runId: number, limit?: number, after?: string): Promise<string[]>;
   close(): Promise<void>;
 }
 

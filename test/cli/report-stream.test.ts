@@ -22,7 +22,7 @@ import type { ReportModel } from '../../src/report/model.ts';
 import { renderNdjson } from '../../src/report/ndjson.ts';
 import { renderSarif } from '../../src/report/sarif.ts';
 import { summarise } from '../../src/report/summary.ts';
-import { openStoreReader, type ServiceRow, type StoreReader } from '../../src/store/index.ts';
+import { openStoreReader, type ServiceFindingsRow, type ServiceRow, type StoreReader } from '../../src/store/index.ts';
 import { writeManyServices } from '../fixtures/many-services-store.ts';
 import { CLI, exposure } from './exposure-cli.ts';
 
@@ -63,8 +63,9 @@ function folder(name: string): string {
  * and the pages handed out are counted; `failAfter` pages, reading fails as a
  * broken disk would.
  */
-function pagedOnly(inner: StoreReader, failAfter = Infinity): StoreReader & { readonly pagesRead: number } {
+function pagedOnly(inner: StoreReader, failAfter = Infinity): StoreReader & { readonly pagesRead: number; readonly findingPagesRead: number } {
   let pagesRead = 0;
+  let findingPagesRead = 0;
   async function* pages(id: number, size?: number): AsyncIterable<ServiceRow[]> {
     for await (const page of inner.servicePages(id, size)) {
       if (pagesRead >= failAfter) throw new Error('the disk went away');
@@ -72,15 +73,24 @@ function pagedOnly(inner: StoreReader, failAfter = Infinity): StoreReader & { re
       yield page;
     }
   }
+  async function* findingPages(id: number, size?: number): AsyncIterable<ServiceFindingsRow[]> {
+    for await (const page of inner.findingPages(id, size)) {
+      if (findingPagesRead >= failAfter) throw new Error('the disk went away');
+      findingPagesRead += 1;
+      yield page;
+    }
+  }
   return new Proxy(inner, {
     get(target, prop) {
       if (prop === 'pagesRead') return pagesRead;
+      if (prop === 'findingPagesRead') return findingPagesRead;
       if (prop === 'services') return () => Promise.reject(new Error('services() loads the whole run'));
       if (prop === 'servicePages') return pages;
+      if (prop === 'findingPages') return findingPages;
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
-  }) as StoreReader & { readonly pagesRead: number };
+  }) as StoreReader & { readonly pagesRead: number; readonly findingPagesRead: number };
 }
 
 describe('exposure report, streamed formats', () => {
@@ -147,8 +157,12 @@ describe('exposure report, streamed formats', () => {
     for (const format of ['json', 'ndjson', 'sarif', 'csv'] as const) await streamReport(reader, runId, format, join(out, `report.${format}`));
     for (const [name, text] of expected) assert.equal(readFileSync(join(out, name), 'utf8'), text, name);
     assert.deepEqual(readdirSync(out).sort(), expected.map(([name]) => name).sort());
-    // Fifteen pages of two hundred per pass: JSON, NDJSON, SARIF's two passes, the two CSV tables.
-    assert.equal(reader.pagesRead, 6 * 15);
+    // Fifteen pages of two hundred per pass over the services: JSON, NDJSON, the services table.
+    assert.equal(reader.pagesRead, 3 * 15);
+    // SARIF and the findings table read only the services with findings, once each.
+    const withFindings = model.services.filter((s) => s.findings.length > 0).length;
+    assert.ok(withFindings > 0 && withFindings < SERVICES);
+    assert.equal(reader.findingPagesRead, 2 * Math.ceil(withFindings / 200));
   });
 
   it('leaves no file, whole or partial, when reading fails half-way, and says why', async () => {
@@ -156,7 +170,7 @@ describe('exposure report, streamed formats', () => {
       const out = folder(`half-way-${format}`);
       const reader = pagedOnly(store, 1);
       await assert.rejects(streamReport(reader, runId, format, join(out, `report.${format}`)), /the disk went away/);
-      assert.equal(reader.pagesRead, 1, `${format} had begun`);
+      assert.equal(format === 'sarif' ? reader.findingPagesRead : reader.pagesRead, 1, `${format} had begun`);
       assert.deepEqual(readdirSync(out), [], `${format} left files`);
     }
   });

@@ -27,8 +27,8 @@ const asStored = {
 
 /** The tables each engine holds: the same, plus PostgreSQL's schema marker and work queue. */
 const TABLES = {
-  sqlite: ['findings', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services'],
-  postgres: ['exposure_schema', 'findings', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services', 'work_blocks'],
+  sqlite: ['findings', 'geo_sources', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services'],
+  postgres: ['exposure_schema', 'findings', 'geo_sources', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services', 'work_blocks'],
 };
 const TABLES_SQL = {
   sqlite: `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`,
