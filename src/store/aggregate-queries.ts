@@ -56,11 +56,12 @@ const hostKeyed = (key: string): string =>
    GROUP BY key
    ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;
 
+// Keys of a service's own columns: no host row is read (the label is the AS breakdown's only).
 const serviceKeyed = (key: string): string =>
-  `SELECT ${key} AS key, max(h.org) AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
+  `SELECT ${key} AS key, NULL AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
           count(DISTINCT CASE WHEN s.exposed = 1 THEN s.host_id END) AS exposed_hosts,
           sum(s.exposed) AS exposed_services, ${SUMS}
-   FROM services s JOIN hosts h ON h.id = s.host_id
+   FROM services s
    WHERE s.run_id = ?
    GROUP BY 1
    ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;

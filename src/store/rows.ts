@@ -66,6 +66,52 @@ export interface DbFinding {
   protocol: string;
 }
 
+/** A finding of a page of services: its rule's words are read apart (DbRuleWords). */
+export interface DbPageFinding {
+  service_id: number;
+  rule_id: string;
+  severity: string;
+  rule_text_id: number;
+  evidence: string;
+}
+
+/** A row of rule_texts as pages of findings read it. */
+export interface DbRuleWords {
+  id: number;
+  title: string;
+  remediation: string;
+  references: string;
+  cwe: string | null;
+}
+
+/** What a finding takes from its rule's text. */
+export interface RuleWords {
+  title: string;
+  remediation: string;
+  references: readonly string[];
+  cwe: string | undefined;
+}
+
+export function ruleWordsFromRow(r: DbRuleWords): RuleWords {
+  return { title: r.title, remediation: r.remediation, references: JSON.parse(r.references) as string[], cwe: r.cwe ?? undefined };
+}
+
+/** A finding of a page, with the words of its rule (read before it; a missing row is a corrupt store). */
+export function pageFinding(r: DbPageFinding, words: RuleWords | undefined): Finding {
+  if (!words) throw new StoreError('CORRUPT_ROW', `a finding of service ${r.service_id} points at a rule text that is not there`);
+  const finding: Finding = {
+    ruleId: r.rule_id,
+    title: words.title,
+    severity: r.severity as Severity,
+    evidence: r.evidence,
+    remediation: words.remediation,
+    references: [...words.references],
+  };
+  // Leave the key out rather than set it to undefined, so a row equals the Finding that was stored.
+  if (words.cwe !== undefined) finding.cwe = words.cwe;
+  return finding;
+}
+
 /** A rule's wording and severity as fired in a run (sql-store.ts firedRules). */
 export interface DbFiredRule {
   rule_id: string;
@@ -142,12 +188,6 @@ export function grouped<R, T, K = number>(rows: readonly R[], split: (row: R) =>
     else groups.set(serviceId, [item]);
   }
   return groups;
-}
-
-/** A finding row without what the service it rides with already says. */
-export function serviceFinding(f: FindingRow): [number, Finding] {
-  const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
-  return [serviceId, finding];
 }
 
 /** True when a row read back is already exactly what the result schema makes of it (conforms.ts). */

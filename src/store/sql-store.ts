@@ -29,12 +29,16 @@ import {
   checkpointFrom,
   findingFromRow,
   firedRuleFromRow,
+  pageFinding,
+  ruleWordsFromRow,
   runFromRow,
-  serviceFinding,
   serviceFindingsFromRow,
   serviceFromRow,
   type DbFinding,
   type DbFiredRule,
+  type DbPageFinding,
+  type DbRuleWords,
+  type RuleWords,
   type DbRun,
   type DbService,
   type DbServiceHead,
@@ -153,8 +157,11 @@ export function readSql(d: SqlDialect) {
     ruleServices: `SELECT s.id FROM findings f JOIN services s ON s.id = f.service_id
        WHERE f.run_id = ? AND f.rule_id = ?
        ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
-    pageFindings: `${FINDING_ROWS} WHERE ${d.inList('f.service_id', 'id')}
+    // A page's findings point at their rule's words, read once per wording (ruleTextsById) and kept.
+    pageFindings: `SELECT f.service_id, f.rule_id, f.severity, f.rule_text_id, f.evidence FROM findings f
+       WHERE ${d.inList('f.service_id', 'id')}
        ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
+    ruleTextsById: `SELECT id, title, remediation, "references", NULLIF(cwe, '') AS cwe FROM rule_texts WHERE ${d.inList('id', 'id')}`,
     // Attributes in the order they were written, which is the inventory's own order.
     pageInventories: `SELECT service_id, keyword, tag, class, present, records FROM inventories
        WHERE ${d.inList('service_id', 'id')} ORDER BY ${d.inventoryOrder}`,
@@ -165,6 +172,9 @@ export function readSql(d: SqlDialect) {
        GROUP BY i.tag, i.keyword, i.class ORDER BY services DESC, i.tag`,
   };
 }
+
+/** Rule wordings a reader keeps; a store holds a few dozen (rules times their versions). */
+const RULE_WORDS_KEPT = 4096;
 
 /** What a keyset page statement returns at least: the place of its row in report order. */
 interface KeysetRow {
@@ -190,6 +200,8 @@ function boundedLimit(limit: number): number {
 /** Both roles over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
 export class SqlStore implements StoreSink, StoreReader {
   protected readonly sql: ReturnType<typeof readSql>;
+  /** Rule words by rule_texts id, as read for pages of findings. */
+  private readonly ruleWords = new Map<number, RuleWords>();
 
   constructor(
     protected readonly engine: SqlEngine,
@@ -299,9 +311,16 @@ export class SqlStore implements StoreSink, StoreReader {
     }
   }
 
-  /** The findings of the services given, by service: one query for the whole list. */
+  /** The findings of the services given, by service: one query for the whole list, and one for rule words not read before. */
   private async findingsOf(ids: readonly number[]): Promise<Map<number, Finding[]>> {
-    return grouped((await this.engine.all<DbFinding>(this.sql.pageFindings, [this.engine.list(ids)])).map(findingFromRow), serviceFinding);
+    const rows = await this.engine.all<DbPageFinding>(this.sql.pageFindings, [this.engine.list(ids)]);
+    const unread = [...new Set(rows.map((r) => r.rule_text_id))].filter((id) => !this.ruleWords.has(id));
+    if (unread.length > 0) {
+      // Rule texts are never changed once written: what was read stays true. A store meets a handful.
+      if (this.ruleWords.size + unread.length > RULE_WORDS_KEPT) this.ruleWords.clear();
+      for (const t of await this.engine.all<DbRuleWords>(this.sql.ruleTextsById, [this.engine.list(unread)])) this.ruleWords.set(t.id, ruleWordsFromRow(t));
+    }
+    return grouped(rows, (r) => [r.service_id, pageFinding(r, this.ruleWords.get(r.rule_text_id))]);
   }
 
   /** Rows of services, each with its findings and inventory: one query each for the whole list. */
