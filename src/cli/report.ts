@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
-import { findingReports, serviceReports, summarise, summariseHead } from '../report/summary.ts';
+import { findingReports, serviceReports, summarise, summariseHead, summariseRun } from '../report/summary.ts';
 import { streamCsv } from '../report/csv.ts';
 import { streamFindingsCsv } from '../report/findings-csv.ts';
 import { streamJson } from '../report/json.ts';
@@ -18,7 +18,7 @@ import { buildPacks, packsIndex } from '../report/packs.ts';
 import { streamSarif } from '../report/sarif.ts';
 import { renderTable, TABLE_BOUNDS } from '../report/table.ts';
 import { geoDatesText } from '../report/tables.ts';
-import type { BoundedReport, ReportModel, ServiceFindings } from '../report/model.ts';
+import type { BoundedReport, ReportModel } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
 import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedFiles } from './output.ts';
@@ -94,9 +94,11 @@ function isStreamed(format: ReportFormat): format is StreamedFormat {
 }
 
 /**
- * Writes a streamed format of one run: the head from the store's aggregates,
- * then the services a page at a time, to standard output or to the --out
- * file(s), each complete or not there at all (cli/output.ts).
+ * Writes a streamed format of one run: what it says of the run as a whole
+ * (the head), then the services a page at a time, to standard output or to
+ * the --out file(s), each complete or not there at all (cli/output.ts). Only
+ * JSON holds the study's tables; NDJSON and SARIF name the run and its geo
+ * databases, CSV nothing: each reads no aggregate it does not write.
  *
  * CSV is two tables: `--out NAME.csv` writes the services there and the
  * findings beside it as NAME.findings.csv; any other `--out` is a folder
@@ -104,33 +106,35 @@ function isStreamed(format: ReportFormat): format is StreamedFormat {
  * `--out`, standard output gets the services table only.
  */
 export async function streamReport(store: StoreReader, runId: number, format: StreamedFormat, out: string | undefined): Promise<void> {
-  const head = await summariseHead(store, runId);
-  // The findings table and SARIF's results need no observation: they read the services with findings only.
-  const findings = (): AsyncIterable<ServiceFindings> => findingReports(store, runId);
-  const rules = format === 'sarif' ? await store.firedRules(runId) : [];
-  const main = (): AsyncIterable<string> => {
-    switch (format) {
-      case 'json':
-        return streamJson(head, serviceReports(store, runId));
-      case 'ndjson':
-        return streamNdjson(head, serviceReports(store, runId));
-      case 'sarif':
-        return streamSarif(head, rules, findings());
-      case 'csv':
-        return streamCsv(serviceReports(store, runId));
-      default: {
-        const never: never = format;
-        return never;
-      }
-    }
-  };
-  if (out === undefined) return pourToStdout(main());
-  if (format !== 'csv') return writeStreamedFiles([{ path: out, chunks: main }]);
+  // The head's text is laid out here, once: no aggregate row is kept while the services go by.
+  const main = await streamedChunks(store, runId, format);
+  if (out === undefined) return pourToStdout(main);
+  if (format !== 'csv') return writeStreamedFiles([{ path: out, chunks: () => main }]);
   const paths = csvPaths(out);
   return writeStreamedFiles([
-    { path: paths.services, chunks: main },
-    { path: paths.findings, chunks: () => streamFindingsCsv(findings()) },
+    { path: paths.services, chunks: () => main },
+    // The findings table needs no observation: it reads the services with findings only.
+    { path: paths.findings, chunks: () => streamFindingsCsv(findingReports(store, runId)) },
   ]);
+}
+
+/** A streamed format's chunks (the services table, for CSV): nothing of the services is read until they are asked for. */
+async function streamedChunks(store: StoreReader, runId: number, format: StreamedFormat): Promise<AsyncIterable<string>> {
+  switch (format) {
+    case 'json':
+      return streamJson(await summariseHead(store, runId), serviceReports(store, runId));
+    case 'ndjson':
+      return streamNdjson(await summariseRun(store, runId), serviceReports(store, runId));
+    case 'sarif':
+      // SARIF's results need no observation either; the rules come first, from the store's list of those that fired.
+      return streamSarif(await summariseRun(store, runId), await store.firedRules(runId), findingReports(store, runId));
+    case 'csv':
+      return streamCsv(serviceReports(store, runId));
+    default: {
+      const never: never = format;
+      return never;
+    }
+  }
 }
 
 function csvPaths(out: string): { services: string; findings: string } {

@@ -64,7 +64,10 @@ function where(s: ServiceFindings): Record<string, unknown> {
 /** Each rule that fired, in the words of its first finding in service order: what its description is written from. */
 type FiredRules = ReadonlyMap<string, RuleWords>;
 
-function sarifDocument(head: ReportHead, rules: FiredRules): ServiceDocument<ServiceFindings> {
+/** What SARIF takes from the run: the run and its geo databases (summary.ts summariseRun). */
+type SarifHead = Pick<ReportHead, 'run' | 'geo'>;
+
+function sarifDocument(head: SarifHead, rules: FiredRules): ServiceDocument<ServiceFindings> {
   const ids = [...rules.keys()].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
   const result = (s: ServiceFindings, f: ReportFinding) => ({
@@ -126,6 +129,6 @@ export function renderSarif(model: ReportModel): string {
  * store says which fired and in which words (store.firedRules), then the
  * services with findings are read once, as they come.
  */
-export function streamSarif(head: ReportHead, rules: readonly RuleWords[], services: AsyncIterable<ServiceFindings>): AsyncIterable<string> {
+export function streamSarif(head: SarifHead, rules: readonly RuleWords[], services: AsyncIterable<ServiceFindings>): AsyncIterable<string> {
   return streamDocument(sarifDocument(head, new Map(rules.map((r) => [r.ruleId, r]))), services);
 }

@@ -6,7 +6,7 @@ import type { Count, DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
 import { countText } from '../observation/count.ts';
 import type { CountSum, ServiceFindingsRow, ServiceRow, StoreReader } from '../store/index.ts';
-import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceFindings, ServiceReport } from './model.ts';
+import type { ReportCount, ReportFinding, ReportHead, ReportModel, ReportRun, ServiceFindings, ServiceReport } from './model.ts';
 import { webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
@@ -88,22 +88,36 @@ export async function summariseHead(store: StoreReader, runId: number): Promise<
   };
 }
 
-/** The run and its headline totals (summed in the database): what every report opens with. */
-export async function runHeadline(store: StoreReader, runId: number): Promise<Pick<ReportHead, 'run' | 'totals'>> {
+/** The run as reports name it: when, what was asked, by which scanner. */
+async function reportRun(store: StoreReader, runId: number): Promise<ReportRun> {
   const run = await store.run(runId);
   if (!run) throw new Error(`run ${runId} does not exist in this database`);
+  return {
+    id: run.id,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    status: run.status,
+    targets: run.meta.targets,
+    ports: run.meta.ports,
+    scanner: run.meta.scanner,
+  };
+}
+
+/**
+ * The run and the geo databases that placed its hosts, without a total or a
+ * table: all the head NDJSON and SARIF write, read at no cost that grows with the run.
+ */
+export async function summariseRun(store: StoreReader, runId: number): Promise<Pick<ReportHead, 'run' | 'geo'>> {
+  return { run: await reportRun(store, runId), geo: await reportGeo(store, runId) };
+}
+
+/** The run and its headline totals (summed in the database): what every report opens with. */
+export async function runHeadline(store: StoreReader, runId: number): Promise<Pick<ReportHead, 'run' | 'totals'>> {
+  const run = await reportRun(store, runId);
   const t = await store.runTotals(runId);
   const count = (c: CountSum | undefined): ReportCount | undefined => c && reportCount(c);
   return {
-    run: {
-      id: run.id,
-      startedAt: run.startedAt,
-      finishedAt: run.finishedAt,
-      status: run.status,
-      targets: run.meta.targets,
-      ports: run.meta.ports,
-      scanner: run.meta.scanner,
-    },
+    run,
     totals: {
       services: t.services,
       exposedServices: t.exposedServices,
