@@ -9,9 +9,11 @@ import { fileURLToPath } from 'node:url';
 // Maintained Node lines only (docs/decisions/0050-maintained-node.md). On an older node, the
 // project's own runtime (.runtime/node, installed by `make`) runs us instead, if it is there.
 const SUPPORTED_MAJORS = [22, 24];
-/** Commands that read runs (not scan): run with a small young generation. */
+/** Commands that read runs (not scan): run with a small young generation and a heap that grows by halves. */
 const LEAN_COMMANDS = ['report', 'diff', 'merge', 'status'];
-const LEAN_YOUNG_GENERATION = '--max-semi-space-size=4';
+const LEAN_V8_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+/** glibc's allocator for those commands: two arenas, and blocks of 128 KiB or more mapped and unmapped at once. */
+const LEAN_MALLOC_TUNABLES = 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072';
 if (!SUPPORTED_MAJORS.includes(Number(process.versions.node.split('.')[0]))) {
   const runtime = fileURLToPath(new URL('../.runtime/node/bin/node', import.meta.url));
   if (!existsSync(runtime)) {
@@ -31,7 +33,12 @@ if (!SUPPORTED_MAJORS.includes(Number(process.versions.node.split('.')[0]))) {
     // its young generation grow to 3 × 64 MB on a large machine before it collects, which alone
     // would cost a report more than its pages do. A small young generation keeps their memory
     // flat at any run size (docs/benchmarks.md) for a little more collecting; a scan keeps V8's default.
-    rerun(process.execPath, [], {}, undefined, [LEAN_YOUNG_GENERATION]);
+    // The old generation may grow to four times what it held at its last collection: taken while a
+    // report's tables were still held, that let it reach 150 MB before the next; by halves it stays
+    // near what it holds. And glibc, by default, gives each thread an arena and keeps freed blocks of
+    // up to 32 MB for reuse: over a million services that alone held some 35 MB.
+    const tunables = [LEAN_MALLOC_TUNABLES, process.env.GLIBC_TUNABLES].filter(Boolean).join(':');
+    rerun(process.execPath, [], { GLIBC_TUNABLES: tunables }, undefined, LEAN_V8_FLAGS);
   } else {
     await startMain(main);
   }

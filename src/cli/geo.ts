@@ -5,7 +5,7 @@
  */
 import { counted } from '../observation/count.ts';
 import { openGeo, type Geo, type GeoOptions } from '../geo/index.ts';
-import { openStoreSink, storeLabel, type StoredHostGeo, type StoreSink } from '../store/index.ts';
+import { openStoreReader, openStoreSink, storeLabel, type StoredHostGeo, type StoreSink } from '../store/index.ts';
 
 export type HostGeoLookup = (ip: string) => StoredHostGeo | undefined;
 
@@ -42,25 +42,41 @@ export function hostGeoLookup(warn: (line: string) => void, options: GeoOptions 
   };
 }
 
+export interface FillOptions {
+  /** Hosts labelled per transaction: a page of the reader's, looked up and written at once (10,000). */
+  pageSize?: number;
+  /** Where the geo databases are (tests). */
+  geo?: GeoOptions;
+}
+
 /**
- * Labels hosts of the run stored without geo, through the sink: the one write
- * `exposure report` makes. A read-only file leaves them "unknown", with a warning.
+ * Labels hosts of the run stored without geo, a page at a time, through the
+ * sink: the one write `exposure report` makes. A read-only store leaves them
+ * "unknown", with a warning.
  */
-export async function fillMissingGeo(db: string, runId: number, missing: readonly string[], warn: (line: string) => void): Promise<void> {
-  if (missing.length === 0) return;
+export async function fillMissingGeo(db: string, runId: number, warn: (line: string) => void, options: FillOptions = {}): Promise<void> {
+  const reader = openStoreReader(db);
   let sink: StoreSink | undefined;
   try {
     sink = openStoreSink(db);
-    const lookup = hostGeoLookup(warn);
-    const rows = missing.flatMap((ip) => {
-      const geo = lookup(ip);
-      return geo ? [{ ip, geo }] : [];
-    });
-    await sink.setHostGeo(runId, rows);
+    const lookup = hostGeoLookup(warn, options.geo);
+    // Pages follow the address order: a host a lookup cannot label stays behind, never read twice.
+    for (let after = ''; ; ) {
+      const missing = await reader.hostsWithoutGeo(runId, options.pageSize ?? 10_000, after);
+      if (missing.length === 0) break;
+      const rows = missing.flatMap((ip) => {
+        const geo = lookup(ip);
+        return geo ? [{ ip, geo }] : [];
+      });
+      await sink.setHostGeo(runId, rows);
+      after = missing[missing.length - 1] as string;
+    }
   } catch (err) {
     const why = err instanceof Error && 'code' in err ? String(err.code) : 'it cannot be written';
-    warn(`${counted(missing.length, 'host')} of run ${runId} ${missing.length === 1 ? 'has' : 'have'} no geo data and ${storeLabel(db)} could not be updated (${why}): ${missing.length === 1 ? 'it is' : 'they are'} reported as unknown`);
+    const left = await reader.runCounts(runId).then((c) => counted(c.hostsWithoutGeo, 'host'), () => 'hosts');
+    warn(`${left} of run ${runId} without geo data: ${storeLabel(db)} could not be updated (${why}); reported as unknown`);
   } finally {
     await sink?.close();
+    await reader.close();
   }
 }

@@ -50,10 +50,10 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   let report: BoundedReport | undefined;
   try {
     const runId = await resolveRun(store, flags);
-    const missing = await store.hostsWithoutGeo(runId);
-    if (missing.length > 0) {
+    // One address is enough to know whether to label: the labelling reads them a page at a time.
+    if ((await store.hostsWithoutGeo(runId, 1)).length > 0) {
       await store.close();
-      await fillMissingGeo(flags.db, runId, missing, warn);
+      await fillMissingGeo(flags.db, runId, warn);
       store = openStoreReader(flags.db);
     }
     if (flags.by === undefined && isStreamed(flags.format)) return await streamReport(store, runId, flags.format, flags.out);

@@ -17,13 +17,18 @@ export function safeJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(UNSAFE_IN_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The model around a list of services, in the model's key order (services between the totals and the attribute table), whatever order `head` has. */
+function modelAround(head: ReportHead): (services: unknown[]) => unknown {
+  return (services) => ({ schema: REPORT_SCHEMA, run: head.run, totals: head.totals, services, attributes: head.attributes, tables: head.tables, geo: head.geo });
+}
+
+const indented = (value: unknown): string => safeJson(value, 2);
+const itself = (s: ServiceReport): readonly unknown[] => [s];
+
 function jsonDocument(head: ReportHead): ServiceDocument {
-  const doc = jsonArrayDocument(
-    (value) => safeJson(value, 2),
-    // The model's key order, services between the totals and the attribute table, whatever order `head` has.
-    (services) => ({ schema: REPORT_SCHEMA, run: head.run, totals: head.totals, services, attributes: head.attributes, tables: head.tables, geo: head.geo }),
-    (s) => [s],
-  );
+  // No closure made here refers to `head`: once its text is laid out, the head (the study's tables,
+  // tens of thousands of rows at a million services) is not kept while the services are written.
+  const doc = jsonArrayDocument(indented, modelAround(head), itself);
   return { ...doc, tail: (n) => `${doc.tail(n)}\n` };
 }
 

@@ -12,9 +12,14 @@ import { geoDatesText } from './tables.ts';
 
 export const SERVICE_SCHEMA = 'exposure-service/1';
 
-function ndjsonDocument(head: ReportHead): ServiceDocument {
+/** What a line takes from the run: its id, start and geo databases (summary.ts summariseRun). */
+type NdjsonHead = Pick<ReportHead, 'run' | 'geo'>;
+
+function ndjsonDocument(head: NdjsonHead): ServiceDocument {
+  // Only these three values are kept while the services go by, not the head they come from.
+  const { id: run, startedAt: runStartedAt } = head.run;
   const geoData = geoDatesText(head.geo);
-  return lineDocument('', (s) => [`${safeJson({ schema: SERVICE_SCHEMA, run: head.run.id, runStartedAt: head.run.startedAt, ...s, geoData })}\n`]);
+  return lineDocument('', (s) => [`${safeJson({ schema: SERVICE_SCHEMA, run, runStartedAt, ...s, geoData })}\n`]);
 }
 
 export function renderNdjson(model: ReportModel): string {
@@ -22,6 +27,6 @@ export function renderNdjson(model: ReportModel): string {
 }
 
 /** renderNdjson's bytes in chunks, as the services come. */
-export function streamNdjson(head: ReportHead, services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
+export function streamNdjson(head: NdjsonHead, services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
   return streamDocument(ndjsonDocument(head), services);
 }

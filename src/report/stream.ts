@@ -8,11 +8,11 @@
  */
 import type { ServiceReport } from './model.ts';
 
-export interface ServiceDocument {
+export interface ServiceDocument<S = ServiceReport> {
   /** Text before the first service. */
   readonly head: string;
   /** A service's entries, in order: none when it has nothing in this format, several for one per finding. */
-  entries(s: ServiceReport): readonly string[];
+  entries(s: S): readonly string[];
   /** Text between two entries, wherever their services are. */
   readonly separator: string;
   /** Text after the last service, given how many entries came before it (a JSON array closes differently when empty). */
@@ -20,12 +20,12 @@ export interface ServiceDocument {
 }
 
 /** A document of lines (NDJSON, CSV): a first line or none, then the entries as they are. */
-export function lineDocument(head: string, entries: (s: ServiceReport) => readonly string[]): ServiceDocument {
+export function lineDocument<S = ServiceReport>(head: string, entries: (s: S) => readonly string[]): ServiceDocument<S> {
   return { head, entries, separator: '', tail: () => '' };
 }
 
 /** Writes entries with their separators, counting them for the tail. */
-function entryWriter(doc: ServiceDocument): { next(s: ServiceReport): string; end(): string } {
+function entryWriter<S>(doc: ServiceDocument<S>): { next(s: S): string; end(): string } {
   let written = 0;
   return {
     next(s) {
@@ -41,7 +41,7 @@ function entryWriter(doc: ServiceDocument): { next(s: ServiceReport): string; en
 }
 
 /** The whole document as one string. */
-export function collectDocument(doc: ServiceDocument, services: Iterable<ServiceReport>): string {
+export function collectDocument<S>(doc: ServiceDocument<S>, services: Iterable<S>): string {
   const writer = entryWriter(doc);
   let text = doc.head;
   for (const s of services) text += writer.next(s);
@@ -53,7 +53,7 @@ export function collectDocument(doc: ServiceDocument, services: Iterable<Service
 const CHUNK = 64 * 1024;
 
 /** The same document in chunks, as the services come. No I/O here: the caller reads and writes. */
-export async function* streamDocument(doc: ServiceDocument, services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
+export async function* streamDocument<S>(doc: ServiceDocument<S>, services: AsyncIterable<S>): AsyncIterable<string> {
   const writer = entryWriter(doc);
   let pending = doc.head;
   for await (const s of services) {
@@ -74,11 +74,11 @@ export async function* streamDocument(doc: ServiceDocument, services: AsyncItera
  * the two differ only there, whatever strings the rest holds, so no marker
  * that a peer's text could imitate is searched for.
  */
-export function jsonArrayDocument(
+export function jsonArrayDocument<S = ServiceReport>(
   stringify: (value: unknown) => string,
   around: (array: unknown[]) => unknown,
-  items: (s: ServiceReport) => readonly unknown[],
-): ServiceDocument {
+  items: (s: S) => readonly unknown[],
+): ServiceDocument<S> {
   const empty = stringify(around([]));
   const one = stringify(around([0]));
   let open = 0;

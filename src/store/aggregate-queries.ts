@@ -57,11 +57,12 @@ const hostKeyed = (key: string): string =>
    GROUP BY key
    ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;
 
+// Keys of a service's own columns: no host row is read (the label is the AS breakdown's only).
 const serviceKeyed = (key: string): string =>
-  `SELECT ${key} AS key, max(h.org) AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
+  `SELECT ${key} AS key, NULL AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
           count(DISTINCT CASE WHEN s.exposed = 1 THEN s.host_id END) AS exposed_hosts,
           sum(s.exposed) AS exposed_services, ${SUMS}
-   FROM services s JOIN hosts h ON h.id = s.host_id
+   FROM services s
    WHERE s.run_id = ?
    GROUP BY 1
    ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;
@@ -118,8 +119,10 @@ export const AGGREGATE_SQL = {
             max(patients) AS most_patients
      FROM services WHERE run_id = ?`,
   bySeverity: 'SELECT severity, count(*) AS n FROM findings WHERE run_id = ? GROUP BY severity',
-  geoSources: 'SELECT DISTINCT geo_source FROM hosts WHERE run_id = ? AND geo_source IS NOT NULL ORDER BY geo_source',
-  withoutGeo: 'SELECT ip FROM hosts WHERE run_id = ? AND space IS NULL ORDER BY id',
+  // A geo_sources row is written with the first host that points at it, in the same transaction.
+  geoSources: 'SELECT source FROM geo_sources WHERE run_id = ? ORDER BY source',
+  /** Run id, the last address of the page before ('' for the first), the page size: along the partial index hosts_without_geo. */
+  withoutGeo: 'SELECT ip FROM hosts WHERE run_id = ? AND space IS NULL AND ip > ? ORDER BY ip LIMIT ?',
 } as const;
 
 interface SumColumns {

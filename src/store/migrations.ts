@@ -246,6 +246,29 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE checkpoints;
     `,
   },
+  {
+    version: 7,
+    description: 'which geo databases labelled a run\'s hosts, once per run, not on every host; hosts never labelled found by an index of their own',
+    // A run's hosts are labelled by one set of geo databases, rarely two (geo filled later by a newer
+    // package): the text naming them (cli/geo.ts sourceText) is a row of geo_sources, and a host
+    // points at it. Readers see the same texts (geoSources). Few hosts, usually none, lack geo:
+    // the partial index lists them without a read of every host.
+    sql: `
+      CREATE TABLE geo_sources (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        UNIQUE (run_id, source)
+      );
+      INSERT INTO geo_sources (run_id, source)
+        SELECT DISTINCT run_id, geo_source FROM hosts WHERE geo_source IS NOT NULL ORDER BY run_id, geo_source;
+      ALTER TABLE hosts ADD COLUMN geo_source_id INTEGER REFERENCES geo_sources(id);
+      UPDATE hosts SET geo_source_id = (SELECT g.id FROM geo_sources g WHERE g.run_id = hosts.run_id AND g.source = hosts.geo_source)
+        WHERE geo_source IS NOT NULL;
+      ALTER TABLE hosts DROP COLUMN geo_source;
+      CREATE INDEX hosts_without_geo ON hosts(run_id, ip) WHERE space IS NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

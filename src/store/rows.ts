@@ -4,9 +4,10 @@
  * insert; these casts only restore their types.
  */
 import type { Finding, Severity } from '../observation/finding.ts';
-import { Observation, type ProtocolId } from '../observation/observation.ts';
+import { Observation, PROBE_STATUSES, PROTOCOL_IDS, type ProbeStatus, type ProtocolId } from '../observation/observation.ts';
+import { conformsExactly } from './conforms.ts';
 import { StoreError } from './errors.ts';
-import type { FindingRow, RunMeta, RunRow, RunStatus, ScanCheckpoint, ServiceRow } from './store.ts';
+import type { FindingRow, FiredRule, RunMeta, RunRow, RunStatus, ScanCheckpoint, ServiceFindingsRow, ServiceRow } from './store.ts';
 import { observationFromParts, type InventoryRecord, type ObservationColumns } from './stored-observation.ts';
 
 export interface DbRun {
@@ -26,15 +27,26 @@ export interface DbRun {
   hosts_recorded: number;
 }
 
-/** A service row with its host's columns and the JSON no column holds (stored-observation.ts). */
-export interface DbService extends ObservationColumns {
+/** A service row with its host's columns, without its observation. */
+export interface DbServiceHead {
   id: number;
   run_id: number;
+  ip: string;
   hostname: string | null;
   country: string | null;
   asn: number | null;
   org: string | null;
   space: string | null;
+  port: number;
+  protocol: string;
+  tls: number;
+  status: string;
+  product: string | null;
+  version: string | null;
+}
+
+/** A service row with its host's columns and the JSON no column holds (stored-observation.ts). */
+export interface DbService extends DbServiceHead, ObservationColumns {
   json: string;
 }
 
@@ -52,6 +64,69 @@ export interface DbFinding {
   ip: string;
   port: number;
   protocol: string;
+}
+
+/** A finding of a page of services: its rule's words are read apart (DbRuleWords). */
+export interface DbPageFinding {
+  service_id: number;
+  rule_id: string;
+  severity: string;
+  rule_text_id: number;
+  evidence: string;
+}
+
+/** A row of rule_texts as pages of findings read it. */
+export interface DbRuleWords {
+  id: number;
+  title: string;
+  remediation: string;
+  references: string;
+  cwe: string | null;
+}
+
+/** What a finding takes from its rule's text. */
+export interface RuleWords {
+  title: string;
+  remediation: string;
+  references: readonly string[];
+  cwe: string | undefined;
+}
+
+export function ruleWordsFromRow(r: DbRuleWords): RuleWords {
+  return { title: r.title, remediation: r.remediation, references: JSON.parse(r.references) as string[], cwe: r.cwe ?? undefined };
+}
+
+/** A finding of a page, with the words of its rule (read before it; a missing row is a corrupt store). */
+export function pageFinding(r: DbPageFinding, words: RuleWords | undefined): Finding {
+  if (!words) throw new StoreError('CORRUPT_ROW', `a finding of service ${r.service_id} points at a rule text that is not there`);
+  const finding: Finding = {
+    ruleId: r.rule_id,
+    title: words.title,
+    severity: r.severity as Severity,
+    evidence: r.evidence,
+    remediation: words.remediation,
+    references: [...words.references],
+  };
+  // Leave the key out rather than set it to undefined, so a row equals the Finding that was stored.
+  if (words.cwe !== undefined) finding.cwe = words.cwe;
+  return finding;
+}
+
+/** A rule's wording and severity as fired in a run (sql-store.ts firedRules). */
+export interface DbFiredRule {
+  rule_id: string;
+  severity: string;
+  rule_text_id: number;
+  title: string;
+  remediation: string;
+  references: string;
+  cwe: string | null;
+}
+
+export function firedRuleFromRow(r: DbFiredRule): FiredRule {
+  const rule: FiredRule = { ruleId: r.rule_id, title: r.title, severity: r.severity as Severity, remediation: r.remediation, references: JSON.parse(r.references) as string[] };
+  if (r.cwe !== null) rule.cwe = r.cwe;
+  return rule;
 }
 
 export function runFromRow(r: DbRun): RunRow {
@@ -103,9 +178,9 @@ export function findingFromRow(r: DbFinding): FindingRow {
   };
 }
 
-/** Rows of a page grouped by the service they belong to, each group in the order the rows came. */
-export function byService<R, T>(rows: readonly R[], split: (row: R) => [number, T]): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
+/** Rows grouped by what they belong to (a service, a rule), each group in the order the rows came. */
+export function grouped<R, T, K = number>(rows: readonly R[], split: (row: R) => [K, T]): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const row of rows) {
     const [serviceId, item] = split(row);
     const list = groups.get(serviceId);
@@ -115,18 +190,38 @@ export function byService<R, T>(rows: readonly R[], split: (row: R) => [number, 
   return groups;
 }
 
-/** A finding row without what the service it rides with already says. */
-export function serviceFinding(f: FindingRow): [number, Finding] {
-  const { id: _id, runId: _run, serviceId, ip: _ip, port: _port, protocol: _protocol, ...finding } = f;
-  return [serviceId, finding];
+/** True when a row read back is already exactly what the result schema makes of it (conforms.ts). */
+const isStoredObservation = conformsExactly(Observation);
+
+function corruptRow(row: DbServiceHead, runId: number): StoreError {
+  // Only a hand-edited store or a missing migration gets here: name the row, not its content.
+  return new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);
 }
 
-export function serviceFromRow(row: DbService, runId: number, findings: Finding[], inventory: readonly InventoryRecord[]): ServiceRow {
-  const parsed = Observation.safeParse(observationFromParts(row, row.json, inventory));
-  if (!parsed.success) {
-    // Only a hand-edited store or a missing migration gets here: name the row, not its content.
-    throw new StoreError('CORRUPT_ROW', `the observation of service ${row.id} in run ${runId} no longer matches the schema`);
-  }
+/**
+ * The observation of a row, validated again: a row as it was written is used
+ * as it is; anything else (a file edited since, a row written by an older
+ * version) is parsed by the schema, which cleans its peer text or refuses it.
+ */
+function observationOf(row: DbService, runId: number, inventory: readonly InventoryRecord[]): Observation {
+  const raw = observationFromParts(row, row.json, inventory);
+  if (isStoredObservation(raw)) return raw as Observation;
+  const parsed = Observation.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw corruptRow(row, runId);
+}
+
+const PROTOCOLS: ReadonlySet<string> = new Set(PROTOCOL_IDS);
+const STATUSES: ReadonlySet<string> = new Set(PROBE_STATUSES);
+
+/**
+ * A service's columns, checked as its observation's schema checks them (the
+ * closed sets of protocols and statuses, the port's range): a row read without
+ * its observation holds no text the schema would not have let through there.
+ */
+export function serviceFindingsFromRow(row: DbServiceHead, runId: number, findings: Finding[]): ServiceFindingsRow {
+  const port = row.port;
+  if (!PROTOCOLS.has(row.protocol) || !STATUSES.has(row.status) || !Number.isInteger(port) || port < 1 || port > 65535) throw corruptRow(row, runId);
   return {
     id: row.id,
     runId: row.run_id,
@@ -136,15 +231,19 @@ export function serviceFromRow(row: DbService, runId: number, findings: Finding[
     asn: row.asn ?? undefined,
     org: row.org ?? undefined,
     space: row.space ?? undefined,
-    port: row.port,
-    protocol: parsed.data.protocol,
+    port,
+    protocol: row.protocol as ProtocolId,
     tls: row.tls === 1,
-    status: parsed.data.status,
+    status: row.status as ProbeStatus,
     product: row.product ?? undefined,
     version: row.version ?? undefined,
-    observation: parsed.data,
     findings,
   };
+}
+
+export function serviceFromRow(row: DbService, runId: number, findings: Finding[], inventory: readonly InventoryRecord[]): ServiceRow {
+  const observation = observationOf(row, runId, inventory);
+  return { ...serviceFindingsFromRow(row, runId, findings), observation };
 }
 
 /** The checkpoint a progress row and the steps done above its watermark describe; undefined when neither exists. */

@@ -25,11 +25,30 @@ import {
   type ServiceSumsDbRow,
 } from './aggregate-queries.ts';
 import { lifecycleFromRow, lifecycleParameters, lifecycleSql, type DbLifecycle } from './lifecycle-queries.ts';
-import { byService, checkpointFrom, findingFromRow, runFromRow, serviceFinding, serviceFromRow, type DbFinding, type DbRun, type DbService } from './rows.ts';
+import {
+  grouped,
+  checkpointFrom,
+  findingFromRow,
+  firedRuleFromRow,
+  pageFinding,
+  ruleWordsFromRow,
+  runFromRow,
+  serviceFindingsFromRow,
+  serviceFromRow,
+  type DbFinding,
+  type DbFiredRule,
+  type DbPageFinding,
+  type DbRuleWords,
+  type RuleWords,
+  type DbRun,
+  type DbService,
+  type DbServiceHead,
+} from './rows.ts';
 import type {
   FindingLifecycleRow,
   FindingRef,
   FindingRow,
+  FiredRule,
   HostBatch,
   HostResult,
   InventoryRow,
@@ -41,6 +60,7 @@ import type {
   RunProgress,
   ScanCheckpoint,
   ScopeRun,
+  ServiceFindingsRow,
   ServiceRow,
   StoreKeeper,
   StoreReader,
@@ -49,7 +69,7 @@ import type {
 import { COUNTED, type InventoryRecord } from './stored-observation.ts';
 import { findingListQuery, findingPageFromRows, type DbListRow, type FindingFilter, type FindingOrder, type FindingPage } from './finding-list.ts';
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
-import type { Severity } from '../observation/finding.ts';
+import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
 
 /** What differs between the engines inside a read. */
@@ -86,10 +106,16 @@ const FINDING_ROWS = `SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity
          NULLIF(t.cwe, '') AS cwe, s.ip, s.port, s.protocol
   FROM findings f JOIN rule_texts t ON t.id = f.rule_text_id JOIN services s ON s.id = f.service_id`;
 
+// A service's own and its host's columns (rows.ts DbServiceHead).
+const SERVICE_HEAD = `s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status, s.product, s.version`;
+
 // A service row as ServiceRow needs it: what every statement that hands out services selects.
-const SERVICE_SELECT = `SELECT s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status,
-               s.product, s.version, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
+const SERVICE_SELECT = `SELECT ${SERVICE_HEAD}, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
         FROM services s JOIN hosts h ON h.id = s.host_id JOIN observations o ON o.service_id = s.id`;
+
+// The next services in report order after a keyset (ip_key, port, protocol): (ip_key, port, protocol) is unique in a run and indexed.
+const AFTER = `s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)`;
+const REPORT_ORDER = `ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`;
 
 // The order a reader should meet services in: exposed, then by most severe finding, then report order.
 // Ranked on services' columns and findings' severity only; the ranked ids are then read in full.
@@ -119,11 +145,22 @@ export function readSql(d: SqlDialect) {
     steps: 'SELECT step FROM scan_steps WHERE run_id = ? AND step >= ? ORDER BY step',
     reopenRun: `UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?`,
     isHostDone: 'SELECT 1 AS done FROM hosts WHERE run_id = ? AND ip = ?',
-    // Keyset pages in report order: (ip_key, port, protocol) is unique in a run and indexed.
-    servicePage: `${SERVICE_SELECT}
-       WHERE s.run_id = ? AND (s.ip_key, s.port, s.protocol) > (?, ?, ?)
-       ORDER BY s.ip_key, s.port, s.protocol LIMIT ?`,
+    // Keyset pages in report order.
+    servicePage: `${SERVICE_SELECT} WHERE ${AFTER} ${REPORT_ORDER}`,
     servicesById: `${SERVICE_SELECT} WHERE ${d.inList('s.id', 'id')}`,
+    // The next services that have findings, chosen on the index of report order and that of findings
+    // alone: a service without findings costs no read of its row. Their rows are read by id after.
+    findingServicePage: `SELECT s.id, s.ip_key, s.port, s.protocol FROM services s
+       WHERE ${AFTER} AND EXISTS (SELECT 1 FROM findings f WHERE f.service_id = s.id) ${REPORT_ORDER}`,
+    serviceHeadsById: `SELECT ${SERVICE_HEAD} FROM services s JOIN hosts h ON h.id = s.host_id WHERE ${d.inList('s.id', 'id')}`,
+    // Each wording and severity a rule fired with in the run: one per rule, unless rules changed within a run.
+    firedRules: `SELECT f.rule_id, f.severity, f.rule_text_id, t.title, t.remediation, t."references", NULLIF(t.cwe, '') AS cwe
+       FROM (SELECT DISTINCT rule_id, severity, rule_text_id FROM findings WHERE run_id = ?) f JOIN rule_texts t ON t.id = f.rule_text_id
+       ORDER BY f.rule_id`,
+    // A rule's first finding in report order (a service's findings most severe first): whose words describe the rule.
+    firstFindingOfRule: `SELECT f.severity, f.rule_text_id FROM findings f JOIN services s ON s.id = f.service_id
+       WHERE f.run_id = ? AND f.rule_id = ?
+       ORDER BY s.ip_key, s.port, s.protocol, ${SEVERITY_ORDER}, f.id LIMIT 1`,
     rankedServices: RANKED(''),
     rankedServicesOf: RANKED(` AND ${d.inList('s.protocol', 'text')}`),
     ruleServices: `SELECT s.id FROM findings f JOIN services s ON s.id = f.service_id
@@ -132,8 +169,11 @@ export function readSql(d: SqlDialect) {
     // The (run_id, ip, port, protocol) unique index finds the services; findings_service their findings.
     hostFindings: `${FINDING_ROWS} WHERE s.run_id = ? AND ${d.inList('s.ip', 'text')}
        ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
-    pageFindings: `${FINDING_ROWS} WHERE ${d.inList('f.service_id', 'id')}
+    // A page's findings point at their rule's words, read once per wording (ruleTextsById) and kept.
+    pageFindings: `SELECT f.service_id, f.rule_id, f.severity, f.rule_text_id, f.evidence FROM findings f
+       WHERE ${d.inList('f.service_id', 'id')}
        ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.service_id, f.id`,
+    ruleTextsById: `SELECT id, title, remediation, "references", NULLIF(cwe, '') AS cwe FROM rule_texts WHERE ${d.inList('id', 'id')}`,
     // Attributes in the order they were written, which is the inventory's own order.
     pageInventories: `SELECT service_id, keyword, tag, class, present, records FROM inventories
        WHERE ${d.inList('service_id', 'id')} ORDER BY ${d.inventoryOrder}`,
@@ -151,6 +191,22 @@ export function readSql(d: SqlDialect) {
   };
 }
 
+/** Rule wordings a reader keeps; a store holds a few dozen (rules times their versions). */
+const RULE_WORDS_KEPT = 4096;
+
+/** What a keyset page statement returns at least: the place of its row in report order. */
+interface KeysetRow {
+  ip_key: string;
+  port: number;
+  protocol: string;
+}
+
+/** Rows in the order of the ids given (an id list in SQL comes back in any order). */
+function inOrder<R extends { id: number }>(rows: R[], ids: readonly number[]): R[] {
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+}
+
 /** The most rows a page or a bounded list may hold, whatever the caller asks. */
 const MAX_PAGE = 100_000;
 /** The most findings one page of a list holds: what a person pages through. */
@@ -164,6 +220,8 @@ function boundedLimit(limit: number): number {
 /** Both roles (and the keeper's) over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
 export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
   protected readonly sql: ReturnType<typeof readSql>;
+  /** Rule words by rule_texts id, as read for pages of findings. */
+  private readonly ruleWords = new Map<number, RuleWords>();
 
   constructor(
     protected readonly engine: SqlEngine,
@@ -242,25 +300,55 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
     return all;
   }
 
-  async *servicePages(runId: number, pageSize = 200): AsyncIterable<ServiceRow[]> {
+  servicePages(runId: number, pageSize = 200): AsyncIterable<ServiceRow[]> {
+    return this.keysetPages<DbService & KeysetRow, ServiceRow>(this.sql.servicePage, runId, pageSize, (rows) => this.withFindings(rows, runId));
+  }
+
+  findingPages(runId: number, pageSize = 200): AsyncIterable<ServiceFindingsRow[]> {
+    return this.keysetPages<KeysetRow & { id: number }, ServiceFindingsRow>(this.sql.findingServicePage, runId, pageSize, async (chosen) => {
+      const ids = chosen.map((r) => r.id);
+      const rows = inOrder(await this.engine.all<DbServiceHead>(this.sql.serviceHeadsById, [this.engine.list(ids)]), ids);
+      const findings = await this.findingsOf(ids);
+      return rows.map((row) => serviceFindingsFromRow(row, runId, findings.get(row.id) ?? []));
+    });
+  }
+
+  /**
+   * Pages of a run's services in report order, each page the rows of `sql`
+   * after the last row of the one before (keyset pages: the statement takes the
+   * run, the last (ip_key, port, protocol) and the page size), made whole by `page`.
+   */
+  private async *keysetPages<R extends KeysetRow, T>(sql: string, runId: number, pageSize: number, page: (rows: R[]) => Promise<T[]>): AsyncIterable<T[]> {
     const size = Math.max(1, Math.min(Math.trunc(pageSize), MAX_PAGE));
     let after: [string, number, string] = ['', 0, ''];
     for (;;) {
-      const rows = await this.engine.all<DbService & { ip_key: string }>(this.sql.servicePage, [runId, ...after, size]);
+      const rows = await this.engine.all<R>(sql, [runId, ...after, size]);
       if (rows.length === 0) return;
-      yield await this.withFindings(rows, runId);
-      const last = rows[rows.length - 1] as DbService & { ip_key: string };
+      yield await page(rows);
+      const last = rows[rows.length - 1] as R;
       after = [last.ip_key, last.port, last.protocol];
       if (rows.length < size) return;
     }
   }
 
+  /** The findings of the services given, by service: one query for the whole list, and one for rule words not read before. */
+  private async findingsOf(ids: readonly number[]): Promise<Map<number, Finding[]>> {
+    const rows = await this.engine.all<DbPageFinding>(this.sql.pageFindings, [this.engine.list(ids)]);
+    const unread = [...new Set(rows.map((r) => r.rule_text_id))].filter((id) => !this.ruleWords.has(id));
+    if (unread.length > 0) {
+      // Rule texts are never changed once written: what was read stays true. A store meets a handful.
+      if (this.ruleWords.size + unread.length > RULE_WORDS_KEPT) this.ruleWords.clear();
+      for (const t of await this.engine.all<DbRuleWords>(this.sql.ruleTextsById, [this.engine.list(unread)])) this.ruleWords.set(t.id, ruleWordsFromRow(t));
+    }
+    return grouped(rows, (r) => [r.service_id, pageFinding(r, this.ruleWords.get(r.rule_text_id))]);
+  }
+
   /** Rows of services, each with its findings and inventory: one query each for the whole list. */
   private async withFindings(rows: DbService[], runId: number): Promise<ServiceRow[]> {
-    const ids = this.engine.list(rows.map((r) => r.id));
-    const findings = byService((await this.engine.all<DbFinding>(this.sql.pageFindings, [ids])).map(findingFromRow), serviceFinding);
-    const inventoryRows = await this.engine.all<InventoryRecord & { service_id: number }>(this.sql.pageInventories, [ids]);
-    const inventories = byService(inventoryRows, (r) => [r.service_id, r]);
+    const ids = rows.map((r) => r.id);
+    const findings = await this.findingsOf(ids);
+    const inventoryRows = await this.engine.all<InventoryRecord & { service_id: number }>(this.sql.pageInventories, [this.engine.list(ids)]);
+    const inventories = grouped(inventoryRows, (r) => [r.service_id, r]);
     return rows.map((row) => serviceFromRow(row, runId, findings.get(row.id) ?? [], inventories.get(row.id) ?? []));
   }
 
@@ -268,9 +356,23 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
   private async servicesById(ids: number[], runId: number): Promise<ServiceRow[]> {
     if (ids.length === 0) return [];
     const rows = await this.engine.all<DbService>(this.sql.servicesById, [this.engine.list(ids)]);
-    const at = new Map(ids.map((id, i) => [id, i]));
-    rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
-    return this.withFindings(rows, runId);
+    return this.withFindings(inOrder(rows, ids), runId);
+  }
+
+  async firedRules(runId: number): Promise<FiredRule[]> {
+    const rows = await this.engine.all<DbFiredRule>(this.sql.firedRules, [runId]);
+    const byRule = grouped(rows, (r): [string, DbFiredRule] => [r.rule_id, r]);
+    const fired: FiredRule[] = [];
+    for (const [ruleId, wordings] of byRule) {
+      let chosen = wordings[0] as DbFiredRule;
+      if (wordings.length > 1) {
+        // A run whose rules changed while it went (merged runs, a resumed scan after an upgrade): its first finding's words.
+        const first = await this.engine.get<{ severity: string; rule_text_id: number }>(this.sql.firstFindingOfRule, [runId, ruleId]);
+        chosen = wordings.find((w) => w.severity === first?.severity && w.rule_text_id === first.rule_text_id) ?? chosen;
+      }
+      fired.push(firedRuleFromRow(chosen));
+    }
+    return fired;
   }
 
   async topServices(runId: number, limit: number, protocols?: readonly ProtocolId[]): Promise<ServiceRow[]> {
@@ -333,11 +435,11 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
   }
 
   async geoSources(runId: number): Promise<string[]> {
-    return (await this.engine.all<{ geo_source: string }>(AGGREGATE_SQL.geoSources, [runId])).map((r) => r.geo_source);
+    return (await this.engine.all<{ source: string }>(AGGREGATE_SQL.geoSources, [runId])).map((r) => r.source);
   }
 
-  async hostsWithoutGeo(runId: number): Promise<string[]> {
-    return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId])).map((r) => r.ip);
+  async hostsWithoutGeo(runId: number, limit = 10_000, after = ''): Promise<string[]> {
+    return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId, after, boundedLimit(limit)])).map((r) => r.ip);
   }
 
   async service(runId: number, serviceId: number): Promise<ServiceRow | undefined> {

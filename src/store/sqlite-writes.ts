@@ -14,17 +14,18 @@ import type { HostBatch, HostResult, ScanCheckpoint } from './store.ts';
 import {
   checkHost,
   checkServices,
+  geoSourceKey,
   HOST_COLUMNS,
   hostValues,
   inventoryValues,
+  knownIds,
   observationJson,
   ruleText,
-  ruleTextIds,
   ruleTextKey,
   SERVICE_COLUMNS,
   serviceValues,
   type CheckedService,
-  type RuleTextsInTransaction,
+  type KnownIdsInTransaction,
 } from './write-rows.ts';
 
 const marks = (n: number): string => Array<string>(n).fill('?').join(', ');
@@ -65,11 +66,29 @@ export interface SqliteWrites {
   recordHosts(runId: number, batch: HostBatch): void;
 }
 
+/** The id of a run's geo source text, its row stored the first time it is met (in a transaction of the caller's). */
+export function geoSourceIdOf(db: Database.Database): (runId: number, source: string | undefined, inTx?: KnownIdsInTransaction) => number | null {
+  const insert = db.prepare('INSERT INTO geo_sources (run_id, source) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const select = db.prepare('SELECT id FROM geo_sources WHERE run_id = ? AND source = ?').pluck();
+  return (runId, source, inTx) => {
+    if (source === undefined) return null;
+    const key = geoSourceKey(runId, source);
+    let id = inTx?.id(key);
+    if (id === undefined) {
+      insert.run(runId, source);
+      id = select.get(runId, source) as number;
+      inTx?.add(key, id);
+    }
+    return id;
+  };
+}
+
 export function prepareWrites(db: Database.Database, now: () => Date): SqliteWrites {
   const stmt = prepare(db);
-  const texts = ruleTextIds();
+  const ids = knownIds();
+  const geoSourceId = geoSourceIdOf(db);
 
-  const textId = (inTx: RuleTextsInTransaction, f: CheckedService['findings'][number]): number => {
+  const textId = (inTx: KnownIdsInTransaction, f: CheckedService['findings'][number]): number => {
     const text = ruleText(f);
     const key = ruleTextKey(text);
     let id = inTx.id(key);
@@ -87,21 +106,21 @@ export function prepareWrites(db: Database.Database, now: () => Date): SqliteWri
     stmt.forgetSteps.run(runId, c.watermark);
   };
 
-  const insertService = (inTx: RuleTextsInTransaction, runId: number, hostId: number, { observation: obs, findings, where }: CheckedService): void => {
+  const insertService = (inTx: KnownIdsInTransaction, runId: number, hostId: number, { observation: obs, findings, where }: CheckedService): void => {
     const serviceId = Number(stmt.insertService.run(...serviceValues(runId, hostId, obs)).lastInsertRowid);
     stmt.insertObservation.run(serviceId, observationJson(obs));
     for (const f of findings) stmt.insertFinding.run(runId, serviceId, f.ruleId, f.severity, textId(inTx, f), f.evidence);
     for (const row of inventoryValues(obs, where)) stmt.insertInventory.run(serviceId, ...row);
   };
 
-  const insertHost = (inTx: RuleTextsInTransaction, runId: number, host: HostResult, merge: boolean): void => {
+  const insertHost = (inTx: KnownIdsInTransaction, runId: number, host: HostResult, merge: boolean): void => {
     const h = checkHost(host);
     const existing = stmt.hostId.get(runId, h.ip) as number | undefined;
     if (existing !== undefined && !merge) {
       throw new StoreError('HOST_ALREADY_RECORDED', `host ${h.ip} is already recorded in run ${runId}`);
     }
     const services = checkServices(h);
-    const hostId = existing ?? Number(stmt.insertHost.run(...hostValues(runId, h)).lastInsertRowid);
+    const hostId = existing ?? Number(stmt.insertHost.run(...hostValues(runId, h, geoSourceId(runId, h.geo?.source, inTx))).lastInsertRowid);
     for (const service of services) {
       const { endpoint, protocol } = service.observation;
       // A result file may list one endpoint twice: merged hosts keep its first result.
@@ -110,7 +129,7 @@ export function prepareWrites(db: Database.Database, now: () => Date): SqliteWri
     }
   };
 
-  const recordHosts = db.transaction((inTx: RuleTextsInTransaction, runId: number, batch: HostBatch): void => {
+  const recordHosts = db.transaction((inTx: KnownIdsInTransaction, runId: number, batch: HostBatch): void => {
     if (!stmt.runExists.get(runId)) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
     for (const host of batch.hosts) insertHost(inTx, runId, host, batch.merge ?? false);
     if (batch.checkpoint) insertCheckpoint(runId, batch.checkpoint, now().toISOString());
@@ -118,7 +137,7 @@ export function prepareWrites(db: Database.Database, now: () => Date): SqliteWri
 
   return {
     recordHosts: (runId, batch) => {
-      const inTx = texts.begin();
+      const inTx = ids.begin();
       recordHosts(inTx, runId, batch);
       inTx.committed();
     },

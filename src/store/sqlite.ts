@@ -11,7 +11,7 @@ import { openDatabase, type OpenOptions } from './open.ts';
 import type { ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
 import type { StoredHostGeo } from './aggregates.ts';
 import { SqlStore, type SqlEngine, type SqlWrites } from './sql-store.ts';
-import { prepareWrites } from './sqlite-writes.ts';
+import { geoSourceIdOf, prepareWrites } from './sqlite-writes.ts';
 import { WriteThread } from './write-thread.ts';
 
 export interface SqliteStoreOptions extends OpenOptions {
@@ -52,9 +52,10 @@ function sqliteEngine(db: Database.Database, thread: WriteThread | undefined): S
 function sqliteWrites(db: Database.Database, now: () => Date, thread: WriteThread | undefined): SqlWrites {
   // Batches of hosts are written here, or from the writing thread when there is one.
   const batches = thread ?? prepareWrites(db, now);
-  const setGeo = db.prepare('UPDATE hosts SET space = ?, country = ?, asn = ?, org = ?, geo_source = ? WHERE run_id = ? AND ip = ?');
+  const setGeo = db.prepare('UPDATE hosts SET space = ?, country = ?, asn = ?, org = ?, geo_source_id = ? WHERE run_id = ? AND ip = ?');
+  const geoSourceId = geoSourceIdOf(db);
   const setGeoMany = db.transaction((runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>) => {
-    for (const { ip, geo } of hosts) setGeo.run(geo.space, geo.country ?? null, geo.asn ?? null, geo.org ?? null, geo.source ?? null, runId, ip);
+    for (const { ip, geo } of hosts) setGeo.run(geo.space, geo.country ?? null, geo.asn ?? null, geo.org ?? null, geoSourceId(runId, geo.source), runId, ip);
   });
   return {
     recordHosts: async (runId, batch) => {

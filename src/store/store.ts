@@ -69,7 +69,8 @@ export interface RunRow {
   hostsRecorded: number;
 }
 
-export interface ServiceRow {
+/** A service without its observation: where it is, what answered, and its findings. */
+export interface ServiceFindingsRow {
   id: number;
   runId: number;
   ip: string;
@@ -86,9 +87,15 @@ export interface ServiceRow {
   status: ProbeStatus;
   product: string | undefined;
   version: string | undefined;
-  observation: Observation;
   findings: Finding[];
 }
+
+export interface ServiceRow extends ServiceFindingsRow {
+  observation: Observation;
+}
+
+/** A rule that fired in a run, in the words (and at the severity) of its first finding in report order. */
+export type FiredRule = Omit<Finding, 'evidence'>;
 
 export interface FindingRow extends Finding {
   id: number;
@@ -233,6 +240,14 @@ export interface StoreReader {
    */
   servicePages(runId: number, pageSize?: number): AsyncIterable<ServiceRow[]>;
   /**
+   * The services that have findings, in report order, a page at a time, with
+   * their findings but not their observation: what the findings table and
+   * SARIF's results are written from, without reading any observation.
+   */
+  findingPages(runId: number, pageSize?: number): AsyncIterable<ServiceFindingsRow[]>;
+  /** Each rule that fired in the run, by rule id, in the words of its first finding in report order. */
+  firedRules(runId: number): Promise<FiredRule[]>;
+  /**
    * At most `limit` services, those a reader should see first: exposed, then
    * by most severe finding, then in report order; only of `protocols` when
    * given. Ranked in the database, so only the rows handed out are read in full.
@@ -260,10 +275,14 @@ export interface StoreReader {
   /** Findings grouped by rule, most severe first. */
   findingsByRule(runId: number): Promise<RuleCountRow[]>;
   runCounts(runId: number): Promise<RunCounts>;
-  /** Distinct geo_source texts of the run's hosts: which databases labelled them. */
+  /** Distinct geo source texts of the run's hosts: which databases labelled them. */
   geoSources(runId: number): Promise<string[]>;
-  /** Addresses of the run's hosts never looked up (geo columns empty). */
-  hostsWithoutGeo(runId: number): Promise<string[]>;
+  /**
+   * Addresses of the run's hosts never looked up (geo columns empty), a page
+   * at a time: at most `limit` (10,000 unless said), in text order, after the
+   * address `after` (the last of the page before; '' for the first page).
+   */
+  hostsWithoutGeo(runId: number, limit?: number, after?: string): Promise<string[]>;
   /** One service of a run with its findings; undefined when the run has no such service. */
   service(runId: number, serviceId: number): Promise<ServiceRow | undefined>;
   /** A page of the run's findings that pass `filter`, filtered and cut in the database (at most 1,000 rows a page). */

@@ -77,12 +77,16 @@ export function checkServices(h: CheckedHostShape): CheckedService[] {
 }
 
 /** The columns of a hosts row after its id, in this order. */
-export const HOST_COLUMNS = ['run_id', 'ip', 'hostname', 'space', 'country', 'asn', 'org', 'geo_source'] as const;
+export const HOST_COLUMNS = ['run_id', 'ip', 'hostname', 'space', 'country', 'asn', 'org', 'geo_source_id'] as const;
 
-export function hostValues(runId: number, h: CheckedHostShape): unknown[] {
+/** A host's row, its geo source given as the id of the run's geo_sources row that holds its text. */
+export function hostValues(runId: number, h: CheckedHostShape, geoSourceId: number | null): unknown[] {
   const g = h.geo;
-  return [runId, h.ip, h.hostname ?? null, g?.space ?? null, g?.country ?? null, g?.asn ?? null, g?.org ?? null, g?.source ?? null];
+  return [runId, h.ip, h.hostname ?? null, g?.space ?? null, g?.country ?? null, g?.asn ?? null, g?.org ?? null, geoSourceId];
 }
+
+/** Which geo databases labelled hosts of a run: one geo_sources row per run and text, its key among known ids. */
+export const geoSourceKey = (runId: number, source: string): string => JSON.stringify([runId, source]);
 
 /** What a column holds, for an engine that must name its type (PostgreSQL's arrays). */
 export type ColumnKind = 'id' | 'count' | 'flag' | 'int' | 'real' | 'text';
@@ -159,25 +163,27 @@ export function ruleText(f: Finding): RuleText {
   return [f.ruleId, f.title, f.remediation, JSON.stringify(f.references), f.cwe ?? ''];
 }
 
+/** A rule text's key among known ids: an array of five, never equal to a geo source's key (geoSourceKey). */
 export const ruleTextKey = (text: RuleText): string => JSON.stringify(text);
 
-/** Distinct rule texts a writer remembers the ids of: rules times their versions, far fewer in practice. */
-const RULE_TEXTS_REMEMBERED = 4096;
+/** Distinct rows a writer remembers the ids of: rule texts times their versions, and runs times geo databases; far fewer in practice. */
+const IDS_REMEMBERED = 4096;
 
-/** The ids of rule texts met in one transaction: kept by the cache only once it commits. */
-export interface RuleTextsInTransaction {
+/** The ids of rule texts and geo sources met in one transaction: kept by the cache only once it commits. */
+export interface KnownIdsInTransaction {
   id(key: string): number | undefined;
   add(key: string, id: number): void;
   committed(): void;
 }
 
 /**
- * The id of each rule text a writer has met. Ids met inside a transaction are
- * remembered only once it commits: a rolled-back batch takes its new rows
- * with it, and their ids must not outlive them. Each transaction has its own
- * pending ids, so one rolled back never discards another's.
+ * The id of each rule text and geo source a writer has met, by key
+ * (ruleTextKey, geoSourceKey). Ids met inside a transaction are remembered
+ * only once it commits: a rolled-back batch takes its new rows with it, and
+ * their ids must not outlive them. Each transaction has its own pending ids,
+ * so one rolled back never discards another's.
  */
-export function ruleTextIds(): { begin(): RuleTextsInTransaction } {
+export function knownIds(): { begin(): KnownIdsInTransaction } {
   const known = new Map<string, number>();
   return {
     begin() {
@@ -186,7 +192,7 @@ export function ruleTextIds(): { begin(): RuleTextsInTransaction } {
         id: (key) => known.get(key) ?? pending.get(key),
         add: (key, id) => void pending.set(key, id),
         committed() {
-          for (const [key, id] of pending) if (known.size < RULE_TEXTS_REMEMBERED) known.set(key, id);
+          for (const [key, id] of pending) if (known.size < IDS_REMEMBERED) known.set(key, id);
           pending.clear();
         },
       };

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hostGeoLookup } from '../../src/cli/geo.ts';
+import { fillMissingGeo, hostGeoLookup } from '../../src/cli/geo.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { buildFixtureStore } from '../store/fixtures.ts';
+import { EXPOSED, buildFixtureStore } from '../store/fixtures.ts';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'exposure.js');
@@ -49,6 +49,28 @@ test('exposure report labels hosts stored without geo, then reports them by thei
     const store = openSqliteStore(f.path, { readonly: true });
     assert.deepEqual(await store.hostsWithoutGeo(f.runId), []);
     await store.close();
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('the fill goes a page at a time, and hosts a broken database cannot label are left behind, each read once', async () => {
+  const f = await buildFixtureStore();
+  try {
+    const more = ['193.0.6.139', '8.8.8.8', '10.9.9.9', '192.168.7.7'];
+    for (const ip of more) await f.store.recordHost(f.runId, { ip, services: [{ observation: { ...EXPOSED, endpoint: { ip, port: 104 } }, findings: [] }] });
+    const before = await f.store.hostsWithoutGeo(f.runId);
+    assert.equal(before.length, 3 + more.length);
+    const warnings: string[] = [];
+    await fillMissingGeo(f.path, f.runId, (l) => warnings.push(l), { pageSize: 2, geo: { asnDir: '/nonexistent-exposure-asn' } });
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    // Pages go in address text order: special space before the first public address is labelled without a
+    // database; from that address on the lookup is off and the rest stay unlabelled, the loop still ends.
+    assert.deepEqual(await f.store.hostsWithoutGeo(f.runId), ['193.0.6.139', '2001:db8::5', '8.8.8.8']);
+    await fillMissingGeo(f.path, f.runId, (l) => warnings.push(l), { pageSize: 1 });
+    assert.deepEqual(await f.store.hostsWithoutGeo(f.runId), []);
+    assert.equal((await f.store.geoSources(f.runId)).length, 1, 'the public hosts name their databases once');
+    assert.equal(warnings.length, 1);
   } finally {
     await f.cleanup();
   }

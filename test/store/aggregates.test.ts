@@ -124,6 +124,47 @@ for (const engine of engines('127.0.28.3')) describe(`aggregates on ${engine.nam
     }
   });
 
+  test('geo: each source text is kept once per run and read back as written; hosts without geo come a page at a time', async () => {
+    const t = await engine.create();
+    try {
+      const store = t.store;
+      const meta = { targets: ['x'], ports: [104], options: {}, scanner: { callingAeTitle: 'A', userAgent: 'u' } };
+      const [one, two] = [await store.startRun(meta), await store.startRun(meta)];
+      const OLD = '{"country":{"package":"geo","version":"1","date":"2026-01-01"}}';
+      const NEW = '{"country":{"package":"geo","version":"2","date":"2026-06-01"}}';
+      const at = (ip: string, source?: string) => ({
+        ip,
+        geo: { space: 'public', country: 'NL', asn: 3333, org: 'RIPE NCC', ...(source ? { source } : {}) },
+        services: [{ observation: { ...EXPOSED, endpoint: { ip, port: 104 } }, findings: [] }],
+      });
+      await store.recordHosts(one, { hosts: [at('192.0.2.1', OLD), at('192.0.2.2', OLD), at('192.0.2.3')] });
+      await store.recordHosts(two, { hosts: [at('192.0.2.1', NEW)] });
+      const bare = ['192.0.2.9', '192.0.2.10', '2001:db8::4', '192.0.2.40', '192.0.2.5'];
+      for (const ip of bare) await store.recordHost(one, { ip, services: [{ observation: { ...EXPOSED, endpoint: { ip, port: 104 } }, findings: [] }] });
+      assert.deepEqual(await store.geoSources(one), [OLD]);
+      assert.deepEqual(await store.geoSources(two), [NEW]);
+      const pages: string[][] = [];
+      for (let after = ''; ; ) {
+        const page = await store.hostsWithoutGeo(one, 2, after);
+        if (page.length === 0) break;
+        assert.ok(page.length <= 2);
+        pages.push(page);
+        after = page.at(-1) as string;
+      }
+      assert.deepEqual(pages.flat(), [...bare].sort(), 'each host without geo once, in text order');
+      assert.deepEqual(await store.hostsWithoutGeo(one, 1), ['192.0.2.10']);
+      await store.setHostGeo(one, bare.map((ip) => ({ ip, geo: { space: 'public', country: 'DE', source: NEW } })));
+      assert.deepEqual(await store.hostsWithoutGeo(one), []);
+      assert.deepEqual(await store.geoSources(one), [OLD, NEW].sort());
+      assert.equal((await store.runCounts(one)).hostsWithoutGeo, 0);
+      const countries = (await store.services(one)).map((r) => `${r.ip} ${r.country} ${r.asn ?? '-'} ${r.org ?? '-'} ${r.space}`);
+      assert.ok(countries.includes('192.0.2.1 NL 3333 RIPE NCC public') && countries.includes('192.0.2.40 DE - - public'), countries.join(', '));
+      assert.equal(await t.count('SELECT count(*) FROM geo_sources'), 3, 'one row per run and text');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   test('a host answering for one archive on several services counts its images once by country and per server', async () => {
     const t = await engine.create();
     const store = t.store;

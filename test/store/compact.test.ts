@@ -27,8 +27,8 @@ const asStored = {
 
 /** The tables each engine holds: the same, plus PostgreSQL's schema marker and work queue. */
 const TABLES = {
-  sqlite: ['findings', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services'],
-  postgres: ['block_refusals', 'blocks', 'exposure_schema', 'findings', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services'],
+  sqlite: ['findings', 'geo_sources', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services'],
+  postgres: ['block_refusals', 'blocks', 'exposure_schema', 'findings', 'geo_sources', 'hosts', 'inventories', 'observations', 'rule_texts', 'runs', 'scan_progress', 'scan_steps', 'services'],
 };
 const TABLES_SQL = {
   sqlite: `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Finding } from '../../src/observation/finding.ts';
 import type { Observation } from '../../src/observation/observation.ts';
 import type { HostResult } from '../../src/store/index.ts';
 import { engines, type Engine } from './engines.ts';
@@ -54,6 +55,45 @@ for (const engine of engines('127.0.28.2')) describe(`service pages and run tota
     // Findings ride with their own service only.
     for (const row of all) assert.deepEqual(row.findings.map((f) => f.ruleId).sort(), (row.port === 104 ? [ANY_AE, FIND_OPEN] : [NO_TLS]).map((f) => f.ruleId).sort());
     await cleanup();
+  });
+
+  it('hand out the services that have findings, in report order, with their findings and no observation, whatever the page size', async () => {
+    const { s, runId, cleanup } = await store(engine);
+    // Hosts without findings between those with: skipped, not paged over as empty rows.
+    for (const ip of ['10.0.0.3', '10.0.0.50', '2001:db8::a']) await s.recordHost(runId, { ip, services: [{ observation: at(ip, 104, 1), findings: [] }] });
+    const all = await s.services(runId);
+    const expected = all.filter((r) => r.findings.length > 0);
+    assert.equal(expected.length, 14);
+    for (const size of [1, 2, 5, 1000]) {
+      const seen = [];
+      for await (const page of s.findingPages(runId, size)) {
+        assert.ok(page.length > 0 && page.length <= size);
+        seen.push(...page);
+      }
+      assert.deepEqual(seen.map((r) => `${r.ip} ${r.port}`), expected.map((r) => `${r.ip} ${r.port}`), `page size ${size}`);
+      for (const [i, row] of seen.entries()) {
+        const { observation: _observation, ...columns } = expected[i]!;
+        assert.deepEqual(row, columns);
+        assert.equal('observation' in row, false);
+      }
+    }
+    await cleanup();
+  });
+
+  it('name each rule that fired in the words and severity of its first finding in report order', async () => {
+    const t = await engine.create({ now: fixedClock });
+    const s = t.store;
+    const runId = await s.startRun(RUN_META);
+    const reworded = { ...FIND_OPEN, title: 'A later wording', severity: 'high' as const, references: [], evidence: 'later' };
+    // The reworded finding is written first, on an address that comes later in report order.
+    await s.recordHost(runId, { ip: '10.0.0.9', services: [{ observation: at('10.0.0.9', 104, 1), findings: [reworded, NO_TLS] }] });
+    await s.recordHost(runId, { ip: '10.0.0.10', services: [{ observation: at('10.0.0.10', 104, 1), findings: [FIND_OPEN] }] });
+    await s.recordHost(runId, { ip: '10.0.0.2', services: [{ observation: at('10.0.0.2', 104, 1), findings: [ANY_AE, FIND_OPEN] }] });
+    const words = ({ evidence: _evidence, ...rest }: Finding): Omit<Finding, 'evidence'> => rest;
+    assert.deepEqual(await s.firedRules(runId), [words(FIND_OPEN), words(ANY_AE), words(NO_TLS)]);
+    const other = await s.startRun(RUN_META);
+    assert.deepEqual(await s.firedRules(other), []);
+    await t.cleanup();
   });
 
   it('sum per host the largest figure, with "at least" only when that figure was a lower bound', async () => {

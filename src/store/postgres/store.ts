@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { StoreError } from '../errors.ts';
 import type { HostBatch } from '../store.ts';
 import { SqlStore, type SqlEngine } from '../sql-store.ts';
-import { ruleTextIds, type RuleTextsInTransaction } from '../write-rows.ts';
+import { knownIds, type KnownIdsInTransaction } from '../write-rows.ts';
 import { connectionError, displayUrl, openPool } from './connect.ts';
 import type { Queryable } from './queue.ts';
 import { checkForReading, migrateForWriting } from './schema.ts';
@@ -119,7 +119,7 @@ export class PostgresStore extends SqlStore {
   private constructor(
     private readonly connection: Connection,
     now: () => Date,
-    private readonly texts = ruleTextIds(),
+    private readonly ids = knownIds(),
   ) {
     super(
       postgresEngine(connection),
@@ -154,22 +154,22 @@ export class PostgresStore extends SqlStore {
   /**
    * Runs `fn` in one transaction on one connection: committed when it
    * resolves, rolled back when it throws (the error is passed on). Rule texts
-   * first stored by a rolled-back transaction are forgotten with it.
+   * and geo sources first stored by a rolled-back transaction are forgotten with it.
    */
   async inTransaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     await this.connection.ready();
     const client = await this.connection.connect();
-    const texts: RuleTextsInTransaction = this.texts.begin();
+    const ids: KnownIdsInTransaction = this.ids.begin();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn({
         client,
         query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => client.query<R>(text, values),
-        recordHosts: (runId, batch) => writeBatch(client, texts, runId, batch, this.now().toISOString()),
+        recordHosts: (runId, batch) => writeBatch(client, ids, runId, batch, this.now().toISOString()),
       });
       await client.query('COMMIT');
-      texts.committed();
+      ids.committed();
       return result;
     } catch (err) {
       // A connection that cannot even roll back is not given back to the pool.

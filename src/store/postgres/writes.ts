@@ -14,6 +14,7 @@ import {
   checkHost,
   checkServices,
   endpointKey,
+  geoSourceKey,
   HOST_COLUMNS,
   hostValues,
   inventoryValues,
@@ -26,8 +27,8 @@ import {
   type CheckedService,
   type ColumnKind,
   type InventoryValues,
+  type KnownIdsInTransaction,
   type RuleText,
-  type RuleTextsInTransaction,
 } from '../write-rows.ts';
 
 type Db = Pick<pg.PoolClient, 'query'>;
@@ -64,7 +65,7 @@ async function insertRows(db: Db, table: string, columns: readonly Column[], row
   );
 }
 
-const HOST_ROW: readonly Column[] = [['id', 'id'], ...HOST_COLUMNS.map((c): Column => [c, c === 'run_id' ? 'id' : c === 'asn' ? 'count' : 'text'])];
+const HOST_ROW: readonly Column[] = [['id', 'id'], ...HOST_COLUMNS.map((c): Column => [c, c === 'run_id' || c === 'geo_source_id' ? 'id' : c === 'asn' ? 'count' : 'text'])];
 const SERVICE_ROW: readonly Column[] = [['id', 'id'], ...SERVICE_COLUMNS];
 const OBSERVATION_ROW: readonly Column[] = [
   ['service_id', 'id'],
@@ -97,7 +98,7 @@ async function newIds(db: Db, sequence: string, n: number): Promise<number[]> {
 }
 
 /** The ids of the texts, inserting those the database lacks; in one sorted order, so concurrent writers lock alike. */
-async function ruleTextIdsOf(db: Db, texts: RuleTextsInTransaction, wanted: readonly RuleText[]): Promise<void> {
+async function ruleTextIdsOf(db: Db, texts: KnownIdsInTransaction, wanted: readonly RuleText[]): Promise<void> {
   const missing = [...new Map(wanted.filter((t) => texts.id(ruleTextKey(t)) === undefined).map((t) => [ruleTextKey(t), t])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, t]) => t);
@@ -114,6 +115,20 @@ async function ruleTextIdsOf(db: Db, texts: RuleTextsInTransaction, wanted: read
   for (const text of missing) {
     const id = ids.get(ruleTextKey(text.map((t) => pgText(t) as string) as unknown as RuleText));
     if (id !== undefined) texts.add(ruleTextKey(text), id);
+  }
+}
+
+/** The ids of the run's geo sources, inserting those the database lacks (its text as PostgreSQL holds it). */
+async function geoSourceIdsOf(db: Db, ids: KnownIdsInTransaction, runId: number, wanted: ReadonlyArray<string | undefined>): Promise<void> {
+  const missing = [...new Set(wanted.filter((s): s is string => s !== undefined && ids.id(geoSourceKey(runId, s)) === undefined))].sort();
+  if (missing.length === 0) return;
+  const texts = missing.map((source) => pgText(source) as string);
+  await db.query('INSERT INTO geo_sources (run_id, source) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [runId, texts]);
+  const found = await db.query<{ id: number; source: string }>('SELECT id, source FROM geo_sources WHERE run_id = $1 AND source = ANY($2::text[])', [runId, texts]);
+  const byText = new Map(found.rows.map((r) => [r.source, r.id]));
+  for (const [i, source] of missing.entries()) {
+    const id = byText.get(texts[i] as string);
+    if (id !== undefined) ids.add(geoSourceKey(runId, source), id);
   }
 }
 
@@ -191,13 +206,15 @@ async function plan(db: Db, runId: number, batch: HostBatch): Promise<{ newHosts
 }
 
 /** Every host of the batch, then its checkpoint, on `db` inside a transaction the caller opened and will end. */
-export async function writeBatch(db: Db, texts: RuleTextsInTransaction, runId: number, batch: HostBatch, at: string): Promise<void> {
+export async function writeBatch(db: Db, texts: KnownIdsInTransaction, runId: number, batch: HostBatch, at: string): Promise<void> {
   const run = await db.query('SELECT 1 FROM runs WHERE id = $1', [runId]);
   if (run.rowCount === 0) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
   const { newHosts, services } = await plan(db, runId, batch);
 
+  await geoSourceIdsOf(db, texts, runId, newHosts.map((h) => h.geo?.source));
+  const sourceId = (source: string | undefined): number | null => (source === undefined ? null : (texts.id(geoSourceKey(runId, source)) ?? null));
   const hostIds = await newIds(db, 'hosts_id_seq', newHosts.length);
-  await insertRows(db, 'hosts', HOST_ROW, newHosts.map((h, i) => [hostIds[i], ...hostValues(runId, h)]));
+  await insertRows(db, 'hosts', HOST_ROW, newHosts.map((h, i) => [hostIds[i], ...hostValues(runId, h, sourceId(h.geo?.source))]));
   const serviceIds = await newIds(db, 'services_id_seq', services.length);
   const hostIdOf = (p: PlannedService): number => ('stored' in p.host ? p.host.stored : (hostIds[p.host.fresh] as number));
   await insertRows(db, 'services', SERVICE_ROW, services.map((p, i) => [serviceIds[i], ...serviceValues(runId, hostIdOf(p), p.service.observation)]));
@@ -213,11 +230,14 @@ export async function writeBatch(db: Db, texts: RuleTextsInTransaction, runId: n
   if (batch.checkpoint) await writeCheckpoint(db, runId, batch.checkpoint, at);
 }
 
-/** Geo of hosts of a run, all in one statement. */
+/** Geo of hosts of a run, in one statement after the run's geo sources. */
 export async function writeHostGeo(db: Db, runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {
   if (hosts.length === 0) return;
+  const sources = [...new Set(hosts.flatMap((h) => (h.geo.source === undefined ? [] : [pgText(h.geo.source) as string])))].sort();
+  if (sources.length > 0) await db.query('INSERT INTO geo_sources (run_id, source) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [runId, sources]);
   await db.query(
-    `UPDATE hosts h SET space = u.space, country = u.country, asn = u.asn, org = u.org, geo_source = u.source
+    `UPDATE hosts h SET space = u.space, country = u.country, asn = u.asn, org = u.org,
+            geo_source_id = (SELECT g.id FROM geo_sources g WHERE g.run_id = $1 AND g.source = u.source)
      FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[]) AS u(ip, space, country, asn, org, source)
      WHERE h.run_id = $1 AND h.ip = u.ip`,
     [
@@ -227,7 +247,7 @@ export async function writeHostGeo(db: Db, runId: number, hosts: ReadonlyArray<{
       hosts.map((h) => h.geo.country ?? null),
       hosts.map((h) => h.geo.asn ?? null),
       hosts.map((h) => h.geo.org ?? null),
-      hosts.map((h) => h.geo.source ?? null),
+      hosts.map((h) => pgText(h.geo.source) ?? null),
     ],
   );
 }
