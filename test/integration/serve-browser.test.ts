@@ -127,6 +127,12 @@ test('a user logs in, filters findings, opens a service and a diff, and watches 
     await page.click('a[href="/runs/1"]');
     assert.match((await page.locator('h1').textContent()) ?? '', /Run 1/);
     await page.locator('figure.chart img').first().waitFor();
+    // The images load after the page: wait (bounded) until each has finished, loaded or not.
+    await page.waitForFunction(
+      (imgs) => imgs.every((i) => (i as unknown as { complete: boolean }).complete),
+      await page.locator('figure.chart img').elementHandles(),
+      { timeout: 30_000 },
+    );
     const drawn = await page.locator('figure.chart img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
     assert.deepEqual(drawn.map((w) => w > 0), [true, true, true, true], 'every chart image loaded');
     await shot(page, '3-run');
