@@ -115,12 +115,15 @@ class PartFile {
   }
 
   async fill(chunks: AsyncIterable<string>): Promise<void> {
-    for await (const chunk of chunks) {
-      try {
-        writeSync(this.fd as number, chunk);
-      } catch (err) {
-        throw new UsageError(`cannot write ${this.path} (${code(err)})`);
-      }
+    for await (const chunk of chunks) this.write(chunk);
+  }
+
+  write(chunk: string): void {
+    if (chunk.length === 0) return;
+    try {
+      writeSync(this.fd as number, chunk);
+    } catch (err) {
+      throw new UsageError(`cannot write ${this.path} (${code(err)})`);
     }
   }
 
@@ -171,6 +174,23 @@ export interface StreamedFile {
  * (a folder that cannot be written fails at once), renamed only when all
  * are complete, and removed on any error, which is then thrown.
  */
+/**
+ * The same guarantees as writeStreamedFiles for files written side by side
+ * from one pass: each step's chunks go to the files in order.
+ */
+export async function writeStreamedTogether(paths: readonly string[], chunks: AsyncIterable<readonly string[]>): Promise<void> {
+  const parts: PartFile[] = [];
+  try {
+    for (const p of paths) parts.push(await PartFile.open(p));
+    for await (const step of chunks) step.forEach((chunk, i) => parts[i]?.write(chunk));
+    for (const p of parts) await p.close();
+    for (const p of parts) p.commit();
+  } catch (err) {
+    for (const p of parts) p.discard();
+    throw err;
+  }
+}
+
 export async function writeStreamedFiles(files: readonly StreamedFile[]): Promise<void> {
   const parts: PartFile[] = [];
   try {

@@ -7,8 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
 import { serviceReports, summarise, summariseHead } from '../report/summary.ts';
-import { streamCsv } from '../report/csv.ts';
-import { streamFindingsCsv } from '../report/findings-csv.ts';
+import { CSV_DOCUMENT, streamCsv } from '../report/csv.ts';
+import { FINDINGS_CSV_DOCUMENT } from '../report/findings-csv.ts';
 import { streamJson } from '../report/json.ts';
 import { summariseBounded, type ReportBounds } from '../report/bounded.ts';
 import { HTML_BOUNDS } from '../report/html-sections.ts';
@@ -21,7 +21,8 @@ import { geoDatesText } from '../report/tables.ts';
 import type { BoundedReport, ReportModel, ServiceReport } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
-import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedFiles } from './output.ts';
+import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedFiles, writeStreamedTogether } from './output.ts';
+import { streamDocuments } from '../report/stream.ts';
 import type { REPORT_GROUPINGS, ReportFormat } from './formats.ts';
 
 export interface ReportFlags {
@@ -105,6 +106,7 @@ function isStreamed(format: ReportFormat): format is StreamedFormat {
  */
 export async function streamReport(store: StoreReader, runId: number, format: StreamedFormat, out: string | undefined): Promise<void> {
   const head = await summariseHead(store, runId);
+  const fired = format === 'sarif' ? await store.firedRules(runId) : undefined;
   const services = (): AsyncIterable<ServiceReport> => serviceReports(store, runId);
   const main = (): AsyncIterable<string> => {
     switch (format) {
@@ -113,7 +115,8 @@ export async function streamReport(store: StoreReader, runId: number, format: St
       case 'ndjson':
         return streamNdjson(head, services());
       case 'sarif':
-        return streamSarif(head, services);
+        // The rules from the store's list of those that fired: the services are read once.
+        return streamSarif(head, services, fired);
       case 'csv':
         return streamCsv(services());
       default: {
@@ -124,11 +127,9 @@ export async function streamReport(store: StoreReader, runId: number, format: St
   };
   if (out === undefined) return pourToStdout(main());
   if (format !== 'csv') return writeStreamedFiles([{ path: out, chunks: main }]);
+  // Both tables from one pass over the services.
   const paths = csvPaths(out);
-  return writeStreamedFiles([
-    { path: paths.services, chunks: main },
-    { path: paths.findings, chunks: () => streamFindingsCsv(services()) },
-  ]);
+  return writeStreamedTogether([paths.services, paths.findings], streamDocuments([CSV_DOCUMENT, FINDINGS_CSV_DOCUMENT], services()));
 }
 
 function csvPaths(out: string): { services: string; findings: string } {

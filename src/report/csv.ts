@@ -50,7 +50,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
 
 export const CSV_HEADER = COLUMNS.map(([name]) => name).join(',');
 
-const CSV_DOCUMENT = lineDocument(`${CSV_HEADER}\r\n`, (s) => [`${COLUMNS.map(([, get]) => csvField(get(s))).join(',')}\r\n`]);
+export const CSV_DOCUMENT = lineDocument(`${CSV_HEADER}\r\n`, (s) => [`${COLUMNS.map(([, get]) => csvField(get(s))).join(',')}\r\n`]);
 
 export function renderCsv(model: ReportModel): string {
   return collectDocument(CSV_DOCUMENT, model.services);

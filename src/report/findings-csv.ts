@@ -32,7 +32,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport, f: ServiceFind
 
 export const FINDINGS_CSV_HEADER = COLUMNS.map(([name]) => name).join(',');
 
-const FINDINGS_CSV_DOCUMENT = lineDocument(`${FINDINGS_CSV_HEADER}\r\n`, (s) =>
+export const FINDINGS_CSV_DOCUMENT = lineDocument(`${FINDINGS_CSV_HEADER}\r\n`, (s) =>
   s.findings.map((f) => `${COLUMNS.map(([, get]) => csvField(get(s, f))).join(',')}\r\n`),
 );
 

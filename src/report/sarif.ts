@@ -33,7 +33,7 @@ function endpointName(s: ServiceReport): string {
 
 const HTTPS = /^https:\/\/[A-Za-z0-9._~:/?#[\]@!$&()*+,;=%-]+$/;
 
-function rule(f: ReportFinding) {
+function rule(f: RuleWords) {
   const helpUri = f.references.find((r) => HTTPS.test(r));
   return {
     id: f.ruleId,
@@ -67,8 +67,9 @@ function sarifProof(f: ServiceFinding): Record<string, string> {
   return p.kind === 'command' ? { kind: p.kind, tool: p.tool, command: plain(p.command), shows: plain(p.shows) } : { kind: p.kind, reason: plain(p.reason) };
 }
 
-/** The first finding of each rule, in service order: what the rule's description is written from. */
-type RuleFindings = Map<string, ReportFinding>;
+/** A rule's words as its first finding (in service order) has them: what its description is written from. */
+type RuleWords = Omit<ReportFinding, 'evidence'>;
+type RuleFindings = Map<string, RuleWords>;
 
 function addRules(rules: RuleFindings, s: ServiceReport): void {
   for (const f of s.findings) if (!rules.has(f.ruleId)) rules.set(f.ruleId, f);
@@ -103,7 +104,7 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
           driver: {
             name: 'Exposure',
             version: head.run.scanner.userAgent.match(/Exposure\/([\w.-]+)/)?.[1] ?? 'unknown',
-            rules: ids.map((id) => rule(rules.get(id) as ReportFinding)),
+            rules: ids.map((id) => rule(rules.get(id) as RuleWords)),
           },
         },
         automationDetails: { id: `exposure/run-${head.run.id}` },
@@ -133,12 +134,14 @@ export function renderSarif(model: ReportModel): string {
 }
 
 /**
- * renderSarif's bytes in chunks. The rules come before the results, so the
- * services are read twice: once for the distinct rules (memory bounded by
- * their number), once for the results as they come.
+ * renderSarif's bytes in chunks. The rules come before the results: given
+ * the rules that fired (the store's list, StoreReader.firedRules: each in the
+ * words of its first finding), the services are read once; without it, twice
+ * (once for the distinct rules, memory bounded by their number).
  */
-export async function* streamSarif(head: ReportHead, services: () => AsyncIterable<ServiceReport>): AsyncIterable<string> {
+export async function* streamSarif(head: ReportHead, services: () => AsyncIterable<ServiceReport>, fired?: readonly RuleWords[]): AsyncIterable<string> {
   const rules: RuleFindings = new Map();
-  for await (const s of services()) addRules(rules, s);
+  if (fired) for (const r of fired) rules.set(r.ruleId, r);
+  else for await (const s of services()) addRules(rules, s);
   yield* streamDocument(sarifDocument(head, rules), services());
 }

@@ -67,6 +67,24 @@ export async function* streamDocument<S>(doc: ServiceDocument<S>, services: Asyn
 }
 
 /**
+ * Several documents over one pass of the services (the two CSV tables): each
+ * step gives one chunk per document, in the documents' order; a chunk may be
+ * empty. The services are read once, whatever the number of documents.
+ */
+export async function* streamDocuments(docs: readonly ServiceDocument[], services: AsyncIterable<ServiceReport>): AsyncIterable<string[]> {
+  const writers = docs.map(entryWriter);
+  let pending = docs.map((d) => d.head);
+  for await (const s of services) {
+    pending = pending.map((text, i) => text + (writers[i] as ReturnType<typeof entryWriter>).next(s));
+    if (pending.some((text) => text.length >= CHUNK)) {
+      yield pending;
+      pending = docs.map(() => '');
+    }
+  }
+  yield pending.map((text, i) => text + (writers[i] as ReturnType<typeof entryWriter>).end());
+}
+
+/**
  * A JSON text with one array written item by item: the text before the
  * array's first item and after its last, and the indents, exactly as
  * `stringify` (an indent of 2) lays out the whole. Found by stringifying the
