@@ -10,6 +10,7 @@
  * files the run names must be the same on this machine. A block that fails
  * is refused (recorded, given back, never claimed again by this worker).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isAuthorisedAddress } from '../scope/guard.ts';
 import type { ExclusionList } from '../scope/exclusions.ts';
 import { planScan, type ScanPlan } from '../scan/plan.ts';
@@ -128,7 +129,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
       // The block being written may be the run's last: only then is there nothing to wait for.
       await written();
       if (!(await blocksHeld(o.store.queue, o.runId))) break;
-      await sleep(o.pollMs, o.signal);
+      // Node's own timer ends early (rejecting) on the stop signal: the loop then sees it aborted.
+      await sleep(o.pollMs, undefined, { signal: o.signal }).catch(() => undefined);
       continue;
     }
     o.onEvent?.({ kind: 'claimed', claim });
@@ -286,17 +288,4 @@ async function completeBlock(o: WorkerOptions, work: RunWork, p: Probed): Promis
   } finally {
     p.lease.stop();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { LabError } from './errors.ts';
 import { isLabAddress } from './ports.ts';
-import { findBinary, isRunning, logTail, runTool, spawnServer, stopProcess, waitForExit, type SpawnedServer } from './process.ts';
+import { findBinary, isRunning, logTail, runTool, sleep, spawnServer, stopProcess, waitForExit, type SpawnedServer } from './process.ts';
 
 export interface PostgresOptions {
   /** A 127.x address of the caller's own: the cluster listens there only. */
@@ -130,10 +130,6 @@ function serverArgs(data: string, dir: string, o: PostgresOptions): string[] {
     '-c', 'full_page_writes=off',
     '-c', 'shared_buffers=32MB',
   ];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Resolves when the child exits (at once if it has); `cancel` drops the listener. */

@@ -88,7 +88,7 @@ export async function spawnServer(
   return { pid, startTime: stat.startTime, child };
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
