@@ -6,7 +6,7 @@
 import { counted } from '../observation/count.ts';
 import { openQueueStore } from '../cluster/open.ts';
 import { ClusterError } from '../cluster/errors.ts';
-import { isDistributed, queueStatus, type QueueStatus } from '../store/postgres/queue.ts';
+import { distributedRuns, queueStatus, type QueueStatus } from '../store/postgres/queue.ts';
 import { safeJson } from '../report/json.ts';
 import { plain } from '../report/escape.ts';
 
@@ -41,8 +41,8 @@ export async function statusCommand(flags: StatusFlags): Promise<void> {
   try {
     const q = store.queueStore;
     const runs = (await q.runs()).filter((r) => flags.run === undefined || r.id === flags.run);
-    const distributed = [];
-    for (const r of runs) if (await isDistributed(q.queue, r.id)) distributed.push(r);
+    const ids = await distributedRuns(q.queue);
+    const distributed = runs.filter((r) => ids.has(r.id));
     if (flags.run !== undefined && distributed.length === 0) {
       throw new ClusterError('NOT_A_DISTRIBUTED_RUN', `${store.where} has no distributed run ${flags.run}`);
     }

@@ -225,13 +225,21 @@ class Lease {
   private readonly timer: NodeJS.Timeout;
 
   constructor(o: WorkerOptions, claim: BlockClaim) {
+    // One renewal at a time: on a slow database they would otherwise pile up on the pool's connections.
+    let renewing = false;
     this.timer = setInterval(() => {
-      renewLease(o.store.queue, claim, o.leaseMs).then(
-        (held) => {
-          if (!held) this.lost.abort();
-        },
-        () => undefined,
-      );
+      if (renewing) return;
+      renewing = true;
+      renewLease(o.store.queue, claim, o.leaseMs)
+        .then(
+          (held) => {
+            if (!held) this.lost.abort();
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          renewing = false;
+        });
     }, Math.max(50, Math.floor(o.leaseMs / 3)));
   }
 

@@ -45,3 +45,4 @@ export { openStoreKeeper, openStoreReader, openStoreSink, storeLabel, type KeptS
 export { isPostgresUrl } from './postgres/connect.ts';
 export { openPostgresStore, PostgresStore, type PostgresStoreOptions, type StoreTransaction } from './postgres/store.ts';
 export { StoreError, StoreValidationError, type StoreErrorCode, type ValidationIssue } from './errors.ts';
+export { lifecycleRuns, namedScope, previousRun, runsOfScope, runsToPrune, scopeKeyOf, verifiesOf, SCOPE_KEY, VERIFIES_KEY, type Verifies } from './scope-runs.ts';

@@ -10,7 +10,7 @@ import { endpointText } from '../report/format.ts';
 import type { FindingLifecycleRow, FindingRef, RunRow, StoreReader } from '../store/index.ts';
 import type { EndpointFinding } from './alert.ts';
 import { WatchError } from './errors.ts';
-import { lifecycleRuns, runsOfScope, scopeKeyOf, verifiesOf } from './scope-runs.ts';
+import { lifecycleRuns, runsOfScope, scopeKeyOf, verifiesOf } from '../store/scope-runs.ts';
 
 export const FINDINGS_SCHEMA = 'exposure-findings/1';
 

@@ -12,7 +12,7 @@ import { recordParameters, runMeta, type RunParameters } from '../scan/run-param
 import { runScan, type ScanOutcome, type ScanProgress } from '../scan/run-scan.ts';
 import type { StoredHostGeo, StoreSink } from '../store/index.ts';
 import type { WatchScope } from './config.ts';
-import { SCOPE_KEY } from './scope-runs.ts';
+import { SCOPE_KEY } from '../store/scope-runs.ts';
 
 /** What the command running a scan hands in: the stop signal, and optionally geo lookup, progress and notes. */
 export interface ScanHooks {

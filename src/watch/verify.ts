@@ -13,7 +13,7 @@ import { WHOLE } from '../scan/options.ts';
 import { WatchError } from './errors.ts';
 import { findingKey } from './lifecycle.ts';
 import { rescan, type ScanHooks } from './rescan.ts';
-import { SCOPE_KEY, scopeKeyOf, VERIFIES_KEY, type Verifies } from './scope-runs.ts';
+import { SCOPE_KEY, scopeKeyOf, VERIFIES_KEY, type Verifies } from '../store/scope-runs.ts';
 
 export type Verdict =
   | { readonly kind: 'still-open' }

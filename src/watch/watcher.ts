@@ -17,7 +17,7 @@ import type { WatchConfig, WatchScope } from './config.ts';
 import type { DeliveryReport } from './delivery.ts';
 import { scanScope, type ScanHooks } from './rescan.ts';
 import { dueAt, parseSchedule, type Schedule } from './schedule.ts';
-import { namedScope, previousRun, runsOfScope, runsToPrune, verifiesOf } from './scope-runs.ts';
+import { namedScope, previousRun, runsOfScope, runsToPrune, verifiesOf } from '../store/scope-runs.ts';
 
 /** What the watch did, as it does it: the command prints these, a dashboard may show them. */
 export type WatchEvent =

@@ -22,7 +22,7 @@ import { runsPage } from './pages/runs.ts';
 import { servicePage } from './pages/service.ts';
 import { TIMELINE_RUNS, timelineCharts, timelinePage, type TimelinePoint } from './pages/timeline.ts';
 import type { Reply } from './respond.ts';
-import { previousOfScope, runsOfScope } from './scope.ts';
+import { previousOfScope, runsOfRunScope } from './scope.ts';
 
 /** Runs on one page of the runs list. */
 export const RUNS_PER_PAGE = 25;
@@ -150,7 +150,7 @@ export const liveJson: Handler = async (c) => {
 
 async function timelineOf(c: HandlerContext): Promise<{ run: RunRow; points: TimelinePoint[]; earlier: number }> {
   const r = await runOf(c);
-  const scope = runsOfScope(await c.store.runs(), r);
+  const scope = runsOfRunScope(await c.store.runs(), r);
   const shown = scope.slice(-TIMELINE_RUNS);
   const points: TimelinePoint[] = [];
   for (const s of shown) points.push({ run: s, totals: await c.store.runTotals(s.id) });

@@ -1,23 +1,18 @@
 /**
- * A scope is what a run was asked to scan: its targets and ports. Runs of the
- * same scope (a nightly job's) line up in a timeline and are diffed with the
- * one before.
+ * A scope's runs (a nightly job's) line up in a timeline and are diffed with
+ * the one before; which runs belong together is the store's rule
+ * (store/scope-runs.ts), the same the watch and the lifecycle follow.
  */
-import type { RunRow } from '../store/index.ts';
+import { previousRun, runsOfScope, scopeKeyOf, type RunRow } from '../store/index.ts';
 
-export function scopeKey(run: Pick<RunRow, 'meta'>): string {
-  return JSON.stringify([run.meta.targets, [...new Set(run.meta.ports)].sort((a, b) => a - b)]);
+/** Runs of the same scope as `run` (store/scope-runs.ts: a watch scope, a verification's, or its targets and ports), oldest first. */
+export function runsOfRunScope(runs: readonly RunRow[], run: RunRow): RunRow[] {
+  return runsOfScope(runs, scopeKeyOf(run));
 }
 
-/** Runs of the same scope as `run`, oldest first, `run` among them. */
-export function runsOfScope(runs: readonly RunRow[], run: RunRow): RunRow[] {
-  const key = scopeKey(run);
-  return runs.filter((r) => scopeKey(r) === key).sort((a, b) => a.id - b.id);
-}
-
-/** The run of the same scope just before `run`; undefined for the first. */
+/** The run `run` is compared with: the latest completed whole-scope run before it; undefined for the first. */
 export function previousOfScope(runs: readonly RunRow[], run: RunRow): RunRow | undefined {
-  return runsOfScope(runs, run).filter((r) => r.id < run.id).at(-1);
+  return previousRun(runsOfRunScope(runs, run), run.id);
 }
 
 /** "127.0.0.2, 10.0.0.0/24 · ports 104, 4242", cut to a length a table cell holds. */

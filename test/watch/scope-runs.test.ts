@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { RunRow, RunStatus } from '../../src/store/index.ts';
 import type { WatchScope } from '../../src/watch/config.ts';
 import { parseSchedule } from '../../src/watch/schedule.ts';
-import { lifecycleRuns, namedScope, previousRun, runsOfScope, runsToPrune, scopeKeyOf, SCOPE_KEY, VERIFIES_KEY } from '../../src/watch/scope-runs.ts';
+import { lifecycleRuns, namedScope, previousRun, runsOfScope, runsToPrune, scopeKeyOf, SCOPE_KEY, VERIFIES_KEY } from '../../src/store/scope-runs.ts';
 import { dueScopes } from '../../src/watch/watcher.ts';
 
 function run(id: number, options: Record<string, unknown> = {}, status: RunStatus = 'completed', startedAt = `2026-03-0${Math.min(id, 9)}T02:00:00.000Z`): RunRow {

@@ -18,7 +18,7 @@ import { openStoreKeeper, type KeptStore } from '../../src/store/index.ts';
 import type { Alert } from '../../src/watch/alert.ts';
 import { alertChannels } from '../../src/watch/channels.ts';
 import { watchConfigFrom, type WatchConfig } from '../../src/watch/config.ts';
-import { namedScope, SCOPE_KEY, VERIFIES_KEY } from '../../src/watch/scope-runs.ts';
+import { namedScope, SCOPE_KEY, VERIFIES_KEY } from '../../src/store/scope-runs.ts';
 import { scopeLifecycle, type FindingLifecycle } from '../../src/watch/lifecycle.ts';
 import { verifyFinding } from '../../src/watch/verify.ts';
 import { watchScopes, type WatchDeps, type WatchEvent } from '../../src/watch/watcher.ts';

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { RunRow } from '../../src/store/index.ts';
 import { durationText, liveStatus } from '../../src/web/live.ts';
 import { filterOf, parseFindingQuery } from '../../src/web/filters.ts';
-import { previousOfScope, runsOfScope } from '../../src/web/scope.ts';
+import { previousOfScope, runsOfRunScope } from '../../src/web/scope.ts';
 
 const meta = { targets: ['192.0.2.0/24'], ports: [104, 4242], options: {}, scanner: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'test' } };
 const running: RunRow = { id: 7, startedAt: '2026-01-15T08:00:00.000Z', finishedAt: undefined, status: 'running', meta, summary: undefined, hostsRecorded: 3 };
@@ -53,11 +53,13 @@ describe('the findings filters in a URL', () => {
 });
 
 describe('scopes', () => {
-  it('groups runs of the same targets and ports, whatever the ports\' order', () => {
+  it('groups runs of the same targets and ports, whatever the ports\' order, and compares with the last completed one', () => {
+    const done: RunRow = { ...running, id: 6, status: 'completed' };
     const other: RunRow = { ...running, id: 8, meta: { ...meta, ports: [104] } };
     const again: RunRow = { ...running, id: 9, meta: { ...meta, ports: [4242, 104] } };
-    assert.deepEqual(runsOfScope([again, other, running], again).map((r) => r.id), [7, 9]);
-    assert.equal(previousOfScope([running, other, again], again)?.id, 7);
-    assert.equal(previousOfScope([running, other, again], running), undefined);
+    assert.deepEqual(runsOfRunScope([again, other, running, done], again).map((r) => r.id), [6, 7, 9]);
+    // Run 7 is still going (or was cut short): the comparison skips it.
+    assert.equal(previousOfScope([done, running, other, again], again)?.id, 6);
+    assert.equal(previousOfScope([done, running, other, again], done), undefined);
   });
 });

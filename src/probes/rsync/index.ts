@@ -76,8 +76,15 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
     for (const m of details.modules.slice(0, MAX_MODULES_WALKED)) {
       if (signal.aborted) break;
       const wire = wireNames.get(m)!;
-      session = await RsyncSession.open(options);
-      const answer = await session.requestModule(wire, listArguments(wire));
+      let answer: keyof typeof ACCESS;
+      try {
+        session = await RsyncSession.open(options);
+        answer = await session.requestModule(wire, listArguments(wire));
+      } catch (err) {
+        // This module was tried: its request failed (and the walk stops, with what was learned kept).
+        m.access = 'error';
+        throw err;
+      }
       m.access = ACCESS[answer];
       if (answer !== 'ok') {
         session.close();

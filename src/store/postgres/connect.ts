@@ -49,6 +49,8 @@ export interface PoolOptions {
   readonly max?: number;
   /** A connection that cannot be made in this time fails the command instead of waiting. */
   readonly connectTimeoutMs?: number;
+  /** A query that gets no answer in this time fails (default ten minutes). */
+  readonly queryTimeoutMs?: number;
   /** Every transaction read-only (a reader's connections): the server refuses any write. */
   readonly readOnly?: boolean;
 }
@@ -66,6 +68,12 @@ export function openPool(url: string, options: PoolOptions): pg.Pool {
     application_name: options.applicationName,
     max: options.max ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    // No wait on the server is left open-ended: a query gives up after queryTimeoutMs (aggregates
+    // over millions of services take tens of seconds, hence the generous default), and TCP
+    // keepalive notices a server or a path that died without closing the connection.
+    query_timeout: options.queryTimeoutMs ?? 600_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types: NUMBER_TYPES,
     ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });

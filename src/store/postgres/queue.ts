@@ -236,10 +236,10 @@ export async function liveWorkers(db: Queryable, runId: number): Promise<number>
   return res.rows[0]?.n ?? 0;
 }
 
-/** True when the run has blocks in the queue at all (a distributed run). */
-export async function isDistributed(db: Queryable, runId: number): Promise<boolean> {
-  const res = await db.query('SELECT 1 FROM blocks WHERE run_id = $1 LIMIT 1', [runId]);
-  return res.rowCount === 1;
+/** The runs that have blocks in the queue (distributed runs), in one query. */
+export async function distributedRuns(db: Queryable): Promise<Set<number>> {
+  const res = await db.query<{ run_id: number }>('SELECT DISTINCT run_id FROM blocks');
+  return new Set(res.rows.map((r) => r.run_id));
 }
 
 /** Blocks done, claimed, run out, left and failed; per worker figures; refusals; an ETA. */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ProtocolId } from '../observation/observation.ts';
-import type { RunRow, ScopeRun } from '../store/index.ts';
+import type { RunRow, ScopeRun } from './store.ts';
 
 /** The key of a run's options that names its watch scope. */
 export const SCOPE_KEY = 'scope';
@@ -45,7 +45,8 @@ export function scopeKeyOf(run: RunRow): string {
   if (verifies) return verifies.scope;
   const name = run.meta.options[SCOPE_KEY];
   if (typeof name === 'string') return namedScope(name);
-  return `targets ${run.meta.targets.join(' ')} ports ${run.meta.ports.join(',')}`;
+  // Ports in any order and repeated are the same ports.
+  return `targets ${run.meta.targets.join(' ')} ports ${[...new Set(run.meta.ports)].sort((a, b) => a - b).join(',')}`;
 }
 
 /** A scope's runs, oldest first. */
