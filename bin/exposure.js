@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 // Maintained Node lines only (docs/decisions/0050-maintained-node.md). On an older node, the
 // project's own runtime (.runtime/node, installed by `make`) runs us instead, if it is there.
 const SUPPORTED_MAJORS = [22, 24];
-/** Commands that read runs (not scan): run with a small young generation and a heap that grows by halves. */
-const LEAN_COMMANDS = ['report', 'diff', 'merge', 'status'];
+/** Commands that read whole runs (not scan): run with a small young generation and a heap that grows by halves. */
+const LEAN_COMMANDS = ['report', 'diff', 'merge'];
 const LEAN_V8_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
 /** glibc's allocator for those commands: two arenas, and blocks of 128 KiB or more mapped and unmapped at once. */
 const LEAN_MALLOC_TUNABLES = 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072';
