@@ -114,10 +114,6 @@ class PartFile {
     }
   }
 
-  async fill(chunks: AsyncIterable<string>): Promise<void> {
-    for await (const chunk of chunks) this.write(chunk);
-  }
-
   write(chunk: string): void {
     if (chunk.length === 0) return;
     try {
@@ -161,41 +157,19 @@ class PartFile {
   }
 }
 
-export interface StreamedFile {
-  path: string;
-  /** Called when this file's turn comes, so two files are two passes, one at a time. */
-  chunks: () => AsyncIterable<string>;
-}
-
 /**
  * Writes streamed files so that a report failing half-way (the store, the
  * disk, a signal) never leaves a file that looks complete: each goes to a
  * temporary file beside its target, all are opened before anything is read
  * (a folder that cannot be written fails at once), renamed only when all
- * are complete, and removed on any error, which is then thrown.
- */
-/**
- * The same guarantees as writeStreamedFiles for files written side by side
- * from one pass: each step's chunks go to the files in order.
+ * are complete, and removed on any error, which is then thrown. The files
+ * are written side by side from one pass: each step's chunks go to them in order.
  */
 export async function writeStreamedTogether(paths: readonly string[], chunks: AsyncIterable<readonly string[]>): Promise<void> {
   const parts: PartFile[] = [];
   try {
     for (const p of paths) parts.push(await PartFile.open(p));
     for await (const step of chunks) step.forEach((chunk, i) => parts[i]?.write(chunk));
-    for (const p of parts) await p.close();
-    for (const p of parts) p.commit();
-  } catch (err) {
-    for (const p of parts) p.discard();
-    throw err;
-  }
-}
-
-export async function writeStreamedFiles(files: readonly StreamedFile[]): Promise<void> {
-  const parts: PartFile[] = [];
-  try {
-    for (const f of files) parts.push(await PartFile.open(f.path));
-    for (const [i, f] of files.entries()) await parts[i]?.fill(f.chunks());
     for (const p of parts) await p.close();
     for (const p of parts) p.commit();
   } catch (err) {

@@ -21,7 +21,7 @@ import { geoDatesText } from '../report/tables.ts';
 import type { BoundedReport, ReportModel, ServiceReport } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
-import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedFiles, writeStreamedTogether } from './output.ts';
+import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedTogether } from './output.ts';
 import { streamDocuments } from '../report/stream.ts';
 import type { REPORT_GROUPINGS, ReportFormat } from './formats.ts';
 
@@ -126,10 +126,15 @@ export async function streamReport(store: StoreReader, runId: number, format: St
     }
   };
   if (out === undefined) return pourToStdout(main());
-  if (format !== 'csv') return writeStreamedFiles([{ path: out, chunks: main }]);
+  if (format !== 'csv') return writeStreamedTogether([out], oneFile(main()));
   // Both tables from one pass over the services.
   const paths = csvPaths(out);
   return writeStreamedTogether([paths.services, paths.findings], streamDocuments([CSV_DOCUMENT, FINDINGS_CSV_DOCUMENT], services()));
+}
+
+/** One file's chunks as the steps writeStreamedTogether takes. */
+async function* oneFile(chunks: AsyncIterable<string>): AsyncIterable<readonly string[]> {
+  for await (const chunk of chunks) yield [chunk];
 }
 
 function csvPaths(out: string): { services: string; findings: string } {
