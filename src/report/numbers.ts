@@ -1,5 +1,6 @@
 /** Numbers as the human-readable reports print them. */
 import { countText } from '../observation/count.ts';
+import type { Count } from '../observation/observation.ts';
 import type { CountSum } from '../store/index.ts';
 import type { ReportCount } from './model.ts';
 
@@ -18,4 +19,9 @@ export function placeText(key: string, label?: string): string {
   if (/^AS\d+$/.test(key)) return label ? `${key} ${label}` : key;
   if (/^[A-Z]{2}$/.test(key) || key === 'unknown') return key;
   return `${key} space`;
+}
+
+/** A count as the report shows it: the number, whether it is a lower bound, and its text ("≥ 1000"). */
+export function reportCount(c: Count): ReportCount {
+  return { n: c.n, atLeast: c.atLeast, text: countText(c, '≥ ') };
 }

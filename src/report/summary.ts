@@ -2,9 +2,8 @@
  * From the store to the report model. Reads only the store; never scans.
  */
 import { severityRank } from '../observation/finding.ts';
-import type { Count, DicomDetails } from '../observation/observation.ts';
+import type { DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
-import { countText } from '../observation/count.ts';
 import type { CountSum, ServiceRow, StoreReader } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { findingProof } from './proof.ts';
@@ -15,9 +14,9 @@ import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
 import { worklistSummary } from './worklist.ts';
 
-export function reportCount(c: Count): ReportCount {
-  return { n: c.n, atLeast: c.atLeast, text: countText(c, '≥ ') };
-}
+import { reportCount } from './numbers.ts';
+
+export { reportCount };
 
 export { ipSortKey } from '../observation/address-order.ts';
 

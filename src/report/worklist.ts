@@ -4,15 +4,12 @@
  * modalities and the identifying attributes present. Built from counts, defined
  * terms and keywords only.
  */
-import { countText } from '../observation/count.ts';
+import { countText, plural } from '../observation/count.ts';
 import type { Count, DicomDetails, Observation } from '../observation/observation.ts';
-import type { ReportCount, ServiceReport } from './model.ts';
+import type { ServiceReport } from './model.ts';
+import { reportCount } from './numbers.ts';
 
 type Worklist = NonNullable<DicomDetails['mwl']>;
-
-function reportCount(c: Count): ReportCount {
-  return { n: c.n, atLeast: c.atLeast, text: countText(c, '≥ ') };
-}
 
 /** A worklist the peer never offered, or the probe never reached, says nothing worth a line. */
 function offered(w: Worklist | undefined): w is Worklist {
@@ -27,7 +24,7 @@ function itemCount(w: Worklist): Count {
 /** One line, e.g. "success: 4 scheduled steps of 3 patients · CT, MR, US · PatientName, PatientID". */
 function worklistLine(w: Worklist): string {
   const items = countText(itemCount(w), '≥ ');
-  const head = `${w.outcome}${w.capped ? ' (capped)' : ''}: ${items} scheduled step${w.matches === 1 && !w.capped ? '' : 's'}${w.patients ? ` of ${countText(w.patients, '≥ ')} patients` : ''}`;
+  const head = `${w.outcome}${w.capped ? ' (capped)' : ''}: ${items} ${plural(w.matches, 'scheduled step')}${w.patients ? ` of ${countText(w.patients, '≥ ')} ${plural(w.patients.n, 'patient')}` : ''}`;
   const modalities = [...w.modalities, ...(w.otherModalities ? [`${w.otherModalities} other`] : [])];
   const keywords = (w.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
   return [head, ...(modalities.length > 0 ? [modalities.join(', ')] : []), ...(keywords.length > 0 ? [keywords.join(', ')] : [])].join(' · ');
