@@ -92,6 +92,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const sessions = new Sessions(o.token, { secure, now });
   const heads = new HeadCache(now);
   let hosts: Set<string> = new Set();
+  let verifying = false;
 
   async function login(req: IncomingMessage, url: URL, session: Session | undefined): Promise<Reply> {
     const next = safeNext(url.searchParams.get('next'));
@@ -134,13 +135,24 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     const form = await readForm(req);
     if (!form || !sameSecret(form.get('csrf') ?? '', session.csrf)) return forbidden('The form\'s CSRF token is missing or not this session\'s.');
     if (!o.verify) return { status: 404, type: 'html', body: problemPage('Not found', 'This dashboard does not verify findings.', session.csrf) };
+    // One rescan at a time: a second click (or another tab) waits for the first to end.
+    if (verifying) return { status: 409, type: 'html', body: problemPage('A verification is running', 'Another finding is being verified now; try again when it has ended.', session.csrf) };
+    verifying = true;
     o.log?.info({ event: 'verify', finding: findingId }, 'a finding verified from the dashboard');
     try {
       const { runId } = await o.verify(findingId);
       return redirect(`/runs/${runId}`);
+    } finally {
+      verifying = false;
+    }
+  }
+
+  async function verifyOrRefuse(req: IncomingMessage, session: Session | undefined, findingId: number): Promise<Reply> {
+    try {
+      return await verify(req, session, findingId);
     } catch (err) {
       // Our own errors (no such finding, a run that cannot be rescanned, out of scope) are one line a user can act on.
-      if (err instanceof Error && VERIFY_REFUSALS.has(err.name)) return { status: 400, type: 'html', body: problemPage('Cannot verify this finding', err.message, session.csrf) };
+      if (err instanceof Error && VERIFY_REFUSALS.has(err.name)) return { status: 400, type: 'html', body: problemPage('Cannot verify this finding', err.message, session?.csrf) };
       throw err;
     }
   }
@@ -151,8 +163,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     const session = sessions.find(req.headers.cookie);
     if (url.pathname === '/login') return login(req, url, session);
     if (url.pathname === '/logout') return logout(req, session);
-    const verifying = /^\/findings\/(\d{1,15})\/verify$/.exec(url.pathname);
-    if (verifying) return verify(req, session, Number(verifying[1]));
+    const verifyPath = /^\/findings\/(\d{1,15})\/verify$/.exec(url.pathname);
+    if (verifyPath) return verifyOrRefuse(req, session, Number(verifyPath[1]));
     if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, type: 'text', body: 'Only GET and HEAD here.\n', headers: { Allow: 'GET, HEAD' } };
     const asset = ASSETS[url.pathname];
     if (asset) return { status: 200, ...asset };
