@@ -20,15 +20,21 @@ const n = z.number().int().nonnegative();
 export const WalkStop = z.enum(['depth', 'directories', 'entries', 'time', 'listing-error']);
 export type WalkStop = z.infer<typeof WalkStop>;
 
-export const IndicatorKind = z.enum(['miner', 'miner-config', 'ransom-note', 'ransom-extension', 'web-shell', 'executable-in-image-folder']);
+export const IndicatorKind = z.enum(['miner', 'miner-config', 'wallet-address', 'ransom-note', 'ransom-extension', 'web-shell', 'executable-in-image-folder']);
 export type IndicatorKind = z.infer<typeof IndicatorKind>;
 
 export const IndicatorHit = z.object({
-  /** Id of the entry in probes/nas/indicators.ts that matched. */
+  /** Id of the entry that matched: probes/nas/indicators.ts (by name) or probes/nas/content-indicators.ts (by content). */
   id: z.string().regex(/^[a-z0-9-]+$/),
   kind: IndicatorKind,
   /** Files that matched it. */
   count: n,
+  /**
+   * What matched: the file's name, or the first bytes of a small text file
+   * read in memory (only this id and the count are kept, never its text or name).
+   * Absent in walks recorded before content was read: by name.
+   */
+  by: z.enum(['name', 'content']).optional(),
 });
 export type IndicatorHit = z.infer<typeof IndicatorHit>;
 
@@ -57,6 +63,8 @@ export const FileWalk = z.object({
   confirmedByMarker: n,
   /** Files whose first bytes were read (capped sample). */
   headersRead: n,
+  /** Small text files (notes, configurations) whose first bytes were matched against the content indicators. Absent in older walks. */
+  textsRead: n.optional(),
   /** Dataset elements before Pixel Data per header read: min / median / max. */
   elementsPerHeader: z.object({ min: n, median: n, max: n }).optional(),
   deepestLevel: n,

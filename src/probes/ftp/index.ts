@@ -12,7 +12,7 @@ import type { Client } from 'basic-ftp';
 import { abortError } from '../../net/deadline.ts';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import type { ProbeStatus } from '../../observation/observation.ts';
-import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
+import { DEFAULT_FILE_WALK, TEXT_READ } from '../nas/limits.ts';
 import type { FtpDetails, LoginAttempt } from '../../observation/file-share.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation } from '../../observation/observation.ts';
@@ -144,7 +144,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
         }
         await c.useDefaultSettings();
         return c;
-      }, limits.maxHeaderSamples + 5, limits.maxEntries);
+      }, limits.maxHeaderSamples + TEXT_READ.maxFiles + 5, limits.maxEntries); // a read cut at its cap costs a reconnect
       const outcome = await walkTree(tree, limits, ctx.pseudonyms.counter(), deadline);
       details.walk = outcome.walk;
       observation.exposure = outcome.exposure;

@@ -1,14 +1,13 @@
 /**
  * The FTP side of a share walk: LIST/MLSD folder by folder, and the first
- * bytes of a file by a RETR whose data stops being read once the header is
- * complete. basic-ftp has no "first N bytes": the download goes into a
+ * bytes of a file by a RETR whose data stops being read once the walk has
+ * enough (a header up to Pixel Data, a text file's first KiB). basic-ftp has no "first N bytes": the download goes into a
  * Writable that fails on purpose when it has enough, the library then drops
  * the connection, and the next request logs in again.
  */
 import { Writable } from 'node:stream';
 import type { Client, FileInfo, FileType } from 'basic-ftp';
-import { enoughOfHeader } from '../nas/part10-header.ts';
-import type { FileTree, TreeEntry } from '../nas/tree-walk.ts';
+import type { EnoughOf, FileTree, TreeEntry } from '../nas/tree-walk.ts';
 
 class EnoughRead extends Error {
   override readonly name = 'EnoughRead';
@@ -163,7 +162,7 @@ export class FtpTree implements FileTree {
     }
   }
 
-  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
+  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined> {
     const chunks: Buffer[] = [];
     let length = 0;
     let kept: Buffer | undefined;
@@ -172,10 +171,10 @@ export class FtpTree implements FileTree {
         chunks.push(chunk);
         length += chunk.length;
         const all = Buffer.concat(chunks, length);
-        const enough = enoughOfHeader(all);
-        if (enough !== undefined || length >= maxBytes) {
-          // Keep only what precedes Pixel Data (or the cap); the rest is dropped unread.
-          kept = all.subarray(0, Math.min(enough ?? maxBytes, maxBytes));
+        const keep = enough(all);
+        if (keep !== undefined || length >= maxBytes) {
+          // Keep only what is enough (a header up to Pixel Data) or the cap; the rest is dropped unread.
+          kept = all.subarray(0, Math.min(keep ?? maxBytes, maxBytes));
           done(new EnoughRead());
           return;
         }

@@ -14,3 +14,22 @@ export const DEFAULT_FILE_WALK: FileWalkOptions = {
 
 /** Bytes needed to see the "DICM" marker: 128-byte preamble + 4 (PS3.10 7.1). */
 export const MARKER_BYTES = 132;
+
+/**
+ * Bounds of the content read: small text files (notes, configurations) whose
+ * first bytes are matched against the content indicators, in memory, inside
+ * the walk's time. Fixed, not options: a ransom note or a miner's config is
+ * found in its first few KiB, and a handful per share is enough to see one.
+ */
+export interface TextReadLimits {
+  /** Files read at most per share (module, tree). */
+  readonly maxFiles: number;
+  /** Bytes read at most from one file: its head, never the rest. */
+  readonly maxBytes: number;
+  /** Files read at most from one folder, so that one folder of reports does not take them all. */
+  readonly maxPerFolder: number;
+  /** Larger files are no candidates: a note or a config is small, a large text file is a log or an export. */
+  readonly maxFileSize: number;
+}
+
+export const TEXT_READ: TextReadLimits = { maxFiles: 8, maxBytes: 4 << 10, maxPerFolder: 2, maxFileSize: 1 << 20 };

@@ -2,16 +2,19 @@
  * A bounded breadth-first walk of a file share, the same for FTP, SMB and rsync:
  * list folder by folder, recognise DICOM files by name and (for a capped
  * sample) by their first bytes, match names against the indicator table,
- * and add everything up as counts. No name or path leaves this file.
+ * read the first KiB of a few small text files against the content table,
+ * and add everything up as counts. No name, path or text leaves this file.
  */
 import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { InventoryBuilder } from '../../privacy/inventory.ts';
 import type { AttributeInventory, Count, ExposureCounts } from '../../observation/observation.ts';
 import type { Deadline, FileWalkOptions } from '../probe.ts';
+import { matchContent } from './content-indicators.ts';
 import { classifyName } from './dicom-names.ts';
 import { EXECUTABLE_NAME, matchIndicator } from './indicators.ts';
-import { MARKER_BYTES } from './limits.ts';
-import { readHeaderFacts } from './part10-header.ts';
+import { MARKER_BYTES, TEXT_READ, type TextReadLimits } from './limits.ts';
+import { enoughOfHeader, readHeaderFacts } from './part10-header.ts';
+import { TextSample } from './text-sample.ts';
 import type { FileWalk, IndicatorHit, WalkStop } from '../../observation/file-share.ts';
 
 export interface TreeEntry {
@@ -23,6 +26,15 @@ export interface TreeEntry {
 }
 
 /**
+ * Told the bytes read so far, how many of them to keep once that is enough
+ * (the read then stops), or undefined to read on up to the byte cap.
+ */
+export type EnoughOf = (head: Buffer) => number | undefined;
+
+/** A text file is read up to the cap (or its end): its first KiB are all there is to match. */
+const READ_TO_CAP: EnoughOf = () => undefined;
+
+/**
  * One share, as the protocol sees it. Paths are lists of names from the share's root.
  * Every call is bounded by the walk's signal: when it aborts, whatever the call waits
  * for (a listing, a file trickling in, a reconnect) is given up at once.
@@ -30,8 +42,11 @@ export interface TreeEntry {
 export interface FileTree {
   /** The entries of a folder, or undefined when the server refuses or fails to list it. */
   list(path: readonly string[], signal: AbortSignal): Promise<readonly TreeEntry[] | undefined>;
-  /** At most `maxBytes` from the start of a file, fewer once the header is complete. Undefined on failure. */
-  readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined>;
+  /**
+   * At most `maxBytes` from the start of a file, fewer once `enough` says so
+   * (a DICOM header read up to Pixel Data; a text file to the cap). Undefined on failure.
+   */
+  readHead(path: readonly string[], maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined>;
   /**
    * A tree read whole before the walk (rsync's one file list) says here when
    * it stopped reading it at a bound, which the walk's own counts may not reach.
@@ -61,31 +76,33 @@ const SKIP_NAMES = new Set(['.', '..']);
 /**
  * Walks `tree` within --walk-time and the probe's deadline, whichever ends first:
  * both bound every listing and every file read as it runs, not only between them.
+ * `text` bounds the content read (limits.ts; fixed, given here by tests).
  */
-export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients: DistinctCounter, probe: Deadline): Promise<WalkOutcome> {
+export async function walkTree(tree: FileTree, limits: FileWalkOptions, patients: DistinctCounter, probe: Deadline, text: TextReadLimits = TEXT_READ): Promise<WalkOutcome> {
   const deadline = probe.within(limits.walkTimeMs, 'the walk');
   try {
-    return await walkWithin(tree, limits, patients, deadline.signal);
+    return await walkWithin(tree, limits, text, patients, deadline.signal);
   } finally {
     deadline.end();
   }
 }
 
-async function walkWithin(tree: FileTree, limits: FileWalkOptions, patients: DistinctCounter, signal: AbortSignal): Promise<WalkOutcome> {
+async function walkWithin(tree: FileTree, limits: FileWalkOptions, text: TextReadLimits, patients: DistinctCounter, signal: AbortSignal): Promise<WalkOutcome> {
   const stops = new Set<WalkStop>();
   const inventory = new InventoryBuilder();
   const studies = new Set<string>();
   const indicators = new Map<string, IndicatorHit>();
   const elementCounts: number[] = [];
-  const w = { directories: 0, files: 0, bytes: 0, dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, recognisedByName: 0, confirmedByMarker: 0, headersRead: 0, deepestLevel: 0 };
+  const w = { directories: 0, files: 0, bytes: 0, dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, recognisedByName: 0, confirmedByMarker: 0, headersRead: 0, textsRead: 0, deepestLevel: 0 };
+  const texts = new TextSample(text);
   let entries = 0;
   let writable = false;
   let writableFolder: string[] | undefined;
   const queue: { path: string[]; depth: number }[] = [{ path: [], depth: 0 }];
   let queued = 1;
 
-  const hit = (id: string, kind: IndicatorHit['kind']): void => {
-    const h = indicators.get(id) ?? { id, kind, count: 0 };
+  const hit = (id: string, kind: IndicatorHit['kind'], by: 'name' | 'content'): void => {
+    const h = indicators.get(id) ?? { id, kind, count: 0, by };
     indicators.set(id, { ...h, count: h.count + 1 });
   };
 
@@ -132,9 +149,10 @@ async function walkWithin(tree: FileTree, limits: FileWalkOptions, patients: Dis
       w.bytes += e.size;
       const indicator = matchIndicator(e.name, folderName);
       if (indicator) {
-        hit(indicator.id, indicator.kind);
+        hit(indicator.id, indicator.kind, 'name');
         continue; // never read, whatever its name looks like
       }
+      texts.offer(path, e.name, e.size);
       if (EXECUTABLE_NAME.test(e.name)) executablesHere += 1;
       const verdict = classifyName(e.name);
       if (verdict === 'dicomdir') {
@@ -146,7 +164,7 @@ async function walkWithin(tree: FileTree, limits: FileWalkOptions, patients: Dis
       if (isDicom) w.recognisedByName += 1;
       if (w.headersRead < limits.maxHeaderSamples && e.size >= MARKER_BYTES && !signal.aborted && failure === undefined) {
         // A read cut short leaves the file counted by its name alone; the listing in hand is still counted.
-        const head = await tree.readHead([...path, e.name], limits.maxHeaderBytes, signal).catch((err: unknown) => void broke(err));
+        const head = await tree.readHead([...path, e.name], limits.maxHeaderBytes, signal, enoughOfHeader).catch((err: unknown) => void broke(err));
         if (head !== undefined) {
           w.headersRead += 1;
           const facts = readHeaderFacts(head);
@@ -168,8 +186,17 @@ async function walkWithin(tree: FileTree, limits: FileWalkOptions, patients: Dis
     }
     if (dicomHere > 0) {
       w.dicomFolders += 1;
-      for (let i = 0; i < executablesHere; i++) hit('executable-in-image-folder', 'executable-in-image-folder');
+      for (let i = 0; i < executablesHere; i++) hit('executable-in-image-folder', 'executable-in-image-folder', 'name');
     }
+  }
+
+  // The chosen text files, once the listing is done: what they say is matched and dropped here.
+  for (const path of texts.chosen()) {
+    if (signal.aborted || failure !== undefined) break;
+    const head = await tree.readHead(path, text.maxBytes, signal, READ_TO_CAP).catch((err: unknown) => void broke(err));
+    if (head === undefined) continue;
+    w.textsRead += 1;
+    for (const i of matchContent(head, text.maxBytes)) hit(i.id, i.kind, 'content');
   }
 
   // Time ran out (--walk-time or the probe's deadline) in a call or between two.

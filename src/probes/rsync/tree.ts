@@ -10,7 +10,7 @@
 import type { WalkStop } from '../../observation/file-share.ts';
 import { fileArguments } from '../../protocols/rsync/daemon.ts';
 import { pathOf, type FileListEntry } from '../../protocols/rsync/file-list.ts';
-import type { FileTree, TreeEntry } from '../nas/tree-walk.ts';
+import type { EnoughOf, FileTree, TreeEntry } from '../nas/tree-walk.ts';
 import type { RsyncSession } from './session.ts';
 
 /** Opens a new session to the same daemon, its waits bounded by `signal`. */
@@ -55,14 +55,17 @@ export class RsyncTree implements FileTree {
     return this.folders.get(path.join('/')) ?? [];
   }
 
-  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
+  /** The file's data comes in one stream up to the cap; what `enough` keeps of it is returned. */
+  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined> {
     const session = await this.open(signal);
     try {
       if ((await session.requestModule(this.module, fileArguments(this.module, path))) !== 'ok') return undefined;
       const { entries, complete } = await session.readFileList(2, signal);
       // One regular file and nothing else, or the path did not name what the list said it did.
       if (!complete || entries.length !== 1 || entries[0]!.kind !== 'file') return undefined;
-      return await session.readFileHead(0, maxBytes, signal);
+      const head = await session.readFileHead(0, maxBytes, signal);
+      const keep = head === undefined ? undefined : enough(head);
+      return keep === undefined ? head : head!.subarray(0, keep);
     } finally {
       session.close();
     }

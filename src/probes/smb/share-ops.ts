@@ -22,8 +22,7 @@ import {
   type DirectoryEntry,
   type TreeConnectResponse,
 } from '../../protocols/smb/smb2.ts';
-import { enoughOfHeader } from '../nas/part10-header.ts';
-import type { FileTree, TreeEntry } from '../nas/tree-walk.ts';
+import type { EnoughOf, FileTree, TreeEntry } from '../nas/tree-walk.ts';
 import { SmbProtocolError, type SmbClient } from './client.ts';
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly status: number };
@@ -107,8 +106,8 @@ export class SmbTree implements FileTree {
     return entries.map((e) => ({ name: e.name, kind: (e.attributes & FILE_ATTRIBUTE_DIRECTORY) !== 0 ? 'directory' : 'file', size: e.size }));
   }
 
-  /** Reads 4 KiB at a time and stops at Pixel Data, the end of the file or the cap. */
-  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
+  /** Reads 4 KiB at a time and stops when the walk has enough (a header up to Pixel Data), at the end of the file or at the cap. */
+  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined> {
     const file = await open(this.client, this.treeId, path.join('\\'), 'file', false, signal);
     if (!file.ok) return undefined;
     let head: Buffer = Buffer.alloc(0);
@@ -117,8 +116,8 @@ export class SmbTree implements FileTree {
         const r = await read(this.client, this.treeId, file.value.fileId, head.length, Math.min(READ_STEP, maxBytes - head.length), signal);
         if (!r.ok || r.value.length === 0) break;
         head = Buffer.concat([head, r.value]);
-        const enough = enoughOfHeader(head);
-        if (enough !== undefined) return head.subarray(0, enough);
+        const keep = enough(head);
+        if (keep !== undefined) return head.subarray(0, keep);
       }
       return head.length > 0 ? head : undefined;
     } finally {

@@ -89,7 +89,7 @@ describe('--walk-time on SMB', () => {
     // One folder listed from memory; the file is read from the trickling server.
     const tree: FileTree = {
       list: async (path) => (path.length === 0 ? [{ name: 'IM0001.dcm', kind: 'file', size: 1 << 20 }] : []),
-      readHead: (path, max, signal) => share.readHead(path, max, signal),
+      readHead: (path, max, signal, enough) => share.readHead(path, max, signal, enough),
     };
     const started = performance.now();
     try {
