@@ -1,7 +1,7 @@
 /**
  * One line per FTP, SMB or rsync service for the reports: how the share was
  * reached, what was listed, how much of it is DICOM, what the headers held,
- * indicators and write access. Built from counts, table ids and the capped
+ * indicators (by name, or found by content) and write access. Built from counts, table ids and the capped
  * share and module names only.
  */
 import type { FileWalk } from '../observation/file-share.ts';
@@ -19,7 +19,11 @@ function walkText(w: FileWalk): string {
     parts.push(`DICOM ${filesText(w.dicomFiles, w.dicomBytes, w.dicomFolders)}${w.dicomdirs > 0 ? `, ${w.dicomdirs} DICOMDIR` : ''}`);
   }
   if (w.elementsPerHeader) parts.push(`header elements min/median/max ${w.elementsPerHeader.min}/${w.elementsPerHeader.median}/${w.elementsPerHeader.max} (${w.headersRead} read)`);
-  if (w.indicators.length > 0) parts.push(`indicators ${w.indicators.map((i) => `${i.id}×${i.count}`).join(' ')}`);
+  const byName = w.indicators.filter((i) => i.by !== 'content');
+  const byContent = w.indicators.filter((i) => i.by === 'content');
+  if (byName.length > 0) parts.push(`indicators ${byName.map((i) => `${i.id}×${i.count}`).join(' ')}`);
+  if (byContent.length > 0) parts.push(`indicators found by content ${byContent.map((i) => `${i.id}×${i.count}`).join(' ')}`);
+  if (w.textsRead !== undefined && w.textsRead > 0) parts.push(`${counted(w.textsRead, 'small text file')} read for indicators`);
   if (w.stoppedBy.length > 0) parts.push(`stopped at limits: ${w.stoppedBy.join(', ')}`);
   return parts.join(', ');
 }

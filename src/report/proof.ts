@@ -198,11 +198,13 @@ const PROOFS: Readonly<Record<string, ProofBuilder>> = {
 };
 
 const INDICATORS = 'the names that matched lie in folders that may be named after patients, and no standard command shows them without showing those names; the evidence gives the indicator ids to look for';
+const COMPROMISE =
+  'the names that matched lie in folders that may be named after patients, and a text file that matched by content may hold patient data beside what matched: no standard command shows either without showing those names or that text; the evidence gives the indicator ids to look for';
 
 /** Rules no standard command can show without harm: writing to the owner's share, or printing names. */
 const NO_COMMAND: Readonly<Record<string, string>> = {
   'EXP-NAS-004': "showing write access means writing a file; the evidence says what the server's own answers grant (and, when asked for, what the write check did)",
-  'EXP-NAS-101': INDICATORS,
+  'EXP-NAS-101': COMPROMISE,
   'EXP-NAS-102': INDICATORS,
 };
 

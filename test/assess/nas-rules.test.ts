@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assess } from '../../src/assess/assess.ts';
 import { Finding } from '../../src/observation/finding.ts';
-import { Observation } from '../../src/observation/observation.ts';
-import { closedFtp, guestSmb, lockedRsync, lockedSmb, openFtp, openRsync, rsyncObservation, silentRsync, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
+import { Observation, type FtpDetails } from '../../src/observation/observation.ts';
+import { closedFtp, contentSmb, guestSmb, lockedRsync, lockedSmb, openFtp, openRsync, quietContentSmb, rsyncObservation, silentRsync, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
 
 const ids = (o: Observation): string[] => assess(o).map((f) => f.ruleId);
 
@@ -94,6 +94,18 @@ describe('file-share rules', () => {
   it('EXP-NAS-007 fires when srvsvc listed shares, not otherwise', () => {
     assert.ok(ids(guestSmb).includes('EXP-NAS-007'));
     assert.ok(!ids(lockedSmb).includes('EXP-NAS-007'));
+  });
+
+  it('EXP-NAS-101 fires on indicators found by content, saying so apart from names; not on text files that matched nothing', () => {
+    const f = assess(contentSmb).find((x) => x.ruleId === 'EXP-NAS-101');
+    assert.ok(f);
+    assert.equal(f.severity, 'critical');
+    assert.match(f.evidence, /^Found by content \(the first KiB of small text files, read in memory; their text and names not kept\): djvu-note-text ×2 \(guest SMB session on share "exchange"\); stratum-pool-url ×1/);
+    assert.doesNotMatch(f.evidence, /by name/);
+    assert.ok(!ids(contentSmb).includes('EXP-NAS-102'), 'no executable among images');
+    assert.ok(!ids(quietContentSmb).includes('EXP-NAS-101'));
+    const both = { ...openFtp, details: { ...openFtp.details!, walk: { ...(openFtp.details as FtpDetails).walk!, indicators: [...(openFtp.details as FtpDetails).walk!.indicators, { id: 'monero-address', kind: 'wallet-address' as const, count: 1, by: 'content' as const }] } } } as Observation;
+    assert.match(assess(both).find((x) => x.ruleId === 'EXP-NAS-101')!.evidence, /^Found by name \(files never opened\): xmrig-config ×1 \(anonymous FTP login\)\. Found by content .*: monero-address ×1 \(anonymous FTP login\)\.$/);
   });
 
   it('EXP-NAS-101 fires on a miner config name, citing the table id; EXP-NAS-102 on a script among images', () => {

@@ -65,6 +65,7 @@ describe('which rules have a proof', () => {
   it('gives a reason, never a command, where showing would write a file or print names', () => {
     assert.match(none('EXP-NAS-004', uploadFtp), /writing a file/);
     assert.match(none('EXP-NAS-101', openFtp), /named after patients/);
+    assert.match(none('EXP-NAS-101', openFtp), /matched by content may hold patient data/);
     assert.match(none('EXP-NAS-102', guestSmb), /named after patients/);
     assert.match(none('EXP-NOPE-999', openArchive), /no standard command/);
   });

@@ -15,7 +15,7 @@ import { HTML_BOUNDS } from '../../src/report/html-sections.ts';
 import { renderMarkdown, renderTable, summariseBounded, MARKDOWN_BOUNDS, TABLE_BOUNDS, type BoundedReport } from '../../src/report/index.ts';
 import { loginUsed } from '../../src/report/web-summary.ts';
 import { SQLITE, type TestStore } from '../store/engines.ts';
-import { ftpObservation, openFtp, walk } from '../fixtures/nas-observations.ts';
+import { contentSmb, ftpObservation, openFtp, smbObservation, walk } from '../fixtures/nas-observations.ts';
 import { blankLoginPortal, defaultLoginOrthanc, defaultLoginQido, GOOD_CERT, lockedQido, openQido, withTls } from '../fixtures/web-observations.ts';
 
 /** One service per host, written with its findings. */
@@ -131,5 +131,14 @@ describe('how a web service was reached', () => {
 
   it('a file share sums up without patient data, nouns agreeing', () => {
     assert.equal(fileShareSummary(ftpObservation({ logins: [], walk: walk({ directories: 1, files: 2, bytes: 1, dicomFiles: 0, dicomdirs: 0, elementsPerHeader: undefined }) })), 'FTP no login tried, no TLS · 2 files, 1 byte in 1 folder');
+  });
+
+  it('a share tells indicators found by content apart from names, and how many text files were read', () => {
+    const line = fileShareSummary(contentSmb)!;
+    assert.match(line, /share exchange: tree-connected, 16 files, .* indicators found by content djvu-note-text×2 stratum-pool-url×1, 3 small text files read for indicators/);
+    assert.doesNotMatch(line, /indicators djvu/, 'content hits are not shown as names');
+    const one = fileShareSummary(smbObservation({ shares: [{ name: 'x', type: 'disk', source: 'common-names', access: 'tree-connected', walk: walk({ textsRead: 1 }) }] }))!;
+    assert.match(one, /, 1 small text file read for indicators$/);
+    assert.doesNotMatch(fileShareSummary(openFtp)!, /text file|found by content/, 'walks recorded before content reading read as before');
   });
 });

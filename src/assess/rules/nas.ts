@@ -1,7 +1,7 @@
 /**
  * Findings about file shares reached without a password: anonymous FTP,
  * guest or null SMB sessions and anonymous rsync modules (EXP-NAS-0xx), and signs of compromise seen in
- * their listings (EXP-NAS-1xx). Evidence is counts and table ids only.
+ * their listings and in the first KiB of a few small text files (EXP-NAS-1xx). Evidence is counts and table ids only.
  */
 import type { FileWalk, IndicatorKind, WriteAccess } from '../../observation/file-share.ts';
 import type { Observation } from '../../observation/observation.ts';
@@ -65,11 +65,22 @@ function dicomOnOpenShare(o: Observation): string | undefined {
   return views.length > 0 ? dicomEvidence(o, views) : undefined;
 }
 
-const INDICATOR_KINDS: readonly IndicatorKind[] = ['miner', 'miner-config', 'ransom-note', 'ransom-extension', 'web-shell'];
+const INDICATOR_KINDS: readonly IndicatorKind[] = ['miner', 'miner-config', 'wallet-address', 'ransom-note', 'ransom-extension', 'web-shell'];
 
-function indicatorEvidence(o: Observation, kinds: readonly IndicatorKind[]): string | undefined {
-  const hits = shareViews(o).flatMap((v) => v.walk.indicators.filter((i) => kinds.includes(i.kind)).map((i) => `${i.id} ×${i.count} (${v.label})`));
-  return hits.length > 0 ? hits.join('; ') : undefined;
+/** "xmrig-config ×1 (anonymous FTP login)" for each indicator of `kinds` found by `by` (walks before content reading: by name). */
+function indicatorHits(o: Observation, kinds: readonly IndicatorKind[], by: 'name' | 'content'): string[] {
+  return shareViews(o).flatMap((v) => v.walk.indicators.filter((i) => kinds.includes(i.kind) && (i.by ?? 'name') === by).map((i) => `${i.id} ×${i.count} (${v.label})`));
+}
+
+/** Names and contents apart: a name match opened nothing, a content match read the first KiB of a small text file and kept only the entry's id. */
+function compromiseEvidence(o: Observation): string | undefined {
+  const byName = indicatorHits(o, INDICATOR_KINDS, 'name');
+  const byContent = indicatorHits(o, INDICATOR_KINDS, 'content');
+  const parts = [
+    ...(byName.length > 0 ? [`Found by name (files never opened): ${byName.join('; ')}.`] : []),
+    ...(byContent.length > 0 ? [`Found by content (the first KiB of small text files, read in memory; their text and names not kept): ${byContent.join('; ')}.`] : []),
+  ];
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
 export const NAS_RULES: readonly Rule[] = [
@@ -209,14 +220,12 @@ export const NAS_RULES: readonly Rule[] = [
     title: 'Signs of compromise on an open share: miner, ransom note or web shell',
     severity: 'critical',
     protocols: ['ftp', 'smb', 'rsync'],
-    rationale: 'Files named like crypto-miners, their configurations, ransom notes or web shells sit on a share anyone can reach: the host may already be compromised.',
+    rationale:
+      'Files named like crypto-miners, their configurations, ransom notes or web shells, or small text files naming a mining pool or a wallet or carrying a known ransom note\'s words, sit on a share anyone can reach: the host may already be compromised.',
     remediation: 'Treat the host as compromised: isolate it, preserve evidence, investigate with your incident response process, then remove anonymous access and restore from clean backups.',
     references: [ATTACK_T1080, 'QNAP security advisories on DeadBolt/eCh0raix/Qlocker'],
     cwe: 'CWE-506',
-    match(o) {
-      const hits = indicatorEvidence(o, INDICATOR_KINDS);
-      return hits === undefined ? undefined : `Names matched the indicator table (files never opened): ${hits}.`;
-    },
+    match: compromiseEvidence,
   },
   {
     id: 'EXP-NAS-102',
@@ -228,8 +237,8 @@ export const NAS_RULES: readonly Rule[] = [
     references: [ATTACK_T1080],
     cwe: 'CWE-506',
     match(o) {
-      const hits = indicatorEvidence(o, ['executable-in-image-folder']);
-      return hits === undefined ? undefined : `Executable or script names in folders holding DICOM files: ${hits}.`;
+      const hits = indicatorHits(o, ['executable-in-image-folder'], 'name');
+      return hits.length === 0 ? undefined : `Executable or script names in folders holding DICOM files: ${hits.join('; ')}.`;
     },
   },
 ];
