@@ -72,7 +72,8 @@ export interface NasLabOptions {
 const READY_TIMEOUT_MS = 30_000;
 const LOG_FILES: Readonly<Record<NasLabServer['product'], string>> = { vsftpd: 'vsftpd.log', Samba: 'smbd.log', rsync: 'rsyncd.out' };
 const MARKER = '.exposure-lab';
-const EMPTY: NasExpectation = { directories: 2, files: 1, bytes: 0, dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, patients: 0, studies: 0, indicators: {}, headerKeywords: [] };
+/** A share holding one notes.txt (read for content, matching nothing). */
+const EMPTY: NasExpectation = { directories: 2, files: 1, bytes: 0, dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, patients: 0, studies: 0, indicators: {}, textsRead: 1, headerKeywords: [] };
 
 async function prepare(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });

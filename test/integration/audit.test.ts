@@ -52,7 +52,7 @@ type Server = DicomServer | AuditedNas;
  */
 const SCAN_ONLY: Readonly<Record<string, string>> = {
   'EXP-WEB-006': 'a known CVE of the version running: a configuration file does not say which version reads it',
-  'EXP-NAS-101': 'miner, ransom note or web shell names: files on the share, not settings',
+  'EXP-NAS-101': 'miner, ransom note or web shell names, and what small text files say: files on the share, not settings',
   'EXP-NAS-102': 'executables among images: files on the share, not settings',
 };
 const AUDIT_ONLY: Readonly<Record<string, string>> = {
