@@ -33,13 +33,18 @@ export async function scanServices(db: string): Promise<ServiceRow[]> {
   }
 }
 
-/** No canary patient value in any byte of any file of `dir`, read as Latin-1 and as UTF-16. */
-export async function assertNoCanaryValue(dir: string): Promise<void> {
-  for (const f of await readdir(dir)) {
-    const bytes = await readFile(join(dir, f));
+/** No canary value (by default the patients') in any byte of any file under `dir`, its folders too (packs), read as Latin-1 and as UTF-16. */
+export async function assertNoCanaryValue(dir: string, values: readonly string[] = CANARY_VALUES): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      await assertNoCanaryValue(path, values);
+      continue;
+    }
+    const bytes = await readFile(path);
     const latin1 = bytes.toString('latin1');
     const utf16 = bytes.toString('utf16le');
-    for (const v of CANARY_VALUES) assert.ok(!latin1.includes(v) && !utf16.includes(v), `canary value found in ${f}`);
+    for (const v of values) assert.ok(!latin1.includes(v) && !utf16.includes(v), `canary value found in ${path}`);
   }
 }
 
