@@ -53,6 +53,17 @@ export function ftpReplySeeds(): Seeds {
   });
 }
 
+/** Small text files as a share holds them: a miner's config, a note in UTF-16 with a BOM, a plain report. Made up. */
+export function shareTextSeeds(): Seeds {
+  return {
+    ...text({
+      'miner-config': '{"donate-level":1,"pools":[{"url":"stratum+tcp://pool.fuzz.invalid:3333","user":"fuzz","keepalive":true}]}\n',
+      'report': 'Reading report\r\nPatient: ANON^FUZZ ID FUZZ-1\r\nNo acute findings.\r\n',
+    }),
+    'note-utf16': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("ATTENTION!\r\nDon't worry, you can return all your files!\r\n", 'utf16le')]),
+  };
+}
+
 export function resultLineSeeds(): Seeds {
   return text({
     'zmap-csv': 'saddr,sport,classification,success\n127.0.0.2,104,synack,1\n127.0.0.3,4242,rst,0\n127.0.0.4,11112,synack,1\n',

@@ -3,7 +3,7 @@ import type { FuzzTarget } from '../engine.ts';
 import { dimseCommand, dimseFragment, datasetWalk, part10Header, ulFramer, ulPdu } from './dicom.ts';
 import { resultLines, targetSpec } from './scope.ts';
 import { dcerpc, ntlmssp, smb2 } from './smb.ts';
-import { ftpListing, ftpReply, qidoJson } from './text.ts';
+import { ftpListing, ftpReply, qidoJson, shareText } from './text.ts';
 
 export const TARGETS: readonly FuzzTarget[] = [
   ulPdu,
@@ -18,6 +18,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   qidoJson,
   ftpListing,
   ftpReply,
+  shareText,
   resultLines,
   targetSpec,
 ];

@@ -1,7 +1,8 @@
 /**
  * Fuzz targets for peer text: a QIDO-RS page in the DICOM JSON model
  * (PS3.18 F.2), FTP directory listings and FTP replies (RFC 959, 2428, 3659),
- * both what the probe parses itself and basic-ftp's parsers that it calls.
+ * both what the probe parses itself and basic-ftp's parsers that it calls,
+ * and the first bytes of a small text file on a share (content indicators).
  */
 import { parseList } from 'basic-ftp';
 import { parseControlResponse } from 'basic-ftp/dist/parseControlResponse.js';
@@ -10,6 +11,7 @@ import { MAX_JSON_DEPTH, readAeTitles, readQidoPage } from '../../../src/probes/
 import { cleanBanner, fingerprintFtp } from '../../../src/probes/ftp/fingerprints.ts';
 import { parseEpsvPort, parsePasv } from '../../../src/probes/ftp/passive.ts';
 import { mlsdWritableNames, parseListLeniently } from '../../../src/probes/ftp/tree.ts';
+import { CONTENT_INDICATORS, decodeText, matchContent } from '../../../src/probes/nas/content-indicators.ts';
 import { cap, type FuzzTarget } from '../engine.ts';
 import { tokens } from './tokens.ts';
 
@@ -112,5 +114,27 @@ export const ftpReply: FuzzTarget = {
       cap(pasv.host.split('.').every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255), 'PASV host not a dotted quad');
     }
     return `ok:${parsed.messages.length > 0 ? 'reply' : 'none'}:${product ? 'product' : '-'}:${epsv ? 'epsv' : '-'}:${pasv ? 'pasv' : '-'}`;
+  },
+};
+
+/** Bytes of a text file the walker reads at most (limits.ts TEXT_READ.maxBytes). */
+const TEXT_CAP = 4096;
+
+/** decodeText and matchContent on a file's first bytes: entries of the table or none, none for binary, never a throw or a slow pattern. */
+export const shareText: FuzzTarget = {
+  name: 'share-text',
+  covers: 'decodeText, matchContent (content indicators of the share walk)',
+  maxInputBytes: TEXT_CAP + 64,
+  dictionary: tokens([
+    [0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff], [0], [0xe2, 0x80, 0x99], '\r\n', ' ', 'stratum+tcp://', 'stratum+ssl://', ':3333', '"pools":[', '"url":"', '"user":"', '"donate-level":',
+    '4A', 'bc1q', 'BTC ', '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa', 'locked by DeadBolt', 'locked(crypted)', "Don't worry, you can return all your files", 'encrypted by CONTI strain', 'Ooops, your important files are encrypted',
+  ]),
+  run(input) {
+    const text = decodeText(input);
+    const hits = matchContent(input, TEXT_CAP);
+    cap(hits.every((h) => CONTENT_INDICATORS.includes(h)), 'an entry not of the table');
+    cap(text !== undefined || input.length > TEXT_CAP || hits.length === 0, 'a binary file matched');
+    cap(text === undefined || text.length <= input.length, 'more characters than bytes');
+    return text === undefined ? 'binary' : `ok:${hits.length > 0 ? 'hit' : 'none'}`;
   },
 };
