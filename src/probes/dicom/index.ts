@@ -19,6 +19,7 @@ import { definedProbe, type Deadline, type DicomProbeOptions, type Probe, type P
 import { calledAeCandidates, type CalledAeCandidate } from './ae-titles.ts';
 import { AssociationProtocolError, encodeAssociateRq, OUR_MAX_PDU_LENGTH, requestAssociation, type Association, type EncodedAssociateRq } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
+import { refineByBehaviour } from './behaviour-fingerprints.ts';
 import { queryStudies } from './study-query.ts';
 import { queryWorklist } from './worklist-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
@@ -247,6 +248,8 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
     capped: q.capped,
     modalities: q.modalities,
     ...(q.otherModalities > 0 ? { otherModalities: q.otherModalities } : {}),
+    ...(q.abort ? { abort: q.abort } : {}),
+    ...(q.matches > 0 ? { answer: q.answer } : {}),
   };
   if (q.outcome === 'success' || q.matches > 0) {
     state.observation.exposure = {
@@ -350,6 +353,9 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     // such (protocol-error), with the association, echo and counts it gave before in the details.
     if (state.details.acceptedCalledAeTitle !== undefined && !broken && state.observation.status !== 'out-of-scope') state.observation.status = 'success';
   }
+  // How the peer behaved says more than the toolkit identifiers it answered with (Orthanc sends DCMTK's).
+  const product = refineByBehaviour(state.observation.product, state.details);
+  if (product) state.observation.product = product;
   const keepDetails = state.details.attempts.length > 0;
   return {
     ...state.observation,
@@ -357,5 +363,7 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     ...(keepDetails ? { details: state.details } : {}),
   };
 }
+
+export { behaviourFacts, productByBehaviour, type BehaviourFact, type BehaviourVerdict } from './behaviour-fingerprints.ts';
 
 export const dicomProbe: Probe = definedProbe('dicom', catalogued('dicom').defaultPorts, catalogued('dicom').summary, runDicom);
