@@ -228,8 +228,9 @@ export const DicomDetails = z.object({
     .transform(keepModalityTerms),
   /**
    * Modality Worklist - FIND (PS3.4 K.6.1) on the same association, one query for every
-   * scheduled procedure step. Absent when no association was accepted, or (stores written
-   * before it) when the probe did not ask.
+   * scheduled procedure step; "not-attempted" when the association ended before its turn.
+   * Absent when no association was accepted, or (stores written before it) when the probe
+   * did not ask.
    */
   mwl: z
     .object({

@@ -337,6 +337,8 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     if (phase === 'c-echo' && state.details.echo.outcome === 'not-attempted') state.details.echo = { outcome: broken ? 'protocol-error' : 'timeout' };
     if (phase === 'c-find' && state.details.find.outcome === 'not-attempted') state.details.find = { ...state.details.find, outcome: broken ? 'protocol-error' : 'timeout' };
     if (phase === 'mwl-find' && state.details.mwl === undefined) state.details.mwl = noWorklist(broken ? 'protocol-error' : 'timeout');
+    // An association that ended before its worklist turn (the echo or the study query failed): never asked.
+    if (state.details.acceptedCalledAeTitle !== undefined && state.details.mwl === undefined) state.details.mwl = noWorklist('not-attempted');
     if (err instanceof AssociationProtocolError) {
       state.observation.status = err.notDicom ? 'not-this-protocol' : 'protocol-error';
       state.observation.error = { code: err.code, message: err.message, phase };

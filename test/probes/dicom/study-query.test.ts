@@ -47,3 +47,13 @@ it('counts no patient and no PatientID returned for an empty or blank-padded Pat
   assert.equal(o.inventory?.records, 3);
   assert.equal(o.inventory?.attributes.find((a) => a.keyword === 'PatientID')?.present, 1, 'only the one with a value returned a PatientID');
 });
+
+it('a study query that ends in an error leaves the worklist "not attempted", not absent', async () => {
+  const wrongId = except((rq, ctx) =>
+    rq.type === 'C-FIND-RQ' ? reply(ctx, { type: 'C-FIND-RSP', messageIdBeingRespondedTo: rq.messageId + 7, status: Status.Pending }, study('1.2.3.1', 'TEST-ID-1')) : [],
+  );
+  const { o, d } = await probeArchive(HOST, wrongId, { ioTimeoutMs: 2000, worklist: true });
+  assert.equal(o.status, 'protocol-error');
+  assert.equal(d?.find.outcome, 'protocol-error');
+  assert.deepEqual(d?.mwl, { outcome: 'not-attempted', matches: 0, capped: false, modalities: [] });
+});
