@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CANARY_VALUES, startLab, type Lab, type LabServerName } from '../../src/lab/lab.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { assertNoValueIn, filesUnder, latestServices, loggedRun } from './scan-outputs.ts';
+import { assertNoValueIn, filesUnder, latestServices, loggedRun, scanWithReportsAndPacks } from './scan-outputs.ts';
 
 const ADDRESSES: Partial<Record<LabServerName, string>> = {
   'orthanc-open': '127.0.101.2',
@@ -47,15 +47,10 @@ before(async () => {
   labDir = await mkdtemp(join(tmpdir(), 'exposure-orthanc-lab-'));
   outDir = await mkdtemp(join(tmpdir(), 'exposure-orthanc-out-'));
   lab = await startLab({ dir: join(labDir, 'lab'), addresses: ADDRESSES, only: Object.keys(ADDRESSES) as LabServerName[] });
-  const db = join(outDir, 'scan.db');
-  const exposure = (args: string[], name: string): Promise<void> => loggedRun(outDir, args, name);
   // DICOM ports only: no REST API is reachable to name anything.
-  await exposure(['scan', '127.0.101.1-127.0.101.15', '--ports', '104,4242,11112', '--db', db, '--io-timeout', '5000'], 'scan');
-  for (const format of FORMATS) await exposure(['report', '--db', db, '--format', format, '--out', join(outDir, `report.${format}`)], `report-${format}`);
-  await exposure(['report', '--db', db, '--by', 'org', '--out', join(outDir, 'packs')], 'report-packs');
-  services = await latestServices(db);
+  services = await scanWithReportsAndPacks(outDir, join(outDir, 'scan.db'), ['127.0.101.1-127.0.101.15', '--ports', '104,4242,11112', '--io-timeout', '5000'], FORMATS);
   const withRest = join(outDir, 'rest.db');
-  await exposure(['scan', ADDRESSES['orthanc-open']!, '--ports', '4242,8042', '--db', withRest, '--io-timeout', '5000'], 'scan-rest');
+  await loggedRun(outDir, ['scan', ADDRESSES['orthanc-open']!, '--ports', '4242,8042', '--db', withRest, '--io-timeout', '5000'], 'scan-rest');
   confirmed = await latestServices(withRest);
 });
 
