@@ -7,6 +7,7 @@
  * its HTTP port, not on its DICOM port.
  */
 import type { Observation } from '../observation/observation.ts';
+import { productLabel, toolkitLabel } from '../observation/product.ts';
 
 export type Surface = 'web' | 'dicom';
 
@@ -67,11 +68,30 @@ export function knownCves(product: string, version: string, surface?: Surface): 
   return KNOWN_CVES.filter((k) => k.product === product && (surface === undefined || k.reachedThrough === surface) && compareVersions(version, k.fixedIn) === -1);
 }
 
-/** The evidence of a known-CVE finding on this service, if its product and version have flaws reached through `surface`. */
+function cveList(hits: readonly KnownCve[]): string {
+  return hits.map((h) => `${h.cves.join(', ')} (fixed in ${h.fixedIn}: ${h.summary}; ${h.source})`).join('; ');
+}
+
+/**
+ * The evidence of a known-CVE finding on this service, if its product and version have flaws
+ * reached through `surface`, or the toolkit it is built on has (Orthanc answering with DCMTK's
+ * identifiers). A toolkit's flaws are said to be the toolkit's: whether the product reaches
+ * them depends on which of the toolkit's parts it uses, and the evidence says so.
+ */
 export function knownCveEvidence(o: Observation, surface: Surface): string | undefined {
-  if (!o.product?.version) return undefined;
-  const hits = knownCves(o.product.name, o.product.version, surface);
-  if (hits.length === 0) return undefined;
-  const list = hits.map((h) => `${h.cves.join(', ')} (fixed in ${h.fixedIn}: ${h.summary}; ${h.source})`).join('; ');
-  return `${o.product.name} ${o.product.version}: ${list}.`;
+  const p = o.product;
+  if (!p) return undefined;
+  const own = p.version ? knownCves(p.name, p.version, surface) : [];
+  const toolkit = p.toolkit?.version !== undefined && p.toolkit.name !== p.name ? p.toolkit : undefined;
+  const inherited = toolkit?.version ? knownCves(toolkit.name, toolkit.version, surface) : [];
+  const parts = [
+    ...(own.length > 0 ? [`${productLabel(p)}: ${cveList(own)}.`] : []),
+    ...(toolkit && inherited.length > 0
+      ? [
+          `${productLabel(p)} is built on ${toolkitLabel(p)}, whose identifiers it answers with: ${cveList(inherited)}. ` +
+            `These are ${toolkit.name}'s flaws; whether ${p.name} reaches them depends on which parts of ${toolkit.name} it uses.`,
+        ]
+      : []),
+  ];
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }

@@ -115,6 +115,15 @@ export const AttributeInventory = z.object({
 });
 export type AttributeInventory = z.infer<typeof AttributeInventory>;
 
+/**
+ * How a DICOM service's product was named: from the identifiers its A-ASSOCIATE-AC
+ * carries (implementation class UID and version name), from how it behaved on the
+ * association (probes/dicom/behaviour-fingerprints.ts), or from the REST API of the
+ * same host naming that DICOM port. Absent for products other probes name.
+ */
+export const ProductIdentifiedBy = z.enum(['implementation-uid', 'dicom-behaviour', 'rest']);
+export type ProductIdentifiedBy = z.infer<typeof ProductIdentifiedBy>;
+
 /** Name from a fingerprint table; version and basis may hold what a peer sent, so all three are capped identifiers. */
 export const Product = z.object({
   name: peerIdentifier(CAP.productName),
@@ -122,6 +131,13 @@ export const Product = z.object({
   /** What the identification rests on, e.g. "implementation class UID 1.2.276.0.7230010.3.0.3.6.7". */
   basis: peerIdentifier(CAP.productBasis),
   confidence: z.enum(['certain', 'likely', 'guess']),
+  identifiedBy: ProductIdentifiedBy.optional(),
+  /**
+   * The toolkit the product is built on, when it answers with the toolkit's identifiers
+   * (Orthanc sends DCMTK's implementation class UID and version name): kept, since the
+   * toolkit's own flaws may reach the product.
+   */
+  toolkit: z.object({ name: peerIdentifier(CAP.productName), version: peerIdentifier(CAP.productVersion).optional() }).optional(),
 });
 export type Product = z.infer<typeof Product>;
 
@@ -195,12 +211,26 @@ export const DicomDetails = z.object({
       modalities: z.array(z.string()),
       /** How many values seen there were not a defined term: counted, never stored. Absent when none. */
       otherModalities: z.number().int().nonnegative().optional(),
+      /** The A-ABORT (PS3.8 9.3.8) that ended the query in place of a response, when one did. */
+      abort: z.object({ source: z.number().int(), reason: z.number().int() }).optional(),
+      /**
+       * How the matches were shaped, which tells products apart (behaviour-fingerprints.ts):
+       * of the matches read, how many carried Specific Character Set (0008,0005), which the
+       * query does not ask for, and how many filled both study-related counts. Counts only.
+       */
+      answer: z
+        .object({
+          specificCharacterSet: z.number().int().nonnegative(),
+          studyRelatedCounts: z.number().int().nonnegative(),
+        })
+        .optional(),
     })
     .transform(keepModalityTerms),
   /**
    * Modality Worklist - FIND (PS3.4 K.6.1) on the same association, one query for every
-   * scheduled procedure step. Absent when no association was accepted, or (stores written
-   * before it) when the probe did not ask.
+   * scheduled procedure step; "not-attempted" when the association ended before its turn.
+   * Absent when no association was accepted, or (stores written before it) when the probe
+   * did not ask.
    */
   mwl: z
     .object({

@@ -183,6 +183,7 @@ export function serviceCards(model: { totals: Pick<ReportTotals, 'services'>; se
         textRow('Protocol', `${s.protocol}${s.tls ? ' over TLS' : ''}`),
         textRow('Status', s.status),
         textRow('Product', s.product),
+        textRow('Built on', s.productBuiltOn),
         textRow('TLS', s.certificate),
         textRow('Login', s.login),
         textRow('Access', s.access),

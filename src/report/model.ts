@@ -4,7 +4,7 @@
  * (some came from peers); escaping is each renderer's job, for its format.
  */
 import type { Severity } from '../observation/finding.ts';
-import type { DimseOutcome, ProbeStatus, ProtocolId } from '../observation/observation.ts';
+import type { DimseOutcome, ProbeStatus, Product, ProductIdentifiedBy, ProtocolId } from '../observation/observation.ts';
 import type { BreakdownRow, InventoryRow, RunStatus } from '../store/index.ts';
 import type { Proof } from './proof.ts';
 import type { RunActions } from './run-actions.ts';
@@ -67,10 +67,15 @@ export interface ServiceReport {
   protocol: ProtocolId;
   tls: boolean;
   status: ProbeStatus;
-  /** Product name and version as one string, e.g. "Orthanc 1.12.1". */
+  /** Product name and version as one string, e.g. "Orthanc 1.12.1"; "Orthanc (DICOM behaviour, likely)" when only its behaviour named it. */
   product?: string;
   productName?: string;
   productVersion?: string;
+  /** How a DICOM service's product was named (implementation UID, DICOM behaviour, REST) and how sure that is. */
+  productIdentifiedBy?: ProductIdentifiedBy;
+  productConfidence?: Product['confidence'];
+  /** The toolkit whose identifiers the product answered with, e.g. "DCMTK 3.6.7". */
+  productBuiltOn?: string;
   /** Called AE titles tried, in order, without repeats. */
   aeTitlesTried: string[];
   acceptedAeTitle?: string;

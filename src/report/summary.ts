@@ -4,6 +4,7 @@
 import { severityRank } from '../observation/finding.ts';
 import type { DicomDetails } from '../observation/observation.ts';
 import { isExposed } from '../observation/exposed.ts';
+import { productLabel, toolkitLabel } from '../observation/product.ts';
 import type { CountSum, ServiceRow, StoreReader } from '../store/index.ts';
 import type { ReportCount, ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { findingProof } from './proof.ts';
@@ -29,7 +30,8 @@ export function serviceReport(s: ServiceRow): ServiceReport {
   const obs = s.observation;
   const d = obs.details?.protocol === 'dicom' ? obs.details : undefined;
   const findings: ServiceFinding[] = s.findings.map((f) => ({ ...f, references: [...f.references], proof: findingProof(f.ruleId, obs) })).sort(byRisk);
-  const product = obs.product ? [obs.product.name, obs.product.version].filter(Boolean).join(' ') : undefined;
+  const product = obs.product ? productLabel(obs.product) : undefined;
+  const builtOn = obs.product ? toolkitLabel(obs.product) : undefined;
   const fileShare = fileShareSummary(obs);
   const exposed = isExposed(obs);
   const login = loginUsed(obs);
@@ -44,6 +46,8 @@ export function serviceReport(s: ServiceRow): ServiceReport {
     product,
     productName: obs.product?.name,
     productVersion: obs.product?.version,
+    ...(obs.product?.identifiedBy ? { productIdentifiedBy: obs.product.identifiedBy, productConfidence: obs.product.confidence } : {}),
+    ...(builtOn ? { productBuiltOn: builtOn } : {}),
     aeTitlesTried: d ? [...new Set(d.attempts.map((a) => a.calledAeTitle))] : [],
     ...lastRefusal(d),
     acceptedAeTitle: d?.acceptedCalledAeTitle,

@@ -6,10 +6,19 @@
  * (Orthanc 1.10.1 sends OFFIS_DCMTK_367), so the DICOM probe alone can only say
  * "DCMTK 3.6.7". When the same host's Orthanc REST /system names that DICOM
  * port (DicomPort) — and, if the association was accepted, the same AE title —
- * the DICOM service is Orthanc of that version. Likewise an Orthanc portal on
+ * the DICOM service is Orthanc of that version, certain, whatever its behaviour
+ * suggested (probes/dicom/behaviour-fingerprints.ts); the identifiers stay as the
+ * toolkit it is built on. Likewise an Orthanc portal on
  * the port whose /system answered takes that version (the Explorer shows none).
  */
-import { dicomDetails, type Observation } from '../observation/observation.ts';
+import { dicomDetails, type Observation, type Product } from '../observation/observation.ts';
+
+/** What the DICOM probe named from the identifiers (or kept as the toolkit under a behaviour's name): the toolkit Orthanc is built on. */
+function toolkitOf(p: Product | undefined): Product['toolkit'] {
+  if (!p) return undefined;
+  if (p.toolkit) return p.toolkit;
+  return p.identifiedBy === 'rest' ? undefined : { name: p.name, ...(p.version ? { version: p.version } : {}) };
+}
 
 export function correlateHost(observations: Observation[]): Observation[] {
   const orthancs = observations.flatMap((o) => (o.details?.protocol === 'orthanc' && o.details.system ? [{ o, system: o.details.system }] : []));
@@ -28,14 +37,17 @@ export function correlateHost(observations: Observation[]): Observation[] {
     );
     if (!hit) return o;
     const via = `${hit.o.endpoint.port}`;
-    const toolkit = o.product ? ` (DIMSE identifies as ${[o.product.name, o.product.version].filter(Boolean).join(' ')})` : '';
+    const toolkit = toolkitOf(o.product);
+    const identifiers = toolkit ? ` (DIMSE identifies as ${[toolkit.name, toolkit.version].filter(Boolean).join(' ')})` : '';
     return {
       ...o,
       product: {
         name: 'Orthanc',
         ...(hit.system.version ? { version: hit.system.version } : {}),
-        basis: `Orthanc REST /system on port ${via} names DICOM port ${o.endpoint.port}${toolkit}`,
+        basis: `Orthanc REST /system on port ${via} names DICOM port ${o.endpoint.port}${identifiers}`,
         confidence: 'certain',
+        identifiedBy: 'rest',
+        ...(toolkit ? { toolkit } : {}),
       },
     };
   });

@@ -104,6 +104,22 @@ describe('web rules', () => {
     assert.ok(!ids(dcmtkPortal).includes('EXP-DICOM-006') && !ids(dcmtkPortal).includes('EXP-WEB-006'));
   });
 
+  it('EXP-DICOM-006 on an Orthanc named by its DICOM behaviour over an old DCMTK: the toolkit\'s CVEs, said to be the toolkit\'s, never DCMTK as the product', () => {
+    const onToolkit = (version: string) =>
+      dicomObservation(dicomDetails(openArchive)!, {
+        product: { name: 'Orthanc', basis: 'DICOM behaviour', confidence: 'likely', identifiedBy: 'dicom-behaviour', toolkit: { name: 'DCMTK', version } },
+      });
+    const evidence = finding(onToolkit('3.6.6'), 'EXP-DICOM-006')!.evidence;
+    assert.match(evidence, /^Orthanc \(DICOM behaviour, likely\) is built on DCMTK 3\.6\.6, whose identifiers it answers with: CVE-2022-2119, CVE-2022-2120, CVE-2022-2121 \(fixed in 3\.6\.7/);
+    assert.match(evidence, /These are DCMTK's flaws; whether Orthanc reaches them depends on which parts of DCMTK it uses\.$/);
+    assert.doesNotMatch(evidence, /^DCMTK/);
+    assert.ok(!ids(onToolkit('3.6.7')).includes('EXP-DICOM-006'));
+    const withoutVersion = dicomObservation(dicomDetails(openArchive)!, {
+      product: { name: 'Orthanc', basis: 'DICOM behaviour', confidence: 'likely', identifiedBy: 'dicom-behaviour', toolkit: { name: 'DCMTK' } },
+    });
+    assert.ok(!ids(withoutVersion).includes('EXP-DICOM-006'));
+  });
+
   it('compares versions numerically and refuses non-numeric ones', () => {
     assert.equal(compareVersions('1.10.1', '1.9'), 1);
     assert.equal(compareVersions('1.5.7', '1.5.8'), -1);

@@ -96,8 +96,10 @@ describe('scan of the lab', () => {
       } else {
         assert.equal(o.exposure.patients, undefined);
       }
-      // Every lab server speaks DCMTK's upper layer; a rejected one never says who it is.
-      assert.equal(o.product?.name, d.acceptedCalledAeTitle === undefined ? undefined : 'DCMTK');
+      // Every lab server answers with DCMTK's identifiers; a rejected one never says who it is, and
+      // an Orthanc is told apart by how it behaves (probes/dicom/behaviour-fingerprints.ts).
+      const product = lab.servers.find((s) => s.name === name)!.product === 'Orthanc' ? 'Orthanc' : 'DCMTK';
+      assert.equal(o.product?.name, d.acceptedCalledAeTitle === undefined ? undefined : product);
     });
   }
 

@@ -17,6 +17,18 @@ export async function loggedRun(outDir: string, args: string[], name: string, ti
   assert.equal(r.code, 0, `exposure ${args[0]} (${name}) exited with ${r.code}; see ${name}.stderr`);
 }
 
+/**
+ * `exposure scan SCANARGS` into DB as a user runs it, then each report format into
+ * OUTDIR/report.FORMAT and the packs by organisation into OUTDIR/packs, every run logged
+ * beside them; the scan's services.
+ */
+export async function scanWithReportsAndPacks(outDir: string, db: string, scanArgs: readonly string[], formats: readonly string[]): Promise<ServiceRow[]> {
+  await loggedRun(outDir, ['scan', ...scanArgs, '--db', db], 'scan');
+  for (const format of formats) await loggedRun(outDir, ['report', '--db', db, '--format', format, '--out', join(outDir, `report.${format}`)], `report-${format}`);
+  await loggedRun(outDir, ['report', '--db', db, '--by', 'org', '--out', join(outDir, 'packs')], 'report-packs');
+  return latestServices(db);
+}
+
 /** The services of the latest run in a SQLite store. */
 export async function latestServices(db: string): Promise<ServiceRow[]> {
   const store = openSqliteStore(db, { readonly: true });

@@ -16,6 +16,8 @@ import { renderMarkdown, renderTable, summariseBounded, MARKDOWN_BOUNDS, TABLE_B
 import { loginUsed } from '../../src/report/web-summary.ts';
 import { SQLITE, type TestStore } from '../store/engines.ts';
 import { contentSmb, ftpObservation, openFtp, smbObservation, walk } from '../fixtures/nas-observations.ts';
+import { dicomObservation, openArchive } from '../fixtures/observations.ts';
+import { dicomDetails } from '../../src/observation/observation.ts';
 import { blankLoginPortal, defaultLoginOrthanc, defaultLoginQido, GOOD_CERT, lockedQido, openQido, withTls } from '../fixtures/web-observations.ts';
 
 /** One service per host, written with its findings. */
@@ -140,5 +142,27 @@ describe('how a web service was reached', () => {
     const one = fileShareSummary(smbObservation({ shares: [{ name: 'x', type: 'disk', source: 'common-names', access: 'tree-connected', walk: walk({ textsRead: 1 }) }] }))!;
     assert.match(one, /, 1 small text file read for indicators$/);
     assert.doesNotMatch(fileShareSummary(openFtp)!, /text file|found by content/, 'walks recorded before content reading read as before');
+  });
+});
+
+describe('a product named by its DICOM behaviour', () => {
+  let store: { t: TestStore; runId: number };
+  const orthanc = dicomObservation(dicomDetails(openArchive)!, {
+    endpoint: { ip: '127.0.0.31', port: 4242 },
+    product: { name: 'Orthanc', basis: 'DICOM behaviour: test', confidence: 'likely', identifiedBy: 'dicom-behaviour', toolkit: { name: 'DCMTK', version: '3.6.7' } },
+  });
+  before(async () => {
+    store = await storeOf([orthanc]);
+  });
+  after(() => store?.t.cleanup());
+
+  it('reads back from the store as stored, and every format says how it was named, how sure, and what it is built on', async () => {
+    const [row] = await store.t.store.services(store.runId);
+    assert.deepEqual(row?.observation.product, orthanc.product);
+    const html = card(renderHtml(await summariseBounded(store.t.store, store.runId, HTML_BOUNDS)), '127-0-0-31-4242-dicom');
+    assert.match(html, /<th>Product<\/th><td>Orthanc \(DICOM behaviour, likely\)<\/td>/);
+    assert.match(html, /<th>Built on<\/th><td>DCMTK 3\.6\.7<\/td>/);
+    assert.match(renderMarkdown(await summariseBounded(store.t.store, store.runId, MARKDOWN_BOUNDS)), /\| Orthanc \(DICOM behaviour, likely\) \|/);
+    assert.match(renderTable(await summariseBounded(store.t.store, store.runId, TABLE_BOUNDS), { width: 160, color: false }), /Orthanc \(DICOM behaviour, likely\)/);
   });
 });

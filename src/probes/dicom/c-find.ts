@@ -53,6 +53,8 @@ export interface FindOutcome {
    * aborted). The matches before it stand, as lower bounds.
    */
   readonly error?: AssociationProtocolError | NetError;
+  /** The peer's A-ABORT (PS3.8 9.3.8) in place of a response: Orthanc refuses a C-FIND this way. */
+  readonly abort?: { readonly source: number; readonly reason: number };
 }
 
 /** Longest wait for the final response after our C-CANCEL: the I/O timeout if shorter. */
@@ -138,7 +140,7 @@ async function exchange(
     });
     if (r instanceof AssociationProtocolError) return { ...end('protocol-error'), error: r };
     // Orthanc 1.10, refusing an unknown caller's C-FIND, aborts the association instead of answering.
-    if (r.kind === 'aborted') return end('aborted');
+    if (r.kind === 'aborted') return { ...end('aborted'), abort: { source: r.abort.source, reason: r.abort.reason } };
     if (r.kind === 'closed') return end('aborted');
     const msg = r.response;
     const cls = statusClass(msg.status);

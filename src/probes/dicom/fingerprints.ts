@@ -6,7 +6,9 @@
  *
  * Note: many products embed a toolkit and keep its identity (Orthanc 1.10, for
  * one, answers with DCMTK's UID and version name), so an entry names the
- * toolkit unless the product sets its own. Later probes (REST, web) refine it.
+ * toolkit unless the product sets its own. How the peer behaves on the same
+ * association refines it (behaviour-fingerprints.ts), and the REST API of the
+ * same host confirms it (scan/correlate.ts).
  */
 import type { Product } from '../../observation/observation.ts';
 
@@ -107,7 +109,7 @@ export function fingerprintDicom(implementationClassUid?: string, implementation
     ]
       .filter(Boolean)
       .join(', ');
-    const product: Product = { name: fp.product, basis, confidence: score >= 3 ? 'certain' : 'likely', ...(version ? { version } : {}) };
+    const product: Product = { name: fp.product, basis, confidence: score >= 3 ? 'certain' : 'likely', identifiedBy: 'implementation-uid', ...(version ? { version } : {}) };
     if (!best || score > best.score) best = { product, score };
   }
   return best?.product;

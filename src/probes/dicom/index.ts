@@ -19,6 +19,7 @@ import { definedProbe, type Deadline, type DicomProbeOptions, type Probe, type P
 import { calledAeCandidates, type CalledAeCandidate } from './ae-titles.ts';
 import { AssociationProtocolError, encodeAssociateRq, OUR_MAX_PDU_LENGTH, requestAssociation, type Association, type EncodedAssociateRq } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
+import { refineByBehaviour } from './behaviour-fingerprints.ts';
 import { queryStudies } from './study-query.ts';
 import { queryWorklist } from './worklist-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
@@ -247,6 +248,8 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
     capped: q.capped,
     modalities: q.modalities,
     ...(q.otherModalities > 0 ? { otherModalities: q.otherModalities } : {}),
+    ...(q.abort ? { abort: q.abort } : {}),
+    ...(q.matches > 0 ? { answer: q.answer } : {}),
   };
   if (q.outcome === 'success' || q.matches > 0) {
     state.observation.exposure = {
@@ -334,6 +337,8 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     if (phase === 'c-echo' && state.details.echo.outcome === 'not-attempted') state.details.echo = { outcome: broken ? 'protocol-error' : 'timeout' };
     if (phase === 'c-find' && state.details.find.outcome === 'not-attempted') state.details.find = { ...state.details.find, outcome: broken ? 'protocol-error' : 'timeout' };
     if (phase === 'mwl-find' && state.details.mwl === undefined) state.details.mwl = noWorklist(broken ? 'protocol-error' : 'timeout');
+    // An association that ended before its worklist turn (the echo or the study query failed): never asked.
+    if (state.details.acceptedCalledAeTitle !== undefined && state.details.mwl === undefined) state.details.mwl = noWorklist('not-attempted');
     if (err instanceof AssociationProtocolError) {
       state.observation.status = err.notDicom ? 'not-this-protocol' : 'protocol-error';
       state.observation.error = { code: err.code, message: err.message, phase };
@@ -350,6 +355,9 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     // such (protocol-error), with the association, echo and counts it gave before in the details.
     if (state.details.acceptedCalledAeTitle !== undefined && !broken && state.observation.status !== 'out-of-scope') state.observation.status = 'success';
   }
+  // How the peer behaved says more than the toolkit identifiers it answered with (Orthanc sends DCMTK's).
+  const product = refineByBehaviour(state.observation.product, state.details);
+  if (product) state.observation.product = product;
   const keepDetails = state.details.attempts.length > 0;
   return {
     ...state.observation,
@@ -357,5 +365,7 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     ...(keepDetails ? { details: state.details } : {}),
   };
 }
+
+export { behaviourFacts, productByBehaviour, type BehaviourFact, type BehaviourVerdict } from './behaviour-fingerprints.ts';
 
 export const dicomProbe: Probe = definedProbe('dicom', catalogued('dicom').defaultPorts, catalogued('dicom').summary, runDicom);

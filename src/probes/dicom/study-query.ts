@@ -31,6 +31,7 @@ const TAG = {
   ModalitiesInStudy: 0x00080061,
   NumberOfStudyRelatedSeries: 0x00201206,
   NumberOfStudyRelatedInstances: 0x00201208,
+  SpecificCharacterSet: 0x00080005,
   NumberOfSeriesRelatedInstances: 0x00201209,
   Modality: 0x00080060,
 } as const;
@@ -66,6 +67,8 @@ export interface StudyQueryResult extends FindOutcome {
   readonly series?: Count;
   readonly images?: Count;
   readonly inventory: InventoryBuilder;
+  /** Of the STUDY-level matches read: how many carried Specific Character Set (not asked), how many filled both study-related counts. */
+  readonly answer: { readonly specificCharacterSet: number; readonly studyRelatedCounts: number };
 }
 
 /**
@@ -150,6 +153,7 @@ export async function queryStudies(
   const studyUids: string[] = [];
   const series = new Tally();
   const images = new Tally();
+  const answer = { specificCharacterSet: 0, studyRelatedCounts: 0 };
 
   const studies = await cFind(
     association,
@@ -159,7 +163,8 @@ export async function queryStudies(
       if (!ds) return inventory.addRecord([]);
       const elements = readIdentifier(ds, context.transferSyntax, reads);
       if (!elements) return;
-      inventory.addRecord(elements.filter((e) => e.length > 0).map((e) => tagHex(e.tag)));
+      inventory.addRecord(elements.filter((e) => !blankValue(ds, e)).map((e) => tagHex(e.tag)));
+      tallyShape(ds, elements, answer);
       for (const el of elements) {
         if (el.tag === TAG.PatientID) options.patients.add(readString(ds, el) ?? '');
         else if (el.tag === TAG.StudyInstanceUID) studyUids.push(readString(ds, el) ?? '');
@@ -196,7 +201,25 @@ export async function queryStudies(
     ...(s ? { series: s } : {}),
     ...(i ? { images: i } : {}),
     inventory,
+    answer,
   };
+}
+
+/**
+ * True for a value with nothing in it: no bytes, or only the padding PS3.5 6.2 allows (spaces,
+ * NULs for UI). Every study-level key is a string VR, where such a value is empty: a PatientID
+ * of two spaces is no patient (the keyed counter skips it too) and no identifier returned.
+ */
+function blankValue(ds: Buffer, e: DatasetElement): boolean {
+  for (let i = e.valueOffset; i < e.valueOffset + e.length && i < ds.length; i++) if (ds[i] !== 0x20 && ds[i] !== 0x00) return false;
+  return true;
+}
+
+/** What one match's shape says about the product (behaviour-fingerprints.ts): tags and lengths only. */
+function tallyShape(ds: Buffer, elements: readonly DatasetElement[], answer: { specificCharacterSet: number; studyRelatedCounts: number }): void {
+  const filled = (tag: number): boolean => elements.some((e) => e.tag === tag && !blankValue(ds, e));
+  if (filled(TAG.SpecificCharacterSet)) answer.specificCharacterSet += 1;
+  if (filled(TAG.NumberOfStudyRelatedSeries) && filled(TAG.NumberOfStudyRelatedInstances)) answer.studyRelatedCounts += 1;
 }
 
 /**
