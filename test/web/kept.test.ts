@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StoreReader } from '../../src/store/index.ts';
 import { keptPages, timeline, timelineChart, type HandlerContext, type KeptPages } from '../../src/web/handlers.ts';
 import { KeptReads } from '../../src/web/kept.ts';
+import { counting } from '../store/counting.ts';
 import { buildReportStore, RUN_RESCAN, RUN_STUDY, type ReportStore } from '../fixtures/report-store.ts';
 
 let f: ReportStore;
@@ -21,22 +22,6 @@ before(async () => {
 after(async () => {
   await f?.cleanup();
 });
-
-/** The store behind a reader that counts each method's calls. */
-function counting(store: StoreReader): { reader: StoreReader; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const reader = new Proxy(store, {
-    get(target, name) {
-      const value: unknown = Reflect.get(target, name, target);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]): unknown => {
-        calls.set(String(name), (calls.get(String(name)) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { reader, calls };
-}
 
 function context(reader: StoreReader, kept: KeptPages, ids: number[]): HandlerContext {
   return { store: reader, url: new URL(`http://127.0.102.1/runs/${ids.join('/')}`), ids, csrf: 'c', kept, now: Date.now, canVerify: false };
@@ -51,7 +36,7 @@ async function pageAndCharts(reader: StoreReader, kept: KeptPages, run: number):
 
 describe('the timeline and its chart images', () => {
   it('read the runs\' totals once for the page and its two images, the run list once a request', async () => {
-    const { reader, calls } = counting(f.store);
+    const { store: reader, calls } = counting<StoreReader>(f.store);
     const [page, exposure, patients] = await pageAndCharts(reader, keptPages(Date.now), RUN_RESCAN);
     // Runs 1 and 3 are the scope (run 2 scanned other targets): two totals, three requests.
     assert.equal(calls.get('runTotals'), 2);
@@ -64,7 +49,7 @@ describe('the timeline and its chart images', () => {
   });
 
   it('read afresh while a run of the scope is going, and once more when it has finished', async () => {
-    const { reader, calls } = counting(f.store);
+    const { store: reader, calls } = counting<StoreReader>(f.store);
     const kept = keptPages(Date.now);
     await pageAndCharts(reader, kept, RUN_RESCAN);
     assert.equal(calls.get('runTotals'), 2);
