@@ -27,7 +27,7 @@ export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync
 /** Protocols whose services may need a login to give their records (a blank or vendor-default one: web-summary.ts loginUsed). */
 export const WEB_PROTOCOLS: readonly ProtocolId[] = ['portal', 'orthanc', 'dicomweb'];
 /** Exposed web services read at most to tell how they were reached; beyond, the split is a lower bound. */
-export const EXPOSED_ACCESS_READ = 2_000;
+const EXPOSED_ACCESS_READ = 2_000;
 
 /** The head of a run and its lists, each at most as long as `bounds` says. */
 export async function summariseBounded(store: StoreReader, runId: number, bounds: ReportBounds): Promise<BoundedReport> {

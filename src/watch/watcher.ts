@@ -52,7 +52,7 @@ export interface ScopeOutcome {
 }
 
 /** One run of one scope, compared, alerted on and pruned. */
-export async function runScope(scope: WatchScope, deps: WatchDeps): Promise<ScopeOutcome> {
+async function runScope(scope: WatchScope, deps: WatchDeps): Promise<ScopeOutcome> {
   const { store } = deps;
   const emit = deps.onEvent ?? (() => undefined);
   emit({ kind: 'scanning', scope: scope.name });

@@ -26,7 +26,7 @@ import type { Reply } from './respond.ts';
 import { previousOfScope, runsOfRunScope } from './scope.ts';
 
 /** Runs on one page of the runs list. */
-export const RUNS_PER_PAGE = 25;
+const RUNS_PER_PAGE = 25;
 
 export interface HandlerContext {
   readonly store: StoreReader;

@@ -52,7 +52,7 @@ export interface Dashboard {
 /** The largest form body read (a login or a log-out): a few fields. */
 const MAX_FORM_BYTES = 4096;
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   if (host === 'localhost' || host === '::1') return true;
   return isIPv4(host) && host.startsWith('127.');
 }

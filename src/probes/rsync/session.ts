@@ -28,7 +28,7 @@ export class RsyncProtocolError extends Error {
 }
 
 /** Lines the daemon may send before it answers a module request (its message of the day). */
-export const MAX_MOTD_LINES = 200;
+const MAX_MOTD_LINES = 200;
 /** Lines of a module list read at most; a list past it is counted as cut. */
 export const MAX_LIST_LINES = 2000;
 

@@ -12,7 +12,7 @@
  */
 import { int32Bytes, Malformed } from './wire.ts';
 
-export const MPLEX_BASE = 7;
+const MPLEX_BASE = 7;
 
 /** rsync.h enum msgcode: the codes a daemon may send a client. */
 export const MsgCode = {
