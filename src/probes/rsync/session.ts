@@ -48,7 +48,6 @@ export class RsyncSession {
   private demux: Demultiplexer | undefined;
   /** Non-data messages the daemon sent that stop a file's transfer (MSG_NO_SEND, MSG_ERROR_EXIT). */
   private stopped = false;
-  gotAnything = false;
   greeting: Greeting | undefined;
 
   private constructor(
@@ -90,7 +89,6 @@ export class RsyncSession {
       this.ended = true;
       return false;
     }
-    this.gotAnything = true;
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     return true;
   }

@@ -70,10 +70,6 @@ export class Demultiplexer {
   private payloadBytes = 0;
   private messageCount = 0;
 
-  get messages(): number {
-    return this.messageCount;
-  }
-
   /** Routes a chunk: data bytes in order, and the messages completed in it. Throws Malformed on a header no daemon sends. */
   feed(chunk: Buffer): { data: Buffer[]; messages: MuxMessage[] } {
     const data: Buffer[] = [];
