@@ -13,7 +13,7 @@ import type { AuditLimits } from './limits.ts';
 import { linesOf, nameText, type ConfigText } from './text.ts';
 
 /** dcmqrscp reads a line into a 512-byte buffer: a longer one would be cut into two. */
-export const DCMQRSCP_MAX_LINE = 511;
+const DCMQRSCP_MAX_LINE = 511;
 
 const MNEMONICS = new Set([
   'ApplicationTitle', 'ApplicationContext', 'ImplementationClass', 'ImplementationVersion', 'NetworkType', // ignored, from older versions

@@ -10,7 +10,7 @@ import { SEVERITIES, type Severity } from '../observation/finding.ts';
 import { markdownText as md, plain } from '../report/escape.ts';
 import { SEVERITY_LABEL } from '../report/format.ts';
 
-export const AUDIT_FORMAT = 'exposure-audit/1';
+const AUDIT_FORMAT = 'exposure-audit/1';
 
 function counts(r: AuditReport): Record<Severity, number> {
   const out = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;

@@ -17,8 +17,8 @@ import { renderAuditJson, renderAuditMarkdown, renderAuditTable } from './audit-
 import type { AUDIT_FORMATS } from './formats.ts';
 import { writeOut } from './output.ts';
 
-export const AUDIT_FINDING_EXIT = 3;
-export const AUDIT_REFUSED_EXIT = 2;
+const AUDIT_FINDING_EXIT = 3;
+const AUDIT_REFUSED_EXIT = 2;
 
 export interface AuditFlags {
   kind?: ConfigKind;
@@ -28,7 +28,7 @@ export interface AuditFlags {
 }
 
 /** One file's bytes, read through one descriptor so what is checked is what is read. */
-export async function readConfig(file: string, limits: AuditLimits = DEFAULT_AUDIT_LIMITS): Promise<AuditInput> {
+async function readConfig(file: string, limits: AuditLimits = DEFAULT_AUDIT_LIMITS): Promise<AuditInput> {
   let handle;
   try {
     // O_NONBLOCK: a FIFO named on the command line must not hang the audit before it is refused.

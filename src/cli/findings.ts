@@ -9,7 +9,7 @@ import { chooseScope, scopeLifecycle } from '../watch/lifecycle.ts';
 import { renderLifecycleJson, renderLifecycleTable } from '../watch/lifecycle-render.ts';
 import { writeOut } from './output.ts';
 
-export const FINDINGS_FORMATS = ['table', 'json'] as const;
+const FINDINGS_FORMATS = ['table', 'json'] as const;
 
 export interface FindingsFlags {
   db: string;

@@ -19,7 +19,7 @@ export interface OpenFileLimits {
 }
 
 /** Descriptors beyond the connections: the store, the log, stdio, the event loop's own, Node's internals. */
-export const OPEN_FILES_SPARE = 64;
+const OPEN_FILES_SPARE = 64;
 
 /** The scan's defaults for the two options that decide the count, as main.ts defines them (a test holds them equal). */
 export const DEFAULT_PACE = { concurrency: 64, perHost: 4 } as const;

@@ -17,7 +17,7 @@ function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-export function progressLine(p: ScanProgress, now = Date.now()): string {
+function progressLine(p: ScanProgress, now = Date.now()): string {
   const seconds = Math.max(0.001, (now - p.startedAt) / 1000);
   const rate = (p.hostsDone - p.doneAtStart) / seconds;
   const total = p.hostsTotal;

@@ -34,7 +34,7 @@ function readFile(path: string, option: string): Buffer {
 }
 
 /** The token in --token-file: its first line, trimmed; long enough to be a secret. */
-export function tokenFromFile(path: string): string {
+function tokenFromFile(path: string): string {
   const token = readFile(path, '--token-file').toString('utf8').split(/\r?\n/)[0]?.trim() ?? '';
   if (token.length < MIN_TOKEN_LENGTH) {
     throw new UsageError(`--token-file ${path}: the token has ${token.length} characters; it needs at least ${MIN_TOKEN_LENGTH} (e.g. from "openssl rand -base64 32")`);

@@ -17,9 +17,9 @@ import { fileDigests } from './run-files.ts';
 export const DISTRIBUTED_KEY = 'distributed';
 
 /** Steps per block unless asked otherwise: a lost block costs little, claiming costs nothing next to probing. */
-export const DEFAULT_BLOCK_SIZE = 1000;
+const DEFAULT_BLOCK_SIZE = 1000;
 /** At most this many blocks a run: larger spaces get larger blocks. */
-export const MAX_BLOCKS = 65_536;
+const MAX_BLOCKS = 65_536;
 
 export interface Distribution {
   readonly blockSize: number;

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { RunParameters } from '../scan/run-parameters.ts';
 
 /** Absolute paths of every file the parameters read. */
-export function filesOf(p: RunParameters): string[] {
+function filesOf(p: RunParameters): string[] {
   const files = [...p.exclude];
   if (p.allowList) files.push(p.allowList);
   if (p.targets.kind === 'specs') {

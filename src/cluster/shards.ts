@@ -6,6 +6,7 @@
  * reading, and the missing shards can be merged in later from the shards.
  */
 import type { RunParameters } from '../scan/run-parameters.ts';
+import { sameJsonValue } from '../store/conforms.ts';
 import type { RunRow, RunStatus } from '../store/index.ts';
 import { MergeError } from './errors.ts';
 
@@ -29,18 +30,6 @@ export function shardLabel(shard: { index: number; count: number }): string {
   return `${shard.index + 1}/${shard.count}`;
 }
 
-/** JSON with keys sorted at every level, so equal values compare equal whatever order they were built in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * What must be equal for two shards to be parts of one run: everything but
  * the shard's index, and the pace (hosts at once, rate, per-host limit,
@@ -56,7 +45,7 @@ export function differingParameters(a: RunParameters, b: RunParameters): string[
   const x = identity(a);
   const y = identity(b);
   const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
-  return keys.filter((k) => canonical(x[k]) !== canonical(y[k]));
+  return keys.filter((k) => !sameJsonValue(x[k], y[k]));
 }
 
 /** "seed", "ports and targets", "limits, ports and seed". */

@@ -78,14 +78,16 @@ export interface WorkerOutcome {
   readonly seconds: number;
 }
 
-/** What a worker keeps of a run between blocks: its parameters, plan and distribution. */
-export interface RunWork {
+/** A run this machine works on: its parameters, distribution and plan. */
+export interface UsableWork {
+  readonly kind: 'usable';
   readonly params: RunParameters;
-  readonly plan: ScanPlan;
   readonly distribution: Distribution;
-  /** Why this machine cannot work on the run at all (its files differ), if so. */
-  readonly unusable: string | undefined;
+  readonly plan: ScanPlan;
 }
+
+/** What a worker keeps of a run between blocks: what it works on it with, or why this machine cannot (its files differ: every block is refused). */
+export type RunWork = UsableWork | { readonly kind: 'unusable'; readonly why: string };
 
 class LeaseLost extends Error {}
 
@@ -123,6 +125,11 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
     outcome.services += done.services;
     o.onEvent?.({ kind: 'done', claim, hosts: done.hosts, services: done.services, runCompleted: done.runCompleted });
   };
+  const refuse = async (claim: BlockClaim, reason: string): Promise<void> => {
+    await refuseBlock(o.store.queue, claim, reason);
+    outcome.blocksRefused++;
+    o.onEvent?.({ kind: 'refused', claim, reason });
+  };
   while (!o.signal.aborted && (o.maxBlocks === undefined || started < o.maxBlocks)) {
     const claim = await timed(() => claimBlock(o.store.queue, o.name, o.leaseMs, o.runId));
     if (!claim) {
@@ -139,11 +146,13 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerOutcome> {
       work = await loadRun(o, claim.runId);
       runs.set(claim.runId, work);
     }
-    const refusal = work.unusable ?? (await scopeRefusal(work, claim, o.allowList));
+    if (work.kind === 'unusable') {
+      await refuse(claim, work.why);
+      continue;
+    }
+    const refusal = await scopeRefusal(work, claim, o.allowList);
     if (refusal !== undefined) {
-      await refuseBlock(o.store.queue, claim, refusal);
-      outcome.blocksRefused++;
-      o.onEvent?.({ kind: 'refused', claim, reason: refusal });
+      await refuse(claim, refusal);
       continue;
     }
     started++;
@@ -182,14 +191,14 @@ async function loadRun(o: WorkerOptions, runId: number): Promise<RunWork> {
   if (!distribution || typeof distribution !== 'object' || typeof distribution.files !== 'object') {
     throw new Error(`run ${runId} of ${o.where} has blocks in the queue but was not recorded as distributed`);
   }
-  const unusable = fileMismatch(distribution.files);
+  const why = fileMismatch(distribution.files);
+  if (why !== undefined) return { kind: 'unusable', why };
   // The plan reads the run's own files: only once they are known to be the run's.
-  const plan = unusable === undefined ? await planScan(params) : undefined;
-  return { params, plan: plan as ScanPlan, distribution, unusable };
+  return { kind: 'usable', params, distribution, plan: await planScan(params) };
 }
 
 /** Why this worker must not probe the block: a step beyond the run's order, or a target outside its own allow-list. */
-export async function scopeRefusal(work: RunWork, claim: BlockClaim, allowList: ExclusionList): Promise<string | undefined> {
+export async function scopeRefusal(work: UsableWork, claim: BlockClaim, allowList: ExclusionList): Promise<string | undefined> {
   if (claim.firstStep < 0 || claim.endStep > work.distribution.steps || claim.endStep <= claim.firstStep) {
     return `block ${claim.block} names steps ${claim.firstStep}–${claim.endStep}, outside the run's order of ${work.distribution.steps} steps`;
   }
@@ -248,7 +257,7 @@ class Lease {
   }
 }
 
-async function probeBlock(o: WorkerOptions, work: RunWork, claim: BlockClaim): Promise<'interrupted' | 'lost' | Probed> {
+async function probeBlock(o: WorkerOptions, work: UsableWork, claim: BlockClaim): Promise<'interrupted' | 'lost' | Probed> {
   const lease = new Lease(o, claim);
   const signal = AbortSignal.any([o.signal, lease.lost.signal]);
   const buffer = new BlockBuffer();
@@ -276,7 +285,7 @@ async function probeBlock(o: WorkerOptions, work: RunWork, claim: BlockClaim): P
 }
 
 /** The block's hosts and its done mark in one transaction, under its claim; 'lost' when another worker has it now. */
-async function completeBlock(o: WorkerOptions, work: RunWork, p: Probed): Promise<Completed> {
+async function completeBlock(o: WorkerOptions, work: UsableWork, p: Probed): Promise<Completed> {
   const { claim, buffer, counts } = p;
   try {
     const runCompleted = await o.store.inTransaction(async (tx) => {

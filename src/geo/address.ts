@@ -7,7 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 export type ParsedAddress = { family: 4; n: number } | { family: 6; n: bigint };
 
-export function ipv4ToNumber(ip: string): number | undefined {
+function ipv4ToNumber(ip: string): number | undefined {
   if (!isIPv4(ip)) return undefined;
   return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
 }

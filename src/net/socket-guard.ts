@@ -31,7 +31,7 @@ export interface SocketMeter {
  * 24), and a few bytes kept for a connection's life would hold a whole slab:
  * at 512 connections in flight, most of a scan's resident memory.
  */
-export function ownCopy(head: Uint8Array, tail: Uint8Array): Buffer {
+function ownCopy(head: Uint8Array, tail: Uint8Array): Buffer {
   const out = Buffer.allocUnsafeSlow(head.length + tail.length);
   out.set(head, 0);
   out.set(tail, head.length);

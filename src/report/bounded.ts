@@ -11,6 +11,7 @@ import type { ProtocolId } from '../observation/observation.ts';
 import type { RuleCountRow, ServiceRow, StoreReader } from '../store/index.ts';
 import type { BoundedReport, ExposedAccess, ReportHead, RuleHit, RuleHits, ScanSummary, ServiceReport } from './model.ts';
 import { findingProof } from './proof.ts';
+import { WEB_PROTOCOLS } from './protocol-groups.ts';
 import { attachPortFindings } from './port-findings.ts';
 import { runHeadline, serviceReport, summariseHead } from './summary.ts';
 
@@ -23,11 +24,9 @@ export interface ReportBounds {
 }
 
 /** Protocols whose services the file-share list shows (report/file-share.ts sums them up). */
-export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync'];
-/** Protocols whose services may need a login to give their records (a blank or vendor-default one: web-summary.ts loginUsed). */
-export const WEB_PROTOCOLS: readonly ProtocolId[] = ['portal', 'orthanc', 'dicomweb'];
+const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync'];
 /** Exposed web services read at most to tell how they were reached; beyond, the split is a lower bound. */
-export const EXPOSED_ACCESS_READ = 2_000;
+const EXPOSED_ACCESS_READ = 2_000;
 
 /** The head of a run and its lists, each at most as long as `bounds` says. */
 export async function summariseBounded(store: StoreReader, runId: number, bounds: ReportBounds): Promise<BoundedReport> {

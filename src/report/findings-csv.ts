@@ -6,7 +6,7 @@
 import { csvField } from './escape.ts';
 import type { ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { proofLine } from './proof.ts';
-import { collectDocument, lineDocument, streamDocument } from './stream.ts';
+import { collectDocument, lineDocument } from './stream.ts';
 
 type Value = string | number | boolean | undefined;
 
@@ -38,9 +38,4 @@ export const FINDINGS_CSV_DOCUMENT = lineDocument(`${FINDINGS_CSV_HEADER}\r\n`, 
 
 export function renderFindingsCsv(model: ReportModel): string {
   return collectDocument(FINDINGS_CSV_DOCUMENT, model.services);
-}
-
-/** renderFindingsCsv's bytes in chunks, as the services come. */
-export function streamFindingsCsv(services: AsyncIterable<ServiceReport>): AsyncIterable<string> {
-  return streamDocument(FINDINGS_CSV_DOCUMENT, services);
 }

@@ -41,7 +41,7 @@ const BREAKDOWN_HEADERS = [
   ['Images', 'r'],
 ] as const;
 
-export function breakdownTable(first: string, rows: BreakdownRow[], keyText: (r: BreakdownRow) => string): string {
+function breakdownTable(first: string, rows: BreakdownRow[], keyText: (r: BreakdownRow) => string): string {
   return table(
     [[first, 'l'], ...BREAKDOWN_HEADERS],
     rows.map((r) => [
@@ -57,7 +57,7 @@ export function breakdownTable(first: string, rows: BreakdownRow[], keyText: (r:
   );
 }
 
-export function topServersTable(model: ReportHead): string {
+function topServersTable(model: ReportHead): string {
   return table(
     [['Server', 'l'], ['Country / space', 'l'], ['AS', 'l'], ['Product', 'l'], ['Exposed services', 'r'], ['Patients', 'r'], ['Studies', 'r'], ['Images', 'r']],
     model.tables.topServers.map((s) => [
@@ -74,7 +74,7 @@ export function topServersTable(model: ReportHead): string {
   );
 }
 
-export function imagesPerServerTable(model: ReportHead): string {
+function imagesPerServerTable(model: ReportHead): string {
   const d = model.tables.imagesPerServer;
   const rows = d.buckets.map((b) => [html(`${b.label} images`), grouped(b.servers)]);
   rows.push([html('not counted'), grouped(d.notCounted)]);
@@ -84,7 +84,7 @@ export function imagesPerServerTable(model: ReportHead): string {
   );
 }
 
-export function attributesTable(model: ReportHead): string {
+function attributesTable(model: ReportHead): string {
   return table(
     [['Identifying attribute', 'l'], ['Tag', 'l'], ['Class', 'l'], ['Services exposing it', 'r'], ['Records', 'r']],
     model.attributes.map((a) => [html(a.keyword), `<code>${html(a.tag)}</code>`, html(a.class), grouped(a.services), grouped(a.records)]),

@@ -6,16 +6,7 @@
 import { SEVERITIES } from '../observation/finding.ts';
 import { barChartSvg, type BarChart } from './charts.ts';
 import { html } from './html-escape.ts';
-import {
-  attributesTable,
-  breakdownTable,
-  findingsByRuleTable,
-  findingsSection,
-  imagesPerServerTable,
-  serviceCards,
-  studyTables,
-  topServersTable,
-} from './html-sections.ts';
+import { findingsByRuleTable, findingsSection, serviceCards, studyTables } from './html-sections.ts';
 import { counted, plural } from '../observation/count.ts';
 import { audienceText, patientsNote } from './format.ts';
 import type { BoundedReport, ReportHead } from './model.ts';

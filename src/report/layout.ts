@@ -22,7 +22,7 @@ export interface Cell {
 
 const GAP = '  ';
 
-export function columnWidths(columns: readonly Column[], rows: readonly Cell[][], width: number): number[] {
+function columnWidths(columns: readonly Column[], rows: readonly Cell[][], width: number): number[] {
   const widths = columns.map((c, i) =>
     Math.max(displayWidth(c.header), ...rows.map((r) => displayWidth(r[i]?.text ?? ''))),
   );

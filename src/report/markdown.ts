@@ -39,7 +39,7 @@ function more(n: number, what: string): string[] {
  * its list item: what the output shows, then the command as a code block
  * (verbatim: a command is never backslash-escaped), or why there is none.
  */
-export function proofMarkdown(p: Proof, indent = '  '): string[] {
+function proofMarkdown(p: Proof, indent = '  '): string[] {
   if (p.kind === 'none') return [`${indent}*How to see it yourself:* no command: ${md(p.reason)}.`];
   return [`${indent}*How to see it yourself:* ${md(p.shows)}`, '', ...markdownCodeBlock(p.command, indent)];
 }

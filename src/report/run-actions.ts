@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { counted } from '../observation/count.ts';
 import { PROTOCOL_IDS, ProtocolId } from '../observation/observation.ts';
 import { grouped } from './numbers.ts';
+import { WEB_PROTOCOLS } from './protocol-groups.ts';
 
 /** The key of a run's meta options that holds its recorded parameters (scan/run-parameters.ts PARAMETERS_KEY). */
 const PARAMETERS_KEY = 'parameters';
@@ -67,8 +68,6 @@ export function runActions(options: Readonly<Record<string, unknown>>): RunActio
   };
 }
 
-const WEB_PROBES: readonly ProtocolId[] = ['portal', 'orthanc', 'dicomweb'];
-
 function kib(bytes: number): string {
   return bytes % 1024 === 0 ? `${grouped(bytes / 1024)} KiB` : counted(bytes, 'byte', undefined, grouped);
 }
@@ -115,7 +114,7 @@ export function actionLines(actions: RunActions | undefined, run: { ports: reado
   if (has('portal')) lines.push('Web portals: fetched the root page and, until a product matched, a few fixed paths (GET), to name the product and the login in front of it.');
   if (has('orthanc')) lines.push('Orthanc REST API: GET /system and GET /statistics (version and counts only, no listing).');
   if (has('dicomweb')) lines.push(`DICOMweb: QIDO-RS studies queries (GET …/studies) on the usual roots, reading at most ${counted(actions.maxRecords, 'study', 'studies', grouped)}.`);
-  if (WEB_PROBES.some(has)) {
+  if (WEB_PROTOCOLS.some(has)) {
     lines.push(
       actions.checkLogins
         ? "Web logins (--check-logins): tried a blank user name and password, then the vendors' documented default accounts, a handful at most; no other password was guessed."

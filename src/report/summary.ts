@@ -13,6 +13,7 @@ import { runActions } from './run-actions.ts';
 import { loginUsed, webSummary } from './web-summary.ts';
 import { reportGeo, reportTables } from './tables.ts';
 import { fileShareSummary } from './file-share.ts';
+import { presentKeywords } from './inventory.ts';
 import { worklistSummary } from './worklist.ts';
 
 import { reportCount } from './numbers.ts';
@@ -64,7 +65,7 @@ export function serviceReport(s: ServiceRow): ServiceReport {
     ...worklistSummary(obs),
     modalities: d ? [...d.find.modalities] : [],
     ...(d?.find.otherModalities ? { otherModalities: d.find.otherModalities } : {}),
-    identifyingAttributes: (obs.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword),
+    identifyingAttributes: presentKeywords(obs.inventory),
     exposed,
     findings,
     highestSeverity: findings[0]?.severity,

@@ -30,7 +30,7 @@ export interface ReportGeo {
   credits: string[];
 }
 
-export const TOP_SERVERS = 20;
+const TOP_SERVERS = 20;
 
 export async function reportTables(store: StoreReader, runId: number, topServers = TOP_SERVERS): Promise<ReportTables> {
   return {

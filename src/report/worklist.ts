@@ -6,6 +6,7 @@
  */
 import { countText, plural } from '../observation/count.ts';
 import type { Count, DicomDetails, Observation } from '../observation/observation.ts';
+import { presentKeywords } from './inventory.ts';
 import type { ServiceReport } from './model.ts';
 import { reportCount } from './numbers.ts';
 
@@ -26,7 +27,7 @@ function worklistLine(w: Worklist): string {
   const items = countText(itemCount(w), '≥ ');
   const head = `${w.outcome}${w.capped ? ' (capped)' : ''}: ${items} ${plural(w.matches, 'scheduled step')}${w.patients ? ` of ${countText(w.patients, '≥ ')} ${plural(w.patients.n, 'patient')}` : ''}`;
   const modalities = [...w.modalities, ...(w.otherModalities ? [`${w.otherModalities} other`] : [])];
-  const keywords = (w.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
+  const keywords = presentKeywords(w.inventory);
   return [head, ...(modalities.length > 0 ? [modalities.join(', ')] : []), ...(keywords.length > 0 ? [keywords.join(', ')] : [])].join(' · ');
 }
 

@@ -18,12 +18,12 @@ export interface ExclusionList {
   readonly v6: readonly Ipv6Range[];
 }
 
-export const SPECIAL_V4: readonly Ipv4Range[] = SPECIAL_PURPOSE_V4.map((s) => {
+const SPECIAL_V4: readonly Ipv4Range[] = SPECIAL_PURPOSE_V4.map((s) => {
   const p = parseAddressSpec(s.cidr);
   if (p.kind !== 'ipv4') throw new Error(`special-purpose table: ${s.cidr} is not IPv4`);
   return p.range;
 });
-export const SPECIAL_V6: readonly Ipv6Range[] = SPECIAL_PURPOSE_V6.map((s) => {
+const SPECIAL_V6: readonly Ipv6Range[] = SPECIAL_PURPOSE_V6.map((s) => {
   const p = parseAddressSpec(s.cidr);
   if (p.kind !== 'ipv6') throw new Error(`special-purpose table: ${s.cidr} is not IPv6`);
   return p.range;

@@ -24,10 +24,6 @@ export interface Ipv4Range {
   readonly last: number;
 }
 
-export function rangeSize(r: Ipv4Range): number {
-  return r.last - r.first + 1;
-}
-
 export function inRange(r: Ipv4Range, n: number): boolean {
   return n >= r.first && n <= r.last;
 }

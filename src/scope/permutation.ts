@@ -28,7 +28,7 @@ export interface Shard {
 export const WHOLE: Shard = { index: 0, count: 1 };
 
 /** Largest size handled: the whole IPv4 space plus IPv6 and hostname targets, with p below 2^34. */
-export const MAX_SPACE = 2 ** 33;
+const MAX_SPACE = 2 ** 33;
 
 /** a·b mod p for p < 2^34 without leaving double precision: b is split in 17-bit halves. */
 export function mulmod(a: number, b: number, p: number): number {

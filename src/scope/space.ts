@@ -39,7 +39,7 @@ export type Resolver = (name: string) => Promise<string[]>;
 
 const RESOLVE_TIMEOUT_MS = 10_000;
 
-export const systemResolver: Resolver = async (name) => {
+const systemResolver: Resolver = async (name) => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TargetSpecError(`${name}: no answer from the resolver within ${RESOLVE_TIMEOUT_MS / 1000} s`)), RESOLVE_TIMEOUT_MS);

@@ -11,8 +11,8 @@ export class TargetSpecError extends Error {
 }
 
 /** The largest IPv6 block accepted as a target: 2^16 addresses. A /64 cannot be enumerated. */
-export const MAX_IPV6_PREFIX_BITS = 16;
-export const SMALLEST_IPV6_PREFIX = 128 - MAX_IPV6_PREFIX_BITS;
+const MAX_IPV6_PREFIX_BITS = 16;
+const SMALLEST_IPV6_PREFIX = 128 - MAX_IPV6_PREFIX_BITS;
 
 export type TargetSpec =
   | { readonly kind: 'ipv4'; readonly text: string; readonly range: Ipv4Range }

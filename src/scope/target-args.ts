@@ -24,7 +24,7 @@ export function addTargetArgs(args: readonly string[], builder: TargetSpaceBuild
   return n;
 }
 
-export function addSpecFile(path: string, builder: TargetSpaceBuilder): number {
+function addSpecFile(path: string, builder: TargetSpaceBuilder): number {
   if (path === '') throw new TargetSpecError('"@" must be followed by a file name (e.g. @targets.txt)');
   let text: string;
   try {

@@ -30,7 +30,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Equal as JSON values: what a transform returned against what it was given (a key set to undefined counts as absent). */
+/**
+ * Equal as JSON values, whatever order their keys were set in (a key set to
+ * undefined counts as absent): what a transform returned against what it was
+ * given, and two shards' run parameters (cluster/shards.ts).
+ */
 export function sameJsonValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJsonValue(x, b[i]));

@@ -129,7 +129,7 @@ const RANKED = (filter: string): string =>
    LIMIT ?`;
 
 /** The reads of the store (aggregates apart), in the dialect's words. */
-export function readSql(d: SqlDialect) {
+function readSql(d: SqlDialect) {
   // A host is recorded, with all its services, when its row is: its batch was one transaction.
   const RUNS = `SELECT r.*, (SELECT count(*) FROM hosts h WHERE h.run_id = r.id) AS hosts_recorded FROM runs r`;
   return {

@@ -11,7 +11,7 @@ import type { RunDiff } from '../report/diff.ts';
 import { endpointText } from '../report/format.ts';
 import type { RunTotals } from '../store/index.ts';
 
-export const ALERT_SCHEMA = 'exposure-alert/1';
+const ALERT_SCHEMA = 'exposure-alert/1';
 /** Findings listed per kind at most: the counts say how many there were. */
 export const MAX_LISTED = 200;
 

@@ -17,7 +17,7 @@ export interface DeliveryPolicy {
 }
 
 /** One wait between attempts at most, however the doubling goes. */
-export const MAX_WAIT_MS = 300_000;
+const MAX_WAIT_MS = 300_000;
 
 export type AttemptOutcome = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly retry: boolean; readonly detail: string };
 

@@ -42,7 +42,7 @@ export interface ScopeLifecycle {
   findings: FindingLifecycle[];
 }
 
-export function statusOf(row: Pick<FindingLifecycleRow, 'fixedRun' | 'reopenedRun'>): LifecycleStatus {
+function statusOf(row: Pick<FindingLifecycleRow, 'fixedRun' | 'reopenedRun'>): LifecycleStatus {
   if (row.fixedRun !== undefined) return 'fixed';
   return row.reopenedRun !== undefined ? 'reopened' : 'open';
 }

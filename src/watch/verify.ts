@@ -33,7 +33,7 @@ function describeRef(ref: FindingRef): string {
 }
 
 /** The run's parameters narrowed to one endpoint: the same in every other respect. */
-export function narrowed(p: RunParameters, ip: string, port: number): RunParameters {
+function narrowed(p: RunParameters, ip: string, port: number): RunParameters {
   return { ...p, targets: { kind: 'specs', specs: [ip] }, ports: [port], shard: WHOLE };
 }
 

@@ -52,7 +52,7 @@ export interface ScopeOutcome {
 }
 
 /** One run of one scope, compared, alerted on and pruned. */
-export async function runScope(scope: WatchScope, deps: WatchDeps): Promise<ScopeOutcome> {
+async function runScope(scope: WatchScope, deps: WatchDeps): Promise<ScopeOutcome> {
   const { store } = deps;
   const emit = deps.onEvent ?? (() => undefined);
   emit({ kind: 'scanning', scope: scope.name });
@@ -61,7 +61,9 @@ export async function runScope(scope: WatchScope, deps: WatchDeps): Promise<Scop
   if (outcome.interrupted) return { scope: scope.name, runId: outcome.runId, interrupted: true, deliveries: [], pruned: [] };
   const key = namedScope(scope.name);
   const current = (await store.run(outcome.runId)) as RunRow;
-  const previous = previousRun(runsOfScope(await store.runs(), key), current.id);
+  // The scope's runs, read once: comparing and alerting add none, so the retention reads the same list.
+  const scopeRuns = runsOfScope(await store.runs(), key);
+  const previous = previousRun(scopeRuns, current.id);
   const { diff, remediation } = await compareRuns(store, previous, current);
   const alert = alertFrom({
     scope: scope.name,
@@ -82,7 +84,7 @@ export async function runScope(scope: WatchScope, deps: WatchDeps): Promise<Scop
       emit({ kind: 'alerted', scope: scope.name, runId: current.id, channel: channel.label, report });
     }
   }
-  const pruned = runsToPrune(runsOfScope(await store.runs(), key), scope.keepRuns);
+  const pruned = runsToPrune(scopeRuns, scope.keepRuns);
   for (const id of pruned) await store.deleteRun(id);
   if (pruned.length > 0) emit({ kind: 'pruned', scope: scope.name, runIds: pruned });
   return { scope: scope.name, runId: current.id, interrupted: false, ...(alert ? { alert } : {}), deliveries, pruned };

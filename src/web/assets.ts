@@ -5,7 +5,7 @@
  */
 import { REPORT_CSS } from '../report/html.ts';
 
-export const DASHBOARD_CSS = `
+const DASHBOARD_CSS = `
 header.bar{display:flex;align-items:center;gap:18px;padding:8px 28px;background:#1a1a1a;color:#fff}
 header.bar a{color:#fff;text-decoration:none}header.bar .home{font-weight:700}
 .bar-nav{display:flex;gap:14px;flex:1}.logout{margin:0}.logout button{font:inherit;background:none;border:1px solid #888;color:#fff;border-radius:4px;padding:2px 10px;cursor:pointer}
@@ -30,7 +30,7 @@ ul.latest{padding-left:18px}ul.latest li{margin:4px 0}
  * Stops when the run ends, when the answer is not one (a logged-out session),
  * or after a day of updates.
  */
-export const LIVE_JS = `'use strict';
+const LIVE_JS = `'use strict';
 (() => {
   const root = document.querySelector('[data-live]');
   if (!root) return;

@@ -15,7 +15,7 @@ export function newToken(): string {
 /** The fewest characters a token from --token-file may have: 22 base64 characters are 128 bits. */
 export const MIN_TOKEN_LENGTH = 22;
 
-export const SESSION_COOKIE = 'exposure_session';
+const SESSION_COOKIE = 'exposure_session';
 
 export interface Session {
   readonly id: string;
@@ -41,7 +41,7 @@ export function sameSecret(a: string, b: string): boolean {
 }
 
 /** The value of one cookie from a Cookie header; undefined when absent. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
+function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');

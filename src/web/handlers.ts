@@ -10,7 +10,7 @@ import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { studyCharts } from '../report/html.ts';
 import type { ReportHead } from '../report/model.ts';
 import { serviceReport, serviceReports, summariseHead } from '../report/summary.ts';
-import type { RunRow, StoreReader } from '../store/index.ts';
+import type { RunRow, RunTotals, StoreReader } from '../store/index.ts';
 import { BadRequest, NotFound } from './errors.ts';
 import { filterOf, FINDINGS_PER_PAGE, parseFindingQuery } from './filters.ts';
 import { LIVE_FINDINGS, liveStatus } from './live.ts';
@@ -21,11 +21,12 @@ import { runPage } from './pages/run.ts';
 import { runsPage } from './pages/runs.ts';
 import { servicePage } from './pages/service.ts';
 import { TIMELINE_RUNS, timelineCharts, timelinePage, type TimelinePoint } from './pages/timeline.ts';
+import { KeptReads } from './kept.ts';
 import type { Reply } from './respond.ts';
 import { previousOfScope, runsOfRunScope } from './scope.ts';
 
 /** Runs on one page of the runs list. */
-export const RUNS_PER_PAGE = 25;
+const RUNS_PER_PAGE = 25;
 
 export interface HandlerContext {
   readonly store: StoreReader;
@@ -35,7 +36,7 @@ export interface HandlerContext {
   readonly csrf: string;
   /** How many targets a run has, when its parameters tell (the CLI counts them); for the live view's percentage and time left. */
   readonly targetsOf?: (run: RunRow) => Promise<number | undefined>;
-  readonly heads: HeadCache;
+  readonly kept: KeptPages;
   readonly now: () => number;
   readonly log?: Logger;
   /** Whether the dashboard was given a way to verify findings (cli/serve.ts wires `exposure verify`). */
@@ -47,28 +48,23 @@ export type Handler = (c: HandlerContext) => Promise<Reply>;
 const htmlReply = (body: string): Reply => ({ status: 200, type: 'html', body });
 
 /**
- * The report head of finished runs, kept for a minute: a run page asks for
- * it, then each of its four chart images does. A running run is read afresh.
+ * What a page and its chart images share (kept.ts): a run's report head (a
+ * run page, then its four chart images), a scope's timeline (a timeline
+ * page, then its two chart images).
  */
-export class HeadCache {
-  private readonly heads = new Map<number, { head: ReportHead; at: number }>();
-  constructor(
-    private readonly now: () => number,
-    private readonly ttlMs = 60_000,
-    private readonly max = 16,
-  ) {}
+export interface KeptPages {
+  readonly heads: KeptReads<number, ReportHead>;
+  /** The totals of the runs shown, keyed by their ids: a new run of the scope, or one removed, is read afresh. */
+  readonly timelines: KeptReads<string, RunTotals[]>;
+}
 
-  async get(store: StoreReader, run: RunRow): Promise<ReportHead> {
-    const kept = this.heads.get(run.id);
-    if (kept && this.now() - kept.at < this.ttlMs) return kept.head;
-    const head = await summariseHead(store, run.id);
-    if (run.status !== 'running') {
-      this.heads.delete(run.id);
-      if (this.heads.size >= this.max) this.heads.delete(this.heads.keys().next().value as number);
-      this.heads.set(run.id, { head, at: this.now() });
-    }
-    return head;
-  }
+export function keptPages(now: () => number): KeptPages {
+  return { heads: new KeptReads(now), timelines: new KeptReads(now) };
+}
+
+/** A run's report head; a running run's is read afresh. */
+function headOf(c: HandlerContext, run: RunRow): Promise<ReportHead> {
+  return c.kept.heads.get(run.id, run.status !== 'running', () => summariseHead(c.store, run.id));
 }
 
 async function runOf(c: HandlerContext, id = c.ids[0]): Promise<RunRow> {
@@ -96,7 +92,7 @@ export const runs: Handler = async (c) => {
 export const run: Handler = async (c) => {
   const r = await runOf(c);
   const previous = previousOfScope(await c.store.runs(), r);
-  const head = await c.heads.get(c.store, r);
+  const head = await headOf(c, r);
   // Who can read the exposed services: anyone, or only with a vendor's default login (a bounded read).
   const access = await exposedAccess(c.store, r.id, head);
   return htmlReply(runPage({ run: r, head, access, ...(previous ? { previous } : {}), csrf: c.csrf }));
@@ -108,7 +104,7 @@ export const findings: Handler = async (c) => {
   if (!parsed.ok) throw new BadRequest(`The findings list cannot be shown: ${parsed.problem}.`);
   const q = parsed.query;
   const found = await c.store.findingPage(r.id, filterOf(q), 'severity', { limit: FINDINGS_PER_PAGE, offset: (q.page - 1) * FINDINGS_PER_PAGE });
-  return htmlReply(findingsPage({ run: r, head: await c.heads.get(c.store, r), query: q, rows: found.rows, more: found.more, csrf: c.csrf, canVerify: c.canVerify }));
+  return htmlReply(findingsPage({ run: r, head: await headOf(c, r), query: q, rows: found.rows, more: found.more, csrf: c.csrf, canVerify: c.canVerify }));
 };
 
 export const service: Handler = async (c) => {
@@ -122,7 +118,7 @@ const svgReply = (body: string): Reply => ({ status: 200, type: 'svg', body });
 
 export const chart: Handler = async (c) => {
   const r = await runOf(c);
-  const spec = studyCharts(await c.heads.get(c.store, r))[c.ids[1] ?? -1];
+  const spec = studyCharts(await headOf(c, r))[c.ids[1] ?? -1];
   if (!spec) throw new NotFound('No such chart.');
   return svgReply(barChartSvg(spec));
 };
@@ -152,9 +148,13 @@ async function timelineOf(c: HandlerContext): Promise<{ run: RunRow; points: Tim
   const r = await runOf(c);
   const scope = runsOfRunScope(await c.store.runs(), r);
   const shown = scope.slice(-TIMELINE_RUNS);
-  const points: TimelinePoint[] = [];
-  for (const s of shown) points.push({ run: s, totals: await c.store.runTotals(s.id) });
-  return { run: r, points, earlier: scope.length - shown.length };
+  const read = async (): Promise<RunTotals[]> => {
+    const totals: RunTotals[] = [];
+    for (const s of shown) totals.push(await c.store.runTotals(s.id));
+    return totals;
+  };
+  const totals = await c.kept.timelines.get(shown.map((s) => s.id).join(','), shown.every((s) => s.status !== 'running'), read);
+  return { run: r, points: shown.map((s, i) => ({ run: s, totals: totals[i]! })), earlier: scope.length - shown.length };
 }
 
 export const timeline: Handler = async (c) => htmlReply(timelinePage({ ...(await timelineOf(c)), csrf: c.csrf }));

@@ -6,12 +6,12 @@
 import type { ServerResponse } from 'node:http';
 
 /** Pages: every script, style, image and request from this server only. */
-export const PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /**
  * A chart is an SVG shown through <img>, where no script runs; ECharts writes
  * its text styles as style attributes, which this policy lets through.
  */
-export const IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+const IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 export interface Reply {
   status: number;
@@ -29,7 +29,7 @@ const TYPES: Record<Reply['type'], string> = {
   text: 'text/plain; charset=utf-8',
 };
 
-export function securityHeaders(secure: boolean, type: Reply['type']): Record<string, string> {
+function securityHeaders(secure: boolean, type: Reply['type']): Record<string, string> {
   return {
     'Content-Security-Policy': type === 'svg' ? IMAGE_POLICY : PAGE_POLICY,
     'X-Content-Type-Options': 'nosniff',

@@ -8,7 +8,7 @@ export interface Route {
   readonly kind: 'page' | 'data';
 }
 
-export const ROUTES: readonly Route[] = [
+const ROUTES: readonly Route[] = [
   { path: /^\/$/, handler: h.runs, kind: 'page' },
   { path: /^\/runs\/(\d{1,15})$/, handler: h.run, kind: 'page' },
   { path: /^\/runs\/(\d{1,15})\/findings$/, handler: h.findings, kind: 'page' },

@@ -16,7 +16,7 @@ import { ASSETS } from './assets.ts';
 import { MIN_TOKEN_LENGTH, sameSecret, Sessions, type Session } from './auth.ts';
 import { BadRequest, NotFound, WebError } from './errors.ts';
 import { allowedHosts, hostAllowed, provenance, type Scheme } from './guard.ts';
-import { HeadCache } from './handlers.ts';
+import { keptPages } from './handlers.ts';
 import { problemPage } from './pages/layout.ts';
 import { loginPage } from './pages/login.ts';
 import { redirect, send, type Reply } from './respond.ts';
@@ -52,7 +52,7 @@ export interface Dashboard {
 /** The largest form body read (a login or a log-out): a few fields. */
 const MAX_FORM_BYTES = 4096;
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   if (host === 'localhost' || host === '::1') return true;
   return isIPv4(host) && host.startsWith('127.');
 }
@@ -90,7 +90,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const secure = scheme === 'https';
   const now = o.now ?? Date.now;
   const sessions = new Sessions(o.token, { secure, now });
-  const heads = new HeadCache(now);
+  const kept = keptPages(now);
   let hosts: Set<string> = new Set();
   let verifying = false;
 
@@ -175,7 +175,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       return redirect(`/login?${new URLSearchParams({ next: url.pathname + url.search }).toString()}`);
     }
     try {
-      return await found.route.handler({ store: o.store, url, ids: found.ids, csrf: session.csrf, targetsOf: o.targetsOf, heads, now, log: o.log, canVerify: o.verify !== undefined });
+      return await found.route.handler({ store: o.store, url, ids: found.ids, csrf: session.csrf, targetsOf: o.targetsOf, kept, now, log: o.log, canVerify: o.verify !== undefined });
     } catch (err) {
       if (err instanceof NotFound) return { status: 404, type: 'html', body: problemPage('Not found', err.message, session.csrf) };
       if (err instanceof BadRequest) return { status: 400, type: 'html', body: problemPage('Cannot show this', err.message, session.csrf) };

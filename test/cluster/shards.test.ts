@@ -54,6 +54,24 @@ test('shards scanned at different paces are one run: the pace is each machine\'s
   assert.equal(checkShards([shard(0, 2), slow]).ordered.length, 2);
 });
 
+/** The same value with every object's keys in reverse order, as another engine may hand JSON back. */
+function reversedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reversedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+}
+
+test('parameters read back with their keys in another order, or a key left undefined, are the same run', () => {
+  const first = shard(0, 2).parameters;
+  const second = shard(1, 2).parameters;
+  const reordered = { ...(reversedKeys(second) as typeof second), shard: second.shard };
+  assert.notDeepEqual(Object.keys(reordered), Object.keys(first));
+  assert.deepEqual(differingParameters(first, reordered), []);
+  const unset = { ...second, dicom: { ...second.dicom, unknown: undefined } };
+  assert.deepEqual(differingParameters(first, unset), []);
+  assert.deepEqual(differingParameters(first, { ...second, dicom: { ...second.dicom, guessList: false } }), ['dicom']);
+});
+
 test('one shard given twice is refused, naming both files', () => {
   assert.throws(() => checkShards([shard(0, 3), shard(1, 3), shard(1, 3, {}, 'completed', 'copy.db')]), refusedWith('SAME_SHARD', /^part2\.db \(run 1\) and copy\.db \(run 1\) are both shard 2\/3: give each shard once$/));
 });

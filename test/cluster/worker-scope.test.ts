@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { scopeRefusal, type RunWork } from '../../src/cluster/worker.ts';
+import { scopeRefusal, type UsableWork } from '../../src/cluster/worker.ts';
 import { planScan } from '../../src/scan/plan.ts';
 import { recordParameters, type RequestedParameters } from '../../src/scan/run-parameters.ts';
 import { NO_EXCLUSIONS, parseRangeLines } from '../../src/scope/exclusions.ts';
@@ -36,11 +36,11 @@ function requested(specs: string[], allowList?: string): RequestedParameters {
   } as RequestedParameters;
 }
 
-async function work(specs: string[], allowList?: string): Promise<RunWork> {
+async function work(specs: string[], allowList?: string): Promise<UsableWork> {
   const params = recordParameters(requested(specs, allowList));
   const plan = await planScan(params);
   const steps = shardLength(permutationFor(plan.source.total!, params.seed), WHOLE);
-  return { params, plan, distribution: { blockSize: steps, blocks: 1, steps, files: {} }, unusable: undefined };
+  return { kind: 'usable', params, plan, distribution: { blockSize: steps, blocks: 1, steps, files: {} } };
 }
 
 const block = (firstStep: number, endStep: number): BlockClaim => ({ runId: 1, block: 0, firstStep, endStep, token: 1, worker: 'w' });

@@ -1,6 +1,6 @@
 /**
- * Streamed outputs: each of JSON, NDJSON, both CSVs and SARIF gives, chunk by
- * chunk from the head and the store's pages, the very bytes its renderer gives
+ * Streamed outputs: each of JSON, NDJSON, both CSVs (alone, and side by side
+ * in one pass as `--out` writes them) and SARIF gives, chunk by chunk from the head and the store's pages, the very bytes its renderer gives
  * the whole model (golden fixture runs, hostile peer text, a few thousand
  * services); and the JSON framing matches JSON.stringify for any document.
  */
@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { assess } from '../../src/assess/assess.ts';
 import { Observation } from '../../src/observation/observation.ts';
-import { renderCsv, streamCsv } from '../../src/report/csv.ts';
-import { renderFindingsCsv, streamFindingsCsv } from '../../src/report/findings-csv.ts';
+import { CSV_DOCUMENT, renderCsv, streamCsv } from '../../src/report/csv.ts';
+import { FINDINGS_CSV_DOCUMENT, renderFindingsCsv } from '../../src/report/findings-csv.ts';
 import { renderJson, streamJson } from '../../src/report/json.ts';
 import type { ReportHead, ReportModel, ServiceReport } from '../../src/report/model.ts';
 import { renderNdjson, streamNdjson } from '../../src/report/ndjson.ts';
 import { renderSarif, streamSarif } from '../../src/report/sarif.ts';
-import { collectDocument, jsonArrayDocument, streamDocument } from '../../src/report/stream.ts';
+import { collectDocument, jsonArrayDocument, streamDocument, streamDocuments } from '../../src/report/stream.ts';
 import { serviceReports, summarise, summariseHead } from '../../src/report/summary.ts';
 import { openSqliteStore, type SqliteStore, type StoreReader } from '../../src/store/index.ts';
 import { HOSTILE_OBSERVATIONS } from '../fixtures/hostile-observations.ts';
@@ -31,7 +31,6 @@ const FORMATS: ReadonlyArray<readonly [string, (m: ReportModel) => string, Strea
   ['json', renderJson, (h, s) => streamJson(h, s())],
   ['ndjson', renderNdjson, (h, s) => streamNdjson(h, s())],
   ['services csv', renderCsv, (_, s) => streamCsv(s())],
-  ['findings csv', renderFindingsCsv, (_, s) => streamFindingsCsv(s())],
   ['sarif', renderSarif, streamSarif],
 ];
 
@@ -49,7 +48,17 @@ async function bothWays(store: StoreReader, runId: number, pageSize: number): Pr
   for (const [name, render, stream] of FORMATS) {
     out.push({ name, whole: render(model), chunks: await chunksOf(stream(head, () => serviceReports(store, runId, pageSize))) });
   }
+  const steps = await csvTables(store, runId, pageSize);
+  out.push({ name: 'services csv beside findings csv', whole: renderCsv(model), chunks: steps.map((step) => step[0] ?? '') });
+  out.push({ name: 'findings csv beside services csv', whole: renderFindingsCsv(model), chunks: steps.map((step) => step[1] ?? '') });
   return out;
+}
+
+/** The two CSV tables as `report --format csv --out` streams them: one pass over the services, a chunk of each per step. */
+async function csvTables(store: StoreReader, runId: number, pageSize: number): Promise<string[][]> {
+  const steps: string[][] = [];
+  for await (const step of streamDocuments([CSV_DOCUMENT, FINDINGS_CSV_DOCUMENT], serviceReports(store, runId, pageSize))) steps.push(step);
+  return steps;
 }
 
 let dir: string;
@@ -100,8 +109,12 @@ describe('streamed outputs', () => {
     for (const { name, whole, chunks } of await bothWays(many, manyRun, 1000)) {
       assert.equal(chunks.join(''), whole, name);
       assert.ok(chunks.length >= 2 || whole.length < 64 * 1024, `${name} came in ${chunks.length} chunk(s)`);
+      // Tables streamed together step together: a step is due when one of them has a chunk's worth.
+      if (name.includes('beside')) continue;
       for (const c of chunks.slice(0, -1)) assert.ok(c.length >= 64 * 1024, `${name}: a chunk of ${c.length} characters before the last`);
     }
+    const steps = await csvTables(many, manyRun, 1000);
+    for (const step of steps.slice(0, -1)) assert.ok(step.some((c) => c.length >= 64 * 1024), `a step of ${step.map((c) => c.length).join(' and ')} characters before the last`);
   });
 
   it('stop reading the store when the reader of the chunks stops', async () => {

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { counting } from '../store/counting.ts';
 import { openStoreKeeper, type KeptStore } from '../../src/store/index.ts';
 import type { Alert } from '../../src/watch/alert.ts';
 import { alertChannels } from '../../src/watch/channels.ts';
@@ -85,9 +86,11 @@ describe('watching a scope', () => {
     try {
       const c = config(3);
       const events: WatchEvent[] = [];
-      const once = async (): Promise<void> => void (await watchScopes(c, deps(store, c, events), { once: true }));
+      const watched = counting(store);
+      const once = async (): Promise<void> => void (await watchScopes(c, deps(watched.store, c, events), { once: true }));
 
       await once();
+      assert.equal(watched.calls.get('runs'), 1, 'the runs table read once per run of the scope');
       assert.equal(alerts.length, 1);
       assert.equal(alerts[0]?.previousRun, null);
       assert.deepEqual(alerts[0]?.newFindings.map((f) => [f.ruleId, f.severity, f.ip, f.port]), [['EXP-WEB-003', 'high', ORTHANC_IP, port]]);
@@ -130,6 +133,7 @@ describe('watching a scope', () => {
       assert.deepEqual(pruned.map((e) => e.kind === 'pruned' && e.runIds), [[run1.id]]);
       assert.deepEqual((await store.runs()).map((r) => r.id), [2, 3, 4, 5, 6].map((n) => run1.id + n - 1));
       assert.deepEqual(events.filter((e) => e.kind === 'alerted').map((e) => e.kind === 'alerted' && e.report.delivered), [true, true, true]);
+      assert.equal(watched.calls.get('runs'), 4);
     } finally {
       await store.close();
     }

@@ -17,7 +17,7 @@ import { checkLogin, openWebSession, webFailure, type WebSession, startWebProbe 
 import { readAeTitles, readQidoPage } from './qido-json.ts';
 
 /** Usual QIDO-RS roots: Orthanc's plugin, generic deployments, WADO-RS style, dcm4chee-arc's per-AE roots (added from /aets). */
-export const QIDO_ROOTS = ['/dicom-web', '/dicomweb', '/wado-rs', '/rs'] as const;
+const QIDO_ROOTS = ['/dicom-web', '/dicomweb', '/wado-rs', '/rs'] as const;
 const DCM4CHEE_AETS = '/dcm4chee-arc/aets';
 /** dcm4chee-arc's default archive AE title (dcm4chee-arc-light wiki, "AE Title(s) of the Archive"). */
 const DCM4CHEE_DEFAULT_AE = 'DCM4CHEE';

@@ -13,7 +13,7 @@ export interface FtpFingerprint {
   readonly source: string;
 }
 
-export const FTP_FINGERPRINTS: readonly FtpFingerprint[] = [
+const FTP_FINGERPRINTS: readonly FtpFingerprint[] = [
   { name: 'vsftpd', pattern: /^\(vsFTPd ([\d.]+)\)/, source: 'vsftpd default ftpd_banner: "(vsFTPd VERSION)" (vsftpd.conf(5), ftpd_banner)' },
   { name: 'ProFTPD', pattern: /ProFTPD (?:([\d.]+[a-z]?) )?Server/, source: 'ProFTPD ServerIdent default: "ProFTPD VERSION Server (NAME) [ADDR]" (proftpd.org/docs/directives/linked/config_ref_ServerIdent.html)' },
   { name: 'Pure-FTPd', pattern: /-{9,} Welcome to Pure-FTPd/, source: 'Pure-FTPd greeting "--------- Welcome to Pure-FTPd [privsep] [TLS] ----------"' },

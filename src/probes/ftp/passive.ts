@@ -10,7 +10,7 @@
 import type { FTPContext, FTPResponse } from 'basic-ftp';
 import type { Dialer } from '../../net/dialer.ts';
 
-export class PassiveRefused extends Error {
+class PassiveRefused extends Error {
   override readonly name = 'PassiveRefused';
   constructor(readonly code: 'PASV_OTHER_HOST' | 'PASV_UNPARSABLE') {
     super(code === 'PASV_OTHER_HOST' ? 'the server named another host for the data connection (refused: FTP bounce, RFC 2577)' : 'the passive-mode reply could not be parsed');

@@ -9,7 +9,7 @@ import type { Client } from 'basic-ftp';
 import type { WriteAccess } from '../../observation/file-share.ts';
 import { remotePath } from './tree.ts';
 
-export function writeCheckName(): string {
+function writeCheckName(): string {
   return `exposure-write-check-${randomBytes(8).toString('hex')}.txt`;
 }
 

@@ -6,7 +6,6 @@
  * the first bytes of a file. A module behind a secret is reported as such:
  * no user name or secret is ever sent. Nothing is ever written.
  */
-import { setMaxListeners } from 'node:events';
 import { catalogued } from '../catalogue.ts';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import type { RsyncDetails, RsyncModule } from '../../observation/file-share.ts';
@@ -36,8 +35,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
   const started = performance.now();
   const limits = ctx.fileWalk ?? DEFAULT_FILE_WALK;
   const signal = ctx.signal;
-  // A connection per module and per sampled header listens on it for the time it lives.
-  setMaxListeners(0, signal);
+  // A connection per module and per sampled header waits on it through net/abort-watch: one listener, however many.
   const details: RsyncDetails = { protocol: 'rsync', serverProtocol: 0, protocolVersion: 0, moduleList: 'not-attempted', modulesListed: 0, moduleListCut: false, modules: [] };
   const observation: Omit<Observation, 'durationMs'> = { protocol: 'rsync', endpoint, status: 'unknown-error', startedAt: new Date().toISOString(), tls: false, exposure: {} };
   const options: SessionOptions = { dialer: ctx.dialer, endpoint, connectTimeoutMs: ctx.limits.connectTimeoutMs, ioTimeoutMs: ctx.limits.ioTimeoutMs, signal };

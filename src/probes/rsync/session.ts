@@ -28,7 +28,7 @@ export class RsyncProtocolError extends Error {
 }
 
 /** Lines the daemon may send before it answers a module request (its message of the day). */
-export const MAX_MOTD_LINES = 200;
+const MAX_MOTD_LINES = 200;
 /** Lines of a module list read at most; a list past it is counted as cut. */
 export const MAX_LIST_LINES = 2000;
 
@@ -48,7 +48,6 @@ export class RsyncSession {
   private demux: Demultiplexer | undefined;
   /** Non-data messages the daemon sent that stop a file's transfer (MSG_NO_SEND, MSG_ERROR_EXIT). */
   private stopped = false;
-  gotAnything = false;
   greeting: Greeting | undefined;
 
   private constructor(
@@ -90,7 +89,6 @@ export class RsyncSession {
       this.ended = true;
       return false;
     }
-    this.gotAnything = true;
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     return true;
   }

@@ -73,7 +73,7 @@ export class RsyncTree implements FileTree {
 }
 
 /** The flat list as folders: path ("a/b", "" for the root) → its entries, each path once. */
-export function fileByFolder(entries: readonly FileListEntry[]): Map<string, TreeEntry[]> {
+function fileByFolder(entries: readonly FileListEntry[]): Map<string, TreeEntry[]> {
   const folders = new Map<string, TreeEntry[]>([['', []]]);
   const seen = new Set<string>();
   for (const e of entries) {

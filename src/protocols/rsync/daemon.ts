@@ -11,7 +11,7 @@
  */
 
 /** The protocol version we announce: rsync 3.1's; the session runs on the lower of ours and the daemon's. */
-export const OUR_PROTOCOL = 31;
+const OUR_PROTOCOL = 31;
 /** The oldest version whose file list we decode (rsync 2.6.0; s2length in the sum head). */
 export const MIN_WALK_PROTOCOL = 27;
 

@@ -23,7 +23,7 @@
 import { Malformed, Truncated, WireCursor } from './wire.ts';
 
 /** rsync.h XMIT_* bits. */
-export const Xmit = {
+const Xmit = {
   TOP_DIR: 1 << 0,
   SAME_MODE: 1 << 1,
   EXTENDED_FLAGS: 1 << 2,
@@ -43,7 +43,7 @@ export const Xmit = {
 } as const;
 
 /** rsync's MAXPATHLEN: a name (or the part shared with the previous one, plus the rest) is shorter. */
-export const MAX_PATH_BYTES = 4096;
+const MAX_PATH_BYTES = 4096;
 /** The largest entry this decoder can be waiting on: flags, lengths, a full name, and every number at its widest. */
 export const MAX_ENTRY_BYTES = 2 + 1 + 5 + MAX_PATH_BYTES + 12 + 9 + 5 + 4;
 
@@ -75,7 +75,7 @@ export type EntryResult =
   | { readonly kind: 'truncated' }
   | { readonly kind: 'malformed'; readonly field: string; readonly message: string };
 
-export function kindOfMode(mode: number): EntryKind {
+function kindOfMode(mode: number): EntryKind {
   const type = mode & S_IFMT;
   return type === S_IFDIR ? 'directory' : type === S_IFREG ? 'file' : 'other';
 }

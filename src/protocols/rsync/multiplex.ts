@@ -12,7 +12,7 @@
  */
 import { int32Bytes, Malformed } from './wire.ts';
 
-export const MPLEX_BASE = 7;
+const MPLEX_BASE = 7;
 
 /** rsync.h enum msgcode: the codes a daemon may send a client. */
 export const MsgCode = {
@@ -69,10 +69,6 @@ export class Demultiplexer {
   private payload: Buffer[] = [];
   private payloadBytes = 0;
   private messageCount = 0;
-
-  get messages(): number {
-    return this.messageCount;
-  }
 
   /** Routes a chunk: data bytes in order, and the messages completed in it. Throws Malformed on a header no daemon sends. */
   feed(chunk: Buffer): { data: Buffer[]; messages: MuxMessage[] } {

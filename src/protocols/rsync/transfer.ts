@@ -21,7 +21,7 @@ export const ITEM_TRANSFER = 1 << 15;
 const ITEM_BASIS_TYPE_FOLLOWS = 1 << 11;
 const ITEM_XNAME_FOLLOWS = 1 << 12;
 /** token.c CHUNK_SIZE: the sender writes literal data in runs of at most 32 KiB; we allow far more, never an allocation. */
-export const MAX_TOKEN_BYTES = 1 << 24;
+const MAX_TOKEN_BYTES = 1 << 24;
 
 /** io.c write_ndx, the first index of a session (the previous positive index starts at -1). */
 export function encodeFirstIndex(ndx: number, protocol: number): Buffer {

@@ -46,10 +46,6 @@ export class WireCursor {
     public offset = 0,
   ) {}
 
-  get remaining(): number {
-    return this.buf.length - this.offset;
-  }
-
   private need(n: number): void {
     if (this.offset + n > this.buf.length) throw new Truncated();
   }

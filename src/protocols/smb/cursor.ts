@@ -9,7 +9,7 @@ export type SmbCodecErrorCode = 'truncated' | 'bad-signature' | 'bad-structure' 
 export type SmbCodecError = CodecError<SmbCodecErrorCode>;
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SmbCodecError };
 
-export class DecodeFailure extends Error {
+class DecodeFailure extends Error {
   constructor(readonly error: SmbCodecError) {
     super(error.message);
   }

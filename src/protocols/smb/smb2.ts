@@ -122,7 +122,7 @@ function body(m: Smb2Message, size: number, what: string): Cursor {
 
 /* ---------- NEGOTIATE (2.2.3, 2.2.4) ---------- */
 
-export const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311] as const;
+const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311] as const;
 
 export function dialectName(d: number): string {
   return ({ 0x0202: '2.0.2', 0x0210: '2.1', 0x0300: '3.0', 0x0302: '3.0.2', 0x0311: '3.1.1', 0x02ff: '2.???' } as Record<number, string>)[d] ?? `0x${d.toString(16).padStart(4, '0')}`;
@@ -281,7 +281,7 @@ export interface CreateResponse {
 }
 
 /** 2.2.13.2: one create context "MxAc" (SMB2_CREATE_QUERY_MAXIMAL_ACCESS_REQUEST) with no timestamp. */
-export function maximalAccessContext(): Buffer {
+function maximalAccessContext(): Buffer {
   const c = Buffer.alloc(24);
   c.writeUInt32LE(0, 0); // Next
   c.writeUInt16LE(16, 4); // NameOffset
@@ -370,7 +370,6 @@ export function writeRequest(fileId: Buffer, data: Buffer): Buffer {
 /* ---------- QUERY_DIRECTORY (2.2.33, 2.2.34) and MS-FSCC 2.4.10 ---------- */
 
 export const FILE_ATTRIBUTE_DIRECTORY = 0x10;
-export const FILE_ATTRIBUTE_READONLY = 0x01;
 
 export function queryDirectoryRequest(fileId: Buffer, outputBufferLength: number, restart: boolean): Buffer {
   const pattern = Buffer.from('*', 'utf16le');

@@ -15,7 +15,7 @@ import { APPLICATION_ID, type Migration } from '../migrations.ts';
 import { QUEUE_DDL } from './queue.ts';
 
 /** What `exposure_schema.application` says in a database of ours. */
-export const APPLICATION = 'exposure';
+const APPLICATION = 'exposure';
 
 // Text compares byte by byte, as in SQLite, whatever collation the database was created with:
 // report order (ip_key, protocol) and every ORDER BY on text come out the same on both engines.

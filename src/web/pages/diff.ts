@@ -13,7 +13,7 @@ import { grouped } from '../../report/numbers.ts';
 import { href, page } from './layout.ts';
 
 /** Entries a section lists; the rest is counted. */
-export const DIFF_LIST_BOUND = 500;
+const DIFF_LIST_BOUND = 500;
 
 export interface DiffView {
   runs: RunRow[];

@@ -20,7 +20,7 @@ function figure(name: string, label: string, value: string): string {
   return `<div class="card"><div class="n">${field(name, value)}</div><div class="l">${html(label)}</div></div>`;
 }
 
-export function latestList(s: LiveStatus): string {
+function latestList(s: LiveStatus): string {
   return s.latest
     .map((f) => `<li><span class="sev ${f.severity}">${SEVERITY_LABEL[f.severity]}</span> ${html(f.ruleId)} <a href="${html(f.href)}"><code>${html(f.endpoint)}</code></a> ${html(f.title)}</li>`)
     .join('');

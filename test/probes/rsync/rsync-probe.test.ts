@@ -7,6 +7,7 @@
  * but capped module names in the result.
  */
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createDialer } from '../../../src/net/dialer.ts';
@@ -101,6 +102,31 @@ function oneModule(afterOk: (s: net.Socket) => void): Promise<number> {
   });
 }
 
+/**
+ * Runs `run`, noting the most 'abort' listeners any signal held at once (sampled
+ * at each one added) and the MaxListenersExceededWarnings emitted meanwhile.
+ */
+async function abortListeners<T>(run: () => Promise<T>): Promise<{ result: T; peak: number; warnings: string[] }> {
+  const add = EventTarget.prototype.addEventListener;
+  let peak = 0;
+  EventTarget.prototype.addEventListener = function (this: EventTarget, ...args: Parameters<EventTarget['addEventListener']>): void {
+    add.apply(this, args);
+    if (this instanceof AbortSignal && args[0] === 'abort') peak = Math.max(peak, getEventListeners(this, 'abort').length);
+  };
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void (w.name === 'MaxListenersExceededWarning' && warnings.push(w.message));
+  process.on('warning', onWarning);
+  try {
+    const result = await run();
+    // Warnings are emitted on a later tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    return { result, peak, warnings };
+  } finally {
+    EventTarget.prototype.addEventListener = add;
+    process.off('warning', onWarning);
+  }
+}
+
 describe('rsync probe, hostile daemons', () => {
   it('an HTTP answer is not rsync, and its text stays out of the result', async () => {
     const server = net.createServer((s) => {
@@ -138,6 +164,18 @@ describe('rsync probe, hostile daemons', () => {
     assert.ok(d.modules.slice(MAX_MODULES_WALKED).every((m) => m.access === 'not-tried'));
     assert.ok(!JSON.stringify(o).includes('endless'), 'module comments are not kept');
     assert.ok(performance.now() - started < 15_000);
+  });
+
+  it('a connection per module adds no listener of its own to the probe\'s signals: one each, however many connections', async () => {
+    const port = await daemon((line, s) => {
+      if (line !== '') return void s.end('@RSYNCD: AUTHREQD Y2hhbGxlbmdl\n');
+      s.end(`${Array.from({ length: MAX_MODULES_WALKED }, (_, i) => `mod${i}\tmodule\n`).join('')}@RSYNCD: EXIT\n`);
+    });
+    const { result: o, peak, warnings } = await abortListeners(() => rsyncProbe.run({ ip: HOST, port }, ctx()));
+    assert.equal(details(o).modules.filter((m) => m.access === 'auth-required').length, MAX_MODULES_WALKED, 'a connection for the list and one per module');
+    // The probe's deadline: net/abort-watch's one listener, and the harness's grace.
+    assert.ok(peak <= 2, `${peak} abort listeners on one signal`);
+    assert.deepEqual(warnings, []);
   });
 
   it('an over-long line ends the conversation as a protocol error, with the greeting kept', async () => {
