@@ -23,7 +23,7 @@ export interface ReportBounds {
 }
 
 /** Protocols whose services the file-share list shows (report/file-share.ts sums them up). */
-export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync'];
+export const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync', 'nfs'];
 /** Protocols whose services may need a login to give their records (a blank or vendor-default one: web-summary.ts loginUsed). */
 export const WEB_PROTOCOLS: readonly ProtocolId[] = ['portal', 'orthanc', 'dicomweb'];
 /** Exposed web services read at most to tell how they were reached; beyond, the split is a lower bound. */
@@ -40,7 +40,7 @@ export async function summariseBounded(store: StoreReader, runId: number, bounds
   return {
     ...head,
     services,
-    // An FTP, SMB or rsync port that never spoke its protocol has no share to sum up.
+    // An FTP, SMB, rsync or NFS port that never spoke its protocol has no share to sum up.
     fileShares: shares.filter((s) => s.fileShare !== undefined),
     moreFileShares: fileShareServices - shares.length,
     rules: await ruleHits(store, runId, head.tables.findingsByRule, bounds.hitsPerRule),

@@ -15,7 +15,7 @@ import { HTML_BOUNDS } from '../../src/report/html-sections.ts';
 import { renderMarkdown, renderTable, summariseBounded, MARKDOWN_BOUNDS, TABLE_BOUNDS, type BoundedReport } from '../../src/report/index.ts';
 import { loginUsed } from '../../src/report/web-summary.ts';
 import { SQLITE, type TestStore } from '../store/engines.ts';
-import { ftpObservation, openFtp, walk } from '../fixtures/nas-observations.ts';
+import { bareNfs, ftpObservation, openFtp, openNfs, walk } from '../fixtures/nas-observations.ts';
 import { blankLoginPortal, defaultLoginOrthanc, defaultLoginQido, GOOD_CERT, lockedQido, openQido, withTls } from '../fixtures/web-observations.ts';
 
 /** One service per host, written with its findings. */
@@ -131,5 +131,12 @@ describe('how a web service was reached', () => {
 
   it('a file share sums up without patient data, nouns agreeing', () => {
     assert.equal(fileShareSummary(ftpObservation({ logins: [], walk: walk({ directories: 1, files: 2, bytes: 1, dicomFiles: 0, dicomdirs: 0, elementsPerHeader: undefined }) })), 'FTP no login tried, no TLS · 2 files, 1 byte in 1 folder');
+  });
+
+  it('an NFS server sums up with its exports, who may mount each and what the walk saw', () => {
+    const text = fileShareSummary(openNfs)!;
+    assert.match(text, /^NFS \(MOUNT port 20048, NFS port 2049\), 2 exports listed · export \/srv\/images: every client, mounted, 16 files, 19620 bytes in 13 folders, DICOM 10 files/);
+    assert.match(text, / · export \/srv\/radiology: 1 listed client, not the scanner, not-tried$/);
+    assert.equal(fileShareSummary(bareNfs), 'NFS (MOUNT port -, NFS port -), no MOUNT registered');
   });
 });
