@@ -192,9 +192,10 @@ async function startOne(name: NasServerName, ip: string, dir: string, shim: stri
           { id: 2, path: radiology, pseudo: '/srv/radiology', clients: [NFS_ALLOWED_CLIENT] },
         ],
       });
+      // MOUNT (NFSv3) names an export by its path; the pseudo path is NFSv4's.
       const shares = [
-        { name: '/srv/images', guestAccess: true, content },
-        { name: '/srv/radiology', guestAccess: false },
+        { name: images, guestAccess: true, content },
+        { name: radiology, guestAccess: false },
       ];
       // Scanned on the portmapper's port; ready once MOUNT listens (ganesha registers with the rpcbind the wrapper started first).
       const server: NasLabServer = { name, product: 'nfs-ganesha', protocol: 'nfs', ip, port: PORTMAP_PORT, pid: proc.pid, expected: { anonymousLogin: true, writable: false, shares } };
