@@ -24,7 +24,7 @@ import { scannerCredential } from '../../src/probes/nfs/index.ts';
 import { RpcSession } from '../../src/probes/nfs/rpc-session.ts';
 import { decodeMountResult, encodeDirPath, MOUNT_PROGRAM, MOUNT_V3, MOUNTPROC3_MNT } from '../../src/protocols/nfs/mount.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { assertNoCanaryValue, describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
+import { assertWalkAsPlanted, assertNoCanaryValue, describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
 
 const IP = '127.0.98.7';
 
@@ -99,18 +99,7 @@ describe('scan of the lab NFS server (nfs-ganesha)', () => {
     const s = services[0]!;
     const want = server().expected.shares!.find((e) => e.guestAccess)!.content!;
     const w = nfs(s).exports[0]!.walk!;
-    assert.deepEqual(
-      [w.directories, w.files, w.bytes, w.dicomFiles, w.dicomBytes, w.dicomdirs, w.dicomFolders, w.stoppedBy.length],
-      [want.directories, want.files, want.bytes, want.dicomFiles, want.dicomBytes, want.dicomdirs, want.dicomFolders, 0],
-    );
-    assert.equal(w.confirmedByMarker, want.dicomFiles, 'names without an extension are confirmed by the DICM marker read over NFS');
-    assert.deepEqual(Object.fromEntries(w.indicators.map((i) => [i.id, i.count])), want.indicators);
-    assert.deepEqual(s.observation.exposure.files, { n: want.dicomFiles, atLeast: false });
-    assert.deepEqual(s.observation.exposure.bytes, { n: want.dicomBytes, atLeast: false });
-    assert.deepEqual(s.observation.exposure.patients, { n: want.patients, atLeast: false });
-    assert.deepEqual(s.observation.exposure.studies, { n: want.studies, atLeast: false });
-    const inv = new Map(s.observation.inventory?.attributes.map((a) => [a.keyword, a.present]));
-    for (const k of want.headerKeywords) assert.equal(inv.get(k), want.dicomFiles, k);
+    assertWalkAsPlanted(s, w, want, 'NFS');
   });
 
   it('findings: export open to everyone with DICOM (critical), export list readable, the miner config and the script', () => {

@@ -31,8 +31,8 @@ after(() => {
   for (const s of servers) s.close();
 });
 
-/** What a script answers to one call: the results of an accepted call, raw bytes, or nothing. */
-type Answer = { results: Buffer } | { raw: Buffer } | 'silence' | 'close';
+/** What a script answers to one call: the results of an accepted call, raw bytes, a stream of its own, or nothing. */
+type Answer = { results: Buffer } | { raw: Buffer } | { stream: (s: net.Socket) => void } | 'silence' | 'close';
 type Script = (call: DecodedCall, port: number) => Answer;
 
 /** One ONC RPC server on port 0 for every program: GETPORT names its own port for anything registered. */
@@ -49,6 +49,7 @@ async function rpcServer(script: Script, calls: DecodedCall[] = []): Promise<num
         const answer = script(call.value, port);
         if (answer === 'close') return void s.destroy();
         if (answer === 'silence') return;
+        if ('stream' in answer) return void answer.stream(s);
         s.write('raw' in answer ? answer.raw : frameRecord(encodeAcceptedReply(call.value.xid, 'success', answer.results)));
       }
     });
@@ -199,22 +200,7 @@ describe('the NFS probe', () => {
       };
       go();
     };
-    let port = 0;
-    const server = net.createServer((s) => {
-      s.on('error', () => undefined);
-      const asm = new RecordAssembler(1 << 20);
-      s.on('data', (chunk) => {
-        for (const record of asm.push(chunk)) {
-          const call = decodeCall(record);
-          if (!call.ok) return void s.destroy();
-          if (call.value.program === PMAP_PROGRAM) s.write(frameRecord(encodeAcceptedReply(call.value.xid, 'success', u32(port))));
-          else endless(s);
-        }
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-    port = (server.address() as net.AddressInfo).port;
+    const port = await rpcServer((call, own) => (call.program === PMAP_PROGRAM ? { results: u32(own) } : { stream: endless }));
     const o = await nfsProbe.run({ ip: HOST, port }, ctx());
     assert.equal(o.status, 'protocol-error');
     assert.equal(o.error?.code, 'RPC_RECORD_TOO_LONG');
