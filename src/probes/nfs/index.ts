@@ -118,6 +118,8 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
     phase = 'mount';
     let nfs: RpcSession | undefined;
     let walked = 0;
+    // MNT recorded us in the server's mount list (RFC 1813 I.5.4): UMNT takes us out again, as a client would; its answer changes nothing.
+    const unmount = (wire: Buffer): Promise<unknown> => mount.call(MOUNT_PROGRAM, MOUNT_V3, MOUNTPROC3_UMNT, credential, encodeDirPath(wire), signal).catch(() => undefined);
     for (const e of details.exports) {
       if (signal.aborted || walked >= MAX_EXPORTS_WALKED) break;
       if (e.clients !== 'everyone') continue;
@@ -145,6 +147,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
       }
       if (details.nfsPort === 0) {
         details.stoppedBecause = 'no-nfs-v3';
+        await unmount(wire);
         continue;
       }
       phase = 'walk';
@@ -154,8 +157,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
       observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
       const inventory = mergeInventory(observation.inventory, outcome.inventory);
       if (inventory) observation.inventory = inventory;
-      // MNT recorded us in the server's mount list (RFC 1813 I.5.4): UMNT takes us out again, as a client would.
-      await mount.call(MOUNT_PROGRAM, MOUNT_V3, MOUNTPROC3_UMNT, credential, encodeDirPath(wire), signal).catch(() => undefined);
+      await unmount(wire);
       if (outcome.failure !== undefined) throw outcome.failure;
     }
   } catch (err) {

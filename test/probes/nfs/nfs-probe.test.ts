@@ -165,6 +165,20 @@ describe('the NFS probe', () => {
     assert.deepEqual(d.exports.map((e) => [e.clients, e.access, e.walk]), [['everyone', 'access-denied', undefined]]);
   });
 
+  it('MOUNT without NFSv3 over TCP: mounted, nothing walked, unmounted, and said why', async () => {
+    const calls: DecodedCall[] = [];
+    const tidy = server({ exports: [{ dir: '/open', groups: ['*'] }] });
+    const nfsPortNone: Script = (call, port) => {
+      if (call.program !== PMAP_PROGRAM) return tidy(call, port);
+      return { results: u32(call.args.uint32('prog') === NFS_PROGRAM ? 0 : port) };
+    };
+    const d = details(await nfsProbe.run({ ip: HOST, port: await rpcServer(nfsPortNone, calls) }, ctx()));
+    assert.equal(d.nfsPort, 0);
+    assert.equal(d.stoppedBecause, 'no-nfs-v3');
+    assert.deepEqual(d.exports.map((e) => [e.access, e.walk]), [['mounted', undefined]]);
+    assert.deepEqual(calls.filter((c) => c.program === MOUNT_PROGRAM).map((c) => c.procedure), [5, 1, 3]);
+  });
+
   it('a port mapper without MOUNT: success, nothing listed', async () => {
     const port = await rpcServer((call) => (call.program === PMAP_PROGRAM ? { results: u32(0) } : 'close'));
     const o = await nfsProbe.run({ ip: HOST, port }, ctx());
