@@ -7,7 +7,9 @@
 # Chromium (report rendering tests), openssl (the lab's self-signed DICOM TLS
 # certificate), busybox (the lab's plain, non-PACS web server),
 # PostgreSQL (the tests' throwaway clusters, src/lab/postgres.ts), and a C
-# compiler for the bind shim when `cc` is missing.
+# compiler for the bind shim when `cc` is missing, and nfs-ganesha (its VFS
+# backend) with rpcbind: the lab's NFS server (src/lab/nfs-ganesha.ts), plus
+# nfs-common's showmount for the owner's proof commands.
 # Idempotent: installs only packages dpkg reports missing, runs `apt-get update`
 # once and only if something is missing. Debian 12 package names.
 #
@@ -18,7 +20,8 @@
 # keeps listening on Orthanc's default ports 4242/8042, where the lab puts its own.
 # Debian's postgresql postinst creates a default cluster (15/main, port 5432)
 # and asks invoke-rc.d to start it: the same guard keeps it down, and a cluster
-# that runs anyway is stopped. The tests never use it: they start their own
+# that runs anyway is stopped. nfs-ganesha and rpcbind would listen on 2049
+# and 111 of every address: the same guard, and the same stop. The tests never use it: they start their own
 # clusters with initdb and postgres from /usr/lib/postgresql/<major>/bin.
 set -euo pipefail
 
@@ -27,7 +30,7 @@ if [[ ${EUID} -ne 0 ]]; then
   exit 1
 fi
 
-packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient rsync curl nmap chromium openssl busybox postgresql)
+packages=(orthanc orthanc-dicomweb dcmtk vsftpd samba smbclient rsync curl nmap chromium openssl busybox postgresql nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common)
 if ! command -v cc >/dev/null 2>&1; then
   packages+=(gcc libc6-dev)
 fi
@@ -57,7 +60,7 @@ apt-get update -qq
 apt-get install -y -qq "${missing[@]}"
 
 # Stop any packaged service whose postinst managed to start it: the lab runs its own instances.
-for service in orthanc smbd nmbd samba-ad-dc vsftpd rsync postgresql; do
+for service in orthanc smbd nmbd samba-ad-dc vsftpd rsync postgresql nfs-ganesha rpcbind rpcbind.socket; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "${service}" 2>/dev/null; then
     echo "install-lab-deps: the ${service} service was started by its package; stopping and disabling it"
     systemctl stop "${service}" || true
@@ -79,11 +82,11 @@ if command -v pg_lsclusters >/dev/null 2>&1; then
   done < <(pg_lsclusters --no-header 2>/dev/null || true)
 fi
 
-# Report (never kill) anything still on Orthanc's or PostgreSQL's default ports.
+# Report (never kill) anything still on Orthanc's, PostgreSQL's, the portmapper's or NFS's default ports.
 if command -v ss >/dev/null 2>&1; then
-  busy=$(ss -Hltn '( sport = :4242 or sport = :8042 or sport = :5432 )' || true)
+  busy=$(ss -Hltn '( sport = :4242 or sport = :8042 or sport = :5432 or sport = :111 or sport = :2049 )' || true)
   if [[ -n ${busy} ]]; then
-    echo "install-lab-deps: warning: something listens on 4242/8042/5432:" >&2
+    echo "install-lab-deps: warning: something listens on 4242/8042/5432/111/2049:" >&2
     echo "${busy}" >&2
   fi
 fi

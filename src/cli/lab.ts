@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { positiveInt } from './options.ts';
 
 export function labCommand(): Command {
-  const lab = new Command('lab').description('loopback lab of real PACS (Orthanc, DCMTK) and file shares (vsftpd, Samba) holding synthetic canary studies');
+  const lab = new Command('lab').description('loopback lab of real PACS (Orthanc, DCMTK) and file shares (vsftpd, Samba, rsync, nfs-ganesha) holding synthetic canary studies');
   lab
     .command('start')
     .description('install nothing, start the lab servers on 127.0.0.x and load the canary studies')
@@ -20,7 +20,7 @@ export function labCommand(): Command {
         const where = s.dicomPort !== undefined ? `${s.ip}:${s.dicomPort}  AE ${s.aeTitle}` : `${s.ip}:${s.httpPort ?? ''} (HTTP)`;
         process.stdout.write(`${s.name.padEnd(22)} ${where}  ${s.product}  (pid ${s.pid})\n`);
       }
-      // File shares (FTP, SMB) on 127.0.0.7-127.0.0.10; the DICOM servers keep running if these fail to start.
+      // File shares (FTP, SMB, rsync, NFS) on 127.0.0.7-127.0.0.10, .17 and .18; the DICOM servers keep running if these fail to start.
       try {
         const nas = await startNasLab({ dir: join(flags.dir, 'nas'), log: (l) => process.stderr.write(`lab: ${l}\n`) });
         for (const s of nas.servers) process.stdout.write(`${s.name.padEnd(18)} ${s.ip}:${s.port}  ${s.product}  (pid ${s.pid})\n`);

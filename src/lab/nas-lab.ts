@@ -14,14 +14,15 @@ import { LabError } from './errors.ts';
 import { writeNasTree, type NasExpectation } from './nas-content.ts';
 import { assertPortFree, isLabAddress, waitForPort } from './ports.ts';
 import { logTail, stopProcess, stopStragglers, type SpawnedServer } from './process.ts';
+import { launchGanesha, MOUNT_PORT, NFS_PORT, PORTMAP_PORT } from './nfs-ganesha.ts';
 import { launchRsyncd } from './rsyncd.ts';
 import { launchSmbd } from './samba.ts';
 import { buildBindShim } from './shim.ts';
 import { recordedProcesses, type NamedProcess } from './state.ts';
 import { launchVsftpd } from './vsftpd.ts';
 
-export type NasServerName = 'ftp-anonymous' | 'ftp-upload' | 'smb-guest' | 'smb-locked' | 'rsyncd';
-export const NAS_SERVER_NAMES: readonly NasServerName[] = ['ftp-anonymous', 'ftp-upload', 'smb-guest', 'smb-locked', 'rsyncd'];
+export type NasServerName = 'ftp-anonymous' | 'ftp-upload' | 'smb-guest' | 'smb-locked' | 'rsyncd' | 'nfs-ganesha';
+export const NAS_SERVER_NAMES: readonly NasServerName[] = ['ftp-anonymous', 'ftp-upload', 'smb-guest', 'smb-locked', 'rsyncd', 'nfs-ganesha'];
 
 /** Defaults for `make demo`, after the DICOM servers' 127.0.0.2–127.0.0.6. */
 export const NAS_DEFAULT_IPS: Readonly<Record<NasServerName, string>> = {
@@ -30,9 +31,13 @@ export const NAS_DEFAULT_IPS: Readonly<Record<NasServerName, string>> = {
   'smb-guest': '127.0.0.9',
   'smb-locked': '127.0.0.10',
   rsyncd: '127.0.0.17',
+  'nfs-ganesha': '127.0.0.18',
 };
 
-/** An SMB share, or an rsync module. */
+/** The client an NFS export is limited to in the lab: an address no scan of the lab comes from. */
+export const NFS_ALLOWED_CLIENT = '127.0.98.250';
+
+/** An SMB share, an rsync module, or an NFS export (its path). */
 export interface NasShareExpectation {
   readonly name: string;
   readonly guestAccess: boolean;
@@ -42,15 +47,15 @@ export interface NasShareExpectation {
 
 export interface NasLabServer {
   readonly name: NasServerName;
-  readonly product: 'vsftpd' | 'Samba' | 'rsync';
-  readonly protocol: 'ftp' | 'smb' | 'rsync';
+  readonly product: 'vsftpd' | 'Samba' | 'rsync' | 'nfs-ganesha';
+  readonly protocol: 'ftp' | 'smb' | 'rsync' | 'nfs';
   readonly ip: string;
   readonly port: number;
   readonly pid: number;
   readonly expected: {
     readonly anonymousLogin: boolean;
     readonly writable: boolean;
-    /** FTP: the tree of the anonymous root. SMB: per share; rsync: per module. */
+    /** FTP: the tree of the anonymous root. SMB: per share; rsync: per module; NFS: per export. */
     readonly content?: NasExpectation;
     readonly shares?: readonly NasShareExpectation[];
   };
@@ -70,7 +75,7 @@ export interface NasLabOptions {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-const LOG_FILES: Readonly<Record<NasLabServer['product'], string>> = { vsftpd: 'vsftpd.log', Samba: 'smbd.log', rsync: 'rsyncd.out' };
+const LOG_FILES: Readonly<Record<NasLabServer['product'], string>> = { vsftpd: 'vsftpd.log', Samba: 'smbd.log', rsync: 'rsyncd.out', 'nfs-ganesha': 'ganesha.log' };
 const MARKER = '.exposure-lab';
 /** A share holding one notes.txt (read for content, matching nothing). */
 const EMPTY: NasExpectation = { directories: 2, files: 1, bytes: 0, dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, patients: 0, studies: 0, indicators: {}, textsRead: 1, headerKeywords: [] };
@@ -89,7 +94,8 @@ interface Started {
   readonly proc: SpawnedServer;
 }
 
-async function startOne(name: NasServerName, ip: string, dir: string, shim: string): Promise<{ proc: SpawnedServer; finish: () => NasLabServer }> {
+/** `readyPort`: the port that says the server is ready, when it is not the one scanned. */
+async function startOne(name: NasServerName, ip: string, dir: string, shim: string): Promise<{ proc: SpawnedServer; finish: () => NasLabServer; readyPort?: number }> {
   const serverDir = join(dir, name);
   await rm(serverDir, { recursive: true, force: true });
   await mkdir(serverDir, { recursive: true, mode: 0o755 });
@@ -172,6 +178,30 @@ async function startOne(name: NasServerName, ip: string, dir: string, shim: stri
       ];
       return { proc, finish: () => ({ name, product: 'rsync', protocol: 'rsync', ip, port: 873, pid: proc.pid, expected: { anonymousLogin: true, writable: false, shares } }) };
     }
+    case 'nfs-ganesha': {
+      const images = join(serverDir, 'images');
+      const radiology = join(serverDir, 'radiology');
+      await mkdir(images, { mode: 0o755 });
+      await mkdir(radiology, { mode: 0o755 });
+      const content = await writeNasTree(images);
+      await writeFile(join(radiology, 'notes.txt'), 'export of the Exposure lab limited to one other client\n');
+      for (const port of [PORTMAP_PORT, NFS_PORT, MOUNT_PORT]) await assertPortFree(ip, port, name);
+      const proc = await launchGanesha(serverDir, shim, {
+        ip,
+        exports: [
+          { id: 1, path: images, pseudo: '/srv/images' },
+          { id: 2, path: radiology, pseudo: '/srv/radiology', clients: [NFS_ALLOWED_CLIENT] },
+        ],
+      });
+      // MOUNT (NFSv3) names an export by its path; the pseudo path is NFSv4's.
+      const shares = [
+        { name: images, guestAccess: true, content },
+        { name: radiology, guestAccess: false },
+      ];
+      // Scanned on the portmapper's port; ready once MOUNT listens (ganesha registers with the rpcbind the wrapper started first).
+      const server: NasLabServer = { name, product: 'nfs-ganesha', protocol: 'nfs', ip, port: PORTMAP_PORT, pid: proc.pid, expected: { anonymousLogin: true, writable: false, shares } };
+      return { proc, readyPort: MOUNT_PORT, finish: () => server };
+    }
   }
 }
 
@@ -188,12 +218,12 @@ export async function startNasLab(options: NasLabOptions): Promise<NasLab> {
   const running: (NamedProcess & { child?: SpawnedServer['child'] })[] = [];
   const results = await Promise.allSettled(
     plan.map(async ({ name, ip }): Promise<Started> => {
-      const { proc, finish } = await startOne(name, ip, dir, shim);
+      const { proc, finish, readyPort } = await startOne(name, ip, dir, shim);
       running.push({ name, pid: proc.pid, startTime: proc.startTime, child: proc.child });
       await writeFile(join(dir, name, 'process.json'), `${JSON.stringify({ pid: proc.pid, startTime: proc.startTime })}\n`);
       const server = finish();
       try {
-        await waitForPort(ip, server.port, { timeoutMs: READY_TIMEOUT_MS, child: proc.child, what: `${name} (${server.product})` });
+        await waitForPort(ip, readyPort ?? server.port, { timeoutMs: READY_TIMEOUT_MS, child: proc.child, what: `${name} (${server.product})` });
       } catch (e) {
         throw new LabError('not-ready', `${e instanceof Error ? e.message : String(e)}; last lines of its log:\n${await logTail(join(dir, name, LOG_FILES[server.product]))}`);
       }

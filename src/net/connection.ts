@@ -75,6 +75,10 @@ export class SocketConnection implements Connection {
     return this.meter.bytesReceived;
   }
 
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
   private fail(err: NetError): void {
     this.failure ??= err;
     this.socket.destroy();

@@ -40,6 +40,8 @@ export interface Connection {
   readonly peerCertificate?: tls.PeerCertificate;
   readonly tlsProtocol?: string;
   readonly bytesReceived: number;
+  /** Our side's address, when the socket knows it: a peer's access list may name it (NFS exports). */
+  readonly localAddress?: string;
   write(bytes: Uint8Array): Promise<void>;
   /**
    * The next chunk the peer sent, or null once it has closed its side.

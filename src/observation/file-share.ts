@@ -1,11 +1,11 @@
 /**
- * Result fields of the file-share probes (FTP, SMB, rsync): what a walk of an
+ * Result fields of the file-share probes (FTP, SMB, rsync, NFS): what a walk of an
  * anonymous or guest session saw, as counts only.
  *
  * No path, file or folder name from the peer is kept: folders on imaging
  * shares are often named after patients. Indicator entries name the table
  * entry that matched, never the peer's file name. Share names (SMB) and module
- * names (rsync) are kept, cleaned and capped: administrators choose them, not
+ * names (rsync) and export paths (NFS) are kept, cleaned and capped: administrators choose them, not
  * patients; an rsync module's comment and the daemon's message of the day are not. The FTP
  * greeting is free text and is not kept: the product it names is (docs/peer-text.md).
  *
@@ -169,3 +169,45 @@ export const RsyncDetails = z.object({
   stoppedBecause: z.enum(['old-protocol']).optional(),
 });
 export type RsyncDetails = z.infer<typeof RsyncDetails>;
+
+export const NfsExport = z.object({
+  /** The export's path from MOUNT's EXPORT list (RFC 1813 I.5.5 ex_dir): a capped printable identifier. */
+  path: peerIdentifier(CAP.nfsExportPath),
+  /**
+   * Who may mount it, as the list says: everyone (a "*" group, or no group at
+   * all, which servers send for an export open to every client), or the
+   * listed hosts, netgroups and networks only. The names are not kept.
+   */
+  clients: z.enum(['everyone', 'listed']),
+  /** Groups the list named for the export (host names, netgroups, networks). */
+  clientEntries: n,
+  /** Whether one of the listed groups is the scanner's own address, or a network holding it; unknown for names and netgroups. */
+  scannerListed: z.enum(['yes', 'no', 'unknown']),
+  /**
+   * What MNT with AUTH_SYS (the scanner's own uid and gid) got: mounted, access
+   * denied (MNT3ERR_ACCES or MNT3ERR_PERM), another refusal (no such export and
+   * the rest), error (the exchange broke), or not tried (not open to everyone, past the cap).
+   */
+  access: z.enum(['mounted', 'access-denied', 'refused', 'error', 'not-tried']),
+  /** The authentication flavours MNT said the export accepts (RFC 5531 8.2 numbers named). */
+  authFlavors: z.array(z.enum(['none', 'sys', 'des', 'kerberos', 'other'])).optional(),
+  /** The read-only walk of a mounted export over NFSv3. */
+  walk: FileWalk.optional(),
+});
+export type NfsExport = z.infer<typeof NfsExport>;
+
+export const NfsDetails = z.object({
+  protocol: z.literal('nfs'),
+  /** MOUNT v3 and NFSv3 over TCP, as the port mapper's GETPORT answered (0: not registered). */
+  mountPort: n,
+  nfsPort: n,
+  /** Whether MOUNT's EXPORT procedure answered with its list. */
+  exportList: z.enum(['listed', 'refused', 'not-registered', 'not-attempted']),
+  /** Exports the list named (all of them, kept or not). */
+  exportsListed: n,
+  /** The exports kept (at most 32), in the server's order. */
+  exports: z.array(NfsExport),
+  /** Why no export was walked although one was mounted: NFSv3 over TCP is not registered. */
+  stoppedBecause: z.enum(['no-nfs-v3']).optional(),
+});
+export type NfsDetails = z.infer<typeof NfsDetails>;

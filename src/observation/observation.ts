@@ -7,7 +7,7 @@
  * patients exist only as a distinct count computed from keyed hashes in memory.
  */
 import { z } from 'zod';
-import { FtpDetails, RsyncDetails, SmbDetails } from './file-share.ts';
+import { FtpDetails, NfsDetails, RsyncDetails, SmbDetails } from './file-share.ts';
 import { splitModalities } from './modality.ts';
 import { IDENTIFIER_CAP as CAP, peerIdentifier } from './peer-text.ts';
 
@@ -65,7 +65,7 @@ export function isUnanswered(status: ProbeStatus): boolean {
   }
 }
 
-export const PROTOCOL_IDS = ['dicom', 'dicom-tls', 'dicomweb', 'orthanc', 'portal', 'ftp', 'smb', 'rsync'] as const;
+export const PROTOCOL_IDS = ['dicom', 'dicom-tls', 'dicomweb', 'orthanc', 'portal', 'ftp', 'smb', 'rsync', 'nfs'] as const;
 export const ProtocolId = z.enum(PROTOCOL_IDS);
 export type ProtocolId = z.infer<typeof ProtocolId>;
 
@@ -357,9 +357,9 @@ export const DicomwebDetails = z.object({
 export type DicomwebDetails = z.infer<typeof DicomwebDetails>;
 
 /** Other protocols add their own member to this union. */
-export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails, PortalDetails, OrthancDetails, DicomwebDetails, FtpDetails, SmbDetails, RsyncDetails]);
+export const ProtocolDetails = z.discriminatedUnion('protocol', [DicomDetails, PortalDetails, OrthancDetails, DicomwebDetails, FtpDetails, SmbDetails, RsyncDetails, NfsDetails]);
 export type ProtocolDetails = z.infer<typeof ProtocolDetails>;
-export type { FtpDetails, RsyncDetails, SmbDetails };
+export type { FtpDetails, NfsDetails, RsyncDetails, SmbDetails };
 
 export const ObservationError = z.object({
   /** A stable machine code, e.g. ECONNREFUSED, PDU_TOO_LARGE. */

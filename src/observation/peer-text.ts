@@ -73,6 +73,8 @@ export const IDENTIFIER_CAP = {
   shareName: 80,
   /** rsyncd.conf puts no bound on a module name; its list pads names to 15, and 80 holds any a site would type. */
   rsyncModule: 80,
+  /** RFC 1813 I.5 allows export paths of 1024 bytes (MNTPATHLEN); 160 holds the folders a site exports. */
+  nfsExportPath: 160,
   /** MS-NBTE 2.2.1: a NetBIOS name is 15 characters and a suffix byte. */
   netbiosName: 16,
   /** RFC 1035 2.3.4: a domain name is at most 255 octets. */

@@ -31,6 +31,7 @@ export const PROBE_CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'ftp', defaultPorts: [21], summary: 'FTP greeting and product, anonymous and blank login, a bounded walk counting DICOM files' },
   { id: 'smb', defaultPorts: [445], summary: 'SMB2 dialect, null and guest sessions, shares listed, a bounded walk counting DICOM files' },
   { id: 'rsync', defaultPorts: [873], summary: 'rsync daemon greeting and module list, modules asked for without credentials, a bounded walk counting DICOM files' },
+  { id: 'nfs', defaultPorts: [111], summary: 'ONC RPC port mapper, MOUNT export list and who may mount, exports open to everyone walked over NFSv3 read-only, counting DICOM files' },
 ];
 
 /** The catalogue entry of one probe. */

@@ -24,7 +24,7 @@ export interface ReportBounds {
 }
 
 /** Protocols whose services the file-share list shows (report/file-share.ts sums them up). */
-const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync'];
+const FILE_SHARE_PROTOCOLS: readonly ProtocolId[] = ['ftp', 'smb', 'rsync', 'nfs'];
 /** Exposed web services read at most to tell how they were reached; beyond, the split is a lower bound. */
 const EXPOSED_ACCESS_READ = 2_000;
 
@@ -39,7 +39,7 @@ export async function summariseBounded(store: StoreReader, runId: number, bounds
   return {
     ...head,
     services,
-    // An FTP, SMB or rsync port that never spoke its protocol has no share to sum up.
+    // An FTP, SMB, rsync or NFS port that never spoke its protocol has no share to sum up.
     fileShares: shares.filter((s) => s.fileShare !== undefined),
     moreFileShares: fileShareServices - shares.length,
     rules: await ruleHits(store, runId, head.tables.findingsByRule, bounds.hitsPerRule),

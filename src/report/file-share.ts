@@ -1,8 +1,8 @@
 /**
- * One line per FTP, SMB or rsync service for the reports: how the share was
+ * One line per FTP, SMB, rsync or NFS service for the reports: how the share was
  * reached, what was listed, how much of it is DICOM, what the headers held,
  * indicators (by name, or found by content) and write access. Built from counts, table ids and the capped
- * share and module names only.
+ * share and module names and export paths only.
  */
 import type { FileWalk } from '../observation/file-share.ts';
 import type { Observation } from '../observation/observation.ts';
@@ -53,6 +53,16 @@ export function fileShareSummary(o: Observation): string | undefined {
     if (d.stoppedBecause) head.push(`stopped: ${d.stoppedBecause}`);
     const modules = d.modules.map((m) => `module ${m.name}: ${m.access}${m.walk ? `, ${walkText(m.walk)}` : ''}`);
     return [head.join(', '), ...modules].join(' · ');
+  }
+  if (d?.protocol === 'nfs') {
+    const list = d.exportList === 'listed' ? counted(d.exportsListed, 'export') + ' listed' : d.exportList === 'refused' ? 'export list refused' : d.exportList === 'not-registered' ? 'no MOUNT registered' : 'no export list';
+    const head = [`NFS (MOUNT port ${d.mountPort || '-'}, NFS port ${d.nfsPort || '-'})`, list];
+    if (d.stoppedBecause) head.push(`stopped: ${d.stoppedBecause}`);
+    const exports = d.exports.map((e) => {
+      const who = e.clients === 'everyone' ? 'every client' : `${counted(e.clientEntries, 'listed client')}${e.scannerListed === 'yes' ? ', the scanner among them' : e.scannerListed === 'no' ? ', not the scanner' : ''}`;
+      return `export ${e.path}: ${who}, ${e.access}${e.walk ? `, ${walkText(e.walk)}` : ''}`;
+    });
+    return [head.join(', '), ...exports].join(' · ');
   }
   return undefined;
 }

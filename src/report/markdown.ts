@@ -109,7 +109,7 @@ function fileSharesTable(model: BoundedReport): string[] {
           ...shares.map((s) => row([endpoint(s), countText(s.files), countText(s.bytes), md(s.fileShare ?? '')])),
           '',
         ];
-  return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP, SMB and rsync service')];
+  return ['## File shares', '', ...table, ...more(model.moreFileShares, 'FTP, SMB, rsync and NFS service')];
 }
 
 /** The services shown whose worklist answered: who is scheduled, never a name. */

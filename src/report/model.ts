@@ -218,9 +218,9 @@ export interface BoundedReport extends ReportHead {
    * then in address order; every service in address order when all fit.
    */
   services: ServiceReport[];
-  /** FTP, SMB and rsync services with a file-share summary, chosen and ordered the same way. */
+  /** FTP, SMB, rsync and NFS services with a file-share summary, chosen and ordered the same way. */
   fileShares: ServiceReport[];
-  /** FTP, SMB and rsync services beyond the file-share list's bound (0 when every one was read). */
+  /** FTP, SMB, rsync and NFS services beyond the file-share list's bound (0 when every one was read). */
   moreFileShares: number;
   /** Every rule that fired, most severe first, then by rule id. */
   rules: RuleHits[];

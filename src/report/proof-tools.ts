@@ -1,6 +1,6 @@
 /**
  * The command lines of the tools an owner has, as the proofs (proof.ts) use
- * them: DCMTK echoscu and findscu, curl, openssl s_client, smbclient, nmap;
+ * them: DCMTK echoscu and findscu, curl, openssl s_client, smbclient, nmap, rsync, showmount;
  * the target's address in each one's syntax, the login the scan used, and
  * every value that came from a peer, a target or the store as one shell word.
  * A builder that cannot give a faithful command throws NoProof with the reason.
@@ -10,7 +10,7 @@ import { documentedDefault } from '../observation/default-credentials.ts';
 import type { AssociationAttempt, DicomDetails, FtpDetails, Observation, SmbDetails, WebLogin } from '../observation/observation.ts';
 import { shellWord } from './escape.ts';
 
-export type ProofTool = 'echoscu' | 'findscu' | 'curl' | 'openssl' | 'smbclient' | 'nmap' | 'rsync';
+export type ProofTool = 'echoscu' | 'findscu' | 'curl' | 'openssl' | 'smbclient' | 'nmap' | 'rsync' | 'showmount';
 
 /** A command that shows the finding, and what its output shows; or why no standard command can. */
 export type Proof =
@@ -282,6 +282,20 @@ export function rsyncModuleListing(o: Observation): Proof {
     'Prints how many entries the module\'s top folder lists without a login (a number above 1: it is readable by anyone). Names are counted, not shown: folders on imaging shares are often named after patients.',
     ' | wc -l',
   );
+}
+
+/**
+ * MOUNT's export list as showmount(8) asks for it: through the port mapper
+ * on 111, which showmount cannot be told to find elsewhere. Export paths and
+ * client lists are administrators' words, kept in the report already; no
+ * standard command counts an export's files without mounting it (root) or
+ * printing their names, so the list is the proof.
+ */
+export function nfsExports(o: Observation, shows: string): Proof {
+  if (o.details?.protocol !== 'nfs') throw new NoProof('the service holds no NFS details');
+  const t = target(o);
+  if (t.port !== 111) throw new NoProof('showmount reaches MOUNT only through a port mapper on port 111');
+  return command('showmount', ['-e', word(t.ip, 'the address')], shows);
 }
 
 /** NLST of the top folder only, counted: folder names on imaging shares are often patients' names. */

@@ -31,6 +31,7 @@ import {
   worklistFind,
   ftp,
   ftpListing,
+  nfsExports,
   rsyncModuleListing,
   rsyncModules,
   ftpUrl,
@@ -60,6 +61,7 @@ export type { Proof, ProofTool } from './proof-tools.ts';
 
 type ProofBuilder = (o: Observation) => Proof;
 
+const NFS_OPEN = 'Prints the export list: an export whose client list reads "(everyone)" or "*" can be mounted by any host that reaches the server.';
 const CLEAR_TEXT = 'Prints an HTTP status (401 included) that came back over plain http://: the API answers in clear text, and its queries, logins and data would too.';
 
 /** One builder per rule id that a standard tool can show; rules not here get a reason instead. */
@@ -169,9 +171,12 @@ const PROOFS: Readonly<Record<string, ProofBuilder>> = {
   'EXP-TLS-005': (o) => openssl(o, [], `2>&1 | grep ${shellWord('Server public key')}`, `Prints "Server public key is ${o.tlsInfo?.certificate?.keyBits ?? 'N'} bit": under the 2048 bits RSA needs.`),
   'EXP-NAS-001': ftpListing,
   'EXP-NAS-002': smbShareListing,
-  'EXP-NAS-003': (o) => (o.details?.protocol === 'smb' ? smbShareListing(o) : o.details?.protocol === 'rsync' ? rsyncModuleListing(o) : ftpListing(o)),
+  'EXP-NAS-003': (o) =>
+    o.details?.protocol === 'smb' ? smbShareListing(o) : o.details?.protocol === 'rsync' ? rsyncModuleListing(o) : o.details?.protocol === 'nfs' ? nfsExports(o, NFS_OPEN) : ftpListing(o),
   'EXP-NAS-011': rsyncModuleListing,
   'EXP-NAS-012': rsyncModules,
+  'EXP-NAS-013': (o) => nfsExports(o, NFS_OPEN),
+  'EXP-NAS-014': (o) => nfsExports(o, 'Prints "Export list for HOST:" and each export with the clients it is exported to, to a client nobody authenticated.'),
   'EXP-NAS-005': (o) => {
     const t = target(o);
     return command(

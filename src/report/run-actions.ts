@@ -123,7 +123,12 @@ export function actionLines(actions: RunActions | undefined, run: { ports: reado
   }
   if (has('ftp')) lines.push('FTP: read the greeting and FEAT, then tried an anonymous login, then a blank one.');
   if (has('smb')) lines.push('SMB: negotiated SMB2, opened a null session and a guest session, listed the shares (srvsvc, else a few common names) and connected to the disk shares.');
-  if (has('ftp') || has('smb')) {
+  if (has('nfs')) {
+    lines.push(
+      "NFS: asked the port mapper where MOUNT and NFS listen, read MOUNT's export list, and mounted only the exports open to every client, as the scanner's own user (never root), walking them read-only over NFSv3 and unmounting after.",
+    );
+  }
+  if (has('ftp') || has('smb') || has('nfs')) {
     lines.push(walkSteps(actions));
     lines.push(
       actions.checkWrite

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { assess } from '../../src/assess/assess.ts';
 import { Finding } from '../../src/observation/finding.ts';
 import { Observation, type FtpDetails } from '../../src/observation/observation.ts';
-import { closedFtp, contentSmb, guestSmb, lockedRsync, lockedSmb, openFtp, openRsync, quietContentSmb, rsyncObservation, silentRsync, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
+import { bareNfs, closedFtp, contentSmb, guestSmb, lockedNfs, lockedRsync, lockedSmb, nfsObservation, openFtp, openNfs, openRsync, quietContentSmb, rsyncObservation, silentRsync, smbObservation, uploadFtp, walk } from '../fixtures/nas-observations.ts';
 
 const ids = (o: Observation): string[] => assess(o).map((f) => f.ruleId);
 
 describe('file-share rules', () => {
   it('fixtures are valid observations and findings', () => {
-    for (const o of [openFtp, uploadFtp, closedFtp, guestSmb, lockedSmb, openRsync, lockedRsync, silentRsync]) {
+    for (const o of [openFtp, uploadFtp, closedFtp, guestSmb, lockedSmb, openRsync, lockedRsync, silentRsync, openNfs, lockedNfs, bareNfs]) {
       Observation.parse(o);
       for (const f of assess(o)) Finding.parse(f);
     }
@@ -78,6 +78,38 @@ describe('file-share rules', () => {
   it('EXP-NAS-101 reads indicators from rsync modules too', () => {
     assert.match(assess(openRsync).find((x) => x.ruleId === 'EXP-NAS-101')!.evidence, /xmrig-config ×1 \(anonymous rsync module "images"\)/);
     assert.ok(!ids(lockedRsync).includes('EXP-NAS-101'));
+  });
+
+  it('EXP-NAS-013 fires for an NFS export open to everyone holding DICOM files, not for one limited to another host', () => {
+    const f = assess(openNfs).find((x) => x.ruleId === 'EXP-NAS-013');
+    assert.ok(f);
+    assert.equal(f.severity, 'critical');
+    assert.match(f.evidence, /NFS export "\/srv\/images" open to every client: 10 DICOM files \(18698 bytes\) in 4 folders, 3 distinct patients/);
+    assert.ok(!ids(lockedNfs).includes('EXP-NAS-013'));
+    assert.ok(!ids(openRsync).includes('EXP-NAS-013'), 'an NFS rule never fires on rsync');
+    assert.ok(!ids(openNfs).includes('EXP-NAS-011'), 'an rsync rule never fires on NFS');
+  });
+
+  it('EXP-NAS-003 fires for an NFS export open to everyone without DICOM', () => {
+    const empty = nfsObservation({ exportsListed: 1, exports: [{ path: '/pub', clients: 'everyone', clientEntries: 1, scannerListed: 'yes', access: 'mounted', walk: walk({ dicomFiles: 0, dicomBytes: 0, dicomdirs: 0, dicomFolders: 0, files: 3 }) }] });
+    assert.match(assess(empty).find((x) => x.ruleId === 'EXP-NAS-003')!.evidence, /NFS export "\/pub" open to every client: 3 files listed, none recognised as DICOM/);
+    assert.ok(!ids(empty).includes('EXP-NAS-013'));
+    assert.ok(!ids(lockedNfs).includes('EXP-NAS-003'));
+  });
+
+  it('EXP-NAS-014 fires when MOUNT lists exports, counting the open and the mounted; not when MOUNT is not there', () => {
+    const f = assess(openNfs).find((x) => x.ruleId === 'EXP-NAS-014');
+    assert.ok(f);
+    assert.equal(f.severity, 'low');
+    assert.match(f.evidence, /MOUNT listed 2 exports to an unauthenticated client: 1 open to every client, 1 mounted/);
+    assert.ok(ids(lockedNfs).includes('EXP-NAS-014'));
+    assert.ok(!ids(bareNfs).includes('EXP-NAS-014'));
+    assert.ok(!ids(nfsObservation({ exportList: 'refused' })).includes('EXP-NAS-014'));
+  });
+
+  it('EXP-NAS-101 and EXP-NAS-102 read NFS exports too', () => {
+    assert.match(assess(openNfs).find((x) => x.ruleId === 'EXP-NAS-101')!.evidence, /xmrig-config ×1 \(NFS export "\/srv\/images" open to every client\)/);
+    assert.ok(!ids(lockedNfs).includes('EXP-NAS-101'));
   });
 
   it('EXP-NAS-005 fires when signing is not required, not when it is', () => {

@@ -21,6 +21,7 @@ import { build } from '../protocols/dicom/dataset/build.ts';
 import { ALL_FIXTURES, C_ECHO_RQ_PDATA, ECHO_ASSOCIATE_AC, ECHOSCU_ASSOCIATE_RQ, PROVIDER_ABORT, RELEASE_RP, RELEASE_RQ } from '../protocols/dicom/ul/fixtures.ts';
 import { FUZZ_DIR } from './corpus.ts';
 import { dcerpcSeeds, ntlmsspSeeds, smb2Seeds } from './seeds-smb.ts';
+import { oncRpcSeeds } from './seeds-sunrpc.ts';
 import { ftpListingSeeds, ftpReplySeeds, qidoSeeds, resultLineSeeds, shareTextSeeds, targetSpecSeeds } from './seeds-text.ts';
 
 type Seeds = Record<string, Buffer>;
@@ -199,6 +200,7 @@ export function allSeeds(): Record<string, Seeds> {
     'smb2': smb2Seeds(),
     'ntlmssp': ntlmsspSeeds(),
     'dcerpc': dcerpcSeeds(),
+    'onc-rpc': oncRpcSeeds(),
     'qido-json': qidoSeeds(),
     'ftp-listing': ftpListingSeeds(),
     'ftp-reply': ftpReplySeeds(),

@@ -34,8 +34,8 @@ const DICOM: Record<DicomServer, string> = {
   'orthanc-echo-only': '127.0.92.6',
   'orthanc-default-login': '127.0.92.11',
 };
-/** The file shares whose configuration the audit reads (rsyncd.conf is not one of its kinds yet). */
-type AuditedNas = Exclude<NasServerName, 'rsyncd'>;
+/** The file shares whose configuration the audit reads (rsyncd.conf and ganesha.conf are not among its kinds yet). */
+type AuditedNas = Exclude<NasServerName, 'rsyncd' | 'nfs-ganesha'>;
 const NAS: Record<AuditedNas, string> = {
   'ftp-anonymous': '127.0.92.7',
   'ftp-upload': '127.0.92.8',

@@ -20,7 +20,7 @@ import type { ServiceRow } from '../../src/store/store.ts';
 import { describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
 
 /** The FTP and SMB servers (the rsync daemon has its own suite, test/integration/rsync.test.ts). */
-type ShareServer = Exclude<NasServerName, 'rsyncd'>;
+type ShareServer = Exclude<NasServerName, 'rsyncd' | 'nfs-ganesha'>;
 const ADDRESSES: Record<ShareServer, string> = {
   'ftp-anonymous': '127.0.50.7',
   'ftp-upload': '127.0.50.8',

@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { startNasLab, type NasLab, type NasLabServer } from '../../src/lab/nas-lab.ts';
 import type { RsyncDetails } from '../../src/observation/observation.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
+import { assertWalkAsPlanted, describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
 
 const IP = '127.0.97.7';
 
@@ -77,18 +77,7 @@ describe('scan of the lab rsync daemon', () => {
     const s = services[0]!;
     const want = daemon().expected.shares!.find((m) => m.name === 'images')!.content!;
     const w = rsync(s).modules.find((m) => m.name === 'images')!.walk!;
-    assert.deepEqual(
-      [w.directories, w.files, w.bytes, w.dicomFiles, w.dicomBytes, w.dicomdirs, w.dicomFolders, w.stoppedBy.length],
-      [want.directories, want.files, want.bytes, want.dicomFiles, want.dicomBytes, want.dicomdirs, want.dicomFolders, 0],
-    );
-    assert.equal(w.confirmedByMarker, want.dicomFiles, 'names without an extension are confirmed by the DICM marker read over rsync');
-    assert.deepEqual(Object.fromEntries(w.indicators.map((i) => [i.id, i.count])), want.indicators);
-    assert.deepEqual(s.observation.exposure.files, { n: want.dicomFiles, atLeast: false });
-    assert.deepEqual(s.observation.exposure.bytes, { n: want.dicomBytes, atLeast: false });
-    assert.deepEqual(s.observation.exposure.patients, { n: want.patients, atLeast: false });
-    assert.deepEqual(s.observation.exposure.studies, { n: want.studies, atLeast: false });
-    const inv = new Map(s.observation.inventory?.attributes.map((a) => [a.keyword, a.present]));
-    for (const k of want.headerKeywords) assert.equal(inv.get(k), want.dicomFiles, k);
+    assertWalkAsPlanted(s, w, want, 'rsync');
   });
 
   it('findings: anonymous module with DICOM (critical), module list readable, the miner config and the script', () => {

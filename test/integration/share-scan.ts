@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CANARY_VALUES } from '../../src/lab/lab.ts';
+import type { NasExpectation } from '../../src/lab/nas-content.ts';
+import type { FileWalk } from '../../src/observation/file-share.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 
@@ -46,6 +48,26 @@ export async function assertNoCanaryValue(dir: string, values: readonly string[]
     const utf16 = bytes.toString('utf16le');
     for (const v of values) assert.ok(!latin1.includes(v) && !utf16.includes(v), `canary value found in ${path}`);
   }
+}
+
+/**
+ * A walk of the lab's canary tree against what the lab planted: every count,
+ * no limit reached, every image confirmed by its DICM marker read `over` the
+ * protocol, the indicators, the service's exposure and its header inventory.
+ */
+export function assertWalkAsPlanted(s: ServiceRow, w: FileWalk, want: NasExpectation, over: string): void {
+  assert.deepEqual(
+    [w.directories, w.files, w.bytes, w.dicomFiles, w.dicomBytes, w.dicomdirs, w.dicomFolders, w.stoppedBy.length],
+    [want.directories, want.files, want.bytes, want.dicomFiles, want.dicomBytes, want.dicomdirs, want.dicomFolders, 0],
+  );
+  assert.equal(w.confirmedByMarker, want.dicomFiles, `names without an extension are confirmed by the DICM marker read over ${over}`);
+  assert.deepEqual(Object.fromEntries(w.indicators.map((i) => [i.id, i.count])), want.indicators);
+  assert.deepEqual(s.observation.exposure.files, { n: want.dicomFiles, atLeast: false });
+  assert.deepEqual(s.observation.exposure.bytes, { n: want.dicomBytes, atLeast: false });
+  assert.deepEqual(s.observation.exposure.patients, { n: want.patients, atLeast: false });
+  assert.deepEqual(s.observation.exposure.studies, { n: want.studies, atLeast: false });
+  const inv = new Map(s.observation.inventory?.attributes.map((a) => [a.keyword, a.present]));
+  for (const k of want.headerKeywords) assert.equal(inv.get(k), want.dicomFiles, k);
 }
 
 /** `exposure scan SCANARGS` into OUTDIR/scan.db as a user runs it, then each report format into OUTDIR; the scan's services. */

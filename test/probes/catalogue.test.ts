@@ -11,5 +11,5 @@ test('the catalogue lists every probe, in the registry order, with the ports and
 });
 
 test('default scan ports are every probe default, once, in order', () => {
-  assert.deepEqual(DEFAULT_SCAN_PORTS, [21, 80, 104, 443, 445, 873, 2762, 3333, 4242, 8042, 8080, 8081, 8443, 11112]);
+  assert.deepEqual(DEFAULT_SCAN_PORTS, [21, 80, 104, 111, 443, 445, 873, 2762, 3333, 4242, 8042, 8080, 8081, 8443, 11112]);
 });

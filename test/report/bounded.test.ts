@@ -139,7 +139,7 @@ describe('"N more" lines', () => {
     assert.equal(tableRows(md, '## Services'), SMALL.services);
     assert.equal(tableRows(md, '## File shares'), r.fileShares.length);
     assert.ok(md.includes(`… and ${MANY_SERVICES - SMALL.services} more services: see the CSV or NDJSON report for all of them.`));
-    assert.ok(md.includes(`… and ${r.moreFileShares} more FTP, SMB and rsync services: see the CSV or NDJSON report`));
+    assert.ok(md.includes(`… and ${r.moreFileShares} more FTP, SMB, rsync and NFS services: see the CSV or NDJSON report`));
     for (const g of r.rules) {
       assert.ok(md.includes(`**Affected (${g.services}):**`));
       assert.ok(md.includes(`… and ${g.services - SMALL.hitsPerRule} more affected services`), g.finding.ruleId);

@@ -18,7 +18,7 @@ import { IDENTIFYING_ATTRIBUTES } from '../../src/privacy/identifying-attributes
 import { shellWord } from '../../src/report/escape.ts';
 import { findingProof, proofLine, RULES_WITH_PROOF, RULES_WITHOUT_PROOF, type Proof } from '../../src/report/proof.ts';
 import { dicomObservation, guessedArchive, lockedArchive, openArchive } from '../fixtures/observations.ts';
-import { guestSmb, openFtp, smbObservation, uploadFtp, openRsync } from '../fixtures/nas-observations.ts';
+import { guestSmb, nfsObservation, openFtp, openNfs, smbObservation, uploadFtp, openRsync } from '../fixtures/nas-observations.ts';
 import * as web from '../fixtures/web-observations.ts';
 
 function command(ruleId: string, o: Observation): string {
@@ -47,7 +47,7 @@ const openWorklist = dicomObservation(
 );
 
 /** Every observation the fixtures hold, with the findings assess gives it. */
-const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, web.openQido, web.lockedQido, web.openOrthanc, web.emptyOrthanc, web.defaultLoginOrthanc, web.lockedPortal, web.blankLoginPortal, web.openPortal, httpsOrthanc, openWorklist, openRsync, openFtp, uploadFtp, guestSmb];
+const FIXTURES: readonly Observation[] = [openArchive, guessedArchive, lockedArchive, dicomTls, web.openQido, web.lockedQido, web.openOrthanc, web.emptyOrthanc, web.defaultLoginOrthanc, web.lockedPortal, web.blankLoginPortal, web.openPortal, httpsOrthanc, openWorklist, openRsync, openNfs, openFtp, uploadFtp, guestSmb];
 
 describe('which rules have a proof', () => {
   it('names every rule once: with a command, or never with one', () => {
@@ -175,6 +175,15 @@ describe('the commands', () => {
       ['EXP-NAS-007', nullSession, "smbclient -N -U '' -L //127.0.0.9 -p 445"],
       ['EXP-NAS-001', blank, 'curl -sS --list-only --user : ftp://127.0.0.7:21/ | wc -l'],
     ]);
+  });
+
+  it('NFS: showmount through the port mapper on 111, none on another port', () => {
+    expectCommands([
+      ['EXP-NAS-013', openNfs, 'showmount -e 127.0.0.18'],
+      ['EXP-NAS-014', openNfs, 'showmount -e 127.0.0.18'],
+    ]);
+    const elsewhere = nfsObservation(openNfs.details as never, { endpoint: { ip: '127.0.0.18', port: 1111 } });
+    assert.match(none('EXP-NAS-013', elsewhere), /port mapper on port 111/);
   });
 
   it('IPv6: bracketed URLs with -g, -6 for nmap, -I for smbclient, none for DCMTK', () => {

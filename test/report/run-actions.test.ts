@@ -20,7 +20,7 @@ describe("a run's actions", () => {
   it('are read from the parameters a scan records, every probe when it named none', () => {
     const a = runActions({ parameters: recordParameters(requested({ dicom: { aeTitles: ['PACS1'], guessList: false } })) });
     assert.deepEqual(a, {
-      probes: ['dicom', 'dicom-tls', 'dicomweb', 'orthanc', 'portal', 'ftp', 'smb', 'rsync'],
+      probes: ['dicom', 'dicom-tls', 'dicomweb', 'orthanc', 'portal', 'ftp', 'smb', 'rsync', 'nfs'],
       checkLogins: false,
       aeTitles: ['PACS1'],
       aeGuessList: false,

@@ -15,7 +15,7 @@ import { HTML_BOUNDS } from '../../src/report/html-sections.ts';
 import { renderMarkdown, renderTable, summariseBounded, MARKDOWN_BOUNDS, TABLE_BOUNDS, type BoundedReport } from '../../src/report/index.ts';
 import { loginUsed } from '../../src/report/web-summary.ts';
 import { SQLITE, type TestStore } from '../store/engines.ts';
-import { contentSmb, ftpObservation, openFtp, smbObservation, walk } from '../fixtures/nas-observations.ts';
+import { bareNfs, contentSmb, ftpObservation, openFtp, openNfs, smbObservation, walk } from '../fixtures/nas-observations.ts';
 import { dicomObservation, openArchive } from '../fixtures/observations.ts';
 import { dicomDetails } from '../../src/observation/observation.ts';
 import { blankLoginPortal, defaultLoginOrthanc, defaultLoginQido, GOOD_CERT, lockedQido, openQido, withTls } from '../fixtures/web-observations.ts';
@@ -142,6 +142,13 @@ describe('how a web service was reached', () => {
     const one = fileShareSummary(smbObservation({ shares: [{ name: 'x', type: 'disk', source: 'common-names', access: 'tree-connected', walk: walk({ textsRead: 1 }) }] }))!;
     assert.match(one, /, 1 small text file read for indicators$/);
     assert.doesNotMatch(fileShareSummary(openFtp)!, /text file|found by content/, 'walks recorded before content reading read as before');
+  });
+
+  it('an NFS server sums up with its exports, who may mount each and what the walk saw', () => {
+    const text = fileShareSummary(openNfs)!;
+    assert.match(text, /^NFS \(MOUNT port 20048, NFS port 2049\), 2 exports listed · export \/srv\/images: every client, mounted, 16 files, 19620 bytes in 13 folders, DICOM 10 files/);
+    assert.match(text, / · export \/srv\/radiology: 1 listed client, not the scanner, not-tried$/);
+    assert.equal(fileShareSummary(bareNfs), 'NFS (MOUNT port -, NFS port -), no MOUNT registered');
   });
 });
 

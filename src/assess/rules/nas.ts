@@ -1,7 +1,8 @@
 /**
  * Findings about file shares reached without a password: anonymous FTP,
- * guest or null SMB sessions and anonymous rsync modules (EXP-NAS-0xx), and signs of compromise seen in
- * their listings and in the first KiB of a few small text files (EXP-NAS-1xx). Evidence is counts and table ids only.
+ * guest or null SMB sessions, anonymous rsync modules and NFS exports open to every client (EXP-NAS-0xx),
+ * and signs of compromise seen in their listings and in the first KiB of a few small text files (EXP-NAS-1xx).
+ * Evidence is counts and table ids only.
  */
 import type { FileWalk, IndicatorKind, WriteAccess } from '../../observation/file-share.ts';
 import type { Observation } from '../../observation/observation.ts';
@@ -14,6 +15,7 @@ const CIS_FTP = 'CIS Controls v8 3.3 (data access control lists) and 3.10 (encry
 const RFC2577 = 'RFC 2577 (FTP Security Considerations)';
 const MS_SMB2_SIGNING = 'MS-SMB2 3.3.5.5 and Microsoft "Overview of Server Message Block signing"';
 const RSYNCD_CONF = 'rsyncd.conf(5): "auth users", "secrets file", "hosts allow", "list"';
+const NFS_EXPORTS = 'exports(5) (client lists, root_squash, all_squash, sec=krb5p); nfs-ganesha export configuration (CLIENT blocks, Access_Type, SecType); RFC 1813 Appendix I';
 const ATTACK_T1080 = 'MITRE ATT&CK T1080 (Taint Shared Content), T1496 (Resource Hijacking), T1486 (Data Encrypted for Impact)';
 
 interface ShareView {
@@ -23,7 +25,7 @@ interface ShareView {
   readonly write?: WriteAccess;
 }
 
-/** Every walked tree of an observation, FTP, SMB or rsync, with a label for evidence. */
+/** Every walked tree of an observation, FTP, SMB, rsync or NFS, with a label for evidence. */
 export function shareViews(o: Observation): ShareView[] {
   const d = o.details;
   if (d?.protocol === 'ftp') {
@@ -36,6 +38,9 @@ export function shareViews(o: Observation): ShareView[] {
   }
   if (d?.protocol === 'rsync') {
     return d.modules.flatMap((m) => (m.walk ? [{ label: `anonymous rsync module "${m.name}"`, walk: m.walk }] : []));
+  }
+  if (d?.protocol === 'nfs') {
+    return d.exports.flatMap((e) => (e.walk ? [{ label: `NFS export "${e.path}" open to every client`, walk: e.walk }] : []));
   }
   return [];
 }
@@ -112,9 +117,10 @@ export const NAS_RULES: readonly Rule[] = [
     id: 'EXP-NAS-003',
     title: 'File share readable without a password (no DICOM files seen)',
     severity: 'medium',
-    protocols: ['ftp', 'smb', 'rsync'],
+    protocols: ['ftp', 'smb', 'rsync', 'nfs'],
     rationale: 'No images were recognised within the walk limits, but anyone can read what the share holds, and images are often added later.',
-    remediation: 'Disable anonymous FTP, guest SMB access and rsync modules without "auth users" unless the share is meant to be public, and keep medical data off any such share.',
+    remediation:
+      'Disable anonymous FTP, guest SMB access, rsync modules without "auth users" and NFS exports open to every client unless the share is meant to be public, and keep medical data off any such share.',
     references: [CIS_FTP, HHS_NAS],
     cwe: 'CWE-284',
     match(o) {
@@ -216,10 +222,40 @@ export const NAS_RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'EXP-NAS-013',
+    title: 'NFS export open to every client exposes DICOM files',
+    severity: 'critical',
+    protocols: ['nfs'],
+    rationale:
+      'The server exports a folder holding medical images to any client ("*" or no client list) and mounts it for an ordinary user id: anyone who reaches the port mapper and NFS can copy every file, headers and pixel data.',
+    remediation:
+      'Limit the export to the hosts that need it (exports(5) client list; nfs-ganesha CLIENT blocks with Access_Type = None for the rest), require Kerberos (sec=krb5p / SecType = krb5p) rather than AUTH_SYS, and keep TCP 111 and 2049 off untrusted networks.',
+    references: [NFS_EXPORTS, HHS_NAS],
+    cwe: 'CWE-284',
+    match: dicomOnOpenShare,
+  },
+  {
+    id: 'EXP-NAS-014',
+    title: 'NFS export list readable by anyone',
+    severity: 'low',
+    protocols: ['nfs'],
+    rationale: 'MOUNT answers EXPORT to an unknown client, telling anyone which folders the server exports and to which hosts.',
+    remediation: 'Keep the port mapper and MOUNT off untrusted networks (firewall TCP/UDP 111 and the MOUNT port), and limit every export to the clients that need it.',
+    references: [NFS_EXPORTS],
+    cwe: 'CWE-200',
+    match(o) {
+      const d = o.details;
+      if (d?.protocol !== 'nfs' || d.exportList !== 'listed' || d.exportsListed === 0) return undefined;
+      const everyone = d.exports.filter((e) => e.clients === 'everyone').length;
+      const mounted = d.exports.filter((e) => e.access === 'mounted').length;
+      return `MOUNT listed ${counted(d.exportsListed, 'export')} to an unauthenticated client: ${everyone} open to every client, ${mounted} mounted read-only with the scanner's own user id.`;
+    },
+  },
+  {
     id: 'EXP-NAS-101',
     title: 'Signs of compromise on an open share: miner, ransom note or web shell',
     severity: 'critical',
-    protocols: ['ftp', 'smb', 'rsync'],
+    protocols: ['ftp', 'smb', 'rsync', 'nfs'],
     rationale:
       'Files named like crypto-miners, their configurations, ransom notes or web shells, or small text files naming a mining pool or a wallet or carrying a known ransom note\'s words, sit on a share anyone can reach: the host may already be compromised.',
     remediation: 'Treat the host as compromised: isolate it, preserve evidence, investigate with your incident response process, then remove anonymous access and restore from clean backups.',
@@ -231,7 +267,7 @@ export const NAS_RULES: readonly Rule[] = [
     id: 'EXP-NAS-102',
     title: 'Executables or scripts stored among medical images',
     severity: 'high',
-    protocols: ['ftp', 'smb', 'rsync'],
+    protocols: ['ftp', 'smb', 'rsync', 'nfs'],
     rationale: 'Programs have no business in an image folder; on an open share they are a common way to spread malware to whoever opens the images.',
     remediation: 'Check the files with your malware tooling, remove them, and find out how they got there (write access by anonymous or guest users is a frequent cause).',
     references: [ATTACK_T1080],

@@ -3,6 +3,7 @@ import type { FuzzTarget } from '../engine.ts';
 import { dimseCommand, dimseFragment, datasetWalk, part10Header, ulFramer, ulPdu } from './dicom.ts';
 import { resultLines, targetSpec } from './scope.ts';
 import { dcerpc, ntlmssp, smb2 } from './smb.ts';
+import { oncRpc } from './sunrpc.ts';
 import { ftpListing, ftpReply, qidoJson, shareText } from './text.ts';
 
 export const TARGETS: readonly FuzzTarget[] = [
@@ -15,6 +16,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   smb2,
   ntlmssp,
   dcerpc,
+  oncRpc,
   qidoJson,
   ftpListing,
   ftpReply,
