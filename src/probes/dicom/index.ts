@@ -20,8 +20,10 @@ import { calledAeCandidates, type CalledAeCandidate } from './ae-titles.ts';
 import { AssociationProtocolError, encodeAssociateRq, OUR_MAX_PDU_LENGTH, requestAssociation, type Association, type EncodedAssociateRq } from './association.ts';
 import { fingerprintDicom } from './fingerprints.ts';
 import { queryStudies } from './study-query.ts';
+import { BehaviourFacts, elapsedMs } from './behaviour.ts';
 import { queryWorklist } from './worklist-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
+import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { IMPLEMENTATION_VERSION_NAME } from '../../version.ts';
 
 /**
@@ -86,6 +88,9 @@ function associateRq(calledAeTitle: string, callingAeTitle: string): AAssociateR
 
 interface ProbeState {
   details: DicomDetails;
+  /** Facts for the honeypot assessment, put in the details when the probe ends. */
+  behaviour?: BehaviourFacts;
+  patients?: DistinctCounter;
   observation: Omit<Observation, 'durationMs' | 'details'>;
 }
 
@@ -167,6 +172,7 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
       outcome: 'protocol-error',
     };
     state.details.attempts.push(attempt);
+    const sent = performance.now();
     const outcome = await requestAssociation(conn, encodedAssociateRq(candidate.aeTitle, ctx.identity.callingAeTitle), {
       ioTimeoutMs: ctx.limits.ioTimeoutMs,
       maxPduBytes: ctx.limits.maxPduBytes,
@@ -179,6 +185,7 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
     switch (outcome.kind) {
       case 'accepted':
         attempt.outcome = 'accepted';
+        if (state.behaviour) state.behaviour.associateMs = elapsedMs(sent);
         state.details.acceptedCalledAeTitle = candidate.aeTitle;
         state.details.acceptsAnyCalledAeTitle = candidate.origin === 'unlikely';
         recordPeer(state, outcome.ac);
@@ -238,7 +245,11 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
     state.details.find = { ...state.details.find, outcome: 'not-negotiated' };
     return;
   }
-  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, nextMessageId, patients: ctx.pseudonyms.counter() });
+  const patients = ctx.pseudonyms.counter();
+  state.patients = patients;
+  const asked = performance.now();
+  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, nextMessageId, patients, ...(state.behaviour ? { studiesSeen: state.behaviour.studySeen } : {}) });
+  if (state.behaviour) state.behaviour.findMs = elapsedMs(asked);
   state.details.find = {
     outcome: q.outcome,
     level: 'STUDY',
@@ -309,6 +320,7 @@ function finalStatus(d: DicomDetails): ProbeStatus {
 export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline, transport: DicomTransport = PLAIN): Promise<Observation> {
   const started = performance.now();
   const state = initialState(endpoint, transport);
+  state.behaviour = new BehaviourFacts(ctx.pseudonyms);
   const signal = ctx.signal;
   let association: Association | undefined;
   let phase = 'associate';
@@ -350,6 +362,8 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     // such (protocol-error), with the association, echo and counts it gave before in the details.
     if (state.details.acceptedCalledAeTitle !== undefined && !broken && state.observation.status !== 'out-of-scope') state.observation.status = 'success';
   }
+  const behaviour = state.behaviour.build(state.observation.exposure, state.observation.inventory, state.patients);
+  if (behaviour && state.details.acceptedCalledAeTitle !== undefined) state.details.behaviour = behaviour;
   const keepDetails = state.details.attempts.length > 0;
   return {
     ...state.observation,
