@@ -63,8 +63,11 @@ export const HONEYPOT_PERSONAS: readonly HoneypotPersona[] = [
   },
 ];
 
-/** DCMTK's registered root (dcmnet's OFFIS_UID_ROOT): Orthanc, dcmqrscp and storescp answer under it. */
+/** DCMTK's registered root (dcmnet's OFFIS_UID_ROOT): dcmqrscp, storescp and Orthanc 1.10 answer under it. */
 export const DCMTK_UID_ROOT = '1.2.276.0.7230010.3';
+
+/** pynetdicom's root (pydicom/pynetdicom pynetdicom/__init__.py PYNETDICOM_IMPLEMENTATION_UID). */
+export const PYNETDICOM_UID_ROOT = '1.2.826.0.1.3680043.9.3811';
 
 /**
  * pynetdicom's default maximum PDU length, which a pynetdicom SCP announces unless
@@ -94,15 +97,16 @@ function underRoot(uid: string | undefined, root: string): boolean {
  * Behaviour the claimed product never shows, each with its source:
  * - DCMTK's identity with pynetdicom's default maximum PDU (16382): DICOMHawk's
  *   default persona is pynetdicom under DCMTK's name (dicom_application.py).
- * - "ORTHANC" as the version name over another root: Orthanc's DICOM layer is DCMTK
- *   and keeps DCMTK's identity (seen from Orthanc 1.10.1 in the lab, probes/dicom/fingerprints.ts).
+ * - Orthanc's name over pynetdicom's root: Orthanc is C++ over DCMTK and answers
+ *   under DCMTK's root or its own (1.2.826.0.1.3680043.2.1143), never pynetdicom's;
+ *   DICOMHawk's defaults are exactly that pair (config.py).
  */
 export function identityContradiction(peer: PeerIdentity): string | undefined {
   if (underRoot(peer.implementationClassUid, DCMTK_UID_ROOT) && peer.maxPduLength === PYNETDICOM_DEFAULT_MAX_PDU) {
     return "DCMTK's implementation class UID with pynetdicom's default maximum PDU length";
   }
-  if (/^ORTHANC/i.test(peer.implementationVersionName ?? '') && !underRoot(peer.implementationClassUid, DCMTK_UID_ROOT)) {
-    return "Orthanc's name over an implementation class UID that is not DCMTK's";
+  if (/^ORTHANC/i.test(peer.implementationVersionName ?? '') && underRoot(peer.implementationClassUid, PYNETDICOM_UID_ROOT)) {
+    return "Orthanc's name over pynetdicom's implementation class UID";
   }
   return undefined;
 }

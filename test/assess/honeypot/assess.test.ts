@@ -81,6 +81,8 @@ test("DCMTK's identity with pynetdicom's default maximum PDU is a contradiction;
   assert.equal(identityContradiction({ implementationClassUid: '1.2.276.0.7230010.3.0.3.6.2', maxPduLength: 16384 }), undefined);
   assert.match(identityContradiction({ implementationClassUid: '1.2.826.0.1.3680043.9.3811.2.0.1', implementationVersionName: 'ORTHANC' }) ?? '', /Orthanc/);
   assert.equal(identityContradiction({ implementationClassUid: '1.2.276.0.7230010.3.0.3.6.7', implementationVersionName: 'OFFIS_DCMTK_367' }), undefined);
+  // Orthanc under its own root is Orthanc.
+  assert.equal(identityContradiction({ implementationClassUid: '1.2.826.0.1.3680043.2.1143.107.104.103.115.2.8.4', implementationVersionName: 'ORTHANC_1_12_1' }), undefined);
 });
 
 test("DICOMHawk's copy of DCMTK 3.6.2 is not a persona signal by itself: real DCMTK 3.6.2 sends the same", () => {
