@@ -17,6 +17,7 @@ import {
   topServersTable,
 } from './html-sections.ts';
 import { counted, plural } from '../observation/count.ts';
+import { honeypotSectionHtml } from './honeypots.ts';
 import { audienceText, patientsNote } from './format.ts';
 import type { BoundedReport, ReportHead } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
@@ -195,7 +196,7 @@ ${charts(model)}
 ${findingsByRuleTable(model)}
 ${findingsSection(model)}
 </section>
-<section id="tables">
+${honeypotSectionHtml(model.totals, model.services)}<section id="tables">
 ${studyTables(model)}
 </section>
 <section id="services">

@@ -128,4 +128,6 @@ export interface RunTotals {
   findings: Record<Severity, number>;
   /** Likely honeypots in the run: left out of the figures above unless they were read keeping them. Absent when none. */
   likelyHoneypots?: number;
+  /** True when the figures above count the likely honeypots (read with keepHoneypots). */
+  honeypotsKept?: boolean;
 }

@@ -45,6 +45,7 @@ export type {
 } from './aggregates.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 export { openHoneypotPass, openStoreKeeper, openStoreReader, openStoreSink, storeLabel, type KeptStore, type StoreOptions } from './open-store.ts';
+export { keepingHoneypots } from './keep-honeypots.ts';
 export { isPostgresUrl } from './postgres/connect.ts';
 export { openPostgresStore, PostgresStore, type PostgresStoreOptions, type StoreTransaction } from './postgres/store.ts';
 export { StoreError, StoreValidationError, type StoreErrorCode, type ValidationIssue } from './errors.ts';

@@ -409,7 +409,9 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     const hostSums = {} as Record<(typeof HOST_COUNTED)[number], HostSumDbRow>;
     for (const c of HOST_COUNTED) hostSums[c] = (await this.engine.get<HostSumDbRow>(a.hostSums[c], [runId])) ?? { n: null, at_least: null };
     // An aggregate without GROUP BY always returns its one row.
-    return runTotalsFromRows(services as ServiceSumsDbRow, bySeverity, hostSums);
+    const totals = runTotalsFromRows(services as ServiceSumsDbRow, bySeverity, hostSums);
+    if (view.keepHoneypots && totals.likelyHoneypots !== undefined) totals.honeypotsKept = true;
+    return totals;
   }
 
   async findings(runId: number): Promise<FindingRow[]> {
