@@ -58,7 +58,7 @@ export const LURE_DATASETS: readonly LureDataset[] = [
       'fce935e11c763815',
     ],
     source:
-      'honeynet/DICOMHawk dicom_server/storage/sample_tcia_data/{CT,MR}/<StudyInstanceUID>/… (folder names: 10 CT and 16 MR sample studies the server loads and answers C-FIND with)',
+      'honeynet/DICOMHawk dicom_server/storage/sample_tcia_data/{CT,MR}/<StudyInstanceUID>/… (folder names: 9 CT and 17 MR sample studies the server loads and answers C-FIND with)',
   },
 ];
 
