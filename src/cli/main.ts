@@ -66,6 +66,7 @@ program
   .option('--resume <run>', 'continue a killed or interrupted run of --db with its stored parameters', positiveInt('--resume'))
   .option('--dry-run', 'count targets and exclusions, send nothing')
   .option('--quiet', 'no progress and no summary table')
+  .option('--keep-honeypots', 'count likely honeypots in the closing summary\'s totals (they are assessed and stored either way)')
   .option('--distribute', 'record the run and enqueue its blocks for `exposure worker`s instead of probing (--db postgres://… only)')
   .option('--block-size <n>', 'targets (permutation steps) per block of a distributed run (default 1000; larger when the run would have over 65,536 blocks)', positiveInt('--block-size', 1, 10_000_000))
   .action(async (targets: string[], flags: ScanFlags) => (await import('./scan.ts')).scanCommand(targets, flags));
@@ -79,6 +80,7 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
   .option('-o, --out <path>', 'write to a file instead of standard output (csv: NAME.csv or a folder; --by: a folder)')
   .addOption(new Option('--by <grouping>', 'notification packs: one folder per organisation/AS under --out').choices(REPORT_GROUPINGS))
+  .option('--keep-honeypots', 'count likely honeypots in the study tables and totals (default: left out, and said so)')
   .action(async (flags: ReportFlags) => (await import('./report.ts')).reportCommand(flags));
 
 program

@@ -57,6 +57,8 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
     }
     const { ordered, gaps } = checkShards(shards);
     const outcome = await intoStore(flags.into, (sink) => mergeShards({ shards: ordered, gaps, into: sink }));
+    // Shards were probed by different processes: keyed digests compare within each only (decision 0027).
+    await (await import('./honeypots.ts')).honeypotPass(flags.into, outcome.runId);
     const count = ordered[0]!.parameters.shard.count;
     process.stdout.write(`merged ${ordered.length} of ${counted(count, 'shard')} into ${storeLabel(flags.into)} as run ${outcome.runId}: ${counted(outcome.hosts, 'host')}, ${counted(outcome.services, 'service')}\n`);
     const warn = (line: string): boolean => process.stderr.write(`exposure: ${line}\n`);

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
+import { keepingHoneypots, openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
 import { serviceReports, summarise, summariseHead } from '../report/summary.ts';
 import { CSV_DOCUMENT, streamCsv } from '../report/csv.ts';
 import { FINDINGS_CSV_DOCUMENT } from '../report/findings-csv.ts';
@@ -31,6 +31,14 @@ export interface ReportFlags {
   format: ReportFormat;
   out?: string;
   by?: (typeof REPORT_GROUPINGS)[number];
+  /** Count likely honeypots in the tables and totals (store/keep-honeypots.ts). */
+  keepHoneypots?: boolean;
+}
+
+/** The reader the report reads: its aggregates count likely honeypots only when asked. */
+function readerFor(flags: ReportFlags): StoreReader {
+  const reader = openStoreReader(flags.db);
+  return flags.keepHoneypots ? keepingHoneypots(reader) : reader;
 }
 
 const warn = (line: string): void => {
@@ -46,7 +54,7 @@ async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<numbe
 
 export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.by === 'org' && !flags.out) throw new UsageError('--by org writes one folder per organisation: give the parent folder with --out DIR');
-  let store = openStoreReader(flags.db);
+  let store = readerFor(flags);
   let model: ReportModel | undefined;
   let report: BoundedReport | undefined;
   try {
@@ -55,7 +63,7 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
     if ((await store.hostsWithoutGeo(runId, 1)).length > 0) {
       await store.close();
       await fillMissingGeo(flags.db, runId, warn);
-      store = openStoreReader(flags.db);
+      store = readerFor(flags);
     }
     if (flags.by === undefined && isStreamed(flags.format)) return await streamReport(store, runId, flags.format, flags.out);
     // The packs group every service by network: they keep the whole model (a pack is as large as its AS).

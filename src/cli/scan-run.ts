@@ -8,7 +8,8 @@ import { probingUnder } from '../scan/probing.ts';
 import { resumableParameters } from '../scan/resume.ts';
 import type { RunParameters } from '../scan/run-parameters.ts';
 import { runScan, type RunStart } from '../scan/run-scan.ts';
-import { openStoreReader, openStoreSink, storeLabel } from '../store/index.ts';
+import { keepingHoneypots, openStoreReader, openStoreSink, storeLabel } from '../store/index.ts';
+import { honeypotPass } from './honeypots.ts';
 import { summariseScan } from '../report/bounded.ts';
 import { renderScanSummary, SCAN_SUMMARY_EXPOSED } from '../report/table.ts';
 import { progressReporter, finalLine } from './progress.ts';
@@ -60,8 +61,9 @@ export async function scanPlanned(params: RunParameters, plan: ScanPlan, run: Ru
     });
     if (progress) progress.done(outcome.progress);
     else process.stderr.write(`done: ${finalLine(outcome.progress)}\n`);
+    await honeypotPass(flags.db, outcome.runId);
     if (!flags.quiet) {
-      process.stdout.write(await closingSummary(flags.db, outcome.runId));
+      process.stdout.write(await closingSummary(flags.db, outcome.runId, flags.keepHoneypots === true));
       const where = storeLabel(flags.db);
       process.stdout.write(`\nrun ${outcome.runId} stored in ${where}${outcome.interrupted ? ` (interrupted: continue with exposure scan --resume ${outcome.runId} --db ${where})` : ''}\n`);
     }
@@ -78,8 +80,9 @@ export async function scanPlanned(params: RunParameters, plan: ScanPlan, run: Ru
  * protocol and severity from aggregates and the first exposed services, so it
  * costs the same after a million services as after ten (`exposure report` has the rest).
  */
-async function closingSummary(db: string, runId: number): Promise<string> {
-  const reader = openStoreReader(db);
+async function closingSummary(db: string, runId: number, keepHoneypots: boolean): Promise<string> {
+  const opened = openStoreReader(db);
+  const reader = keepHoneypots ? keepingHoneypots(opened) : opened;
   try {
     return renderScanSummary(await summariseScan(reader, runId, SCAN_SUMMARY_EXPOSED), { color: process.stdout.isTTY === true, width: process.stdout.columns });
   } finally {

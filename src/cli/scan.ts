@@ -51,6 +51,8 @@ export interface ScanFlags extends FileWalkFlags {
   resume?: number;
   dryRun?: boolean;
   quiet?: boolean;
+  /** Count likely honeypots in the closing summary's figures. */
+  keepHoneypots?: boolean;
   /** Record the run and enqueue its blocks for workers (PostgreSQL only), instead of probing. */
   distribute?: boolean;
   blockSize?: number;

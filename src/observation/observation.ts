@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { FtpDetails, NfsDetails, RsyncDetails, SmbDetails } from './file-share.ts';
 import { splitModalities } from './modality.ts';
 import { IDENTIFIER_CAP as CAP, peerIdentifier } from './peer-text.ts';
+import { DicomBehaviour } from './honeypot.ts';
 
 /**
  * ZGrab2-style closed set of outcomes: a probe returns one of these, never throws.
@@ -251,6 +252,8 @@ export const DicomDetails = z.object({
     .transform(keepModalityTerms)
     .optional(),
   release: z.enum(['released', 'aborted', 'not-attempted', 'timeout']),
+  /** Timing, lure matches and dataset digests the honeypot assessment reads (observation/honeypot.ts). Absent in older stores. */
+  behaviour: DicomBehaviour.optional(),
 });
 export type DicomDetails = z.infer<typeof DicomDetails>;
 

@@ -8,6 +8,7 @@ import { barChartSvg, type BarChart } from './charts.ts';
 import { html } from './html-escape.ts';
 import { findingsByRuleTable, findingsSection, serviceCards, studyTables } from './html-sections.ts';
 import { counted, plural } from '../observation/count.ts';
+import { honeypotSectionHtml } from './honeypots.ts';
 import { audienceText, patientsNote } from './format.ts';
 import type { BoundedReport, ReportHead } from './model.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
@@ -186,7 +187,7 @@ ${charts(model)}
 ${findingsByRuleTable(model)}
 ${findingsSection(model)}
 </section>
-<section id="tables">
+${honeypotSectionHtml(model.totals, model.services)}<section id="tables">
 ${studyTables(model)}
 </section>
 <section id="services">

@@ -5,6 +5,7 @@
  * how many more the CSV and NDJSON hold. Every string from the store is
  * escaped (markdownText).
  */
+import { honeypotNote, honeypotSectionMarkdown } from './honeypots.ts';
 import type { ReportBounds } from './bounded.ts';
 import { markdownCodeBlock, markdownText as md } from './escape.ts';
 import { aeText, audienceText, countText, endpointText, findingIdsText, modalitiesText, moreText, patientsNote, SEVERITY_LABEL } from './format.ts';
@@ -143,6 +144,7 @@ export function renderMarkdown(model: BoundedReport): string {
     `- **Scanner:** calling AE title ${md(r.scanner.callingAeTitle)}`,
     `- **Services:** ${t.services}, of which ${t.exposedServices} exposed patient data (C-FIND records, QIDO-RS or REST counts, or DICOM files on an open share)`,
     ...(t.exposedServices > 0 ? [`- **Who can read them:** ${audienceText(model.exposedAccess, t.exposedServices)}`] : []),
+    ...(honeypotNote(t) ? [`- **Honeypots:** ${md(honeypotNote(t)!)}`] : []),
     ...(t.files ? [`- **On open shares:** DICOM files ${countText(t.files)}, bytes ${countText(t.bytes)}`] : []),
     `- **Exposed:** patient records ${countText(t.patients)}${t.patients ? ` (${patientsNote(t, String)})` : ''}, studies ${countText(t.studies)}, images ${countText(t.images)}`,
     '',
@@ -158,6 +160,7 @@ export function renderMarkdown(model: BoundedReport): string {
     ...servicesTable(model),
     ...fileSharesTable(model),
     ...worklistsTable(model),
+    ...honeypotSectionMarkdown(t, model.services, md),
     ...attributesTable(model),
     ...studyTablesMarkdown(model),
     ...geoFooterMarkdown(model.geo),

@@ -5,6 +5,7 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import type { DimseOutcome, ProbeStatus, Product, ProductIdentifiedBy, ProtocolId } from '../observation/observation.ts';
+import type { HoneypotAssessment } from '../observation/honeypot.ts';
 import type { BreakdownRow, InventoryRow, RunStatus } from '../store/index.ts';
 import type { Proof } from './proof.ts';
 import type { RunActions } from './run-actions.ts';
@@ -83,6 +84,8 @@ export interface ServiceReport {
   lastRefusal?: string;
   /** Undefined when the protocol has no AE titles. */
   acceptsAnyCalledAe?: boolean;
+  /** The honeypot assessment at the run's end, when the service showed any signal (observation/honeypot.ts). */
+  honeypot?: HoneypotAssessment;
   echo?: DimseOutcome;
   find?: DimseOutcome;
   findCapped?: boolean;
@@ -157,6 +160,8 @@ export interface ReportTotals {
    */
   distinctPatientsAtLeast?: number;
   findings: Record<Severity, number>;
+  /** Likely honeypots of the run, and whether the figures above count them (--keep-honeypots); absent when none. */
+  likelyHoneypots?: { services: number; counted: boolean };
 }
 
 export interface ReportRun {

@@ -20,6 +20,7 @@ import { hitMarkdown } from './markdown.ts';
 import type { ReportFinding, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { grouped } from './numbers.ts';
 import { actionLines } from './run-actions.ts';
+import { honeypotNote } from './honeypots.ts';
 
 export interface PackFile {
   name: string;
@@ -171,9 +172,18 @@ function letter(model: ReportModel, title: string, services: ServiceReport[]): s
   return lines.join('\n');
 }
 
+/**
+ * A letter tells a network it hands out patient data: a likely honeypot does not, and its
+ * owner deployed it on purpose. Left out of the packs unless the report keeps honeypots.
+ */
+function packedServices(model: ReportModel): ReportModel {
+  if (!model.totals.likelyHoneypots || model.totals.likelyHoneypots.counted) return model;
+  return { ...model, services: model.services.filter((s) => s.honeypot?.level !== 'likely') };
+}
+
 export function buildPacks(model: ReportModel): Pack[] {
   const used = new Set<string>();
-  return groupServices(model).map((g) => {
+  return groupServices(packedServices(model)).map((g) => {
     const title = g.key === 'other' ? UNKNOWN_TITLE : `${g.key}${g.org ? ` ${g.org}` : ''}`;
     let folder = g.key === 'other' ? 'private-or-unknown' : folderName(`${g.key}-${g.org ?? ''}`);
     for (let i = 2; used.has(folder); i += 1) folder = `${folderName(folder, 58)}-${i}`;
@@ -197,12 +207,20 @@ export function buildPacks(model: ReportModel): Pack[] {
 }
 
 /** The top-level index of a set of packs. */
+/** What the packs did with likely honeypots: left out (no letter about them), or kept. */
+function honeypotLines(model: ReportModel): string[] {
+  const note = honeypotNote(model.totals);
+  if (!note) return [];
+  return [`${md(note)}${model.totals.likelyHoneypots?.counted ? '' : ': no letter is written about them'}.`, ''];
+}
+
 export function packsIndex(model: ReportModel, packs: Pack[]): string {
   return [
     `# Notification packs: run ${model.run.id}`,
     '',
     'One folder per network, each with a letter (README.md), services.csv and findings.csv.',
     '',
+    ...honeypotLines(model),
     row(['Folder', 'Network', 'Services', 'Exposed services']),
     row(['---', '---', '---:', '---:']),
     ...packs.map((p) => row([md(p.folder), md(p.title), grouped(p.services), grouped(p.exposedServices)])),

@@ -53,6 +53,7 @@ export function serviceReport(s: ServiceRow): ServiceReport {
     ...lastRefusal(d),
     acceptedAeTitle: d?.acceptedCalledAeTitle,
     acceptsAnyCalledAe: d?.acceptsAnyCalledAeTitle,
+    ...(s.honeypot ? { honeypot: { ...s.honeypot, signals: [...s.honeypot.signals] } } : {}),
     echo: d?.echo.outcome,
     find: d?.find.outcome,
     findCapped: d?.find.capped,
@@ -117,6 +118,7 @@ export async function runHeadline(store: StoreReader, runId: number): Promise<Pi
       bytes: count(t.bytes),
       ...(t.mostPatients !== undefined ? { distinctPatientsAtLeast: t.mostPatients } : {}),
       findings: t.findings,
+      ...(t.likelyHoneypots ? { likelyHoneypots: { services: t.likelyHoneypots, counted: t.honeypotsKept === true } } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@
  * lists bounded (bounded.ts). And the summary `exposure scan` prints when it
  * ends: services by protocol, the exposed ones, the totals. Readable at 120 columns.
  */
+import { honeypotNote } from './honeypots.ts';
 import type { Severity } from '../observation/finding.ts';
 import type { ReportBounds } from './bounded.ts';
 import { terminalText as t, truncate } from './escape.ts';
@@ -164,6 +165,7 @@ function totalsLines(totals: ReportTotals, width: number, access?: ExposedAccess
       '',
     ),
     ...wrap(`Findings: ${findingsCountText({ totals })}`, width, ''),
+    ...(honeypotNote(totals) ? wrap(`Honeypots: ${honeypotNote(totals)!}`, width, '') : []),
   ];
 }
 

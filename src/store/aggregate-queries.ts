@@ -46,24 +46,35 @@ const BUCKETS = [
 const HOST_MAX = HOST_COUNTED.map((c) => `max(s.${c}) AS ${c}, max(s.${c}_at_least) AS ${c}_at_least`).join(', ');
 const SUM_OF_HOSTS = HOST_COUNTED.map((c) => `sum(${c}) AS ${c}, max(${c}_at_least) AS ${c}_at_least`).join(', ');
 
-const hostKeyed = (key: string): string =>
+/**
+ * Which services the study's tables count: every one but the likely honeypots, unless the
+ * user keeps them (--keep-honeypots). A service never assessed (NULL) counts as an archive.
+ */
+export interface AggregateView {
+  readonly keepHoneypots?: boolean;
+}
+
+const NOT_HONEYPOT = ` AND (s.honeypot IS NULL OR s.honeypot <> 'likely')`;
+const viewFilter = (view: AggregateView): string => (view.keepHoneypots ? '' : NOT_HONEYPOT);
+
+const hostKeyed = (key: string, f: string): string =>
   `SELECT key, max(label) AS label, count(*) AS hosts, sum(services) AS services,
           sum(exposed_host) AS exposed_hosts, sum(exposed_services) AS exposed_services, ${SUM_OF_HOSTS}
    FROM (SELECT ${key} AS key, max(h.org) AS label, count(*) AS services, max(s.exposed) AS exposed_host,
                 sum(s.exposed) AS exposed_services, ${HOST_MAX}
          FROM services s JOIN hosts h ON h.id = s.host_id
-         WHERE s.run_id = ?
+         WHERE s.run_id = ?${f}
          GROUP BY s.host_id, 1) per_host
    GROUP BY key
    ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;
 
 // Keys of a service's own columns: no host row is read (the label is the AS breakdown's only).
-const serviceKeyed = (key: string): string =>
+const serviceKeyed = (key: string, f: string): string =>
   `SELECT ${key} AS key, NULL AS label, count(DISTINCT s.host_id) AS hosts, count(*) AS services,
           count(DISTINCT CASE WHEN s.exposed = 1 THEN s.host_id END) AS exposed_hosts,
           sum(s.exposed) AS exposed_services, ${SUMS}
    FROM services s
-   WHERE s.run_id = ?
+   WHERE s.run_id = ?${f}
    GROUP BY 1
    ORDER BY exposed_services DESC, images DESC NULLS LAST, services DESC, key`;
 
@@ -72,23 +83,25 @@ const bucketSql = BUCKETS.map(
 ).join(', ');
 
 // Per host the largest figure, and whether that figure (not a smaller one) was a lower bound.
-const perHostSum = (c: HostCounted): string =>
+const perHostSum = (c: HostCounted, f: string): string =>
   `SELECT sum(n) AS n, max(at_least) AS at_least FROM (
      SELECT max(${c}) AS n, max(CASE WHEN ${c} = host_max THEN ${c}_at_least ELSE 0 END) AS at_least
-     FROM (SELECT host_id, ${c}, ${c}_at_least, max(${c}) OVER (PARTITION BY host_id) AS host_max
-           FROM services WHERE run_id = ? AND ${c} IS NOT NULL) per_service
+     FROM (SELECT s.host_id, s.${c}, s.${c}_at_least, max(s.${c}) OVER (PARTITION BY s.host_id) AS host_max
+           FROM services s WHERE s.run_id = ? AND s.${c} IS NOT NULL${f}) per_service
      GROUP BY host_id) per_host`;
 
-/** Each aggregate's SQL: one parameter, the run id, unless said otherwise. */
-export const AGGREGATE_SQL = {
+/** Each aggregate's SQL over the services `view` counts: one parameter, the run id, unless said otherwise. */
+function aggregateSql(view: AggregateView) {
+  const f = viewFilter(view);
+  return {
   breakdown: Object.fromEntries(
-    Object.entries(KEYS).map(([by, key]) => [by, by === 'country' || by === 'asn' ? hostKeyed(key) : serviceKeyed(key)]),
+    Object.entries(KEYS).map(([by, key]) => [by, by === 'country' || by === 'asn' ? hostKeyed(key, f) : serviceKeyed(key, f)]),
   ) as Record<Breakdown, string>,
   /** Run id, then the limit. */
   topServers: `SELECT s.ip, ${COUNTRY_KEY} AS country, h.asn, h.org, count(*) AS services, sum(s.exposed) AS exposed_services,
             max(s.product) AS product, ${HOST_MAX}
      FROM services s JOIN hosts h ON h.id = s.host_id
-     WHERE s.run_id = ?
+     WHERE s.run_id = ?${f}
      GROUP BY s.host_id, s.ip, h.country, h.space, h.asn, h.org
      HAVING sum(s.exposed) > 0
      ORDER BY images DESC NULLS LAST, studies DESC NULLS LAST, s.ip
@@ -98,32 +111,51 @@ export const AGGREGATE_SQL = {
             sum(CASE WHEN images > 100000 THEN 1 ELSE 0 END) AS over_100k,
             sum(CASE WHEN images > 1000000 THEN 1 ELSE 0 END) AS over_1m
      FROM (SELECT max(s.images) AS images FROM services s
-           WHERE s.run_id = ? GROUP BY s.host_id HAVING sum(s.exposed) > 0) per_host`,
+           WHERE s.run_id = ?${f} GROUP BY s.host_id HAVING sum(s.exposed) > 0) per_host`,
   byRule: `SELECT f.rule_id, f.severity, max(t.title) AS title, count(DISTINCT f.service_id) AS services,
             count(DISTINCT s.host_id) AS hosts
      FROM findings f JOIN services s ON s.id = f.service_id JOIN rule_texts t ON t.id = f.rule_text_id
-     WHERE f.run_id = ?
+     WHERE f.run_id = ?${f}
      GROUP BY f.rule_id, f.severity
      ORDER BY ${SEVERITY_ORDER}, services DESC, f.rule_id`,
   counts: `SELECT r.targets_total, r.excluded, r.hosts_done, r.open_ports,
        (SELECT count(*) FROM hosts h WHERE h.run_id = r.id) AS hosts,
-       (SELECT count(*) FROM services s WHERE s.run_id = r.id) AS services,
-       (SELECT count(*) FROM services s WHERE s.run_id = r.id AND s.status IN ('success', 'rejected')) AS responding,
-       (SELECT count(DISTINCT s.host_id) FROM services s WHERE s.run_id = r.id AND s.exposed = 1) AS exposed_hosts,
-       (SELECT count(*) FROM services s WHERE s.run_id = r.id AND s.exposed = 1) AS exposed_services,
-       (SELECT count(*) FROM hosts h WHERE h.run_id = r.id AND h.space IS NULL) AS hosts_without_geo
+       (SELECT count(*) FROM services s WHERE s.run_id = r.id${f}) AS services,
+       (SELECT count(*) FROM services s WHERE s.run_id = r.id AND s.status IN ('success', 'rejected')${f}) AS responding,
+       (SELECT count(DISTINCT s.host_id) FROM services s WHERE s.run_id = r.id AND s.exposed = 1${f}) AS exposed_hosts,
+       (SELECT count(*) FROM services s WHERE s.run_id = r.id AND s.exposed = 1${f}) AS exposed_services,
+       (SELECT count(*) FROM hosts h WHERE h.run_id = r.id AND h.space IS NULL) AS hosts_without_geo,
+       (SELECT count(*) FROM services s WHERE s.run_id = r.id AND s.honeypot = 'likely') AS likely_honeypots
      FROM runs r WHERE r.id = ?`,
-  hostSums: Object.fromEntries(HOST_COUNTED.map((c) => [c, perHostSum(c)])) as Record<HostCounted, string>,
-  serviceSums: `SELECT count(*) AS services, coalesce(sum(exposed), 0) AS exposed_services,
-            sum(files) AS files, max(files_at_least) AS files_at_least, sum(bytes) AS bytes, max(bytes_at_least) AS bytes_at_least,
-            max(patients) AS most_patients
-     FROM services WHERE run_id = ?`,
-  bySeverity: 'SELECT severity, count(*) AS n FROM findings WHERE run_id = ? GROUP BY severity',
+  hostSums: Object.fromEntries(HOST_COUNTED.map((c) => [c, perHostSum(c, f)])) as Record<HostCounted, string>,
+  serviceSums: `SELECT count(*) AS services, coalesce(sum(s.exposed), 0) AS exposed_services,
+            sum(s.files) AS files, max(s.files_at_least) AS files_at_least, sum(s.bytes) AS bytes, max(s.bytes_at_least) AS bytes_at_least,
+            max(s.patients) AS most_patients,
+            (SELECT count(*) FROM services h WHERE h.run_id = ? AND h.honeypot = 'likely') AS likely_honeypots
+     FROM services s WHERE s.run_id = ?${f}`,
+  bySeverity: view.keepHoneypots
+    ? 'SELECT severity, count(*) AS n FROM findings WHERE run_id = ? GROUP BY severity'
+    : `SELECT f.severity, count(*) AS n FROM findings f JOIN services s ON s.id = f.service_id WHERE f.run_id = ?${f} GROUP BY f.severity`,
+  /** Identifying attributes: services where each was present, and in how many records. */
+  inventory: `SELECT i.keyword, i.tag, i.class, count(DISTINCT i.service_id) AS services, sum(i.present) AS records
+       FROM inventories i JOIN services s ON s.id = i.service_id
+       WHERE s.run_id = ? AND i.present > 0${f}
+       GROUP BY i.tag, i.keyword, i.class ORDER BY services DESC, i.tag`,
   // A geo_sources row is written with the first host that points at it, in the same transaction.
   geoSources: 'SELECT source FROM geo_sources WHERE run_id = ? ORDER BY source',
   /** Run id, the last address of the page before ('' for the first), the page size: along the partial index hosts_without_geo. */
   withoutGeo: 'SELECT ip FROM hosts WHERE run_id = ? AND space IS NULL AND ip > ? ORDER BY ip LIMIT ?',
-} as const;
+  } as const;
+}
+
+/** The study's tables as published: likely honeypots left out. */
+export const AGGREGATE_SQL = aggregateSql({});
+/** The same tables counting every service (--keep-honeypots). */
+export const AGGREGATE_SQL_KEEPING = aggregateSql({ keepHoneypots: true });
+
+export function aggregatesFor(view: AggregateView = {}): typeof AGGREGATE_SQL {
+  return view.keepHoneypots ? AGGREGATE_SQL_KEEPING : AGGREGATE_SQL;
+}
 
 interface SumColumns {
   patients: number | null;
@@ -164,6 +196,7 @@ export interface CountsDbRow {
   exposed_hosts: number;
   exposed_services: number;
   hosts_without_geo: number;
+  likely_honeypots: number;
 }
 
 export interface ServiceSumsDbRow {
@@ -174,6 +207,7 @@ export interface ServiceSumsDbRow {
   bytes: number | null;
   bytes_at_least: number | null;
   most_patients: number | null;
+  likely_honeypots: number;
 }
 
 export interface HostSumDbRow {
@@ -245,6 +279,7 @@ export function runCountsFromRow(r: CountsDbRow): RunCounts {
     exposedServices: r.exposed_services,
     hostsWithoutGeo: r.hosts_without_geo,
   };
+  if (r.likely_honeypots > 0) out.likelyHoneypots = r.likely_honeypots;
   if (r.targets_total !== null) out.targets = r.targets_total;
   if (r.excluded !== null) out.excluded = r.excluded;
   if (r.hosts_done !== null) out.scanned = r.hosts_done;
@@ -260,6 +295,7 @@ export function runTotalsFromRows(
   const findings = Object.fromEntries(SEVERITIES.map((v) => [v, 0])) as Record<Severity, number>;
   for (const r of bySeverity) findings[r.severity] = r.n;
   const out: RunTotals = { services: s.services, exposedServices: s.exposed_services, findings };
+  if (s.likely_honeypots > 0) out.likelyHoneypots = s.likely_honeypots;
   for (const c of HOST_COUNTED) {
     const total = sum(hostSums[c].n, hostSums[c].at_least);
     if (total) out[c] = total;

@@ -84,6 +84,11 @@ export interface RunCounts {
   exposedServices: number;
   /** Hosts whose geo columns are still empty. */
   hostsWithoutGeo: number;
+  /**
+   * Services the honeypot assessment found likely (observation/honeypot.ts): left out of every
+   * other figure here and of the study's tables, unless they were read keeping them. Absent when none.
+   */
+  likelyHoneypots?: number;
 }
 
 /** Geo data as stored on a host row. */
@@ -121,4 +126,8 @@ export interface RunTotals {
    */
   mostPatients?: number;
   findings: Record<Severity, number>;
+  /** Likely honeypots in the run: left out of the figures above unless they were read keeping them. Absent when none. */
+  likelyHoneypots?: number;
+  /** True when the figures above count the likely honeypots (read with keepHoneypots). */
+  honeypotsKept?: boolean;
 }

@@ -1,6 +1,8 @@
 /** The store's public API: other folders import from here, not from its files. */
 export type {
   FindingLifecycleRow,
+  HoneypotAssessor,
+  HoneypotPass,
   FindingRef,
   FindingRow,
   FiredRule,
@@ -28,6 +30,7 @@ export type {
 } from './store.ts';
 export { RUN_END_STATUSES } from './store.ts';
 export { BREAKDOWNS } from './aggregates.ts';
+export type { AggregateView } from './aggregate-queries.ts';
 export type { FindingFilter, FindingListRow, FindingOrder, FindingPage } from './finding-list.ts';
 export type {
   Breakdown,
@@ -41,7 +44,8 @@ export type {
   StoredHostGeo,
 } from './aggregates.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
-export { openStoreKeeper, openStoreReader, openStoreSink, storeLabel, type KeptStore, type StoreOptions } from './open-store.ts';
+export { openHoneypotPass, openStoreKeeper, openStoreReader, openStoreSink, storeLabel, type KeptStore, type StoreOptions } from './open-store.ts';
+export { keepingHoneypots } from './keep-honeypots.ts';
 export { isPostgresUrl } from './postgres/connect.ts';
 export { openPostgresStore, PostgresStore, type PostgresStoreOptions, type StoreTransaction } from './postgres/store.ts';
 export { StoreError, StoreValidationError, type StoreErrorCode, type ValidationIssue } from './errors.ts';

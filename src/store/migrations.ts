@@ -269,6 +269,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX hosts_without_geo ON hosts(run_id, ip) WHERE space IS NULL;
     `,
   },
+  {
+    version: 8,
+    description: "each DICOM service's honeypot assessment: level, score and signals, which the study's tables read",
+    // Written by the pass at a run's end (store/honeypot-pass.ts); NULL: not assessed (not DICOM, or stored
+    // before this version), counted like an archive. The aggregates leave out 'likely' unless asked to keep it.
+    sql: `
+      ALTER TABLE services ADD COLUMN honeypot TEXT CHECK (honeypot IN ('likely', 'possible', 'unlikely'));
+      ALTER TABLE services ADD COLUMN honeypot_score INTEGER;
+      ALTER TABLE services ADD COLUMN honeypot_signals TEXT;  -- json array of signal names (observation/honeypot.ts)
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

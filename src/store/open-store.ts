@@ -7,7 +7,7 @@
 import { displayUrl, isPostgresUrl } from './postgres/connect.ts';
 import { openPostgresStore } from './postgres/store.ts';
 import { openSqliteReader, openSqliteSink, openSqliteStore } from './sqlite.ts';
-import type { ScanStore, StoreKeeper, StoreReader } from './store.ts';
+import type { HoneypotPass, ScanStore, StoreKeeper, StoreReader } from './store.ts';
 
 export interface StoreOptions {
   /** Clock for timestamps; tests pass a fixed one. */
@@ -27,6 +27,12 @@ export type KeptStore = ScanStore & StoreReader & StoreKeeper;
 
 /** Both roles and the keeper's on one store, created or migrated as a sink is. */
 export function openStoreKeeper(db: string, options: StoreOptions = {}): KeptStore {
+  if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: false });
+  return openSqliteStore(db, { ...options, readonly: false });
+}
+
+/** What assesses a finished run's services for honeypots: it writes their honeypot columns, so it migrates as a sink does. */
+export function openHoneypotPass(db: string, options: Omit<StoreOptions, 'writeThread'> = {}): HoneypotPass & { close(): Promise<void> } {
   if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: false });
   return openSqliteStore(db, { ...options, readonly: false });
 }

@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../observation/finding.ts';
 import { Observation, PROBE_STATUSES, PROTOCOL_IDS, type ProbeStatus, type ProtocolId } from '../observation/observation.ts';
+import { HONEYPOT_LEVELS, HONEYPOT_SIGNALS, type HoneypotAssessment, type HoneypotLevel, type HoneypotSignal } from '../observation/honeypot.ts';
 import { conformsExactly } from './conforms.ts';
 import { StoreError } from './errors.ts';
 import type { FindingRow, FiredRule, RunMeta, RunRow, RunStatus, ScanCheckpoint, ServiceFindingsRow, ServiceRow } from './store.ts';
@@ -43,6 +44,10 @@ export interface DbServiceHead {
   status: string;
   product: string | null;
   version: string | null;
+  /** The honeypot assessment's columns (migration 8): NULL when the service was not assessed. */
+  honeypot: string | null;
+  honeypot_score: number | null;
+  honeypot_signals: string | null;
 }
 
 /** A service row with its host's columns and the JSON no column holds (stored-observation.ts). */
@@ -237,8 +242,26 @@ export function serviceFindingsFromRow(row: DbServiceHead, runId: number, findin
     status: row.status as ProbeStatus,
     product: row.product ?? undefined,
     version: row.version ?? undefined,
+    ...honeypotOf(row),
     findings,
   };
+}
+
+const LEVELS: ReadonlySet<string> = new Set(HONEYPOT_LEVELS);
+const SIGNALS: ReadonlySet<string> = new Set(HONEYPOT_SIGNALS);
+
+/** The stored assessment, when there is one; signals outside the vocabulary (a hand-edited row) are dropped. */
+function honeypotOf(row: DbServiceHead): { honeypot?: HoneypotAssessment } {
+  if (row.honeypot === null || row.honeypot === undefined || !LEVELS.has(row.honeypot)) return {};
+  let signals: HoneypotSignal[] = [];
+  try {
+    const parsed: unknown = JSON.parse(row.honeypot_signals ?? '[]');
+    if (Array.isArray(parsed)) signals = parsed.filter((x): x is HoneypotSignal => typeof x === 'string' && SIGNALS.has(x));
+  } catch {
+    signals = [];
+  }
+  const score = Math.max(0, Math.min(100, Math.trunc(Number(row.honeypot_score ?? 0)) || 0));
+  return { honeypot: { level: row.honeypot as HoneypotLevel, score, signals } };
 }
 
 export function serviceFromRow(row: DbService, runId: number, findings: Finding[], inventory: readonly InventoryRecord[]): ServiceRow {

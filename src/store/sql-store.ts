@@ -10,7 +10,9 @@ import { StoreError, validate } from './errors.ts';
 import type { Breakdown, BreakdownRow, ImageDistribution, RuleCountRow, RunCounts, RunTotals, ServerRow, StoredHostGeo } from './aggregates.ts';
 import {
   AGGREGATE_SQL,
+  aggregatesFor,
   breakdownFromRows,
+  type AggregateView,
   HOST_COUNTED,
   imageDistributionFromRow,
   rulesFromRows,
@@ -71,6 +73,7 @@ import { findingListQuery, findingPageFromRows, type DbListRow, type FindingFilt
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
+import type { HoneypotAssessor, HoneypotInput, HoneypotPass } from './store.ts';
 
 /** What differs between the engines inside a read. */
 export interface SqlDialect {
@@ -107,7 +110,8 @@ const FINDING_ROWS = `SELECT f.id, f.run_id, f.service_id, f.rule_id, f.severity
   FROM findings f JOIN rule_texts t ON t.id = f.rule_text_id JOIN services s ON s.id = f.service_id`;
 
 // A service's own and its host's columns (rows.ts DbServiceHead).
-const SERVICE_HEAD = `s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status, s.product, s.version`;
+const SERVICE_HEAD = `s.id, s.run_id, s.ip, h.hostname, h.country, h.asn, h.org, h.space, s.port, s.protocol, s.tls, s.status, s.product, s.version,
+  s.honeypot, s.honeypot_score, s.honeypot_signals`;
 
 // A service row as ServiceRow needs it: what every statement that hands out services selects.
 const SERVICE_SELECT = `SELECT ${SERVICE_HEAD}, s.started_at, s.duration_ms, ${COUNT_COLUMNS}, o.json, s.ip_key
@@ -184,12 +188,16 @@ function readSql(d: SqlDialect) {
     lifecycles: lifecycleSql(d),
     // Hosts, services, observations, findings, inventories and checkpoints go with it (ON DELETE CASCADE).
     deleteRun: 'DELETE FROM runs WHERE id = ?',
-    inventory: `SELECT i.keyword, i.tag, i.class, count(DISTINCT i.service_id) AS services, sum(i.present) AS records
-       FROM inventories i JOIN services s ON s.id = i.service_id
-       WHERE s.run_id = ? AND i.present > 0
-       GROUP BY i.tag, i.keyword, i.class ORDER BY services DESC, i.tag`,
   };
 }
+
+/** The honeypot pass's statements: DICOM services that answered, by id; its columns cleared and set. */
+const HONEYPOT_SQL = {
+  candidates: `${SERVICE_SELECT} WHERE s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' AND s.id > ? ORDER BY s.id LIMIT ?`,
+  clear: 'UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = ? AND honeypot IS NOT NULL',
+  set: 'UPDATE services SET honeypot = ?, honeypot_score = ?, honeypot_signals = ? WHERE id = ? AND run_id = ?',
+} as const;
+const HONEYPOT_PAGE = 1000;
 
 /** Rule wordings a reader keeps; a store holds a few dozen (rules times their versions). */
 const RULE_WORDS_KEPT = 4096;
@@ -218,7 +226,7 @@ function boundedLimit(limit: number): number {
 }
 
 /** Both roles (and the keeper's) over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
-export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
+export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPass {
   protected readonly sql: ReturnType<typeof readSql>;
   /** Rule words by rule_texts id, as read for pages of findings. */
   private readonly ruleWords = new Map<number, RuleWords>();
@@ -394,42 +402,44 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
     return (await this.engine.all<DbFinding>(this.sql.hostFindings, [runId, this.engine.list(ips)])).map(findingFromRow);
   }
 
-  async runTotals(runId: number): Promise<RunTotals> {
-    const a = AGGREGATE_SQL;
-    const services = await this.engine.get<ServiceSumsDbRow>(a.serviceSums, [runId]);
+  async runTotals(runId: number, view: AggregateView = {}): Promise<RunTotals> {
+    const a = aggregatesFor(view);
+    const services = await this.engine.get<ServiceSumsDbRow>(a.serviceSums, [runId, runId]);
     const bySeverity = await this.engine.all<{ severity: Severity; n: number }>(a.bySeverity, [runId]);
     const hostSums = {} as Record<(typeof HOST_COUNTED)[number], HostSumDbRow>;
     for (const c of HOST_COUNTED) hostSums[c] = (await this.engine.get<HostSumDbRow>(a.hostSums[c], [runId])) ?? { n: null, at_least: null };
     // An aggregate without GROUP BY always returns its one row.
-    return runTotalsFromRows(services as ServiceSumsDbRow, bySeverity, hostSums);
+    const totals = runTotalsFromRows(services as ServiceSumsDbRow, bySeverity, hostSums);
+    if (view.keepHoneypots && totals.likelyHoneypots !== undefined) totals.honeypotsKept = true;
+    return totals;
   }
 
   async findings(runId: number): Promise<FindingRow[]> {
     return (await this.engine.all<DbFinding>(this.sql.findings, [runId])).map(findingFromRow);
   }
 
-  async inventory(runId: number): Promise<InventoryRow[]> {
-    return this.engine.all<InventoryRow>(this.sql.inventory, [runId]);
+  async inventory(runId: number, view: AggregateView = {}): Promise<InventoryRow[]> {
+    return this.engine.all<InventoryRow>(aggregatesFor(view).inventory, [runId]);
   }
 
-  async breakdown(runId: number, by: Breakdown): Promise<BreakdownRow[]> {
-    return breakdownFromRows(by, await this.engine.all<BreakdownDbRow>(AGGREGATE_SQL.breakdown[by], [runId]));
+  async breakdown(runId: number, by: Breakdown, view: AggregateView = {}): Promise<BreakdownRow[]> {
+    return breakdownFromRows(by, await this.engine.all<BreakdownDbRow>(aggregatesFor(view).breakdown[by], [runId]));
   }
 
-  async topServers(runId: number, limit: number): Promise<ServerRow[]> {
-    return serversFromRows(await this.engine.all<ServerDbRow>(AGGREGATE_SQL.topServers, [runId, limit]));
+  async topServers(runId: number, limit: number, view: AggregateView = {}): Promise<ServerRow[]> {
+    return serversFromRows(await this.engine.all<ServerDbRow>(aggregatesFor(view).topServers, [runId, limit]));
   }
 
-  async imagesPerServer(runId: number): Promise<ImageDistribution> {
-    return imageDistributionFromRow((await this.engine.get<Record<string, number | null>>(AGGREGATE_SQL.perServer, [runId])) ?? {});
+  async imagesPerServer(runId: number, view: AggregateView = {}): Promise<ImageDistribution> {
+    return imageDistributionFromRow((await this.engine.get<Record<string, number | null>>(aggregatesFor(view).perServer, [runId])) ?? {});
   }
 
-  async findingsByRule(runId: number): Promise<RuleCountRow[]> {
-    return rulesFromRows(await this.engine.all(AGGREGATE_SQL.byRule, [runId]));
+  async findingsByRule(runId: number, view: AggregateView = {}): Promise<RuleCountRow[]> {
+    return rulesFromRows(await this.engine.all(aggregatesFor(view).byRule, [runId]));
   }
 
-  async runCounts(runId: number): Promise<RunCounts> {
-    const row = await this.engine.get<CountsDbRow>(AGGREGATE_SQL.counts, [runId]);
+  async runCounts(runId: number, view: AggregateView = {}): Promise<RunCounts> {
+    const row = await this.engine.get<CountsDbRow>(aggregatesFor(view).counts, [runId]);
     if (!row) throw new StoreError('UNKNOWN_RUN', `run ${runId} does not exist`);
     return runCountsFromRow(row);
   }
@@ -482,6 +492,34 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper {
   async setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {
     const valid = hosts.map((h, i) => ({ ip: h.ip, geo: validate(HostGeoSchema, h.geo, 'INVALID_HOST', `geo of host ${i + 1}`) }));
     await this.writes.setHostGeo(runId, valid);
+  }
+
+  /**
+   * The honeypot pass at a run's end (docs/decisions/0027-honeypots-told-apart.md): the run's
+   * DICOM services that answered, read a page at a time by id, handed to `assess` together
+   * (its cross-host signals need the whole run), and each service with a signal written back.
+   * Run again, it starts from a clean slate: the result is the same however often it runs.
+   * Resolves to how many services it found likely.
+   */
+  async assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number> {
+    const inputs: HoneypotInput[] = [];
+    for (let after = 0; ; ) {
+      const rows = await this.engine.all<DbService>(HONEYPOT_SQL.candidates, [runId, after, HONEYPOT_PAGE]);
+      for (const row of rows) {
+        const details = serviceFromRow(row, runId, [], []).observation.details;
+        if (details?.protocol === 'dicom' && details.acceptedCalledAeTitle !== undefined) inputs.push({ id: row.id, ip: row.ip, details });
+      }
+      if (rows.length < HONEYPOT_PAGE) break;
+      after = rows.at(-1)!.id;
+    }
+    await this.engine.run(HONEYPOT_SQL.clear, [runId]);
+    let likely = 0;
+    for (const [id, a] of assess(inputs)) {
+      if (a.signals.length === 0) continue;
+      await this.engine.run(HONEYPOT_SQL.set, [a.level, a.score, JSON.stringify(a.signals), id, runId]);
+      if (a.level === 'likely') likely++;
+    }
+    return likely;
   }
 
   async close(): Promise<void> {

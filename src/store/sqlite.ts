@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { openDatabase, type OpenOptions } from './open.ts';
-import type { ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
+import type { HoneypotPass, ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
 import type { StoredHostGeo } from './aggregates.ts';
 import { SqlStore, type SqlEngine, type SqlWrites } from './sql-store.ts';
 import { geoSourceIdOf, prepareWrites } from './sqlite-writes.ts';
@@ -66,7 +66,7 @@ function sqliteWrites(db: Database.Database, now: () => Date, thread: WriteThrea
 }
 
 /** The SQLite store in both roles, and the keeper's: for tools and tests that write a file and read it back. */
-export type SqliteStore = StoreSink & StoreReader & StoreKeeper;
+export type SqliteStore = StoreSink & StoreReader & StoreKeeper & HoneypotPass;
 
 /** Opens (creating and migrating if needed, unless read-only) the Exposure database at `path`. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {

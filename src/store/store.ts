@@ -9,6 +9,8 @@
  */
 import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../observation/observation.ts';
 import type { Finding, Severity } from '../observation/finding.ts';
+import type { HoneypotAssessment } from '../observation/honeypot.ts';
+import type { HoneypotInput } from '../assess/honeypot/assess.ts';
 import type {
   Breakdown,
   BreakdownRow,
@@ -19,6 +21,7 @@ import type {
   ServerRow,
   StoredHostGeo,
 } from './aggregates.ts';
+import type { AggregateView } from './aggregate-queries.ts';
 import type { FindingFilter, FindingOrder, FindingPage } from './finding-list.ts';
 
 /** What a run was asked to do, recorded when it starts. */
@@ -87,6 +90,8 @@ export interface ServiceFindingsRow {
   status: ProbeStatus;
   product: string | undefined;
   version: string | undefined;
+  /** The honeypot assessment of a DICOM service at its run's end; absent when not assessed. */
+  honeypot?: HoneypotAssessment;
   findings: Finding[];
 }
 
@@ -223,7 +228,11 @@ export interface PageRequest {
   offset: number;
 }
 
-/** What reports, diffs, the dashboard and alerts read. Nothing here writes. */
+/**
+ * What reports, diffs, the dashboard and alerts read. Nothing here writes.
+ * The aggregates (totals, counts, breakdowns, top servers, images per server, rules,
+ * attributes) leave likely honeypots out unless `view.keepHoneypots` says to count them.
+ */
 export interface StoreReader {
   runs(): Promise<RunRow[]>;
   run(id: number): Promise<RunRow | undefined>;
@@ -263,18 +272,18 @@ export interface StoreReader {
    */
   hostFindings(runId: number, ips: readonly string[]): Promise<FindingRow[]>;
   /** Services, exposed services, patients/studies/images per host, files, bytes and findings by severity, summed in the database. */
-  runTotals(runId: number): Promise<RunTotals>;
+  runTotals(runId: number, view?: AggregateView): Promise<RunTotals>;
   /** Findings of a run, most severe first. */
   findings(runId: number): Promise<FindingRow[]>;
-  inventory(runId: number): Promise<InventoryRow[]>;
+  inventory(runId: number, view?: AggregateView): Promise<InventoryRow[]>;
   /** Hosts, services, exposure and counts grouped by one dimension, most exposed first. */
-  breakdown(runId: number, by: Breakdown): Promise<BreakdownRow[]>;
+  breakdown(runId: number, by: Breakdown, view?: AggregateView): Promise<BreakdownRow[]>;
   /** Exposed hosts with the most images (then studies) first. */
-  topServers(runId: number, limit: number): Promise<ServerRow[]>;
-  imagesPerServer(runId: number): Promise<ImageDistribution>;
+  topServers(runId: number, limit: number, view?: AggregateView): Promise<ServerRow[]>;
+  imagesPerServer(runId: number, view?: AggregateView): Promise<ImageDistribution>;
   /** Findings grouped by rule, most severe first. */
-  findingsByRule(runId: number): Promise<RuleCountRow[]>;
-  runCounts(runId: number): Promise<RunCounts>;
+  findingsByRule(runId: number, view?: AggregateView): Promise<RuleCountRow[]>;
+  runCounts(runId: number, view?: AggregateView): Promise<RunCounts>;
   /** Distinct geo source texts of the run's hosts: which databases labelled them. */
   geoSources(runId: number): Promise<string[]>;
   /**
@@ -300,6 +309,16 @@ export interface StoreReader {
 export interface StoreKeeper {
   /** False when there was no such run. */
   deleteRun(runId: number): Promise<boolean>;
+}
+
+/** The honeypot assessment a pass hands its run's DICOM services to (assess/honeypot/ assessHoneypots). */
+export type HoneypotAssessor = (services: readonly HoneypotInput[]) => ReadonlyMap<number, HoneypotAssessment>;
+export type { HoneypotInput };
+
+/** What assesses a run's DICOM services once the run has ended: a scan's end, a merge, `report --reassess`. */
+export interface HoneypotPass {
+  /** Clears and writes the run's honeypot columns; resolves to how many services are likely honeypots. */
+  assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number>;
 }
 
 /**

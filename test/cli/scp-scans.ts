@@ -12,9 +12,16 @@ export function listenScp(ip: string, kind: ScpBehaviour['kind'], port: number):
   });
 }
 
-/** A service as found, without ids, timings, or the run it is in. */
+/**
+ * A service as found, without ids, timings, or the run it is in; nor the DICOM behaviour facts,
+ * which are timings and digests keyed per process (observation/honeypot.ts).
+ */
 function essence(s: ServiceRow): unknown {
   const { startedAt: _s, durationMs: _d, ...observation } = s.observation;
+  if (observation.details?.protocol === 'dicom') {
+    const { behaviour: _b, ...details } = observation.details;
+    observation.details = details;
+  }
   return { ip: s.ip, port: s.port, protocol: s.protocol, status: s.status, product: s.product, observation, findings: s.findings };
 }
 

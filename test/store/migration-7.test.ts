@@ -9,8 +9,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { ipSortKey } from '../../src/observation/address-order.ts';
-import { APPLICATION_ID, MIGRATIONS } from '../../src/store/migrations.ts';
-import { PG_MIGRATIONS } from '../../src/store/postgres/schema.ts';
+import { APPLICATION_ID, LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.ts';
+import { PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres/schema.ts';
 import { openSqliteStore, type StoreReader } from '../../src/store/index.ts';
 import { engines } from './engines.ts';
 import { RUN_META, withDbFile } from './fixtures.ts';
@@ -85,7 +85,7 @@ test('migration 7 keeps each run\'s geo source texts once, and every host its la
     }
     const after = new Database(path, { readonly: true });
     try {
-      assert.equal(after.pragma('user_version', { simple: true }), 7);
+      assert.equal(after.pragma('user_version', { simple: true }), LATEST_VERSION);
       assert.deepEqual(after.prepare(`SELECT name FROM pragma_table_info('hosts')`).pluck().all(), ['id', 'run_id', 'ip', 'hostname', 'country', 'asn', 'org', 'space', 'geo_source_id']);
       assert.deepEqual(after.prepare('SELECT run_id, source FROM geo_sources ORDER BY id').all(), [
         { run_id: 1, source: OLD },
@@ -113,7 +113,7 @@ for (const engine of engines('127.0.29.1').filter((e) => e.name === 'postgres'))
         } finally {
           await store.close();
         }
-        assert.equal(await t.count('SELECT version FROM exposure_schema'), 2);
+        assert.equal(await t.count('SELECT version FROM exposure_schema'), PG_LATEST_VERSION);
         assert.equal(await t.count(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'hosts' AND column_name = 'geo_source'`), 0);
         assert.equal(await t.count('SELECT count(*) FROM geo_sources'), 3);
       } finally {

@@ -57,6 +57,16 @@ export interface ScpBehaviour {
   readonly rttMs: number;
   /** Study matches a 'qr-open' SCP returns for each C-FIND (the other kinds return none). */
   readonly findMatches: number;
+  /** A public honeypot's ways (honeypot.ts): its identity in the A-ASSOCIATE-AC, its lure studies for every Study Root C-FIND. */
+  readonly persona?: ScpPersona;
+}
+
+/** What a honeypot persona changes in an 'open' SCP. */
+export interface ScpPersona {
+  /** The A-ASSOCIATE-AC user information: the identity it claims (or none, as dicompot's acceptor). */
+  readonly userInformation: { readonly maxLength: number; readonly implementationClassUid?: string; readonly implementationVersionName?: string };
+  /** The identifier of each study match, encoded once: the same on every instance. */
+  readonly studyMatches: readonly Buffer[];
 }
 
 const IMPLEMENTATION = { maxLength: 16384, implementationClassUid: '1.2.826.0.1.3680043.10.1387.9', implementationVersionName: 'EXPOSURE_FLEET' };
@@ -69,7 +79,7 @@ const CONTEXT_ACCEPTANCE = 0;
 const CONTEXT_ABSTRACT_SYNTAX_NOT_SUPPORTED = 3;
 
 /** `supports` says which abstract syntaxes get their context accepted; the others get result 3. */
-function acceptFor(rq: AAssociateRq, supports: (abstractSyntax: string) => boolean): Pdu {
+function acceptFor(rq: AAssociateRq, supports: (abstractSyntax: string) => boolean, userInformation: ScpPersona['userInformation'] = IMPLEMENTATION): Pdu {
   return {
     type: 'A-ASSOCIATE-AC',
     calledAeTitle: rq.calledAeTitle,
@@ -81,7 +91,7 @@ function acceptFor(rq: AAssociateRq, supports: (abstractSyntax: string) => boole
       result: supports(c.abstractSyntax) ? CONTEXT_ACCEPTANCE : CONTEXT_ABSTRACT_SYNTAX_NOT_SUPPORTED,
       transferSyntax: UID.implicitVrLittleEndian,
     })),
-    userInformation: IMPLEMENTATION,
+    userInformation,
   };
 }
 
@@ -98,7 +108,7 @@ function decide(rq: AAssociateRq, b: ScpBehaviour): { readonly event: 'Evt7' | '
     case 'open':
     case 'slow':
     case 'qr-open':
-      return { event: 'Evt7', pdu: acceptFor(rq, ANY_SYNTAX) };
+      return { event: 'Evt7', pdu: acceptFor(rq, ANY_SYNTAX, b.persona?.userInformation) };
     case 'echo-only':
       return { event: 'Evt7', pdu: acceptFor(rq, VERIFICATION_ONLY) };
     case 'ae-checking':
@@ -140,9 +150,9 @@ function matchIdentifier(k: number): Buffer {
 }
 
 /** PS3.4 C.4.1.1.4: one pending response per match, each with its identifier, then success. Whatever the query's level or keys. */
-function findReplies(m: CFindRq, matches: number): Reply[] {
+function findReplies(m: CFindRq, matches: number, identifier: (k: number) => Buffer = matchIdentifier): Reply[] {
   const rsp = (status: number): Buffer => encodeCommand({ type: 'C-FIND-RSP', messageIdBeingRespondedTo: m.messageId, affectedSopClassUid: m.affectedSopClassUid, status });
-  const pending = Array.from({ length: matches }, (_, k) => ({ command: rsp(Status.Pending), dataset: matchIdentifier(k) }));
+  const pending = Array.from({ length: matches }, (_, k) => ({ command: rsp(Status.Pending), dataset: identifier(k) }));
   return [...pending, { command: rsp(Status.Success) }];
 }
 
@@ -152,6 +162,11 @@ function dimseReplies(command: Buffer, b: ScpBehaviour): Reply[] {
   if (!cmd.ok) return [];
   const m = cmd.value.message;
   if (m.type === 'C-ECHO-RQ') return [{ command: encodeCommand({ type: 'C-ECHO-RSP', messageIdBeingRespondedTo: m.messageId, affectedSopClassUid: m.affectedSopClassUid, status: Status.Success }) }];
+  if (m.type === 'C-FIND-RQ' && b.persona) {
+    // The lure studies whatever the query (as the honeypots answer), on the Study Root model; any other model finds nothing.
+    const studies = m.affectedSopClassUid === UID.studyRootFind ? b.persona.studyMatches : [];
+    return findReplies(m, studies.length, (k) => studies[k]!);
+  }
   if (m.type === 'C-FIND-RQ') return findReplies(m, b.kind === 'qr-open' ? b.findMatches : 0);
   return [];
 }

@@ -21,8 +21,10 @@ import { AssociationProtocolError, encodeAssociateRq, OUR_MAX_PDU_LENGTH, reques
 import { fingerprintDicom } from './fingerprints.ts';
 import { refineByBehaviour } from './behaviour-fingerprints.ts';
 import { queryStudies } from './study-query.ts';
+import { BehaviourFacts, elapsedMs } from './behaviour.ts';
 import { queryWorklist } from './worklist-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
+import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
 import { IMPLEMENTATION_VERSION_NAME } from '../../version.ts';
 
 /**
@@ -87,6 +89,9 @@ function associateRq(calledAeTitle: string, callingAeTitle: string): AAssociateR
 
 interface ProbeState {
   details: DicomDetails;
+  /** Facts for the honeypot assessment, put in the details when the probe ends. */
+  behaviour?: BehaviourFacts;
+  patients?: DistinctCounter;
   observation: Omit<Observation, 'durationMs' | 'details'>;
 }
 
@@ -168,6 +173,7 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
       outcome: 'protocol-error',
     };
     state.details.attempts.push(attempt);
+    const sent = performance.now();
     const outcome = await requestAssociation(conn, encodedAssociateRq(candidate.aeTitle, ctx.identity.callingAeTitle), {
       ioTimeoutMs: ctx.limits.ioTimeoutMs,
       maxPduBytes: ctx.limits.maxPduBytes,
@@ -180,6 +186,7 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
     switch (outcome.kind) {
       case 'accepted':
         attempt.outcome = 'accepted';
+        if (state.behaviour) state.behaviour.associateMs = elapsedMs(sent);
         state.details.acceptedCalledAeTitle = candidate.aeTitle;
         state.details.acceptsAnyCalledAeTitle = candidate.origin === 'unlikely';
         recordPeer(state, outcome.ac);
@@ -239,7 +246,11 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
     state.details.find = { ...state.details.find, outcome: 'not-negotiated' };
     return;
   }
-  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, nextMessageId, patients: ctx.pseudonyms.counter() });
+  const patients = ctx.pseudonyms.counter();
+  state.patients = patients;
+  const asked = performance.now();
+  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, nextMessageId, patients, ...(state.behaviour ? { studiesSeen: state.behaviour.studySeen } : {}) });
+  if (state.behaviour) state.behaviour.findMs = elapsedMs(asked);
   state.details.find = {
     outcome: q.outcome,
     level: 'STUDY',
@@ -312,6 +323,7 @@ function finalStatus(d: DicomDetails): ProbeStatus {
 export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline, transport: DicomTransport = PLAIN): Promise<Observation> {
   const started = performance.now();
   const state = initialState(endpoint, transport);
+  state.behaviour = new BehaviourFacts(ctx.pseudonyms);
   const signal = ctx.signal;
   let association: Association | undefined;
   let phase = 'associate';
@@ -355,6 +367,8 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
     // such (protocol-error), with the association, echo and counts it gave before in the details.
     if (state.details.acceptedCalledAeTitle !== undefined && !broken && state.observation.status !== 'out-of-scope') state.observation.status = 'success';
   }
+  const behaviour = state.behaviour.build(state.observation.exposure, state.observation.inventory, state.patients);
+  if (behaviour && state.details.acceptedCalledAeTitle !== undefined) state.details.behaviour = behaviour;
   // How the peer behaved says more than the toolkit identifiers it answered with (Orthanc sends DCMTK's).
   const product = refineByBehaviour(state.observation.product, state.details);
   if (product) state.observation.product = product;

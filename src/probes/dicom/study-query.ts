@@ -145,7 +145,7 @@ class Tally {
 export async function queryStudies(
   association: Association,
   context: FindContext,
-  options: { maxRecords: number; nextMessageId: () => number; patients: DistinctCounter },
+  options: { maxRecords: number; nextMessageId: () => number; patients: DistinctCounter; studiesSeen?: (studyInstanceUid: string) => void },
 ): Promise<StudyQueryResult> {
   const inventory = new InventoryBuilder();
   const modalities = new ModalityTally();
@@ -175,6 +175,8 @@ export async function queryStudies(
     },
   );
 
+  // Study UIDs go on to the honeypot facts (behaviour.ts): keyed and lure-hashed there, in memory.
+  if (options.studiesSeen) for (const uid of studyUids) options.studiesSeen(uid);
   const malformed = reads.malformed;
   let error = studies.error ?? (malformed ? malformedIdentifier('STUDY-level', malformed) : undefined);
   if (studies.outcome === 'success' && !malformed && studies.matches > 0 && (!series.seen || !images.seen)) {

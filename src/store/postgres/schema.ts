@@ -168,6 +168,15 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX hosts_without_geo ON hosts(run_id, ip) WHERE space IS NULL;
     `,
   },
+  {
+    version: 3,
+    description: "SQLite schema 8: each DICOM service's honeypot assessment",
+    sql: `
+      ALTER TABLE services ADD COLUMN honeypot ${TEXT} CHECK (honeypot IN ('likely', 'possible', 'unlikely'));
+      ALTER TABLE services ADD COLUMN honeypot_score INTEGER;
+      ALTER TABLE services ADD COLUMN honeypot_signals ${TEXT};
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,0 +1,79 @@
+/**
+ * The honeypot assessment of a run's DICOM services: per-service signals from
+ * each observation, cross-host signals from the whole run (the same dataset
+ * served by several hosts), then a score and a level per service. Pure: the
+ * store hands in the facts and writes the results back (store/honeypot-pass.ts).
+ */
+import { HONEYPOT_SIGNALS, type HoneypotAssessment, type HoneypotSignal } from '../../observation/honeypot.ts';
+import type { DicomDetails } from '../../observation/observation.ts';
+import { honeypotPersona, identityContradiction } from './personas.ts';
+import { levelOf } from './signals.ts';
+
+/** One DICOM service of the run, as the assessment reads it. */
+export interface HoneypotInput {
+  readonly id: number;
+  readonly ip: string;
+  readonly details: DicomDetails;
+}
+
+/** Hosts that must share a dataset digest for it to count: the public honeypots are deployed by the dozen, an archive and its replica are two. */
+export const SAME_DATASET_HOSTS = 3;
+/** Faster than this to accept and to answer the study query: a lure served from memory (ms). Weak on near networks. */
+export const FAST_ASSOCIATE_MS = 2;
+export const FAST_FIND_MS = 5;
+
+/** The signals one service shows on its own. */
+export function serviceSignals(d: DicomDetails): Set<HoneypotSignal> {
+  const signals = new Set<HoneypotSignal>();
+  if (d.acceptedCalledAeTitle === undefined) return signals;
+  if (d.acceptsAnyCalledAeTitle) signals.add('any-called-ae');
+  const peer = d.peer;
+  if (peer) {
+    if (honeypotPersona(peer)) signals.add('honeypot-persona');
+    if (identityContradiction(peer)) signals.add('identity-contradiction');
+    if (peer.implementationClassUid === undefined) signals.add('no-implementation-uid');
+  }
+  const b = d.behaviour;
+  if (b?.lures && b.lures.length > 0) signals.add('lure-dataset');
+  if (b?.associateMs !== undefined && b.findMs !== undefined && d.find.matches > 0 && b.associateMs <= FAST_ASSOCIATE_MS && b.findMs <= FAST_FIND_MS) {
+    signals.add('fast-responses');
+  }
+  return signals;
+}
+
+/** Digest → distinct hosts that served it, over the services that accept any called AE. */
+function sharedBy(inputs: readonly HoneypotInput[], digests: (d: DicomDetails) => ReadonlyArray<string | undefined>): Map<string, Set<string>> {
+  const hosts = new Map<string, Set<string>>();
+  for (const s of inputs) {
+    if (!s.details.acceptsAnyCalledAeTitle) continue;
+    for (const digest of digests(s.details)) {
+      if (digest === undefined) continue;
+      let set = hosts.get(digest);
+      if (!set) hosts.set(digest, (set = new Set()));
+      set.add(s.ip);
+    }
+  }
+  return hosts;
+}
+
+const keyedDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.studyDigest, d.behaviour?.patientDigest];
+const publicDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.signature];
+
+/** Every service's assessment, by id; services with no signal are assessed too (unlikely, score 0). */
+export function assessHoneypots(inputs: readonly HoneypotInput[]): Map<number, HoneypotAssessment> {
+  const keyed = sharedBy(inputs, keyedDigests);
+  const counted = sharedBy(inputs, publicDigests);
+  const many = (map: Map<string, Set<string>>, digests: Array<string | undefined>): boolean =>
+    digests.some((d) => d !== undefined && (map.get(d)?.size ?? 0) >= SAME_DATASET_HOSTS);
+  const out = new Map<number, HoneypotAssessment>();
+  for (const s of inputs) {
+    const signals = serviceSignals(s.details);
+    if (s.details.acceptsAnyCalledAeTitle) {
+      if (many(keyed, keyedDigests(s.details))) signals.add('same-keyed-dataset');
+      if (many(counted, publicDigests(s.details))) signals.add('same-dataset');
+    }
+    const ordered = HONEYPOT_SIGNALS.filter((x) => signals.has(x));
+    out.set(s.id, { ...levelOf(ordered), signals: ordered });
+  }
+  return out;
+}
