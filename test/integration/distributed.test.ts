@@ -4,12 +4,15 @@
  * `exposure worker` processes; the two runs hold the same services, findings
  * and study tables. Then again with one worker killed (SIGKILL) while it holds
  * a block: its lease runs out, another worker takes the block over, and the
- * result is still the same, no service stored twice.
- * Runs on 127.0.80.x (lab) and 127.0.81.1 (PostgreSQL) only.
+ * result is still the same, no service stored twice. A silent listener (accepts,
+ * never answers) makes one block last the I/O timeout, so the worker is killed
+ * while it surely holds that block, not one it is about to finish.
+ * Runs on 127.0.80.x (lab and the silent listener) and 127.0.81.1 (PostgreSQL) only.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,10 +34,14 @@ const ADDRESSES: Partial<Record<LabServerName, string>> = {
 };
 const SCAN = ['127.0.80.1-127.0.80.9', '--ports', '104,4242,11112', '--io-timeout', '5000', '--seed', '7', '--quiet'];
 const LEASE_MS = 1500;
+/** Accepts on port 104 and never answers: the DICOM probe waits its --io-timeout there. */
+const SILENT = { ip: '127.0.80.8', port: 104 };
 
 let dir: string;
 let lab: Lab | undefined;
 let cluster: PostgresCluster | undefined;
+let silent: Server | undefined;
+const held: Socket[] = [];
 
 function worker(db: string, name: string): { child: ChildProcess; done: Promise<number | null>; stderr: () => string } {
   const child = spawn(process.execPath, [CLI, 'worker', '--db', db, '--name', name, '--lease', String(LEASE_MS), '--poll', '200'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -89,6 +96,14 @@ let pgUrl: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'exposure-distributed-'));
   lab = await startLab({ dir: join(dir, 'lab'), addresses: ADDRESSES, only: Object.keys(ADDRESSES) as LabServerName[] });
+  silent = createServer((socket) => {
+    held.push(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    silent!.once('error', reject);
+    silent!.listen(SILENT.port, SILENT.ip, () => resolve());
+  });
   // The cluster runs as the unprivileged postgres user: its folder goes where that user may enter.
   cluster = await startPostgres({ ip: '127.0.81.1', port: await freePort('127.0.81.1') });
   pgUrl = cluster.url;
@@ -104,6 +119,8 @@ before(async () => {
 });
 
 after(async () => {
+  for (const socket of held) socket.destroy();
+  await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
   await lab?.stop();
   await cluster?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -137,9 +154,13 @@ describe('a distributed run', () => {
     await client.connect();
     try {
       const victim = worker(pgUrl, 'victim');
-      // As soon as the victim holds a block, it dies without giving it back.
-      const held = await waitFor('the victim to claim a block', 60_000, async () => {
-        const r = await client.query<{ block_no: number }>(`SELECT block_no FROM blocks WHERE run_id = $1 AND worker = 'victim' AND state = 'claimed'`, [runId]);
+      // Once the victim has held a block for a second (the silent listener's: the others take milliseconds),
+      // it dies without giving it back.
+      const victimBlock = await waitFor('the victim to hold a block', 60_000, async () => {
+        const r = await client.query<{ block_no: number }>(
+          `SELECT block_no FROM blocks WHERE run_id = $1 AND worker = 'victim' AND state = 'claimed' AND claimed_at < now() - interval '1 second'`,
+          [runId],
+        );
         return r.rows[0]?.block_no;
       });
       victim.child.kill('SIGKILL');
@@ -149,7 +170,7 @@ describe('a distributed run', () => {
       assert.deepEqual(codes, [0, 0], rest.map((w) => w.stderr()).join('\n'));
       const block = await client.query<{ state: string; worker: string; attempts: number }>(
         'SELECT state, worker, attempts FROM blocks WHERE run_id = $1 AND block_no = $2',
-        [runId, held],
+        [runId, victimBlock],
       );
       assert.equal(block.rows[0]?.state, 'done');
       assert.notEqual(block.rows[0]?.worker, 'victim');
