@@ -206,7 +206,6 @@ export function buildPacks(model: ReportModel): Pack[] {
   });
 }
 
-/** The top-level index of a set of packs. */
 /** What the packs did with likely honeypots: left out (no letter about them), or kept. */
 function honeypotLines(model: ReportModel): string[] {
   const note = honeypotNote(model.totals);
@@ -214,6 +213,7 @@ function honeypotLines(model: ReportModel): string[] {
   return [`${md(note)}${model.totals.likelyHoneypots?.counted ? '' : ': no letter is written about them'}.`, ''];
 }
 
+/** The top-level index of a set of packs. */
 export function packsIndex(model: ReportModel, packs: Pack[]): string {
   return [
     `# Notification packs: run ${model.run.id}`,

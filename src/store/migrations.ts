@@ -272,7 +272,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 8,
     description: "each DICOM service's honeypot assessment: level, score and signals, which the study's tables read",
-    // Written by the pass at a run's end (store/honeypot-pass.ts); NULL: not assessed (not DICOM, or stored
+    // Written by the pass at a run's end (sql-store.ts assessHoneypots); NULL: not assessed (not DICOM, or stored
     // before this version), counted like an archive. The aggregates leave out 'likely' unless asked to keep it.
     sql: `
       ALTER TABLE services ADD COLUMN honeypot TEXT CHECK (honeypot IN ('likely', 'possible', 'unlikely'));

@@ -315,7 +315,7 @@ export interface StoreKeeper {
 export type HoneypotAssessor = (services: readonly HoneypotInput[]) => ReadonlyMap<number, HoneypotAssessment>;
 export type { HoneypotInput };
 
-/** What assesses a run's DICOM services once the run has ended: a scan's end, a merge, `report --reassess`. */
+/** What assesses a run's DICOM services once the run has ended: a scan's end (a resumed one too) and a merge. */
 export interface HoneypotPass {
   /** Clears and writes the run's honeypot columns; resolves to how many services are likely honeypots. */
   assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number>;

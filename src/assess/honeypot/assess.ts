@@ -2,7 +2,8 @@
  * The honeypot assessment of a run's DICOM services: per-service signals from
  * each observation, cross-host signals from the whole run (the same dataset
  * served by several hosts), then a score and a level per service. Pure: the
- * store hands in the facts and writes the results back (store/honeypot-pass.ts).
+ * store hands in the facts and writes the results back (SqlStore.assessHoneypots in store/sql-store.ts,
+ * run by cli/honeypots.ts).
  */
 import { HONEYPOT_SIGNALS, type HoneypotAssessment, type HoneypotSignal } from '../../observation/honeypot.ts';
 import type { DicomDetails } from '../../observation/observation.ts';
