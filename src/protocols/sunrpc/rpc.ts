@@ -109,7 +109,15 @@ export function frameRecord(message: Buffer): Buffer {
   return Buffer.concat([mark, message]);
 }
 
-export type RecordErrorCode = 'record-too-long';
+/**
+ * Fragments one record may take at most. RFC 5531 11 sets no number, and servers send a
+ * reply as one fragment; the count is the peer's choice, and each fragment, empty ones
+ * too, costs a buffer here: without it 4-byte empty fragments would grow a list forever
+ * within the byte cap, and 1-byte ones a million buffers for one record.
+ */
+export const MAX_FRAGMENTS = 1024;
+
+export type RecordErrorCode = 'record-too-long' | 'too-many-fragments';
 
 export class RecordError extends Error {
   constructor(
@@ -123,8 +131,9 @@ export class RecordError extends Error {
 
 /**
  * Reassembles records from TCP chunks. A record (all its fragments) longer
- * than `maxRecord` is refused as soon as a fragment header says so, before
- * any of it is buffered: the length word is the peer's.
+ * than `maxRecord`, or in more than MAX_FRAGMENTS fragments, is refused as
+ * soon as a fragment header says so, before any of it is buffered: the
+ * length word and the last-fragment bit are the peer's.
  */
 export class RecordAssembler {
   private pending: Buffer[] = [];
@@ -146,6 +155,9 @@ export class RecordAssembler {
       const length = mark & 0x7fff_ffff;
       if (this.recordBytes + length > this.maxRecord) {
         throw new RecordError('record-too-long', `a record fragment declares ${length} bytes, more than the ${this.maxRecord} accepted`);
+      }
+      if (this.fragments.length >= MAX_FRAGMENTS) {
+        throw new RecordError('too-many-fragments', `a record goes on past ${MAX_FRAGMENTS} fragments`);
       }
       if (this.pendingBytes < 4 + length) return done;
       this.take(4);
