@@ -9,14 +9,19 @@ const BY_TEXT: Readonly<Partial<Record<NonNullable<Product['identifiedBy']>, str
   'dicom-behaviour': 'DICOM behaviour',
 };
 
+/** "DCMTK 3.6.7", or the name alone when no version is known. */
+export function nameAndVersion(p: { readonly name: string; readonly version?: string | undefined }): string {
+  return p.version ? `${p.name} ${p.version}` : p.name;
+}
+
 /** "Orthanc 1.10.1", "DCMTK 3.6.7", "Orthanc (DICOM behaviour, likely)". */
 export function productLabel(p: Product): string {
-  const named = [p.name, p.version].filter(Boolean).join(' ');
+  const named = nameAndVersion(p);
   const by = p.identifiedBy === undefined ? undefined : BY_TEXT[p.identifiedBy];
   return by ? `${named} (${by}, ${p.confidence})` : named;
 }
 
 /** "DCMTK 3.6.7": the toolkit a product is built on, when it answered with the toolkit's identifiers. */
 export function toolkitLabel(p: Product): string | undefined {
-  return p.toolkit ? [p.toolkit.name, p.toolkit.version].filter(Boolean).join(' ') : undefined;
+  return p.toolkit ? nameAndVersion(p.toolkit) : undefined;
 }

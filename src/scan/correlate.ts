@@ -12,6 +12,7 @@
  * the port whose /system answered takes that version (the Explorer shows none).
  */
 import { dicomDetails, type Observation, type Product } from '../observation/observation.ts';
+import { nameAndVersion } from '../observation/product.ts';
 
 /** What the DICOM probe named from the identifiers (or kept as the toolkit under a behaviour's name): the toolkit Orthanc is built on. */
 function toolkitOf(p: Product | undefined): Product['toolkit'] {
@@ -38,7 +39,7 @@ export function correlateHost(observations: Observation[]): Observation[] {
     if (!hit) return o;
     const via = `${hit.o.endpoint.port}`;
     const toolkit = toolkitOf(o.product);
-    const identifiers = toolkit ? ` (DIMSE identifies as ${[toolkit.name, toolkit.version].filter(Boolean).join(' ')})` : '';
+    const identifiers = toolkit ? ` (DIMSE identifies as ${nameAndVersion(toolkit)})` : '';
     return {
       ...o,
       product: {

@@ -18,6 +18,7 @@
  * Explicit VR Little Endian; these facts are where they part.
  */
 import type { DicomDetails, Product } from '../../observation/observation.ts';
+import { nameAndVersion } from '../../observation/product.ts';
 import { UID } from '../../protocols/dicom/uids.ts';
 import { fingerprintDicom } from './fingerprints.ts';
 import { UNLIKELY_CALLED_AE_TITLE } from './ae-titles.ts';
@@ -162,10 +163,9 @@ export function refineByBehaviour(identified: Product | undefined, d: DicomDetai
   if (!identified || identified.identifiedBy !== 'implementation-uid') return identified;
   const verdict = productByBehaviour(d);
   if (!verdict) return identified;
-  const toolkit = [verdict.toolkit.name, verdict.toolkit.version].filter(Boolean).join(' ');
   return {
     name: verdict.product,
-    basis: `DICOM behaviour: ${verdict.facts.map((f) => BEHAVIOUR_FACT_TEXT[f]).join('; ')}; identifiers of ${toolkit}`,
+    basis: `DICOM behaviour: ${verdict.facts.map((f) => BEHAVIOUR_FACT_TEXT[f]).join('; ')}; identifiers of ${nameAndVersion(verdict.toolkit)}`,
     confidence: verdict.confidence,
     identifiedBy: 'dicom-behaviour',
     toolkit: verdict.toolkit,
