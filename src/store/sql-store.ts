@@ -74,6 +74,7 @@ import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts'
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
 import type { HoneypotAssessor, HoneypotInput, HoneypotPass } from './store.ts';
+import type { HoneypotLevel } from '../observation/honeypot.ts';
 
 /** What differs between the engines inside a read. */
 export interface SqlDialect {
@@ -100,6 +101,16 @@ export interface SqlWrites {
   recordHosts(runId: number, batch: HostBatch): Promise<void>;
   /** Geo already validated; all hosts in one transaction. */
   setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;
+  /** The run's honeypot columns cleared and these services' written, in one transaction: a pass killed halfway leaves the last one whole. */
+  setHoneypots(runId: number, assessed: readonly AssessedService[]): Promise<void>;
+}
+
+/** One service's honeypot columns as the pass writes them (signals as their JSON array). */
+export interface AssessedService {
+  readonly id: number;
+  readonly level: HoneypotLevel;
+  readonly score: number;
+  readonly signals: string;
 }
 
 const COUNT_COLUMNS = COUNTED.map((c) => `s.${c}, s.${c}_at_least`).join(', ');
@@ -191,9 +202,10 @@ function readSql(d: SqlDialect) {
   };
 }
 
-/** The honeypot pass's statements: DICOM services that answered, by id; its columns cleared and set. */
-const HONEYPOT_SQL = {
-  candidates: `${SERVICE_SELECT} WHERE s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' AND s.id > ? ORDER BY s.id LIMIT ?`,
+/** The honeypot pass's read: DICOM services that answered, by id. */
+const HONEYPOT_CANDIDATES = `${SERVICE_SELECT} WHERE s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' AND s.id > ? ORDER BY s.id LIMIT ?`;
+/** Its writes on SQLite (SqlWrites.setHoneypots; PostgreSQL sets them all in one statement, postgres/writes.ts): the run's columns cleared, then one service's set. */
+export const HONEYPOT_WRITES = {
   clear: 'UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = ? AND honeypot IS NOT NULL',
   set: 'UPDATE services SET honeypot = ?, honeypot_score = ?, honeypot_signals = ? WHERE id = ? AND run_id = ?',
 } as const;
@@ -504,7 +516,7 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
   async assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number> {
     const inputs: HoneypotInput[] = [];
     for (let after = 0; ; ) {
-      const rows = await this.engine.all<DbService>(HONEYPOT_SQL.candidates, [runId, after, HONEYPOT_PAGE]);
+      const rows = await this.engine.all<DbService>(HONEYPOT_CANDIDATES, [runId, after, HONEYPOT_PAGE]);
       for (const row of rows) {
         const details = serviceFromRow(row, runId, [], []).observation.details;
         if (details?.protocol === 'dicom' && details.acceptedCalledAeTitle !== undefined) inputs.push({ id: row.id, ip: row.ip, details });
@@ -512,14 +524,12 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
       if (rows.length < HONEYPOT_PAGE) break;
       after = rows.at(-1)!.id;
     }
-    await this.engine.run(HONEYPOT_SQL.clear, [runId]);
-    let likely = 0;
+    const assessed: AssessedService[] = [];
     for (const [id, a] of assess(inputs)) {
-      if (a.signals.length === 0) continue;
-      await this.engine.run(HONEYPOT_SQL.set, [a.level, a.score, JSON.stringify(a.signals), id, runId]);
-      if (a.level === 'likely') likely++;
+      if (a.signals.length > 0) assessed.push({ id, level: a.level, score: a.score, signals: JSON.stringify(a.signals) });
     }
-    return likely;
+    await this.writes.setHoneypots(runId, assessed);
+    return assessed.filter((a) => a.level === 'likely').length;
   }
 
   async close(): Promise<void> {

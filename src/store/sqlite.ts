@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import { openDatabase, type OpenOptions } from './open.ts';
 import type { HoneypotPass, ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
 import type { StoredHostGeo } from './aggregates.ts';
-import { SqlStore, type SqlEngine, type SqlWrites } from './sql-store.ts';
+import { HONEYPOT_WRITES, SqlStore, type AssessedService, type SqlEngine, type SqlWrites } from './sql-store.ts';
 import { geoSourceIdOf, prepareWrites } from './sqlite-writes.ts';
 import { WriteThread } from './write-thread.ts';
 
@@ -57,11 +57,18 @@ function sqliteWrites(db: Database.Database, now: () => Date, thread: WriteThrea
   const setGeoMany = db.transaction((runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>) => {
     for (const { ip, geo } of hosts) setGeo.run(geo.space, geo.country ?? null, geo.asn ?? null, geo.org ?? null, geoSourceId(runId, geo.source), runId, ip);
   });
+  const clearHoneypots = db.prepare(HONEYPOT_WRITES.clear);
+  const setHoneypot = db.prepare(HONEYPOT_WRITES.set);
+  const setHoneypots = db.transaction((runId: number, assessed: readonly AssessedService[]) => {
+    clearHoneypots.run(runId);
+    for (const a of assessed) setHoneypot.run(a.level, a.score, a.signals, a.id, runId);
+  });
   return {
     recordHosts: async (runId, batch) => {
       await batches.recordHosts(runId, batch);
     },
     setHostGeo: async (runId, hosts) => setGeoMany(runId, hosts),
+    setHoneypots: async (runId, assessed) => setHoneypots(runId, assessed),
   };
 }
 

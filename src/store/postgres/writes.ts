@@ -8,6 +8,7 @@
  */
 import type pg from 'pg';
 import type { StoredHostGeo } from '../aggregates.ts';
+import type { AssessedService } from '../sql-store.ts';
 import { StoreError } from '../errors.ts';
 import type { HostBatch, ScanCheckpoint } from '../store.ts';
 import {
@@ -249,5 +250,17 @@ export async function writeHostGeo(db: Db, runId: number, hosts: ReadonlyArray<{
       hosts.map((h) => h.geo.org ?? null),
       hosts.map((h) => pgText(h.geo.source) ?? null),
     ],
+  );
+}
+
+/** The run's honeypot columns cleared and the assessed services' set (SQLite: sql-store.ts HONEYPOT_WRITES), in the caller's transaction. */
+export async function writeHoneypots(db: Db, runId: number, assessed: readonly AssessedService[]): Promise<void> {
+  await db.query('UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = $1 AND honeypot IS NOT NULL', [runId]);
+  if (assessed.length === 0) return;
+  await db.query(
+    `UPDATE services s SET honeypot = u.level, honeypot_score = u.score, honeypot_signals = u.signals
+     FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[]) AS u(id, level, score, signals)
+     WHERE s.run_id = $1 AND s.id = u.id`,
+    [runId, assessed.map((a) => a.id), assessed.map((a) => a.level), assessed.map((a) => a.score), assessed.map((a) => a.signals)],
   );
 }
