@@ -151,7 +151,7 @@ function aggregateSql(view: AggregateView) {
 /** The study's tables as published: likely honeypots left out. */
 export const AGGREGATE_SQL = aggregateSql({});
 /** The same tables counting every service (--keep-honeypots). */
-export const AGGREGATE_SQL_KEEPING = aggregateSql({ keepHoneypots: true });
+const AGGREGATE_SQL_KEEPING = aggregateSql({ keepHoneypots: true });
 
 export function aggregatesFor(view: AggregateView = {}): typeof AGGREGATE_SQL {
   return view.keepHoneypots ? AGGREGATE_SQL_KEEPING : AGGREGATE_SQL;

@@ -380,6 +380,4 @@ export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: 
   };
 }
 
-export { behaviourFacts, productByBehaviour, type BehaviourFact, type BehaviourVerdict } from './behaviour-fingerprints.ts';
-
 export const dicomProbe: Probe = definedProbe('dicom', catalogued('dicom').defaultPorts, catalogued('dicom').summary, runDicom);
