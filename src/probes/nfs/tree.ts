@@ -1,7 +1,7 @@
 /**
  * A mounted NFS export as the shared walker sees it (probes/nas/): a folder is
  * listed with READDIRPLUS, page by page, and a file's first bytes come from
- * READ. A server that does not support READDIRPLUS (NFS3ERR_NOTSUPP, or the
+ * READ, no further than the walk needs. A server that does not support READDIRPLUS (NFS3ERR_NOTSUPP, or the
  * procedure unavailable) is listed with READDIR for the rest of the walk, and
  * what READDIR leaves out comes from LOOKUP (handle, and mostly attributes)
  * and GETATTR (attributes LOOKUP did not send), for the entries the walk's
@@ -32,7 +32,7 @@ import {
 } from '../../protocols/nfs/nfs3.ts';
 import type { Credential } from '../../protocols/sunrpc/rpc.ts';
 import type { XdrDecoded } from '../../protocols/sunrpc/xdr.ts';
-import type { FileTree, TreeEntry } from '../nas/tree-walk.ts';
+import type { EnoughOf, FileTree, TreeEntry } from '../nas/tree-walk.ts';
 import { RpcProtocolError, type RpcSession } from './rpc-session.ts';
 
 /** READDIRPLUS asks for pages of this size (RFC 1813 3.3.17 dircount and maxcount): a few hundred entries each. */
@@ -44,6 +44,8 @@ const MAX_PAGE_ENTRIES = 1024;
 const MAX_PAGES = 256;
 /** READ calls for one header at most: a server may answer with fewer bytes than asked. */
 const MAX_READS = 8;
+/** What the first READ of a file asks for: most DICOM headers end within it (PS3.10 preamble, meta, a few hundred bytes of attributes). */
+const FIRST_READ = 4 << 10;
 
 const EMPTY_VERIFIER = Buffer.alloc(8);
 const FIRST_COOKIE = Buffer.alloc(8);
@@ -117,20 +119,29 @@ export class NfsTree implements FileTree {
     return decoded(decodeReadDir(body, MAX_PAGE_ENTRIES), 'READDIR reply');
   }
 
-  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
+  /**
+   * The file's first bytes, READ by READ until `enough` says the walk has what
+   * it needs (a header up to Pixel Data, 132 bytes of a file that is not
+   * DICOM), at the end of the file, or at the cap. The first READ asks for
+   * 4 KiB, which holds most headers whole; each next one asks for twice as
+   * much, so a long header still takes few calls (64 KiB in five).
+   */
+  async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined> {
     const file = await this.handleOf(path, signal);
     if (file === undefined) return undefined;
-    const parts: Buffer[] = [];
-    let have = 0;
-    for (let i = 0; i < MAX_READS && have < maxBytes; i++) {
-      const body = await this.session.call(NFS_PROGRAM, NFS_V3, NFSPROC3_READ, this.credential, encodeRead(file, have, maxBytes - have), signal);
-      const result = decoded(decodeRead(body, maxBytes - have), 'READ reply');
-      if (result.status !== 'ok') return parts.length > 0 ? Buffer.concat(parts) : undefined;
-      parts.push(result.data);
-      have += result.data.length;
+    let head: Buffer = Buffer.alloc(0);
+    let ask = FIRST_READ;
+    for (let i = 0; i < MAX_READS && head.length < maxBytes; i++, ask *= 2) {
+      const count = Math.min(ask, maxBytes - head.length);
+      const body = await this.session.call(NFS_PROGRAM, NFS_V3, NFSPROC3_READ, this.credential, encodeRead(file, head.length, count), signal);
+      const result = decoded(decodeRead(body, count), 'READ reply');
+      if (result.status !== 'ok') return head.length > 0 ? head : undefined;
+      head = Buffer.concat([head, result.data]);
+      const keep = enough(head);
+      if (keep !== undefined) return head.subarray(0, keep);
       if (result.eof || result.data.length === 0) break;
     }
-    return Buffer.concat(parts);
+    return head;
   }
 
   /** The handle of `path`, from a listing or by LOOKUP in its parent; undefined when the server has none. */

@@ -2,16 +2,25 @@
  * The NFS walk over what a server supports, against scripted servers on
  * 127.0.98.22, port 0: a server that refuses READDIRPLUS (NFS3ERR_NOTSUPP, or
  * the procedure unavailable) is listed with READDIR, its entries' types and
- * sizes from LOOKUP and GETATTR, within the same caps.
+ * sizes from LOOKUP and GETATTR, within the same caps; a file's head is READ
+ * only as far as the walk needs it (Pixel Data, or 132 bytes of a file that
+ * is not DICOM), in few calls.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SET_B, writeStudySet } from '../../../src/lab/canary.ts';
+import { datasetToPart10, part10ToDataset } from '../../../src/lab/dcmjs-writer.js';
+import { DEFAULT_FILE_WALK } from '../../../src/probes/nas/limits.ts';
 import { nfsProbe } from '../../../src/probes/nfs/index.ts';
 import {
   encodeGetAttrResult,
   encodeLookupResult,
   encodeNfsError,
   encodeReadDirPage,
+  encodeReadDirPlusPage,
   encodeReadResult,
   NFS_PROGRAM,
   NFSPROC3_GETATTR,
@@ -94,5 +103,66 @@ describe('the NFS walk without READDIRPLUS', () => {
     const w = details(o).exports[0]!.walk!;
     assert.deepEqual(w.stoppedBy, ['entries']);
     assert.ok(count(calls, NFSPROC3_LOOKUP) <= 100, `${count(calls, NFSPROC3_LOOKUP)} LOOKUPs`);
+  });
+});
+
+describe('NFS header reads', () => {
+  let root: string;
+  /** name → bytes served: a short header, a 12 KiB one, a file named .dcm that is not DICOM; each long past its header. */
+  const files = new Map<string, Buffer>();
+  const padding = Buffer.alloc(200_000, 0x55);
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'exposure-nfs-head-'));
+    const image = await readFile((await writeStudySet(SET_B, root)).files[0]!);
+    const dataset = part10ToDataset(image);
+    dataset.ImageComments = 'a long comment '.repeat(700);
+    files.set('short.dcm', Buffer.concat([image, padding]));
+    files.set('long.dcm', Buffer.concat([datasetToPart10(dataset), padding]));
+    files.set('not-dicom.dcm', Buffer.concat([Buffer.from('plain text, no preamble\n'), padding]));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  /** A folder of `files`, READ answered with at most `chunk` bytes a call; every READ noted as [name, offset, count]. */
+  function flatFolder(reads: [string, number, number][], chunk = Infinity): (call: DecodedCall) => Answer {
+    return (call) => {
+      const handle = call.args.opaque(64, 'handle').toString();
+      if (call.procedure === NFSPROC3_READDIRPLUS) {
+        const entries = [...files].map(([name, bytes], i) => ({ name, cookie: i + 1, attributes: { type: 'file' as const, size: bytes.length }, handle: Buffer.from(name) }));
+        return { results: encodeReadDirPlusPage({ cookieVerifier: Buffer.alloc(8), entries, eof: true }) };
+      }
+      if (call.procedure !== NFSPROC3_READ) return { results: encodeNfsError(NFS3ERR_NOTSUPP) };
+      const [offset, count] = [call.args.uint64('offset'), call.args.uint32('count')];
+      reads.push([handle, offset, count]);
+      const bytes = files.get(handle)!;
+      const data = bytes.subarray(offset, offset + Math.min(count, chunk));
+      return { results: encodeReadResult(data, offset + data.length >= bytes.length) };
+    };
+  }
+
+  const readsOf = (reads: readonly [string, number, number][], name: string): [number, number][] => reads.filter(([n]) => n === name).map(([, offset, count]) => [offset, count]);
+
+  it('stops at Pixel Data: a short header in one 4 KiB READ, a 12 KiB one in two, a file that is not DICOM in one', async () => {
+    const reads: [string, number, number][] = [];
+    const port = await rpcServer(server({ exports: [{ dir: '/srv/images', groups: ['*'] }], nfs: flatFolder(reads) }));
+    const o = await nfsProbe.run({ ip: HOST, port }, ctx());
+    const w = details(o).exports[0]!.walk!;
+    assert.deepEqual([w.headersRead, w.confirmedByMarker], [3, 2]);
+    assert.ok(w.elementsPerHeader && w.elementsPerHeader.max > w.elementsPerHeader.min, 'both headers read whole');
+    assert.deepEqual(readsOf(reads, 'short.dcm'), [[0, 4096]]);
+    assert.deepEqual(readsOf(reads, 'long.dcm'), [[0, 4096], [4096, 8192]]);
+    assert.deepEqual(readsOf(reads, 'not-dicom.dcm'), [[0, 4096]]);
+    const asked = reads.reduce((n, [, , count]) => n + count, 0);
+    assert.ok(asked < DEFAULT_FILE_WALK.maxHeaderBytes, `${asked} bytes asked for three headers`);
+  });
+
+  it('a server that answers short READs is asked on from where it stopped, within the READ cap', async () => {
+    const reads: [string, number, number][] = [];
+    const port = await rpcServer(server({ exports: [{ dir: '/srv/images', groups: ['*'] }], nfs: flatFolder(reads, 1000) }));
+    const o = await nfsProbe.run({ ip: HOST, port }, ctx());
+    const w = details(o).exports[0]!.walk!;
+    assert.equal(w.confirmedByMarker, 2);
+    assert.deepEqual(readsOf(reads, 'short.dcm').map(([offset]) => offset), [0, 1000]);
+    assert.equal(readsOf(reads, 'long.dcm').length, 8, 'eight READs at most, the header counted as far as it came');
+    assert.deepEqual(readsOf(reads, 'not-dicom.dcm').map(([offset]) => offset), [0]);
   });
 });
