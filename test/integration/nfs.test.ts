@@ -84,6 +84,11 @@ describe('scan of the lab NFS server (nfs-ganesha)', () => {
     assert.deepEqual(d.exports[0]!.authFlavors?.includes('sys'), true);
   });
 
+  it('names the export by the path MOUNT gives (ganesha\'s Pseudo, as a NAS would), no folder of the lab host in any output', async () => {
+    assert.equal(nfs(services[0]).exports[0]!.path, '/images');
+    await assertNoCanaryValue(outDir, [labDir]);
+  });
+
   it('the limited export refuses the scanner when asked for by name (MNT3ERR_ACCES)', async () => {
     const dialer = createDialer({ scope: { check: (ip) => (ip === IP ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 1 << 20, connectionsPerSecond: 0 });
     const signal = AbortSignal.timeout(10_000);
@@ -117,7 +122,7 @@ describe('scan of the lab NFS server (nfs-ganesha)', () => {
     const md = await readFile(join(outDir, 'report.md'), 'utf8');
     assert.match(md, /## File shares/);
     const files = server().expected.shares!.find((e) => e.guestAccess)!.content!.files;
-    assert.match(md, new RegExp(`NFS \\(MOUNT port 20048, NFS port 2049\\), 1 export listed · export \\S+images: every client, mounted, ${files} files`));
+    assert.match(md, new RegExp(`NFS \\(MOUNT port 20048, NFS port 2049\\), 1 export listed · export /images: every client, mounted, ${files} files`));
     const table = await readFile(join(outDir, 'report.table'), 'utf8');
     assert.match(table, /every client, mounted/);
     assert.match(await readFile(join(outDir, 'report.json'), 'utf8'), /"protocol": ?"nfs"/);
