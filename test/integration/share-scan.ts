@@ -33,6 +33,18 @@ export async function exposureIn(outDir: string, args: string[], name: string): 
  */
 export const SHARE_CANARIES: readonly string[] = [...CANARY_VALUES, ...SHARE_TEXT_CANARIES];
 
+/**
+ * The privacy grep could fail: the share's text files the walk reads for
+ * indicators (under SHARE, the lab's folder) hold every text canary, under
+ * those names, and the reading report a planted patient's values.
+ */
+export async function assertTextCanariesIn(share: string): Promise<void> {
+  const paths = [['tools', 'config.json'], ['LEEME-RECUPERAR.txt'], ['exports', 'reading-report-cnry.txt']];
+  const read = `${paths.map((p) => p.join('/')).join('\n')}\n${(await Promise.all(paths.map((p) => readFile(join(share, ...p), 'latin1')))).join('\n')}`;
+  for (const c of SHARE_TEXT_CANARIES) assert.ok(read.includes(c), `${c} is not in ${share}`);
+  assert.ok(CANARY_VALUES.some((v) => read.includes(v)), 'the reading report carries canary patient values');
+}
+
 /** The file each report format is written to by scanWithReports; csv writes its findings table beside it. */
 export function reportFiles(formats: readonly string[]): string[] {
   return formats.flatMap((f) => (f === 'csv' ? ['report.csv', 'report.findings.csv'] : [`report.${f}`]));

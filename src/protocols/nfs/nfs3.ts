@@ -140,24 +140,33 @@ export function encodeReadDirPlus(dir: Buffer, cookie: Buffer, cookieVerifier: B
   return new XdrWriter().opaque(dir).fixedOpaque(cookie).fixedOpaque(cookieVerifier).uint32(dirCount).uint32(maxCount).toBuffer();
 }
 
-/** READDIRPLUS3res: at most `maxEntries` entries kept from one page. */
-export function decodeReadDirPlus(body: XdrReader, maxEntries: number): XdrDecoded<DirectoryPage | Failed> {
+/**
+ * READDIR3res and READDIRPLUS3res share their frame: a status, the folder's
+ * attributes, the cookie verifier, a list of entries (at most `maxEntries`
+ * kept) and eof; only an entry's layout differs.
+ */
+function decodeDirectoryPage(body: XdrReader, maxEntries: number, names: { readonly result: string; readonly entry: string }, readEntry: (r: XdrReader) => DirectoryEntry): XdrDecoded<DirectoryPage | Failed> {
   return decodeXdr((): DirectoryPage | Failed => {
-    const code = body.uint32('READDIRPLUS3res status');
+    const code = body.uint32(`${names.result} status`);
     const status = statusOf(code);
     readPostOpAttr(body, 'dir');
     if (status !== 'ok') return { status, code };
     const cookieVerifier = body.fixedOpaque(8, 'cookieverf');
-    const { items, cut } = body.linkedList(maxEntries, 'entryplus3', (r): DirectoryEntry => {
-      r.uint64('fileid');
-      const name = r.string(MAX_NAME_BYTES, 'name');
-      const cookie = r.hyperBytes('cookie');
-      const attributes = readPostOpAttr(r, 'name');
-      const handle = r.bool('name_handle handle_follows') ? r.opaque(FHSIZE3, 'name_handle') : undefined;
-      return { name, cookie, ...(attributes ? { attributes } : {}), ...(handle ? { handle } : {}) };
-    });
+    const { items, cut } = body.linkedList(maxEntries, names.entry, readEntry);
     const eof = cut ? false : body.bool('eof');
     return { status, cookieVerifier, entries: items, eof, cut };
+  });
+}
+
+/** READDIRPLUS3res: each entry with its attributes and handle when the server sends them. */
+export function decodeReadDirPlus(body: XdrReader, maxEntries: number): XdrDecoded<DirectoryPage | Failed> {
+  return decodeDirectoryPage(body, maxEntries, { result: 'READDIRPLUS3res', entry: 'entryplus3' }, (r): DirectoryEntry => {
+    r.uint64('fileid');
+    const name = r.string(MAX_NAME_BYTES, 'name');
+    const cookie = r.hyperBytes('cookie');
+    const attributes = readPostOpAttr(r, 'name');
+    const handle = r.bool('name_handle handle_follows') ? r.opaque(FHSIZE3, 'name_handle') : undefined;
+    return { name, cookie, ...(attributes ? { attributes } : {}), ...(handle ? { handle } : {}) };
   });
 }
 
@@ -166,21 +175,12 @@ export function encodeReadDir(dir: Buffer, cookie: Buffer, cookieVerifier: Buffe
   return new XdrWriter().opaque(dir).fixedOpaque(cookie).fixedOpaque(cookieVerifier).uint32(count).toBuffer();
 }
 
-/** READDIR3res: names and cookies only (entry3), at most `maxEntries` kept from one page. */
+/** READDIR3res: names and cookies only (entry3). */
 export function decodeReadDir(body: XdrReader, maxEntries: number): XdrDecoded<DirectoryPage | Failed> {
-  return decodeXdr((): DirectoryPage | Failed => {
-    const code = body.uint32('READDIR3res status');
-    const status = statusOf(code);
-    readPostOpAttr(body, 'dir');
-    if (status !== 'ok') return { status, code };
-    const cookieVerifier = body.fixedOpaque(8, 'cookieverf');
-    const { items, cut } = body.linkedList(maxEntries, 'entry3', (r): DirectoryEntry => {
-      r.uint64('fileid');
-      const name = r.string(MAX_NAME_BYTES, 'name');
-      return { name, cookie: r.hyperBytes('cookie') };
-    });
-    const eof = cut ? false : body.bool('eof');
-    return { status, cookieVerifier, entries: items, eof, cut };
+  return decodeDirectoryPage(body, maxEntries, { result: 'READDIR3res', entry: 'entry3' }, (r): DirectoryEntry => {
+    r.uint64('fileid');
+    const name = r.string(MAX_NAME_BYTES, 'name');
+    return { name, cookie: r.hyperBytes('cookie') };
   });
 }
 
