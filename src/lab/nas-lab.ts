@@ -186,17 +186,13 @@ async function startOne(name: NasServerName, ip: string, dir: string, shim: stri
       const content = await writeNasTree(images);
       await writeFile(join(radiology, 'notes.txt'), 'export of the Exposure lab limited to one other client\n');
       for (const port of [PORTMAP_PORT, NFS_PORT, MOUNT_PORT]) await assertPortFree(ip, port, name);
-      const proc = await launchGanesha(serverDir, shim, {
-        ip,
-        exports: [
-          { id: 1, path: images, pseudo: '/srv/images' },
-          { id: 2, path: radiology, pseudo: '/srv/radiology', clients: [NFS_ALLOWED_CLIENT] },
-        ],
-      });
-      // MOUNT (NFSv3) names an export by its path; the pseudo path is NFSv4's.
+      const open = { id: 1, path: images, pseudo: '/images' };
+      const limited = { id: 2, path: radiology, pseudo: '/radiology', clients: [NFS_ALLOWED_CLIENT] };
+      const proc = await launchGanesha(serverDir, shim, { ip, exports: [open, limited] });
+      // MOUNT names an export by its Pseudo path (Mount_Path_Pseudo), never the lab's folder on the host.
       const shares = [
-        { name: images, guestAccess: true, content },
-        { name: radiology, guestAccess: false },
+        { name: open.pseudo, guestAccess: true, content },
+        { name: limited.pseudo, guestAccess: false },
       ];
       // Scanned on the portmapper's port; ready once MOUNT listens (ganesha registers with the rpcbind the wrapper started first).
       const server: NasLabServer = { name, product: 'nfs-ganesha', protocol: 'nfs', ip, port: PORTMAP_PORT, pid: proc.pid, expected: { anonymousLogin: true, writable: false, shares } };

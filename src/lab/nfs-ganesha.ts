@@ -11,6 +11,11 @@
  * on /run, so ganesha registers with the lab's rpcbind and nothing of the
  * host's is touched. That needs root, as port 111 does anyway.
  *
+ * Exports are named by their Pseudo path for NFSv3 too (Mount_Path_Pseudo):
+ * MOUNT's EXPORT list and MNT then say "/images", as a NAS's do, rather than
+ * the lab's folder on the host, which would put a path of the machine
+ * running the lab into every report.
+ *
  * One process group: the wrapper shell starts rpcbind, waits (bounded) for its
  * socket and becomes ganesha, so stopping the group by PID stops both.
  */
@@ -26,7 +31,7 @@ export const PORTMAP_PORT = 111;
 export interface NfsExportConfig {
   readonly id: number;
   readonly path: string;
-  /** The path clients ask MOUNT for (ganesha's Pseudo). */
+  /** The path MOUNT lists and clients mount, NFSv3 and NFSv4 alike (ganesha's Pseudo, with Mount_Path_Pseudo). */
   readonly pseudo: string;
   /** Undefined: every client may mount it read-only. Otherwise only these. */
   readonly clients?: readonly string[];
@@ -57,6 +62,7 @@ export function ganeshaConfig(o: GaneshaOptions): string {
   Bind_addr = ${o.ip};
   NFS_Port = ${NFS_PORT};
   MNT_Port = ${MOUNT_PORT};
+  Mount_Path_Pseudo = true;
   Enable_NLM = false;
   Enable_RQUOTA = false;
   Protocols = 3;

@@ -201,13 +201,16 @@ export const NfsDetails = z.object({
   /** MOUNT v3 and NFSv3 over TCP, as the port mapper's GETPORT answered (0: not registered). */
   mountPort: n,
   nfsPort: n,
-  /** Whether MOUNT's EXPORT procedure answered with its list. */
-  exportList: z.enum(['listed', 'refused', 'not-registered', 'not-attempted']),
+  /**
+   * Whether MOUNT's EXPORT procedure answered with its list; udp-only: the port
+   * mapper registers MOUNT v3 over UDP alone, which the probe does not speak.
+   */
+  exportList: z.enum(['listed', 'refused', 'not-registered', 'udp-only', 'not-attempted']),
   /** Exports the list named (all of them, kept or not). */
   exportsListed: n,
   /** The exports kept (at most 32), in the server's order. */
   exports: z.array(NfsExport),
-  /** Why no export was walked although one was mounted: NFSv3 over TCP is not registered. */
-  stoppedBecause: z.enum(['no-nfs-v3']).optional(),
+  /** Why no export was walked although one was mounted: NFSv3 is not registered, or over UDP alone (not spoken here). */
+  stoppedBecause: z.enum(['no-nfs-v3', 'nfs-v3-udp-only']).optional(),
 });
 export type NfsDetails = z.infer<typeof NfsDetails>;

@@ -55,7 +55,7 @@ export function fileShareSummary(o: Observation): string | undefined {
     return [head.join(', '), ...modules].join(' · ');
   }
   if (d?.protocol === 'nfs') {
-    const list = d.exportList === 'listed' ? counted(d.exportsListed, 'export') + ' listed' : d.exportList === 'refused' ? 'export list refused' : d.exportList === 'not-registered' ? 'no MOUNT registered' : 'no export list';
+    const list = d.exportList === 'listed' ? counted(d.exportsListed, 'export') + ' listed' : d.exportList === 'refused' ? 'export list refused' : d.exportList === 'not-registered' ? 'no MOUNT registered' : d.exportList === 'udp-only' ? 'MOUNT over UDP only (not read)' : 'no export list';
     const head = [`NFS (MOUNT port ${d.mountPort || '-'}, NFS port ${d.nfsPort || '-'})`, list];
     if (d.stoppedBecause) head.push(`stopped: ${d.stoppedBecause}`);
     const exports = d.exports.map((e) => {

@@ -31,6 +31,7 @@ const Recorded = z.object({
   dicom: z.object({ aeTitles: z.array(z.string()), guessList: z.boolean() }),
   fileWalk: z.object({ ...WalkBoundsShape, checkWrite: z.boolean() }),
   limits: z.object({ maxRecords: Whole }),
+  contentRead: z.object({ maxFiles: Whole, maxBytes: Whole }).optional(),
 });
 
 /** What the scan was set to do: the facts the letter's "What was done" is written from. */
@@ -49,6 +50,8 @@ export interface RunActions {
   fileWalk: WalkBounds;
   /** One empty, uniquely named file created and removed on writable shares (--check-write). */
   checkWrite: boolean;
+  /** The content read's bounds (text files per share, bytes of each); absent for runs recorded before it. */
+  contentRead?: { maxFiles: number; maxBytes: number };
 }
 
 /** The run's actions from its meta options; undefined when it recorded no parameters this reader understands. */
@@ -65,6 +68,7 @@ export function runActions(options: Readonly<Record<string, unknown>>): RunActio
     maxRecords: p.limits.maxRecords,
     fileWalk,
     checkWrite,
+    ...(p.contentRead ? { contentRead: { ...p.contentRead } } : {}),
   };
 }
 
@@ -81,7 +85,15 @@ function dicomSteps(a: RunActions, callingAeTitle: string): string {
   return (
     `DICOM: asked for an association (A-ASSOCIATE-RQ) as calling AE title ${callingAeTitle}, ${titles.join(', ')}; ` +
     `sent C-ECHO; sent one Study Root C-FIND at study level and counted the answers, stopping with C-CANCEL at ${counted(a.maxRecords, 'record', undefined, grouped)}; ` +
-    'released the association.'
+    'where the same association accepted Modality Worklist, sent one worklist C-FIND, counted and capped the same way; released the association.'
+  );
+}
+
+/** The content read, when the run recorded its bounds: what was read, in memory, and the only thing kept of it. */
+function contentSteps(c: NonNullable<RunActions['contentRead']>): string {
+  return (
+    `On the same shares: read in memory the first ${kib(c.maxBytes)} of at most ${counted(c.maxFiles, 'small text file', undefined, grouped)} per share ` +
+    '(notes, configuration files) and matched them against a table of miner, malware and ransom-note indicators; only the ids of the indicators found were kept, never the text or a file name.'
   );
 }
 
@@ -123,13 +135,16 @@ export function actionLines(actions: RunActions | undefined, run: { ports: reado
   }
   if (has('ftp')) lines.push('FTP: read the greeting and FEAT, then tried an anonymous login, then a blank one.');
   if (has('smb')) lines.push('SMB: negotiated SMB2, opened a null session and a guest session, listed the shares (srvsvc, else a few common names) and connected to the disk shares.');
+  if (has('rsync')) lines.push("rsync: read the daemon's greeting and module list, and asked each listed module for its file list without a user name or secret; a module that asked for one was left alone.");
   if (has('nfs')) {
     lines.push(
-      "NFS: asked the port mapper where MOUNT and NFS listen, read MOUNT's export list, and mounted only the exports open to every client, as the scanner's own user (never root), walking them read-only over NFSv3 and unmounting after.",
+      "NFS: asked the port mapper where MOUNT and NFS listen, read MOUNT's export list, and mounted only the exports open to every client, read-only, as an unprivileged user " +
+        '(nobody, uid 65534, when the scanner ran as root; never root); walked them over NFSv3 and unmounted each after (UMNT).',
     );
   }
-  if (has('ftp') || has('smb') || has('nfs')) {
+  if (has('ftp') || has('smb') || has('rsync') || has('nfs')) {
     lines.push(walkSteps(actions));
+    if (actions.contentRead) lines.push(contentSteps(actions.contentRead));
     lines.push(
       actions.checkWrite
         ? 'Write check (--check-write): created one empty, uniquely named file on shares that said they were writable, and removed it at once.'

@@ -14,6 +14,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z, type ZodIssue } from 'zod';
 import { ProtocolId } from '../observation/observation.ts';
 import { validateAeTitle } from '../probes/catalogue.ts';
+import { TEXT_READ } from '../probes/nas/index.ts';
 import { RESULT_FORMATS } from '../scope/result-files.ts';
 import type { ResolvedName } from '../scope/space.ts';
 import type { RunMeta, RunRow } from '../store/index.ts';
@@ -93,6 +94,12 @@ export const RunParameters = z.object({
     checkWrite: z.boolean(),
   }),
   limits: Limits,
+  /**
+   * The bounds of the share walk's content read (probes/nas/limits.ts TEXT_READ): fixed in
+   * the code, not options, recorded so that a letter says what this run read. Absent in
+   * runs recorded before the content read existed; never read back to probe.
+   */
+  contentRead: z.object({ maxFiles: Whole, maxBytes: Whole }).optional(),
   /** How hard the scan goes: hosts at once, new connections a second, connections per host, connect retries. */
   pace: z.object({ concurrency: z.number().int().min(1), rate: Whole, perHost: z.number().int().min(1), retries: Whole }),
 });
@@ -121,7 +128,7 @@ const RunParametersV1 = RunParameters.extend({
 }));
 
 /** What a new run asks for, as given: paths may be relative, the seed may be left to chance. */
-export type RequestedParameters = Omit<RunParameters, 'version' | 'seed' | 'identity'> & {
+export type RequestedParameters = Omit<RunParameters, 'version' | 'seed' | 'identity' | 'contentRead'> & {
   seed?: number;
   identity: { callingAeTitle: string; contact?: string };
 };
@@ -169,6 +176,7 @@ export function recordParameters(requested: RequestedParameters): RunParameters 
     ...(probes !== undefined ? { probes } : {}),
     seed: seed ?? randomInt(2 ** 32),
     identity: { callingAeTitle: identity.callingAeTitle, userAgent: userAgent(identity.contact) },
+    contentRead: { maxFiles: TEXT_READ.maxFiles, maxBytes: TEXT_READ.maxBytes },
   };
   const parsed = RunParameters.safeParse(candidate);
   if (!parsed.success) throw new ScanError('RUN_PARAMETERS', `the scan's parameters are invalid: ${describeIssues(parsed.error.issues)}`);

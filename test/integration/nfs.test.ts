@@ -7,8 +7,10 @@
  *    the lab holds; the limited export is not open to the scanner;
  *  - a walk larger than the limits stops there and says so;
  *  - the findings and every report format carry the NFS facts;
- *  - no canary patient value in any byte of the store, the reports, the
- *    notification packs or the logs.
+ *  - no canary value (every value of every planted patient, and the text and
+ *    names of the export's planted text files, which the walk reads for
+ *    indicators) in any byte of the stores, every report format, the
+ *    notification packs or the debug logs.
  * Runs on 127.0.98.x, this suite's own block.
  */
 import assert from 'node:assert/strict';
@@ -24,9 +26,10 @@ import { scannerCredential } from '../../src/probes/nfs/index.ts';
 import { RpcSession } from '../../src/probes/nfs/rpc-session.ts';
 import { decodeMountResult, encodeDirPath, MOUNT_PROGRAM, MOUNT_V3, MOUNTPROC3_MNT } from '../../src/protocols/nfs/mount.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
-import { assertWalkAsPlanted, assertNoCanaryValue, describeCanaryPrivacy, exposureIn, scanServices, scanWithReports } from './share-scan.ts';
+import { assertNoCanaryValue, assertOutputsToGrep, assertTextCanariesIn, assertWalkAsPlanted, describeCanaryPrivacy, exposureIn, scanServices, scanWithReports, SHARE_CANARIES } from './share-scan.ts';
 
 const IP = '127.0.98.7';
+const FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'md', 'html'];
 
 let labDir: string;
 let outDir: string;
@@ -50,7 +53,7 @@ before(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'exposure-nfs-out-'));
   packsDir = await mkdtemp(join(tmpdir(), 'exposure-nfs-packs-'));
   lab = await startNasLab({ dir: join(labDir, 'lab'), addresses: { 'nfs-ganesha': IP }, only: ['nfs-ganesha'] });
-  services = await scanWithReports(outDir, [IP, '--ports', '111'], ['table', 'json', 'csv', 'md', 'html', 'sarif', 'ndjson']);
+  services = await scanWithReports(outDir, [IP, '--ports', '111'], FORMATS);
   await exposureIn(outDir, ['report', '--db', join(outDir, 'scan.db'), '--by', 'org', '--out', packsDir], 'report-packs');
 });
 
@@ -78,6 +81,11 @@ describe('scan of the lab NFS server (nfs-ganesha)', () => {
     assert.deepEqual(d.exports.map((e) => [e.path, e.clients, e.access, e.walk !== undefined]), [[open!.name, 'everyone', 'mounted', true]]);
     assert.ok(!d.exports.some((e) => e.path === limited!.name));
     assert.deepEqual(d.exports[0]!.authFlavors?.includes('sys'), true);
+  });
+
+  it('names the export by the path MOUNT gives (ganesha\'s Pseudo, as a NAS would), no folder of the lab host in any output', async () => {
+    assert.equal(nfs(services[0]).exports[0]!.path, '/images');
+    await assertNoCanaryValue(outDir, [labDir]);
   });
 
   it('the limited export refuses the scanner when asked for by name (MNT3ERR_ACCES)', async () => {
@@ -113,7 +121,7 @@ describe('scan of the lab NFS server (nfs-ganesha)', () => {
     const md = await readFile(join(outDir, 'report.md'), 'utf8');
     assert.match(md, /## File shares/);
     const files = server().expected.shares!.find((e) => e.guestAccess)!.content!.files;
-    assert.match(md, new RegExp(`NFS \\(MOUNT port 20048, NFS port 2049\\), 1 export listed · export \\S+images: every client, mounted, ${files} files`));
+    assert.match(md, new RegExp(`NFS \\(MOUNT port 20048, NFS port 2049\\), 1 export listed · export /images: every client, mounted, ${files} files`));
     const table = await readFile(join(outDir, 'report.table'), 'utf8');
     assert.match(table, /every client, mounted/);
     assert.match(await readFile(join(outDir, 'report.json'), 'utf8'), /"protocol": ?"nfs"/);
@@ -140,11 +148,20 @@ describe('limits', () => {
   });
 });
 
-describe('privacy of the packs', () => {
-  it('no canary patient value in any notification pack', async () => {
-    assert.ok((await readdir(packsDir)).includes('index.md'));
-    for (const folder of (await readdir(packsDir)).filter((f) => f !== 'index.md')) await assertNoCanaryValue(join(packsDir, folder));
+describe('privacy of the outputs', () => {
+  it('the grep reads the store, every report format (csv as its two tables) naming the export, and a debug log', async () => {
+    await assertOutputsToGrep(outDir, FORMATS, [IP]);
+  });
+
+  it('no canary value in any notification pack', async () => {
+    const packs = await readdir(packsDir, { recursive: true });
+    assert.ok(packs.includes('index.md') && packs.some((f) => f.endsWith('README.md')), 'the packs were not written');
+    await assertNoCanaryValue(packsDir, SHARE_CANARIES);
+  });
+
+  it('the grep could fail: the text files the walk read hold the text canaries and a planted patient', async () => {
+    await assertTextCanariesIn(join(labDir, 'lab', 'nfs-ganesha', 'images'));
   });
 });
 
-describeCanaryPrivacy(() => ({ outDir, studyFolder: join(labDir, 'lab', 'nfs-ganesha', 'images', 'archive', '2023', 'pat1', 'study1') }), 'in the export');
+describeCanaryPrivacy(() => ({ outDir, studyFolder: join(labDir, 'lab', 'nfs-ganesha', 'images', 'archive', '2023', 'pat1', 'study1') }), 'in the export', SHARE_CANARIES);

@@ -1,14 +1,16 @@
 /**
  * The canary studies: what is written is what CANARY_VALUES says was planted,
- * the files are valid Part-10, and the plan is deterministic.
+ * the files are valid Part-10, and the plan is deterministic; the share's
+ * planted text files carry the text canaries and a planted patient's values.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CANARY_VALUES, SET_A, SET_B, UNGREPPABLE_KEYWORDS, canaryUid, plantedValues, writeStudySet, type WrittenStudySet } from '../../src/lab/canary.ts';
 import { part10ToDataset, type NaturalDataset } from '../../src/lab/dcmjs-writer.js';
+import { SHARE_TEXT_CANARIES, writeNasTree } from '../../src/lab/nas-content.ts';
 import { IDENTIFYING_ATTRIBUTES } from '../../src/privacy/identifying-attributes.ts';
 
 let root: string;
@@ -79,5 +81,38 @@ describe('canary studies', () => {
     assert.match(uid, /^2\.25\.(0|[1-9]\d*)$/);
     assert.ok(uid.length <= 64);
     assert.ok(BigInt(uid.slice(5)) < 2n ** 128n);
+  });
+});
+
+describe('canary text on the shares', () => {
+  let share: string;
+  before(async () => {
+    share = await mkdtemp(join(tmpdir(), 'exposure-canary-share-'));
+    await writeNasTree(share, SET_A);
+  });
+  after(() => rm(share, { recursive: true, force: true }));
+
+  /** The share's text files (everything but the images and DICOMDIR): names and contents, as one text. */
+  async function textOfShare(): Promise<string> {
+    const paths = (await readdir(share, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && !e.parentPath.includes(join('archive', '2023')) && e.name !== 'DICOMDIR');
+    const texts = await Promise.all(paths.map(async (e) => `${e.name}\n${await readFile(join(e.parentPath, e.name), 'latin1')}`));
+    return texts.join('\n');
+  }
+
+  test('every text canary is in the planted text files, long enough to grep', async () => {
+    const text = await textOfShare();
+    for (const c of SHARE_TEXT_CANARIES) {
+      assert.ok(text.includes(c), `${c} planted`);
+      assert.ok(c.length >= 6);
+    }
+  });
+
+  test("the reading report carries the first patient's name, ID and birth date, each a canary value", async () => {
+    const text = await textOfShare();
+    const p = SET_A.patients[0]!;
+    for (const v of [p.patientName, p.patientId, p.patientBirthDate]) {
+      assert.ok(text.includes(v));
+      assert.ok(CANARY_VALUES.includes(v));
+    }
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { recordParameters } from '../../src/scan/run-parameters.ts';
 import { actionLines, runActions } from '../../src/report/run-actions.ts';
-import { DEFAULT_FILE_WALK } from '../../src/probes/nas/limits.ts';
+import { DEFAULT_FILE_WALK, TEXT_READ } from '../../src/probes/nas/limits.ts';
 import { requested } from '../scan/parameters.ts';
 
 const RUN = { ports: [21, 104, 445, 8042], scanner: { callingAeTitle: 'EXPOSURE' } };
@@ -34,6 +34,7 @@ describe("a run's actions", () => {
         walkTimeMs: DEFAULT_FILE_WALK.walkTimeMs,
       },
       checkWrite: false,
+      contentRead: { maxFiles: TEXT_READ.maxFiles, maxBytes: TEXT_READ.maxBytes },
     });
     assert.deepEqual(runActions({ parameters: recordParameters(requested({ probes: ['smb', 'dicom'] })) })?.probes, ['dicom', 'smb']);
   });
@@ -48,7 +49,7 @@ describe('what was done, as the letter says it', () => {
   it('without --check-logins: the DICOM steps with the record cap, the anonymous and guest sessions, the walk caps, no login tried, nothing written', () => {
     const text = lines({ limits: { maxRecords: 250, connectTimeoutMs: 3000, ioTimeoutMs: 10_000, probeTimeoutMs: 120_000 } });
     assert.equal(text[0], 'Connected over TCP to ports 21, 104, 445, 8042 of each address in scope.');
-    assert.ok(text.some((l) => /^DICOM: asked for an association \(A-ASSOCIATE-RQ\) as calling AE title EXPOSURE, .*then the titles given: ORTHANC, then a short list of products' default titles; sent C-ECHO; sent one Study Root C-FIND at study level .*stopping with C-CANCEL at 250 records; released the association\.$/.test(l)));
+    assert.ok(text.some((l) => /^DICOM: asked for an association \(A-ASSOCIATE-RQ\) as calling AE title EXPOSURE, .*then the titles given: ORTHANC, then a short list of products' default titles; sent C-ECHO; sent one Study Root C-FIND at study level .*stopping with C-CANCEL at 250 records; where the same association accepted Modality Worklist, sent one worklist C-FIND, counted and capped the same way; released the association\.$/.test(l)));
     assert.ok(text.includes('DICOM over TLS (PS3.15 Annex B): completed a TLS handshake and recorded the certificate without trusting it, then took the same DICOM steps inside.'));
     assert.ok(text.some((l) => l.startsWith('DICOMweb: QIDO-RS studies queries') && l.includes('at most 250 studies')));
     assert.ok(text.includes('Web logins: none tried (no --check-logins); a login was recorded, not tested.'));
@@ -74,6 +75,41 @@ describe('what was done, as the letter says it', () => {
       ['Connected over TCP to ports 21, 104, 445, 8042 of each address in scope.', 'DICOM', 'No image was retrieved (no C-GET, C-MOVE or WADO retrieve), and no patient name, identifier, date or other value was kept'],
     );
     assert.doesNotMatch(text[1]!, /titles given|default titles/);
+  });
+
+  it('the content read, from the bounds the run recorded: a few small text files per share, in memory, only indicator ids kept', () => {
+    const text = lines({});
+    const content = text.filter((l) => l.startsWith('On the same shares: read in memory'));
+    assert.deepEqual(content, [
+      'On the same shares: read in memory the first 4 KiB of at most 8 small text files per share (notes, configuration files) and matched them against a table of miner, malware and ransom-note indicators; only the ids of the indicators found were kept, never the text or a file name.',
+    ]);
+    assert.ok(text.indexOf(content[0]!) === text.findIndex((l) => l.startsWith('On shares that let us in')) + 1, 'right after the walk it belongs to');
+  });
+
+  it('no content read named for a run recorded before it, nor for a run without a share probe', () => {
+    const { contentRead: _, ...older } = recordParameters(requested({}));
+    const olderText = actionLines(runActions({ parameters: older }), RUN);
+    assert.ok(olderText.some((l) => l.startsWith('On shares that let us in')));
+    assert.ok(!olderText.some((l) => l.includes('read in memory')));
+    assert.ok(!lines({ probes: ['dicom', 'orthanc'] }).some((l) => l.includes('read in memory') || l.startsWith('On shares')));
+  });
+
+  it('the NFS walk: only exports open to everyone, read-only, as nobody when run as root and never as root, unmounted after', () => {
+    const text = lines({ probes: ['nfs'] });
+    const nfs = text.find((l) => l.startsWith('NFS: '));
+    assert.ok(nfs);
+    for (const words of ['mounted only the exports open to every client', 'read-only', 'nobody, uid 65534', 'never root', 'unmounted each after (UMNT)']) assert.ok(nfs.includes(words), words);
+    assert.ok(text.some((l) => l.startsWith('On shares that let us in')) && text.some((l) => l.startsWith('On the same shares: read in memory')));
+    assert.ok(text.includes('Nothing was written: no file was created, changed or deleted (no --check-write).'));
+  });
+
+  it('rsync alone: its module steps, the walk, the content read and nothing written', () => {
+    const text = lines({ probes: ['rsync'] });
+    assert.deepEqual(
+      text.map((l) => l.split(':')[0]),
+      ['Connected over TCP to ports 21, 104, 445, 8042 of each address in scope.', 'rsync', 'On shares that let us in', 'On the same shares', 'Nothing was written', 'No image was retrieved (no C-GET, C-MOVE or WADO retrieve), and no patient name, identifier, date or other value was kept'],
+    );
+    assert.match(text[1]!, /without a user name or secret/);
   });
 
   it('says so when the run recorded no parameters', () => {

@@ -16,7 +16,7 @@ import type { Endpoint, Observation, ProbeStatus } from '../../observation/obser
 import { IDENTIFIER_CAP, printableIdentifier } from '../../observation/peer-text.ts';
 import { decodeExports, decodeMountResult, encodeDirPath, MOUNT_PROGRAM, MOUNT_V3, MOUNTPROC3_EXPORT, MOUNTPROC3_MNT, MOUNTPROC3_UMNT, type ExportNode } from '../../protocols/nfs/mount.ts';
 import { NFS_PROGRAM, NFS_V3 } from '../../protocols/nfs/nfs3.ts';
-import { decodeGetPort, encodeGetPort, PMAP_PROGRAM, PMAP_VERSION, PMAPPROC_GETPORT } from '../../protocols/sunrpc/portmap.ts';
+import { decodeGetPort, encodeGetPort, IPPROTO_TCP, IPPROTO_UDP, PMAP_PROGRAM, PMAP_VERSION, PMAPPROC_GETPORT } from '../../protocols/sunrpc/portmap.ts';
 import { AUTH_NONE, AUTH_SYS, type AuthSys, type Credential } from '../../protocols/sunrpc/rpc.ts';
 import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
 import { mergeExposure, mergeInventory } from '../nas/merge.ts';
@@ -50,8 +50,8 @@ export function scannerCredential(machineName: string, uid = process.getuid?.() 
   return { flavor: AUTH_SYS, stamp: Math.floor(Date.now() / 1000) >>> 0, machineName: printableIdentifier(machineName, 64), uid: own(uid), gid: own(gid), gids: [] };
 }
 
-async function getPort(pmap: RpcSession, program: number, version: number, signal: AbortSignal): Promise<number> {
-  const body = await pmap.call(PMAP_PROGRAM, PMAP_VERSION, PMAPPROC_GETPORT, { flavor: AUTH_NONE }, encodeGetPort(program, version), signal);
+async function getPort(pmap: RpcSession, program: number, version: number, signal: AbortSignal, protocol = IPPROTO_TCP): Promise<number> {
+  const body = await pmap.call(PMAP_PROGRAM, PMAP_VERSION, PMAPPROC_GETPORT, { flavor: AUTH_NONE }, encodeGetPort(program, version, protocol), signal);
   const port = decodeGetPort(body);
   if (!port.ok) throw new RpcProtocolError('RPC_MALFORMED', `GETPORT reply: ${port.error.field} at offset ${port.error.offset}`);
   return port.value;
@@ -85,11 +85,14 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
     answered = true;
     observation.status = 'success';
     details.nfsPort = await getPort(pmap, NFS_PROGRAM, NFS_V3, signal);
-    pmap.close();
+    // The probe speaks TCP only: a program missing there is asked for over UDP, so the result says which it is.
+    const overUdpOnly = async (program: number, version: number): Promise<boolean> => (await getPort(pmap, program, version, signal, IPPROTO_UDP)) !== 0;
     if (details.mountPort === 0) {
-      details.exportList = 'not-registered';
+      details.exportList = (await overUdpOnly(MOUNT_PROGRAM, MOUNT_V3)) ? 'udp-only' : 'not-registered';
       return finish();
     }
+    const nfsOverUdpOnly = details.nfsPort === 0 && (await overUdpOnly(NFS_PROGRAM, NFS_V3));
+    pmap.close();
 
     phase = 'export-list';
     const mount = await open(details.mountPort);
@@ -146,7 +149,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
         throw err;
       }
       if (details.nfsPort === 0) {
-        details.stoppedBecause = 'no-nfs-v3';
+        details.stoppedBecause = nfsOverUdpOnly ? 'nfs-v3-udp-only' : 'no-nfs-v3';
         await unmount(wire);
         continue;
       }

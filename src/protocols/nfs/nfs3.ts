@@ -1,8 +1,9 @@
 /**
  * NFS version 3, program 100003 (RFC 1813): the read-only procedures a walk
- * needs. READDIRPLUS lists a folder with each entry's attributes and handle,
- * LOOKUP finds a handle READDIRPLUS left out, READ takes a file's first bytes.
- * Nothing here writes.
+ * needs. READDIRPLUS lists a folder with each entry's attributes and handle;
+ * READDIR lists names only, for servers that do not support READDIRPLUS;
+ * LOOKUP finds a handle a listing left out, GETATTR the attributes LOOKUP
+ * left out, READ takes a file's first bytes. Nothing here writes.
  */
 import { decodeXdr, XdrWriter, type XdrDecoded, type XdrReader } from '../sunrpc/xdr.ts';
 import { FHSIZE3 } from './mount.ts';
@@ -12,6 +13,7 @@ export const NFS_V3 = 3;
 export const NFSPROC3_GETATTR = 1;
 export const NFSPROC3_LOOKUP = 3;
 export const NFSPROC3_READ = 6;
+export const NFSPROC3_READDIR = 16;
 export const NFSPROC3_READDIRPLUS = 17;
 
 /** A file name read from a listing: NFS names are components (Linux NAME_MAX 255); 1024 leaves room for any server. */
@@ -86,6 +88,16 @@ export function decodeLookup(body: XdrReader): XdrDecoded<{ readonly status: 'ok
   });
 }
 
+/** RFC 1813 3.3.1 GETATTR3res: the attributes themselves (fattr3, not post_op_attr) when it succeeds. */
+export function decodeGetAttr(body: XdrReader): XdrDecoded<{ readonly status: 'ok'; readonly attributes: FileAttributes } | Failed> {
+  return decodeXdr(() => {
+    const code = body.uint32('GETATTR3res status');
+    const status = statusOf(code);
+    if (status !== 'ok') return { status, code };
+    return { status, attributes: readFattr3(body) };
+  });
+}
+
 /** RFC 1813 3.3.6 READ3args: file, offset, count. */
 export function encodeRead(handle: Buffer, offset: number, count: number): Buffer {
   return new XdrWriter().opaque(handle).uint64(offset).uint32(count).toBuffer();
@@ -128,24 +140,47 @@ export function encodeReadDirPlus(dir: Buffer, cookie: Buffer, cookieVerifier: B
   return new XdrWriter().opaque(dir).fixedOpaque(cookie).fixedOpaque(cookieVerifier).uint32(dirCount).uint32(maxCount).toBuffer();
 }
 
-/** READDIRPLUS3res: at most `maxEntries` entries kept from one page. */
-export function decodeReadDirPlus(body: XdrReader, maxEntries: number): XdrDecoded<DirectoryPage | Failed> {
+/**
+ * READDIR3res and READDIRPLUS3res share their frame: a status, the folder's
+ * attributes, the cookie verifier, a list of entries (at most `maxEntries`
+ * kept) and eof; only an entry's layout differs.
+ */
+function decodeDirectoryPage(body: XdrReader, maxEntries: number, names: { readonly result: string; readonly entry: string }, readEntry: (r: XdrReader) => DirectoryEntry): XdrDecoded<DirectoryPage | Failed> {
   return decodeXdr((): DirectoryPage | Failed => {
-    const code = body.uint32('READDIRPLUS3res status');
+    const code = body.uint32(`${names.result} status`);
     const status = statusOf(code);
     readPostOpAttr(body, 'dir');
     if (status !== 'ok') return { status, code };
     const cookieVerifier = body.fixedOpaque(8, 'cookieverf');
-    const { items, cut } = body.linkedList(maxEntries, 'entryplus3', (r): DirectoryEntry => {
-      r.uint64('fileid');
-      const name = r.string(MAX_NAME_BYTES, 'name');
-      const cookie = r.hyperBytes('cookie');
-      const attributes = readPostOpAttr(r, 'name');
-      const handle = r.bool('name_handle handle_follows') ? r.opaque(FHSIZE3, 'name_handle') : undefined;
-      return { name, cookie, ...(attributes ? { attributes } : {}), ...(handle ? { handle } : {}) };
-    });
+    const { items, cut } = body.linkedList(maxEntries, names.entry, readEntry);
     const eof = cut ? false : body.bool('eof');
     return { status, cookieVerifier, entries: items, eof, cut };
+  });
+}
+
+/** READDIRPLUS3res: each entry with its attributes and handle when the server sends them. */
+export function decodeReadDirPlus(body: XdrReader, maxEntries: number): XdrDecoded<DirectoryPage | Failed> {
+  return decodeDirectoryPage(body, maxEntries, { result: 'READDIRPLUS3res', entry: 'entryplus3' }, (r): DirectoryEntry => {
+    r.uint64('fileid');
+    const name = r.string(MAX_NAME_BYTES, 'name');
+    const cookie = r.hyperBytes('cookie');
+    const attributes = readPostOpAttr(r, 'name');
+    const handle = r.bool('name_handle handle_follows') ? r.opaque(FHSIZE3, 'name_handle') : undefined;
+    return { name, cookie, ...(attributes ? { attributes } : {}), ...(handle ? { handle } : {}) };
+  });
+}
+
+/** RFC 1813 3.3.16 READDIR3args: dir, cookie, cookieverf, count. */
+export function encodeReadDir(dir: Buffer, cookie: Buffer, cookieVerifier: Buffer, count: number): Buffer {
+  return new XdrWriter().opaque(dir).fixedOpaque(cookie).fixedOpaque(cookieVerifier).uint32(count).toBuffer();
+}
+
+/** READDIR3res: names and cookies only (entry3). */
+export function decodeReadDir(body: XdrReader, maxEntries: number): XdrDecoded<DirectoryPage | Failed> {
+  return decodeDirectoryPage(body, maxEntries, { result: 'READDIR3res', entry: 'entry3' }, (r): DirectoryEntry => {
+    r.uint64('fileid');
+    const name = r.string(MAX_NAME_BYTES, 'name');
+    return { name, cookie: r.hyperBytes('cookie') };
   });
 }
 
@@ -182,4 +217,21 @@ export function encodeReadResult(data: Buffer, eof: boolean): Buffer {
 
 export function encodeNfsError(code: number): Buffer {
   return new XdrWriter().uint32(code).bool(false).toBuffer();
+}
+
+export function encodeReadDirPage(page: { cookieVerifier: Buffer; entries: readonly { name: string; cookie: number }[]; eof: boolean }): Buffer {
+  const w = new XdrWriter().uint32(0).bool(false).fixedOpaque(page.cookieVerifier);
+  for (const e of page.entries) w.bool(true).uint64(e.cookie).string(e.name).uint64(e.cookie);
+  return w.bool(false).bool(page.eof).toBuffer();
+}
+
+export function encodeLookupResult(handle: Buffer, attributes?: FileAttributes): Buffer {
+  const w = new XdrWriter().uint32(0).opaque(handle);
+  if (attributes) w.bool(true).bytes(encodeFattr3(attributes));
+  else w.bool(false);
+  return w.bool(false).toBuffer();
+}
+
+export function encodeGetAttrResult(attributes: FileAttributes): Buffer {
+  return new XdrWriter().uint32(0).bytes(encodeFattr3(attributes)).toBuffer();
 }

@@ -3,82 +3,24 @@
  * server is test/integration/nfs.test.ts, nfs-ganesha): one in-process ONC
  * RPC server plays the port mapper, MOUNT and NFS on one port, answering
  * what each test scripts — exports for everyone and for others, a refused
- * MNT, a tree to walk — and hostile ones: a port mapper that never answers,
+ * MNT, a tree to walk, MOUNT or NFS over UDP alone — and hostile ones: a port mapper that never answers,
  * a giant fragment length, an endless export list, a READDIRPLUS that never
  * ends the folder. Each ends in a status within its bounds, never a throw.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import type net from 'node:net';
 import { after, describe, it } from 'node:test';
-import { createDialer } from '../../../src/net/dialer.ts';
-import { Observation, type NfsDetails } from '../../../src/observation/observation.ts';
-import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
-import { DEFAULT_FILE_WALK } from '../../../src/probes/nas/limits.ts';
 import { nfsProbe, scannerCredential } from '../../../src/probes/nfs/index.ts';
-import type { FileWalkOptions, ProbeContext } from '../../../src/probes/probe.ts';
-import { encodeExports, encodeMountResult, MOUNT_PROGRAM } from '../../../src/protocols/nfs/mount.ts';
+import { MOUNT_PROGRAM } from '../../../src/protocols/nfs/mount.ts';
 import { encodeNfsError, encodeReadDirPlusPage, encodeReadResult, NFS_PROGRAM, NFSPROC3_READ, NFSPROC3_READDIRPLUS, type FileAttributes } from '../../../src/protocols/nfs/nfs3.ts';
-import { PMAP_PROGRAM } from '../../../src/protocols/sunrpc/portmap.ts';
-import { AUTH_SYS, decodeCall, encodeAcceptedReply, frameRecord, RecordAssembler, type DecodedCall } from '../../../src/protocols/sunrpc/rpc.ts';
-import { XdrReader, XdrWriter } from '../../../src/protocols/sunrpc/xdr.ts';
+import { IPPROTO_TCP, IPPROTO_UDP, PMAP_PROGRAM } from '../../../src/protocols/sunrpc/portmap.ts';
+import { AUTH_SYS, type DecodedCall } from '../../../src/protocols/sunrpc/rpc.ts';
+import { XdrReader } from '../../../src/protocols/sunrpc/xdr.ts';
+import { details, rpcPeers, server, SERVER_BYTE_CAP, u32, type Answer, type Script } from './scripted-rpc.ts';
 
 const HOST = '127.0.98.21';
-const servers: net.Server[] = [];
-/** Bytes a scripted server writes at most on one connection: every loop here is bounded. */
-const SERVER_BYTE_CAP = 32 << 20;
-
-after(() => {
-  for (const s of servers) s.close();
-});
-
-/** What a script answers to one call: the results of an accepted call, raw bytes, a stream of its own, or nothing. */
-type Answer = { results: Buffer } | { raw: Buffer } | { stream: (s: net.Socket) => void } | 'silence' | 'close';
-type Script = (call: DecodedCall, port: number) => Answer;
-
-/** One ONC RPC server on port 0 for every program: GETPORT names its own port for anything registered. */
-async function rpcServer(script: Script, calls: DecodedCall[] = []): Promise<number> {
-  let port = 0;
-  const server = net.createServer((s) => {
-    s.on('error', () => undefined);
-    const asm = new RecordAssembler(1 << 20);
-    s.on('data', (chunk) => {
-      for (const record of asm.push(chunk)) {
-        const call = decodeCall(record);
-        if (!call.ok) return void s.destroy();
-        calls.push(call.value);
-        const answer = script(call.value, port);
-        if (answer === 'close') return void s.destroy();
-        if (answer === 'silence') return;
-        if ('stream' in answer) return void answer.stream(s);
-        s.write('raw' in answer ? answer.raw : frameRecord(encodeAcceptedReply(call.value.xid, 'success', answer.results)));
-      }
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  port = (server.address() as net.AddressInfo).port;
-  return port;
-}
-
-const u32 = (n: number): Buffer => new XdrWriter().uint32(n).toBuffer();
-
-/** A tidy server: GETPORT → this port; EXPORT → `exports`; MNT → a handle unless `mnt` says otherwise; NFS from `nfs`. */
-function server(o: { exports: { dir: string; groups: string[] }[]; mnt?: (dir: string) => number; nfs?: (call: DecodedCall) => Answer }): Script {
-  return (call, port) => {
-    if (call.program === PMAP_PROGRAM) return { results: u32(port) };
-    if (call.program === MOUNT_PROGRAM) {
-      if (call.procedure === 5) return { results: encodeExports(o.exports) };
-      if (call.procedure === 1) {
-        const dir = call.args.string(1024, 'dir').toString();
-        const code = o.mnt?.(dir) ?? 0;
-        return { results: code === 0 ? encodeMountResult({ handle: Buffer.from(`root:${dir}`), authFlavors: [1] }) : encodeMountResult({ code }) };
-      }
-      return { results: Buffer.alloc(0) }; // UMNT
-    }
-    if (call.program === NFS_PROGRAM && o.nfs) return o.nfs(call);
-    return { results: encodeNfsError(10004) };
-  };
-}
+const { rpcServer, ctx, close } = rpcPeers(HOST);
+after(close);
 
 /** A small tree: the root holds one folder "study" with two DICOM files and a text file. */
 const PART10 = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from('02000000554c0400', 'hex'), Buffer.alloc(4)]);
@@ -91,24 +33,6 @@ function smallTree(call: DecodedCall): Answer {
   }
   if (call.procedure === NFSPROC3_READ) return { results: encodeReadResult(PART10, true) };
   return { results: encodeNfsError(10004) };
-}
-
-function ctx(walk: Partial<FileWalkOptions> = {}, probeTimeoutMs = 15_000, ioTimeoutMs = 2000): ProbeContext {
-  return {
-    dialer: createDialer({ scope: { check: (ip) => (ip === HOST ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 64 << 20, connectionsPerSecond: 0 }),
-    signal: new AbortController().signal,
-    identity: { callingAeTitle: 'EXPOSURE-SCAN', userAgent: 'Exposure/0.1.0' },
-    limits: { maxRecords: 10, connectTimeoutMs: 2000, ioTimeoutMs, probeTimeoutMs, maxPduBytes: 1 << 20 },
-    dicom: { userAeTitles: [], useGuessList: false },
-    pseudonyms: createPseudonyms(),
-    fileWalk: { ...DEFAULT_FILE_WALK, ...walk },
-  };
-}
-
-function details(o: Observation): NfsDetails {
-  Observation.parse(o);
-  assert.equal(o.details?.protocol, 'nfs');
-  return o.details as NfsDetails;
 }
 
 describe('the NFS probe', () => {
@@ -184,6 +108,35 @@ describe('the NFS probe', () => {
     const o = await nfsProbe.run({ ip: HOST, port }, ctx());
     assert.equal(o.status, 'success');
     assert.equal(details(o).exportList, 'not-registered');
+  });
+
+  it('MOUNT registered over UDP alone: success, said so, no MOUNT connection tried', async () => {
+    const calls: DecodedCall[] = [];
+    const udpOnly: Script = (call, port) => {
+      if (call.program !== PMAP_PROGRAM) return 'close';
+      const [, , protocol] = [call.args.uint32('prog'), call.args.uint32('vers'), call.args.uint32('prot')];
+      return { results: u32(protocol === IPPROTO_UDP ? port : 0) };
+    };
+    const o = await nfsProbe.run({ ip: HOST, port: await rpcServer(udpOnly, calls) }, ctx());
+    assert.equal(o.status, 'success');
+    const d = details(o);
+    assert.deepEqual([d.mountPort, d.exportList, d.exports.length], [0, 'udp-only', 0]);
+    assert.deepEqual(calls.map((c) => c.program), [PMAP_PROGRAM, PMAP_PROGRAM, PMAP_PROGRAM], 'GETPORT for MOUNT and NFS over TCP, then MOUNT over UDP; nothing else');
+  });
+
+  it('MOUNT over TCP, NFSv3 over UDP alone: mounted, not walked, unmounted, and said why', async () => {
+    const calls: DecodedCall[] = [];
+    const tidy = server({ exports: [{ dir: '/open', groups: ['*'] }] });
+    const nfsOverUdp: Script = (call, port) => {
+      if (call.program !== PMAP_PROGRAM) return tidy(call, port);
+      const [program, , protocol] = [call.args.uint32('prog'), call.args.uint32('vers'), call.args.uint32('prot')];
+      return { results: u32(program === NFS_PROGRAM && protocol === IPPROTO_TCP ? 0 : port) };
+    };
+    const d = details(await nfsProbe.run({ ip: HOST, port: await rpcServer(nfsOverUdp, calls) }, ctx()));
+    assert.equal(d.stoppedBecause, 'nfs-v3-udp-only');
+    assert.deepEqual(d.exports.map((e) => [e.access, e.walk]), [['mounted', undefined]]);
+    assert.deepEqual(calls.filter((c) => c.program === MOUNT_PROGRAM).map((c) => c.procedure), [5, 1, 3]);
+    assert.equal(calls.filter((c) => c.program === NFS_PROGRAM).length, 0);
   });
 
   it('a port mapper that never answers: not this protocol, within the I/O timeout', async () => {

@@ -8,11 +8,17 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decodeExports, decodeMountResult, encodeExports, encodeMountResult, FHSIZE3 } from '../../../src/protocols/nfs/mount.ts';
 import {
+  decodeGetAttr,
   decodeLookup,
   decodeRead,
+  decodeReadDir,
   decodeReadDirPlus,
+  encodeGetAttrResult,
+  encodeLookupResult,
   encodeNfsError,
   encodeRead,
+  encodeReadDir,
+  encodeReadDirPage,
   encodeReadDirPlus,
   encodeReadDirPlusPage,
   encodeReadResult,
@@ -105,6 +111,35 @@ describe('NFSv3 (RFC 1813)', () => {
     assert.deepEqual(decodeLookup(reader(encodeNfsError(2))), { ok: true, value: { status: 'noent', code: 2 } });
   });
 
+  it('READDIR: names and cookies, no attributes; cut at the entry cap and never taken for the end', () => {
+    const page = encodeReadDirPage({ cookieVerifier: Buffer.alloc(8, 1), entries: [{ name: 'archive', cookie: 1 }, { name: 'a.dcm', cookie: 2 }], eof: true });
+    const r = decodeReadDir(reader(page), 100);
+    assert.ok(r.ok && r.value.status === 'ok');
+    assert.deepEqual([r.value.eof, r.value.cut], [true, false]);
+    assert.deepEqual(r.value.entries.map((e) => [e.name.toString(), e.attributes, e.handle]), [['archive', undefined, undefined], ['a.dcm', undefined, undefined]]);
+    assert.deepEqual(r.value.entries[1]!.cookie, Buffer.from('0000000000000002', 'hex'));
+    const cut = decodeReadDir(reader(page), 1);
+    assert.ok(cut.ok && cut.value.status === 'ok');
+    assert.deepEqual([cut.value.entries.length, cut.value.cut, cut.value.eof], [1, true, false]);
+    assert.deepEqual(decodeReadDir(reader(encodeNfsError(10004)), 10), { ok: true, value: { status: 'notsupp', code: 10004 } });
+    const truncated = decodeReadDir(reader(page.subarray(0, page.length - 6)), 100);
+    assert.ok(!truncated.ok && truncated.error.code === 'truncated');
+    const longName = new XdrWriter().uint32(0).bool(false).fixedOpaque(Buffer.alloc(8)).bool(true).uint64(1).uint32(5000).toBuffer();
+    const tooLong = decodeReadDir(reader(longName), 10);
+    assert.ok(!tooLong.ok && tooLong.error.code === 'too-long' && tooLong.error.field === 'name');
+  });
+
+  it('LOOKUP and GETATTR: the handle and attributes, attributes LOOKUP may leave out; a handle over FHSIZE3 refused', () => {
+    const handle = Buffer.alloc(20, 4);
+    assert.deepEqual(decodeLookup(reader(encodeLookupResult(handle, { type: 'file', size: 77 }))), { ok: true, value: { status: 'ok', handle, attributes: { type: 'file', size: 77 } } });
+    assert.deepEqual(decodeLookup(reader(encodeLookupResult(handle))), { ok: true, value: { status: 'ok', handle } });
+    assert.ok(!decodeLookup(reader(encodeLookupResult(Buffer.alloc(FHSIZE3 + 1)))).ok);
+    assert.deepEqual(decodeGetAttr(reader(encodeGetAttrResult({ type: 'directory', size: 4096 }))), { ok: true, value: { status: 'ok', attributes: { type: 'directory', size: 4096 } } });
+    assert.deepEqual(decodeGetAttr(reader(encodeNfsError(70))), { ok: true, value: { status: 'stale', code: 70 } });
+    const cut = encodeGetAttrResult({ type: 'file', size: 1 });
+    assert.ok(!decodeGetAttr(reader(cut.subarray(0, cut.length - 1))).ok);
+  });
+
   it('READ: data up to the cap the caller gives, whatever count the server claims', () => {
     const data = Buffer.alloc(300, 9);
     const r = decodeRead(reader(encodeReadResult(data, true)), 1024);
@@ -120,6 +155,7 @@ describe('NFSv3 (RFC 1813)', () => {
     assert.deepEqual(encodeRead(h, 0, 65536), Buffer.from('00000004' + '61626364' + '0000000000000000' + '00010000', 'hex'));
     const args = encodeReadDirPlus(h, Buffer.alloc(8), Buffer.alloc(8), 8192, 32768);
     assert.equal(args.length, 8 + 8 + 8 + 4 + 4);
+    assert.deepEqual(encodeReadDir(h, Buffer.alloc(8, 1), Buffer.alloc(8, 2), 32768), Buffer.from('00000004' + '61626364' + '0101010101010101' + '0202020202020202' + '00008000', 'hex'));
   });
 
   it('arbitrary bytes never throw from any decoder', () => {
@@ -129,7 +165,9 @@ describe('NFSv3 (RFC 1813)', () => {
         decodeExports(reader(b), { exports: 4, groups: 4 });
         decodeMountResult(reader(b));
         decodeReadDirPlus(reader(b), 8);
+        decodeReadDir(reader(b), 8);
         decodeLookup(reader(b));
+        decodeGetAttr(reader(b));
         decodeRead(reader(b), 256);
       }),
       { numRuns: 2000 },
