@@ -8,7 +8,6 @@
  * when the scanner runs as root: it never presents itself as root, and never
  * as anyone else). Nothing is ever written.
  */
-import { setMaxListeners } from 'node:events';
 import { catalogued } from '../catalogue.ts';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import type { NfsDetails, NfsExport } from '../../observation/file-share.ts';
@@ -36,6 +35,8 @@ export const MAX_RECORD_BYTES = 1 << 20;
 /** The uid and gid of "nobody" (Debian's nobody and nogroup): who the scanner is when it runs as root. */
 const NOBODY = 65534;
 
+// Flavour numbers: RFC 5531 §8.2 and Appendix A (AUTH_NONE 0, AUTH_SYS 1, AUTH_DH 3), RFC 2203 (RPCSEC_GSS 6),
+// RFC 2623 §2.2 (Kerberos V5 pseudo-flavours 390003–390005 in MOUNT replies).
 const AUTH_NAMES: Readonly<Record<number, NonNullable<NfsExport['authFlavors']>[number]>> = { 0: 'none', 1: 'sys', 3: 'des', 390003: 'kerberos', 390004: 'kerberos', 390005: 'kerberos', 6: 'kerberos' };
 
 function classify(err: unknown): { code: string; message: string; status: ProbeStatus } {
@@ -66,7 +67,6 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
   const started = performance.now();
   const limits = ctx.fileWalk ?? DEFAULT_FILE_WALK;
   const signal = ctx.signal;
-  setMaxListeners(0, signal);
   const details: NfsDetails = { protocol: 'nfs', mountPort: 0, nfsPort: 0, exportList: 'not-attempted', exportsListed: 0, exports: [] };
   const observation: Omit<Observation, 'durationMs'> = { protocol: 'nfs', endpoint, status: 'unknown-error', startedAt: new Date().toISOString(), tls: false, exposure: {} };
   const options: RpcSessionOptions = { dialer: ctx.dialer, connectTimeoutMs: ctx.limits.connectTimeoutMs, ioTimeoutMs: ctx.limits.ioTimeoutMs, maxRecordBytes: Math.min(MAX_RECORD_BYTES, Math.max(ctx.limits.maxPduBytes, 64 << 10)) };
@@ -154,13 +154,18 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
         continue;
       }
       phase = 'walk';
-      nfs ??= await open(details.nfsPort);
-      const outcome = await walkTree(new NfsTree(nfs, credential, root, limits.maxEntries), limits, ctx.pseudonyms.counter(), deadline);
+      let outcome;
+      try {
+        nfs ??= await open(details.nfsPort);
+        outcome = await walkTree(new NfsTree(nfs, credential, root, limits.maxEntries), limits, ctx.pseudonyms.counter(), deadline);
+      } finally {
+        // Mounted is unmounted, whether the NFS port answered or not.
+        await unmount(wire);
+      }
       e.walk = outcome.walk;
       observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
       const inventory = mergeInventory(observation.inventory, outcome.inventory);
       if (inventory) observation.inventory = inventory;
-      await unmount(wire);
       if (outcome.failure !== undefined) throw outcome.failure;
     }
   } catch (err) {

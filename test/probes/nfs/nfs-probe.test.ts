@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { after, describe, it } from 'node:test';
+import { freePort } from '../../../src/lab/ports.ts';
 import { nfsProbe, scannerCredential } from '../../../src/probes/nfs/index.ts';
 import { MOUNT_PROGRAM } from '../../../src/protocols/nfs/mount.ts';
 import { encodeNfsError, encodeReadDirPlusPage, encodeReadResult, NFS_PROGRAM, NFSPROC3_READ, NFSPROC3_READDIRPLUS, type FileAttributes } from '../../../src/protocols/nfs/nfs3.ts';
@@ -101,6 +102,20 @@ describe('the NFS probe', () => {
     assert.equal(d.stoppedBecause, 'no-nfs-v3');
     assert.deepEqual(d.exports.map((e) => [e.access, e.walk]), [['mounted', undefined]]);
     assert.deepEqual(calls.filter((c) => c.program === MOUNT_PROGRAM).map((c) => c.procedure), [5, 1, 3]);
+  });
+
+  it('an NFS port that refuses the connection after MNT: the export is still unmounted', async () => {
+    const calls: DecodedCall[] = [];
+    const tidy = server({ exports: [{ dir: '/open', groups: ['*'] }] });
+    const closed = await freePort(HOST);
+    const nfsPortClosed: Script = (call, port) => {
+      if (call.program !== PMAP_PROGRAM) return tidy(call, port);
+      return { results: u32(call.args.uint32('prog') === NFS_PROGRAM ? closed : port) };
+    };
+    const o = await nfsProbe.run({ ip: HOST, port: await rpcServer(nfsPortClosed, calls) }, ctx());
+    assert.equal(o.error?.phase, 'walk');
+    assert.deepEqual(details(o).exports.map((e) => e.access), ['mounted']);
+    assert.deepEqual(calls.filter((c) => c.program === MOUNT_PROGRAM).map((c) => c.procedure), [5, 1, 3], 'EXPORT, MNT, then UMNT although the walk never began');
   });
 
   it('a port mapper without MOUNT: success, nothing listed', async () => {
