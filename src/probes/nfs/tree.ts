@@ -55,8 +55,12 @@ function decoded<T>(result: XdrDecoded<T>, what: string): T {
   return result.value;
 }
 
+/** A path as a map key: JSON keeps each name whole, whatever bytes it holds. */
+const handleKey = (path: readonly string[]): string => JSON.stringify(path);
+
 export class NfsTree implements FileTree {
   /** Handles by path ("a/b", "" for the root). */
+  /** File handles by path; keyed so that a peer's name holding "/" cannot alias another folder's handle. */
   private readonly handles = new Map<string, Buffer>();
   private entriesSeen = 0;
   /** Whether folders are listed with READDIRPLUS: once the server says it does not support it, READDIR. */
@@ -69,7 +73,7 @@ export class NfsTree implements FileTree {
     /** The walk's entry cap: listings stop reading pages once past it. */
     private readonly maxEntries: number,
   ) {
-    this.handles.set('', root);
+    this.handles.set(handleKey([]), root);
   }
 
   async list(path: readonly string[], signal: AbortSignal): Promise<readonly TreeEntry[] | undefined> {
@@ -86,7 +90,7 @@ export class NfsTree implements FileTree {
         if (name === '.' || name === '..') continue;
         this.entriesSeen += 1;
         const entryPath = [...path, name];
-        if (e.handle) this.handles.set(entryPath.join('/'), e.handle);
+        if (e.handle) this.handles.set(handleKey(entryPath), e.handle);
         // An entry past the walk's cap is never looked at: no LOOKUP or GETATTR is spent on it.
         const attributes = e.attributes ?? (this.entriesSeen <= this.maxEntries ? await this.attributesOf(entryPath, signal) : undefined);
         out.push({ name, kind: attributes?.type ?? 'other', size: attributes?.size ?? 0 });
@@ -146,7 +150,7 @@ export class NfsTree implements FileTree {
 
   /** The handle of `path`, from a listing or by LOOKUP in its parent; undefined when the server has none. */
   private async handleOf(path: readonly string[], signal: AbortSignal): Promise<Buffer | undefined> {
-    const known = this.handles.get(path.join('/'));
+    const known = this.handles.get(handleKey(path));
     if (known !== undefined || path.length === 0) return known;
     return (await this.lookUp(path, signal))?.handle;
   }
@@ -158,13 +162,13 @@ export class NfsTree implements FileTree {
     const body = await this.session.call(NFS_PROGRAM, NFS_V3, NFSPROC3_LOOKUP, this.credential, encodeLookup(parent, Buffer.from(path.at(-1)!, 'utf8')), signal);
     const result = decoded(decodeLookup(body), 'LOOKUP reply');
     if (result.status !== 'ok') return undefined;
-    this.handles.set(path.join('/'), result.handle);
+    this.handles.set(handleKey(path), result.handle);
     return result;
   }
 
   /** The type and size of an entry a listing gave no attributes for: from LOOKUP, else GETATTR on its handle. */
   private async attributesOf(path: readonly string[], signal: AbortSignal): Promise<FileAttributes | undefined> {
-    let handle = this.handles.get(path.join('/'));
+    let handle = this.handles.get(handleKey(path));
     if (handle === undefined) {
       const found = await this.lookUp(path, signal);
       if (found?.attributes !== undefined || found === undefined) return found?.attributes;

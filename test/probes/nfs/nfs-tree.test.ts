@@ -166,3 +166,24 @@ describe('NFS header reads', () => {
     assert.deepEqual(readsOf(reads, 'not-dicom.dcm').map(([offset]) => offset), [0]);
   });
 });
+
+describe('NFS file handles', () => {
+  it('a name holding "/" keeps its own handle: folder "a/b" and folder b inside a are listed apart', async () => {
+    const dir = (name: string, handle: string): { name: string; cookie: number; attributes: FileAttributes; handle: Buffer } => ({ name, cookie: name.length, attributes: { type: 'directory', size: 4096 }, handle: Buffer.from(handle) });
+    const file = (name: string): { name: string; cookie: number; attributes: FileAttributes; handle: Buffer } => ({ name, cookie: name.length + 10, attributes: { type: 'file', size: 10 }, handle: Buffer.from(`file:${name}`) });
+    const folders: Readonly<Record<string, ReturnType<typeof dir | typeof file>[]>> = {
+      'root:/x': [dir('a', 'A'), dir('a/b', 'SLASHED')],
+      A: [dir('b', 'A-B')],
+      'A-B': [file('one.txt')],
+      SLASHED: [file('two.txt'), file('three.txt')],
+    };
+    const listing = (call: DecodedCall): Answer => {
+      if (call.procedure !== NFSPROC3_READDIRPLUS) return { results: encodeNfsError(NFS3ERR_NOTSUPP) };
+      const entries = folders[call.args.opaque(64, 'handle').toString()] ?? [];
+      return { results: encodeReadDirPlusPage({ cookieVerifier: Buffer.alloc(8), entries, eof: true }) };
+    };
+    const port = await rpcServer(server({ exports: [{ dir: '/x', groups: ['*'] }], nfs: listing }));
+    const w = details(await nfsProbe.run({ ip: HOST, port }, ctx())).exports[0]!.walk!;
+    assert.deepEqual([w.directories, w.files], [4, 3], 'root, a, a/b (one name), a → b; one.txt, two.txt, three.txt');
+  });
+});
