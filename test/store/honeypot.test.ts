@@ -6,27 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assessHoneypots } from '../../src/assess/honeypot/index.ts';
-import type { Observation } from '../../src/observation/observation.ts';
 import type { HoneypotPass } from '../../src/store/index.ts';
 import { engines, type TestStore } from './engines.ts';
-import { EXPOSED, RUN_META } from './fixtures.ts';
-
-/** A DICOMHawk GE persona serving its sample studies on one address. */
-function persona(ip: string): Observation {
-  const d = EXPOSED.details;
-  if (d?.protocol !== 'dicom') throw new Error('fixture');
-  return {
-    ...EXPOSED,
-    endpoint: { ip, port: 11112 },
-    product: undefined,
-    exposure: { patients: { n: 4, atLeast: false }, studies: { n: 26, atLeast: false } },
-    details: {
-      ...d,
-      peer: { ...d.peer!, implementationClassUid: '1.2.840.113619.6.96', implementationVersionName: 'GE_PACS_REV_24', maxPduLength: 16382 },
-      behaviour: { associateMs: 1, findMs: 3, lures: [{ id: 'dicomhawk-sample-tcia', matches: 26 }], studyDigest: 'abcdef01:12345678' },
-    },
-  };
-}
+import { EXPOSED, honeypotPersona as persona, RUN_META } from './fixtures.ts';
 
 for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.name}`, () => {
   let t: TestStore;
