@@ -73,7 +73,8 @@ import { findingListQuery, findingPageFromRows, type DbListRow, type FindingFilt
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
-import type { HoneypotAssessor, HoneypotInput, HoneypotPass } from './store.ts';
+import type { HoneypotAssessor, HoneypotInput, HoneypotPass, HoneypotRow } from './store.ts';
+import type { HoneypotAssessment } from '../observation/honeypot.ts';
 
 /** What differs between the engines inside a read. */
 export interface SqlDialect {
@@ -100,6 +101,8 @@ export interface SqlWrites {
   recordHosts(runId: number, batch: HostBatch): Promise<void>;
   /** Geo already validated; all hosts in one transaction. */
   setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;
+  /** A page of the honeypot pass's results, in one transaction. */
+  setHoneypots(runId: number, rows: readonly HoneypotRow[]): Promise<void>;
 }
 
 const COUNT_COLUMNS = COUNTED.map((c) => `s.${c}, s.${c}_at_least`).join(', ');
@@ -192,11 +195,15 @@ function readSql(d: SqlDialect) {
 }
 
 /** The honeypot pass's statements: DICOM services that answered, by id; its columns cleared and set. */
+// The services the honeypot pass assesses: the run's DICOM services that answered.
+const HONEYPOT_CANDIDATE = `s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success'`;
 const HONEYPOT_SQL = {
-  candidates: `${SERVICE_SELECT} WHERE s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' AND s.id > ? ORDER BY s.id LIMIT ?`,
+  candidates: `${SERVICE_SELECT} WHERE ${HONEYPOT_CANDIDATE} AND s.id > ? ORDER BY s.id LIMIT ?`,
   clear: 'UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = ? AND honeypot IS NOT NULL',
-  set: 'UPDATE services SET honeypot = ?, honeypot_score = ?, honeypot_signals = ? WHERE id = ? AND run_id = ?',
+  pending: `SELECT s.id FROM services s WHERE ${HONEYPOT_CANDIDATE} AND s.honeypot IS NULL LIMIT 1`,
 } as const;
+/** A service that answered but whose stored details are not the DICOM probe's: nothing to assess, and assessed. */
+const noSignal = (): HoneypotAssessment => ({ level: 'unlikely', score: 0, signals: [] });
 const HONEYPOT_PAGE = 1000;
 
 /** Rule wordings a reader keeps; a store holds a few dozen (rules times their versions). */
@@ -452,6 +459,10 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId, after, boundedLimit(limit)])).map((r) => r.ip);
   }
 
+  async honeypotsPending(runId: number): Promise<boolean> {
+    return (await this.engine.get<{ id: number }>(HONEYPOT_SQL.pending, [runId])) !== undefined;
+  }
+
   async service(runId: number, serviceId: number): Promise<ServiceRow | undefined> {
     const found = await this.engine.get<{ id: number }>(this.sql.serviceOfRun, [runId, serviceId]);
     return found ? (await this.servicesById([found.id], runId))[0] : undefined;
@@ -496,30 +507,41 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
 
   /**
    * The honeypot pass at a run's end (docs/decisions/0027-honeypots-told-apart.md): the run's
-   * DICOM services that answered, read a page at a time by id, handed to `assess` together
-   * (its cross-host signals need the whole run), and each service with a signal written back.
-   * Run again, it starts from a clean slate: the result is the same however often it runs.
-   * Resolves to how many services it found likely.
+   * DICOM services that answered, read twice a page at a time by id — the first read tells the
+   * assessment which datasets several hosts served, the second assesses each service and writes
+   * its page back in one transaction — so only a page and a digest per distinct dataset are
+   * held, whatever the run's size. Every service read gets a level ("unlikely" with no signal),
+   * which is how honeypotsPending knows the pass ran. Run again, it starts from a clean slate:
+   * the result is the same however often it runs. Resolves to how many services it found likely.
    */
   async assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number> {
-    const inputs: HoneypotInput[] = [];
-    for (let after = 0; ; ) {
-      const rows = await this.engine.all<DbService>(HONEYPOT_SQL.candidates, [runId, after, HONEYPOT_PAGE]);
-      for (const row of rows) {
-        const details = serviceFromRow(row, runId, [], []).observation.details;
-        if (details?.protocol === 'dicom' && details.acceptedCalledAeTitle !== undefined) inputs.push({ id: row.id, ip: row.ip, details });
-      }
-      if (rows.length < HONEYPOT_PAGE) break;
-      after = rows.at(-1)!.id;
-    }
+    const run = assess();
+    await this.honeypotPages(runId, async (page) => {
+      for (const s of page) if (s.details) run.add(s as HoneypotInput);
+    });
     await this.engine.run(HONEYPOT_SQL.clear, [runId]);
     let likely = 0;
-    for (const [id, a] of assess(inputs)) {
-      if (a.signals.length === 0) continue;
-      await this.engine.run(HONEYPOT_SQL.set, [a.level, a.score, JSON.stringify(a.signals), id, runId]);
-      if (a.level === 'likely') likely++;
-    }
+    await this.honeypotPages(runId, async (page) => {
+      const rows = page.map((s): HoneypotRow => ({ id: s.id, ...(s.details ? run.assess(s as HoneypotInput) : noSignal()) }));
+      likely += rows.filter((r) => r.level === 'likely').length;
+      await this.writes.setHoneypots(runId, rows);
+    });
     return likely;
+  }
+
+  /** The pass's candidates a page at a time by id, each with its DICOM details (none when the stored ones are another probe's). */
+  private async honeypotPages(runId: number, each: (page: Array<Omit<HoneypotInput, 'details'> & { details?: HoneypotInput['details'] }>) => Promise<void>): Promise<void> {
+    for (let after = 0; ; ) {
+      const rows = await this.engine.all<DbService>(HONEYPOT_SQL.candidates, [runId, after, HONEYPOT_PAGE]);
+      await each(
+        rows.map((row) => {
+          const details = serviceFromRow(row, runId, [], []).observation.details;
+          return { id: row.id, ip: row.ip, ...(details?.protocol === 'dicom' ? { details } : {}) };
+        }),
+      );
+      if (rows.length < HONEYPOT_PAGE) return;
+      after = rows.at(-1)!.id;
+    }
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { openDatabase, type OpenOptions } from './open.ts';
-import type { HoneypotPass, ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
+import type { HoneypotPass, HoneypotRow, ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
 import type { StoredHostGeo } from './aggregates.ts';
 import { SqlStore, type SqlEngine, type SqlWrites } from './sql-store.ts';
 import { geoSourceIdOf, prepareWrites } from './sqlite-writes.ts';
@@ -57,11 +57,16 @@ function sqliteWrites(db: Database.Database, now: () => Date, thread: WriteThrea
   const setGeoMany = db.transaction((runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>) => {
     for (const { ip, geo } of hosts) setGeo.run(geo.space, geo.country ?? null, geo.asn ?? null, geo.org ?? null, geoSourceId(runId, geo.source), runId, ip);
   });
+  const setHoneypot = db.prepare('UPDATE services SET honeypot = ?, honeypot_score = ?, honeypot_signals = ? WHERE id = ? AND run_id = ?');
+  const setHoneypotMany = db.transaction((runId: number, rows: readonly HoneypotRow[]) => {
+    for (const r of rows) setHoneypot.run(r.level, r.score, JSON.stringify(r.signals), r.id, runId);
+  });
   return {
     recordHosts: async (runId, batch) => {
       await batches.recordHosts(runId, batch);
     },
     setHostGeo: async (runId, hosts) => setGeoMany(runId, hosts),
+    setHoneypots: async (runId, rows) => setHoneypotMany(runId, rows),
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assessHoneypots } from '../../src/assess/honeypot/index.ts';
+import { honeypotRun } from '../../src/assess/honeypot/index.ts';
+import type { HoneypotPass } from '../../src/store/index.ts';
 import { startDashboard, type Dashboard } from '../../src/web/server.ts';
 import { SQLITE, type TestStore } from '../store/engines.ts';
 import { EXPOSED, honeypotPersona, RUN_META } from '../store/fixtures.ts';
@@ -30,7 +31,7 @@ async function storeRun(withPersonas: boolean): Promise<number> {
   ];
   await t.store.recordHosts(id, { hosts });
   await t.store.finishRun(id, { targetsTotal: hosts.length, hostsDone: hosts.length, openPorts: hosts.length, excluded: 0, status: 'completed' });
-  await (t.store as unknown as { assessHoneypots: (r: number, a: typeof assessHoneypots) => Promise<number> }).assessHoneypots(id, assessHoneypots);
+  await (t.store as unknown as HoneypotPass).assessHoneypots(id, honeypotRun);
   return id;
 }
 

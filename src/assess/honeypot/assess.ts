@@ -2,7 +2,7 @@
  * The honeypot assessment of a run's DICOM services: per-service signals from
  * each observation, cross-host signals from the whole run (the same dataset
  * served by several hosts), then a score and a level per service. Pure: the
- * store hands in the facts and writes the results back (store/honeypot-pass.ts).
+ * store hands in the facts and writes the results back (store/sql-store.ts).
  */
 import { HONEYPOT_SIGNALS, type HoneypotAssessment, type HoneypotSignal } from '../../observation/honeypot.ts';
 import type { DicomDetails } from '../../observation/observation.ts';
@@ -41,39 +41,72 @@ export function serviceSignals(d: DicomDetails): Set<HoneypotSignal> {
   return signals;
 }
 
-/** Digest → distinct hosts that served it, over the services that accept any called AE. */
-function sharedBy(inputs: readonly HoneypotInput[], digests: (d: DicomDetails) => ReadonlyArray<string | undefined>): Map<string, Set<string>> {
-  const hosts = new Map<string, Set<string>>();
-  for (const s of inputs) {
-    if (!s.details.acceptsAnyCalledAeTitle) continue;
-    for (const digest of digests(s.details)) {
-      if (digest === undefined) continue;
-      let set = hosts.get(digest);
-      if (!set) hosts.set(digest, (set = new Set()));
-      set.add(s.ip);
-    }
-  }
-  return hosts;
-}
-
 const keyedDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.studyDigest, d.behaviour?.patientDigest];
 const publicDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.signature];
 
-/** Every service's assessment, by id; services with no signal are assessed too (unlikely, score 0). */
-export function assessHoneypots(inputs: readonly HoneypotInput[]): Map<number, HoneypotAssessment> {
-  const keyed = sharedBy(inputs, keyedDigests);
-  const counted = sharedBy(inputs, publicDigests);
-  const many = (map: Map<string, Set<string>>, digests: Array<string | undefined>): boolean =>
-    digests.some((d) => d !== undefined && (map.get(d)?.size ?? 0) >= SAME_DATASET_HOSTS);
-  const out = new Map<number, HoneypotAssessment>();
-  for (const s of inputs) {
-    const signals = serviceSignals(s.details);
-    if (s.details.acceptsAnyCalledAeTitle) {
-      if (many(keyed, keyedDigests(s.details))) signals.add('same-keyed-dataset');
-      if (many(counted, publicDigests(s.details))) signals.add('same-dataset');
+/**
+ * Digest → the distinct hosts that served it, over the services that accept
+ * any called AE; a digest seen on SAME_DATASET_HOSTS hosts keeps no more
+ * addresses, only that it is a crowd. What a run's pass remembers between its
+ * two reads: an entry per distinct dataset, never a service's facts.
+ */
+class Crowds {
+  private readonly hosts = new Map<string, Set<string> | 'crowd'>();
+
+  constructor(private readonly digests: (d: DicomDetails) => Array<string | undefined>) {}
+
+  add(s: HoneypotInput): void {
+    for (const digest of this.digests(s.details)) {
+      if (digest === undefined) continue;
+      const seen = this.hosts.get(digest);
+      if (seen === 'crowd') continue;
+      const set = seen ?? new Set<string>();
+      set.add(s.ip);
+      this.hosts.set(digest, set.size >= SAME_DATASET_HOSTS ? 'crowd' : set);
     }
-    const ordered = HONEYPOT_SIGNALS.filter((x) => signals.has(x));
-    out.set(s.id, { ...levelOf(ordered), signals: ordered });
   }
-  return out;
+
+  /** Whether any of the service's digests was served by a crowd of hosts. */
+  has(d: DicomDetails): boolean {
+    return this.digests(d).some((digest) => digest !== undefined && this.hosts.get(digest) === 'crowd');
+  }
+}
+
+/**
+ * The assessment in two reads of a run, so a pass holds one service at a time
+ * (store/sql-store.ts reads them a page at a time): `add` each service, then
+ * `assess` each. The cross-host signals need every service added first.
+ */
+export interface HoneypotRun {
+  add(s: HoneypotInput): void;
+  /** The service's signals, score and level; services with no signal are assessed too (unlikely, score 0). */
+  assess(s: HoneypotInput): HoneypotAssessment;
+}
+
+export function honeypotRun(): HoneypotRun {
+  const keyed = new Crowds(keyedDigests);
+  const counted = new Crowds(publicDigests);
+  return {
+    add(s) {
+      if (!s.details.acceptsAnyCalledAeTitle) return;
+      keyed.add(s);
+      counted.add(s);
+    },
+    assess(s) {
+      const signals = serviceSignals(s.details);
+      if (s.details.acceptsAnyCalledAeTitle) {
+        if (keyed.has(s.details)) signals.add('same-keyed-dataset');
+        if (counted.has(s.details)) signals.add('same-dataset');
+      }
+      const ordered = HONEYPOT_SIGNALS.filter((x) => signals.has(x));
+      return { ...levelOf(ordered), signals: ordered };
+    },
+  };
+}
+
+/** Every service's assessment, by id: both reads over services in memory. */
+export function assessHoneypots(inputs: readonly HoneypotInput[]): Map<number, HoneypotAssessment> {
+  const run = honeypotRun();
+  for (const s of inputs) run.add(s);
+  return new Map(inputs.map((s) => [s.id, run.assess(s)]));
 }

@@ -17,7 +17,7 @@ import { knownIds, type KnownIdsInTransaction } from '../write-rows.ts';
 import { connectionError, displayUrl, openPool } from './connect.ts';
 import type { Queryable } from './queue.ts';
 import { checkForReading, migrateForWriting } from './schema.ts';
-import { writeBatch, writeHostGeo } from './writes.ts';
+import { writeBatch, writeHoneypots, writeHostGeo } from './writes.ts';
 
 export interface PostgresStoreOptions {
   /** Only read: the schema is checked, never created or migrated, and every transaction is read-only. */
@@ -126,6 +126,7 @@ export class PostgresStore extends SqlStore {
       {
         recordHosts: (runId, batch) => this.inTransaction((tx) => tx.recordHosts(runId, batch)),
         setHostGeo: (runId, hosts) => this.inTransaction((tx) => writeHostGeo(tx.client, runId, hosts)),
+        setHoneypots: (runId, rows) => this.inTransaction((tx) => writeHoneypots(tx.client, runId, rows)),
       },
       now,
     );

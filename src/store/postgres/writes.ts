@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import type { StoredHostGeo } from '../aggregates.ts';
 import { StoreError } from '../errors.ts';
-import type { HostBatch, ScanCheckpoint } from '../store.ts';
+import type { HostBatch, HoneypotRow, ScanCheckpoint } from '../store.ts';
 import {
   checkHost,
   checkServices,
@@ -249,5 +249,16 @@ export async function writeHostGeo(db: Db, runId: number, hosts: ReadonlyArray<{
       hosts.map((h) => h.geo.org ?? null),
       hosts.map((h) => pgText(h.geo.source) ?? null),
     ],
+  );
+}
+
+/** A page of the honeypot pass's results (store/sql-store.ts assessHoneypots), in one statement. */
+export async function writeHoneypots(db: Db, runId: number, rows: readonly HoneypotRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `UPDATE services s SET honeypot = u.level, honeypot_score = u.score, honeypot_signals = u.signals
+     FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[]) AS u(id, level, score, signals)
+     WHERE s.run_id = $1 AND s.id = u.id`,
+    [runId, rows.map((r) => r.id), rows.map((r) => r.level), rows.map((r) => r.score), rows.map((r) => JSON.stringify(r.signals))],
   );
 }
