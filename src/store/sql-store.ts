@@ -82,6 +82,10 @@ export interface SqlDialect {
   inList(column: string, of: 'id' | 'text'): string;
   /** The column inventory rows are ordered by: the order they were written. */
   readonly inventoryOrder: string;
+  /** The text at `path` in the JSON text of `column` (observations.json), NULL when absent. */
+  jsonText(column: string, path: readonly string[]): string;
+  /** "The value at `path` in the JSON text of `column` is true". */
+  jsonTrue(column: string, path: readonly string[]): string;
 }
 
 /** How an engine runs a statement given as SQL with "?" parameters. */
@@ -197,11 +201,21 @@ function readSql(d: SqlDialect) {
 /** The honeypot pass's statements: DICOM services that answered, by id; its columns cleared and set. */
 // The services the honeypot pass assesses: the run's DICOM services that answered.
 const HONEYPOT_CANDIDATE = `s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success'`;
-const HONEYPOT_SQL = {
-  candidates: `${SERVICE_SELECT} WHERE ${HONEYPOT_CANDIDATE} AND s.id > ? ORDER BY s.id LIMIT ?`,
-  clear: 'UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = ? AND honeypot IS NOT NULL',
-  pending: `SELECT s.id FROM services s WHERE ${HONEYPOT_CANDIDATE} AND s.honeypot IS NULL LIMIT 1`,
-} as const;
+function honeypotSql(d: SqlDialect) {
+  // The dataset digests of the DICOM probe's behaviour (observation/honeypot.ts DicomBehaviour), one branch each.
+  const digest = (name: string): string =>
+    `SELECT ${d.jsonText('o.json', ['details', 'behaviour', name])} AS digest, s.ip FROM services s JOIN observations o ON o.service_id = s.id
+       WHERE ${HONEYPOT_CANDIDATE} AND ${d.jsonTrue('o.json', ['details', 'acceptsAnyCalledAeTitle'])}`;
+  return {
+    // Keyset pages in report order on the (run_id, ip_key, port, protocol) index: each page goes on where the last stopped.
+    candidates: `${SERVICE_SELECT} WHERE ${AFTER} AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' ${REPORT_ORDER}`,
+    // The digests enough hosts served: grouped by the database, so the pass never holds a digest per service.
+    crowds: `SELECT x.digest FROM (${['studyDigest', 'patientDigest', 'signature'].map(digest).join(' UNION ALL ')}) x
+       WHERE x.digest IS NOT NULL GROUP BY x.digest HAVING count(DISTINCT x.ip) >= ?`,
+    clear: 'UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = ? AND honeypot IS NOT NULL',
+    pending: `SELECT s.id FROM services s WHERE ${HONEYPOT_CANDIDATE} AND s.honeypot IS NULL LIMIT 1`,
+  };
+}
 /** A service that answered but whose stored details are not the DICOM probe's: nothing to assess, and assessed. */
 const noSignal = (): HoneypotAssessment => ({ level: 'unlikely', score: 0, signals: [] });
 const HONEYPOT_PAGE = 1000;
@@ -235,6 +249,7 @@ function boundedLimit(limit: number): number {
 /** Both roles (and the keeper's) over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
 export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPass {
   protected readonly sql: ReturnType<typeof readSql>;
+  private readonly honeypotSql: ReturnType<typeof honeypotSql>;
   /** Rule words by rule_texts id, as read for pages of findings. */
   private readonly ruleWords = new Map<number, RuleWords>();
 
@@ -244,6 +259,7 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     protected readonly now: () => Date,
   ) {
     this.sql = readSql(engine.dialect);
+    this.honeypotSql = honeypotSql(engine.dialect);
   }
 
   async startRun(meta: RunMeta): Promise<number> {
@@ -460,7 +476,7 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
   }
 
   async honeypotsPending(runId: number): Promise<boolean> {
-    return (await this.engine.get<{ id: number }>(HONEYPOT_SQL.pending, [runId])) !== undefined;
+    return (await this.engine.get<{ id: number }>(this.honeypotSql.pending, [runId])) !== undefined;
   }
 
   async service(runId: number, serviceId: number): Promise<ServiceRow | undefined> {
@@ -507,22 +523,20 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
 
   /**
    * The honeypot pass at a run's end (docs/decisions/0027-honeypots-told-apart.md): the run's
-   * DICOM services that answered, read twice a page at a time by id — the first read tells the
-   * assessment which datasets several hosts served, the second assesses each service and writes
-   * its page back in one transaction — so only a page and a digest per distinct dataset are
-   * held, whatever the run's size. Every service read gets a level ("unlikely" with no signal),
+   * DICOM services that answered: the dataset digests served by a crowd of hosts found by one
+   * grouping in SQL, then the services read in keyset pages of report order, each assessed and its
+   * page written back in one transaction, so only a page and the crowds' digests are held,
+   * whatever the run's size. Every service read gets a level ("unlikely" with no signal),
    * which is how honeypotsPending knows the pass ran. Run again, it starts from a clean slate:
    * the result is the same however often it runs. Resolves to how many services it found likely.
    */
-  async assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number> {
-    const run = assess();
-    await this.honeypotPages(runId, async (page) => {
-      for (const s of page) if (s.details) run.add(s as HoneypotInput);
-    });
-    await this.engine.run(HONEYPOT_SQL.clear, [runId]);
+  async assessHoneypots(runId: number, assessor: HoneypotAssessor): Promise<number> {
+    const crowdRows = await this.engine.all<{ digest: string }>(this.honeypotSql.crowds, [runId, runId, runId, assessor.crowdHosts]);
+    const crowds = new Set(crowdRows.map((r) => r.digest));
+    await this.engine.run(this.honeypotSql.clear, [runId]);
     let likely = 0;
     await this.honeypotPages(runId, async (page) => {
-      const rows = page.map((s): HoneypotRow => ({ id: s.id, ...(s.details ? run.assess(s as HoneypotInput) : noSignal()) }));
+      const rows = page.map((s): HoneypotRow => ({ id: s.id, ...(s.details ? assessor.assess(s as HoneypotInput, crowds) : noSignal()) }));
       likely += rows.filter((r) => r.level === 'likely').length;
       await this.writes.setHoneypots(runId, rows);
     });
@@ -531,16 +545,14 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
 
   /** The pass's candidates a page at a time by id, each with its DICOM details (none when the stored ones are another probe's). */
   private async honeypotPages(runId: number, each: (page: Array<Omit<HoneypotInput, 'details'> & { details?: HoneypotInput['details'] }>) => Promise<void>): Promise<void> {
-    for (let after = 0; ; ) {
-      const rows = await this.engine.all<DbService>(HONEYPOT_SQL.candidates, [runId, after, HONEYPOT_PAGE]);
+    const pages = this.keysetPages<DbService & KeysetRow, DbService>(this.honeypotSql.candidates, runId, HONEYPOT_PAGE, async (rows) => rows);
+    for await (const rows of pages) {
       await each(
         rows.map((row) => {
           const details = serviceFromRow(row, runId, [], []).observation.details;
           return { id: row.id, ip: row.ip, ...(details?.protocol === 'dicom' ? { details } : {}) };
         }),
       );
-      if (rows.length < HONEYPOT_PAGE) return;
-      after = rows.at(-1)!.id;
     }
   }
 

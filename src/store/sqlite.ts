@@ -36,7 +36,13 @@ function sqliteEngine(db: Database.Database, thread: WriteThread | undefined): S
     return statement;
   };
   return {
-    dialect: { inList: (column) => `${column} IN (SELECT value FROM json_each(?))`, inventoryOrder: 'rowid' },
+    dialect: {
+      inList: (column) => `${column} IN (SELECT value FROM json_each(?))`,
+      inventoryOrder: 'rowid',
+      // JSON true reads back as 1.
+      jsonText: (column, path) => `json_extract(${column}, '$.${path.join('.')}')`,
+      jsonTrue: (column, path) => `json_extract(${column}, '$.${path.join('.')}') = 1`,
+    },
     all: async <T>(sql: string, params: readonly unknown[]) => prepared(sql).all(...params) as T[],
     get: async <T>(sql: string, params: readonly unknown[]) => prepared(sql).get(...params) as T | undefined,
     run: async (sql, params) => prepared(sql).run(...params).changes,

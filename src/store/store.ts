@@ -10,7 +10,7 @@
 import type { AttributeClass, Observation, ProbeStatus, ProtocolId } from '../observation/observation.ts';
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { HoneypotAssessment } from '../observation/honeypot.ts';
-import type { HoneypotInput, HoneypotRun } from '../assess/honeypot/assess.ts';
+import type { HoneypotInput } from '../assess/honeypot/assess.ts';
 import type {
   Breakdown,
   BreakdownRow,
@@ -317,9 +317,14 @@ export interface StoreKeeper {
   deleteRun(runId: number): Promise<boolean>;
 }
 
-/** A new assessment of one run (assess/honeypot/ honeypotRun), fed the run's DICOM services twice: each added, then each assessed. */
-export type HoneypotAssessor = () => HoneypotRun;
-export type { HoneypotInput, HoneypotRun };
+/** The honeypot assessment a pass applies (assess/honeypot/ HONEYPOT_ASSESSOR). */
+export interface HoneypotAssessor {
+  /** How many hosts accepting any called AE title must serve one dataset digest for it to be a crowd. */
+  readonly crowdHosts: number;
+  /** One service's assessment, given the run's crowd digests. */
+  assess(service: HoneypotInput, crowds: ReadonlySet<string>): HoneypotAssessment;
+}
+export type { HoneypotInput };
 
 /** One service's assessment as the pass writes it. */
 export interface HoneypotRow extends HoneypotAssessment {

@@ -81,6 +81,6 @@ describe('the honeypot pass without a scan', () => {
     const again = await exposure(['report', '--db', db, '--format', 'csv']);
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /honeypot assessment/);
-    assert.match(again.stdout, /10\.9\.0\.1,11112,dicom,.*,likely,100,any-called-ae; honeypot-persona; lure-dataset; same-keyed-dataset; fast-responses\r\n/);
+    assert.match(again.stdout, /10\.9\.0\.1,11112,dicom,.*,likely,100,any-called-ae; honeypot-persona; lure-dataset; same-keyed-dataset; same-dataset; fast-responses\r\n/);
   });
 });

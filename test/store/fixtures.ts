@@ -140,7 +140,7 @@ export function honeypotPersona(ip: string): Observation {
     details: {
       ...d,
       peer: { ...d.peer!, implementationClassUid: '1.2.840.113619.6.96', implementationVersionName: 'GE_PACS_REV_24', maxPduLength: 16382 },
-      behaviour: { associateMs: 1, findMs: 3, lures: [{ id: 'dicomhawk-sample-tcia', matches: 26 }], studyDigest: 'abcdef01:12345678' },
+      behaviour: { associateMs: 1, findMs: 3, lures: [{ id: 'dicomhawk-sample-tcia', matches: 26 }], signature: '0123456789abcdef', studyDigest: 'abcdef01:12345678' },
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { honeypotRun } from '../../src/assess/honeypot/index.ts';
+import { HONEYPOT_ASSESSOR } from '../../src/assess/honeypot/index.ts';
 import type { HoneypotPass } from '../../src/store/index.ts';
 import { honeypotPass } from '../../src/cli/honeypots.ts';
 import type { Observation } from '../../src/observation/observation.ts';
@@ -29,8 +29,8 @@ for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.nam
 
   test('the pass finds the personas likely, stores their signals, and is the same run twice', async () => {
     const pass = t.store as unknown as HoneypotPass;
-    assert.equal(await pass.assessHoneypots(runId, honeypotRun), 3);
-    assert.equal(await pass.assessHoneypots(runId, honeypotRun), 3);
+    assert.equal(await pass.assessHoneypots(runId, HONEYPOT_ASSESSOR), 3);
+    assert.equal(await pass.assessHoneypots(runId, HONEYPOT_ASSESSOR), 3);
     const services = await t.store.services(runId);
     const byIp = new Map(services.map((s) => [s.ip, s.honeypot]));
     // The archive accepts any called AE title and nothing else: a weak signal, stored as unlikely.
@@ -38,7 +38,7 @@ for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.nam
     assert.deepEqual(byIp.get('10.9.0.2'), {
       level: 'likely',
       score: 100,
-      signals: ['any-called-ae', 'honeypot-persona', 'lure-dataset', 'same-keyed-dataset', 'fast-responses'],
+      signals: ['any-called-ae', 'honeypot-persona', 'lure-dataset', 'same-keyed-dataset', 'same-dataset', 'fast-responses'],
     });
   });
 
@@ -70,7 +70,11 @@ for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.nam
 function ownTitleOnly(): Observation {
   const d = EXPOSED.details;
   if (d?.protocol !== 'dicom') throw new Error('fixture');
-  return { ...EXPOSED, endpoint: { ip: '10.0.1.9', port: 104 }, details: { ...d, acceptsAnyCalledAeTitle: false, acceptedCalledAeTitle: 'ORTHANC' } };
+  return {
+    ...EXPOSED,
+    endpoint: { ip: '10.0.1.9', port: 104 },
+    details: { ...d, acceptsAnyCalledAeTitle: false, acceptedCalledAeTitle: 'ORTHANC' },
+  };
 }
 
 for (const engine of engines('127.0.99.29')) describe(`a run completed without the pass, on ${engine.name}`, () => {

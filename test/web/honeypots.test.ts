@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { honeypotRun } from '../../src/assess/honeypot/index.ts';
+import { HONEYPOT_ASSESSOR } from '../../src/assess/honeypot/index.ts';
 import type { HoneypotPass } from '../../src/store/index.ts';
 import { startDashboard, type Dashboard } from '../../src/web/server.ts';
 import { SQLITE, type TestStore } from '../store/engines.ts';
@@ -31,7 +31,7 @@ async function storeRun(withPersonas: boolean): Promise<number> {
   ];
   await t.store.recordHosts(id, { hosts });
   await t.store.finishRun(id, { targetsTotal: hosts.length, hostsDone: hosts.length, openPorts: hosts.length, excluded: 0, status: 'completed' });
-  await (t.store as unknown as HoneypotPass).assessHoneypots(id, honeypotRun);
+  await (t.store as unknown as HoneypotPass).assessHoneypots(id, HONEYPOT_ASSESSOR);
   return id;
 }
 
@@ -71,7 +71,7 @@ describe('honeypots on the dashboard', () => {
     assert.ok(persona && archive);
     const page = await ask(dashboard.url, `/runs/${runId}/services/${persona.id}`, { headers: { cookie } });
     assert.equal(page.status, 200);
-    assert.match(page.body, /<th>Honeypot<\/th><td>likely honeypot \(score 100: any-called-ae, honeypot-persona, lure-dataset, same-keyed-dataset, fast-responses\)<\/td>/);
+    assert.match(page.body, /<th>Honeypot<\/th><td>likely honeypot \(score 100: any-called-ae, honeypot-persona, lure-dataset, same-keyed-dataset, same-dataset, fast-responses\)<\/td>/);
     const card = await ask(dashboard.url, `/runs/${runId}/services/${archive.id}`, { headers: { cookie } });
     assert.match(card.body, /<th>Honeypot<\/th><td>unlikely honeypot \(score 15: any-called-ae\)<\/td>/);
   });

@@ -45,68 +45,42 @@ const keyedDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviou
 const publicDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.signature];
 
 /**
- * Digest → the distinct hosts that served it, over the services that accept
- * any called AE; a digest seen on SAME_DATASET_HOSTS hosts keeps no more
- * addresses, only that it is a crowd. What a run's pass remembers between its
- * two reads: an entry per distinct dataset, never a service's facts.
+ * One service's assessment, given the run's crowds: the dataset digests (keyed
+ * and public) that SAME_DATASET_HOSTS or more hosts accepting any called AE
+ * title served. The store finds those in SQL, so a pass holds a page of
+ * services and the crowds, never the run.
  */
-class Crowds {
-  private readonly hosts = new Map<string, Set<string> | 'crowd'>();
+export function assessService(s: HoneypotInput, crowds: ReadonlySet<string>): HoneypotAssessment {
+  const signals = serviceSignals(s.details);
+  const crowded = (digests: Array<string | undefined>): boolean => digests.some((d) => d !== undefined && crowds.has(d));
+  if (s.details.acceptsAnyCalledAeTitle) {
+    if (crowded(keyedDigests(s.details))) signals.add('same-keyed-dataset');
+    if (crowded(publicDigests(s.details))) signals.add('same-dataset');
+  }
+  const ordered = HONEYPOT_SIGNALS.filter((x) => signals.has(x));
+  return { ...levelOf(ordered), signals: ordered };
+}
 
-  constructor(private readonly digests: (d: DicomDetails) => Array<string | undefined>) {}
+/** What the store's pass is handed (store/store.ts HoneypotAssessor): the crowd size, and the assessment of one service. */
+export const HONEYPOT_ASSESSOR = { crowdHosts: SAME_DATASET_HOSTS, assess: assessService } as const;
 
-  add(s: HoneypotInput): void {
-    for (const digest of this.digests(s.details)) {
+/** The crowds of a list of services in memory: what the store's SQL finds over a run. */
+export function datasetCrowds(inputs: readonly HoneypotInput[]): Set<string> {
+  const hosts = new Map<string, Set<string>>();
+  for (const s of inputs) {
+    if (!s.details.acceptsAnyCalledAeTitle) continue;
+    for (const digest of [...keyedDigests(s.details), ...publicDigests(s.details)]) {
       if (digest === undefined) continue;
-      const seen = this.hosts.get(digest);
-      if (seen === 'crowd') continue;
-      const set = seen ?? new Set<string>();
+      let set = hosts.get(digest);
+      if (!set) hosts.set(digest, (set = new Set()));
       set.add(s.ip);
-      this.hosts.set(digest, set.size >= SAME_DATASET_HOSTS ? 'crowd' : set);
     }
   }
-
-  /** Whether any of the service's digests was served by a crowd of hosts. */
-  has(d: DicomDetails): boolean {
-    return this.digests(d).some((digest) => digest !== undefined && this.hosts.get(digest) === 'crowd');
-  }
+  return new Set([...hosts].filter(([, set]) => set.size >= SAME_DATASET_HOSTS).map(([digest]) => digest));
 }
 
-/**
- * The assessment in two reads of a run, so a pass holds one service at a time
- * (store/sql-store.ts reads them a page at a time): `add` each service, then
- * `assess` each. The cross-host signals need every service added first.
- */
-export interface HoneypotRun {
-  add(s: HoneypotInput): void;
-  /** The service's signals, score and level; services with no signal are assessed too (unlikely, score 0). */
-  assess(s: HoneypotInput): HoneypotAssessment;
-}
-
-export function honeypotRun(): HoneypotRun {
-  const keyed = new Crowds(keyedDigests);
-  const counted = new Crowds(publicDigests);
-  return {
-    add(s) {
-      if (!s.details.acceptsAnyCalledAeTitle) return;
-      keyed.add(s);
-      counted.add(s);
-    },
-    assess(s) {
-      const signals = serviceSignals(s.details);
-      if (s.details.acceptsAnyCalledAeTitle) {
-        if (keyed.has(s.details)) signals.add('same-keyed-dataset');
-        if (counted.has(s.details)) signals.add('same-dataset');
-      }
-      const ordered = HONEYPOT_SIGNALS.filter((x) => signals.has(x));
-      return { ...levelOf(ordered), signals: ordered };
-    },
-  };
-}
-
-/** Every service's assessment, by id: both reads over services in memory. */
+/** Every service's assessment, by id; services with no signal are assessed too (unlikely, score 0). */
 export function assessHoneypots(inputs: readonly HoneypotInput[]): Map<number, HoneypotAssessment> {
-  const run = honeypotRun();
-  for (const s of inputs) run.add(s);
-  return new Map(inputs.map((s) => [s.id, run.assess(s)]));
+  const crowds = datasetCrowds(inputs);
+  return new Map(inputs.map((s) => [s.id, assessService(s, crowds)]));
 }
