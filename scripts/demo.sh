@@ -9,7 +9,7 @@ rm -rf out/demo.db out/demo.db-wal out/demo.db-shm out/packs
 trap 'exposure lab stop --dir .lab' EXIT
 exposure lab start --dir .lab
 # --check-logins: the lab is ours, so the demo shows what a blank/default login check finds.
-exposure scan 127.0.0.2-127.0.0.18 --ports 21,104,111,445,873,2762,4242,8042,8080,11112 --check-logins --db out/demo.db --contact security@example.org
+exposure scan 127.0.0.2-127.0.0.21 --ports 21,104,111,445,873,2762,4242,8042,8080,11112 --check-logins --db out/demo.db --contact security@example.org
 exposure report --db out/demo.db --format md --out out/report.md
 exposure report --db out/demo.db --format json --out out/report.json
 exposure report --db out/demo.db --format csv --out out/services.csv

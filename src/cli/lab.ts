@@ -14,12 +14,14 @@ export function labCommand(): Command {
     .description('install nothing, start the lab servers on 127.0.0.x and load the canary studies')
     .option('--dir <dir>', 'working folder for the lab', '.lab')
     .action(async (flags: { dir: string }) => {
-      const [{ startLab }, { startNasLab }] = await Promise.all([import('../lab/lab.ts'), import('../lab/nas-lab.ts')]);
-      const started = await startLab({ dir: flags.dir, log: (l) => process.stderr.write(`lab: ${l}\n`) });
+      const [{ startLab }, { startNasLab }, { DEMO_HONEYPOT_ADDRESSES }] = await Promise.all([import('../lab/lab.ts'), import('../lab/nas-lab.ts'), import('../lab/honeypots.ts')]);
+      // Honeypot personas on 127.0.0.19-127.0.0.21 beside the real servers: the report leaves them out of its figures.
+      const started = await startLab({ dir: flags.dir, honeypots: DEMO_HONEYPOT_ADDRESSES, log: (l) => process.stderr.write(`lab: ${l}\n`) });
       for (const s of started.servers) {
         const where = s.dicomPort !== undefined ? `${s.ip}:${s.dicomPort}  AE ${s.aeTitle}` : `${s.ip}:${s.httpPort ?? ''} (HTTP)`;
         process.stdout.write(`${s.name.padEnd(22)} ${where}  ${s.product}  (pid ${s.pid})\n`);
       }
+      for (const h of started.honeypots) process.stdout.write(`${'honeypot'.padEnd(22)} ${h.ip}:${h.port}  any AE  ${h.persona} persona\n`);
       // File shares (FTP, SMB, rsync, NFS) on 127.0.0.7-127.0.0.10, .17 and .18; the DICOM servers keep running if these fail to start.
       try {
         const nas = await startNasLab({ dir: join(flags.dir, 'nas'), log: (l) => process.stderr.write(`lab: ${l}\n`) });

@@ -1,7 +1,9 @@
 /**
  * `exposure report`: renders a stored run, or writes notification packs
- * (`--by org`). Reads the store through a reader; the only write, filling geo
- * columns of hosts never labelled, is cli/geo.ts's (docs/decisions/0020-geo-at-scan-time.md).
+ * (`--by org`). Reads the store through a reader; the only writes fill what an
+ * older run lacks: geo columns of hosts never labelled (cli/geo.ts,
+ * docs/decisions/0020-geo-at-scan-time.md) and the honeypot assessment of a
+ * finished run never assessed (cli/honeypots.ts, docs/decisions/0027-honeypots-told-apart.md).
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -21,6 +23,8 @@ import { geoDatesText } from '../report/tables.ts';
 import type { BoundedReport, ReportModel, ServiceReport } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
+import { honeypotPass } from './honeypots.ts';
+import { counted } from '../observation/count.ts';
 import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedTogether } from './output.ts';
 import { streamDocuments } from '../report/stream.ts';
 import type { REPORT_GROUPINGS, ReportFormat } from './formats.ts';
@@ -52,6 +56,22 @@ async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<numbe
   return runId;
 }
 
+/** A finished run with a DICOM service that answered and was never assessed: stored before the pass, or by a worker it failed on. */
+async function assessmentMissing(store: StoreReader, runId: number): Promise<boolean> {
+  const run = await store.run(runId);
+  return run !== undefined && run.status !== 'running' && (await store.honeypotsPending(runId));
+}
+
+/** The run-end pass, once, before the figures are read; a store that cannot be written is reported on as it is, and said so. */
+async function assessOlderRun(db: string, runId: number): Promise<void> {
+  try {
+    const likely = await honeypotPass(db, runId);
+    warn(`run ${runId} had no honeypot assessment: assessed now, ${counted(likely, 'likely honeypot')}`);
+  } catch (err) {
+    warn(`run ${runId} has no honeypot assessment and it could not be stored (${err instanceof Error ? err.message : String(err)}): its figures count every service`);
+  }
+}
+
 export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.by === 'org' && !flags.out) throw new UsageError('--by org writes one folder per organisation: give the parent folder with --out DIR');
   let store = readerFor(flags);
@@ -63,6 +83,11 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
     if ((await store.hostsWithoutGeo(runId, 1)).length > 0) {
       await store.close();
       await fillMissingGeo(flags.db, runId, warn);
+      store = readerFor(flags);
+    }
+    if (await assessmentMissing(store, runId)) {
+      await store.close();
+      await assessOlderRun(flags.db, runId);
       store = readerFor(flags);
     }
     if (flags.by === undefined && isStreamed(flags.format)) return await streamReport(store, runId, flags.format, flags.out);

@@ -36,6 +36,10 @@ function eventLine(e: WorkerEvent): string | undefined {
       return `${block}: refused: ${e.reason}`;
     case 'released':
       return `${block}: given back (stopping)`;
+    case 'assessed':
+      return `run ${e.claim.runId}: honeypot pass: ${counted(e.likelyHoneypots, 'likely honeypot')}`;
+    case 'assess-failed':
+      return `run ${e.claim.runId}: the honeypot pass failed (${e.reason}); "exposure report --run ${e.claim.runId}" assesses it`;
     default: {
       const never: never = e;
       return never;
@@ -66,6 +70,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
       pollMs: flags.poll,
       signal: abort.signal,
       geo: hostGeoLookup((line) => process.stderr.write(`exposure: ${line}\n`)),
+      runCompleted: async (runId) => (await import('./honeypots.ts')).honeypotPass(flags.db, runId),
       onEvent: (e) => {
         const line = flags.quiet ? undefined : eventLine(e);
         if (line) process.stderr.write(`exposure worker ${name}: ${line}\n`);

@@ -56,6 +56,12 @@ export interface WorkerOptions {
   readonly pollMs: number;
   readonly signal: AbortSignal;
   readonly geo?: (ip: string) => StoredHostGeo | undefined;
+  /**
+   * What runs once on a run this worker completed, after its last block's commit: the run-end
+   * honeypot pass (cli/honeypots.ts), as `scan` runs it; resolves to how many likely honeypots.
+   * Idempotent, so a run it failed on is assessed later by `exposure report`.
+   */
+  readonly runCompleted?: (runId: number) => Promise<number>;
   readonly onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -64,7 +70,9 @@ export type WorkerEvent =
   | { kind: 'done'; claim: BlockClaim; hosts: number; services: number; runCompleted: boolean }
   | { kind: 'lost'; claim: BlockClaim }
   | { kind: 'refused'; claim: BlockClaim; reason: string }
-  | { kind: 'released'; claim: BlockClaim };
+  | { kind: 'released'; claim: BlockClaim }
+  | { kind: 'assessed'; claim: BlockClaim; likelyHoneypots: number }
+  | { kind: 'assess-failed'; claim: BlockClaim; reason: string };
 
 export interface WorkerOutcome {
   readonly blocksDone: number;
@@ -298,11 +306,23 @@ async function completeBlock(o: WorkerOptions, work: UsableWork, p: Probed): Pro
       }
       return last;
     });
+    p.lease.stop();
+    if (runCompleted) await assessCompleted(o, claim);
     return { ...counts, runCompleted };
   } catch (err) {
     if (err instanceof LeaseLost) return 'lost';
     throw err;
   } finally {
     p.lease.stop();
+  }
+}
+
+/** The run-end pass on the run this worker just completed: its failure is said, not thrown, the run's hosts being stored. */
+async function assessCompleted(o: WorkerOptions, claim: BlockClaim): Promise<void> {
+  if (!o.runCompleted) return;
+  try {
+    o.onEvent?.({ kind: 'assessed', claim, likelyHoneypots: await o.runCompleted(claim.runId) });
+  } catch (err) {
+    o.onEvent?.({ kind: 'assess-failed', claim, reason: err instanceof Error ? err.message : String(err) });
   }
 }

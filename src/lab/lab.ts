@@ -1,7 +1,8 @@
 /**
  * The loopback lab: real DICOM servers (Orthanc, DCMTK dcmqrscp, storescp and wlmscpfs)
  * on their standard ports, each pinned to its own 127.x address, holding
- * synthetic canary studies. Used by `make demo` and by integration tests,
+ * synthetic canary studies, and on request honeypot personas beside them
+ * (honeypots.ts). Used by `make demo` and by integration tests,
  * which compare what a scan finds with each server's `expected`.
  *
  * Servers run as detached children (a short-lived CLI can leave them running)
@@ -23,6 +24,8 @@ import { assertPortFree, isLabAddress, waitForPort } from './ports.ts';
 import { logTail, stopProcess, stopStragglers, type SpawnedServer } from './process.ts';
 import { expectationFor, LAB_SERVER_NAMES, NOTHING, SERVER_DEFINITIONS, type LabServer, type LabServerName, type ServerDefinition } from './servers.ts';
 import { buildBindShim } from './shim.ts';
+import type { HoneypotInstance } from './fleet/honeypot.ts';
+import { LAB_HONEYPOTS, launchHoneypots } from './honeypots.ts';
 import { recordedProcesses, writeLabFile, writeProcessRecord, type NamedProcess } from './state.ts';
 
 export type { LabExpectation, LabProduct, LabServer, LabServerName } from './servers.ts';
@@ -37,12 +40,16 @@ export interface LabOptions {
   addresses?: Partial<Record<LabServerName, string>>;
   /** Start only these servers (default: all of them). */
   only?: LabServerName[];
+  /** Addresses of honeypot personas to start beside the servers (DICOM port 11112 each; default none). */
+  honeypots?: readonly string[];
   log?: (line: string) => void;
 }
 
 export interface Lab {
   dir: string;
   servers: LabServer[];
+  /** The honeypot personas listening, when asked for: a correct scanner finds each a likely honeypot. */
+  honeypots: readonly HoneypotInstance[];
   stop(): Promise<void>;
 }
 
@@ -71,13 +78,15 @@ function planServers(options: LabOptions): { def: ServerDefinition; ip: string }
     if (def === undefined) throw new LabError('bad-option', `unknown lab server "${String(name)}" (known: ${LAB_SERVER_NAMES.join(', ')})`);
     return { def, ip: options.addresses?.[name] ?? def.defaultIp };
   });
-  const seen = new Map<string, LabServerName>();
-  for (const { def, ip } of plan) {
-    if (!isLabAddress(ip)) throw new LabError('bad-address', `${def.name}: ${ip} is not in 127.0.0.0/8; the lab only ever uses loopback addresses`);
+  const seen = new Map<string, string>();
+  const claim = (name: string, ip: string): void => {
+    if (!isLabAddress(ip)) throw new LabError('bad-address', `${name}: ${ip} is not in 127.0.0.0/8; the lab only ever uses loopback addresses`);
     const other = seen.get(ip);
-    if (other !== undefined) throw new LabError('bad-address', `${def.name} and ${other} are both given ${ip}: each lab server needs its own 127.x address`);
-    seen.set(ip, def.name);
-  }
+    if (other !== undefined) throw new LabError('bad-address', `${name} and ${other} are both given ${ip}: each lab server needs its own 127.x address`);
+    seen.set(ip, name);
+  };
+  for (const { def, ip } of plan) claim(def.name, ip);
+  for (const ip of options.honeypots ?? []) claim('a honeypot persona', ip);
   return plan;
 }
 
@@ -176,6 +185,14 @@ async function startServer(def: ServerDefinition, ip: string, ctx: StartContext)
   return server;
 }
 
+/** The honeypot personas when asked for, logged like a server. */
+async function startHoneypots(dir: string, addresses: readonly string[], ctx: StartContext, track: (proc: SpawnedServer) => Promise<void>): Promise<readonly HoneypotInstance[]> {
+  if (addresses.length === 0) return [];
+  const started = await launchHoneypots(dir, addresses, track);
+  ctx.log(`${LAB_HONEYPOTS}: pid ${started.proc.pid}, ${started.instances.map((i) => `${i.persona} on ${i.ip}:${i.port}`).join(', ')}`);
+  return started.instances;
+}
+
 /** The servers' own folders: anything still running with one of them on its command line is the lab's. */
 function serverFolders(dir: string): string[] {
   return LAB_SERVER_NAMES.map((name) => join(dir, name));
@@ -205,7 +222,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const plan = planServers(options);
   await prepareDir(dir);
   await stopLab(dir, log);
-  const shim = await buildBindShim(dir);
+  // Only the real servers are pinned by the shim: a lab of honeypot personas alone builds none.
+  const shim = plan.length > 0 ? await buildBindShim(dir) : '';
   const studies = await writeStudies(dir, plan);
 
   const running: Running[] = [];
@@ -219,8 +237,15 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       await writeProcessRecord(dir, name, proc);
     },
   };
-  const results = await Promise.allSettled(plan.map(({ def, ip }) => startServer(def, ip, ctx)));
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  const trackHoneypots = async (proc: SpawnedServer): Promise<void> => {
+    running.push({ name: LAB_HONEYPOTS, pid: proc.pid, startTime: proc.startTime, child: proc.child });
+    await writeProcessRecord(dir, LAB_HONEYPOTS, proc);
+  };
+  const [results, personas] = await Promise.all([
+    Promise.allSettled(plan.map(({ def, ip }) => startServer(def, ip, ctx))),
+    Promise.allSettled([startHoneypots(dir, options.honeypots ?? [], ctx, trackHoneypots)]),
+  ]);
+  const failures = [...results, ...personas].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   if (failures.length > 0) {
     await stopAll(dir, running, log).catch(() => undefined); // the start failure is the error worth reporting
     const first: unknown = failures[0];
@@ -234,6 +259,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   return {
     dir,
     servers,
+    honeypots: personas[0]?.status === 'fulfilled' ? personas[0].value : [],
     stop: () => {
       stopped ??= stopAll(dir, running, log);
       return stopped;
@@ -243,5 +269,5 @@ export async function startLab(options: LabOptions): Promise<Lab> {
 
 /** Stops every server a lab in `dir` recorded (lab.json and per-server records); removes nothing. */
 export async function stopLab(dir: string, log: (line: string) => void = () => {}): Promise<void> {
-  await stopAll(resolve(dir), await recordedProcesses(resolve(dir)), log);
+  await stopAll(resolve(dir), await recordedProcesses(resolve(dir), [...LAB_SERVER_NAMES, LAB_HONEYPOTS]), log);
 }

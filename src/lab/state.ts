@@ -26,7 +26,7 @@ export interface NamedProcess extends LabProcess {
   readonly name: string;
 }
 
-export async function writeProcessRecord(dir: string, name: LabServerName, p: LabProcess): Promise<void> {
+export async function writeProcessRecord(dir: string, name: LabServerName | 'honeypots', p: LabProcess): Promise<void> {
   await writeFile(join(dir, name, 'process.json'), `${JSON.stringify({ pid: p.pid, startTime: p.startTime })}\n`);
 }
 

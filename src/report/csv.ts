@@ -46,6 +46,11 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
   ['worklist_items_at_least', (s) => s.worklistItems?.atLeast],
   ['worklist_patients', (s) => s.worklistPatients?.n],
   ['worklist_patients_at_least', (s) => s.worklistPatients?.atLeast],
+  // The run-end honeypot assessment (observation/honeypot.ts): empty when the service was not assessed
+  // or showed no signal; the signals are names of a closed vocabulary, never peer text.
+  ['honeypot', (s) => s.honeypot?.level],
+  ['honeypot_score', (s) => s.honeypot?.score],
+  ['honeypot_signals', (s) => s.honeypot?.signals.join('; ')],
 ];
 
 export const CSV_HEADER = COLUMNS.map(([name]) => name).join(',');

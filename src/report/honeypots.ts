@@ -17,7 +17,7 @@ export function honeypotNote(totals: Pick<ReportTotals, 'likelyHoneypots'>): str
 
 /** One service's assessment in words: "likely honeypot (score 100: any-called-ae, honeypot-persona, …)". */
 export function honeypotText(h: HoneypotAssessment): string {
-  return `${h.level} honeypot (score ${h.score}: ${h.signals.join(', ')})`;
+  return h.signals.length === 0 ? `${h.level} honeypot (score ${h.score}, no signal)` : `${h.level} honeypot (score ${h.score}: ${h.signals.join(', ')})`;
 }
 
 /** The services worth a line: likely and possible honeypots, in report order. */

@@ -7,6 +7,7 @@ import type { BreakdownRow } from '../store/index.ts';
 import type { ReportBounds } from './bounded.ts';
 import { aeText, endpointText, imagesOverText, modalitiesText, moreText, SEVERITY_LABEL } from './format.ts';
 import { anchor, html, link } from './html-escape.ts';
+import { honeypotText } from './honeypots.ts';
 import type { BoundedReport, ReportHead, ReportTotals, RuleHit, ServiceReport } from './model.ts';
 import type { Proof } from './proof.ts';
 import { grouped, placeText, sumText } from './numbers.ts';
@@ -196,6 +197,7 @@ export function serviceCards(model: { totals: Pick<ReportTotals, 'services'>; se
         textRow('Worklist', s.worklist),
         textRow('Modalities', modalitiesText(s, ', ')),
         textRow('Identifying attributes', s.identifyingAttributes.join(', ')),
+        textRow('Honeypot', s.honeypot && honeypotText(s.honeypot)),
         textRow('Error', s.error),
         detailRow('Findings', s.findings.map(ruleLink).join(' ')),
         detailRow('Findings on this port', portFindingsCell(s)),

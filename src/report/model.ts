@@ -84,7 +84,7 @@ export interface ServiceReport {
   lastRefusal?: string;
   /** Undefined when the protocol has no AE titles. */
   acceptsAnyCalledAe?: boolean;
-  /** The honeypot assessment at the run's end, when the service showed any signal (observation/honeypot.ts). */
+  /** The honeypot assessment at the run's end, when the run was assessed and this is a DICOM service that answered (observation/honeypot.ts). */
   honeypot?: HoneypotAssessment;
   echo?: DimseOutcome;
   find?: DimseOutcome;

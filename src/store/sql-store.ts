@@ -73,8 +73,8 @@ import { findingListQuery, findingPageFromRows, type DbListRow, type FindingFilt
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
-import type { HoneypotAssessor, HoneypotInput, HoneypotPass } from './store.ts';
-import type { HoneypotLevel } from '../observation/honeypot.ts';
+import type { HoneypotAssessor, HoneypotInput, HoneypotPass, HoneypotRow } from './store.ts';
+import type { HoneypotAssessment } from '../observation/honeypot.ts';
 
 /** What differs between the engines inside a read. */
 export interface SqlDialect {
@@ -82,6 +82,10 @@ export interface SqlDialect {
   inList(column: string, of: 'id' | 'text'): string;
   /** The column inventory rows are ordered by: the order they were written. */
   readonly inventoryOrder: string;
+  /** The text at `path` in the JSON text of `column` (observations.json), NULL when absent. */
+  jsonText(column: string, path: readonly string[]): string;
+  /** "The value at `path` in the JSON text of `column` is true". */
+  jsonTrue(column: string, path: readonly string[]): string;
 }
 
 /** How an engine runs a statement given as SQL with "?" parameters. */
@@ -101,16 +105,8 @@ export interface SqlWrites {
   recordHosts(runId: number, batch: HostBatch): Promise<void>;
   /** Geo already validated; all hosts in one transaction. */
   setHostGeo(runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void>;
-  /** The run's honeypot columns cleared and these services' written, in one transaction: a pass killed halfway leaves the last one whole. */
-  setHoneypots(runId: number, assessed: readonly AssessedService[]): Promise<void>;
-}
-
-/** One service's honeypot columns as the pass writes them (signals as their JSON array). */
-export interface AssessedService {
-  readonly id: number;
-  readonly level: HoneypotLevel;
-  readonly score: number;
-  readonly signals: string;
+  /** A page of the honeypot pass's results, in one transaction. */
+  setHoneypots(runId: number, rows: readonly HoneypotRow[]): Promise<void>;
 }
 
 const COUNT_COLUMNS = COUNTED.map((c) => `s.${c}, s.${c}_at_least`).join(', ');
@@ -202,13 +198,25 @@ function readSql(d: SqlDialect) {
   };
 }
 
-/** The honeypot pass's read: DICOM services that answered, by id. */
-const HONEYPOT_CANDIDATES = `${SERVICE_SELECT} WHERE s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' AND s.id > ? ORDER BY s.id LIMIT ?`;
-/** Its writes on SQLite (SqlWrites.setHoneypots; PostgreSQL sets them all in one statement, postgres/writes.ts): the run's columns cleared, then one service's set. */
-export const HONEYPOT_WRITES = {
-  clear: 'UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = ? AND honeypot IS NOT NULL',
-  set: 'UPDATE services SET honeypot = ?, honeypot_score = ?, honeypot_signals = ? WHERE id = ? AND run_id = ?',
-} as const;
+/** The honeypot pass's statements: DICOM services that answered, by id and the crowds' digests. */
+// The services the honeypot pass assesses: the run's DICOM services that answered.
+const HONEYPOT_CANDIDATE = `s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success'`;
+function honeypotSql(d: SqlDialect) {
+  // The dataset digests of the DICOM probe's behaviour (observation/honeypot.ts DicomBehaviour), one branch each.
+  const digest = (name: string): string =>
+    `SELECT ${d.jsonText('o.json', ['details', 'behaviour', name])} AS digest, s.ip FROM services s JOIN observations o ON o.service_id = s.id
+       WHERE ${HONEYPOT_CANDIDATE} AND ${d.jsonTrue('o.json', ['details', 'acceptsAnyCalledAeTitle'])}`;
+  return {
+    // Keyset pages in report order on the (run_id, ip_key, port, protocol) index: each page goes on where the last stopped.
+    candidates: `${SERVICE_SELECT} WHERE ${AFTER} AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' ${REPORT_ORDER}`,
+    // The digests enough hosts served: grouped by the database, so the pass never holds a digest per service.
+    crowds: `SELECT x.digest FROM (${['studyDigest', 'patientDigest', 'signature'].map(digest).join(' UNION ALL ')}) x
+       WHERE x.digest IS NOT NULL GROUP BY x.digest HAVING count(DISTINCT x.ip) >= ?`,
+    pending: `SELECT s.id FROM services s WHERE ${HONEYPOT_CANDIDATE} AND s.honeypot IS NULL LIMIT 1`,
+  };
+}
+/** A service that answered but whose stored details are not the DICOM probe's: nothing to assess, and assessed. */
+const noSignal = (): HoneypotAssessment => ({ level: 'unlikely', score: 0, signals: [] });
 const HONEYPOT_PAGE = 1000;
 
 /** Rule wordings a reader keeps; a store holds a few dozen (rules times their versions). */
@@ -240,6 +248,7 @@ function boundedLimit(limit: number): number {
 /** Both roles (and the keeper's) over one engine: what `openStoreSink` and `openStoreReader` hand out, whichever the engine. */
 export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPass {
   protected readonly sql: ReturnType<typeof readSql>;
+  private readonly honeypotSql: ReturnType<typeof honeypotSql>;
   /** Rule words by rule_texts id, as read for pages of findings. */
   private readonly ruleWords = new Map<number, RuleWords>();
 
@@ -249,6 +258,7 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     protected readonly now: () => Date,
   ) {
     this.sql = readSql(engine.dialect);
+    this.honeypotSql = honeypotSql(engine.dialect);
   }
 
   async startRun(meta: RunMeta): Promise<number> {
@@ -464,6 +474,10 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     return (await this.engine.all<{ ip: string }>(AGGREGATE_SQL.withoutGeo, [runId, after, boundedLimit(limit)])).map((r) => r.ip);
   }
 
+  async honeypotsPending(runId: number): Promise<boolean> {
+    return (await this.engine.get<{ id: number }>(this.honeypotSql.pending, [runId])) !== undefined;
+  }
+
   async service(runId: number, serviceId: number): Promise<ServiceRow | undefined> {
     const found = await this.engine.get<{ id: number }>(this.sql.serviceOfRun, [runId, serviceId]);
     return found ? (await this.servicesById([found.id], runId))[0] : undefined;
@@ -508,28 +522,38 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
 
   /**
    * The honeypot pass at a run's end (docs/decisions/0027-honeypots-told-apart.md): the run's
-   * DICOM services that answered, read a page at a time by id, handed to `assess` together
-   * (its cross-host signals need the whole run), and each service with a signal written back.
-   * Run again, it starts from a clean slate: the result is the same however often it runs.
-   * Resolves to how many services it found likely.
+   * DICOM services that answered: the dataset digests served by a crowd of hosts found by one
+   * grouping in SQL, then the services read in keyset pages of report order, each assessed and its
+   * page written back in one transaction, so only a page and the crowds' digests are held,
+   * whatever the run's size. Every service read gets a level ("unlikely" with no signal),
+   * which is how honeypotsPending knows the pass ran. Run again, it starts from a clean slate:
+   * the result is the same however often it runs. Resolves to how many services it found likely.
    */
-  async assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number> {
-    const inputs: HoneypotInput[] = [];
-    for (let after = 0; ; ) {
-      const rows = await this.engine.all<DbService>(HONEYPOT_CANDIDATES, [runId, after, HONEYPOT_PAGE]);
-      for (const row of rows) {
-        const details = serviceFromRow(row, runId, [], []).observation.details;
-        if (details?.protocol === 'dicom' && details.acceptedCalledAeTitle !== undefined) inputs.push({ id: row.id, ip: row.ip, details });
-      }
-      if (rows.length < HONEYPOT_PAGE) break;
-      after = rows.at(-1)!.id;
+  async assessHoneypots(runId: number, assessor: HoneypotAssessor): Promise<number> {
+    const crowdRows = await this.engine.all<{ digest: string }>(this.honeypotSql.crowds, [runId, runId, runId, assessor.crowdHosts]);
+    const crowds = new Set(crowdRows.map((r) => r.digest));
+    // No clearing first: the candidates are the same services at every pass and each page overwrites its own,
+    // so a pass that fails half-way leaves every service with an assessment (this one's or the last), never none.
+    let likely = 0;
+    await this.honeypotPages(runId, async (page) => {
+      const rows = page.map((s): HoneypotRow => ({ id: s.id, ...(s.details ? assessor.assess(s as HoneypotInput, crowds) : noSignal()) }));
+      likely += rows.filter((r) => r.level === 'likely').length;
+      await this.writes.setHoneypots(runId, rows);
+    });
+    return likely;
+  }
+
+  /** The pass's candidates a page at a time by id, each with its DICOM details (none when the stored ones are another probe's). */
+  private async honeypotPages(runId: number, each: (page: Array<Omit<HoneypotInput, 'details'> & { details?: HoneypotInput['details'] }>) => Promise<void>): Promise<void> {
+    const pages = this.keysetPages<DbService & KeysetRow, DbService>(this.honeypotSql.candidates, runId, HONEYPOT_PAGE, async (rows) => rows);
+    for await (const rows of pages) {
+      await each(
+        rows.map((row) => {
+          const details = serviceFromRow(row, runId, [], []).observation.details;
+          return { id: row.id, ip: row.ip, ...(details?.protocol === 'dicom' ? { details } : {}) };
+        }),
+      );
     }
-    const assessed: AssessedService[] = [];
-    for (const [id, a] of assess(inputs)) {
-      if (a.signals.length > 0) assessed.push({ id, level: a.level, score: a.score, signals: JSON.stringify(a.signals) });
-    }
-    await this.writes.setHoneypots(runId, assessed);
-    return assessed.filter((a) => a.level === 'likely').length;
   }
 
   async close(): Promise<void> {

@@ -8,9 +8,9 @@
  */
 import type Database from 'better-sqlite3';
 import { openDatabase, type OpenOptions } from './open.ts';
-import type { HoneypotPass, ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
+import type { HoneypotPass, HoneypotRow, ScanStore, StoreKeeper, StoreReader, StoreSink } from './store.ts';
 import type { StoredHostGeo } from './aggregates.ts';
-import { HONEYPOT_WRITES, SqlStore, type AssessedService, type SqlEngine, type SqlWrites } from './sql-store.ts';
+import { SqlStore, type SqlEngine, type SqlWrites } from './sql-store.ts';
 import { geoSourceIdOf, prepareWrites } from './sqlite-writes.ts';
 import { WriteThread } from './write-thread.ts';
 
@@ -36,7 +36,13 @@ function sqliteEngine(db: Database.Database, thread: WriteThread | undefined): S
     return statement;
   };
   return {
-    dialect: { inList: (column) => `${column} IN (SELECT value FROM json_each(?))`, inventoryOrder: 'rowid' },
+    dialect: {
+      inList: (column) => `${column} IN (SELECT value FROM json_each(?))`,
+      inventoryOrder: 'rowid',
+      // JSON true reads back as 1.
+      jsonText: (column, path) => `json_extract(${column}, '$.${path.join('.')}')`,
+      jsonTrue: (column, path) => `json_extract(${column}, '$.${path.join('.')}') = 1`,
+    },
     all: async <T>(sql: string, params: readonly unknown[]) => prepared(sql).all(...params) as T[],
     get: async <T>(sql: string, params: readonly unknown[]) => prepared(sql).get(...params) as T | undefined,
     run: async (sql, params) => prepared(sql).run(...params).changes,
@@ -57,18 +63,16 @@ function sqliteWrites(db: Database.Database, now: () => Date, thread: WriteThrea
   const setGeoMany = db.transaction((runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>) => {
     for (const { ip, geo } of hosts) setGeo.run(geo.space, geo.country ?? null, geo.asn ?? null, geo.org ?? null, geoSourceId(runId, geo.source), runId, ip);
   });
-  const clearHoneypots = db.prepare(HONEYPOT_WRITES.clear);
-  const setHoneypot = db.prepare(HONEYPOT_WRITES.set);
-  const setHoneypots = db.transaction((runId: number, assessed: readonly AssessedService[]) => {
-    clearHoneypots.run(runId);
-    for (const a of assessed) setHoneypot.run(a.level, a.score, a.signals, a.id, runId);
+  const setHoneypot = db.prepare('UPDATE services SET honeypot = ?, honeypot_score = ?, honeypot_signals = ? WHERE id = ? AND run_id = ?');
+  const setHoneypotMany = db.transaction((runId: number, rows: readonly HoneypotRow[]) => {
+    for (const r of rows) setHoneypot.run(r.level, r.score, JSON.stringify(r.signals), r.id, runId);
   });
   return {
     recordHosts: async (runId, batch) => {
       await batches.recordHosts(runId, batch);
     },
     setHostGeo: async (runId, hosts) => setGeoMany(runId, hosts),
-    setHoneypots: async (runId, assessed) => setHoneypots(runId, assessed),
+    setHoneypots: async (runId, rows) => setHoneypotMany(runId, rows),
   };
 }
 

@@ -292,6 +292,12 @@ export interface StoreReader {
    * address `after` (the last of the page before; '' for the first page).
    */
   hostsWithoutGeo(runId: number, limit?: number, after?: string): Promise<string[]>;
+  /**
+   * Whether the run has a DICOM service that answered and has no honeypot level: the pass never
+   * ran on it (a run stored before the pass existed), or stopped before its end. The pass writes a
+   * level on every such service, "unlikely" when nothing points at a honeypot: that is its mark.
+   */
+  honeypotsPending(runId: number): Promise<boolean>;
   /** One service of a run with its findings; undefined when the run has no such service. */
   service(runId: number, serviceId: number): Promise<ServiceRow | undefined>;
   /** A page of the run's findings that pass `filter`, filtered and cut in the database (at most 1,000 rows a page). */
@@ -311,13 +317,26 @@ export interface StoreKeeper {
   deleteRun(runId: number): Promise<boolean>;
 }
 
-/** The honeypot assessment a pass hands its run's DICOM services to (assess/honeypot/ assessHoneypots). */
-export type HoneypotAssessor = (services: readonly HoneypotInput[]) => ReadonlyMap<number, HoneypotAssessment>;
+/** The honeypot assessment a pass applies (assess/honeypot/ HONEYPOT_ASSESSOR). */
+export interface HoneypotAssessor {
+  /** How many hosts accepting any called AE title must serve one dataset digest for it to be a crowd. */
+  readonly crowdHosts: number;
+  /** One service's assessment, given the run's crowd digests. */
+  assess(service: HoneypotInput, crowds: ReadonlySet<string>): HoneypotAssessment;
+}
 export type { HoneypotInput };
 
-/** What assesses a run's DICOM services once the run has ended: a scan's end (a resumed one too) and a merge. */
+/** One service's assessment as the pass writes it. */
+export interface HoneypotRow extends HoneypotAssessment {
+  readonly id: number;
+}
+
+/**
+ * What assesses a run's DICOM services once the run has ended: a scan's end, a merge,
+ * the worker that completes a distributed run, and `report` on a run never assessed.
+ */
 export interface HoneypotPass {
-  /** Clears and writes the run's honeypot columns; resolves to how many services are likely honeypots. */
+  /** Writes the honeypot columns of every DICOM service of the run that answered; resolves to how many are likely honeypots. */
   assessHoneypots(runId: number, assess: HoneypotAssessor): Promise<number>;
 }
 

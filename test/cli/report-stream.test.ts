@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { honeypotPass } from '../../src/cli/honeypots.ts';
 import { streamReport } from '../../src/cli/report.ts';
 import { renderCsv } from '../../src/report/csv.ts';
 import { renderFindingsCsv } from '../../src/report/findings-csv.ts';
@@ -42,6 +43,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'exposure-report-stream-'));
   db = join(dir, 'many.db');
   runId = await writeManyServices(db, SERVICES / 3);
+  // Assessed as a scan's end assesses it: a run never assessed would be assessed by the first report.
+  await honeypotPass(db, runId);
   store = openStoreReader(db);
   model = await summarise(store, runId);
 });

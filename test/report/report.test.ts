@@ -86,16 +86,31 @@ test('CSV has a fixed header and one RFC 4180 row per service', () =>
       'ip,port,protocol,tls,status,product,version,ae_titles_tried,accepted_ae_title,accepts_any_called_ae,c_echo,c_find,' +
         'patients,patients_at_least,studies,studies_at_least,images,images_at_least,modalities,identifying_attributes,' +
         'exposed,highest_severity,findings,login,access,tls_certificate,space,country,asn,org,' +
-        'worklist_items,worklist_items_at_least,worklist_patients,worklist_patients_at_least',
+        'worklist_items,worklist_items_at_least,worklist_patients,worklist_patients_at_least,honeypot,honeypot_score,honeypot_signals',
     );
     assert.equal(lines[0], CSV_HEADER);
     assert.equal(
       lines[1],
       '10.0.0.5,104,dicom,false,success,Orthanc,1.12.1,XQZ-UNLIKELY-7,XQZ-UNLIKELY-7,true,success,success,' +
-        '1000,true,1000,true,,,CT; MR,PatientName; PatientID; PatientBirthDate,true,critical,EXP-DICOM-001; EXP-DICOM-002; EXP-DICOM-003,,,,,,,,,,,',
+        '1000,true,1000,true,,,CT; MR,PatientName; PatientID; PatientBirthDate,true,critical,EXP-DICOM-001; EXP-DICOM-002; EXP-DICOM-003,,,,,,,,,,,,,,',
     );
     assert.equal(lines[4]?.startsWith('2001:db8::5,104,dicom,'), true);
     assert.equal(lines.length, 6, 'four rows, header, and the empty string after the last CRLF');
+  }));
+
+test('CSV gives each assessed service its honeypot level, score and signals', () =>
+  withModel((model) => {
+    const [first, ...rest] = model.services;
+    const honeypot = { level: 'likely', score: 100, signals: ['any-called-ae', 'honeypot-persona', 'lure-dataset'] } as const;
+    const lines = renderCsv({ ...model, services: [{ ...first!, honeypot: { ...honeypot, signals: [...honeypot.signals] } }, ...rest] }).split('\r\n');
+    const header = lines[0]!.split(',');
+    const row = lines[1]!.split(',');
+    const cell = (name: string): string | undefined => row[header.indexOf(name)];
+    assert.equal(cell('honeypot'), 'likely');
+    assert.equal(cell('honeypot_score'), '100');
+    assert.equal(cell('honeypot_signals'), 'any-called-ae; honeypot-persona; lure-dataset');
+    // A service never assessed (or with no signal) leaves the three cells empty.
+    assert.deepEqual(lines[2]!.split(',').slice(-3), ['', '', '']);
   }));
 
 test('JSON carries its schema name and the whole model', () =>

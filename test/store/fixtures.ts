@@ -128,6 +128,23 @@ export const ECHO_ONLY: Observation = {
   }),
 };
 
+/** A DICOMHawk GE persona serving its sample studies on one address: three of them are likely honeypots. */
+export function honeypotPersona(ip: string): Observation {
+  const d = EXPOSED.details;
+  if (d?.protocol !== 'dicom') throw new Error('fixture');
+  return {
+    ...EXPOSED,
+    endpoint: { ip, port: 11112 },
+    product: undefined,
+    exposure: { patients: { n: 4, atLeast: false }, studies: { n: 26, atLeast: false } },
+    details: {
+      ...d,
+      peer: { ...d.peer!, implementationClassUid: '1.2.840.113619.6.96', implementationVersionName: 'GE_PACS_REV_24', maxPduLength: 16382 },
+      behaviour: { associateMs: 1, findMs: 3, lures: [{ id: 'dicomhawk-sample-tcia', matches: 26 }], signature: '0123456789abcdef', studyDigest: 'abcdef01:12345678' },
+    },
+  };
+}
+
 export const FIND_OPEN: Finding = {
   ruleId: 'EXP-DICOM-001',
   title: 'C-FIND returns patient records to an unknown calling AE',

@@ -1,11 +1,12 @@
 /**
- * The honeypot pass writes a run's assessment in one transaction on both engines:
- * a pass that fails while writing leaves the previous assessment whole, never a
- * run half cleared (which every aggregate would then read as archives).
+ * The honeypot pass on both engines overwrites each page of a run's assessment (up to
+ * 1,000 services) in one transaction and clears nothing first: a pass that fails while
+ * writing leaves every service with an assessment, never a run half cleared (which
+ * every aggregate would then read as archives).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assessHoneypots } from '../../src/assess/honeypot/index.ts';
+import { HONEYPOT_ASSESSOR } from '../../src/assess/honeypot/index.ts';
 import type { HoneypotAssessment, HoneypotLevel } from '../../src/observation/honeypot.ts';
 import type { HoneypotAssessor, HoneypotPass } from '../../src/store/index.ts';
 import { engines, type TestStore } from './engines.ts';
@@ -14,11 +15,12 @@ import { EXPOSED, RUN_META } from './fixtures.ts';
 const IPS = ['10.0.0.5', '10.0.0.6', '10.0.0.7'];
 
 /** The real assessment, but the last service's level one the schema's CHECK refuses: its write fails after the others'. */
-const failingLast: HoneypotAssessor = (services) => {
-  const out = new Map(assessHoneypots(services));
-  const last = Math.max(...out.keys());
-  out.set(last, { ...out.get(last)!, level: 'refused-by-check' as HoneypotLevel });
-  return out;
+const failingLast: HoneypotAssessor = {
+  crowdHosts: HONEYPOT_ASSESSOR.crowdHosts,
+  assess(service, crowds) {
+    const assessed = HONEYPOT_ASSESSOR.assess(service, crowds);
+    return service.ip === IPS.at(-1) ? { ...assessed, level: 'refused-by-check' as HoneypotLevel } : assessed;
+  },
 };
 
 for (const engine of engines('127.0.102.28')) describe(`the honeypot pass on ${engine.name}`, () => {
@@ -36,7 +38,7 @@ for (const engine of engines('127.0.102.28')) describe(`the honeypot pass on ${e
 
   test('a pass that fails while writing leaves the last assessment of every service as it was', async () => {
     const pass = t.store as unknown as HoneypotPass;
-    assert.equal(await pass.assessHoneypots(runId, assessHoneypots), 0);
+    assert.equal(await pass.assessHoneypots(runId, HONEYPOT_ASSESSOR), 0);
     const before = await stored();
     assert.equal(before.length, IPS.length);
     for (const h of before) assert.deepEqual(h, { level: 'unlikely', score: 15, signals: ['any-called-ae'] });

@@ -5,28 +5,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assessHoneypots } from '../../src/assess/honeypot/index.ts';
-import type { Observation } from '../../src/observation/observation.ts';
+import { HONEYPOT_ASSESSOR } from '../../src/assess/honeypot/index.ts';
 import type { HoneypotPass } from '../../src/store/index.ts';
+import { honeypotPass } from '../../src/cli/honeypots.ts';
+import type { Observation } from '../../src/observation/observation.ts';
 import { engines, type TestStore } from './engines.ts';
-import { EXPOSED, RUN_META } from './fixtures.ts';
-
-/** A DICOMHawk GE persona serving its sample studies on one address. */
-function persona(ip: string): Observation {
-  const d = EXPOSED.details;
-  if (d?.protocol !== 'dicom') throw new Error('fixture');
-  return {
-    ...EXPOSED,
-    endpoint: { ip, port: 11112 },
-    product: undefined,
-    exposure: { patients: { n: 4, atLeast: false }, studies: { n: 26, atLeast: false } },
-    details: {
-      ...d,
-      peer: { ...d.peer!, implementationClassUid: '1.2.840.113619.6.96', implementationVersionName: 'GE_PACS_REV_24', maxPduLength: 16382 },
-      behaviour: { associateMs: 1, findMs: 3, lures: [{ id: 'dicomhawk-sample-tcia', matches: 26 }], studyDigest: 'abcdef01:12345678' },
-    },
-  };
-}
+import { EXPOSED, honeypotPersona as persona, RUN_META } from './fixtures.ts';
 
 for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.name}`, () => {
   let t: TestStore;
@@ -45,8 +29,8 @@ for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.nam
 
   test('the pass finds the personas likely, stores their signals, and is the same run twice', async () => {
     const pass = t.store as unknown as HoneypotPass;
-    assert.equal(await pass.assessHoneypots(runId, assessHoneypots), 3);
-    assert.equal(await pass.assessHoneypots(runId, assessHoneypots), 3);
+    assert.equal(await pass.assessHoneypots(runId, HONEYPOT_ASSESSOR), 3);
+    assert.equal(await pass.assessHoneypots(runId, HONEYPOT_ASSESSOR), 3);
     const services = await t.store.services(runId);
     const byIp = new Map(services.map((s) => [s.ip, s.honeypot]));
     // The archive accepts any called AE title and nothing else: a weak signal, stored as unlikely.
@@ -54,7 +38,7 @@ for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.nam
     assert.deepEqual(byIp.get('10.9.0.2'), {
       level: 'likely',
       score: 100,
-      signals: ['any-called-ae', 'honeypot-persona', 'lure-dataset', 'same-keyed-dataset', 'fast-responses'],
+      signals: ['any-called-ae', 'honeypot-persona', 'lure-dataset', 'same-keyed-dataset', 'same-dataset', 'fast-responses'],
     });
   });
 
@@ -79,5 +63,46 @@ for (const engine of engines('127.0.99.28')) describe(`honeypots on ${engine.nam
     const attrs = await t.store.inventory(runId);
     assert.equal(attrs.find((a) => a.keyword === 'PatientName')?.services, 1);
     assert.equal((await t.store.inventory(runId, { keepHoneypots: true })).find((a) => a.keyword === 'PatientName')?.services, 4);
+  });
+});
+
+/** An archive that accepts only its own AE title: nothing points at a honeypot. */
+function ownTitleOnly(): Observation {
+  const d = EXPOSED.details;
+  if (d?.protocol !== 'dicom') throw new Error('fixture');
+  return {
+    ...EXPOSED,
+    endpoint: { ip: '10.0.1.9', port: 104 },
+    details: { ...d, acceptsAnyCalledAeTitle: false, acceptedCalledAeTitle: 'ORTHANC' },
+  };
+}
+
+for (const engine of engines('127.0.99.29')) describe(`a run completed without the pass, on ${engine.name}`, () => {
+  let t: TestStore;
+  after(async () => t?.cleanup());
+
+  test('is found pending, as a worker-completed run was, and the pass assesses it once', async () => {
+    t = await engine.create();
+    // As a distributed run's last block left it: hosts stored, the run completed, no pass run.
+    const runId = await t.store.startRun(RUN_META);
+    const hosts = [{ ip: '10.0.1.9', services: [{ observation: ownTitleOnly(), findings: [] }] }, ...['10.9.1.1', '10.9.1.2', '10.9.1.3'].map((ip) => ({ ip, services: [{ observation: persona(ip), findings: [] }] }))];
+    await t.store.recordHosts(runId, { hosts });
+    await t.store.finishRun(runId, { targetsTotal: 4, hostsDone: 4, openPorts: 4, excluded: 0, status: 'completed' });
+    assert.equal(await t.store.honeypotsPending(runId), true);
+    assert.equal((await t.store.runTotals(runId)).services, 4, 'never assessed: counted like archives');
+
+    // The pass as the worker and `report` run it: over the store's own --db.
+    assert.equal(await honeypotPass(t.db, runId), 3);
+    const reader = t.open({ readonly: true });
+    try {
+      assert.equal(await reader.honeypotsPending(runId), false);
+      // A service with no signal gets a level too: the mark that the pass ran.
+      const byIp = new Map((await reader.services(runId)).map((s) => [s.ip, s.honeypot]));
+      assert.deepEqual(byIp.get('10.0.1.9'), { level: 'unlikely', score: 0, signals: [] });
+      assert.equal(byIp.get('10.9.1.1')?.level, 'likely');
+      assert.equal((await reader.runTotals(runId)).likelyHoneypots, 3);
+    } finally {
+      await reader.close();
+    }
   });
 });

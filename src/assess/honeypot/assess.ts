@@ -2,8 +2,7 @@
  * The honeypot assessment of a run's DICOM services: per-service signals from
  * each observation, cross-host signals from the whole run (the same dataset
  * served by several hosts), then a score and a level per service. Pure: the
- * store hands in the facts and writes the results back (SqlStore.assessHoneypots in store/sql-store.ts,
- * run by cli/honeypots.ts).
+ * store hands in the facts and writes the results back (store/sql-store.ts).
  */
 import { HONEYPOT_SIGNALS, type HoneypotAssessment, type HoneypotSignal } from '../../observation/honeypot.ts';
 import type { DicomDetails } from '../../observation/observation.ts';
@@ -42,39 +41,46 @@ export function serviceSignals(d: DicomDetails): Set<HoneypotSignal> {
   return signals;
 }
 
-/** Digest → distinct hosts that served it, over the services that accept any called AE. */
-function sharedBy(inputs: readonly HoneypotInput[], digests: (d: DicomDetails) => ReadonlyArray<string | undefined>): Map<string, Set<string>> {
+const keyedDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.studyDigest, d.behaviour?.patientDigest];
+const publicDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.signature];
+
+/**
+ * One service's assessment, given the run's crowds: the dataset digests (keyed
+ * and public) that SAME_DATASET_HOSTS or more hosts accepting any called AE
+ * title served. The store finds those in SQL, so a pass holds a page of
+ * services and the crowds, never the run.
+ */
+export function assessService(s: HoneypotInput, crowds: ReadonlySet<string>): HoneypotAssessment {
+  const signals = serviceSignals(s.details);
+  const crowded = (digests: Array<string | undefined>): boolean => digests.some((d) => d !== undefined && crowds.has(d));
+  if (s.details.acceptsAnyCalledAeTitle) {
+    if (crowded(keyedDigests(s.details))) signals.add('same-keyed-dataset');
+    if (crowded(publicDigests(s.details))) signals.add('same-dataset');
+  }
+  const ordered = HONEYPOT_SIGNALS.filter((x) => signals.has(x));
+  return { ...levelOf(ordered), signals: ordered };
+}
+
+/** What the store's pass is handed (store/store.ts HoneypotAssessor): the crowd size, and the assessment of one service. */
+export const HONEYPOT_ASSESSOR = { crowdHosts: SAME_DATASET_HOSTS, assess: assessService } as const;
+
+/** The crowds of a list of services in memory: what the store's SQL finds over a run. */
+export function datasetCrowds(inputs: readonly HoneypotInput[]): Set<string> {
   const hosts = new Map<string, Set<string>>();
   for (const s of inputs) {
     if (!s.details.acceptsAnyCalledAeTitle) continue;
-    for (const digest of digests(s.details)) {
+    for (const digest of [...keyedDigests(s.details), ...publicDigests(s.details)]) {
       if (digest === undefined) continue;
       let set = hosts.get(digest);
       if (!set) hosts.set(digest, (set = new Set()));
       set.add(s.ip);
     }
   }
-  return hosts;
+  return new Set([...hosts].filter(([, set]) => set.size >= SAME_DATASET_HOSTS).map(([digest]) => digest));
 }
-
-const keyedDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.studyDigest, d.behaviour?.patientDigest];
-const publicDigests = (d: DicomDetails): Array<string | undefined> => [d.behaviour?.signature];
 
 /** Every service's assessment, by id; services with no signal are assessed too (unlikely, score 0). */
 export function assessHoneypots(inputs: readonly HoneypotInput[]): Map<number, HoneypotAssessment> {
-  const keyed = sharedBy(inputs, keyedDigests);
-  const counted = sharedBy(inputs, publicDigests);
-  const many = (map: Map<string, Set<string>>, digests: Array<string | undefined>): boolean =>
-    digests.some((d) => d !== undefined && (map.get(d)?.size ?? 0) >= SAME_DATASET_HOSTS);
-  const out = new Map<number, HoneypotAssessment>();
-  for (const s of inputs) {
-    const signals = serviceSignals(s.details);
-    if (s.details.acceptsAnyCalledAeTitle) {
-      if (many(keyed, keyedDigests(s.details))) signals.add('same-keyed-dataset');
-      if (many(counted, publicDigests(s.details))) signals.add('same-dataset');
-    }
-    const ordered = HONEYPOT_SIGNALS.filter((x) => signals.has(x));
-    out.set(s.id, { ...levelOf(ordered), signals: ordered });
-  }
-  return out;
+  const crowds = datasetCrowds(inputs);
+  return new Map(inputs.map((s) => [s.id, assessService(s, crowds)]));
 }

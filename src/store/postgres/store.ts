@@ -105,7 +105,13 @@ function postgresEngine(c: Connection): SqlEngine {
     return c.pool.query<T>(text, params as unknown[]);
   };
   return {
-    dialect: { inList: (column, of) => `${column} = ANY(?::${of === 'id' ? 'bigint' : 'text'}[])`, inventoryOrder: 'ord' },
+    dialect: {
+      inList: (column, of) => `${column} = ANY(?::${of === 'id' ? 'bigint' : 'text'}[])`,
+      inventoryOrder: 'ord',
+      // jsonb refuses the escape of U+0000 that a peer's text may leave in the observation's JSON (writes.ts).
+      jsonText: (column, path) => `(replace(${column}, '\\u0000', '\\ufffd')::jsonb #>> '{${path.join(',')}}')`,
+      jsonTrue: (column, path) => `(replace(${column}, '\\u0000', '\\ufffd')::jsonb #>> '{${path.join(',')}}') = 'true'`,
+    },
     all: async <T>(sql: string, params: readonly unknown[]) => (await query<T & pg.QueryResultRow>(sql, params)).rows,
     get: async <T>(sql: string, params: readonly unknown[]) => (await query<T & pg.QueryResultRow>(sql, params)).rows[0],
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
@@ -126,7 +132,7 @@ export class PostgresStore extends SqlStore {
       {
         recordHosts: (runId, batch) => this.inTransaction((tx) => tx.recordHosts(runId, batch)),
         setHostGeo: (runId, hosts) => this.inTransaction((tx) => writeHostGeo(tx.client, runId, hosts)),
-        setHoneypots: (runId, assessed) => this.inTransaction((tx) => writeHoneypots(tx.client, runId, assessed)),
+        setHoneypots: (runId, rows) => this.inTransaction((tx) => writeHoneypots(tx.client, runId, rows)),
       },
       now,
     );

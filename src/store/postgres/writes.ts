@@ -8,9 +8,8 @@
  */
 import type pg from 'pg';
 import type { StoredHostGeo } from '../aggregates.ts';
-import type { AssessedService } from '../sql-store.ts';
 import { StoreError } from '../errors.ts';
-import type { HostBatch, ScanCheckpoint } from '../store.ts';
+import type { HostBatch, HoneypotRow, ScanCheckpoint } from '../store.ts';
 import {
   checkHost,
   checkServices,
@@ -253,14 +252,13 @@ export async function writeHostGeo(db: Db, runId: number, hosts: ReadonlyArray<{
   );
 }
 
-/** The run's honeypot columns cleared and the assessed services' set (SQLite: sql-store.ts HONEYPOT_WRITES), in the caller's transaction. */
-export async function writeHoneypots(db: Db, runId: number, assessed: readonly AssessedService[]): Promise<void> {
-  await db.query('UPDATE services SET honeypot = NULL, honeypot_score = NULL, honeypot_signals = NULL WHERE run_id = $1 AND honeypot IS NOT NULL', [runId]);
-  if (assessed.length === 0) return;
+/** A page of the honeypot pass's results (store/sql-store.ts assessHoneypots), in one statement. */
+export async function writeHoneypots(db: Db, runId: number, rows: readonly HoneypotRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await db.query(
     `UPDATE services s SET honeypot = u.level, honeypot_score = u.score, honeypot_signals = u.signals
      FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[]) AS u(id, level, score, signals)
      WHERE s.run_id = $1 AND s.id = u.id`,
-    [runId, assessed.map((a) => a.id), assessed.map((a) => a.level), assessed.map((a) => a.score), assessed.map((a) => a.signals)],
+    [runId, rows.map((r) => r.id), rows.map((r) => r.level), rows.map((r) => r.score), rows.map((r) => JSON.stringify(r.signals))],
   );
 }

@@ -9,6 +9,7 @@ import type { RunRow } from '../../store/index.ts';
 import { html } from '../../report/html-escape.ts';
 import { keyFigures, lead, studyCharts } from '../../report/html.ts';
 import { findingsByRuleTable, studyTables } from '../../report/html-sections.ts';
+import { honeypotNote } from '../../report/honeypots.ts';
 import { scopeText } from '../scope.ts';
 import { href, page } from './layout.ts';
 
@@ -40,6 +41,12 @@ function charts(v: RunView): string {
   return `<div class="charts">${figures.join('\n')}</div>`;
 }
 
+/** The reports' line on likely honeypots left out of (or kept in) the figures below it; nothing when the run has none. */
+function honeypotLine(v: RunView): string {
+  const note = honeypotNote(v.head.totals);
+  return note ? `<p class="meta honeypots"><strong>Honeypots:</strong> ${html(note)}</p>\n` : '';
+}
+
 export function runPage(v: RunView): string {
   const r = v.run;
   return page({
@@ -55,7 +62,7 @@ ${actions(v)}
 </header>
 <section id="figures">
 <h2>Key figures</h2>
-${keyFigures(v.head)}
+${honeypotLine(v)}${keyFigures(v.head)}
 ${charts(v)}
 </section>
 <section id="rules">
