@@ -1,7 +1,8 @@
 /**
  * A reader whose aggregates count likely honeypots too (`--keep-honeypots`):
- * every other read is the reader's own. Reports, the scan's closing summary
- * and the dashboard are handed it instead of the reader, and need no option of their own.
+ * every other read is the reader's own. Reports and the scan's closing summary
+ * are handed it instead of the reader, and need no option of their own (the
+ * dashboard always leaves likely honeypots out, and says how many).
  */
 import type { AggregateView } from './aggregate-queries.ts';
 import type { StoreReader } from './store.ts';
