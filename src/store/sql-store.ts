@@ -198,9 +198,9 @@ function readSql(d: SqlDialect) {
   };
 }
 
-/** The honeypot pass's statements: DICOM services that answered, by id and the crowds' digests. */
 // The services the honeypot pass assesses: the run's DICOM services that answered.
 const HONEYPOT_CANDIDATE = `s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success'`;
+/** The honeypot pass's statements: its candidates in keyset pages, the crowds' digests, whether a run awaits the pass. */
 function honeypotSql(d: SqlDialect) {
   // The dataset digests of the DICOM probe's behaviour (observation/honeypot.ts DicomBehaviour), one branch each.
   const digest = (name: string): string =>
@@ -526,8 +526,8 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
    * grouping in SQL, then the services read in keyset pages of report order, each assessed and its
    * page written back in one transaction, so only a page and the crowds' digests are held,
    * whatever the run's size. Every service read gets a level ("unlikely" with no signal),
-   * which is how honeypotsPending knows the pass ran. Run again, it starts from a clean slate:
-   * the result is the same however often it runs. Resolves to how many services it found likely.
+   * which is how honeypotsPending knows the pass ran. Run again, it overwrites what the
+   * last pass wrote: the result is the same however often it runs. Resolves to how many services it found likely.
    */
   async assessHoneypots(runId: number, assessor: HoneypotAssessor): Promise<number> {
     const crowdRows = await this.engine.all<{ digest: string }>(this.honeypotSql.crowds, [runId, runId, runId, assessor.crowdHosts]);

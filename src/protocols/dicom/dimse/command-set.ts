@@ -8,7 +8,7 @@
 import { type CodecError, type Result, codecError, fail, ok } from '../dataset/result.ts';
 import { formatTag, tagGroup } from '../dataset/tag.ts';
 import { trimTrailing } from '../dataset/values.ts';
-import { walkDataset, type WalkErrorCode } from '../dataset/walk.ts';
+import { DEFAULT_MAX_ELEMENTS, walkDataset, type WalkErrorCode } from '../dataset/walk.ts';
 import { UID } from '../uids.ts';
 
 /** PS3.7 Annex E, Table E.1-1: the command elements (retired ones left out) with keyword and VR. */
@@ -171,6 +171,44 @@ export interface CommandSet {
  * none of undefined length, none twice. Never throws.
  */
 export function decodeCommandSet(buf: Buffer): Result<CommandSet, CommandSetError> {
+  return decodePlainCommandSet(buf) ?? walkCommandSet(buf);
+}
+
+/**
+ * The command set every peer sends, read in one loop: group 0000 elements of
+ * defined length, each whole, none twice, no more than the walker allows.
+ * Anything else is undefined, and the walker reads it again to name what
+ * broke. (Each response is decoded twice, by the assembler and by the check:
+ * the walker's generator, header and element objects were most of a C-ECHO's
+ * decoding garbage.) The same result as walkCommandSet, whatever the bytes.
+ */
+function decodePlainCommandSet(buf: Buffer): Result<CommandSet, CommandSetError> | undefined {
+  const elements = new Map<number, CommandValue>();
+  let afterGroupLength: number | undefined;
+  let offset = 0;
+  for (let count = 1; offset < buf.length; count++) {
+    // PS3.5 7.1.3: tag (group, element), then a 32-bit value length.
+    if (count > DEFAULT_MAX_ELEMENTS || buf.length - offset < 8 || buf.readUInt16LE(offset) !== 0) return undefined;
+    const tag = buf.readUInt16LE(offset + 2);
+    const length = buf.readUInt32LE(offset + 4);
+    const valueOffset = offset + 8;
+    // Undefined length (FFFFFFFFH) is over any buffer's length too.
+    if (length > buf.length - valueOffset || elements.has(tag)) return undefined;
+    elements.set(tag, { offset: valueOffset, bytes: buf.subarray(valueOffset, valueOffset + length) });
+    if (tag === CommandElement.CommandGroupLength) afterGroupLength = valueOffset + length;
+    offset = valueOffset + length;
+  }
+  return ok(withGroupLength(buf, elements, afterGroupLength));
+}
+
+function withGroupLength(buf: Buffer, elements: Map<number, CommandValue>, afterGroupLength: number | undefined): CommandSet {
+  const gl = elements.get(CommandElement.CommandGroupLength);
+  const declared = gl !== undefined && gl.bytes.length === 4 ? gl.bytes.readUInt32LE(0) : undefined;
+  return { elements, groupLength: { declared, actual: buf.length - (afterGroupLength ?? 0) } };
+}
+
+/** decodeCommandSet through the dataset walker: the reference reading, whose errors name the field that broke. */
+export function walkCommandSet(buf: Buffer): Result<CommandSet, CommandSetError> {
   const elements = new Map<number, CommandValue>();
   const walk = walkDataset(buf, UID.implicitVrLittleEndian);
   let afterGroupLength: number | undefined;
@@ -194,9 +232,7 @@ export function decodeCommandSet(buf: Buffer): Result<CommandSet, CommandSetErro
     elements.set(el.tag, { offset: el.valueOffset, bytes: buf.subarray(el.valueOffset, el.valueOffset + el.length) });
     if (el.tag === CommandElement.CommandGroupLength) afterGroupLength = el.valueOffset + el.length;
   }
-  const gl = elements.get(CommandElement.CommandGroupLength);
-  const declared = gl !== undefined && gl.bytes.length === 4 ? gl.bytes.readUInt32LE(0) : undefined;
-  return ok({ elements, groupLength: { declared, actual: buf.length - (afterGroupLength ?? 0) } });
+  return ok(withGroupLength(buf, elements, afterGroupLength));
 }
 
 /** A US element: undefined when absent, an error when not exactly 2 bytes. */

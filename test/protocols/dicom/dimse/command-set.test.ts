@@ -9,6 +9,7 @@ import {
   getAt,
   getString,
   getUs,
+  walkCommandSet,
 } from '../../../../src/protocols/dicom/dimse/command-set.ts';
 import { hex } from '../dataset/build.ts';
 import { ECHOSCU_C_ECHO_RQ } from './fixtures.ts';
@@ -109,5 +110,39 @@ describe('decodeCommandSet', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  /** Elements of group 0000 mostly, with lengths that fit, overrun, or say "undefined", tags repeated at times. */
+  const commandLike = fc
+    .array(
+      fc.record({
+        group: fc.constantFrom(0, 0, 0, 0, 0x0008, 0xfffe),
+        element: fc.constantFrom(0x0000, 0x0002, 0x0100, 0x0110, 0x0120, 0x0800, 0x0900, 0x0902),
+        data: fc.uint8Array({ maxLength: 12 }),
+        length: fc.constantFrom('fits', 'fits', 'fits', 'over', 'undefined'),
+      }),
+      { maxLength: 8 },
+    )
+    .chain((els) => fc.tuple(fc.constant(els), fc.nat({ max: 8 * 24 })))
+    .map(([els, cut]) => {
+      const parts = els.map((e) => {
+        const h = Buffer.alloc(8);
+        h.writeUInt16LE(e.group, 0);
+        h.writeUInt16LE(e.element, 2);
+        h.writeUInt32LE(e.length === 'fits' ? e.data.length : e.length === 'over' ? e.data.length + 9 : 0xffffffff, 4);
+        return Buffer.concat([h, e.data]);
+      });
+      const whole = Buffer.concat(parts);
+      return cut % 3 === 0 ? whole.subarray(0, cut % (whole.length + 1)) : whole;
+    });
+
+  it('reads every command set, whole, cut or broken, as the dataset walker reads it', () => {
+    fc.assert(
+      fc.property(fc.oneof(commandLike, fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b))), (bytes) => {
+        assert.deepEqual(decodeCommandSet(bytes), walkCommandSet(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+    assert.deepEqual(decodeCommandSet(ECHOSCU_C_ECHO_RQ), walkCommandSet(ECHOSCU_C_ECHO_RQ));
   });
 });
