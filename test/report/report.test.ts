@@ -150,6 +150,20 @@ test('the terminal table shows capped counts and fits 120 columns', () =>
     assert.match(renderTable(model, { color: true }), /\u001b\[1;31mCRITICAL\u001b\[0m/);
   }));
 
+test('the terminal table names a likely or possible honeypot first under its row, and says nothing of an unlikely one', () =>
+  withBounded(TABLE_BOUNDS, (model) => {
+    const [first, second, ...rest] = model.services;
+    const services = [
+      { ...first!, honeypot: { level: 'likely' as const, score: 100, signals: ['any-called-ae' as const, 'lure-dataset' as const] } },
+      { ...second!, honeypot: { level: 'unlikely' as const, score: 15, signals: ['any-called-ae' as const] } },
+      ...rest,
+    ];
+    const lines = renderTable({ ...model, services }, { color: false, width: 200 }).split('\n');
+    const under = (ip: string): string | undefined => lines[lines.findIndex((l) => l.includes(ip)) + 1];
+    assert.match(under(first!.ip) ?? '', /^ {2}likely honeypot \(score 100: any-called-ae, lure-dataset\)/);
+    assert.doesNotMatch(lines.join('\n'), /unlikely honeypot/);
+  }));
+
 test('the table narrows to 100 columns by shortening products and titles, never addresses', () =>
   withBounded(TABLE_BOUNDS, (model) => {
     const out = renderTable(model, { color: false, width: 100 });
