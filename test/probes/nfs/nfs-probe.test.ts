@@ -170,6 +170,17 @@ describe('the NFS probe', () => {
     assert.equal(o.error?.code, 'RPC_RECORD_TOO_LONG');
   });
 
+  it('a record of empty fragments without end is refused at the fragment cap and named so, the port mapper kept', async () => {
+    // 4-byte headers of empty fragments that never set the last-fragment bit: far under the byte cap.
+    const empties = Buffer.concat(Array.from({ length: 2048 }, () => Buffer.alloc(4)));
+    const port = await rpcServer((call, own) => (call.program === PMAP_PROGRAM ? { results: u32(own) } : { raw: empties }));
+    const o = await nfsProbe.run({ ip: HOST, port }, ctx());
+    assert.equal(o.status, 'protocol-error');
+    assert.equal(o.error?.code, 'RPC_TOO_MANY_FRAGMENTS');
+    assert.equal(o.error?.phase, 'export-list');
+    assert.equal(details(o).mountPort, port);
+  });
+
   it('an endless export list (fragments that never end the record) stops at the record cap, the port mapper kept', async () => {
     const endless = (s: net.Socket): void => {
       let written = 0;
