@@ -39,6 +39,10 @@ export function eventLine(e: WatchEvent, minSeverity: string): string {
       return `${scope}: scanning`;
     case 'stored':
       return `${scope}: run ${e.runId} stored${e.interrupted ? ' (interrupted: not compared)' : ''}`;
+    case 'assessed':
+      return `${scope}: run ${e.runId}: honeypot pass: ${plural(e.likelyHoneypots, 'likely honeypot')}`;
+    case 'assess-failed':
+      return `${scope}: run ${e.runId}: the honeypot pass failed (${e.reason}); its figures count every service until "exposure report --run ${e.runId}" assesses it`;
     case 'compared':
       return e.previousRunId === undefined
         ? `${scope}: run ${e.runId} is the scope's first: ${plural(e.newFindings, 'finding')} ${minSeverity} or worse`
@@ -98,6 +102,7 @@ export async function watchCommand(configPath: string, flags: WatchFlags): Promi
         channels,
         minSeverity,
         hooks: { signal: abort.signal, geo: hostGeoLookup(say), note: (line) => say(`note: ${line}`) },
+        runStored: async (runId) => (await import('./honeypots.ts')).honeypotPass(flags.db, runId),
         onEvent: (e) => say(eventLine(e, minSeverity)),
       },
       { once: flags.once === true },

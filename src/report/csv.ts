@@ -47,7 +47,8 @@ const COLUMNS: ReadonlyArray<readonly [string, (s: ServiceReport) => Value]> = [
   ['worklist_patients', (s) => s.worklistPatients?.n],
   ['worklist_patients_at_least', (s) => s.worklistPatients?.atLeast],
   // The run-end honeypot assessment (observation/honeypot.ts): empty when the service was not assessed
-  // or showed no signal; the signals are names of a closed vocabulary, never peer text.
+  // (not a DICOM service that answered, or a run never assessed); a service with no signal is
+  // "unlikely", score 0, no signals. The signals are names of a closed vocabulary, never peer text.
   ['honeypot', (s) => s.honeypot?.level],
   ['honeypot_score', (s) => s.honeypot?.score],
   ['honeypot_signals', (s) => s.honeypot?.signals.join('; ')],

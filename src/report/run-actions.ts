@@ -135,7 +135,8 @@ export function actionLines(actions: RunActions | undefined, run: { ports: reado
   }
   if (has('ftp')) lines.push('FTP: read the greeting and FEAT, then tried an anonymous login, then a blank one.');
   if (has('smb')) lines.push('SMB: negotiated SMB2, opened a null session and a guest session, listed the shares (srvsvc, else a few common names) and connected to the disk shares.');
-  if (has('rsync')) lines.push("rsync: read the daemon's greeting and module list, and asked each listed module for its file list without a user name or secret; a module that asked for one was left alone.");
+  // 16: probes/rsync MAX_MODULES_WALKED (a report may not import probes/; test/report/run-actions.test.ts holds them equal).
+  if (has('rsync')) lines.push("rsync: read the daemon's greeting and module list, and asked each listed module, 16 at most, for its file list without a user name or secret; a module that asked for one was left alone.");
   if (has('nfs')) {
     lines.push(
       "NFS: asked the port mapper where MOUNT and NFS listen, read MOUNT's export list, and mounted only the exports open to every client, read-only, as an unprivileged user " +
@@ -145,10 +146,12 @@ export function actionLines(actions: RunActions | undefined, run: { ports: reado
   if (has('ftp') || has('smb') || has('rsync') || has('nfs')) {
     lines.push(walkSteps(actions));
     if (actions.contentRead) lines.push(contentSteps(actions.contentRead));
+    // The write check is FTP's and SMB's: rsync modules and NFS exports are never written to.
+    const writeChecked = actions.checkWrite && (has('ftp') || has('smb'));
     lines.push(
-      actions.checkWrite
-        ? 'Write check (--check-write): created one empty, uniquely named file on shares that said they were writable, and removed it at once.'
-        : 'Nothing was written: no file was created, changed or deleted (no --check-write).',
+      writeChecked
+        ? 'Write check (--check-write): created one empty, uniquely named file on FTP and SMB shares that said they were writable, and removed it at once.'
+        : `Nothing was written: no file was created, changed or deleted (${actions.checkWrite ? '--check-write writes only on FTP and SMB shares' : 'no --check-write'}).`,
     );
   }
   return [...lines, NOTHING_KEPT];

@@ -7,6 +7,7 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
+import { honeypotText } from './honeypots.ts';
 import type { ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
 import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
@@ -58,8 +59,12 @@ function where(s: ServiceReport): Record<string, unknown> {
   if (s.country) w.country = s.country;
   if (s.asn !== undefined) w.asn = s.asn;
   if (s.org) w.org = plain(s.org);
+  if (worthSaying(s)) w.honeypot = { level: s.honeypot!.level, score: s.honeypot!.score, signals: [...s.honeypot!.signals] };
   return w;
 }
+
+/** A likely or possible honeypot: its results say so, as every other format lists it (docs/decisions/0027-honeypots-told-apart.md). */
+const worthSaying = (s: ServiceReport): boolean => s.honeypot !== undefined && s.honeypot.level !== 'unlikely';
 
 /** The proof as the JSON report has it, its strings on one line. */
 function sarifProof(f: ServiceFinding): Record<string, string> {
@@ -84,7 +89,11 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
     kind: 'fail',
     level: LEVEL[f.severity],
     // Dashboards show the message, not property bags: the owner's command goes there too.
-    message: { text: plain(`${endpointName(s)}: ${f.title}. ${f.evidence}${f.proof.kind === 'command' ? ` To see it yourself, run: ${f.proof.command}` : ''}`) },
+    message: {
+      text: plain(
+        `${endpointName(s)}: ${f.title}. ${f.evidence}${worthSaying(s) ? ` Assessed as a ${honeypotText(s.honeypot!)}.` : ''}${f.proof.kind === 'command' ? ` To see it yourself, run: ${f.proof.command}` : ''}`,
+      ),
+    },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: endpointUri(s) } },
@@ -119,6 +128,8 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
           ports: head.run.ports,
           // Which geo databases (and of which date) placed the endpoints, and their licence credits.
           geo: head.geo,
+          // How many likely honeypots the run's figures leave out (or count): their results are marked one by one.
+          ...(head.totals.likelyHoneypots ? { likelyHoneypots: head.totals.likelyHoneypots } : {}),
         },
       },
     ],

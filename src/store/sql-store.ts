@@ -198,8 +198,10 @@ function readSql(d: SqlDialect) {
   };
 }
 
-// The services the honeypot pass assesses: the run's DICOM services that answered.
-const HONEYPOT_CANDIDATE = `s.run_id = ? AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success'`;
+// The services the honeypot pass assesses: the run's DICOM services that answered (one condition for
+// the pass's pages, its crowds and the pending check, so a service the pass reads is never left pending).
+const DICOM_ANSWERED = `s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success'`;
+const HONEYPOT_CANDIDATE = `s.run_id = ? AND ${DICOM_ANSWERED}`;
 /** The honeypot pass's statements: its candidates in keyset pages, the crowds' digests, whether a run awaits the pass. */
 function honeypotSql(d: SqlDialect) {
   // The dataset digests of the DICOM probe's behaviour (observation/honeypot.ts DicomBehaviour), one branch each.
@@ -208,7 +210,7 @@ function honeypotSql(d: SqlDialect) {
        WHERE ${HONEYPOT_CANDIDATE} AND ${d.jsonTrue('o.json', ['details', 'acceptsAnyCalledAeTitle'])}`;
   return {
     // Keyset pages in report order on the (run_id, ip_key, port, protocol) index: each page goes on where the last stopped.
-    candidates: `${SERVICE_SELECT} WHERE ${AFTER} AND s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'success' ${REPORT_ORDER}`,
+    candidates: `${SERVICE_SELECT} WHERE ${AFTER} AND ${DICOM_ANSWERED} ${REPORT_ORDER}`,
     // The digests enough hosts served: grouped by the database, so the pass never holds a digest per service.
     crowds: `SELECT x.digest FROM (${['studyDigest', 'patientDigest', 'signature'].map(digest).join(' UNION ALL ')}) x
        WHERE x.digest IS NOT NULL GROUP BY x.digest HAVING count(DISTINCT x.ip) >= ?`,

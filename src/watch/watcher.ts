@@ -23,6 +23,8 @@ import { namedScope, previousRun, runsOfScope, runsToPrune, verifiesOf } from '.
 export type WatchEvent =
   | { readonly kind: 'scanning'; readonly scope: string }
   | { readonly kind: 'stored'; readonly scope: string; readonly runId: number; readonly interrupted: boolean }
+  | { readonly kind: 'assessed'; readonly scope: string; readonly runId: number; readonly likelyHoneypots: number }
+  | { readonly kind: 'assess-failed'; readonly scope: string; readonly runId: number; readonly reason: string }
   | { readonly kind: 'compared'; readonly scope: string; readonly runId: number; readonly previousRunId: number | undefined; readonly newFindings: number; readonly fixedFindings: number }
   | { readonly kind: 'alerted'; readonly scope: string; readonly runId: number; readonly channel: string; readonly report: DeliveryReport }
   | { readonly kind: 'pruned'; readonly scope: string; readonly runIds: readonly number[] }
@@ -35,6 +37,13 @@ export interface WatchDeps {
   readonly minSeverity: Severity;
   /** The stop signal, geo lookup and plan notes of every scan. */
   readonly hooks: ScanHooks;
+  /**
+   * What runs on each scope's run stored whole, before it is compared: the run-end honeypot
+   * pass (cli/honeypots.ts), as `scan` runs it, so the alert's totals leave likely honeypots
+   * out; resolves to how many. Its failure is an event: the run is compared as it is, and
+   * `exposure report` assesses it later.
+   */
+  readonly runStored?: (runId: number) => Promise<number>;
   readonly onEvent?: (e: WatchEvent) => void;
   /** Tests pass a clock and a sleep of their own. */
   readonly now?: () => Date;
@@ -59,6 +68,13 @@ async function runScope(scope: WatchScope, deps: WatchDeps): Promise<ScopeOutcom
   const outcome = await scanScope(store, scope, deps.hooks);
   emit({ kind: 'stored', scope: scope.name, runId: outcome.runId, interrupted: outcome.interrupted });
   if (outcome.interrupted) return { scope: scope.name, runId: outcome.runId, interrupted: true, deliveries: [], pruned: [] };
+  if (deps.runStored) {
+    try {
+      emit({ kind: 'assessed', scope: scope.name, runId: outcome.runId, likelyHoneypots: await deps.runStored(outcome.runId) });
+    } catch (err) {
+      emit({ kind: 'assess-failed', scope: scope.name, runId: outcome.runId, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
   const key = namedScope(scope.name);
   const current = (await store.run(outcome.runId)) as RunRow;
   // The scope's runs, read once: comparing and alerting add none, so the retention reads the same list.

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { recordParameters } from '../../src/scan/run-parameters.ts';
 import { actionLines, runActions } from '../../src/report/run-actions.ts';
 import { DEFAULT_FILE_WALK, TEXT_READ } from '../../src/probes/nas/limits.ts';
+import { MAX_MODULES_WALKED } from '../../src/probes/rsync/index.ts';
 import { requested } from '../scan/parameters.ts';
 
 const RUN = { ports: [21, 104, 445, 8042], scanner: { callingAeTitle: 'EXPOSURE' } };
@@ -110,6 +111,17 @@ describe('what was done, as the letter says it', () => {
       ['Connected over TCP to ports 21, 104, 445, 8042 of each address in scope.', 'rsync', 'On shares that let us in', 'On the same shares', 'Nothing was written', 'No image was retrieved (no C-GET, C-MOVE or WADO retrieve), and no patient name, identifier, date or other value was kept'],
     );
     assert.match(text[1]!, /without a user name or secret/);
+    assert.ok(text[1]!.includes(`each listed module, ${MAX_MODULES_WALKED} at most,`), 'as many modules as the probe asks');
+  });
+
+  it('--check-write on rsync or NFS alone: nothing written, and why', () => {
+    const checked = { ...DEFAULT_FILE_WALK, checkWrite: true };
+    for (const probes of [['rsync'], ['nfs'], ['rsync', 'nfs']] as const) {
+      const text = lines({ probes: [...probes], fileWalk: checked });
+      assert.ok(text.includes('Nothing was written: no file was created, changed or deleted (--check-write writes only on FTP and SMB shares).'), probes.join(', '));
+      assert.ok(!text.some((l) => l.startsWith('Write check')));
+    }
+    assert.ok(lines({ probes: ['smb', 'nfs'], fileWalk: checked }).includes('Write check (--check-write): created one empty, uniquely named file on FTP and SMB shares that said they were writable, and removed it at once.'));
   });
 
   it('says so when the run recorded no parameters', () => {

@@ -78,3 +78,31 @@ test('findings become results on endpoint URIs, rules become reporting descripto
   assert.ok(uris.includes('dicom://192.0.2.10:104'));
   assert.equal(run.results.find((r) => r.ruleId === 'EXP-DICOM-004')?.level, 'warning');
 });
+
+test("a likely or possible honeypot's results say so, in the message and the properties; the run says how many were left out", async () => {
+  const model = await summarise(fixture.store, RUN_STUDY);
+  const [likely, possible, unlikely] = model.services.filter((s) => s.findings.length > 0);
+  assert.ok(likely && possible && unlikely, 'three services with findings');
+  likely.honeypot = { level: 'likely', score: 100, signals: ['any-called-ae', 'honeypot-persona'] };
+  possible.honeypot = { level: 'possible', score: 40, signals: ['any-called-ae', 'same-dataset'] };
+  unlikely.honeypot = { level: 'unlikely', score: 15, signals: ['any-called-ae'] };
+  model.totals.likelyHoneypots = { services: 1, counted: false };
+  const log = JSON.parse(renderSarif(model)) as {
+    runs: Array<{ properties: Record<string, unknown>; results: Array<{ message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>; properties: Record<string, unknown> }> }>;
+  };
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  const run = log.runs[0]!;
+  assert.deepEqual(run.properties.likelyHoneypots, { services: 1, counted: false });
+  const uri = (s: typeof likely): string => `${s.protocol}://${s.ip.includes(':') ? `[${s.ip}]` : s.ip}:${s.port}`;
+  const of = (s: typeof likely) => run.results.filter((r) => r.locations[0]?.physicalLocation.artifactLocation.uri === uri(s));
+  for (const r of of(likely)) {
+    assert.match(r.message.text, /Assessed as a likely honeypot \(score 100: any-called-ae, honeypot-persona\)\./);
+    assert.deepEqual(r.properties.honeypot, likely.honeypot);
+  }
+  for (const r of of(possible)) assert.deepEqual(r.properties.honeypot, possible.honeypot);
+  for (const r of of(unlikely)) {
+    assert.doesNotMatch(r.message.text, /honeypot/);
+    assert.equal(r.properties.honeypot, undefined);
+  }
+  assert.ok(of(likely).length > 0 && of(unlikely).length > 0);
+});

@@ -169,6 +169,32 @@ describe('watching a scope', () => {
     }
   });
 
+  it('runs the honeypot pass on each run stored whole, before comparing it; a pass that fails is said and the run still compared', async () => {
+    const store = openStoreKeeper(join(dir, 'assessed.db'));
+    try {
+      const c = config(30);
+      const assessed: number[] = [];
+      const events: WatchEvent[] = [];
+      const passing: WatchDeps = { ...deps(store, c, events), runStored: async (runId) => (assessed.push(runId), 2) };
+      const [first] = await watchScopes(c, passing, { once: true });
+      assert.deepEqual(assessed, [first!.runId]);
+      assert.deepEqual(
+        events.filter((e) => e.kind !== 'alerted').map((e) => e.kind),
+        ['scanning', 'stored', 'assessed', 'compared'],
+      );
+      assert.ok(events.some((e) => e.kind === 'assessed' && e.runId === first!.runId && e.likelyHoneypots === 2));
+
+      events.length = 0;
+      const failing: WatchDeps = { ...deps(store, c, events), runStored: async () => Promise.reject(new Error('database is locked')) };
+      const [second] = await watchScopes(c, failing, { once: true });
+      assert.equal(second!.error, undefined, 'the scope does not fail with its pass');
+      assert.deepEqual(events.filter((e) => e.kind !== 'alerted').map((e) => e.kind), ['scanning', 'stored', 'assess-failed', 'compared']);
+      assert.ok(events.some((e) => e.kind === 'assess-failed' && e.runId === second!.runId && e.reason === 'database is locked'));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports a scope that fails and goes on with the next', async () => {
     const store = openStoreKeeper(join(dir, 'failing.db'));
     try {

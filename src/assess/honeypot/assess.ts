@@ -1,8 +1,9 @@
 /**
  * The honeypot assessment of a run's DICOM services: per-service signals from
- * each observation, cross-host signals from the whole run (the same dataset
- * served by several hosts), then a score and a level per service. Pure: the
- * store hands in the facts and writes the results back (store/sql-store.ts).
+ * each observation, cross-host signals from the run's crowds (the dataset
+ * digests several hosts served, which the store groups in SQL), then a score
+ * and a level per service. Pure: the store hands in the facts and writes the
+ * results back (store/sql-store.ts).
  */
 import { HONEYPOT_SIGNALS, type HoneypotAssessment, type HoneypotSignal } from '../../observation/honeypot.ts';
 import type { DicomDetails } from '../../observation/observation.ts';
@@ -63,24 +64,3 @@ export function assessService(s: HoneypotInput, crowds: ReadonlySet<string>): Ho
 
 /** What the store's pass is handed (store/store.ts HoneypotAssessor): the crowd size, and the assessment of one service. */
 export const HONEYPOT_ASSESSOR = { crowdHosts: SAME_DATASET_HOSTS, assess: assessService } as const;
-
-/** The crowds of a list of services in memory: what the store's SQL finds over a run. */
-export function datasetCrowds(inputs: readonly HoneypotInput[]): Set<string> {
-  const hosts = new Map<string, Set<string>>();
-  for (const s of inputs) {
-    if (!s.details.acceptsAnyCalledAeTitle) continue;
-    for (const digest of [...keyedDigests(s.details), ...publicDigests(s.details)]) {
-      if (digest === undefined) continue;
-      let set = hosts.get(digest);
-      if (!set) hosts.set(digest, (set = new Set()));
-      set.add(s.ip);
-    }
-  }
-  return new Set([...hosts].filter(([, set]) => set.size >= SAME_DATASET_HOSTS).map(([digest]) => digest));
-}
-
-/** Every service's assessment, by id; services with no signal are assessed too (unlikely, score 0). */
-export function assessHoneypots(inputs: readonly HoneypotInput[]): Map<number, HoneypotAssessment> {
-  const crowds = datasetCrowds(inputs);
-  return new Map(inputs.map((s) => [s.id, assessService(s, crowds)]));
-}

@@ -6,7 +6,7 @@
  */
 import type { Connection, Dialer } from '../../net/dialer.ts';
 import type { Endpoint } from '../../observation/observation.ts';
-import { decodeReply, encodeCall, frameRecord, RecordAssembler, RecordError, type Credential } from '../../protocols/sunrpc/rpc.ts';
+import { decodeReply, encodeCall, frameRecord, RecordAssembler, RecordError, type Credential, type RecordErrorCode } from '../../protocols/sunrpc/rpc.ts';
 import type { XdrReader } from '../../protocols/sunrpc/xdr.ts';
 
 export type RpcErrorCode =
@@ -14,6 +14,7 @@ export type RpcErrorCode =
   | 'RPC_MALFORMED'
   | 'RPC_CLOSED'
   | 'RPC_RECORD_TOO_LONG'
+  | 'RPC_TOO_MANY_FRAGMENTS'
   | 'RPC_AUTH_DENIED'
   | 'RPC_VERSION_MISMATCH'
   | 'RPC_PROG_UNAVAIL'
@@ -40,6 +41,12 @@ const NOT_RUN: Readonly<Record<'prog-unavail' | 'prog-mismatch' | 'proc-unavail'
   'proc-unavail': 'RPC_PROC_UNAVAIL',
   'garbage-args': 'RPC_GARBAGE_ARGS',
   'system-err': 'RPC_SYSTEM_ERR',
+};
+
+/** Which bound of record marking a peer's record broke, as our error code. */
+const RECORD_ERRORS: Readonly<Record<RecordErrorCode, RpcErrorCode>> = {
+  'record-too-long': 'RPC_RECORD_TOO_LONG',
+  'too-many-fragments': 'RPC_TOO_MANY_FRAGMENTS',
 };
 
 /** Replies to other xids read before ours at most: a server answers calls in order, one at a time here. */
@@ -113,7 +120,7 @@ export class RpcSession {
       try {
         this.records.push(...this.assembler.push(chunk));
       } catch (err) {
-        if (err instanceof RecordError) throw new RpcProtocolError('RPC_RECORD_TOO_LONG', err.message);
+        if (err instanceof RecordError) throw new RpcProtocolError(RECORD_ERRORS[err.code], err.message);
         throw err;
       }
     }

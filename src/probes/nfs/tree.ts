@@ -59,8 +59,7 @@ function decoded<T>(result: XdrDecoded<T>, what: string): T {
 const handleKey = (path: readonly string[]): string => JSON.stringify(path);
 
 export class NfsTree implements FileTree {
-  /** Handles by path ("a/b", "" for the root). */
-  /** File handles by path; keyed so that a peer's name holding "/" cannot alias another folder's handle. */
+  /** File handles by path (handleKey; the root's is the empty path's); keyed so that a peer's name holding "/" cannot alias another folder's handle. */
   private readonly handles = new Map<string, Buffer>();
   private entriesSeen = 0;
   /** Whether folders are listed with READDIRPLUS: once the server says it does not support it, READDIR. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assessHoneypots, serviceSignals, type HoneypotInput } from '../../../src/assess/honeypot/index.ts';
+import { assessService, serviceSignals } from '../../../src/assess/honeypot/index.ts';
 import { levelOf } from '../../../src/assess/honeypot/signals.ts';
 import { identityContradiction, honeypotPersona } from '../../../src/assess/honeypot/personas.ts';
 import type { DicomDetails } from '../../../src/observation/observation.ts';
@@ -30,50 +30,51 @@ function details(over: Partial<DicomDetails> = {}, peer: Partial<NonNullable<Dic
 
 const GE_PERSONA = { implementationClassUid: '1.2.840.113619.6.96', implementationVersionName: 'GE_PACS_REV_24' };
 
-function run(...services: Array<[string, DicomDetails]>): HoneypotInput[] {
-  return services.map(([ip, d], id) => ({ id, ip, details: d }));
+/** One service's assessment, given the run's crowd digests (which the store finds in SQL: test/store/honeypot-crowds.test.ts). */
+function assessed(d: DicomDetails, crowds: ReadonlySet<string> = new Set()): ReturnType<typeof assessService> {
+  return assessService({ id: 1, ip: '10.0.0.1', details: d }, crowds);
 }
 
 test('an open Orthanc-like archive is unlikely: accepting any called AE title is not enough', () => {
-  const a = assessHoneypots(run(['10.0.0.1', details()])).get(0)!;
+  const a = assessed(details());
   assert.deepEqual(a, { level: 'unlikely', score: 15, signals: ['any-called-ae'] });
 });
 
 test('an archive that checks called AE titles and answers slowly shows no signal', () => {
-  const a = assessHoneypots(run(['10.0.0.1', details({ acceptsAnyCalledAeTitle: false, acceptedCalledAeTitle: 'ORTHANC' })])).get(0)!;
+  const a = assessed(details({ acceptsAnyCalledAeTitle: false, acceptedCalledAeTitle: 'ORTHANC' }));
   assert.deepEqual(a, { level: 'unlikely', score: 0, signals: [] });
 });
 
 test('a DICOMHawk vendor persona serving its sample studies is likely, with each signal named', () => {
   const d = details({ behaviour: { associateMs: 1, findMs: 2, lures: [{ id: 'dicomhawk-sample-tcia', matches: 4 }] } }, GE_PERSONA);
-  const a = assessHoneypots(run(['10.0.0.1', d])).get(0)!;
+  const a = assessed(d);
   assert.equal(a.level, 'likely');
   assert.equal(a.score, 100);
   assert.deepEqual(a.signals, ['any-called-ae', 'honeypot-persona', 'lure-dataset', 'fast-responses']);
 });
 
-test('the same keyed dataset on three hosts that accept any AE is possible alone, likely with an anomaly', () => {
-  const same = run(['10.0.0.1', details()], ['10.0.0.2', details()], ['10.0.0.3', details()]);
-  for (const a of assessHoneypots(same).values()) {
-    assert.equal(a.level, 'possible');
-    assert.deepEqual(a.signals, ['any-called-ae', 'same-keyed-dataset', 'same-dataset']);
-  }
-  const spoofed = same.map((s) => ({ ...s, details: details({}, { implementationClassUid: undefined }) }));
-  for (const a of assessHoneypots(spoofed).values()) {
-    assert.equal(a.level, 'likely');
-    assert.ok(a.signals.includes('no-implementation-uid'));
-  }
+test('a keyed dataset a crowd served, on a host that accepts any AE, is possible alone, likely with an anomaly', () => {
+  const d = details();
+  const keyed = assessed(d, new Set([d.behaviour!.studyDigest!]));
+  assert.equal(keyed.level, 'possible');
+  assert.deepEqual(keyed.signals, ['any-called-ae', 'same-keyed-dataset']);
+  const both = new Set([d.behaviour!.studyDigest!, d.behaviour!.signature!]);
+  const a = assessed(d, both);
+  assert.equal(a.level, 'possible');
+  assert.deepEqual(a.signals, ['any-called-ae', 'same-keyed-dataset', 'same-dataset']);
+  const spoofed = assessed(details({}, { implementationClassUid: undefined }), both);
+  assert.equal(spoofed.level, 'likely');
+  assert.ok(spoofed.signals.includes('no-implementation-uid'));
 });
 
-test('two hosts sharing a dataset, or hosts that check AE titles, do not make a crowd', () => {
-  const two = assessHoneypots(run(['10.0.0.1', details()], ['10.0.0.2', details()]));
-  for (const a of two.values()) assert.deepEqual(a.signals, ['any-called-ae']);
-  const checking = details({ acceptsAnyCalledAeTitle: false });
-  const three = assessHoneypots(run(['10.0.0.1', checking], ['10.0.0.2', checking], ['10.0.0.3', checking]));
-  for (const a of three.values()) assert.deepEqual(a.signals, []);
-  // One host on three ports is one host.
-  const oneHost = assessHoneypots(run(['10.0.0.1', details()], ['10.0.0.1', details()], ['10.0.0.1', details()]));
-  for (const a of oneHost.values()) assert.deepEqual(a.signals, ['any-called-ae']);
+test('a crowd digest counts only on a host that accepts any AE, and digests the crowd did not serve count nothing', () => {
+  const d = details();
+  const crowds = new Set([d.behaviour!.studyDigest!, d.behaviour!.signature!]);
+  assert.deepEqual(assessed(details({ acceptsAnyCalledAeTitle: false }), crowds).signals, []);
+  assert.deepEqual(assessed(d, new Set(['ffffffff:ffffffff', 'ffffffffffffffff'])).signals, ['any-called-ae']);
+  // The patient digest makes a crowd as the study digest does.
+  const patients = details({ behaviour: { associateMs: 12, findMs: 30, patientDigest: 'bbbbbbbb:22222222' } });
+  assert.deepEqual(assessed(patients, new Set(['bbbbbbbb:22222222'])).signals, ['any-called-ae', 'same-keyed-dataset']);
 });
 
 test("DCMTK's identity with pynetdicom's default maximum PDU is a contradiction; with DCMTK's own it is not", () => {

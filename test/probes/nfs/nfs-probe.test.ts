@@ -36,6 +36,16 @@ function smallTree(call: DecodedCall): Answer {
   return { results: encodeNfsError(10004) };
 }
 
+/** A port mapper that answers, and a MOUNT whose EXPORT answer is `answer`: a protocol error with `code` in the export list, the port mapper's answer kept. */
+async function brokenExportList(answer: Answer, code: string): Promise<void> {
+  const port = await rpcServer((call, own) => (call.program === PMAP_PROGRAM ? { results: u32(own) } : answer));
+  const o = await nfsProbe.run({ ip: HOST, port }, ctx());
+  assert.equal(o.status, 'protocol-error');
+  assert.equal(o.error?.code, code);
+  assert.equal(o.error?.phase, 'export-list');
+  assert.equal(details(o).mountPort, port);
+}
+
 describe('the NFS probe', () => {
   it('walks the export open to everyone, leaves the one listing another host, and unmounts', async () => {
     const calls: DecodedCall[] = [];
@@ -170,6 +180,12 @@ describe('the NFS probe', () => {
     assert.equal(o.error?.code, 'RPC_RECORD_TOO_LONG');
   });
 
+  it('a record of empty fragments without end is refused at the fragment cap and named so, the port mapper kept', async () => {
+    // 4-byte headers of empty fragments that never set the last-fragment bit: far under the byte cap.
+    const empties = Buffer.concat(Array.from({ length: 2048 }, () => Buffer.alloc(4)));
+    await brokenExportList({ raw: empties }, 'RPC_TOO_MANY_FRAGMENTS');
+  });
+
   it('an endless export list (fragments that never end the record) stops at the record cap, the port mapper kept', async () => {
     const endless = (s: net.Socket): void => {
       let written = 0;
@@ -182,12 +198,7 @@ describe('the NFS probe', () => {
       };
       go();
     };
-    const port = await rpcServer((call, own) => (call.program === PMAP_PROGRAM ? { results: u32(own) } : { stream: endless }));
-    const o = await nfsProbe.run({ ip: HOST, port }, ctx());
-    assert.equal(o.status, 'protocol-error');
-    assert.equal(o.error?.code, 'RPC_RECORD_TOO_LONG');
-    assert.equal(o.error?.phase, 'export-list');
-    assert.equal(details(o).mountPort, port);
+    await brokenExportList({ stream: endless }, 'RPC_RECORD_TOO_LONG');
   });
 
   it('a READDIRPLUS that never ends the folder stops at the entry cap', async () => {
