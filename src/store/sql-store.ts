@@ -30,6 +30,7 @@ import { lifecycleFromRow, lifecycleParameters, lifecycleSql, type DbLifecycle }
 import {
   grouped,
   checkpointFrom,
+  detailsFromRow,
   findingFromRow,
   firedRuleFromRow,
   pageFinding,
@@ -549,7 +550,7 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     for await (const rows of pages) {
       await each(
         rows.map((row) => {
-          const details = serviceFromRow(row, runId, [], []).observation.details;
+          const details = detailsFromRow(row, runId);
           return { id: row.id, ip: row.ip, ...(details?.protocol === 'dicom' ? { details } : {}) };
         }),
       );
