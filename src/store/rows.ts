@@ -4,7 +4,7 @@
  * insert; these casts only restore their types.
  */
 import type { Finding, Severity } from '../observation/finding.ts';
-import { DicomDetails, Observation, PROBE_STATUSES, PROTOCOL_IDS, type ProbeStatus, type ProtocolId } from '../observation/observation.ts';
+import { Observation, PROBE_STATUSES, PROTOCOL_IDS, type ProbeStatus, type ProtocolId } from '../observation/observation.ts';
 import { HONEYPOT_LEVELS, HONEYPOT_SIGNALS, type HoneypotAssessment, type HoneypotLevel, type HoneypotSignal } from '../observation/honeypot.ts';
 import { conformsExactly } from './conforms.ts';
 import { StoreError } from './errors.ts';
@@ -214,20 +214,6 @@ function observationOf(row: DbService, runId: number, inventory: readonly Invent
   const parsed = Observation.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw corruptRow(row, runId);
-}
-
-const isStoredDicomDetails = conformsExactly(DicomDetails);
-
-/**
- * The protocol details of a row, for a pass that needs nothing else (the honeypot assessment):
- * DICOM details exactly as they were written are taken from the row's JSON alone, checked as the
- * whole observation's check would check them (conforms.ts), without rebuilding the observation;
- * anything else is read whole, as every reader reads it (cleaned by the schema, or refused).
- */
-export function detailsFromRow(row: DbService, runId: number): Observation['details'] {
-  const { details } = JSON.parse(row.json) as { details?: unknown };
-  if (isStoredDicomDetails(details)) return details as DicomDetails;
-  return observationOf(row, runId, []).details;
 }
 
 const PROTOCOLS: ReadonlySet<string> = new Set(PROTOCOL_IDS);

@@ -30,7 +30,6 @@ import { lifecycleFromRow, lifecycleParameters, lifecycleSql, type DbLifecycle }
 import {
   grouped,
   checkpointFrom,
-  detailsFromRow,
   findingFromRow,
   firedRuleFromRow,
   pageFinding,
@@ -550,7 +549,7 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     for await (const rows of pages) {
       await each(
         rows.map((row) => {
-          const details = detailsFromRow(row, runId);
+          const details = serviceFromRow(row, runId, [], []).observation.details;
           return { id: row.id, ip: row.ip, ...(details?.protocol === 'dicom' ? { details } : {}) };
         }),
       );
