@@ -27,9 +27,13 @@ export interface DiscoveryOptions {
   readonly hostname?: string;
 }
 
-export async function discoverPorts(dialer: ParkingDialer, ip: string, ports: readonly number[], options: DiscoveryOptions): Promise<PortResult[]> {
+export function discoverPorts(dialer: ParkingDialer, ip: string, ports: readonly number[], options: DiscoveryOptions): Promise<PortResult[]> {
+  // One port (a sweep of one port, a port a result file names) needs no Promise.all.
+  if (ports.length === 1) return probePort(dialer, ip, ports[0]!, options).then(asList);
   return Promise.all(ports.map((port) => probePort(dialer, ip, port, options)));
 }
+
+const asList = (r: PortResult): PortResult[] => [r];
 
 async function probePort(dialer: ParkingDialer, ip: string, port: number, options: DiscoveryOptions): Promise<PortResult> {
   const endpoint = { ip, port, ...(options.hostname ? { hostname: options.hostname } : {}) };

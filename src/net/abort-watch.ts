@@ -10,8 +10,13 @@
  * added and removed in constant time.
  */
 
-/** The hooks of each signal being watched; a signal's entry goes with it. */
-const watched = new WeakMap<AbortSignal, Set<() => void>>();
+/**
+ * The hooks of a signal being watched, kept on the signal itself: they go with it. Not a WeakMap
+ * keyed by signal: every probe's deadline has a signal of its own, and thousands of short-lived
+ * keys in one long-lived WeakMap are ephemerons every garbage collection has to trace.
+ */
+const HOOKS: unique symbol = Symbol('abort hooks');
+type Watched = AbortSignal & { [HOOKS]?: Set<() => void> };
 
 /**
  * Runs `hook` once when `signal` aborts; the function returned forgets it
@@ -19,11 +24,12 @@ const watched = new WeakMap<AbortSignal, Set<() => void>>();
  * aborted: the caller checks `signal.aborted` before it waits.
  */
 export function onAbort(signal: AbortSignal, hook: () => void): () => void {
-  let hooks = watched.get(signal);
+  const target = signal as Watched;
+  let hooks = target[HOOKS];
   if (!hooks) {
     const fresh = new Set<() => void>();
     hooks = fresh;
-    watched.set(signal, fresh);
+    target[HOOKS] = fresh;
     signal.addEventListener(
       'abort',
       () => {

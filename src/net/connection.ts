@@ -18,6 +18,9 @@ import type { SocketMeter } from './socket-guard.ts';
 /** Past this many bytes unread the socket is paused; below half of it, resumed. */
 const HIGH_WATER = 1 << 20;
 
+/** What every write resolves to: one settled promise, not one per write. */
+const WRITTEN: Promise<void> = Promise.resolve();
+
 /** A read waiting for the peer. */
 interface Reader {
   readonly resolve: (chunk: Buffer | null) => void;
@@ -85,12 +88,17 @@ export class SocketConnection implements Connection {
     this.settle();
   }
 
+  /**
+   * Hands the bytes to the socket. No callback waits for the kernel to take them: a write that
+   * fails destroys the socket with its error, which the 'error' listener keeps as this
+   * connection's failure, so the next read (or write) rejects with it. Every exchange reads its
+   * answer after writing, and close() flushes what is still queued before the FIN.
+   */
   write(bytes: Uint8Array): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.socket.destroyed || this.socket.writableEnded) return Promise.reject(new NetError('closed', 'connection already closed'));
-    return new Promise((resolve, reject) => {
-      this.socket.write(bytes, (err) => (err ? reject(toNetError(err)) : resolve()));
-    });
+    this.socket.write(bytes);
+    return WRITTEN;
   }
 
   read(timeoutMs: number, signal?: AbortSignal): Promise<Buffer | null> {

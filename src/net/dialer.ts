@@ -42,6 +42,10 @@ export interface Connection {
   readonly bytesReceived: number;
   /** Our side's address, when the socket knows it: a peer's access list may name it (NFS exports). */
   readonly localAddress?: string;
+  /**
+   * Sends the bytes: resolves once the socket has them, rejects when the connection has
+   * already failed or closed. A send that fails later shows as the failure of the next read.
+   */
   write(bytes: Uint8Array): Promise<void>;
   /**
    * The next chunk the peer sent, or null once it has closed its side.

@@ -135,7 +135,7 @@ export function definedProbe(
     id,
     defaultPorts,
     summary,
-    run: async (endpoint, ctx) => {
+    run: (endpoint, ctx) => {
       const started = performance.now();
       const startedAt = new Date().toISOString();
       const failed = (status: Observation['status'], error: NonNullable<Observation['error']>): Observation => ({
@@ -150,42 +150,41 @@ export function definedProbe(
       });
       const deadline = new Deadline(ctx.limits.probeTimeoutMs, ctx.signal, 'the probe');
       const bounded: ProbeContext = { ...ctx, signal: deadline.signal, dialer: dialerWithin(ctx.dialer, deadline) };
-      const own = run(endpoint, bounded, deadline).catch(
-        (err: unknown): Observation => failed('unknown-error', { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' }),
-      );
-      const backstop = afterGrace(deadline, (reason) =>
-        failed(reason.code === 'aborted' ? 'aborted' : 'io-timeout', {
-          code: reason.code,
-          message: `the probe did not finish within ${PROBE_GRACE_MS} ms of its deadline (${reason.message})`,
-          phase: 'deadline',
-        }),
-      );
-      try {
-        return await Promise.race([own, backstop.answer]);
-      } finally {
-        backstop.cancel();
-        deadline.end();
-      }
+      // One promise settled by whichever answers first, the probe or the backstop: not a race of two.
+      return new Promise<Observation>((resolve) => {
+        let grace: NodeJS.Timeout | undefined;
+        let answered = false;
+        const answer = (o: Observation): void => {
+          if (answered) return;
+          answered = true;
+          clearTimeout(grace);
+          deadline.signal.removeEventListener('abort', backstop);
+          deadline.end();
+          resolve(o);
+        };
+        // PROBE_GRACE_MS after the deadline ends, the harness answers for a probe that has not.
+        const backstop = (): void => {
+          grace = setTimeout(() => {
+            const reason = abortError(deadline.signal, 'the probe was stopped');
+            answer(
+              failed(reason.code === 'aborted' ? 'aborted' : 'io-timeout', {
+                code: reason.code,
+                message: `the probe did not finish within ${PROBE_GRACE_MS} ms of its deadline (${reason.message})`,
+                phase: 'deadline',
+              }),
+            );
+          }, PROBE_GRACE_MS);
+        };
+        if (deadline.signal.aborted) backstop();
+        else deadline.signal.addEventListener('abort', backstop, { once: true });
+        const internal = (err: unknown): void => answer(failed('unknown-error', { code: 'INTERNAL', message: err instanceof Error ? err.name : 'internal error' }));
+        try {
+          run(endpoint, bounded, deadline).then(answer, internal);
+        } catch (err) {
+          internal(err);
+        }
+      });
     },
   };
 }
 
-/** Resolves with `make(reason)` PROBE_GRACE_MS after the deadline ends, unless cancelled first. */
-function afterGrace(deadline: Deadline, make: (reason: NetError) => Observation): { answer: Promise<Observation>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  let onEnd: () => void = () => undefined;
-  const answer = new Promise<Observation>((resolve) => {
-    onEnd = () => {
-      timer = setTimeout(() => resolve(make(abortError(deadline.signal, 'the probe was stopped'))), PROBE_GRACE_MS);
-    };
-    if (deadline.signal.aborted) onEnd();
-    else deadline.signal.addEventListener('abort', onEnd, { once: true });
-  });
-  return {
-    answer,
-    cancel: () => {
-      clearTimeout(timer);
-      deadline.signal.removeEventListener('abort', onEnd);
-    },
-  };
-}

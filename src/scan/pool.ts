@@ -13,7 +13,9 @@ export async function forEachConcurrent<T>(
   fn: (item: T) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source[Symbol.iterator]());
+  // A plain iterable (a permuted target space) is pulled without an await per item: nothing to wait for.
+  const syncIterator = Symbol.asyncIterator in source ? undefined : source[Symbol.iterator]();
+  const asyncIterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : undefined;
   let firstError: unknown;
   let failed = false;
   let exhausted = false;
@@ -22,7 +24,7 @@ export async function forEachConcurrent<T>(
       if (signal?.aborted || failed || exhausted) return;
       let next: IteratorResult<T>;
       try {
-        next = await iterator.next();
+        next = syncIterator ? syncIterator.next() : await asyncIterator!.next();
       } catch (err) {
         if (!failed) {
           failed = true;
@@ -47,8 +49,4 @@ export async function forEachConcurrent<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
   if (failed) throw firstError;
-}
-
-function toAsync<T>(it: Iterator<T>): AsyncIterator<T> {
-  return { next: () => Promise.resolve(it.next()) };
 }

@@ -135,7 +135,19 @@ export async function runScan(options: ScanOptions): Promise<ScanOutcome> {
   return { runId, progress: progress(), interrupted: status === 'interrupted' };
 }
 
-async function* tracked(items: AsyncIterable<WorkItem> | Iterable<WorkItem>, tracker: CheckpointTracker): AsyncGenerator<WorkItem> {
+/** Each item's step issued as it is pulled; a plain iterable stays plain, so the pool pulls it without an await per item. */
+function tracked(items: AsyncIterable<WorkItem> | Iterable<WorkItem>, tracker: CheckpointTracker): AsyncIterable<WorkItem> | Iterable<WorkItem> {
+  return Symbol.asyncIterator in items ? trackedAsync(items, tracker) : trackedSync(items, tracker);
+}
+
+function* trackedSync(items: Iterable<WorkItem>, tracker: CheckpointTracker): Generator<WorkItem> {
+  for (const item of items) {
+    tracker.issue(item.step);
+    yield item;
+  }
+}
+
+async function* trackedAsync(items: AsyncIterable<WorkItem>, tracker: CheckpointTracker): AsyncGenerator<WorkItem> {
   for await (const item of items) {
     tracker.issue(item.step);
     yield item;

@@ -11,7 +11,8 @@ import { Finding } from '../observation/finding.ts';
 import { ipSortKey } from '../observation/address-order.ts';
 import { isExposed } from '../observation/exposed.ts';
 import { Observation } from '../observation/observation.ts';
-import { StoreValidationError, validate } from './errors.ts';
+import { conformsExactly } from './conforms.ts';
+import { StoreValidationError, validate, type ValidationErrorCode } from './errors.ts';
 import { RUN_END_STATUSES } from './store.ts';
 import { COUNTED, countColumns, storedObservation } from './stored-observation.ts';
 
@@ -61,13 +62,26 @@ export interface CheckedService {
   where: string;
 }
 
+const conformsAsObservation = conformsExactly(Observation);
+const conformsAsFinding = conformsExactly(Finding);
+
+/**
+ * A value that is already exactly what its schema makes of it (conforms.ts) is used as it is;
+ * anything else is parsed by zod as before (cleaned, or refused with the same issues). A scan's
+ * observations and findings come from our own probes and rules and take the first way: zod's
+ * copy of each was most of the writing thread's own work.
+ */
+function validateAsIs<T>(schema: z.ZodType<T>, conforms: (value: unknown) => boolean, raw: unknown, code: ValidationErrorCode, subject: string): T {
+  return conforms(raw) ? (raw as T) : validate(schema, raw, code, subject);
+}
+
 function checkService(raw: unknown, ip: string, where: string): CheckedService {
   const service = validate(ServiceShape, raw, 'INVALID_OBSERVATION', where);
-  const observation = validate(Observation, service.observation, 'INVALID_OBSERVATION', `observation of ${where}`);
+  const observation = validateAsIs(Observation, conformsAsObservation, service.observation, 'INVALID_OBSERVATION', `observation of ${where}`);
   if (observation.endpoint.ip !== ip) {
     throw new StoreValidationError('INVALID_OBSERVATION', `observation of ${where}`, [{ path: 'endpoint.ip', code: 'not_this_host' }]);
   }
-  const findings = service.findings.map((f, j) => validate(Finding, f, 'INVALID_FINDING', `finding ${j + 1} of ${where}`));
+  const findings = service.findings.map((f, j) => validateAsIs(Finding, conformsAsFinding, f, 'INVALID_FINDING', `finding ${j + 1} of ${where}`));
   return { observation, findings, where };
 }
 

@@ -77,3 +77,39 @@ describe('a connection read', () => {
     conn.close();
   });
 });
+
+describe('a connection write', () => {
+  it('resolves once the socket has the bytes, which reach the peer in order', async () => {
+    const { conn, peer } = await connected();
+    const got: Buffer[] = [];
+    peer.on('data', (d: Buffer) => got.push(d));
+    await conn.write(Buffer.from('A-ASSOCIATE-RQ '));
+    await conn.write(Buffer.from('P-DATA-TF'));
+    const ended = new Promise((resolve) => peer.once('end', resolve));
+    conn.close();
+    await ended;
+    assert.equal(Buffer.concat(got).toString(), 'A-ASSOCIATE-RQ P-DATA-TF');
+  });
+
+  it('that fails shows as the failure of the next read and write; a closed connection refuses at once', async () => {
+    const { conn, peer } = await connected();
+    // The peer resets: a send after it fails in the kernel, and the socket is destroyed with that error.
+    peer.resetAndDestroy();
+    let failure: unknown;
+    for (let i = 0; i < 50 && failure === undefined; i++) {
+      try {
+        await conn.write(Buffer.alloc(1024, 1));
+        const chunk = await conn.read(100).catch((e: unknown) => (e instanceof NetError && e.code === 'io-timeout' ? undefined : Promise.reject(e)));
+        if (chunk === null) failure = 'ended';
+      } catch (e) {
+        failure = e;
+      }
+    }
+    assert.ok(failure instanceof NetError && failure.code === 'connection-reset', `the reset is reported, not "${String(failure)}"`);
+    await assert.rejects(conn.write(Buffer.from('x')), (e: unknown) => e instanceof NetError && (e.code === 'connection-reset' || e.code === 'closed'));
+    conn.close();
+    const { conn: closed } = await connected();
+    closed.close();
+    await assert.rejects(closed.write(Buffer.from('x')), failsWith('closed'));
+  });
+});

@@ -88,5 +88,9 @@ describe('the probe harness', () => {
     const o = await broken.run({ ip: HOST, port: 1 }, context(1000));
     assert.equal(o.status, 'unknown-error');
     assert.deepEqual(o.error, { code: 'INTERNAL', message: 'TypeError' });
+    const thrown = definedProbe('dicom', [], 'throws before its first await', () => {
+      throw new RangeError('peer said PATIENT-NAME');
+    });
+    assert.deepEqual((await thrown.run({ ip: HOST, port: 1 }, context(1000))).error, { code: 'INTERNAL', message: 'RangeError' });
   });
 });

@@ -156,66 +156,76 @@ class UpperLayer {
 
   /** Evt15, the local user gives up: AA-1 sends an A-ABORT and closes; once the association has ended, only the close. */
   async abort(): Promise<void> {
-    if (!(await this.local('Evt15'))) this.conn.close();
+    if (!this.local('Evt15')) this.conn.close();
   }
 
   /** A local event that sends nothing of the caller's: fires it and takes its action; false on a blank cell. */
-  private async local(event: 'Evt14' | 'Evt15' | 'Evt17'): Promise<boolean> {
+  private local(event: 'Evt14' | 'Evt15' | 'Evt17'): boolean {
     const t = this.machine.fire(event);
-    if (t.ok) await this.act(t.action, { event });
+    if (t.ok) this.act(t.action, { event });
     return t.ok;
   }
 
-  /** Reads until the machine has something for the local user, taking every action on the way; `signal` narrows the limits' own. */
+  /**
+   * Reads until the machine has something for the local user, taking every action on the way; `signal` narrows the limits' own.
+   * The read is here, not in a function of its own: one suspended frame per PDU awaited, none for a PDU already framed.
+   */
   async next(signal = this.limits.signal): Promise<Indication> {
     for (;;) {
-      const received = await this.receive(signal);
+      let received = this.buffered();
+      if (!received) {
+        let chunk: Buffer | null;
+        try {
+          chunk = await this.conn.read(this.limits.ioTimeoutMs, signal);
+        } catch (err) {
+          this.readFailed(err);
+          throw err;
+        }
+        if (chunk !== null) {
+          for (const frame of this.framer.push(chunk).frames) this.frames.push(frame);
+          continue;
+        }
+        received = { event: 'Evt17' };
+      }
       const from = this.machine.state;
       const t = this.machine.fire(received.event);
       // Table 9-10 is blank for received events only in Sta1 and Sta4, where nothing is read.
       if (!t.ok) throw new Error(t.reason);
-      const indication = await this.act(t.action, received, from);
+      const indication = this.act(t.action, received, from);
       if (indication) return indication;
     }
   }
 
-  private async receive(signal: AbortSignal): Promise<Received> {
-    for (;;) {
-      const frame = this.frames.shift();
-      if (frame) {
-        const decoded = decodePdu(frame);
-        if (!decoded.ok) return { event: 'Evt19', error: decoded.error };
-        this.spokeDicom = true;
-        const pdu = decoded.value;
-        // Data on a context never accepted is a PDU the provider cannot take (Evt19): Table 9-10
-        // answers with AA-8, an A-ABORT from the service provider (source 2), reason 6 "invalid
-        // PDU parameter value" (PS3.8 9.3.8), since the contexts are the provider's negotiation.
-        const outside = pdu.type === 'P-DATA-TF' && this.agreed ? pdvOutsideContexts(pdu.pdvs, this.agreed) : undefined;
-        if (outside) return { event: 'Evt19', error: outside };
-        return { event: eventForPdu(pdu.type), pdu };
-      }
-      const failure = this.framer.failure;
-      if (failure) return { event: 'Evt19', error: failure };
-      let chunk: Buffer | null;
-      try {
-        chunk = await this.conn.read(this.limits.ioTimeoutMs, signal);
-      } catch (err) {
-        await this.readFailed(err);
-        throw err;
-      }
-      if (chunk === null) return { event: 'Evt17' };
-      this.frames.push(...this.framer.push(chunk).frames);
+  /** The event of the next PDU framed already (or of the framer's failure); undefined when more must be read. */
+  private buffered(): Received | undefined {
+    const frame = this.frames.shift();
+    if (frame) {
+      const decoded = decodePdu(frame);
+      if (!decoded.ok) return { event: 'Evt19', error: decoded.error };
+      this.spokeDicom = true;
+      const pdu = decoded.value;
+      // Data on a context never accepted is a PDU the provider cannot take (Evt19): Table 9-10
+      // answers with AA-8, an A-ABORT from the service provider (source 2), reason 6 "invalid
+      // PDU parameter value" (PS3.8 9.3.8), since the contexts are the provider's negotiation.
+      const outside = pdu.type === 'P-DATA-TF' && this.agreed ? pdvOutsideContexts(pdu.pdvs, this.agreed) : undefined;
+      if (outside) return { event: 'Evt19', error: outside };
+      return { event: eventForPdu(pdu.type), pdu };
     }
+    const failure = this.framer.failure;
+    return failure ? { event: 'Evt19', error: failure } : undefined;
   }
 
   /** Waiting ran out (the I/O timeout, the probe's signal): the local user gives up. Any other failure is the transport gone. */
-  private async readFailed(err: unknown): Promise<void> {
+  private readFailed(err: unknown): void {
     const gaveUp = err instanceof NetError && (err.code === 'io-timeout' || err.code === 'aborted');
-    await this.local(gaveUp ? 'Evt15' : 'Evt17');
+    this.local(gaveUp ? 'Evt15' : 'Evt17');
   }
 
-  /** Takes one action of PS3.8 9.2; returns the indication it issues to the local user, if any. */
-  private async act(action: UlAction, received: Received, from: UlState = this.machine.state): Promise<Indication | undefined> {
+  /**
+   * Takes one action of PS3.8 9.2; returns the indication it issues to the local user, if any.
+   * Synchronous: what an action sends is handed to the connection at once (best effort, see send).
+   */
+  private act(action: UlAction, received: Received, from: UlState = this.machine.state): Indication | undefined {
     const pdu = received.pdu;
     switch (action) {
       case 'AE-3':
@@ -232,18 +242,18 @@ class UpperLayer {
         return { kind: 'data', pdvs: pdu.pdvs };
       case 'AR-2':
         // The peer asks to release: a scanner has nothing left to say, so it answers at once (Evt14, AR-4).
-        await this.local('Evt14');
+        this.local('Evt14');
         return { kind: 'released' };
       case 'AR-4':
-        await this.send({ type: 'A-RELEASE-RP' });
+        this.send(RELEASE_RP);
         this.conn.close();
         return undefined;
       case 'AR-8':
         // Release collision, requestor side (Sta9): answer the peer's A-RELEASE-RQ (Evt14, AR-9), then await its A-RELEASE-RP (Sta11).
-        await this.local('Evt14');
+        this.local('Evt14');
         return undefined;
       case 'AR-9':
-        await this.send({ type: 'A-RELEASE-RP' });
+        this.send(RELEASE_RP);
         return undefined;
       case 'AR-3':
         this.conn.close();
@@ -258,7 +268,7 @@ class UpperLayer {
         this.conn.close();
         return { kind: 'closed' };
       case 'AA-1':
-        await this.send(abortPdu('AA-1'));
+        this.send(encodePdu(abortPdu('AA-1')));
         this.conn.close();
         return undefined;
       case 'AA-2':
@@ -268,7 +278,7 @@ class UpperLayer {
         return undefined;
       case 'AA-7':
       case 'AA-8':
-        await this.send(abortPdu(action, received.error?.code));
+        this.send(encodePdu(abortPdu(action, received.error?.code)));
         this.conn.close();
         throw this.protocolError(action, received, from);
       case 'AE-1':
@@ -300,14 +310,25 @@ class UpperLayer {
   }
 
   /** Sends a PDU the machine decided on; the peer may already be gone, and then there is no one to tell. */
-  private async send(pdu: Pdu): Promise<void> {
-    try {
-      await this.conn.write(encodePdu(pdu));
-    } catch {
-      // Best effort: the close that follows frees the socket either way.
-    }
+  private send(bytes: Buffer): void {
+    // Best effort: the close that follows frees the socket either way.
+    this.conn.write(bytes).catch(ignore);
   }
 }
+
+const ignore = (): void => undefined;
+
+/** A PDU every association may send, in a buffer of its own (not a slice holding one of Node's 64 KiB pool slabs). */
+function constantPdu(pdu: Pdu): Buffer {
+  const encoded = encodePdu(pdu);
+  const bytes = Buffer.allocUnsafeSlow(encoded.length);
+  encoded.copy(bytes);
+  return bytes;
+}
+
+/** The release PDUs have no parameters: encoded once (PS3.8 9.3.6, 9.3.7). */
+const RELEASE_RQ = constantPdu({ type: 'A-RELEASE-RQ' });
+const RELEASE_RP = constantPdu({ type: 'A-RELEASE-RP' });
 
 /** An A-ASSOCIATE-RQ with its bytes: a probe opens many associations with the same few, and encodes each once. */
 export interface EncodedAssociateRq {
@@ -316,11 +337,8 @@ export interface EncodedAssociateRq {
 }
 
 export function encodeAssociateRq(pdu: AAssociateRq): EncodedAssociateRq {
-  const encoded = encodePdu(pdu);
-  // Kept for the scan: in a buffer of its own, not a slice that would hold one of Node's 64 KiB pool slabs.
-  const bytes = Buffer.allocUnsafeSlow(encoded.length);
-  encoded.copy(bytes);
-  return { pdu, bytes };
+  // Kept for the scan: in a buffer of its own.
+  return { pdu, bytes: constantPdu(pdu) };
 }
 
 /** Sends the A-ASSOCIATE-RQ (Evt2, AE-2) and waits for the peer's answer (Sta5). */
@@ -475,7 +493,7 @@ export class Association {
 
   /** A-RELEASE-RQ (Evt11, AR-1), then wait for A-RELEASE-RP (Sta7), dropping late P-DATA. */
   async release(): Promise<'released' | 'aborted'> {
-    if (!(await this.ul.request('Evt11', { type: 'A-RELEASE-RQ' }))) return this.endedBy ?? 'aborted';
+    if (!(await this.ul.request('Evt11', { type: 'A-RELEASE-RQ' }, RELEASE_RQ))) return this.endedBy ?? 'aborted';
     for (;;) {
       const got = await this.ul.next().catch((err: unknown) => {
         // A PDU out of place after our A-RELEASE-RQ has been answered with an A-ABORT already.
