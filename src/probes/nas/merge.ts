@@ -1,5 +1,5 @@
 /** Adds up what several shares of one server expose (counts summed, "at least" if any part is). */
-import type { AttributeInventory, Count, ExposureCounts } from '../../observation/observation.ts';
+import type { AttributeInventory, Count, ExposureCounts, Observation } from '../../observation/observation.ts';
 
 function add(a: Count | undefined, b: Count | undefined): Count | undefined {
   if (!a) return b;
@@ -7,7 +7,7 @@ function add(a: Count | undefined, b: Count | undefined): Count | undefined {
   return { n: a.n + b.n, atLeast: a.atLeast || b.atLeast };
 }
 
-export function mergeExposure(a: ExposureCounts, b: ExposureCounts): ExposureCounts {
+function mergeExposure(a: ExposureCounts, b: ExposureCounts): ExposureCounts {
   const out: ExposureCounts = {};
   for (const k of ['patients', 'studies', 'series', 'images', 'files', 'bytes'] as const) {
     const v = add(a[k], b[k]);
@@ -16,7 +16,7 @@ export function mergeExposure(a: ExposureCounts, b: ExposureCounts): ExposureCou
   return out;
 }
 
-export function mergeInventory(a: AttributeInventory | undefined, b: AttributeInventory | undefined): AttributeInventory | undefined {
+function mergeInventory(a: AttributeInventory | undefined, b: AttributeInventory | undefined): AttributeInventory | undefined {
   if (!a) return b;
   if (!b) return a;
   const byTag = new Map(a.attributes.map((x) => [x.tag, { ...x }]));
@@ -26,4 +26,15 @@ export function mergeInventory(a: AttributeInventory | undefined, b: AttributeIn
     else byTag.set(x.tag, { ...x });
   }
   return { records: a.records + b.records, attributes: [...byTag.values()].sort((x, y) => x.tag.localeCompare(y.tag)) };
+}
+
+/**
+ * One share's walk added to the server's observation; then, if the walk broke before any bound
+ * did, its failure thrown for the probe's boundary to map (the counts added stand, as lower bounds).
+ */
+export function foldWalk(observation: Pick<Observation, 'exposure' | 'inventory'>, outcome: { readonly exposure: ExposureCounts; readonly inventory?: AttributeInventory; readonly failure?: unknown }): void {
+  observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
+  const inventory = mergeInventory(observation.inventory, outcome.inventory);
+  if (inventory) observation.inventory = inventory;
+  if (outcome.failure !== undefined) throw outcome.failure;
 }

@@ -18,7 +18,7 @@ import { NFS_PROGRAM, NFS_V3 } from '../../protocols/nfs/nfs3.ts';
 import { decodeGetPort, encodeGetPort, IPPROTO_TCP, IPPROTO_UDP, PMAP_PROGRAM, PMAP_VERSION, PMAPPROC_GETPORT } from '../../protocols/sunrpc/portmap.ts';
 import { AUTH_NONE, AUTH_SYS, type AuthSys, type Credential } from '../../protocols/sunrpc/rpc.ts';
 import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
-import { mergeExposure, mergeInventory } from '../nas/merge.ts';
+import { foldWalk } from '../nas/merge.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import { definedProbe, type Deadline, type Probe, type ProbeContext } from '../probe.ts';
 import { summariseClients } from './clients.ts';
@@ -163,10 +163,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
         await unmount(wire);
       }
       e.walk = outcome.walk;
-      observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
-      const inventory = mergeInventory(observation.inventory, outcome.inventory);
-      if (inventory) observation.inventory = inventory;
-      if (outcome.failure !== undefined) throw outcome.failure;
+      foldWalk(observation, outcome);
     }
   } catch (err) {
     const e = classify(err);

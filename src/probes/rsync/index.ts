@@ -13,7 +13,7 @@ import type { Endpoint, Observation, ProbeStatus } from '../../observation/obser
 import { IDENTIFIER_CAP, printableIdentifier } from '../../observation/peer-text.ts';
 import { listArguments, MIN_WALK_PROTOCOL } from '../../protocols/rsync/daemon.ts';
 import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
-import { mergeExposure, mergeInventory } from '../nas/merge.ts';
+import { foldWalk } from '../nas/merge.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import { definedProbe, type Deadline, type Probe, type ProbeContext } from '../probe.ts';
 import { RsyncProtocolError, RsyncSession, type ModuleAnswer, type SessionOptions } from './session.ts';
@@ -91,10 +91,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
       const tree = new RsyncTree(session, (bound) => RsyncSession.open(options, bound), wire, limits.maxEntries);
       const outcome = await walkTree(tree, limits, ctx.pseudonyms.counter(), deadline);
       m.walk = outcome.walk;
-      observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
-      const inventory = mergeInventory(observation.inventory, outcome.inventory);
-      if (inventory) observation.inventory = inventory;
-      if (outcome.failure !== undefined) throw outcome.failure;
+      foldWalk(observation, outcome);
     }
   } catch (err) {
     const e = classify(err);

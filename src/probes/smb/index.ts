@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { NetError, statusOfNetError, toNetError } from '../../net/errors.ts';
 import { Status, WRITE_ACCESS_MASK } from '../../protocols/smb/smb2.ts';
 import { DEFAULT_FILE_WALK } from '../nas/limits.ts';
-import { mergeExposure, mergeInventory } from '../nas/merge.ts';
+import { foldWalk } from '../nas/merge.ts';
 import type { SmbDetails, SmbShare } from '../../observation/file-share.ts';
 import { walkTree } from '../nas/tree-walk.ts';
 import type { Endpoint, Observation, ProbeStatus } from '../../observation/observation.ts';
@@ -136,10 +136,7 @@ async function run(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline): P
       const outcome = await walkShare(client, server, share, wireNames.get(share) ?? share.name, limits, ctx, deadline);
       if (!outcome) continue;
       walked += 1;
-      observation.exposure = mergeExposure(observation.exposure, outcome.exposure);
-      const inventory = mergeInventory(observation.inventory, outcome.inventory);
-      if (inventory) observation.inventory = inventory;
-      if (outcome.failure !== undefined) throw outcome.failure;
+      foldWalk(observation, outcome);
     }
     // Common names that do not exist are noise: keep those that answered something other than "not found".
     if (details.shareEnumeration === 'common-names') details.shares = details.shares.filter((s) => s.access !== 'not-found');
