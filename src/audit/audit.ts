@@ -7,14 +7,18 @@
 import { dirname } from 'node:path';
 import { severityRank } from '../observation/finding.ts';
 import { checkDcmqrscp, parseDcmqrscp } from './dcmqrscp.ts';
+import { parseExports } from './exports.ts';
 import { guarded, KIND_NAMES, type AuditFinding, type ConfigCause, type ConfigKind, type Parsed } from './finding.ts';
+import { ganeshaExports, parseGanesha } from './ganesha.ts';
 import { parseJsonc } from './jsonc.ts';
 import { detectKind } from './kind.ts';
 import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from './limits.ts';
 import { checkOrthanc, mergeOrthanc, type OrthancFile } from './orthanc.ts';
+import { checkNfs } from './nfs.ts';
+import { checkRsyncd } from './rsyncd.ts';
 import { ruleText } from './rules.ts';
 import { checkSamba } from './samba.ts';
-import { parseSmbConf } from './smb-conf.ts';
+import { parseSmbConf, RSYNC } from './smb-conf.ts';
 import { configText, type ConfigText } from './text.ts';
 import { checkVsftpd, parseVsftpd } from './vsftpd.ts';
 
@@ -57,6 +61,20 @@ function auditOne(r: Readable & { readonly kind: Exclude<ConfigKind, 'orthanc'> 
       case 'samba': {
         const cfg = parseSmbConf(r.text, limits);
         return audited(checkSamba(r.file, cfg), cfg.notes);
+      }
+      case 'rsyncd': {
+        const cfg = parseSmbConf(r.text, limits, RSYNC);
+        const check = checkRsyncd(r.file, cfg);
+        return audited(check.causes, [...cfg.notes, ...check.notes]);
+      }
+      case 'exports': {
+        const check = checkNfs(r.file, parseExports(r.text, limits));
+        return audited(check.causes, check.notes);
+      }
+      case 'ganesha': {
+        const { root, notes } = parseGanesha(r.text, limits);
+        const check = checkNfs(r.file, ganeshaExports(root));
+        return audited(check.causes, [...notes, ...check.notes]);
       }
     }
   });

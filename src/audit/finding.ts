@@ -6,7 +6,7 @@
  */
 import type { Severity } from '../observation/finding.ts';
 
-export const CONFIG_KINDS = ['orthanc', 'dcmqrscp', 'vsftpd', 'samba'] as const;
+export const CONFIG_KINDS = ['orthanc', 'dcmqrscp', 'vsftpd', 'samba', 'rsyncd', 'exports', 'ganesha'] as const;
 export type ConfigKind = (typeof CONFIG_KINDS)[number];
 
 export const KIND_NAMES: Readonly<Record<ConfigKind, string>> = {
@@ -14,6 +14,9 @@ export const KIND_NAMES: Readonly<Record<ConfigKind, string>> = {
   dcmqrscp: 'DCMTK dcmqrscp.cfg',
   vsftpd: 'vsftpd.conf',
   samba: 'Samba smb.conf',
+  rsyncd: 'rsync daemon rsyncd.conf',
+  exports: 'Linux NFS server /etc/exports',
+  ganesha: 'nfs-ganesha ganesha.conf',
 };
 
 /** Where the hole is opened: a setting as written, or one left out whose default opens it. */

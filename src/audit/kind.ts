@@ -22,8 +22,17 @@ function after(text: string, end: string, from: number, width: number): number {
   return at < 0 ? text.length : at + width;
 }
 
+/**
+ * Content tests in order: rsyncd.conf and smb.conf share their syntax (and
+ * "read only", "hosts allow"), so rsync goes first on parameters only rsync
+ * has; /etc/exports lines open with an absolute path and a client or option
+ * list; ganesha by its top-level blocks.
+ */
 const BY_CONTENT: readonly [ConfigKind, RegExp | ((text: string) => boolean)][] = [
   ['orthanc', opensJsonObject],
+  ['ganesha', /^[ \t]*(?:EXPORT|EXPORT_DEFAULTS|NFS_CORE_PARAM|NFSV4|NFS_KRB5|LOG)[ \t]*\{/im],
+  ['rsyncd', /^[ \t]*(?:auth users|secrets file|use chroot|refuse options|dont compress|munge symlinks|fake super|transfer logging|incoming chmod|outgoing chmod|numeric ids)[ \t]*=/im],
+  ['exports', /^[ \t]*(?:\/\S*|"\/[^"\n]*")[ \t]+(?:-\S+[ \t]+)?[^\s(]*\([^)\s]*\)/m],
   ['dcmqrscp', /^[ \t]*AETable[ \t]+BEGIN\b/m],
   ['vsftpd', /^(?:anonymous_enable|local_enable|listen|listen_ipv6|anon_root|write_enable|ssl_enable|pasv_enable|ftpd_banner)=/m],
   ['samba', /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m],
@@ -35,5 +44,8 @@ export function detectKind(path: string, text: string): ConfigKind | undefined {
   if (name === 'dcmqrscp.cfg') return 'dcmqrscp';
   if (name.startsWith('vsftpd') && name.endsWith('.conf')) return 'vsftpd';
   if (name === 'smb.conf') return 'samba';
+  if (name.startsWith('rsyncd') && name.endsWith('.conf')) return 'rsyncd';
+  if (name === 'exports' || name.endsWith('.exports')) return 'exports';
+  if (name.startsWith('ganesha') && name.endsWith('.conf')) return 'ganesha';
   return BY_CONTENT.find(([, test]) => (typeof test === 'function' ? test(text) : test.test(text)))?.[0];
 }

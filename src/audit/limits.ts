@@ -10,6 +10,8 @@ export interface AuditLimits {
   readonly maxLineChars: number;
   /** Nesting of JSON objects and arrays (Orthanc's own files nest 3 deep). */
   readonly maxJsonDepth: number;
+  /** Nesting of nfs-ganesha's `{}` blocks (its own nest 3 deep: EXPORT, CLIENT or FSAL, and FSAL's PNFS). */
+  readonly maxBlockDepth: number;
   /** Settings, sections, table rows or JSON values in one file. */
   readonly maxEntries: number;
 }
@@ -18,5 +20,6 @@ export const DEFAULT_AUDIT_LIMITS: AuditLimits = {
   maxFileBytes: 4 * 1024 * 1024,
   maxLineChars: 64 * 1024,
   maxJsonDepth: 64,
+  maxBlockDepth: 16,
   maxEntries: 100_000,
 };

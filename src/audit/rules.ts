@@ -2,7 +2,8 @@
  * The texts an audit finding carries: the scan's own rules (assess/rules),
  * looked up by id so the wording is one, plus the few holes only a
  * configuration shows (EXP-CONF-*): the scanner never retrieves images, never
- * impersonates a known peer and does not judge SMB encryption, so no scan
+ * impersonates a known peer, does not judge SMB encryption, and mounts NFS
+ * read-only with an ordinary user id (never root, never writing), so no scan
  * finding can match them.
  */
 import type { Rule } from '../assess/rule.ts';
@@ -12,6 +13,8 @@ export type RuleText = Omit<Rule, 'match' | 'protocols'>;
 
 const ORTHANC_SECURITY = 'https://orthanc.uclouvain.be/book/faq/security.html';
 const ORTHANC_CONFIG = 'Orthanc Book, "Configuration of Orthanc" (DicomAlwaysAllow*, DicomCheckModalityHost, DicomModalities)';
+const EXPORTS_5 = 'exports(5) (nfs-utils): rw, root_squash, no_root_squash, all_squash, sec=';
+const GANESHA_EXPORT = 'ganesha-export-config(8): EXPORT, EXPORT_DEFAULTS and CLIENT blocks (Access_Type, Squash, SecType, Clients)';
 const PS315_SECURITY = 'DICOM PS3.15 Section 7 (access control, audit trails, confidentiality, user identification)';
 
 export const CONFIG_ONLY_RULES: readonly RuleText[] = [
@@ -53,6 +56,28 @@ export const CONFIG_ONLY_RULES: readonly RuleText[] = [
     remediation: 'Require SMB3 encryption (Samba: server smb encrypt = required, globally or on each share holding medical data) once every client supports SMB3.',
     references: ['Samba smb.conf(5): server smb encrypt', 'MS-SMB2 3.3.5.2.9 (encryption)'],
     cwe: 'CWE-319',
+  },
+  {
+    id: 'EXP-CONF-005',
+    title: 'NFS export writable by every client',
+    severity: 'high',
+    rationale:
+      'Any host that reaches the server may write to the export, and with AUTH_SYS a client states its own user id: it can plant files, or change and delete those of any user it claims to be, images included.',
+    remediation:
+      'Export read-only to everyone else (exports(5): ro, the default; nfs-ganesha: Access_Type = RO or None outside CLIENT blocks) and grant rw only to the hosts that write, with Kerberos (sec=krb5p / SecType = krb5p).',
+    references: [EXPORTS_5, GANESHA_EXPORT, 'RFC 1813 Appendix I (AUTH_UNIX credentials are not verified)'],
+    cwe: 'CWE-732',
+  },
+  {
+    id: 'EXP-CONF-006',
+    title: 'NFS export does not squash root',
+    severity: 'high',
+    rationale:
+      'Requests from uid 0 on a client keep root\'s rights on the export instead of being mapped to the anonymous user: whoever is root on an admitted host, or claims to be with AUTH_SYS, reads every file whatever its permissions and, on a writable export, plants set-uid programs.',
+    remediation:
+      'Keep root squashed (exports(5): root_squash, the default, or all_squash; nfs-ganesha: Squash = root_squash), and give the one host that needs root (a backup server) its own client entry, with Kerberos.',
+    references: [EXPORTS_5, GANESHA_EXPORT],
+    cwe: 'CWE-269',
   },
 ];
 

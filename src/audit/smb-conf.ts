@@ -5,6 +5,10 @@
  * names ignore case and all whitespace ("guest ok" = "GuestOK"); parameters
  * before the first section are global; a section named twice is one section.
  * Synonyms are resolved here so the checks ask for one name.
+ *
+ * rsync's daemon reads rsyncd.conf with a copy of Samba's params.c (rsync's
+ * params.c and loadparm.c), so the same reader serves it with its own
+ * dialect: no synonyms, and booleans without on/off.
  */
 import { ConfigProblem } from './finding.ts';
 import type { AuditLimits } from './limits.ts';
@@ -49,16 +53,39 @@ const SYNONYMS: Readonly<Record<string, { name: string; invert?: true }>> = {
 
 export const fold = (s: string): string => s.replace(/\s+/g, '').toLowerCase();
 
-const TRUE = new Set(['yes', 'true', 'on', '1']);
-const FALSE = new Set(['no', 'false', 'off', '0']);
-
-/** Samba's boolean; anything else makes smbd refuse the file ("Error loading services"). */
-export function sambaBoolean(p: SambaParameter): boolean {
-  const v = p.value.toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  throw new ConfigProblem(`line ${p.line}: ${nameText(p.written)} is not a boolean (yes/no, true/false, on/off, 1/0): smbd refuses the file`);
+/** What differs between the products that read this format. */
+export interface SectionDialect {
+  /** "Samba", "rsync": in notes. */
+  readonly product: string;
+  readonly synonyms: Readonly<Record<string, { name: string; invert?: true }>>;
+  readonly booleans: { readonly true: ReadonlySet<string>; readonly false: ReadonlySet<string>; readonly refusal: string };
+  /** rsync reads `&include` and `&merge` lines (rsyncd.conf(5), CONFIG DIRECTIVES); Samba has none. */
+  readonly ampersandDirectives?: true;
 }
+
+export const SAMBA: SectionDialect = {
+  product: 'Samba',
+  synonyms: SYNONYMS,
+  booleans: { true: new Set(['yes', 'true', 'on', '1']), false: new Set(['no', 'false', 'off', '0']), refusal: '(yes/no, true/false, on/off, 1/0): smbd refuses the file' },
+};
+
+/** rsync's loadparm.c set_boolean: yes/true/1 and no/false/0 only; anything else fails the daemon's parse. */
+export const RSYNC: SectionDialect = {
+  product: 'rsync',
+  synonyms: {},
+  booleans: { true: new Set(['yes', 'true', '1']), false: new Set(['no', 'false', '0']), refusal: '(yes/no, true/false, 1/0): rsync refuses the file' },
+  ampersandDirectives: true,
+};
+
+/** The product's boolean; anything else makes it refuse the file (smbd: "Error loading services"). */
+export function sectionBoolean(p: SambaParameter, dialect: SectionDialect = SAMBA): boolean {
+  const v = p.value.toLowerCase();
+  if (dialect.booleans.true.has(v)) return true;
+  if (dialect.booleans.false.has(v)) return false;
+  throw new ConfigProblem(`line ${p.line}: ${nameText(p.written)} is not a boolean ${dialect.booleans.refusal}`);
+}
+
+export const sambaBoolean = (p: SambaParameter): boolean => sectionBoolean(p, SAMBA);
 
 interface LogicalLine {
   readonly text: string;
@@ -84,7 +111,7 @@ function logicalLines(t: ConfigText, limits: AuditLimits): LogicalLine[] {
   return out;
 }
 
-export function parseSmbConf(t: ConfigText, limits: AuditLimits): SambaConfig {
+export function parseSmbConf(t: ConfigText, limits: AuditLimits, dialect: SectionDialect = SAMBA): SambaConfig {
   const global: SambaSection = { key: 'global', name: 'global', line: 0, parameters: new Map() };
   const sections = new Map<string, SambaSection>([['global', global]]);
   const notes: string[] = [];
@@ -103,19 +130,23 @@ export function parseSmbConf(t: ConfigText, limits: AuditLimits): SambaConfig {
       sections.set(key, current);
       continue;
     }
+    if (dialect.ampersandDirectives && trimmed.startsWith('&')) {
+      notes.push(`line ${line}: ${nameText(trimmed.split(/\s/)[0]!)} is not followed: audit the files it names as well`);
+      continue;
+    }
     const eq = text.indexOf('=');
     if (eq < 0) {
-      notes.push(`line ${line} is neither a section nor "name = value": Samba ignores it`);
+      notes.push(`line ${line} is neither a section nor "name = value": ${dialect.product} ignores it`);
       continue;
     }
     const written = text.slice(0, eq).trim();
     const folded = fold(written);
-    const synonym = SYNONYMS[folded];
+    const synonym = dialect.synonyms[folded];
     let value = text.slice(eq + 1).trim();
     const column = text.length - text.trimStart().length + 1;
     if (folded === 'include' || folded === 'configfile') notes.push(`line ${line}: ${nameText(written)} is not followed: audit that file as well`);
     const parameter: SambaParameter = { name: synonym?.name ?? folded, written, value, line, column };
-    if (synonym?.invert) value = sambaBoolean(parameter) ? 'no' : 'yes';
+    if (synonym?.invert) value = sectionBoolean(parameter, dialect) ? 'no' : 'yes';
     current.parameters.set(parameter.name, { ...parameter, value });
   }
   return { global, shares: [...sections.values()].filter((s) => s !== global), notes };
