@@ -62,8 +62,10 @@ function tokens(text: string, line: number): Token[] {
 
 /** Applies one option list ("rw,no_root_squash,sec=krb5p:sys") onto `o`, recording where each took effect. */
 function applyOptions(o: Options, list: string, line: number, column: number): void {
-  const at = { line, column };
+  let offset = 0;
   for (const opt of list.split(',')) {
+    const at = { line, column: column + offset };
+    offset += opt.length + 1;
     if (opt === 'rw' || opt === 'ro') o.access = { ...o.access, value: opt, setting: opt, at };
     else if (opt === 'root_squash' || opt === 'no_root_squash') o.squashRoot = { ...o.squashRoot, value: opt === 'root_squash', setting: opt, at };
     else if (opt === 'all_squash' || opt === 'no_all_squash') o.squashAll = { ...o.squashAll, value: opt === 'all_squash', setting: opt, at };
@@ -71,7 +73,7 @@ function applyOptions(o: Options, list: string, line: number, column: number): v
     else if (opt.startsWith('sec=')) {
       const flavours = opt.slice(4).split(':');
       const bad = flavours.find((f) => !SEC_FLAVOURS.has(f));
-      if (bad !== undefined) throw new ConfigProblem(`line ${line}: sec= names an unknown flavour "${nameText(bad)}" (exportfs refuses the entry)`);
+      if (bad !== undefined) throw new ConfigProblem(`line ${line}: sec= names a flavour other than sys, krb5, krb5i, krb5p, none (exportfs refuses the entry)`);
       o.sec = { ...o.sec, value: flavours, setting: 'sec=', at };
     }
   }
@@ -94,7 +96,7 @@ function parseLine(toks: readonly Token[], line: number): NfsExport {
   for (const t of rest) {
     if (t.text.startsWith('-')) {
       defaults = { ...defaults };
-      applyOptions(defaults, t.text.slice(1), line, t.column);
+      applyOptions(defaults, t.text.slice(1), line, t.column + 1);
       continue;
     }
     const open = t.text.indexOf('(');

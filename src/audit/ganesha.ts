@@ -153,7 +153,7 @@ function setting<T>(chain: readonly GaneshaBlock[], option: string, name: string
 function secTypes(p: GaneshaParameter): string[] {
   const v = p.values.map((s) => s.toLowerCase());
   const bad = v.find((s) => !SEC_TYPES.has(s));
-  if (bad !== undefined) throw new ConfigProblem(`line ${p.line}: ${nameText(p.written)} names an unknown flavour "${nameText(bad)}" (ganesha rejects the export)`);
+  if (bad !== undefined) throw new ConfigProblem(`line ${p.line}: ${nameText(p.written)} names a flavour other than none, sys, krb5, krb5i, krb5p (ganesha rejects the export)`);
   return v;
 }
 

@@ -21,6 +21,10 @@ describe('detectKind', () => {
     assert.equal(detectKind('/etc/vsftpd.conf', ''), 'vsftpd');
     assert.equal(detectKind('/etc/vsftpd/vsftpd-anon.conf', ''), 'vsftpd');
     assert.equal(detectKind('/etc/samba/smb.conf', ''), 'samba');
+    assert.equal(detectKind('/etc/rsyncd.conf', ''), 'rsyncd');
+    assert.equal(detectKind('/etc/exports', ''), 'exports');
+    assert.equal(detectKind('/etc/exports.d/pacs.exports', ''), 'exports');
+    assert.equal(detectKind('/etc/ganesha/ganesha.conf', ''), 'ganesha');
   });
 
   it('by content when the name says nothing', () => {
@@ -28,6 +32,11 @@ describe('detectKind', () => {
     assert.equal(detectKind('b', '# archive\nAETable BEGIN\nAETable END\n'), 'dcmqrscp');
     assert.equal(detectKind('c', '# ftp\nlisten=YES\n'), 'vsftpd');
     assert.equal(detectKind('d', '; samba\n[global]\n   workgroup = X\n'), 'samba');
+    assert.equal(detectKind('g', '# sync\nuid = nobody\n[images]\n  path = /srv\n  read only = yes\n  use chroot = yes\n'), 'rsyncd', 'rsync before Samba: same syntax');
+    assert.equal(detectKind('h', '[images]\n  path = /srv\n  read only = yes\n'), 'samba', 'nothing only rsync has');
+    assert.equal(detectKind('i', '# kernel NFS\n/srv/pacs   10.1.0.0/16(ro,sync) *(ro)\n'), 'exports');
+    assert.equal(detectKind('j', '/srv/pub (ro)\n'), 'exports');
+    assert.equal(detectKind('k', 'export {\n  Path = /srv;\n}\n'), 'ganesha');
     assert.equal(detectKind('e', 'hello world\n'), undefined);
     assert.equal(detectKind('f', `/*${'/*'.repeat(100_000)}`), undefined, 'an unclosed comment: linear, no answer');
   });
@@ -38,7 +47,7 @@ describe('auditConfigs', () => {
     const text = 'anonymous_enable=YES\n';
     assert.equal(refusal(audit({ '/tmp/ftp-site': `# ftp\n${text}` }), '/tmp/ftp-site'), undefined, 'told by content');
     const unknown = audit({ '/tmp/settings': 'x = 1\n' });
-    assert.equal(refusal(unknown, '/tmp/settings'), 'cannot tell which product it configures: give --kind (orthanc, dcmqrscp, vsftpd, samba)');
+    assert.equal(refusal(unknown, '/tmp/settings'), 'cannot tell which product it configures: give --kind (orthanc, dcmqrscp, vsftpd, samba, rsyncd, exports, ganesha)');
     assert.deepEqual(ids(audit({ '/tmp/settings': text.replace('YES', 'NO') }, { kind: 'vsftpd' })), []);
     assert.deepEqual(audit({ '/tmp/settings': 'x = 1\n' }, { kind: 'samba' }).files[0]?.status, 'audited');
   });
@@ -47,7 +56,10 @@ describe('auditConfigs', () => {
     const r = audit({
       '/a/orthanc.json': '{ "RemoteAccessAllowed": true, "AuthenticationEnabled": false, "DicomAlwaysAllowFind": true, "DicomAlwaysAllowGet": true }',
       '/a/smb.conf': '[scans]\nguest ok = yes\n',
+      '/a/rsyncd.conf': '[m]\npath = /m\nread only = no\n',
+      '/a/exports': '/srv *(rw,no_root_squash)\n',
     });
+    assert.ok(['EXP-NAS-011', 'EXP-NAS-012', 'EXP-NAS-013', 'EXP-NAS-014', 'EXP-CONF-005', 'EXP-CONF-006'].every((id) => ids(r).includes(id)));
     const table = new Map([...RULES, ...CONFIG_ONLY_RULES].map((x) => [x.id, x]));
     assert.ok(r.findings.length >= 10);
     for (const f of r.findings) {
@@ -86,6 +98,11 @@ describe('hostile files: one line naming the file\'s problem, never its content'
     ['invalid.json', `{ "RegisteredUsers": { "admin": "${MARKER}" `, /^line 1, column \d+: invalid JSON \(\w+\)$/],
     ['long-line.cfg', `NetworkTCPPort = 104\n# ${MARKER}${'x'.repeat(70_000)}\n`, /^line 2 is longer than 65536 characters$/],
     ['smb.conf', `[global]\ncomment = ${MARKER} \\\n${'x \\\n'.repeat(40_000)}`, /^line 2: continued past 65536 characters/],
+    ['rsyncd.conf', `[m]\ncomment = ${MARKER} \\\n${'x \\\n'.repeat(40_000)}`, /^line 2: continued past 65536 characters/],
+    ['exports', `/srv *(ro) \\\n${`${MARKER} \\\n`.repeat(5_000)}`, /^line 1: continued past 65536 characters/],
+    ['deep/ganesha.conf', `EXPORT { ${'X { '.repeat(10_000)}${MARKER} = 1;`, /^line 1: blocks nest deeper than 16 levels$/],
+    ['open/ganesha.conf', `EXPORT {\n  Path = /${MARKER};\n  CLIENT {\n`, /^line 3: block CLIENT is not closed \(ganesha refuses the file\)$/],
+    ['quote/ganesha.conf', `EXPORT {\n  Path = "/${MARKER};\n}\n`, /^line 2: a quoted value is not closed \(ganesha refuses the file\)$/],
   ];
   for (const [name, content, problem] of cases) {
     it(name, () => {
