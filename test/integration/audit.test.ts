@@ -7,6 +7,8 @@
  * test checks it is exactly there. Also: Orthanc's own default configuration
  * file (comments and all) read as Orthanc 1.10.1 reads it, and no password
  * from a lab file in any audit output.
+ * The lab's NFS server runs its own rpcbind in a mount namespace of its own,
+ * which needs root.
  * Runs on 127.0.92.x, this suite's own block.
  */
 import assert from 'node:assert/strict';
@@ -19,7 +21,7 @@ import { promisify } from 'node:util';
 import type { AuditReport } from '../../src/audit/audit.ts';
 import type { AuditFinding } from '../../src/audit/finding.ts';
 import { CANARY_VALUES, startLab, type Lab, type LabServerName } from '../../src/lab/lab.ts';
-import { startNasLab, type NasLab, type NasServerName } from '../../src/lab/nas-lab.ts';
+import { startNasLab, type NasLab, type NasLabServer, type NasServerName } from '../../src/lab/nas-lab.ts';
 import { findBinary } from '../../src/lab/process.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { ServiceRow } from '../../src/store/store.ts';
@@ -34,14 +36,18 @@ const DICOM: Record<DicomServer, string> = {
   'orthanc-echo-only': '127.0.92.6',
   'orthanc-default-login': '127.0.92.11',
 };
-/** The file shares whose configuration the audit reads (rsyncd.conf and ganesha.conf are not among its kinds yet). */
-type AuditedNas = Exclude<NasServerName, 'rsyncd' | 'nfs-ganesha'>;
+/** Every file share of the lab: vsftpd.conf, smb.conf, rsyncd.conf and ganesha.conf are all kinds the audit reads. */
+type AuditedNas = NasServerName;
 const NAS: Record<AuditedNas, string> = {
   'ftp-anonymous': '127.0.92.7',
   'ftp-upload': '127.0.92.8',
   'smb-guest': '127.0.92.9',
   'smb-locked': '127.0.92.10',
+  rsyncd: '127.0.92.13',
+  'nfs-ganesha': '127.0.92.14',
 };
+/** The file each file-share server of the lab is started from. */
+const NAS_CONFIG: Readonly<Record<NasLabServer['protocol'], string>> = { ftp: 'vsftpd.conf', smb: 'smb.conf', rsync: 'rsyncd.conf', nfs: 'ganesha.conf' };
 type Server = DicomServer | AuditedNas;
 
 /**
@@ -77,6 +83,9 @@ const EXPECTED: Readonly<Record<Server, { agreed: string[]; scanOnly: string[]; 
   'ftp-upload': { agreed: ['EXP-NAS-003', 'EXP-NAS-004'], scanOnly: [], auditOnly: [] },
   'smb-guest': { agreed: ['EXP-NAS-002', 'EXP-NAS-005', 'EXP-NAS-007'], scanOnly: ['EXP-NAS-101', 'EXP-NAS-102'], auditOnly: ['EXP-CONF-004'] },
   'smb-locked': { agreed: ['EXP-NAS-005'], scanOnly: [], auditOnly: ['EXP-CONF-004'] },
+  // The module behind "auth users" and the export limited to one other client give neither side a finding.
+  rsyncd: { agreed: ['EXP-NAS-011', 'EXP-NAS-012'], scanOnly: ['EXP-NAS-101', 'EXP-NAS-102'], auditOnly: [] },
+  'nfs-ganesha': { agreed: ['EXP-NAS-013', 'EXP-NAS-014'], scanOnly: ['EXP-NAS-101', 'EXP-NAS-102'], auditOnly: [] },
 };
 
 let dir: string;
@@ -101,12 +110,12 @@ before(async () => {
   }
   for (const s of nas.servers) {
     const name = s.name as AuditedNas;
-    configOf.set(name, join(dir, 'nas', s.name, s.protocol === 'ftp' ? 'vsftpd.conf' : 'smb.conf'));
+    configOf.set(name, join(dir, 'nas', s.name, NAS_CONFIG[s.protocol]));
     const contents = s.protocol === 'ftp' ? [s.expected.content] : (s.expected.shares ?? []).filter((x) => x.guestAccess).map((x) => x.content);
     holdsImages.set(name, contents.some((c) => (c?.dicomFiles ?? 0) > 0));
   }
   const db = join(dir, 'scan.db');
-  const scan = await exposure(['scan', '127.0.92.1-127.0.92.12', '--db', db, '--check-logins', '--io-timeout', '10000', '--quiet'], 240_000);
+  const scan = await exposure(['scan', '127.0.92.1-127.0.92.14', '--db', db, '--check-logins', '--io-timeout', '10000', '--quiet'], 240_000);
   assert.equal(scan.code, 0, scan.stderr);
   const store = openSqliteStore(db, { readonly: true });
   services = await store.services((await store.latestRunId())!);
@@ -155,8 +164,11 @@ describe('scan and audit agree on each lab server', { timeout: 600_000 }, () => 
 
   it('no password of a lab file and no canary value in any audit output', async () => {
     const locked = JSON.parse(await readFile(configOf.get('orthanc-locked')!, 'utf8')) as { RegisteredUsers: Record<string, string> };
-    const secrets = [...Object.keys(locked.RegisteredUsers), ...Object.values(locked.RegisteredUsers)];
-    assert.equal(secrets.length, 2);
+    // rsyncd.conf names its secrets file; the audit never opens it, so its secret appears nowhere.
+    const rsyncSecret = (await readFile(join(dir, 'nas', 'rsyncd', 'rsyncd.secrets'), 'utf8')).trim().split(':')[1]!;
+    const secrets = [...Object.keys(locked.RegisteredUsers), ...Object.values(locked.RegisteredUsers), rsyncSecret];
+    assert.equal(secrets.length, 3);
+    assert.ok(rsyncSecret.length >= 24);
     for (const format of ['table', 'json', 'md']) {
       const r = await exposure(['audit', ...configOf.values(), '--format', format]);
       for (const s of [...secrets, ...CANARY_VALUES]) assert.ok(!r.stdout.includes(s), `${format} output holds a secret or canary value`);
