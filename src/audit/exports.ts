@@ -85,7 +85,8 @@ function squashOf(o: Options): NfsSetting<NfsSquash> {
 }
 
 function rule(o: Options, everyone: boolean, named: { setting: string; line: number; column: number }): NfsClientRule {
-  return { everyone, where: named.setting, named, access: o.access, squash: squashOf(o), sec: o.sec, ...(o.insecure ? { insecure: true } : {}) };
+  const where = named.setting === 'client' ? `the client at column ${named.column}` : named.setting;
+  return { everyone, where, named, access: o.access, squash: squashOf(o), sec: o.sec, ...(o.insecure ? { insecure: true } : {}) };
 }
 
 function parseLine(toks: readonly Token[], line: number): NfsExport {
@@ -107,7 +108,7 @@ function parseLine(toks: readonly Token[], line: number): NfsExport {
       applyOptions(o, t.text.slice(open + 1, -1), line, t.column + open + 1);
     }
     const everyone = name === '' || matchesEveryone(name);
-    const setting = name === '' ? 'an option list without a client (a space before "(")' : everyone ? `client "${name}"` : 'a named client';
+    const setting = name === '' ? 'option list after a space, with no client' : everyone ? `client "${name}"` : 'client';
     clients.push(rule(o, everyone, { setting, line, column: t.column }));
   }
   if (clients.length === 0) clients.push(rule(defaults, true, { setting: 'no client named', line, column: path!.column }));

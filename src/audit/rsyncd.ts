@@ -52,7 +52,7 @@ function anonymousModule(file: string, cfg: SambaConfig, view: ModuleView): Conf
   if (!boolean(cfg, module, 'writeonly', false)) {
     causes.push({
       ruleId: 'EXP-NAS-011',
-      place: placeFor(file, auth, `auth users of [${name}]`, 'unset: no user name or secret is asked'),
+      place: placeFor(file, auth, `auth users of [${name}]`, 'none (no user name or secret asked)'),
       cause: `Module [${name}] has no "auth users": anyone who connects may download every file it holds (it holds DICOM files if the scan found them there).`,
       change: `Set "auth users" and a "secrets file" (mode 600) on [${name}], and "hosts allow" to the machines that sync.`,
       dependsOnContent: { whenEmpty: 'EXP-NAS-003' },

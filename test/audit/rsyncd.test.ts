@@ -15,7 +15,7 @@ describe('rsyncd.conf checks', () => {
     const r = run('uid = nobody', '[images]', 'path = /srv/images');
     assert.deepEqual(ids(r), ['EXP-NAS-011', 'EXP-NAS-012']);
     const f = one(r, 'EXP-NAS-011');
-    assert.equal(where(f), 'absent auth users of [images]=unset: no user name or secret is asked');
+    assert.equal(where(f), 'absent auth users of [images]=none (no user name or secret asked)');
     assert.deepEqual(f.dependsOnContent, { whenEmpty: 'EXP-NAS-003' });
     assert.match(f.cause, /holds DICOM files if the scan found them/);
     assert.equal(where(one(r, 'EXP-NAS-012')), 'absent list of [images]=yes');
