@@ -13,7 +13,7 @@ import { matchesEveryone } from './clients.ts';
 import { ConfigProblem } from './finding.ts';
 import type { AuditLimits } from './limits.ts';
 import type { NfsAccess, NfsClientRule, NfsConfig, NfsExport, NfsSetting, NfsSquash } from './nfs.ts';
-import { linesOf, nameText, type ConfigText } from './text.ts';
+import { linesOf, type ConfigText } from './text.ts';
 
 interface Token {
   readonly text: string;

@@ -7,8 +7,8 @@
  * The "secrets file" is named by the file, never opened.
  */
 import { matchesEveryone } from './clients.ts';
-import { placeOf, type ConfigCause, type Place } from './finding.ts';
-import { RSYNC, sectionBoolean, type SambaConfig, type SambaParameter, type SambaSection } from './smb-conf.ts';
+import type { ConfigCause } from './finding.ts';
+import { parameterPlace, RSYNC, sectionBoolean, type SambaConfig, type SambaParameter, type SambaSection } from './smb-conf.ts';
 import { nameText } from './text.ts';
 
 function parameter(cfg: SambaConfig, module: SambaSection, name: string): SambaParameter | undefined {
@@ -35,10 +35,6 @@ function admitsEveryone(allow: readonly string[], deny: readonly string[]): bool
   return allowAll || !denyAll;
 }
 
-function placeFor(file: string, p: SambaParameter | undefined, setting: string, defaultValue: string): Place {
-  return placeOf(file, p ? p.written : setting, p ? { line: p.line, column: p.column } : undefined, defaultValue);
-}
-
 interface ModuleView {
   readonly module: SambaSection;
   readonly name: string;
@@ -52,7 +48,7 @@ function anonymousModule(file: string, cfg: SambaConfig, view: ModuleView): Conf
   if (!boolean(cfg, module, 'writeonly', false)) {
     causes.push({
       ruleId: 'EXP-NAS-011',
-      place: placeFor(file, auth, `auth users of [${name}]`, 'none (no user name or secret asked)'),
+      place: parameterPlace(file, auth, `auth users of [${name}]`, 'none (no user name or secret asked)'),
       cause: `Module [${name}] has no "auth users": anyone who connects may download every file it holds (it holds DICOM files if the scan found them there).`,
       change: `Set "auth users" and a "secrets file" (mode 600) on [${name}], and "hosts allow" to the machines that sync.`,
       dependsOnContent: { whenEmpty: 'EXP-NAS-003' },
@@ -63,7 +59,7 @@ function anonymousModule(file: string, cfg: SambaConfig, view: ModuleView): Conf
     const asRoot = uid && (uid.value === '0' || uid.value === 'root') ? ', as root ("uid = root")' : '';
     causes.push({
       ruleId: 'EXP-NAS-004',
-      place: placeFor(file, parameter(cfg, module, 'readonly'), 'read only', ''),
+      place: parameterPlace(file, parameter(cfg, module, 'readonly'), 'read only', ''),
       cause: `Module [${name}] is anonymous and "read only = no": anyone may upload or overwrite files there${asRoot}.`,
       change: `Set "read only = yes" on [${name}], and grant uploads per user in "auth users" (user:rw).`,
     });
@@ -79,7 +75,7 @@ function listedModules(file: string, cfg: SambaConfig, views: readonly ModuleVie
   return [
     {
       ruleId: 'EXP-NAS-012',
-      place: placeFor(file, parameter(cfg, first, 'list'), `list of [${nameText(first.name)}]`, 'yes'),
+      place: parameterPlace(file, parameter(cfg, first, 'list'), `list of [${nameText(first.name)}]`, 'yes'),
       cause: `The daemon names ${listed.length === 1 ? 'module' : 'modules'} ${names} to any client that asks for its list, before any module's "hosts allow" is checked.`,
       change: `Set "list = no" on ${names} (in the global section for all of them) and restrict the daemon with "hosts allow".`,
     },

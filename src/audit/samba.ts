@@ -4,8 +4,8 @@
  * required, the share list open to null sessions. A share-level parameter set
  * in [global] is every share's default, as in Samba.
  */
-import { ConfigProblem, placeOf, type ConfigCause, type Place } from './finding.ts';
-import { fold, sambaBoolean, type SambaConfig, type SambaParameter, type SambaSection } from './smb-conf.ts';
+import { ConfigProblem, type ConfigCause } from './finding.ts';
+import { fold, parameterPlace, sambaBoolean, type SambaConfig, type SambaParameter, type SambaSection } from './smb-conf.ts';
 import { nameText } from './text.ts';
 
 /** Values of "server signing" and "server smb encrypt" that require it (Samba's enum tables). */
@@ -27,10 +27,6 @@ function shareBoolean(cfg: SambaConfig, share: SambaSection, name: string, fallb
   return p ? sambaBoolean(p) : fallback;
 }
 
-function placeFor(file: string, p: SambaParameter | undefined, setting: string, defaultValue: string): Place {
-  return placeOf(file, p ? p.written : setting, p ? { line: p.line, column: p.column } : undefined, defaultValue);
-}
-
 export function checkSamba(file: string, cfg: SambaConfig): ConfigCause[] {
   const g = cfg.global.parameters;
   const causes: ConfigCause[] = [];
@@ -42,7 +38,7 @@ export function checkSamba(file: string, cfg: SambaConfig): ConfigCause[] {
     const name = nameText(share.name);
     causes.push({
       ruleId: 'EXP-NAS-002',
-      place: placeFor(file, guestOk, 'guest ok', ''),
+      place: parameterPlace(file, guestOk, 'guest ok', ''),
       cause: `Share [${name}] is a guest share: anonymous and guest sessions open it with no password${GUEST_MAPPING[mapToGuest] ?? '.'}`,
       change: `Set "guest ok = no" on [${name}], list who may read it in "valid users", and keep "map to guest = Never".`,
       dependsOnContent: { whenEmpty: 'EXP-NAS-003' },
@@ -50,7 +46,7 @@ export function checkSamba(file: string, cfg: SambaConfig): ConfigCause[] {
     if (!shareBoolean(cfg, share, 'readonly', true)) {
       causes.push({
         ruleId: 'EXP-NAS-004',
-        place: placeFor(file, shareParameter(cfg, share, 'readonly'), 'read only', ''),
+        place: parameterPlace(file, shareParameter(cfg, share, 'readonly'), 'read only', ''),
         cause: `Guest share [${name}] is writable: anyone may plant or overwrite files there.`,
         change: `Set "read only = yes" on [${name}] (or drop its guest access).`,
       });
@@ -62,7 +58,7 @@ export function checkSamba(file: string, cfg: SambaConfig): ConfigCause[] {
   if (!REQUIRED.has(signingValue) && !(dc && signingValue === 'default')) {
     causes.push({
       ruleId: 'EXP-NAS-005',
-      place: placeFor(file, signing, 'server signing', '"default": required only on an AD domain controller'),
+      place: parameterPlace(file, signing, 'server signing', '"default": required only on an AD domain controller'),
       cause: 'SMB signing is offered but not required, so sessions can be relayed or altered on the path.',
       change: 'Set "server signing = mandatory" in [global].',
     });
@@ -72,7 +68,7 @@ export function checkSamba(file: string, cfg: SambaConfig): ConfigCause[] {
   if (Number(restrict?.value ?? '0') < 2) {
     causes.push({
       ruleId: 'EXP-NAS-007',
-      place: placeFor(file, restrict, 'restrict anonymous', '0'),
+      place: parameterPlace(file, restrict, 'restrict anonymous', '0'),
       cause: 'Null sessions may open IPC$ and list the shares (srvsvc NetShareEnum).',
       change: 'Set "restrict anonymous = 2" in [global] (and keep guest shares out: "guest ok = yes" undoes it).',
     });
@@ -82,7 +78,7 @@ export function checkSamba(file: string, cfg: SambaConfig): ConfigCause[] {
   if (!REQUIRED.has(fold(encrypt?.value ?? 'default')) && !(shares.length > 0 && encryptedShares)) {
     causes.push({
       ruleId: 'EXP-CONF-004',
-      place: placeFor(file, encrypt, 'server smb encrypt', '"default", which is if_required: offered, not required'),
+      place: parameterPlace(file, encrypt, 'server smb encrypt', '"default", which is if_required: offered, not required'),
       cause: 'SMB3 encryption is not required: clients that do not ask for it read files in clear text.',
       change: 'Set "server smb encrypt = required" in [global], or on each share holding medical data.',
     });

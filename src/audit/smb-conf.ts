@@ -10,7 +10,7 @@
  * params.c and loadparm.c), so the same reader serves it with its own
  * dialect: no synonyms, and booleans without on/off.
  */
-import { ConfigProblem } from './finding.ts';
+import { ConfigProblem, placeOf, type Place } from './finding.ts';
 import type { AuditLimits } from './limits.ts';
 import { linesOf, nameText, type ConfigText } from './text.ts';
 
@@ -86,6 +86,11 @@ export function sectionBoolean(p: SambaParameter, dialect: SectionDialect = SAMB
 }
 
 export const sambaBoolean = (p: SambaParameter): boolean => sectionBoolean(p, SAMBA);
+
+/** Where a parameter is written, or, when it is not, the default that applies. */
+export function parameterPlace(file: string, p: SambaParameter | undefined, setting: string, defaultValue: string): Place {
+  return placeOf(file, p ? p.written : setting, p ? { line: p.line, column: p.column } : undefined, defaultValue);
+}
 
 interface LogicalLine {
   readonly text: string;
