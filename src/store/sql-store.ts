@@ -73,7 +73,7 @@ import { findingListQuery, findingPageFromRows, type DbListRow, type FindingFilt
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
-import type { HoneypotAssessor, HoneypotInput, HoneypotPass, HoneypotRow } from './store.ts';
+import type { HoneypotAssessor, HoneypotInput, HoneypotPass, HoneypotRow, HoneypotTally } from './store.ts';
 import type { HoneypotAssessment } from '../observation/honeypot.ts';
 
 /** What differs between the engines inside a read. */
@@ -215,6 +215,9 @@ function honeypotSql(d: SqlDialect) {
     crowds: `SELECT x.digest FROM (${['studyDigest', 'patientDigest', 'signature'].map(digest).join(' UNION ALL ')}) x
        WHERE x.digest IS NOT NULL GROUP BY x.digest HAVING count(DISTINCT x.ip) >= ?`,
     pending: `SELECT s.id FROM services s WHERE ${HONEYPOT_CANDIDATE} AND s.honeypot IS NULL LIMIT 1`,
+    tallies: `SELECT s.run_id, count(*) AS candidates, count(s.honeypot) AS assessed,
+        sum(CASE WHEN s.honeypot = 'likely' THEN 1 ELSE 0 END) AS likely
+       FROM services s WHERE ${d.inList('s.run_id', 'id')} AND ${DICOM_ANSWERED} GROUP BY s.run_id`,
   };
 }
 /** A service that answered but whose stored details are not the DICOM probe's: nothing to assess, and assessed. */
@@ -478,6 +481,12 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
 
   async honeypotsPending(runId: number): Promise<boolean> {
     return (await this.engine.get<{ id: number }>(this.honeypotSql.pending, [runId])) !== undefined;
+  }
+
+  async honeypotTallies(runIds: readonly number[]): Promise<Map<number, HoneypotTally>> {
+    if (runIds.length === 0) return new Map();
+    const rows = await this.engine.all<{ run_id: number; candidates: number; assessed: number; likely: number }>(this.honeypotSql.tallies, [this.engine.list(runIds)]);
+    return new Map(rows.map((r) => [r.run_id, { candidates: r.candidates, assessed: r.assessed, likely: r.likely }]));
   }
 
   async service(runId: number, serviceId: number): Promise<ServiceRow | undefined> {
