@@ -29,6 +29,8 @@ function finding(f: DiffFinding): string {
 interface Section {
   title: string;
   lines: string[];
+  /** How many the section names, when a line may stand for several (the honeypots in both runs); else one a line. */
+  count?: number;
 }
 
 /** One line per likely honeypot that came, went or changed level, then how many stayed likely. */
@@ -46,7 +48,7 @@ function honeypotLines(d: RunDiff): string[] {
 
 function sections(d: RunDiff): Section[] {
   // Kept as archives, likely honeypots are in the lists above and have no section.
-  const honeypots = d.honeypotsKept ? [] : [{ title: 'Likely honeypots', lines: honeypotLines(d) }];
+  const honeypots = d.honeypotsKept ? [] : [{ title: 'Likely honeypots', lines: honeypotLines(d), count: honeypotsLeftOut(d) + d.honeypots.noLongerLikely.length }];
   return [
     { title: 'New exposures', lines: d.newExposures.map(where) },
     { title: 'Fixed', lines: d.fixed.map((f) => `${where(f)}: ${f.how === 'locked' ? 'no longer answers queries' : 'no longer reachable'}`) },
@@ -82,7 +84,7 @@ function honeypotNote(d: RunDiff): string {
 export function renderDiffTable(d: RunDiff): string {
   const out = [...headline(d).split('\n').map(t), ''];
   for (const s of sections(d)) {
-    out.push(`${s.title} (${s.lines.length})`);
+    out.push(`${s.title} (${s.count ?? s.lines.length})`);
     out.push(...(s.lines.length === 0 ? ['  none'] : s.lines.map((l) => `  ${t(l)}`)), '');
   }
   return out.join('\n');
@@ -91,7 +93,7 @@ export function renderDiffTable(d: RunDiff): string {
 export function renderDiffMarkdown(d: RunDiff): string {
   const out = [`# Exposure diff: run ${d.from.run} → run ${d.to.run}`, '', ...headline(d).split('\n').flatMap((l) => [md(l), '']), ''];
   for (const s of sections(d)) {
-    out.push(`## ${s.title} (${s.lines.length})`, '');
+    out.push(`## ${s.title} (${s.count ?? s.lines.length})`, '');
     out.push(...(s.lines.length === 0 ? ['None.'] : s.lines.map((l) => `- ${md(l)}`)), '');
   }
   return out.join('\n');
