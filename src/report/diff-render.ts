@@ -34,7 +34,7 @@ interface Section {
 }
 
 /** One line per likely honeypot that came, went or changed level, then how many stayed likely. */
-function honeypotLines(d: RunDiff): string[] {
+export function honeypotLines(d: RunDiff): string[] {
   const h = d.honeypots;
   const line = (what: string, e: DiffHoneypot): string => `${what}: ${where(e)}${e.honeypot ? `, ${honeypotText(e.honeypot)}` : ''}`;
   return [
