@@ -217,12 +217,12 @@ export interface DiffOptions {
   readonly keepHoneypots?: boolean;
 }
 
-/** What changed from run `a` to run `b`; each side's services must come in report order. */
-export async function diffRuns(a: DiffSide, b: DiffSide, options: DiffOptions = {}): Promise<RunDiff> {
-  const diff: RunDiff = {
+/** A diff with nothing in it yet: what the comparison fills, and what a run compared with itself gives. */
+export function emptyDiff(from: RunDiff['from'], to: RunDiff['to'], scopeDiffers: boolean, honeypotsKept: boolean): RunDiff {
+  return {
     schema: DIFF_SCHEMA,
-    from: { run: a.run.id, startedAt: a.run.startedAt },
-    to: { run: b.run.id, startedAt: b.run.startedAt },
+    from,
+    to,
     newServices: [],
     goneServices: [],
     newExposures: [],
@@ -231,10 +231,20 @@ export async function diffRuns(a: DiffSide, b: DiffSide, options: DiffOptions = 
     resolvedFindings: [],
     changedCounts: [],
     newCritical: 0,
-    scopeDiffers: JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
+    scopeDiffers,
     honeypots: { appeared: [], gone: [], becameLikely: [], noLongerLikely: [], stillLikely: 0 },
-    honeypotsKept: options.keepHoneypots === true,
+    honeypotsKept,
   };
+}
+
+/** What changed from run `a` to run `b`; each side's services must come in report order. */
+export async function diffRuns(a: DiffSide, b: DiffSide, options: DiffOptions = {}): Promise<RunDiff> {
+  const diff = emptyDiff(
+    { run: a.run.id, startedAt: a.run.startedAt },
+    { run: b.run.id, startedAt: b.run.startedAt },
+    JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
+    options.keepHoneypots === true,
+  );
   const before = hostGroups(a.services, `run ${a.run.id}`);
   const after = hostGroups(b.services, `run ${b.run.id}`);
   let x = await before.next();

@@ -1,28 +1,21 @@
 /** What an alert holds: findings at or above its severity that are new or gone, their remediation, the counts; its text. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DiffFinding, RunDiff } from '../../src/report/diff.ts';
+import { emptyDiff, type DiffFinding, type RunDiff } from '../../src/report/diff.ts';
 import type { RunTotals } from '../../src/store/index.ts';
 import { alertFrom, alertSubject, alertText, MAX_LISTED, type AlertInput } from '../../src/watch/alert.ts';
 
 const finding = (ruleId: string, severity: DiffFinding['severity'], ip = '10.1.0.5'): DiffFinding => ({ ip, port: 104, protocol: 'dicom', ruleId, severity, title: `title of ${ruleId}` });
 
 function diff(newFindings: DiffFinding[], resolvedFindings: DiffFinding[], scopeDiffers = false, honeypots: Partial<RunDiff['honeypots']> = {}): RunDiff {
+  const empty = emptyDiff({ run: 1, startedAt: '2026-03-04T02:00:00.000Z' }, { run: 2, startedAt: '2026-03-05T02:00:00.000Z' }, scopeDiffers, false);
   return {
-    schema: 'exposure-diff/1',
-    from: { run: 1, startedAt: '2026-03-04T02:00:00.000Z' },
-    to: { run: 2, startedAt: '2026-03-05T02:00:00.000Z' },
-    newServices: [],
-    goneServices: [],
+    ...empty,
     newExposures: [{ ip: '10.1.0.5', port: 104, protocol: 'dicom' }],
-    fixed: [],
     newFindings,
     resolvedFindings,
-    changedCounts: [],
     newCritical: newFindings.filter((f) => f.severity === 'critical').length,
-    scopeDiffers,
-    honeypots: { appeared: [], gone: [], becameLikely: [], noLongerLikely: [], stillLikely: 0, ...honeypots },
-    honeypotsKept: false,
+    honeypots: { ...empty.honeypots, ...honeypots },
   };
 }
 

@@ -1,26 +1,12 @@
 /** The dashboard's comparison page with likely honeypots: a section of their own and a note, never in the archives' lists. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RunDiff } from '../../src/report/diff.ts';
+import { emptyDiff, type RunDiff } from '../../src/report/diff.ts';
 import { diffPage } from '../../src/web/pages/diff.ts';
 
 function diff(honeypots: Partial<RunDiff['honeypots']>): RunDiff {
-  return {
-    schema: 'exposure-diff/1',
-    from: { run: 1, startedAt: '2026-03-04T02:00:00.000Z' },
-    to: { run: 2, startedAt: '2026-03-05T02:00:00.000Z' },
-    newServices: [],
-    goneServices: [],
-    newExposures: [],
-    fixed: [],
-    newFindings: [],
-    resolvedFindings: [],
-    changedCounts: [],
-    newCritical: 0,
-    scopeDiffers: false,
-    honeypots: { appeared: [], gone: [], becameLikely: [], noLongerLikely: [], stillLikely: 0, ...honeypots },
-    honeypotsKept: false,
-  };
+  const empty = emptyDiff({ run: 1, startedAt: '2026-03-04T02:00:00.000Z' }, { run: 2, startedAt: '2026-03-05T02:00:00.000Z' }, false, false);
+  return { ...empty, honeypots: { ...empty.honeypots, ...honeypots } };
 }
 
 describe('the comparison page and likely honeypots', () => {
