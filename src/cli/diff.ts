@@ -2,12 +2,16 @@
  * `exposure diff RUN_A RUN_B`: what changed between two runs of one store.
  * Exit status 3 when the second run has critical findings the first did not,
  * so a scheduled job can fail on them; 0 otherwise; 2 for usage errors.
+ * Likely honeypots are compared apart (report/diff.ts) unless --keep-honeypots;
+ * a finished run the honeypot pass never reached, or reached in part, is
+ * assessed first, as `report` does, so both runs are told apart alike.
  */
-import { openStoreReader, storeLabel } from '../store/index.ts';
+import { openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
 import { serviceReports } from '../report/summary.ts';
 import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
 import { UsageError } from './errors.ts';
+import { assessmentGap, assessOlderRun, type AssessmentGap } from './honeypots.ts';
 import { writeOut } from './output.ts';
 import type { DIFF_FORMATS } from './formats.ts';
 
@@ -17,6 +21,8 @@ export interface DiffFlags {
   db: string;
   format: (typeof DIFF_FORMATS)[number];
   out?: string;
+  /** Compare likely honeypots as archives. */
+  keepHoneypots?: boolean;
 }
 
 function runId(text: string, which: string): number {
@@ -26,10 +32,24 @@ function runId(text: string, which: string): number {
   return Number(text);
 }
 
+const warn = (line: string): void => {
+  process.stderr.write(`exposure: ${line}\n`);
+};
+
+/** The runs among `ids` the honeypot pass has yet to reach, each with its gap. */
+async function gaps(store: StoreReader, ids: readonly number[]): Promise<Array<[number, AssessmentGap]>> {
+  const found: Array<[number, AssessmentGap]> = [];
+  for (const id of new Set(ids)) {
+    const gap = await assessmentGap(store, id);
+    if (gap !== undefined) found.push([id, gap]);
+  }
+  return found;
+}
+
 export async function diffCommand(a: string, b: string, flags: DiffFlags): Promise<void> {
   const from = runId(a, 'RUN_A');
   const to = runId(b, 'RUN_B');
-  const store = openStoreReader(flags.db);
+  let store = openStoreReader(flags.db);
   try {
     const runs = new Map((await store.runs()).map((r) => [r.id, r]));
     const unknown = [from, to].filter((id) => !runs.has(id));
@@ -37,13 +57,20 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
       const list = [...runs.keys()].join(', ') || 'none';
       throw new UsageError(`${storeLabel(flags.db)} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
     }
+    // Kept as archives, honeypots need no level to be compared; otherwise an unassessed run would count its own as archives.
+    const missing = flags.keepHoneypots ? [] : await gaps(store, [from, to]);
+    if (missing.length > 0) {
+      await store.close();
+      for (const [id, gap] of missing) await assessOlderRun(flags.db, id, gap, warn);
+      store = openStoreReader(flags.db);
+    }
     // Both runs stream side by side in report order: a page of each in memory, never a whole run.
     // The diff shows no aggregate, so none is computed: the run's row says what it was asked to scan.
     const side = (id: number): DiffSide => {
       const r = runs.get(id)!;
       return { run: { id, startedAt: r.startedAt, targets: r.meta.targets, ports: r.meta.ports }, services: serviceReports(store, id) };
     };
-    const diff = await diffRuns(side(from), side(to));
+    const diff = await diffRuns(side(from), side(to), { keepHoneypots: flags.keepHoneypots === true });
     const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'md' ? renderDiffMarkdown(diff) : renderDiffTable(diff);
     if (flags.out) writeOut(flags.out, text);
     else process.stdout.write(text);

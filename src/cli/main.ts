@@ -91,6 +91,7 @@ program
   .addOption(dbOption('the store to read'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
   .option('-o, --out <file>', 'write to a file instead of standard output')
+  .option('--keep-honeypots', 'compare likely honeypots as archives (default: listed apart, their findings left out, and said so)')
   .action(async (runA: string, runB: string, flags: DiffFlags) => (await import('./diff.ts')).diffCommand(runA, runB, flags));
 
 program

@@ -3,7 +3,7 @@
  * (`--by org`). Reads the store through a reader; the only writes fill what an
  * older run lacks: geo columns of hosts never labelled (cli/geo.ts,
  * docs/decisions/0020-geo-at-scan-time.md) and the honeypot assessment of a
- * finished run never assessed (cli/honeypots.ts, docs/decisions/0027-honeypots-told-apart.md).
+ * finished run never assessed, or assessed in part (cli/honeypots.ts, docs/decisions/0027-honeypots-told-apart.md).
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -23,8 +23,7 @@ import { geoDatesText } from '../report/tables.ts';
 import type { BoundedReport, ReportModel, ServiceReport } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
-import { honeypotPass } from './honeypots.ts';
-import { counted } from '../observation/count.ts';
+import { assessmentGap, assessOlderRun } from './honeypots.ts';
 import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedTogether } from './output.ts';
 import { streamDocuments } from '../report/stream.ts';
 import type { REPORT_GROUPINGS, ReportFormat } from './formats.ts';
@@ -56,22 +55,6 @@ async function resolveRun(store: StoreReader, flags: ReportFlags): Promise<numbe
   return runId;
 }
 
-/** A finished run with a DICOM service that answered and was never assessed: stored before the pass, or by a worker it failed on. */
-async function assessmentMissing(store: StoreReader, runId: number): Promise<boolean> {
-  const run = await store.run(runId);
-  return run !== undefined && run.status !== 'running' && (await store.honeypotsPending(runId));
-}
-
-/** The run-end pass, once, before the figures are read; a store that cannot be written is reported on as it is, and said so. */
-async function assessOlderRun(db: string, runId: number): Promise<void> {
-  try {
-    const likely = await honeypotPass(db, runId);
-    warn(`run ${runId} had no honeypot assessment: assessed now, ${counted(likely, 'likely honeypot')}`);
-  } catch (err) {
-    warn(`run ${runId} has no honeypot assessment and it could not be stored (${err instanceof Error ? err.message : String(err)}): its figures count every service`);
-  }
-}
-
 export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.by === 'org' && !flags.out) throw new UsageError('--by org writes one folder per organisation: give the parent folder with --out DIR');
   let store = readerFor(flags);
@@ -85,9 +68,10 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
       await fillMissingGeo(flags.db, runId, warn);
       store = readerFor(flags);
     }
-    if (await assessmentMissing(store, runId)) {
+    const gap = await assessmentGap(store, runId);
+    if (gap !== undefined) {
       await store.close();
-      await assessOlderRun(flags.db, runId);
+      await assessOlderRun(flags.db, runId, gap, warn);
       store = readerFor(flags);
     }
     if (flags.by === undefined && isStreamed(flags.format)) return await streamReport(store, runId, flags.format, flags.out);

@@ -101,6 +101,7 @@ export async function watchCommand(configPath: string, flags: WatchFlags): Promi
         store,
         channels,
         minSeverity,
+        keepHoneypots: config.keepHoneypots,
         hooks: { signal: abort.signal, geo: hostGeoLookup(say), note: (line) => say(`note: ${line}`) },
         runStored: async (runId) => (await import('./honeypots.ts')).honeypotPass(flags.db, runId),
         onEvent: (e) => say(eventLine(e, minSeverity)),

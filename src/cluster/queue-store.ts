@@ -11,7 +11,8 @@ export interface QueueTx extends Queryable {
   recordHosts(runId: number, batch: HostBatch): Promise<void>;
 }
 
-export interface QueueStore extends ScanStore, Pick<StoreReader, 'runs'> {
+/** `runs` to plan and show them; `honeypotTallies` for what `exposure status` says of a finished run's honeypots. */
+export interface QueueStore extends ScanStore, Pick<StoreReader, 'runs' | 'honeypotTallies'> {
   /** Claims, leases and status: short statements outside any block's transaction. */
   readonly queue: Queryable;
   /** Commits when `fn` resolves, rolls back when it throws. */

@@ -1,7 +1,8 @@
 /** The diff as a terminal text, Markdown for a ticket, or JSON (schema exposure-diff/1). */
 import { markdownText as md, terminalText as t } from './escape.ts';
-import type { CountChange, DiffEndpoint, DiffFinding, RunDiff, ServiceChange } from './diff.ts';
+import { honeypotsLeftOut, type CountChange, type DiffEndpoint, type DiffFinding, type DiffHoneypot, type RunDiff, type ServiceChange } from './diff.ts';
 import { endpointText, SEVERITY_LABEL } from './format.ts';
+import { honeypotText } from './honeypots.ts';
 import { safeJson } from './json.ts';
 import { counted } from '../observation/count.ts';
 import { grouped } from './numbers.ts';
@@ -28,9 +29,26 @@ function finding(f: DiffFinding): string {
 interface Section {
   title: string;
   lines: string[];
+  /** How many the section names, when a line may stand for several (the honeypots in both runs); else one a line. */
+  count?: number;
+}
+
+/** One line per likely honeypot that came, went or changed level, then how many stayed likely. */
+export function honeypotLines(d: RunDiff): string[] {
+  const h = d.honeypots;
+  const line = (what: string, e: DiffHoneypot): string => `${what}: ${where(e)}${e.honeypot ? `, ${honeypotText(e.honeypot)}` : ''}`;
+  return [
+    ...h.appeared.map((e) => line('appeared', e)),
+    ...h.gone.map((e) => line('gone', e)),
+    ...h.becameLikely.map((e) => `${line('became likely', e)}; its findings left out of both runs`),
+    ...h.noLongerLikely.map((e) => `${line('no longer likely', e)}; compared as a new service`),
+    ...(h.stillLikely > 0 ? [`${counted(h.stillLikely, 'likely honeypot')} in both runs, left out`] : []),
+  ];
 }
 
 function sections(d: RunDiff): Section[] {
+  // Kept as archives, likely honeypots are in the lists above and have no section.
+  const honeypots = d.honeypotsKept ? [] : [{ title: 'Likely honeypots', lines: honeypotLines(d), count: honeypotsLeftOut(d) + d.honeypots.noLongerLikely.length }];
   return [
     { title: 'New exposures', lines: d.newExposures.map(where) },
     { title: 'Fixed', lines: d.fixed.map((f) => `${where(f)}: ${f.how === 'locked' ? 'no longer answers queries' : 'no longer reachable'}`) },
@@ -39,6 +57,7 @@ function sections(d: RunDiff): Section[] {
     { title: 'Changed counts', lines: d.changedCounts.map((c) => `${where(c)}: ${changeText(c)}`) },
     { title: 'New services', lines: d.newServices.map(where) },
     { title: 'Services gone', lines: d.goneServices.map(where) },
+    ...honeypots,
   ];
 }
 
@@ -52,13 +71,20 @@ function headline(d: RunDiff): string {
     `${d.resolvedFindings.length} resolved`,
     `${counted(d.changedCounts.length, 'service')} with changed counts`,
   ];
-  return `${d.scopeDiffers ? `${SCOPE_NOTE}\n` : ''}Run ${d.from.run} → run ${d.to.run}: ${counts.join(', ')}`;
+  return `${d.scopeDiffers ? `${SCOPE_NOTE}\n` : ''}Run ${d.from.run} → run ${d.to.run}: ${counts.join(', ')}${honeypotNote(d)}`;
+}
+
+/** What the lists did with likely honeypots, when there were any (a diff that kept them says so either way). */
+function honeypotNote(d: RunDiff): string {
+  if (d.honeypotsKept) return '\nLikely honeypots are compared as archives (--keep-honeypots).';
+  const n = honeypotsLeftOut(d);
+  return n === 0 ? '' : `\n${counted(n, 'likely honeypot')} left out of these lists (--keep-honeypots to compare them as archives).`;
 }
 
 export function renderDiffTable(d: RunDiff): string {
   const out = [...headline(d).split('\n').map(t), ''];
   for (const s of sections(d)) {
-    out.push(`${s.title} (${s.lines.length})`);
+    out.push(`${s.title} (${s.count ?? s.lines.length})`);
     out.push(...(s.lines.length === 0 ? ['  none'] : s.lines.map((l) => `  ${t(l)}`)), '');
   }
   return out.join('\n');
@@ -67,7 +93,7 @@ export function renderDiffTable(d: RunDiff): string {
 export function renderDiffMarkdown(d: RunDiff): string {
   const out = [`# Exposure diff: run ${d.from.run} → run ${d.to.run}`, '', ...headline(d).split('\n').flatMap((l) => [md(l), '']), ''];
   for (const s of sections(d)) {
-    out.push(`## ${s.title} (${s.lines.length})`, '');
+    out.push(`## ${s.title} (${s.count ?? s.lines.length})`, '');
     out.push(...(s.lines.length === 0 ? ['None.'] : s.lines.map((l) => `- ${md(l)}`)), '');
   }
   return out.join('\n');

@@ -7,9 +7,15 @@
  * numerically, port, protocol: what the store's pages hand out): one host of
  * each run is held at a time, so memory grows with the differences found,
  * not with the size of the runs.
+ *
+ * Likely honeypots are compared apart (docs/decisions/0027-honeypots-told-apart.md):
+ * a service likely in either run brings none of its services, exposures or
+ * findings into the archives' lists, only a line in `honeypots` (appeared,
+ * gone, became likely, no longer likely), unless they are kept as archives.
  */
 import { ipSortKey } from '../observation/address-order.ts';
 import { severityRank, type Severity } from '../observation/finding.ts';
+import type { HoneypotAssessment } from '../observation/honeypot.ts';
 import type { ReportRun, ServiceReport } from './model.ts';
 
 export const DIFF_SCHEMA = 'exposure-diff/1';
@@ -38,6 +44,26 @@ export interface ServiceChange extends DiffEndpoint {
   images?: CountChange;
 }
 
+/** A likely honeypot's endpoint, with the assessment of the run that says most of it. */
+export interface DiffHoneypot extends DiffEndpoint {
+  /** The later run's assessment (the earlier one's for a honeypot gone); absent when the later run has none for the service. */
+  honeypot?: HoneypotAssessment;
+}
+
+/** Likely honeypots, kept out of the archives' lists; all empty when they are compared as archives. */
+export interface HoneypotChanges {
+  /** Likely in the second run, not there in the first. */
+  appeared: DiffHoneypot[];
+  /** Likely in the first run, not there in the second. */
+  gone: DiffHoneypot[];
+  /** In both runs, likely in the second only: its findings of either run are left out (it was not fixed: it was told apart). */
+  becameLikely: DiffHoneypot[];
+  /** In both runs, likely in the first only: the second run's service is compared as a new one, so its findings are said. */
+  noLongerLikely: DiffHoneypot[];
+  /** Likely in both runs: left out, counted only. */
+  stillLikely: number;
+}
+
 export interface RunDiff {
   schema: typeof DIFF_SCHEMA;
   from: { run: number; startedAt: string };
@@ -57,6 +83,15 @@ export interface RunDiff {
   newCritical: number;
   /** The runs were given different targets or ports: "gone" may mean "not scanned". */
   scopeDiffers: boolean;
+  honeypots: HoneypotChanges;
+  /** Likely honeypots were compared as archives (--keep-honeypots): `honeypots` is empty. */
+  honeypotsKept: boolean;
+}
+
+/** How many services the lists of a diff leave out as likely honeypots (in either run). */
+export function honeypotsLeftOut(d: RunDiff): number {
+  const h = d.honeypots;
+  return h.appeared.length + h.gone.length + h.becameLikely.length + h.stillLikely;
 }
 
 function key(s: ServiceReport): string {
@@ -65,6 +100,33 @@ function key(s: ServiceReport): string {
 
 function endpoint(s: ServiceReport): DiffEndpoint {
   return { ip: s.ip, port: s.port, protocol: s.protocol, ...(s.product ? { product: s.product } : {}) };
+}
+
+const isLikely = (s: ServiceReport | undefined): boolean => s?.honeypot?.level === 'likely';
+
+function honeypotEndpoint(s: ServiceReport): DiffHoneypot {
+  return { ...endpoint(s), ...(s.honeypot ? { honeypot: s.honeypot } : {}) };
+}
+
+/**
+ * One address's services with the likely honeypots of either run taken out
+ * and said in `changes`. A service likely in the second run takes its first-run
+ * twin out with it; one likely in the first run only leaves its second-run
+ * twin to be compared as new (the safe direction: an archive is never hidden).
+ */
+function setHoneypotsApart(before: readonly ServiceReport[], after: readonly ServiceReport[], changes: HoneypotChanges): [ServiceReport[], ServiceReport[]] {
+  const later = new Map(after.map((s) => [key(s), s]));
+  const earlier = new Map(before.map((s) => [key(s), s]));
+  for (const s of after) {
+    const old = earlier.get(key(s));
+    if (isLikely(s)) {
+      if (!old) changes.appeared.push(honeypotEndpoint(s));
+      else if (isLikely(old)) changes.stillLikely += 1;
+      else changes.becameLikely.push(honeypotEndpoint(s));
+    } else if (isLikely(old)) changes.noLongerLikely.push(honeypotEndpoint(s));
+  }
+  for (const s of before) if (isLikely(s) && !later.has(key(s))) changes.gone.push(honeypotEndpoint(s));
+  return [before.filter((s) => !isLikely(s) && !isLikely(later.get(key(s)))), after.filter((s) => !isLikely(s))];
 }
 
 function change(a: ServiceReport['patients'], b: ServiceReport['patients']): CountChange | undefined {
@@ -120,7 +182,8 @@ async function* hostGroups(services: DiffSide['services'], which: string): Async
  * comparison did, on a host's services only. Lists are appended to in the
  * order of the runs, so the diff reads as it did when it held both runs.
  */
-function diffHost(before: readonly ServiceReport[], after: readonly ServiceReport[], diff: RunDiff): void {
+function diffHost(first: readonly ServiceReport[], second: readonly ServiceReport[], diff: RunDiff): void {
+  const [before, after] = diff.honeypotsKept ? [first, second] : setHoneypotsApart(first, second, diff.honeypots);
   const was = new Map(before.map((s) => [key(s), s]));
   const now = new Map(after.map((s) => [key(s), s]));
   for (const [k, s] of now) {
@@ -149,12 +212,17 @@ function diffHost(before: readonly ServiceReport[], after: readonly ServiceRepor
   }
 }
 
-/** What changed from run `a` to run `b`; each side's services must come in report order. */
-export async function diffRuns(a: DiffSide, b: DiffSide): Promise<RunDiff> {
-  const diff: RunDiff = {
+export interface DiffOptions {
+  /** Compare likely honeypots as archives (--keep-honeypots). */
+  readonly keepHoneypots?: boolean;
+}
+
+/** A diff with nothing in it yet: what the comparison fills, and what a run compared with itself gives. */
+export function emptyDiff(from: RunDiff['from'], to: RunDiff['to'], scopeDiffers: boolean, honeypotsKept: boolean): RunDiff {
+  return {
     schema: DIFF_SCHEMA,
-    from: { run: a.run.id, startedAt: a.run.startedAt },
-    to: { run: b.run.id, startedAt: b.run.startedAt },
+    from,
+    to,
     newServices: [],
     goneServices: [],
     newExposures: [],
@@ -163,8 +231,20 @@ export async function diffRuns(a: DiffSide, b: DiffSide): Promise<RunDiff> {
     resolvedFindings: [],
     changedCounts: [],
     newCritical: 0,
-    scopeDiffers: JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
+    scopeDiffers,
+    honeypots: { appeared: [], gone: [], becameLikely: [], noLongerLikely: [], stillLikely: 0 },
+    honeypotsKept,
   };
+}
+
+/** What changed from run `a` to run `b`; each side's services must come in report order. */
+export async function diffRuns(a: DiffSide, b: DiffSide, options: DiffOptions = {}): Promise<RunDiff> {
+  const diff = emptyDiff(
+    { run: a.run.id, startedAt: a.run.startedAt },
+    { run: b.run.id, startedAt: b.run.startedAt },
+    JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
+    options.keepHoneypots === true,
+  );
   const before = hostGroups(a.services, `run ${a.run.id}`);
   const after = hostGroups(b.services, `run ${b.run.id}`);
   let x = await before.next();

@@ -3,6 +3,7 @@ export type {
   FindingLifecycleRow,
   HoneypotAssessor,
   HoneypotPass,
+  HoneypotTally,
   FindingRef,
   FindingRow,
   FiredRule,

@@ -73,7 +73,7 @@ import { findingListQuery, findingPageFromRows, type DbListRow, type FindingFilt
 import { HostGeoSchema, RunMetaSchema, RunSummarySchema } from './write-rows.ts';
 import type { Finding, Severity } from '../observation/finding.ts';
 import type { ProtocolId } from '../observation/observation.ts';
-import type { HoneypotAssessor, HoneypotInput, HoneypotPass, HoneypotRow } from './store.ts';
+import type { HoneypotAssessor, HoneypotInput, HoneypotPass, HoneypotRow, HoneypotTally } from './store.ts';
 import type { HoneypotAssessment } from '../observation/honeypot.ts';
 
 /** What differs between the engines inside a read. */
@@ -204,17 +204,24 @@ const DICOM_ANSWERED = `s.protocol IN ('dicom', 'dicom-tls') AND s.status = 'suc
 const HONEYPOT_CANDIDATE = `s.run_id = ? AND ${DICOM_ANSWERED}`;
 /** The honeypot pass's statements: its candidates in keyset pages, the crowds' digests, whether a run awaits the pass. */
 function honeypotSql(d: SqlDialect) {
-  // The dataset digests of the DICOM probe's behaviour (observation/honeypot.ts DicomBehaviour), one branch each.
-  const digest = (name: string): string =>
-    `SELECT ${d.jsonText('o.json', ['details', 'behaviour', name])} AS digest, s.ip FROM services s JOIN observations o ON o.service_id = s.id
-       WHERE ${HONEYPOT_CANDIDATE} AND ${d.jsonTrue('o.json', ['details', 'acceptsAnyCalledAeTitle'])}`;
+  // The dataset digests of the DICOM probe's behaviour (observation/honeypot.ts DicomBehaviour), read in one pass
+  // over the candidates: each row's JSON is read once for its four values (SQLite's JSON functions keep the parse
+  // of the text just read), then unpivoted from the materialized rows, which hold only them.
+  const digests = ['studyDigest', 'patientDigest', 'signature'];
+  const read = digests.map((name, i) => `${d.jsonText('o.json', ['details', 'behaviour', name])} AS d${i}`).join(', ');
   return {
     // Keyset pages in report order on the (run_id, ip_key, port, protocol) index: each page goes on where the last stopped.
     candidates: `${SERVICE_SELECT} WHERE ${AFTER} AND ${DICOM_ANSWERED} ${REPORT_ORDER}`,
     // The digests enough hosts served: grouped by the database, so the pass never holds a digest per service.
-    crowds: `SELECT x.digest FROM (${['studyDigest', 'patientDigest', 'signature'].map(digest).join(' UNION ALL ')}) x
+    crowds: `WITH b AS MATERIALIZED (
+         SELECT s.ip, ${read} FROM services s JOIN observations o ON o.service_id = s.id
+         WHERE ${HONEYPOT_CANDIDATE} AND ${d.jsonTrue('o.json', ['details', 'acceptsAnyCalledAeTitle'])})
+       SELECT x.digest FROM (${digests.map((_, i) => `SELECT b.d${i} AS digest, b.ip FROM b`).join(' UNION ALL ')}) x
        WHERE x.digest IS NOT NULL GROUP BY x.digest HAVING count(DISTINCT x.ip) >= ?`,
     pending: `SELECT s.id FROM services s WHERE ${HONEYPOT_CANDIDATE} AND s.honeypot IS NULL LIMIT 1`,
+    tallies: `SELECT s.run_id, count(*) AS candidates, count(s.honeypot) AS assessed,
+        sum(CASE WHEN s.honeypot = 'likely' THEN 1 ELSE 0 END) AS likely
+       FROM services s WHERE ${d.inList('s.run_id', 'id')} AND ${DICOM_ANSWERED} GROUP BY s.run_id`,
   };
 }
 /** A service that answered but whose stored details are not the DICOM probe's: nothing to assess, and assessed. */
@@ -480,6 +487,12 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
     return (await this.engine.get<{ id: number }>(this.honeypotSql.pending, [runId])) !== undefined;
   }
 
+  async honeypotTallies(runIds: readonly number[]): Promise<Map<number, HoneypotTally>> {
+    if (runIds.length === 0) return new Map();
+    const rows = await this.engine.all<{ run_id: number; candidates: number; assessed: number; likely: number }>(this.honeypotSql.tallies, [this.engine.list(runIds)]);
+    return new Map(rows.map((r) => [r.run_id, { candidates: r.candidates, assessed: r.assessed, likely: r.likely }]));
+  }
+
   async service(runId: number, serviceId: number): Promise<ServiceRow | undefined> {
     const found = await this.engine.get<{ id: number }>(this.sql.serviceOfRun, [runId, serviceId]);
     return found ? (await this.servicesById([found.id], runId))[0] : undefined;
@@ -532,7 +545,7 @@ export class SqlStore implements StoreSink, StoreReader, StoreKeeper, HoneypotPa
    * last pass wrote: the result is the same however often it runs. Resolves to how many services it found likely.
    */
   async assessHoneypots(runId: number, assessor: HoneypotAssessor): Promise<number> {
-    const crowdRows = await this.engine.all<{ digest: string }>(this.honeypotSql.crowds, [runId, runId, runId, assessor.crowdHosts]);
+    const crowdRows = await this.engine.all<{ digest: string }>(this.honeypotSql.crowds, [runId, assessor.crowdHosts]);
     const crowds = new Set(crowdRows.map((r) => r.digest));
     // No clearing first: the candidates are the same services at every pass and each page overwrites its own,
     // so a pass that fails half-way leaves every service with an assessment (this one's or the last), never none.

@@ -298,6 +298,11 @@ export interface StoreReader {
    * level on every such service, "unlikely" when nothing points at a honeypot: that is its mark.
    */
   honeypotsPending(runId: number): Promise<boolean>;
+  /**
+   * Per run asked for, as the honeypot pass left its DICOM services that answered: how many there
+   * are, how many have a level, how many are likely. One grouped query; a run with no such service is absent.
+   */
+  honeypotTallies(runIds: readonly number[]): Promise<Map<number, HoneypotTally>>;
   /** One service of a run with its findings; undefined when the run has no such service. */
   service(runId: number, serviceId: number): Promise<ServiceRow | undefined>;
   /** A page of the run's findings that pass `filter`, filtered and cut in the database (at most 1,000 rows a page). */
@@ -315,6 +320,14 @@ export interface StoreReader {
 export interface StoreKeeper {
   /** False when there was no such run. */
   deleteRun(runId: number): Promise<boolean>;
+}
+
+/** A run's DICOM services that answered, as the honeypot pass left them (StoreReader.honeypotTallies). */
+export interface HoneypotTally {
+  readonly candidates: number;
+  /** With a level: all of them once the pass ran to its end. */
+  readonly assessed: number;
+  readonly likely: number;
 }
 
 /** The honeypot assessment a pass applies (assess/honeypot/ HONEYPOT_ASSESSOR). */

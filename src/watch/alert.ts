@@ -5,9 +5,11 @@
  * the run's counts. Only rule ids, our own titles and remediation texts,
  * addresses, ports, protocols and counts: nothing a peer sent, and never a
  * value of a patient attribute (rules never put one in a finding anyway).
+ * Likely honeypots raise no alert: the diff leaves their findings out unless
+ * the watch keeps them, and the alert says how many it left out.
  */
 import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
-import type { RunDiff } from '../report/diff.ts';
+import { honeypotsLeftOut, type RunDiff } from '../report/diff.ts';
 import { endpointText } from '../report/format.ts';
 import type { RunTotals } from '../store/index.ts';
 
@@ -50,6 +52,8 @@ export interface Alert {
     /** Every finding of the run, by severity. */
     findingsInRun: Record<Severity, number>;
     exposedServicesInRun: number;
+    /** Services likely honeypots in either run, whose findings the alert leaves out (0 when the watch keeps them). */
+    likelyHoneypotsLeftOut: number;
   };
   newFindings: AlertFinding[];
   fixedFindings: AlertFinding[];
@@ -91,6 +95,7 @@ export function alertFrom(input: AlertInput): Alert | undefined {
       fixedExposures: input.diff.fixed.length,
       findingsInRun: Object.fromEntries(SEVERITIES.map((s) => [s, input.totals.findings[s] ?? 0])) as Record<Severity, number>,
       exposedServicesInRun: input.totals.exposedServices,
+      likelyHoneypotsLeftOut: honeypotsLeftOut(input.diff),
     },
     newFindings: added.slice(0, MAX_LISTED),
     fixedFindings: fixed.slice(0, MAX_LISTED),
@@ -124,6 +129,12 @@ function section(title: string, list: readonly AlertFinding[], total: number, wi
   return [...lines, ''];
 }
 
+/** One line when likely honeypots were left out, none otherwise. */
+function honeypotLine(a: Alert): string[] {
+  const n = a.counts.likelyHoneypotsLeftOut;
+  return n === 0 ? [] : [`${plural(n, 'likely honeypot')} left out of this alert (keepHoneypots: true in the watch configuration to alert on them as archives).`, ''];
+}
+
 /** The alert as a plain-text e-mail body. */
 export function alertText(a: Alert): string {
   const since = a.previousRun ? `run ${a.previousRun.id} (${a.previousRun.startedAt})` : 'nothing: this is the scope\'s first run';
@@ -134,6 +145,7 @@ export function alertText(a: Alert): string {
     '',
     ...section('New findings', a.newFindings, a.counts.newFindings, true, changes),
     ...section('Fixed: no longer found', a.fixedFindings, a.counts.fixedFindings, false, changes),
+    ...honeypotLine(a),
     ...(a.scopeChanged ? ['Note: the two runs were given different targets or ports; a finding may be missing only because its endpoint was not scanned.', ''] : []),
     `The run: ${plural(a.counts.exposedServicesInRun, 'exposed service')}; findings ${SEVERITIES.map((s) => `${s} ${f[s]}`).join(', ')}.`,
     `Details: exposure report --run ${a.run.id}${a.previousRun ? `; changes: ${changes}` : ''}; lifecycle: exposure findings --scope ${a.scope}.`,

@@ -3,8 +3,9 @@
  * report/diff.ts over both runs' services in report order, noting on the way
  * each rule's remediation (the diff keeps only ids and titles; an alert says
  * what to do). A scope's first run is compared with nothing: all of it is new.
+ * Likely honeypots are set apart as the diff does, unless the watch keeps them.
  */
-import { diffRuns, type DiffSide, type RunDiff } from '../report/diff.ts';
+import { diffRuns, type DiffOptions, type DiffSide, type RunDiff } from '../report/diff.ts';
 import type { ServiceReport } from '../report/model.ts';
 import { serviceReports } from '../report/summary.ts';
 import type { RunRow, StoreReader } from '../store/index.ts';
@@ -29,11 +30,11 @@ function side(store: StoreReader, run: RunRow, remediation: Map<string, string>)
   };
 }
 
-export async function compareRuns(store: StoreReader, previous: RunRow | undefined, current: RunRow): Promise<Comparison> {
+export async function compareRuns(store: StoreReader, previous: RunRow | undefined, current: RunRow, options: DiffOptions = {}): Promise<Comparison> {
   const remediation = new Map<string, string>();
   const before: DiffSide = previous
     ? side(store, previous, remediation)
     : { run: { id: 0, startedAt: current.startedAt, targets: current.meta.targets, ports: current.meta.ports }, services: [] };
-  const diff = await diffRuns(before, side(store, current, remediation));
+  const diff = await diffRuns(before, side(store, current, remediation), options);
   return { diff, remediation };
 }

@@ -155,6 +155,8 @@ const ConfigSchema = z
     retention: Retention.default({ runs: 30 }),
     scopes: z.array(Scope).min(1),
     alerts: Alerts.optional(),
+    /** Compare and alert on likely honeypots as archives (docs/decisions/0027-honeypots-told-apart.md). */
+    keepHoneypots: z.boolean().default(false),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -200,6 +202,8 @@ export interface WatchConfig {
   readonly timezone?: string;
   readonly scopes: readonly WatchScope[];
   readonly alerts?: AlertsConfig;
+  /** Likely honeypots compared and alerted on as archives; by default left out, and each alert says how many. */
+  readonly keepHoneypots: boolean;
 }
 
 function describe(issues: readonly ZodIssue[]): string {
@@ -238,7 +242,7 @@ export function watchConfigFrom(document: unknown, source: string): WatchConfig 
     ...c.alerts,
     ...(webhook ? { webhook: { ...webhook, ...(webhook.secretFile !== undefined ? { secretFile: from(folder, webhook.secretFile) } : {}) } } : {}),
   };
-  return { source, ...(c.timezone !== undefined ? { timezone: c.timezone } : {}), scopes, ...(alerts ? { alerts } : {}) };
+  return { source, ...(c.timezone !== undefined ? { timezone: c.timezone } : {}), scopes, ...(alerts ? { alerts } : {}), keepHoneypots: c.keepHoneypots };
 }
 
 /** Reads and validates a watch configuration file. */

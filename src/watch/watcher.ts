@@ -35,6 +35,8 @@ export interface WatchDeps {
   readonly store: KeptStore;
   readonly channels: readonly AlertChannel[];
   readonly minSeverity: Severity;
+  /** Compare and alert on likely honeypots as archives (the configuration's `keepHoneypots`); by default they are left out, and the alert says how many. */
+  readonly keepHoneypots?: boolean;
   /** The stop signal, geo lookup and plan notes of every scan. */
   readonly hooks: ScanHooks;
   /**
@@ -80,14 +82,15 @@ async function runScope(scope: WatchScope, deps: WatchDeps): Promise<ScopeOutcom
   // The scope's runs, read once: comparing and alerting add none, so the retention reads the same list.
   const scopeRuns = runsOfScope(await store.runs(), key);
   const previous = previousRun(scopeRuns, current.id);
-  const { diff, remediation } = await compareRuns(store, previous, current);
+  const keepHoneypots = deps.keepHoneypots === true;
+  const { diff, remediation } = await compareRuns(store, previous, current, { keepHoneypots });
   const alert = alertFrom({
     scope: scope.name,
     run: { id: current.id, startedAt: current.startedAt },
     previousRun: previous && { id: previous.id, startedAt: previous.startedAt },
     diff,
     remediation,
-    totals: await store.runTotals(current.id),
+    totals: await store.runTotals(current.id, { keepHoneypots }),
     minSeverity: deps.minSeverity,
   });
   emit({ kind: 'compared', scope: scope.name, runId: current.id, previousRunId: previous?.id, newFindings: alert?.counts.newFindings ?? 0, fixedFindings: alert?.counts.fixedFindings ?? 0 });

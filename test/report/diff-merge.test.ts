@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ipSortKey } from '../../src/observation/address-order.ts';
 import { severityRank, type Severity } from '../../src/observation/finding.ts';
+import type { HoneypotLevel } from '../../src/observation/honeypot.ts';
 import type { ProtocolId } from '../../src/observation/observation.ts';
-import { diffRuns, DIFF_SCHEMA, type CountChange, type DiffEndpoint, type DiffFinding, type DiffSide, type RunDiff, type ServiceChange } from '../../src/report/diff.ts';
+import { diffRuns, DIFF_SCHEMA, type CountChange, type DiffEndpoint, type DiffFinding, type DiffHoneypot, type DiffSide, type RunDiff, type ServiceChange } from '../../src/report/diff.ts';
 import type { ReportCount, ReportRun, ServiceFinding, ServiceReport } from '../../src/report/model.ts';
 
 interface WholeRun {
@@ -19,12 +20,39 @@ interface WholeRun {
   services: ServiceReport[];
 }
 
+const key = (s: ServiceReport): string => `${s.ip}|${s.port}|${s.protocol}`;
+
+/**
+ * The comparison over whole runs, with likely honeypots set apart as filters
+ * too: a service likely in the second run takes its twin in the first out with
+ * it; one likely in the first run only leaves its twin to be compared as new.
+ */
+function wholeRunDiff(a: WholeRun, b: WholeRun, keepHoneypots = false): RunDiff {
+  if (keepHoneypots) return { ...archiveDiff(a, b), honeypotsKept: true };
+  const likely = (s: ServiceReport | undefined): boolean => s?.honeypot?.level === 'likely';
+  const was = new Map(a.services.map((s) => [key(s), s]));
+  const now = new Map(b.services.map((s) => [key(s), s]));
+  const apart = ({ ip, port, protocol, product, honeypot }: ServiceReport): DiffHoneypot => ({ ip, port, protocol, ...(product ? { product } : {}), ...(honeypot ? { honeypot } : {}) });
+  return {
+    ...archiveDiff(
+      { run: a.run, services: a.services.filter((s) => !likely(s) && !likely(now.get(key(s)))) },
+      { run: b.run, services: b.services.filter((s) => !likely(s)) },
+    ),
+    honeypots: {
+      appeared: b.services.filter((s) => likely(s) && !was.has(key(s))).map(apart),
+      gone: a.services.filter((s) => likely(s) && !now.has(key(s))).map(apart),
+      becameLikely: b.services.filter((s) => likely(s) && was.has(key(s)) && !likely(was.get(key(s)))).map(apart),
+      noLongerLikely: b.services.filter((s) => !likely(s) && likely(was.get(key(s)))).map(apart),
+      stillLikely: b.services.filter((s) => likely(s) && likely(was.get(key(s)))).length,
+    },
+  };
+}
+
 /**
  * The comparison over whole runs, as it was before the merge join: both runs
  * indexed by address, port and protocol, each list a filter over one run.
  */
-function wholeRunDiff(a: WholeRun, b: WholeRun): RunDiff {
-  const key = (s: ServiceReport): string => `${s.ip}|${s.port}|${s.protocol}`;
+function archiveDiff(a: WholeRun, b: WholeRun): RunDiff {
   const was = new Map(a.services.map((s) => [key(s), s]));
   const now = new Map(b.services.map((s) => [key(s), s]));
   const endpoint = ({ ip, port, protocol, product }: ServiceReport): DiffEndpoint => (product ? { ip, port, protocol, product } : { ip, port, protocol });
@@ -54,6 +82,8 @@ function wholeRunDiff(a: WholeRun, b: WholeRun): RunDiff {
     }),
     newCritical: newFindings.filter((f) => f.severity === 'critical').length,
     scopeDiffers: JSON.stringify([a.run.targets, a.run.ports]) !== JSON.stringify([b.run.targets, b.run.ports]),
+    honeypots: { appeared: [], gone: [], becameLikely: [], noLongerLikely: [], stillLikely: 0 },
+    honeypotsKept: false,
   };
 }
 
@@ -87,9 +117,12 @@ const endpointPair = fc.record({
   protocol: fc.nat(PROTOCOLS.length - 1),
   before: fc.option(state, { nil: undefined }),
   after: fc.option(state, { nil: undefined }),
+  // Each run's honeypot level: mostly none (not assessed, or not DICOM), else any of the three.
+  levelBefore: fc.constantFrom<HoneypotLevel | undefined>(undefined, undefined, 'likely', 'possible', 'unlikely'),
+  levelAfter: fc.constantFrom<HoneypotLevel | undefined>(undefined, undefined, 'likely', 'possible', 'unlikely'),
 });
 
-function service(ip: string, port: number, protocol: ProtocolId, s: State): ServiceReport {
+function service(ip: string, port: number, protocol: ProtocolId, s: State, level?: HoneypotLevel): ServiceReport {
   const findings: ServiceFinding[] = s.rules.map((r) => ({
     ...RULES[r]!,
     title: `title of ${RULES[r]!.ruleId}`,
@@ -113,6 +146,7 @@ function service(ip: string, port: number, protocol: ProtocolId, s: State): Serv
     identifyingAttributes: [],
     exposed: s.exposed,
     findings,
+    ...(level ? { honeypot: { level, score: level === 'likely' ? 80 : level === 'possible' ? 40 : 0, signals: level === 'unlikely' ? [] : ['any-called-ae', 'lure-dataset'] } } : {}),
   };
 }
 
@@ -143,7 +177,7 @@ const runPair = fc
       services: reportOrder(
         pairs.flatMap((p) => {
           const s = p[pick];
-          return s ? [service(IPS[p.ip]!, PORTS[p.port]!, PROTOCOLS[p.protocol]!, s)] : [];
+          return s ? [service(IPS[p.ip]!, PORTS[p.port]!, PROTOCOLS[p.protocol]!, s, pick === 'before' ? p.levelBefore : p.levelAfter)] : [];
         }),
         textOrder,
       ),
@@ -153,11 +187,11 @@ const runPair = fc
 
 test('the merge join says what the whole-run maps said, on random pairs of runs', async () => {
   await fc.assert(
-    fc.asyncProperty(runPair, async ([a, b]) => {
-      const expected = wholeRunDiff(a, b);
+    fc.asyncProperty(runPair, fc.boolean(), async ([a, b], keepHoneypots) => {
+      const expected = wholeRunDiff(a, b, keepHoneypots);
       // One side as an array, the other as an async stream: the CLI's shape, and a model's.
-      assert.deepEqual(await diffRuns(a, { run: b.run, services: streamed(b.services) }), expected);
-      assert.deepEqual(await diffRuns({ run: a.run, services: streamed(a.services) }, b), expected);
+      assert.deepEqual(await diffRuns(a, { run: b.run, services: streamed(b.services) }, { keepHoneypots }), expected);
+      assert.deepEqual(await diffRuns({ run: a.run, services: streamed(a.services) }, b, { keepHoneypots }), expected);
     }),
     { numRuns: 300 },
   );
@@ -186,6 +220,33 @@ test('a pair with every kind of change comes out as the maps said, with addresse
   assert.deepEqual(d.newServices.map((s) => `${s.ip}:${s.port}/${s.protocol}`), ['10.0.0.10:8042/dicomweb', '::1:104/dicom']);
   assert.deepEqual(d.changedCounts.map((c) => [c.protocol, c.images]), [['orthanc', { from: 5, to: 6 }]]);
   assert.equal(d.newCritical, 1);
+});
+
+test('likely honeypots come, go and change level in a section of their own, never among new exposures or fixes', async () => {
+  const ep = (ip: string, s: Partial<State>, level?: HoneypotLevel): ServiceReport =>
+    service(ip, 11112, 'dicom', { exposed: false, rules: [], patients: undefined, studies: undefined, images: undefined, product: undefined, ...s }, level);
+  const open = { exposed: true, rules: [0, 1] };
+  const run = (id: number, services: ServiceReport[]): WholeRun => ({ run: { id, startedAt: `2026-0${id}-01T00:00:00.000Z`, targets: ['x'], ports: [11112] }, services: reportOrder(services, 1) });
+  const a = run(1, [ep('10.0.0.1', open, 'likely'), ep('10.0.0.2', open, 'unlikely'), ep('10.0.0.3', open, 'likely'), ep('10.0.0.4', open, 'likely'), ep('10.0.0.9', open)]);
+  const b = run(2, [ep('10.0.0.2', open, 'likely'), ep('10.0.0.3', open, 'possible'), ep('10.0.0.4', open, 'likely'), ep('10.0.0.5', open, 'likely'), ep('10.0.0.9', open)]);
+  const d = await diffRuns(a, b);
+  assert.deepEqual(d, wholeRunDiff(a, b));
+  const ips = (list: DiffEndpoint[]): string[] => list.map((e) => e.ip);
+  assert.deepEqual([ips(d.honeypots.appeared), ips(d.honeypots.gone), ips(d.honeypots.becameLikely), ips(d.honeypots.noLongerLikely), d.honeypots.stillLikely], [['10.0.0.5'], ['10.0.0.1'], ['10.0.0.2'], ['10.0.0.3'], 1]);
+  assert.equal(d.honeypots.appeared[0]?.honeypot?.level, 'likely');
+  // The honeypot that appeared and the one that became likely are no exposure, the one gone no fix;
+  // the archive no longer likely is compared as new, so its findings are said.
+  assert.deepEqual(ips(d.newExposures), ['10.0.0.3']);
+  assert.deepEqual(ips(d.fixed), []);
+  assert.deepEqual([...new Set(ips(d.newFindings))], ['10.0.0.3']);
+  assert.deepEqual(ips(d.resolvedFindings), []);
+  assert.equal(d.newCritical, 1);
+  // Kept as archives: the lists hold them all, the section is empty.
+  const kept = await diffRuns(a, b, { keepHoneypots: true });
+  assert.deepEqual(ips(kept.newExposures), ['10.0.0.5']);
+  assert.deepEqual(ips(kept.fixed), ['10.0.0.1']);
+  assert.equal(kept.honeypotsKept, true);
+  assert.deepEqual(kept.honeypots, { appeared: [], gone: [], becameLikely: [], noLongerLikely: [], stillLikely: 0 });
 });
 
 test('the two runs are read side by side: neither is read more than one address ahead of the other', async () => {

@@ -1,26 +1,21 @@
 /** What an alert holds: findings at or above its severity that are new or gone, their remediation, the counts; its text. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DiffFinding, RunDiff } from '../../src/report/diff.ts';
+import { emptyDiff, type DiffFinding, type RunDiff } from '../../src/report/diff.ts';
 import type { RunTotals } from '../../src/store/index.ts';
 import { alertFrom, alertSubject, alertText, MAX_LISTED, type AlertInput } from '../../src/watch/alert.ts';
 
 const finding = (ruleId: string, severity: DiffFinding['severity'], ip = '10.1.0.5'): DiffFinding => ({ ip, port: 104, protocol: 'dicom', ruleId, severity, title: `title of ${ruleId}` });
 
-function diff(newFindings: DiffFinding[], resolvedFindings: DiffFinding[], scopeDiffers = false): RunDiff {
+function diff(newFindings: DiffFinding[], resolvedFindings: DiffFinding[], scopeDiffers = false, honeypots: Partial<RunDiff['honeypots']> = {}): RunDiff {
+  const empty = emptyDiff({ run: 1, startedAt: '2026-03-04T02:00:00.000Z' }, { run: 2, startedAt: '2026-03-05T02:00:00.000Z' }, scopeDiffers, false);
   return {
-    schema: 'exposure-diff/1',
-    from: { run: 1, startedAt: '2026-03-04T02:00:00.000Z' },
-    to: { run: 2, startedAt: '2026-03-05T02:00:00.000Z' },
-    newServices: [],
-    goneServices: [],
+    ...empty,
     newExposures: [{ ip: '10.1.0.5', port: 104, protocol: 'dicom' }],
-    fixed: [],
     newFindings,
     resolvedFindings,
-    changedCounts: [],
     newCritical: newFindings.filter((f) => f.severity === 'critical').length,
-    scopeDiffers,
+    honeypots: { ...empty.honeypots, ...honeypots },
   };
 }
 
@@ -45,7 +40,7 @@ describe('alerts', () => {
     assert.equal(a.schema, 'exposure-alert/1');
     assert.deepEqual(a.newFindings, [{ ruleId: 'EXP-DICOM-001', title: 'title of EXP-DICOM-001', severity: 'critical', ip: '10.1.0.5', port: 104, protocol: 'dicom', remediation: 'Restrict C-FIND to known calling AE titles.' }]);
     assert.deepEqual(a.fixedFindings.map((f) => [f.ruleId, f.ip]), [['EXP-DICOM-002', '10.1.0.6']]);
-    assert.deepEqual(a.counts, { newFindings: 1, fixedFindings: 1, newExposures: 1, fixedExposures: 0, findingsInRun: TOTALS.findings, exposedServicesInRun: 1 });
+    assert.deepEqual(a.counts, { newFindings: 1, fixedFindings: 1, newExposures: 1, fixedExposures: 0, findingsInRun: TOTALS.findings, exposedServicesInRun: 1, likelyHoneypotsLeftOut: 0 });
     assert.deepEqual(a.previousRun, { id: 1, startedAt: '2026-03-04T02:00:00.000Z' });
     assert.equal(a.scopeChanged, false);
   });
@@ -79,5 +74,18 @@ describe('alerts', () => {
     assert.match(text, /Fixed: no longer found \(1\)\n {2}HIGH {5}EXP-DICOM-002 {2}\[2001:db8::6\]:104 dicom/);
     assert.match(text, /findings critical 1, high 2, medium 3, low 0, info 0/);
     assert.match(text, /exposure diff 1 2/);
+  });
+
+  it('says in one line how many likely honeypots it left out, and nothing of them when there were none', () => {
+    const honeypot = { ip: '10.9.0.1', port: 11112, protocol: 'dicom' };
+    const a = alertFrom(input(diff([finding('EXP-DICOM-001', 'critical')], [], false, { appeared: [honeypot, { ...honeypot, ip: '10.9.0.2' }], stillLikely: 1 })))!;
+    assert.equal(a.counts.likelyHoneypotsLeftOut, 3);
+    const lines = alertText(a).split('\n').filter((l) => /honeypot/.test(l));
+    assert.deepEqual(lines, ['3 likely honeypots left out of this alert (keepHoneypots: true in the watch configuration to alert on them as archives).']);
+    assert.doesNotMatch(alertText(alertFrom(input(diff([finding('EXP-DICOM-001', 'critical')], [])))!), /honeypot/);
+  });
+
+  it('is not raised by likely honeypots alone: the diff keeps their findings out of its lists', () => {
+    assert.equal(alertFrom(input(diff([], [], false, { appeared: [{ ip: '10.9.0.1', port: 11112, protocol: 'dicom' }] }))), undefined);
   });
 });

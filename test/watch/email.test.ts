@@ -63,7 +63,7 @@ const ALERT = {
   run: { id: 2, startedAt: '2026-03-05T02:00:00.000Z' },
   previousRun: { id: 1, startedAt: '2026-03-04T02:00:00.000Z' },
   minSeverity: 'high',
-  counts: { newFindings: 0, fixedFindings: 1, newExposures: 0, fixedExposures: 1, findingsInRun: { critical: 0, high: 0, medium: 1, low: 0, info: 0 }, exposedServicesInRun: 0 },
+  counts: { newFindings: 0, fixedFindings: 1, newExposures: 0, fixedExposures: 1, findingsInRun: { critical: 0, high: 0, medium: 1, low: 0, info: 0 }, exposedServicesInRun: 0, likelyHoneypotsLeftOut: 0 },
   newFindings: [],
   fixedFindings: [{ ruleId: 'EXP-DICOM-001', title: 'C-FIND answers', severity: 'critical', ip: '10.1.0.5', port: 104, protocol: 'dicom', remediation: 'Restrict C-FIND.' }],
   scopeChanged: false,

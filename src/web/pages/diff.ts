@@ -2,10 +2,11 @@
  * The difference between two runs (report/diff.ts, streamed from the store):
  * new exposures first, then what was fixed, findings that appeared or went
  * away, changed counts and services that came or went. Each list shows its
- * first entries; the counts say how many there are.
+ * first entries; the counts say how many there are. Likely honeypots are in
+ * none of them: the dashboard leaves them out, lists them apart and says so.
  */
-import type { DiffEndpoint, DiffFinding, RunDiff } from '../../report/diff.ts';
-import { changeText } from '../../report/diff-render.ts';
+import { honeypotsLeftOut, type DiffEndpoint, type DiffFinding, type RunDiff } from '../../report/diff.ts';
+import { changeText, honeypotLines } from '../../report/diff-render.ts';
 import type { RunRow } from '../../store/index.ts';
 import { html } from '../../report/html-escape.ts';
 import { endpointText, moreText, SEVERITY_LABEL } from '../../report/format.ts';
@@ -37,11 +38,20 @@ function finding(to: number, f: DiffFinding): string {
   return `<span class="sev ${f.severity}">${SEVERITY_LABEL[f.severity]}</span> ${html(f.ruleId)} ${where(to, f)}: ${html(f.title)}`;
 }
 
-function section(id: string, title: string, items: string[]): string {
+function section(id: string, title: string, items: string[], count = items.length): string {
   const shown = items.slice(0, DIFF_LIST_BOUND);
   const list = shown.length === 0 ? '<p class="empty">None.</p>' : `<ul>${shown.map((i) => `<li>${i}</li>`).join('')}</ul>`;
   const more = items.length > shown.length ? `<p class="note">${html(moreText(items.length - shown.length, 'entries'))}</p>` : '';
-  return `<section id="${id}"><h2>${html(title)} (${grouped(items.length)})</h2>${list}${more}</section>`;
+  return `<section id="${id}"><h2>${html(title)} (${grouped(count)})</h2>${list}${more}</section>`;
+}
+
+/** The likely honeypots' section, and the note that the lists above leave them out; none when the runs had none. */
+function honeypots(d: RunDiff): string {
+  const left = honeypotsLeftOut(d);
+  const count = left + d.honeypots.noLongerLikely.length;
+  if (count === 0) return '';
+  const note = left > 0 ? `<p class="note">${html(`${grouped(left)} likely ${left === 1 ? 'honeypot' : 'honeypots'} left out of the lists above.`)}</p>` : '';
+  return `\n${note}${section('honeypots', 'Likely honeypots', honeypotLines(d).map(html), count)}`;
 }
 
 function result(d: RunDiff): string {
@@ -56,7 +66,7 @@ ${section('new-findings', 'New findings', d.newFindings.map((f) => finding(to, f
 ${section('resolved-findings', 'Resolved findings', d.resolvedFindings.map((f) => finding(to, f)))}
 ${section('changed-counts', 'Changed counts', d.changedCounts.map((c) => `${where(to, c)}: ${html(changeText(c))}`))}
 ${section('new-services', 'New services', d.newServices.map((e) => where(to, e)))}
-${section('gone-services', 'Services gone', d.goneServices.map((e) => where(to, e)))}`;
+${section('gone-services', 'Services gone', d.goneServices.map((e) => where(to, e)))}${honeypots(d)}`;
 }
 
 export function diffPage(v: DiffView): string {
