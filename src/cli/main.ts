@@ -159,6 +159,7 @@ program
   .option('--scope <name>', "a watch scope's name (default: the scope of the latest run; a plain scan's scope is its targets and ports)")
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
   .option('-o, --out <file>', 'write to a file instead of standard output')
+  .option('--keep-honeypots', 'list findings on likely honeypots too, marked (default: left out, and said so)')
   .action(async (flags: FindingsFlags) => (await import('./findings.ts')).findingsCommand(flags));
 
 program

@@ -48,11 +48,14 @@ export function lifecycleSql(d: SqlDialect): string {
     )
     SELECT i.rule_id, i.ip, i.port, i.protocol, i.first_run, i.last_run, i.runs_seen, sp.fixed_run,
            (SELECT min(o.run_id) FROM occurrences o WHERE ${SAME_IDENTITY('o', 'i')} AND o.run_id > sp.last_gap) AS reopened_run,
-           f.id AS finding_id, f.severity, t.title
+           f.id AS finding_id, f.severity, t.title,
+           CASE WHEN ls.honeypot = 'likely' THEN 1 ELSE 0 END AS likely_honeypot
     FROM identities i
     LEFT JOIN spans sp ON ${SAME_IDENTITY('sp', 'i')}
     JOIN occurrences latest ON ${SAME_IDENTITY('latest', 'i')} AND latest.run_id = i.last_run
     JOIN findings f ON f.id = latest.finding_id
+    -- The latest sighting's service: whether the honeypot pass found it likely (NULL, never assessed, is an archive).
+    JOIN services ls ON ls.id = f.service_id
     JOIN rule_texts t ON t.id = f.rule_text_id
     ORDER BY ${SEVERITY_ORDER}, i.rule_id, i.ip_key, i.port, i.protocol`;
 }
@@ -70,6 +73,7 @@ export interface DbLifecycle {
   finding_id: number;
   severity: string;
   title: string;
+  likely_honeypot: number;
 }
 
 /** The three parameters of lifecycleSql, from the runs of a scope. */
@@ -95,5 +99,6 @@ export function lifecycleFromRow(r: DbLifecycle): FindingLifecycleRow {
     runsSeen: r.runs_seen,
     fixedRun: r.fixed_run ?? undefined,
     reopenedRun: r.reopened_run ?? undefined,
+    likelyHoneypot: Number(r.likely_honeypot) === 1,
   };
 }

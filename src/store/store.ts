@@ -140,6 +140,8 @@ export interface FindingLifecycleRow {
   fixedRun: number | undefined;
   /** The first sighting after a run that looked and did not find it: it came back then. */
   reopenedRun: number | undefined;
+  /** Its latest sighting's service is a likely honeypot (the run-end pass, docs/decisions/0027-honeypots-told-apart.md). */
+  likelyHoneypot: boolean;
 }
 
 /** A stored finding, by its row id or by rule and endpoint (then the latest run's). */

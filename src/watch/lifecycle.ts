@@ -3,7 +3,9 @@
  * with when it was first and last seen, and whether it is open, fixed (a
  * later run of the scope looked at its endpoint and did not find it) or
  * reopened (seen again after such a run). The store computes the runs
- * (findingLifecycles); this names the status and dates them.
+ * (findingLifecycles); this names the status and dates them. A finding whose
+ * latest sighting is on a likely honeypot is left out unless kept, as the
+ * study's tables, diff and alerts do (docs/decisions/0027-honeypots-told-apart.md).
  */
 import { isIP } from 'node:net';
 import { endpointText } from '../report/format.ts';
@@ -32,6 +34,8 @@ export interface FindingLifecycle extends EndpointFinding {
   fixed?: Sighting;
   reopened?: Sighting;
   runsSeen: number;
+  /** Its latest sighting's service is a likely honeypot: only ever present (true) when they are kept. */
+  likelyHoneypot?: true;
 }
 
 export interface ScopeLifecycle {
@@ -40,6 +44,15 @@ export interface ScopeLifecycle {
   /** The completed runs read, oldest first. */
   runs: number[];
   findings: FindingLifecycle[];
+  /** Findings on likely honeypots are listed (--keep-honeypots), each marked. */
+  honeypotsKept: boolean;
+  /** Findings whose latest sighting is on a likely honeypot, left out of `findings` (0 when kept). */
+  likelyHoneypotsLeftOut: number;
+}
+
+export interface LifecycleOptions {
+  /** List findings on likely honeypots as archives' (marked); by default they are left out and counted. */
+  keepHoneypots?: boolean;
 }
 
 function statusOf(row: Pick<FindingLifecycleRow, 'fixedRun' | 'reopenedRun'>): LifecycleStatus {
@@ -78,16 +91,20 @@ export function chooseScope(runs: readonly RunRow[], name: string | undefined, w
 }
 
 /** The lifecycle of every finding of a scope's completed runs, most severe first. */
-export async function scopeLifecycle(store: StoreReader, scope: string): Promise<ScopeLifecycle> {
+export async function scopeLifecycle(store: StoreReader, scope: string, options: LifecycleOptions = {}): Promise<ScopeLifecycle> {
+  const keep = options.keepHoneypots === true;
   const runs = runsOfScope(await store.runs(), scope);
   const scopeRuns = lifecycleRuns(runs);
   const startedAt = new Map(runs.map((r) => [r.id, r.startedAt]));
   const sighting = (run: number): Sighting => ({ run, at: startedAt.get(run) ?? '' });
-  const rows = await store.findingLifecycles(scopeRuns);
+  const all = await store.findingLifecycles(scopeRuns);
+  const rows = keep ? all : all.filter((r) => !r.likelyHoneypot);
   return {
     schema: FINDINGS_SCHEMA,
     scope,
     runs: scopeRuns.map((r) => r.id),
+    honeypotsKept: keep,
+    likelyHoneypotsLeftOut: all.length - rows.length,
     findings: rows.map((r) => ({
       id: r.findingId,
       key: findingKey(r.ruleId, r.ip, r.port),
@@ -103,6 +120,7 @@ export async function scopeLifecycle(store: StoreReader, scope: string): Promise
       ...(r.fixedRun !== undefined ? { fixed: sighting(r.fixedRun) } : {}),
       ...(r.reopenedRun !== undefined ? { reopened: sighting(r.reopenedRun) } : {}),
       runsSeen: r.runsSeen,
+      ...(r.likelyHoneypot ? { likelyHoneypot: true as const } : {}),
     })),
   };
 }
