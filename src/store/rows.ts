@@ -97,12 +97,12 @@ export interface RuleWords {
   cwe: string | undefined;
 }
 
-export function ruleWordsFromRow(r: DbRuleWords): RuleWords {
+export function ruleWordsFromRow(r: Omit<DbRuleWords, 'id'>): RuleWords {
   return { title: r.title, remediation: r.remediation, references: JSON.parse(r.references) as string[], cwe: r.cwe ?? undefined };
 }
 
 /** A finding of a page, with the words of its rule (read before it; a missing row is a corrupt store). */
-export function pageFinding(r: DbPageFinding, words: RuleWords | undefined): Finding {
+export function pageFinding(r: Pick<DbPageFinding, 'service_id' | 'rule_id' | 'severity' | 'evidence'>, words: RuleWords | undefined): Finding {
   if (!words) throw new StoreError('CORRUPT_ROW', `a finding of service ${r.service_id} points at a rule text that is not there`);
   const finding: Finding = {
     ruleId: r.rule_id,
@@ -162,16 +162,8 @@ export function runFromRow(r: DbRun): RunRow {
 }
 
 export function findingFromRow(r: DbFinding): FindingRow {
-  const finding: Finding = {
-    ruleId: r.rule_id,
-    title: r.title,
-    severity: r.severity as Severity,
-    evidence: r.evidence,
-    remediation: r.remediation,
-    references: JSON.parse(r.references) as string[],
-  };
-  // Leave the key out rather than set it to undefined, so a row equals the Finding that was stored.
-  if (r.cwe !== null) finding.cwe = r.cwe;
+  // The row carries its rule's words itself: the same finding a page of services builds.
+  const finding = pageFinding(r, ruleWordsFromRow(r));
   return {
     id: r.id,
     runId: r.run_id,
