@@ -29,21 +29,14 @@ export interface DbRun {
 }
 
 /** A service row with its host's columns, without its observation. */
-export interface DbServiceHead {
+export interface DbServiceHead extends Pick<ObservationColumns, 'ip' | 'port' | 'protocol' | 'tls' | 'status' | 'product' | 'version'> {
   id: number;
   run_id: number;
-  ip: string;
   hostname: string | null;
   country: string | null;
   asn: number | null;
   org: string | null;
   space: string | null;
-  port: number;
-  protocol: string;
-  tls: number;
-  status: string;
-  product: string | null;
-  version: string | null;
   /** The honeypot assessment's columns (migration 8): NULL when the service was not assessed. */
   honeypot: string | null;
   honeypot_score: number | null;
