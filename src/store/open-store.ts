@@ -26,15 +26,14 @@ export function openStoreSink(db: string, options: StoreOptions = {}): ScanStore
 export type KeptStore = ScanStore & StoreReader & StoreKeeper;
 
 /** Both roles and the keeper's on one store, created or migrated as a sink is. */
-export function openStoreKeeper(db: string, options: StoreOptions = {}): KeptStore {
+export function openStoreKeeper(db: string, options: StoreOptions = {}): KeptStore & HoneypotPass {
   if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: false });
   return openSqliteStore(db, { ...options, readonly: false });
 }
 
 /** What assesses a finished run's services for honeypots: it writes their honeypot columns, so it migrates as a sink does. */
 export function openHoneypotPass(db: string, options: Omit<StoreOptions, 'writeThread'> = {}): HoneypotPass & { close(): Promise<void> } {
-  if (isPostgresUrl(db)) return openPostgresStore(db, { now: options.now, readonly: false });
-  return openSqliteStore(db, { ...options, readonly: false });
+  return openStoreKeeper(db, options);
 }
 
 /** What reports and diffs open: read-only, so a mistyped name is an error and the store is never changed. */
