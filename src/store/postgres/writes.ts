@@ -118,12 +118,17 @@ async function ruleTextIdsOf(db: Db, texts: KnownIdsInTransaction, wanted: reado
   }
 }
 
+/** The run's geo source texts (as PostgreSQL holds them), a row each unless it has one already. */
+async function insertGeoSources(db: Db, runId: number, texts: readonly string[]): Promise<void> {
+  await db.query('INSERT INTO geo_sources (run_id, source) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [runId, texts]);
+}
+
 /** The ids of the run's geo sources, inserting those the database lacks (its text as PostgreSQL holds it). */
 async function geoSourceIdsOf(db: Db, ids: KnownIdsInTransaction, runId: number, wanted: ReadonlyArray<string | undefined>): Promise<void> {
   const missing = [...new Set(wanted.filter((s): s is string => s !== undefined && ids.id(geoSourceKey(runId, s)) === undefined))].sort();
   if (missing.length === 0) return;
   const texts = missing.map((source) => pgText(source) as string);
-  await db.query('INSERT INTO geo_sources (run_id, source) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [runId, texts]);
+  await insertGeoSources(db, runId, texts);
   const found = await db.query<{ id: number; source: string }>('SELECT id, source FROM geo_sources WHERE run_id = $1 AND source = ANY($2::text[])', [runId, texts]);
   const byText = new Map(found.rows.map((r) => [r.source, r.id]));
   for (const [i, source] of missing.entries()) {
@@ -234,7 +239,7 @@ export async function writeBatch(db: Db, texts: KnownIdsInTransaction, runId: nu
 export async function writeHostGeo(db: Db, runId: number, hosts: ReadonlyArray<{ ip: string; geo: StoredHostGeo }>): Promise<void> {
   if (hosts.length === 0) return;
   const sources = [...new Set(hosts.flatMap((h) => (h.geo.source === undefined ? [] : [pgText(h.geo.source) as string])))].sort();
-  if (sources.length > 0) await db.query('INSERT INTO geo_sources (run_id, source) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [runId, sources]);
+  if (sources.length > 0) await insertGeoSources(db, runId, sources);
   await db.query(
     `UPDATE hosts h SET space = u.space, country = u.country, asn = u.asn, org = u.org,
             geo_source_id = (SELECT g.id FROM geo_sources g WHERE g.run_id = $1 AND g.source = u.source)
