@@ -6,7 +6,6 @@
  * Printed, never asserted. A worker's final line says how much of its time
  * went to the queue and the store.
  */
-import { spawn } from 'node:child_process';
 import { startPostgres } from '../src/lab/postgres.ts';
 import { freePort } from '../src/lab/ports.ts';
 import { openQueueStore } from '../src/cluster/open.ts';
@@ -30,16 +29,20 @@ function workerLine(stderr: string): WorkerLine | undefined {
   return m ? { seconds: Number(m[1]), storeSeconds: Number(m[2]) } : undefined;
 }
 
-function runWorkers(url: string, count: number): Promise<Array<{ code: number | null; line: WorkerLine | undefined; stderr: string }>> {
+interface WorkerRun {
+  readonly code: number | null;
+  readonly timedOut: boolean;
+  readonly line: WorkerLine | undefined;
+  readonly stderr: string;
+}
+
+/** `count` workers at once, each killed if the run outlasts TIMEOUT_MS. */
+function runWorkers(url: string, count: number): Promise<WorkerRun[]> {
   return Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      new Promise<{ code: number | null; line: WorkerLine | undefined; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'worker', '--db', url, '--name', `bench-${i + 1}`, '--quiet', '--poll', '100'], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
-        child.once('exit', (code) => resolve({ code, line: workerLine(err), stderr: err }));
-      }),
-    ),
+    Array.from({ length: count }, async (_, i) => {
+      const r = await runChild(process.execPath, [CLI, 'worker', '--db', url, '--name', `bench-${i + 1}`, '--quiet', '--poll', '100'], TIMEOUT_MS);
+      return { code: r.code, timedOut: r.timedOut, line: workerLine(r.stderr), stderr: r.stderr };
+    }),
   );
 }
 
@@ -61,14 +64,11 @@ export async function clusterPiece(bench: Bench): Promise<void> {
           continue;
         }
         const t0 = performance.now();
-        const results = await Promise.race([
-          runWorkers(db, workers),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('workers timed out')), TIMEOUT_MS).unref()),
-        ]);
+        const results = await runWorkers(db, workers);
         const seconds = (performance.now() - t0) / 1000;
         const failed = results.find((r) => r.code !== 0);
         if (failed) {
-          bench.row(`${workers} worker(s)`, `a worker failed (exit ${failed.code}): ${failed.stderr.trim().split('\n').pop() ?? ''}`);
+          bench.row(`${workers} worker(s)`, `a worker ${failed.timedOut ? `was stopped after ${TIMEOUT_MS / 1000} s` : `failed (exit ${failed.code})`}: ${failed.stderr.trim().split('\n').pop() ?? ''}`);
           continue;
         }
         const rate = count / seconds;

@@ -94,6 +94,16 @@ interface Started {
   readonly proc: SpawnedServer;
 }
 
+/** A folder holding the canary tree beside "radiology", holding only `note`: the open and the closed share of smb-guest, rsyncd and nfs-ganesha. */
+async function openBesideClosed(serverDir: string, openName: string, note: string): Promise<{ open: string; closed: string; content: NasExpectation }> {
+  const open = join(serverDir, openName);
+  const closed = join(serverDir, 'radiology');
+  await mkdir(open, { mode: 0o755 });
+  await mkdir(closed, { mode: 0o755 });
+  await writeFile(join(closed, 'notes.txt'), note);
+  return { open, closed, content: await writeNasTree(open) };
+}
+
 /** `readyPort`: the port that says the server is ready, when it is not the one scanned. */
 async function startOne(name: NasServerName, ip: string, dir: string, shim: string): Promise<{ proc: SpawnedServer; finish: () => NasLabServer; readyPort?: number }> {
   const serverDir = join(dir, name);
@@ -121,12 +131,7 @@ async function startOne(name: NasServerName, ip: string, dir: string, shim: stri
       return { proc, finish: () => ({ name, product: 'vsftpd', protocol: 'ftp', ip, port: 21, pid: proc.pid, expected: { anonymousLogin: true, writable: true, content } }) };
     }
     case 'smb-guest': {
-      const scans = join(serverDir, 'scans');
-      const radiology = join(serverDir, 'radiology');
-      await mkdir(scans, { mode: 0o755 });
-      await mkdir(radiology, { mode: 0o755 });
-      const content = await writeNasTree(scans);
-      await writeFile(join(radiology, 'notes.txt'), 'password-only share of the Exposure lab\n');
+      const { open: scans, closed: radiology, content } = await openBesideClosed(serverDir, 'scans', 'password-only share of the Exposure lab\n');
       await assertPortFree(ip, 445, name);
       const proc = await launchSmbd(serverDir, shim, {
         ip,
@@ -154,12 +159,7 @@ async function startOne(name: NasServerName, ip: string, dir: string, shim: stri
       return { proc, finish: () => ({ name, product: 'Samba', protocol: 'smb', ip, port: 445, pid: proc.pid, expected: { anonymousLogin: false, writable: false, shares } }) };
     }
     case 'rsyncd': {
-      const images = join(serverDir, 'images');
-      const radiology = join(serverDir, 'radiology');
-      await mkdir(images, { mode: 0o755 });
-      await mkdir(radiology, { mode: 0o755 });
-      const content = await writeNasTree(images);
-      await writeFile(join(radiology, 'notes.txt'), 'secret-only module of the Exposure lab\n');
+      const { open: images, closed: radiology, content } = await openBesideClosed(serverDir, 'images', 'secret-only module of the Exposure lab\n');
       // rsyncd.conf(5) strict modes: the secrets file is readable by its owner only. The secret is random per start.
       const secretsFile = join(serverDir, 'rsyncd.secrets');
       await writeFile(secretsFile, `radiologist:${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
@@ -179,12 +179,7 @@ async function startOne(name: NasServerName, ip: string, dir: string, shim: stri
       return { proc, finish: () => ({ name, product: 'rsync', protocol: 'rsync', ip, port: 873, pid: proc.pid, expected: { anonymousLogin: true, writable: false, shares } }) };
     }
     case 'nfs-ganesha': {
-      const images = join(serverDir, 'images');
-      const radiology = join(serverDir, 'radiology');
-      await mkdir(images, { mode: 0o755 });
-      await mkdir(radiology, { mode: 0o755 });
-      const content = await writeNasTree(images);
-      await writeFile(join(radiology, 'notes.txt'), 'export of the Exposure lab limited to one other client\n');
+      const { open: images, closed: radiology, content } = await openBesideClosed(serverDir, 'images', 'export of the Exposure lab limited to one other client\n');
       for (const port of [PORTMAP_PORT, NFS_PORT, MOUNT_PORT]) await assertPortFree(ip, port, name);
       const open = { id: 1, path: images, pseudo: '/images' };
       const limited = { id: 2, path: radiology, pseudo: '/radiology', clients: [NFS_ALLOWED_CLIENT] };

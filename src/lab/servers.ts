@@ -101,8 +101,6 @@ export interface ServerDefinition {
   readonly orthanc?: OrthancSwitches;
   readonly web?: LabWebExpectation;
   readonly tls?: { selfSigned: boolean };
-  /** Serves the lab's canary worklist (canary-worklist.ts) to any calling AE. */
-  readonly worklist?: boolean;
   /** Expectations apart from the counts; counts follow from `reachable` and what was loaded. */
   readonly behaviour: Omit<LabExpectation, 'patients' | 'studies' | 'series' | 'images' | 'modalities'> & {
     /** Whether a scanner without credentials can enumerate the loaded studies (C-FIND or HTTP). */
@@ -231,7 +229,6 @@ export const SERVER_DEFINITIONS: Readonly<Record<LabServerName, ServerDefinition
     defaultIp: '127.0.0.14',
     dicomPort: 104,
     aeTitle: 'OFFIS',
-    worklist: true,
     behaviour: { acceptsAnyCalledAe: false, aeTitleInDefaultGuessList: true, echo: true, find: false, reachable: false },
   },
 };

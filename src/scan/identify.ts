@@ -25,7 +25,7 @@
 import { isUnanswered, type Observation, type ProtocolId } from '../observation/observation.ts';
 import type { ParkedSocket } from '../net/dialer.ts';
 import type { Probe, ProbeContext } from '../probes/probe.ts';
-import { classifyFirstBytes } from './first-bytes.ts';
+import { classifyFirstBytes, type FirstBytesKind } from './first-bytes.ts';
 import { greetingWaitMs } from './greeting-wait.ts';
 
 export interface ServicePlan {
@@ -39,6 +39,9 @@ const WEB: ReadonlySet<ProtocolId> = new Set(['portal', 'orthanc', 'dicomweb']);
 
 /** The TLS form of a probe's protocol, tried on a port it claims only when the plain exchange failed like TLS. */
 const TLS_FORM: Partial<Record<ProtocolId, ProtocolId>> = { dicom: 'dicom-tls' };
+
+/** Servers that speak first and whose greeting names the probe to run: FTP's 220 (RFC 959), an rsync daemon's "@RSYNCD:". */
+const GREETED_BY: Partial<Record<FirstBytesKind, ProtocolId>> = { ftp: 'ftp', rsync: 'rsync' };
 
 /** The observations worth keeping for the port, from the probes fit to run on it. */
 // Not async: it hands on the promise of the path it takes, one suspended frame fewer per service.
@@ -124,9 +127,7 @@ class Service {
     const greeting = await this.parked.greeting(greetingWaitMs(this.parked.connectMs, this.plan.greetingWaitMs), this.ctx.signal);
     if (greeting === 'gone') return [];
     if (greeting === 'spoke') {
-      // Servers that speak first: FTP's 220 and an rsync daemon's "@RSYNCD:" name the probe to run.
-      const heard = classifyFirstBytes(this.parked.firstBytes());
-      const first = heard === 'ftp' || heard === 'rsync' ? this.pick(heard) : undefined;
+      const first = this.pick(GREETED_BY[classifyFirstBytes(this.parked.firstBytes())]);
       return first ? worthKeeping([await this.run(first)], candidates) : [];
     }
     const dicom = this.pick('dicom');
@@ -136,7 +137,7 @@ class Service {
     if (this.ctx.signal.aborted) return [];
     const heard = classifyFirstBytes(this.parked.firstBytes());
     if (heard === 'http') return worthKeeping(await this.web('http'), candidates);
-    const first = heard === 'ftp' || heard === 'rsync' ? this.pick(heard) : undefined;
+    const first = this.pick(GREETED_BY[heard]);
     if (first) return worthKeeping([await this.run(first)], candidates);
     const tlsDicom = this.pick('dicom-tls');
     const follow = tlsDicom !== undefined || this.plan.probes.some((p) => WEB.has(p.id));
