@@ -18,10 +18,10 @@ export interface HoneypotInput {
 }
 
 /** Hosts that must share a dataset digest for it to count: the public honeypots are deployed by the dozen, an archive and its replica are two. */
-export const SAME_DATASET_HOSTS = 3;
+const SAME_DATASET_HOSTS = 3;
 /** Faster than this to accept and to answer the study query: a lure served from memory (ms). Weak on near networks. */
-export const FAST_ASSOCIATE_MS = 2;
-export const FAST_FIND_MS = 5;
+const FAST_ASSOCIATE_MS = 2;
+const FAST_FIND_MS = 5;
 
 /** The signals one service shows on its own. */
 export function serviceSignals(d: DicomDetails): Set<HoneypotSignal> {

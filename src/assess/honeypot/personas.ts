@@ -64,17 +64,17 @@ export const HONEYPOT_PERSONAS: readonly HoneypotPersona[] = [
 ];
 
 /** DCMTK's registered root (dcmnet's OFFIS_UID_ROOT): dcmqrscp, storescp and Orthanc 1.10 answer under it. */
-export const DCMTK_UID_ROOT = '1.2.276.0.7230010.3';
+const DCMTK_UID_ROOT = '1.2.276.0.7230010.3';
 
 /** pynetdicom's root (pydicom/pynetdicom pynetdicom/__init__.py PYNETDICOM_IMPLEMENTATION_UID). */
-export const PYNETDICOM_UID_ROOT = '1.2.826.0.1.3680043.9.3811';
+const PYNETDICOM_UID_ROOT = '1.2.826.0.1.3680043.9.3811';
 
 /**
  * pynetdicom's default maximum PDU length, which a pynetdicom SCP announces unless
  * configured otherwise (pydicom/pynetdicom pynetdicom/_globals.py DEFAULT_MAX_LENGTH);
  * DCMTK's default is 16384 (dcmnet ASC_DEFAULTMAXPDU), as are dcmqrscp's and Orthanc's.
  */
-export const PYNETDICOM_DEFAULT_MAX_PDU = 16382;
+const PYNETDICOM_DEFAULT_MAX_PDU = 16382;
 
 export interface PeerIdentity {
   readonly implementationClassUid?: string | undefined;

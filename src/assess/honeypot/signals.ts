@@ -17,7 +17,7 @@ export interface SignalRule {
   readonly reason: string;
 }
 
-export const SIGNAL_RULES: Readonly<Record<HoneypotSignal, SignalRule>> = {
+const SIGNAL_RULES: Readonly<Record<HoneypotSignal, SignalRule>> = {
   'any-called-ae': {
     weight: 15,
     anomaly: false,
@@ -60,8 +60,8 @@ export const SIGNAL_RULES: Readonly<Record<HoneypotSignal, SignalRule>> = {
   },
 };
 
-export const LIKELY_SCORE = 60;
-export const POSSIBLE_SCORE = 30;
+const LIKELY_SCORE = 60;
+const POSSIBLE_SCORE = 30;
 
 /** Score and level of a set of signals: the weights summed and capped at 100; "likely" only with an anomaly. */
 export function levelOf(signals: readonly HoneypotSignal[]): { score: number; level: HoneypotLevel } {

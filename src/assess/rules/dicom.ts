@@ -1,6 +1,6 @@
 /** Findings about DICOM DIMSE services (EXP-DICOM-*). */
 import type { DicomDetails, Observation } from '../../observation/observation.ts';
-import { countedPhrase, identifyingKeywords } from '../evidence.ts';
+import { countedPhrase, identifyingKeywords, inventoryKeywords } from '../evidence.ts';
 import { KNOWN_CVE_REFERENCES, KNOWN_CVE_REMEDIATION, knownCveEvidence } from '../known-cves.ts';
 import type { Rule } from '../rule.ts';
 
@@ -140,10 +140,9 @@ export const DICOM_RULES: readonly Rule[] = [
       // Any item counts, however the exchange ended: the entries were read (observation/exposed.ts).
       if (!d?.mwl || d.mwl.matches === 0) return undefined;
       const items = countedPhrase({ n: d.mwl.matches, atLeast: d.mwl.capped || d.mwl.outcome !== 'success' }, 'scheduled procedure step');
-      const keywords = (d.mwl.inventory?.attributes ?? []).filter((a) => a.present > 0).map((a) => a.keyword);
       return (
         `Modality Worklist C-FIND as an unknown calling AE returned ${items} of ` +
-        `${countedPhrase(d.mwl.patients, 'patient')}; identifying attributes returned: ${keywords.length > 0 ? keywords.join(', ') : 'none'}.`
+        `${countedPhrase(d.mwl.patients, 'patient')}; identifying attributes returned: ${inventoryKeywords(d.mwl.inventory)}.`
       );
     },
   },

@@ -9,8 +9,6 @@
  */
 import { DEFAULT_AE_TITLES } from '../vendor-defaults.ts';
 
-export { DEFAULT_AE_TITLES, type DefaultAeTitle } from '../vendor-defaults.ts';
-
 export const UNLIKELY_CALLED_AE_TITLE = 'XQ-NO-SUCH-AE-7';
 
 export interface CalledAeCandidate {

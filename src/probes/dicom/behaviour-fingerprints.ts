@@ -34,7 +34,7 @@ export type BehaviourFact =
   /** STUDY-level matches filled NumberOfStudyRelatedSeries and NumberOfStudyRelatedInstances. */
   | 'find-fills-study-related-counts';
 
-export const BEHAVIOUR_FACT_TEXT: Readonly<Record<BehaviourFact, string>> = {
+const BEHAVIOUR_FACT_TEXT: Readonly<Record<BehaviourFact, string>> = {
   'called-ae-orthanc-accepted': 'only called AE ORTHANC accepted',
   'find-refused-by-abort': 'C-FIND refused with an A-ABORT',
   'find-adds-specific-character-set': 'C-FIND matches add Specific Character Set',

@@ -24,7 +24,7 @@ import { queryStudies } from './study-query.ts';
 import { BehaviourFacts, elapsedMs } from './behaviour.ts';
 import { queryWorklist } from './worklist-query.ts';
 import { tlsInfoFromCertificate } from '../../net/tls-info.ts';
-import type { DistinctCounter } from '../../privacy/pseudonyms.ts';
+import type { DistinctCounter, PatientPseudonyms } from '../../privacy/pseudonyms.ts';
 import { IMPLEMENTATION_VERSION_NAME } from '../../version.ts';
 
 /**
@@ -90,7 +90,7 @@ function associateRq(calledAeTitle: string, callingAeTitle: string): AAssociateR
 interface ProbeState {
   details: DicomDetails;
   /** Facts for the honeypot assessment, put in the details when the probe ends. */
-  behaviour?: BehaviourFacts;
+  readonly behaviour: BehaviourFacts;
   patients?: DistinctCounter;
   observation: Omit<Observation, 'durationMs' | 'details'>;
 }
@@ -103,8 +103,9 @@ export interface DicomTransport {
 
 const PLAIN: DicomTransport = { protocol: 'dicom', tls: false };
 
-function initialState(endpoint: Endpoint, transport: DicomTransport = PLAIN): ProbeState {
+function initialState(endpoint: Endpoint, pseudonyms: PatientPseudonyms, transport: DicomTransport = PLAIN): ProbeState {
   return {
+    behaviour: new BehaviourFacts(pseudonyms),
     details: {
       protocol: 'dicom',
       attempts: [],
@@ -186,7 +187,7 @@ async function associate(endpoint: Endpoint, ctx: ProbeContext, signal: AbortSig
     switch (outcome.kind) {
       case 'accepted':
         attempt.outcome = 'accepted';
-        if (state.behaviour) state.behaviour.associateMs = elapsedMs(sent);
+        state.behaviour.associateMs = elapsedMs(sent);
         state.details.acceptedCalledAeTitle = candidate.aeTitle;
         state.details.acceptsAnyCalledAeTitle = candidate.origin === 'unlikely';
         recordPeer(state, outcome.ac);
@@ -249,8 +250,8 @@ async function find(association: Association, ctx: ProbeContext, state: ProbeSta
   const patients = ctx.pseudonyms.counter();
   state.patients = patients;
   const asked = performance.now();
-  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, nextMessageId, patients, ...(state.behaviour ? { studiesSeen: state.behaviour.studySeen } : {}) });
-  if (state.behaviour) state.behaviour.findMs = elapsedMs(asked);
+  const q = await queryStudies(association, context, { maxRecords: ctx.limits.maxRecords, nextMessageId, patients, studiesSeen: state.behaviour.studySeen });
+  state.behaviour.findMs = elapsedMs(asked);
   state.details.find = {
     outcome: q.outcome,
     level: 'STUDY',
@@ -322,8 +323,7 @@ function finalStatus(d: DicomDetails): ProbeStatus {
 /** The whole DICOM probe over one transport, bounded by the harness's deadline (ctx.signal); dicom-tls/ runs it over TLS. */
 export async function runDicom(endpoint: Endpoint, ctx: ProbeContext, deadline: Deadline, transport: DicomTransport = PLAIN): Promise<Observation> {
   const started = performance.now();
-  const state = initialState(endpoint, transport);
-  state.behaviour = new BehaviourFacts(ctx.pseudonyms);
+  const state = initialState(endpoint, ctx.pseudonyms, transport);
   const signal = ctx.signal;
   let association: Association | undefined;
   let phase = 'associate';

@@ -13,7 +13,7 @@
 import { createHmac } from 'node:crypto';
 
 /** Public and fixed: lure digests must be the same in every process that computes them. */
-export const LURE_KEY = 'exposure lure v1';
+const LURE_KEY = 'exposure lure v1';
 const DIGEST_HEX = 16;
 
 export interface LureDataset {

@@ -118,7 +118,7 @@ export function readIdentifier(ds: Buffer, transferSyntax: string, reads: Identi
   return walked.elements;
 }
 
-export function tagHex(tag: number): string {
+function tagHex(tag: number): string {
   return (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
@@ -163,7 +163,7 @@ export async function queryStudies(
       if (!ds) return inventory.addRecord([]);
       const elements = readIdentifier(ds, context.transferSyntax, reads);
       if (!elements) return;
-      inventory.addRecord(elements.filter((e) => !blankValue(ds, e)).map((e) => tagHex(e.tag)));
+      inventory.addRecord(filledTags(ds, elements));
       tallyShape(ds, elements, answer);
       for (const el of elements) {
         if (el.tag === TAG.PatientID) options.patients.add(readString(ds, el) ?? '');
@@ -209,12 +209,18 @@ export async function queryStudies(
 
 /**
  * True for a value with nothing in it: no bytes, or only the padding PS3.5 6.2 allows (spaces,
- * NULs for UI). Every study-level key is a string VR, where such a value is empty: a PatientID
- * of two spaces is no patient (the keyed counter skips it too) and no identifier returned.
+ * NULs for UI). Every key the probe asks (study level, worklist) is a string VR or a sequence,
+ * where such a value is empty: a PatientID of two spaces is no patient (the keyed counter skips
+ * it too) and no identifier returned.
  */
 function blankValue(ds: Buffer, e: DatasetElement): boolean {
   for (let i = e.valueOffset; i < e.valueOffset + e.length && i < ds.length; i++) if (ds[i] !== 0x20 && ds[i] !== 0x00) return false;
   return true;
+}
+
+/** The tags of `elements` whose value is not blank, for the inventory: tags and lengths read, never a value kept. */
+export function filledTags(ds: Buffer, elements: readonly DatasetElement[]): string[] {
+  return elements.filter((e) => !blankValue(ds, e)).map((e) => tagHex(e.tag));
 }
 
 /** What one match's shape says about the product (behaviour-fingerprints.ts): tags and lengths only. */

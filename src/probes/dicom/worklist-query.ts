@@ -22,7 +22,7 @@ import type { Count } from '../../observation/observation.ts';
 import type { Modality } from '../../observation/modality.ts';
 import type { Association } from './association.ts';
 import { cFind, type FindContext, type FindOutcome } from './c-find.ts';
-import { malformedIdentifier, ModalityTally, readIdentifier, tagHex, type IdentifierReads } from './study-query.ts';
+import { filledTags, malformedIdentifier, ModalityTally, readIdentifier, type IdentifierReads } from './study-query.ts';
 
 const TAG = {
   PatientID: 0x00100020,
@@ -78,11 +78,6 @@ export interface WorklistQueryResult extends FindOutcome {
   readonly inventory: InventoryBuilder;
 }
 
-/** The tags of one worklist item that came back non-empty, the scheduled step's first item included. */
-function nonEmptyTags(elements: readonly DatasetElement[], step: readonly DatasetElement[]): string[] {
-  return [...elements, ...step].filter((e) => e.length > 0).map((e) => tagHex(e.tag));
-}
-
 export async function queryWorklist(
   association: Association,
   context: FindContext,
@@ -115,7 +110,8 @@ export async function queryWorklist(
       if (patientId) options.patients.add(readString(ds, patientId) ?? '');
       const modality = step.find((e) => e.tag === TAG.Modality);
       if (modality) modalities.add(readString(ds, modality));
-      inventory.addRecord(nonEmptyTags(elements, step));
+      // The tags that came back filled, the scheduled step's first item included (its offsets are the identifier's).
+      inventory.addRecord(filledTags(ds, [...elements, ...step]));
     },
   );
 

@@ -153,6 +153,32 @@ describe('DICOM probe: the worklist on the same association', () => {
     assert.ok(!assess(o).some((x) => x.ruleId === 'EXP-DICOM-001'));
   });
 
+  it('a value of padding only (spaces) is no attribute returned, top level and in the step alike', async () => {
+    // Implicit VR Little Endian by hand, so the padding is exactly what a peer sends: tag, 4-byte length, value.
+    const el = (group: number, element: number, value: Buffer): Buffer => {
+      const h = Buffer.alloc(8);
+      h.writeUInt16LE(group, 0);
+      h.writeUInt16LE(element, 2);
+      h.writeUInt32LE(value.length, 4);
+      return Buffer.concat([h, value]);
+    };
+    const step = Buffer.concat([el(0x0008, 0x0060, Buffer.from('CT')), el(0x0040, 0x0006, Buffer.from('  '))]);
+    const item = Buffer.concat([
+      el(0x0010, 0x0010, Buffer.from('  ')), // PatientName: padding only
+      el(0x0010, 0x0020, Buffer.from('WLID-7781 ')),
+      el(0x0040, 0x0100, el(0xfffe, 0xe000, step)),
+    ]);
+    const padded: WorklistAnswer = (rq, ctx) => [...pendingItem(ctx, rq.messageId, item), ...done(ctx, rq.messageId)];
+    const { d } = await probeArchive('127.0.112.10', withWorklist(padded), { ioTimeoutMs: 2000, worklist: true });
+    assert.equal(d?.mwl?.matches, 1);
+    assert.deepEqual(d?.mwl?.modalities, ['CT']);
+    assert.deepEqual(
+      (d?.mwl?.inventory?.attributes ?? []).map((a) => [a.keyword, a.present]),
+      [['PatientID', 1]],
+      'PatientName and ScheduledPerformingPhysicianName came back blank',
+    );
+  });
+
   it('an archive without a worklist: the context rejected, not-negotiated, no finding', async () => {
     const { o, d, types } = await probeArchive(HOST, correct, { ioTimeoutMs: 2000 });
     assert.deepEqual(d?.mwl, { outcome: 'not-negotiated', matches: 0, capped: false, modalities: [] });
