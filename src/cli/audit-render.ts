@@ -35,7 +35,7 @@ function whenEmptyText(f: AuditFinding): string | undefined {
 
 function fileHeading(o: FileOutcome): string {
   const kind = o.kind ? ` (${KIND_NAMES[o.kind]})` : '';
-  return o.status === 'refused' ? `${plain(o.file)}${kind}: refused: ${o.problem}` : `${plain(o.file)}${kind}`;
+  return o.status === 'refused' ? `${plain(o.file)}${kind}: refused: ${plain(o.problem)}` : `${plain(o.file)}${kind}`;
 }
 
 export function renderAuditTable(r: AuditReport): string {
