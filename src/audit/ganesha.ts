@@ -86,7 +86,8 @@ export function parseGanesha(t: ConfigText, limits: AuditLimits): { root: Ganesh
       continue;
     }
     if (tok.kind === ';') continue; // a stray ";" after "}" is tolerated
-    if (tok.kind !== 'word') throw new ConfigProblem(`line ${lineAt(tok)}: expected a block or parameter name, found "${tok.text}" (ganesha refuses the file)`);
+    // A quoted value is the file's own text (a path, a secret): named by its kind, never quoted back.
+    if (tok.kind !== 'word') throw new ConfigProblem(`line ${lineAt(tok)}: expected a block or parameter name, found ${tok.kind === 'string' ? 'a quoted value' : `"${tok.text}"`} (ganesha refuses the file)`);
     if ((entries += 1) > limits.maxEntries) throw new ConfigProblem(`holds more than ${limits.maxEntries} blocks and parameters`);
     if (tok.text.startsWith('%')) {
       const target = next(`after ${nameText(tok.text)}`);

@@ -6,6 +6,7 @@
  */
 import type { AuditReport, FileOutcome } from '../audit/audit.ts';
 import { KIND_NAMES, placeText, type AuditFinding } from '../audit/finding.ts';
+import { counted } from '../observation/count.ts';
 import { SEVERITIES, type Severity } from '../observation/finding.ts';
 import { markdownText as md, plain } from '../report/escape.ts';
 import { SEVERITY_LABEL } from '../report/format.ts';
@@ -22,8 +23,7 @@ function summaryLine(r: AuditReport): string {
   const c = counts(r);
   const parts = SEVERITIES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
   const refused = r.files.filter((f) => f.status === 'refused').length;
-  const files = `${r.files.length} file${r.files.length === 1 ? '' : 's'}`;
-  return `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''} in ${files}${refused > 0 ? `; ${refused} refused` : ''}`;
+  return `${counted(r.findings.length, 'finding')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''} in ${counted(r.files.length, 'file')}${refused > 0 ? `; ${refused} refused` : ''}`;
 }
 
 /** What the scan reports for the same hole on a service holding no images. */
@@ -35,14 +35,14 @@ function whenEmptyText(f: AuditFinding): string | undefined {
 
 function fileHeading(o: FileOutcome): string {
   const kind = o.kind ? ` (${KIND_NAMES[o.kind]})` : '';
-  return o.status === 'refused' ? `${plain(o.file)}${kind}: refused: ${o.problem}` : `${plain(o.file)}${kind}`;
+  return o.status === 'refused' ? `${plain(o.file)}${kind}: refused: ${plain(o.problem)}` : `${plain(o.file)}${kind}`;
 }
 
 export function renderAuditTable(r: AuditReport): string {
   const lines: string[] = [];
   for (const o of r.files) {
     const own = r.findings.filter((f) => f.place.file === o.file);
-    lines.push(`${fileHeading(o)}${o.status === 'audited' ? `: ${own.length === 0 ? 'nothing found' : `${own.length} finding${own.length === 1 ? '' : 's'}`}` : ''}`);
+    lines.push(`${fileHeading(o)}${o.status === 'audited' ? `: ${own.length === 0 ? 'nothing found' : counted(own.length, 'finding')}` : ''}`);
     for (const f of own) {
       lines.push(`  ${SEVERITY_LABEL[f.severity].padEnd(8)}  ${f.ruleId}  ${f.title}`);
       lines.push(`    where:   ${plain(placeText(f.place))}`);

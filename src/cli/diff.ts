@@ -6,12 +6,12 @@
  * a finished run the honeypot pass never reached, or reached in part, is
  * assessed first, as `report` does, so both runs are told apart alike.
  */
-import { openStoreReader, storeLabel, type StoreReader } from '../store/index.ts';
+import { openStoreReader, storeLabel } from '../store/index.ts';
 import { serviceReports } from '../report/summary.ts';
 import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../report/diff-render.ts';
 import { UsageError } from './errors.ts';
-import { assessmentGap, assessOlderRun, type AssessmentGap } from './honeypots.ts';
+import { assessedFirst } from './honeypots.ts';
 import { writeOut } from './output.ts';
 import type { DIFF_FORMATS } from './formats.ts';
 
@@ -36,16 +36,6 @@ const warn = (line: string): void => {
   process.stderr.write(`exposure: ${line}\n`);
 };
 
-/** The runs among `ids` the honeypot pass has yet to reach, each with its gap. */
-async function gaps(store: StoreReader, ids: readonly number[]): Promise<Array<[number, AssessmentGap]>> {
-  const found: Array<[number, AssessmentGap]> = [];
-  for (const id of new Set(ids)) {
-    const gap = await assessmentGap(store, id);
-    if (gap !== undefined) found.push([id, gap]);
-  }
-  return found;
-}
-
 export async function diffCommand(a: string, b: string, flags: DiffFlags): Promise<void> {
   const from = runId(a, 'RUN_A');
   const to = runId(b, 'RUN_B');
@@ -58,12 +48,7 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags): Promi
       throw new UsageError(`${storeLabel(flags.db)} has no run ${unknown.join(' or ')} (runs stored: ${list})`);
     }
     // Kept as archives, honeypots need no level to be compared; otherwise an unassessed run would count its own as archives.
-    const missing = flags.keepHoneypots ? [] : await gaps(store, [from, to]);
-    if (missing.length > 0) {
-      await store.close();
-      for (const [id, gap] of missing) await assessOlderRun(flags.db, id, gap, warn);
-      store = openStoreReader(flags.db);
-    }
+    if (!flags.keepHoneypots) store = await assessedFirst(flags.db, store, [from, to], warn, () => openStoreReader(flags.db));
     // Both runs stream side by side in report order: a page of each in memory, never a whole run.
     // The diff shows no aggregate, so none is computed: the run's row says what it was asked to scan.
     const side = (id: number): DiffSide => {

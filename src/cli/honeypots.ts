@@ -23,9 +23,9 @@ export async function honeypotPass(db: string, runId: number): Promise<number> {
  * answered has a level (stored before the pass, or by a worker it failed on), `partly` when
  * some have one (an earlier build of the pass left the services with no signal unset).
  */
-export type AssessmentGap = 'never' | 'partly';
+type AssessmentGap = 'never' | 'partly';
 
-export async function assessmentGap(store: StoreReader, runId: number): Promise<AssessmentGap | undefined> {
+async function assessmentGap(store: StoreReader, runId: number): Promise<AssessmentGap | undefined> {
   const run = await store.run(runId);
   if (run === undefined || run.status === 'running') return undefined;
   const tally = (await store.honeypotTallies([runId])).get(runId);
@@ -38,7 +38,7 @@ export async function assessmentGap(store: StoreReader, runId: number): Promise<
  * to the gap; a store that cannot be written is read as it is, and said so. The caller holds no
  * reader open meanwhile.
  */
-export async function assessOlderRun(db: string, runId: number, gap: AssessmentGap, warn: (line: string) => void): Promise<void> {
+async function assessOlderRun(db: string, runId: number, gap: AssessmentGap, warn: (line: string) => void): Promise<void> {
   try {
     const likely = counted(await honeypotPass(db, runId), 'likely honeypot');
     warn(gap === 'never' ? `run ${runId} had no honeypot assessment: assessed now, ${likely}` : `run ${runId}: honeypot assessment brought up to date (some of its DICOM services had none): ${likely}`);
@@ -50,4 +50,21 @@ export async function assessOlderRun(db: string, runId: number, gap: AssessmentG
         : `run ${runId}'s honeypot assessment could not be brought up to date (${why}): services without one are counted as archives`,
     );
   }
+}
+
+/**
+ * Each finished run among `runIds` the pass has yet to reach, assessed before a command reads its
+ * figures: the reader is closed meanwhile (the pass writes) and `reopen` gives the one to read on;
+ * with no gap, the reader given is returned as it is.
+ */
+export async function assessedFirst(db: string, store: StoreReader, runIds: readonly number[], warn: (line: string) => void, reopen: () => StoreReader): Promise<StoreReader> {
+  const gaps: Array<[number, AssessmentGap]> = [];
+  for (const id of new Set(runIds)) {
+    const gap = await assessmentGap(store, id);
+    if (gap !== undefined) gaps.push([id, gap]);
+  }
+  if (gaps.length === 0) return store;
+  await store.close();
+  for (const [id, gap] of gaps) await assessOlderRun(db, id, gap, warn);
+  return reopen();
 }

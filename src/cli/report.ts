@@ -23,7 +23,7 @@ import { geoDatesText } from '../report/tables.ts';
 import type { BoundedReport, ReportModel, ServiceReport } from '../report/model.ts';
 import { UsageError } from './errors.ts';
 import { fillMissingGeo } from './geo.ts';
-import { assessmentGap, assessOlderRun } from './honeypots.ts';
+import { assessedFirst } from './honeypots.ts';
 import { makeDir, makeEmptyDir, pourToStdout, writeOut, writeStreamedTogether } from './output.ts';
 import { streamDocuments } from '../report/stream.ts';
 import type { REPORT_GROUPINGS, ReportFormat } from './formats.ts';
@@ -68,12 +68,7 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
       await fillMissingGeo(flags.db, runId, warn);
       store = readerFor(flags);
     }
-    const gap = await assessmentGap(store, runId);
-    if (gap !== undefined) {
-      await store.close();
-      await assessOlderRun(flags.db, runId, gap, warn);
-      store = readerFor(flags);
-    }
+    store = await assessedFirst(flags.db, store, [runId], warn, () => readerFor(flags));
     if (flags.by === undefined && isStreamed(flags.format)) return await streamReport(store, runId, flags.format, flags.out);
     // The packs group every service by network: they keep the whole model (a pack is as large as its AS).
     if (flags.by === 'org') model = await summarise(store, runId);

@@ -10,6 +10,7 @@
  * not be delivered; 130 when stopped; 2 for a mistake in the configuration.
  * Without --once the watch runs until stopped: 0, or 130 if a scan was cut short.
  */
+import { counted } from '../observation/count.ts';
 import { openStoreKeeper, storeLabel } from '../store/index.ts';
 import { alertChannels } from '../watch/channels.ts';
 import { loadWatchConfig, type WatchConfig } from '../watch/config.ts';
@@ -29,8 +30,6 @@ function say(line: string): void {
   process.stderr.write(`${new Date().toISOString()} exposure watch: ${line}\n`);
 }
 
-const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
-
 /** One line per event, for a terminal or a log. */
 export function eventLine(e: WatchEvent, minSeverity: string): string {
   const scope = `scope ${e.scope}`;
@@ -40,15 +39,15 @@ export function eventLine(e: WatchEvent, minSeverity: string): string {
     case 'stored':
       return `${scope}: run ${e.runId} stored${e.interrupted ? ' (interrupted: not compared)' : ''}`;
     case 'assessed':
-      return `${scope}: run ${e.runId}: honeypot pass: ${plural(e.likelyHoneypots, 'likely honeypot')}`;
+      return `${scope}: run ${e.runId}: honeypot pass: ${counted(e.likelyHoneypots, 'likely honeypot')}`;
     case 'assess-failed':
       return `${scope}: run ${e.runId}: the honeypot pass failed (${e.reason}); its figures count every service until "exposure report --run ${e.runId}" assesses it`;
     case 'compared':
       return e.previousRunId === undefined
-        ? `${scope}: run ${e.runId} is the scope's first: ${plural(e.newFindings, 'finding')} ${minSeverity} or worse`
-        : `${scope}: run ${e.runId} against run ${e.previousRunId}: ${plural(e.newFindings, 'new finding')} ${minSeverity} or worse, ${e.fixedFindings} fixed`;
+        ? `${scope}: run ${e.runId} is the scope's first: ${counted(e.newFindings, 'finding')} ${minSeverity} or worse`
+        : `${scope}: run ${e.runId} against run ${e.previousRunId}: ${counted(e.newFindings, 'new finding')} ${minSeverity} or worse, ${e.fixedFindings} fixed`;
     case 'alerted':
-      return `${scope}: alert ${e.report.delivered ? 'sent' : 'NOT delivered'} by ${e.channel} (${plural(e.report.attempts, 'attempt')}, ${e.report.detail})`;
+      return `${scope}: alert ${e.report.delivered ? 'sent' : 'NOT delivered'} by ${e.channel} (${counted(e.report.attempts, 'attempt')}, ${e.report.detail})`;
     case 'pruned':
       return `${scope}: removed ${e.runIds.length === 1 ? 'run' : 'runs'} ${e.runIds.join(', ')} (beyond the scope's retention)`;
     case 'waiting':
@@ -93,7 +92,7 @@ export async function watchCommand(configPath: string, flags: WatchFlags): Promi
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  say(`${plural(config.scopes.length, 'scope')} from ${config.source} into ${storeLabel(flags.db)}; alerts: ${channels.map((c) => c.label).join(', ') || 'none'}`);
+  say(`${counted(config.scopes.length, 'scope')} from ${config.source} into ${storeLabel(flags.db)}; alerts: ${channels.map((c) => c.label).join(', ') || 'none'}`);
   try {
     const outcomes = await watchScopes(
       config,

@@ -8,6 +8,7 @@
  * Likely honeypots raise no alert: the diff leaves their findings out unless
  * the watch keeps them, and the alert says how many it left out.
  */
+import { counted } from '../observation/count.ts';
 import { SEVERITIES, severityRank, type Severity } from '../observation/finding.ts';
 import { honeypotsLeftOut, type RunDiff } from '../report/diff.ts';
 import { endpointText } from '../report/format.ts';
@@ -103,12 +104,10 @@ export function alertFrom(input: AlertInput): Alert | undefined {
   };
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
 /** "radiology: 2 new findings (critical or high), 1 fixed". */
 export function alertSubject(a: Alert): string {
   const parts = [
-    ...(a.counts.newFindings > 0 ? [`${plural(a.counts.newFindings, 'new finding')}`] : []),
+    ...(a.counts.newFindings > 0 ? [counted(a.counts.newFindings, 'new finding')] : []),
     ...(a.counts.fixedFindings > 0 ? [`${a.counts.fixedFindings} fixed`] : []),
   ];
   return `Exposure, scope ${a.scope}: ${parts.join(', ')} (${a.minSeverity} or worse), run ${a.run.id}`;
@@ -132,7 +131,7 @@ function section(title: string, list: readonly AlertFinding[], total: number, wi
 /** One line when likely honeypots were left out, none otherwise. */
 function honeypotLine(a: Alert): string[] {
   const n = a.counts.likelyHoneypotsLeftOut;
-  return n === 0 ? [] : [`${plural(n, 'likely honeypot')} left out of this alert (keepHoneypots: true in the watch configuration to alert on them as archives).`, ''];
+  return n === 0 ? [] : [`${counted(n, 'likely honeypot')} left out of this alert (keepHoneypots: true in the watch configuration to alert on them as archives).`, ''];
 }
 
 /** The alert as a plain-text e-mail body. */
@@ -147,7 +146,7 @@ export function alertText(a: Alert): string {
     ...section('Fixed: no longer found', a.fixedFindings, a.counts.fixedFindings, false, changes),
     ...honeypotLine(a),
     ...(a.scopeChanged ? ['Note: the two runs were given different targets or ports; a finding may be missing only because its endpoint was not scanned.', ''] : []),
-    `The run: ${plural(a.counts.exposedServicesInRun, 'exposed service')}; findings ${SEVERITIES.map((s) => `${s} ${f[s]}`).join(', ')}.`,
+    `The run: ${counted(a.counts.exposedServicesInRun, 'exposed service')}; findings ${SEVERITIES.map((s) => `${s} ${f[s]}`).join(', ')}.`,
     `Details: exposure report --run ${a.run.id}${a.previousRun ? `; changes: ${changes}` : ''}; lifecycle: exposure findings --scope ${a.scope}.`,
     '',
   ].join('\n');

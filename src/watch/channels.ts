@@ -4,6 +4,7 @@
  * user hears about before the first scan, not after it.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { counted } from '../observation/count.ts';
 import type { Alert } from './alert.ts';
 import type { AlertsConfig } from './config.ts';
 import { WatchError } from './errors.ts';
@@ -57,7 +58,7 @@ export function alertChannels(config: AlertsConfig | undefined, env: NodeJS.Proc
         ? { user: fromEnv(env, email.userEnv, 'the SMTP login (alerts.email.userEnv)'), pass: fromEnv(env, email.passwordEnv, 'the SMTP password (alerts.email.passwordEnv)') }
         : undefined;
     channels.push({
-      label: `e-mail to ${email.to.length === 1 ? '1 address' : `${email.to.length} addresses`} via ${email.host}:${email.port}`,
+      label: `e-mail to ${counted(email.to.length, 'address', 'addresses')} via ${email.host}:${email.port}`,
       send: (alert, stop) => sendAlertEmail(email, login, alert, JSON.stringify(alert, null, 2), stop),
     });
   }

@@ -4,7 +4,7 @@
  * validated with zod; every mistake is one line naming the file and the path
  * in it ("watch.yaml: scopes.0.scan.ioTimeout: …"). Secrets are never in the
  * file: a webhook's key and an SMTP login are named by an environment
- * variable or a file, read when the alert is sent.
+ * variable or a file, looked up once when the watch starts (channels.ts).
  *
  * A scope's scan options are `exposure scan`'s, by the same names and with
  * the same defaults (scan/options.ts); relative paths in the file (target

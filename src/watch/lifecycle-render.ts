@@ -30,7 +30,7 @@ function cells(f: FindingLifecycle): string[] {
 
 export function renderLifecycleTable(l: ScopeLifecycle, width = 160): string {
   const count = (status: FindingLifecycle['status']): number => l.findings.filter((f) => f.status === status).length;
-  const head = `${l.scope}: ${l.runs.length} completed run${l.runs.length === 1 ? '' : 's'} · ${l.findings.length} findings: ${count('open')} open, ${count('reopened')} reopened, ${count('fixed')} fixed${honeypotNote(l)}`;
+  const head = `${l.scope}: ${counted(l.runs.length, 'completed run')} · ${l.findings.length} findings: ${count('open')} open, ${count('reopened')} reopened, ${count('fixed')} fixed${honeypotNote(l)}`;
   if (l.findings.length === 0) return `${head}\n`;
   const rows = renderRows(COLUMNS, l.findings.map((f) => cells(f).map((text) => ({ text }))), width, (t) => t);
   return `${head}\n\n${rows.join('\n')}\n\nexposure verify ID (or RULE@ADDRESS:PORT) scans one finding's endpoint again.\n`;

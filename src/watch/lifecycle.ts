@@ -12,7 +12,7 @@ import { endpointText } from '../report/format.ts';
 import type { FindingLifecycleRow, FindingRef, RunRow, StoreReader } from '../store/index.ts';
 import type { EndpointFinding } from './alert.ts';
 import { WatchError } from './errors.ts';
-import { lifecycleRuns, runsOfScope, scopeKeyOf, verifiesOf } from '../store/scope-runs.ts';
+import { lifecycleRuns, namedScope, runsOfScope, scopeKeyOf, verifiesOf } from '../store/scope-runs.ts';
 
 export const FINDINGS_SCHEMA = 'exposure-findings/1';
 
@@ -81,7 +81,7 @@ export function parseFindingRef(text: string): FindingRef {
 /** The scope a `findings` command reads: the named watch scope, or the scope of the store's latest run that is not a verification. */
 export function chooseScope(runs: readonly RunRow[], name: string | undefined, where: string): string {
   if (name !== undefined) {
-    const key = `scope ${name}`;
+    const key = namedScope(name);
     if (!runs.some((r) => scopeKeyOf(r) === key)) throw new WatchError('UNKNOWN_SCOPE', `${where} has no run of a scope named "${name}"`);
     return key;
   }

@@ -84,4 +84,11 @@ describe('ganesha.conf files ganesha refuses', () => {
     assert.equal(refusal(run('Access_Type = RW;'), F), 'line 1: "Access_Type" is neither a block nor a parameter inside one (ganesha refuses the file)');
     assert.equal(refusal(run(...exportBlock('SecType = sys, PLANTED;')), F), 'line 5: SecType names a flavour other than none, sys, krb5, krb5i, krb5p (ganesha rejects the export)');
   });
+
+  it('a quoted value where a name belongs is refused without its text', () => {
+    const problem = refusal(run('EXPORT { Export_Id = 1; }', '"/srv/PLANTED-SECRET" = 1;'), F);
+    assert.equal(problem, 'line 2: expected a block or parameter name, found a quoted value (ganesha refuses the file)');
+    assert.doesNotMatch(problem ?? '', /PLANTED/);
+    assert.equal(refusal(run('= 1;'), F), 'line 1: expected a block or parameter name, found "=" (ganesha refuses the file)');
+  });
 });

@@ -5,6 +5,7 @@ import type { RunRow, RunStatus } from '../../src/store/index.ts';
 import type { WatchScope } from '../../src/watch/config.ts';
 import { parseSchedule } from '../../src/watch/schedule.ts';
 import { lifecycleRuns, namedScope, previousRun, runsOfScope, runsToPrune, scopeKeyOf, SCOPE_KEY, VERIFIES_KEY } from '../../src/store/scope-runs.ts';
+import { chooseScope } from '../../src/watch/lifecycle.ts';
 import { dueScopes } from '../../src/watch/watcher.ts';
 
 function run(id: number, options: Record<string, unknown> = {}, status: RunStatus = 'completed', startedAt = `2026-03-0${Math.min(id, 9)}T02:00:00.000Z`): RunRow {
@@ -75,5 +76,14 @@ describe('which scopes are due', () => {
     const plan = dueScopes(scopes, schedules, [lastNight(1, 'radiology', '2')], attempted, now);
     assert.deepEqual(plan.ready, []);
     assert.deepEqual(plan.next, { scope: 'radiology', at: new Date('2026-03-06T02:00:00Z') });
+  });
+});
+
+describe('the scope `exposure findings` reads', () => {
+  it('a named scope that has runs, else the latest run that is not a verification; an unknown name is refused', () => {
+    const runs = [scoped(1), run(2), verifying(3)];
+    assert.equal(chooseScope(runs, 'radiology', 'db'), namedScope('radiology'));
+    assert.equal(chooseScope(runs, undefined, 'db'), 'targets 10.1.0.0/24 ports 104');
+    assert.throws(() => chooseScope(runs, 'cardiology', 'db'), /db has no run of a scope named "cardiology"/);
   });
 });
