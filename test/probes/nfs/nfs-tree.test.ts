@@ -186,4 +186,38 @@ describe('NFS file handles', () => {
     const w = details(await nfsProbe.run({ ip: HOST, port }, ctx())).exports[0]!.walk!;
     assert.deepEqual([w.directories, w.files], [4, 3], 'root, a, a/b (one name), a → b; one.txt, two.txt, three.txt');
   });
+  it('names that are not UTF-8 keep their own handles and are looked up byte for byte', async () => {
+    // Two folders whose names differ only in a byte that is not UTF-8: decoded as UTF-8 both would read "a\uFFFD".
+    const [one, two] = [Buffer.from([0x61, 0xfe]), Buffer.from([0x61, 0xff])];
+    const dir = (name: Buffer, handle: string): { name: Buffer; cookie: number; attributes: FileAttributes; handle: Buffer } => ({ name, cookie: name[1]!, attributes: { type: 'directory', size: 4096 }, handle: Buffer.from(handle) });
+    const file = (name: string, cookie: number): { name: string; cookie: number; attributes: FileAttributes; handle: Buffer } => ({ name, cookie, attributes: { type: 'file', size: 10 }, handle: Buffer.from(`file:${name}`) });
+    const folders: Readonly<Record<string, ReturnType<typeof dir | typeof file>[]>> = {
+      'root:/x': [dir(one, 'ONE'), dir(two, 'TWO')],
+      ONE: [file('one.txt', 1)],
+      TWO: [file('two.txt', 1), file('three.txt', 2)],
+    };
+    const listing = (call: DecodedCall): Answer => {
+      if (call.procedure !== NFSPROC3_READDIRPLUS) return { results: encodeNfsError(NFS3ERR_NOTSUPP) };
+      const entries = folders[call.args.opaque(64, 'handle').toString()] ?? [];
+      return { results: encodeReadDirPlusPage({ cookieVerifier: Buffer.alloc(8), entries, eof: true }) };
+    };
+    const port = await rpcServer(server({ exports: [{ dir: '/x', groups: ['*'] }], nfs: listing }));
+    const w = details(await nfsProbe.run({ ip: HOST, port }, ctx())).exports[0]!.walk!;
+    assert.deepEqual([w.directories, w.files], [3, 3], 'root and the two folders, each listed from its own handle: one.txt, two.txt, three.txt');
+
+    // Without READDIRPLUS the folders' handles come from LOOKUP, which must name them in the server's bytes.
+    const looked: Buffer[] = [];
+    const readDir = (call: DecodedCall): Answer => {
+      const handle = call.args.opaque(64, 'handle').toString();
+      if (call.procedure === NFSPROC3_READDIR) return { results: encodeReadDirPage({ cookieVerifier: Buffer.alloc(8), entries: handle === 'root:/x' ? [{ name: one, cookie: 1 }] : [], eof: true }) };
+      if (call.procedure !== NFSPROC3_LOOKUP) return { results: encodeNfsError(NFS3ERR_NOTSUPP) };
+      const name = call.args.string(255, 'name');
+      looked.push(name);
+      return name.equals(one) ? { results: encodeLookupResult(Buffer.from('ONE'), { type: 'directory', size: 4096 }) } : { results: encodeNfsError(2) };
+    };
+    const port2 = await rpcServer(server({ exports: [{ dir: '/x', groups: ['*'] }], nfs: readDir }));
+    const w2 = details(await nfsProbe.run({ ip: HOST, port: port2 }, ctx())).exports[0]!.walk!;
+    assert.ok(looked.length > 0 && looked.every((n) => n.equals(one)), looked.map((n) => n.toString('hex')).join(','));
+    assert.equal(w2.directories, 2, 'the root and the folder LOOKUP found');
+  });
 });
