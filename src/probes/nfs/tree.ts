@@ -85,7 +85,8 @@ export class NfsTree implements FileTree {
       const result = await this.page(dir, cookie, verifier, signal);
       if (result.status !== 'ok') return out.length > 0 ? out : undefined;
       for (const e of result.entries) {
-        const name = e.name.toString('utf8');
+        // latin1: one character per byte, so two names never read as one (UTF-8 would make every invalid byte U+FFFD) and LOOKUP sends the server its own bytes back.
+        const name = e.name.toString('latin1');
         if (name === '.' || name === '..') continue;
         this.entriesSeen += 1;
         const entryPath = [...path, name];
@@ -158,7 +159,7 @@ export class NfsTree implements FileTree {
   private async lookUp(path: readonly string[], signal: AbortSignal): Promise<{ readonly handle: Buffer; readonly attributes?: FileAttributes } | undefined> {
     const parent = await this.handleOf(path.slice(0, -1), signal);
     if (parent === undefined) return undefined;
-    const body = await this.session.call(NFS_PROGRAM, NFS_V3, NFSPROC3_LOOKUP, this.credential, encodeLookup(parent, Buffer.from(path.at(-1)!, 'utf8')), signal);
+    const body = await this.session.call(NFS_PROGRAM, NFS_V3, NFSPROC3_LOOKUP, this.credential, encodeLookup(parent, Buffer.from(path.at(-1)!, 'latin1')), signal);
     const result = decoded(decodeLookup(body), 'LOOKUP reply');
     if (result.status !== 'ok') return undefined;
     this.handles.set(handleKey(path), result.handle);

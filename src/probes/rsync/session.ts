@@ -13,6 +13,7 @@ import { decodeEntry, INITIAL_STATE, MAX_ENTRY_BYTES, type EntryState, type File
 import { Demultiplexer, emptyFilterList, MsgCode } from '../../protocols/rsync/multiplex.ts';
 import { decodeTransferHead, encodeFileRequest, FileHeadReader } from '../../protocols/rsync/transfer.ts';
 import { Malformed, Truncated, WireCursor } from '../../protocols/rsync/wire.ts';
+import type { EnoughOf } from '../nas/tree-walk.ts';
 
 export type RsyncErrorCode = 'NOT_RSYNC' | 'RSYNC_MALFORMED' | 'RSYNC_CLOSED' | 'RSYNC_LINE_TOO_LONG' | 'RSYNC_TOO_MANY_LINES';
 
@@ -235,11 +236,13 @@ export class RsyncSession {
   }
 
   /**
-   * After a one-file list: asks for that file (index `ndx`) and reads at most
-   * `maxBytes` of its data. Undefined when the sender will not send it.
+   * After a one-file list: asks for that file (index `ndx`) and reads its data
+   * until `enough` says the walk has what it needs (132 bytes of a file that is
+   * not DICOM, a header up to Pixel Data), or `maxBytes`; what `enough` keeps
+   * is returned. Undefined when the sender will not send it.
    */
-  async readFileHead(ndx: number, maxBytes: number, signal?: AbortSignal): Promise<Buffer | undefined> {
-    if (signal) this.signal = signal;
+  async readFileHead(ndx: number, maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined> {
+    this.signal = signal;
     await this.conn.write(encodeFileRequest(ndx, this.protocol));
     let data: Buffer = Buffer.alloc(0);
     for (;;) {
@@ -263,7 +266,11 @@ export class RsyncSession {
         if (err instanceof Malformed) throw new RsyncProtocolError('RSYNC_MALFORMED', `the file data is malformed (${err.field})`);
         throw err;
       }
-      if (said !== 'more') return reader.head();
+      // The daemon sends the whole file whatever we need of it: the read stops, and the connection is cut, once the walk has enough.
+      const head = reader.head();
+      const keep = enough(head);
+      if (keep !== undefined) return head.subarray(0, keep);
+      if (said !== 'more') return head;
       chunk = await this.moreData(Buffer.alloc(0));
       if (chunk === undefined) return undefined;
     }

@@ -55,7 +55,7 @@ export class RsyncTree implements FileTree {
     return this.folders.get(path.join('/')) ?? [];
   }
 
-  /** The file's data comes in one stream up to the cap; what `enough` keeps of it is returned. */
+  /** The file's data comes in one stream, read until `enough` says so or to the cap; the connection is then cut. */
   async readHead(path: readonly string[], maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined> {
     const session = await this.open(signal);
     try {
@@ -63,9 +63,7 @@ export class RsyncTree implements FileTree {
       const { entries, complete } = await session.readFileList(2, signal);
       // One regular file and nothing else, or the path did not name what the list said it did.
       if (!complete || entries.length !== 1 || entries[0]!.kind !== 'file') return undefined;
-      const head = await session.readFileHead(0, maxBytes, signal);
-      const keep = head === undefined ? undefined : enough(head);
-      return keep === undefined ? head : head!.subarray(0, keep);
+      return await session.readFileHead(0, maxBytes, signal, enough);
     } finally {
       session.close();
     }

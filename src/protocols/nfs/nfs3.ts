@@ -199,7 +199,7 @@ export function encodeFattr3(a: FileAttributes): Buffer {
     .toBuffer();
 }
 
-export function encodeReadDirPlusPage(page: { cookieVerifier: Buffer; entries: readonly { name: string; cookie: number; attributes?: FileAttributes; handle?: Buffer }[]; eof: boolean }): Buffer {
+export function encodeReadDirPlusPage(page: { cookieVerifier: Buffer; entries: readonly { name: string | Buffer; cookie: number; attributes?: FileAttributes; handle?: Buffer }[]; eof: boolean }): Buffer {
   const w = new XdrWriter().uint32(0).bool(false).fixedOpaque(page.cookieVerifier);
   for (const e of page.entries) {
     w.bool(true).uint64(e.cookie).string(e.name).uint64(e.cookie);
@@ -219,7 +219,7 @@ export function encodeNfsError(code: number): Buffer {
   return new XdrWriter().uint32(code).bool(false).toBuffer();
 }
 
-export function encodeReadDirPage(page: { cookieVerifier: Buffer; entries: readonly { name: string; cookie: number }[]; eof: boolean }): Buffer {
+export function encodeReadDirPage(page: { cookieVerifier: Buffer; entries: readonly { name: string | Buffer; cookie: number }[]; eof: boolean }): Buffer {
   const w = new XdrWriter().uint32(0).bool(false).fixedOpaque(page.cookieVerifier);
   for (const e of page.entries) w.bool(true).uint64(e.cookie).string(e.name).uint64(e.cookie);
   return w.bool(false).bool(page.eof).toBuffer();

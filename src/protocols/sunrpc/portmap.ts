@@ -14,10 +14,6 @@ export const PMAPPROC_DUMP = 4;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 
-/** Well-known programs (RFC 1813, RFC 1833): the ones the NFS probe asks for. */
-export const PROGRAM_NFS = 100003;
-export const PROGRAM_MOUNT = 100005;
-
 export interface Mapping {
   readonly program: number;
   readonly version: number;

@@ -167,23 +167,54 @@ describe('NFS header reads', () => {
   });
 });
 
+type PlusEntry = { name: string | Buffer; cookie: number; attributes: FileAttributes; handle: Buffer };
+const folderEntry = (name: string | Buffer, handle: string, cookie: number): PlusEntry => ({ name, cookie, attributes: { type: 'directory', size: 4096 }, handle: Buffer.from(handle) });
+const fileEntry = (name: string, cookie: number): PlusEntry => ({ name, cookie, attributes: { type: 'file', size: 10 }, handle: Buffer.from(`file:${name}`) });
+
+/** Walks export /x of a server that lists each folder, by its handle, with READDIRPLUS from `folders` (the root's handle is "root:/x"). */
+async function walkPlus(folders: Readonly<Record<string, readonly PlusEntry[]>>): Promise<{ directories: number; files: number }> {
+  const listing = (call: DecodedCall): Answer => {
+    if (call.procedure !== NFSPROC3_READDIRPLUS) return { results: encodeNfsError(NFS3ERR_NOTSUPP) };
+    const entries = folders[call.args.opaque(64, 'handle').toString()] ?? [];
+    return { results: encodeReadDirPlusPage({ cookieVerifier: Buffer.alloc(8), entries, eof: true }) };
+  };
+  const port = await rpcServer(server({ exports: [{ dir: '/x', groups: ['*'] }], nfs: listing }));
+  return details(await nfsProbe.run({ ip: HOST, port }, ctx())).exports[0]!.walk!;
+}
+
 describe('NFS file handles', () => {
   it('a name holding "/" keeps its own handle: folder "a/b" and folder b inside a are listed apart', async () => {
-    const dir = (name: string, handle: string): { name: string; cookie: number; attributes: FileAttributes; handle: Buffer } => ({ name, cookie: name.length, attributes: { type: 'directory', size: 4096 }, handle: Buffer.from(handle) });
-    const file = (name: string): { name: string; cookie: number; attributes: FileAttributes; handle: Buffer } => ({ name, cookie: name.length + 10, attributes: { type: 'file', size: 10 }, handle: Buffer.from(`file:${name}`) });
-    const folders: Readonly<Record<string, ReturnType<typeof dir | typeof file>[]>> = {
-      'root:/x': [dir('a', 'A'), dir('a/b', 'SLASHED')],
-      A: [dir('b', 'A-B')],
-      'A-B': [file('one.txt')],
-      SLASHED: [file('two.txt'), file('three.txt')],
-    };
-    const listing = (call: DecodedCall): Answer => {
-      if (call.procedure !== NFSPROC3_READDIRPLUS) return { results: encodeNfsError(NFS3ERR_NOTSUPP) };
-      const entries = folders[call.args.opaque(64, 'handle').toString()] ?? [];
-      return { results: encodeReadDirPlusPage({ cookieVerifier: Buffer.alloc(8), entries, eof: true }) };
-    };
-    const port = await rpcServer(server({ exports: [{ dir: '/x', groups: ['*'] }], nfs: listing }));
-    const w = details(await nfsProbe.run({ ip: HOST, port }, ctx())).exports[0]!.walk!;
+    const w = await walkPlus({
+      'root:/x': [folderEntry('a', 'A', 1), folderEntry('a/b', 'SLASHED', 3)],
+      A: [folderEntry('b', 'A-B', 1)],
+      'A-B': [fileEntry('one.txt', 17)],
+      SLASHED: [fileEntry('two.txt', 17), fileEntry('three.txt', 19)],
+    });
     assert.deepEqual([w.directories, w.files], [4, 3], 'root, a, a/b (one name), a → b; one.txt, two.txt, three.txt');
+  });
+  it('names that are not UTF-8 keep their own handles and are looked up byte for byte', async () => {
+    // Two folders whose names differ only in a byte that is not UTF-8: decoded as UTF-8 both would read "a\uFFFD".
+    const [one, two] = [Buffer.from([0x61, 0xfe]), Buffer.from([0x61, 0xff])];
+    const w = await walkPlus({
+      'root:/x': [folderEntry(one, 'ONE', 1), folderEntry(two, 'TWO', 2)],
+      ONE: [fileEntry('one.txt', 1)],
+      TWO: [fileEntry('two.txt', 1), fileEntry('three.txt', 2)],
+    });
+    assert.deepEqual([w.directories, w.files], [3, 3], 'root and the two folders, each listed from its own handle: one.txt, two.txt, three.txt');
+
+    // Without READDIRPLUS the folders' handles come from LOOKUP, which must name them in the server's bytes.
+    const looked: Buffer[] = [];
+    const readDir = (call: DecodedCall): Answer => {
+      const handle = call.args.opaque(64, 'handle').toString();
+      if (call.procedure === NFSPROC3_READDIR) return { results: encodeReadDirPage({ cookieVerifier: Buffer.alloc(8), entries: handle === 'root:/x' ? [{ name: one, cookie: 1 }] : [], eof: true }) };
+      if (call.procedure !== NFSPROC3_LOOKUP) return { results: encodeNfsError(NFS3ERR_NOTSUPP) };
+      const name = call.args.string(255, 'name');
+      looked.push(name);
+      return name.equals(one) ? { results: encodeLookupResult(Buffer.from('ONE'), { type: 'directory', size: 4096 }) } : { results: encodeNfsError(2) };
+    };
+    const port2 = await rpcServer(server({ exports: [{ dir: '/x', groups: ['*'] }], nfs: readDir }));
+    const w2 = details(await nfsProbe.run({ ip: HOST, port: port2 }, ctx())).exports[0]!.walk!;
+    assert.ok(looked.length > 0 && looked.every((n) => n.equals(one)), looked.map((n) => n.toString('hex')).join(','));
+    assert.equal(w2.directories, 2, 'the root and the folder LOOKUP found');
   });
 });

@@ -16,8 +16,10 @@ import { createPseudonyms } from '../../../src/privacy/pseudonyms.ts';
 import { DEFAULT_FILE_WALK } from '../../../src/probes/nas/limits.ts';
 import type { FileWalkOptions, ProbeContext } from '../../../src/probes/probe.ts';
 import { MAX_MODULES_KEPT, MAX_MODULES_WALKED, rsyncProbe } from '../../../src/probes/rsync/index.ts';
-import { MAX_LIST_LINES } from '../../../src/probes/rsync/session.ts';
+import { MAX_LIST_LINES, RsyncSession, type SessionOptions } from '../../../src/probes/rsync/session.ts';
+import { RsyncTree } from '../../../src/probes/rsync/tree.ts';
 import { encodeFrame, MsgCode } from '../../../src/protocols/rsync/multiplex.ts';
+import { encodeFileRequest } from '../../../src/protocols/rsync/transfer.ts';
 import { int32Bytes, varintBytes, varlongBytes } from '../../../src/protocols/rsync/wire.ts';
 
 const HOST = '127.0.97.21';
@@ -30,7 +32,7 @@ after(() => {
 });
 
 /** A daemon on port 0 that greets at protocol 31, then hands each line the client sends to `onLine`. */
-async function daemon(onLine: (line: string, s: net.Socket) => void, greeting = '@RSYNCD: 31.0 md5 md4\n'): Promise<number> {
+async function daemon(onLine: (line: string, s: net.Socket) => void, greeting = '@RSYNCD: 31.0 md5 md4\n', host = HOST): Promise<number> {
   const server = net.createServer((s) => {
     s.on('error', () => undefined);
     s.write(greeting);
@@ -47,7 +49,7 @@ async function daemon(onLine: (line: string, s: net.Socket) => void, greeting = 
     });
   });
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return (server.address() as net.AddressInfo).port;
 }
 
@@ -94,12 +96,16 @@ function entry(name: string, first: boolean, length = 1000): Buffer {
 }
 
 /** One module "m" listed; asking for it gets OK and then `afterOk`. */
-function oneModule(afterOk: (s: net.Socket) => void): Promise<number> {
-  return daemon((line, s) => {
-    if (line === '') return void s.end('m              \tscripted\n@RSYNCD: EXIT\n');
-    s.write('@RSYNCD: OK\n');
-    afterOk(s);
-  });
+function oneModule(afterOk: (s: net.Socket) => void, host = HOST): Promise<number> {
+  return daemon(
+    (line, s) => {
+      if (line === '') return void s.end('m              \tscripted\n@RSYNCD: EXIT\n');
+      s.write('@RSYNCD: OK\n');
+      afterOk(s);
+    },
+    undefined,
+    host,
+  );
 }
 
 /**
@@ -247,5 +253,34 @@ describe('rsync probe, hostile daemons', () => {
     assert.equal(d.modules[0]!.name.length, 80);
     const text = JSON.stringify(o);
     assert.ok(!text.includes('DOE') && !text.includes('PATIENT-SECRET') && !text.includes('\x1b'));
+  });
+  it('a file header read stops once the walk has enough: a file that goes on and then stalls is not waited for', async () => {
+    const host = '127.0.111.1';
+    // At protocol 31: file index 0 (write_ndx: 0x01), item flags ITEM_TRANSFER, an empty sum head, then one 4 KiB literal run of a 100 KB file … and nothing more, the connection held open.
+    const transfer = Buffer.concat([Buffer.from([0x01, 0x00, 0x80]), Buffer.alloc(16), int32Bytes(4096), Buffer.alloc(4096, 0x41)]);
+    const port = await oneModule((s) => {
+      s.write(Buffer.concat([SETUP, encodeFrame(MsgCode.DATA, Buffer.concat([entry('a.dcm', true, 100_000), Buffer.from([0])]))]));
+      // The sender answers the file's request, as rsync does, once it has read it.
+      let heard = Buffer.alloc(0);
+      s.on('data', (d: Buffer) => {
+        heard = Buffer.concat([heard, d]).subarray(-64);
+        if (heard.includes(encodeFileRequest(0, 31))) s.write(encodeFrame(MsgCode.DATA, transfer));
+      });
+    }, host);
+    const dialer = createDialer({ scope: { check: (ip) => (ip === host ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 16 << 20, connectionsPerSecond: 0 });
+    const signal = new AbortController().signal;
+    const options: SessionOptions = { dialer, endpoint: { ip: host, port }, connectTimeoutMs: 2000, ioTimeoutMs: 10_000, signal };
+    const listing = await RsyncSession.open(options);
+    const tree = new RsyncTree(listing, (bound) => RsyncSession.open(options, bound), 'm', 100);
+    const seen: number[] = [];
+    const started = performance.now();
+    try {
+      const head = await tree.readHead(['a.dcm'], 64 << 10, signal, (bytes) => (seen.push(bytes.length), bytes.length >= 132 ? 132 : undefined));
+      assert.deepEqual(head, Buffer.alloc(132, 0x41), 'what enough keeps, no more');
+    } finally {
+      listing.close();
+    }
+    assert.ok(performance.now() - started < 5000, 'no wait for the rest of the file up to the byte cap');
+    assert.ok(seen.length > 0 && Math.max(...seen) <= 4096, `enough was asked as the data came: ${seen.join(',')}`);
   });
 });

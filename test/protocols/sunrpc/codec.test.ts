@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeDump, decodeGetPort, encodeDump, encodeGetPort, PROGRAM_MOUNT } from '../../../src/protocols/sunrpc/portmap.ts';
+import { MOUNT_PROGRAM } from '../../../src/protocols/nfs/mount.ts';
+import { decodeDump, decodeGetPort, encodeDump, encodeGetPort } from '../../../src/protocols/sunrpc/portmap.ts';
 import {
   AUTH_NONE,
   AUTH_SYS,
@@ -64,7 +65,7 @@ describe('XDR (RFC 4506)', () => {
 
 describe('ONC RPC messages (RFC 5531)', () => {
   it('encodes a GETPORT call with AUTH_NONE as rpcinfo does', () => {
-    const call = encodeCall({ xid: 0x01020304, program: 100000, version: 2, procedure: 3, credential: { flavor: AUTH_NONE }, body: encodeGetPort(PROGRAM_MOUNT, 3) });
+    const call = encodeCall({ xid: 0x01020304, program: 100000, version: 2, procedure: 3, credential: { flavor: AUTH_NONE }, body: encodeGetPort(MOUNT_PROGRAM, 3) });
     // xid, CALL, rpcvers 2, prog 100000, vers 2, proc 3, cred AUTH_NONE len 0, verf AUTH_NONE len 0, mapping (100005, 3, TCP, 0)
     assert.deepEqual(call, hex('01020304 00000000 00000002 000186a0 00000002 00000003 00000000 00000000 00000000 00000000 000186a5 00000003 00000006 00000000'));
   });
