@@ -8,7 +8,7 @@
 import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
 import { honeypotText } from './honeypots.ts';
-import type { ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
+import type { ReportHead, ReportModel, RuleWords, ServiceFinding, ServiceReport } from './model.ts';
 import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -72,8 +72,7 @@ function sarifProof(f: ServiceFinding): Record<string, string> {
   return p.kind === 'command' ? { kind: p.kind, tool: p.tool, command: plain(p.command), shows: plain(p.shows) } : { kind: p.kind, reason: plain(p.reason) };
 }
 
-/** A rule's words as its first finding (in service order) has them: what its description is written from. */
-type RuleWords = Omit<ReportFinding, 'evidence'>;
+/** Each rule's words as its first finding (in service order) has them: what its description is written from. */
 type RuleFindings = Map<string, RuleWords>;
 
 function addRules(rules: RuleFindings, s: ServiceReport): void {
