@@ -7,7 +7,7 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
-import { honeypotText } from './honeypots.ts';
+import { honeypotText, honeypotWorthSaying } from './honeypots.ts';
 import type { ReportHead, ReportModel, RuleWords, ServiceFinding, ServiceReport } from './model.ts';
 import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
@@ -59,12 +59,10 @@ function where(s: ServiceReport): Record<string, unknown> {
   if (s.country) w.country = s.country;
   if (s.asn !== undefined) w.asn = s.asn;
   if (s.org) w.org = plain(s.org);
-  if (worthSaying(s)) w.honeypot = { level: s.honeypot!.level, score: s.honeypot!.score, signals: [...s.honeypot!.signals] };
+  // A likely or possible honeypot: its results say so, as every other format lists it (docs/decisions/0027-honeypots-told-apart.md).
+  if (honeypotWorthSaying(s)) w.honeypot = { level: s.honeypot.level, score: s.honeypot.score, signals: [...s.honeypot.signals] };
   return w;
 }
-
-/** A likely or possible honeypot: its results say so, as every other format lists it (docs/decisions/0027-honeypots-told-apart.md). */
-const worthSaying = (s: ServiceReport): boolean => s.honeypot !== undefined && s.honeypot.level !== 'unlikely';
 
 /** The proof as the JSON report has it, its strings on one line. */
 function sarifProof(f: ServiceFinding): Record<string, string> {
@@ -90,7 +88,7 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
     // Dashboards show the message, not property bags: the owner's command goes there too.
     message: {
       text: plain(
-        `${endpointName(s)}: ${f.title}. ${f.evidence}${worthSaying(s) ? ` Assessed as a ${honeypotText(s.honeypot!)}.` : ''}${f.proof.kind === 'command' ? ` To see it yourself, run: ${f.proof.command}` : ''}`,
+        `${endpointName(s)}: ${f.title}. ${f.evidence}${honeypotWorthSaying(s) ? ` Assessed as a ${honeypotText(s.honeypot)}.` : ''}${f.proof.kind === 'command' ? ` To see it yourself, run: ${f.proof.command}` : ''}`,
       ),
     },
     locations: [
