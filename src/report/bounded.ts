@@ -7,6 +7,7 @@
  */
 import { severityRank } from '../observation/finding.ts';
 import { ipSortKey } from '../observation/address-order.ts';
+import { isExposed } from '../observation/exposed.ts';
 import type { ProtocolId } from '../observation/observation.ts';
 import type { RuleCountRow, ServiceRow, StoreReader } from '../store/index.ts';
 import type { BoundedReport, ExposedAccess, ReportHead, RuleHit, RuleHits, ScanSummary, ServiceReport } from './model.ts';
@@ -14,6 +15,7 @@ import { findingProof } from './proof.ts';
 import { WEB_PROTOCOLS } from './protocol-groups.ts';
 import { attachPortFindings } from './port-findings.ts';
 import { runHeadline, serviceReport, summariseHead } from './summary.ts';
+import { loginUsed } from './web-summary.ts';
 
 /** How long each list of a report may be. */
 export interface ReportBounds {
@@ -47,8 +49,11 @@ export async function summariseBounded(store: StoreReader, runId: number, bounds
   };
 }
 
+/** What the access split reads of a service: whether it was exposed, and the login that opened it. */
+type Reached = Pick<ServiceReport, 'exposed' | 'loginUsed'>;
+
 /** How these services were reached, of those exposed: `atLeast` when more exposed services exist than were given. */
-export function exposedAccessOf(services: readonly ServiceReport[], atLeast = false): ExposedAccess {
+export function exposedAccessOf(services: readonly Reached[], atLeast = false): ExposedAccess {
   const login = services.filter((s) => s.exposed && s.loginUsed !== undefined);
   return { withDefaultLogin: login.length, withBlankLogin: login.filter((s) => s.loginUsed === 'blank').length, atLeast };
 }
@@ -63,9 +68,15 @@ export async function exposedAccess(store: StoreReader, runId: number, head: Rep
   const isWeb = (protocol: string): boolean => (WEB_PROTOCOLS as readonly string[]).includes(protocol);
   const exposedWeb = head.tables.byProtocol.filter((r) => isWeb(r.key)).reduce((n, r) => n + r.exposedServices, 0);
   if (exposedWeb === 0) return exposedAccessOf([]);
-  let web = listed.filter((s) => s.exposed && isWeb(s.protocol));
-  if (web.length < exposedWeb) web = (await store.topServices(runId, Math.min(exposedWeb, EXPOSED_ACCESS_READ), WEB_PROTOCOLS)).map(serviceReport);
+  let web: Reached[] = listed.filter((s) => s.exposed && isWeb(s.protocol));
+  // Read from the observations alone: a whole service report (proofs, summaries) for each would be thrown away.
+  if (web.length < exposedWeb) web = (await store.topServices(runId, Math.min(exposedWeb, EXPOSED_ACCESS_READ), WEB_PROTOCOLS)).map(reached);
   return exposedAccessOf(web, web.filter((s) => s.exposed).length < exposedWeb);
+}
+
+function reached(row: ServiceRow): Reached {
+  const login = loginUsed(row.observation);
+  return { exposed: isExposed(row.observation), ...(login ? { loginUsed: login } : {}) };
 }
 
 /** What the scan prints when it ends: the headline, services by protocol, and at most `exposedBound` exposed services. */

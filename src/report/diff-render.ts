@@ -1,6 +1,6 @@
 /** The diff as a terminal text, Markdown for a ticket, or JSON (schema exposure-diff/1). */
 import { markdownText as md, terminalText as t } from './escape.ts';
-import { honeypotsLeftOut, type CountChange, type DiffEndpoint, type DiffFinding, type DiffHoneypot, type RunDiff, type ServiceChange } from './diff.ts';
+import { honeypotsLeftOut, honeypotsNamed, type CountChange, type DiffEndpoint, type DiffFinding, type DiffHoneypot, type RunDiff, type ServiceChange } from './diff.ts';
 import { endpointText, SEVERITY_LABEL } from './format.ts';
 import { honeypotText } from './honeypots.ts';
 import { safeJson } from './json.ts';
@@ -48,7 +48,7 @@ export function honeypotLines(d: RunDiff): string[] {
 
 function sections(d: RunDiff): Section[] {
   // Kept as archives, likely honeypots are in the lists above and have no section.
-  const honeypots = d.honeypotsKept ? [] : [{ title: 'Likely honeypots', lines: honeypotLines(d), count: honeypotsLeftOut(d) + d.honeypots.noLongerLikely.length }];
+  const honeypots = d.honeypotsKept ? [] : [{ title: 'Likely honeypots', lines: honeypotLines(d), count: honeypotsNamed(d) }];
   return [
     { title: 'New exposures', lines: d.newExposures.map(where) },
     { title: 'Fixed', lines: d.fixed.map((f) => `${where(f)}: ${f.how === 'locked' ? 'no longer answers queries' : 'no longer reachable'}`) },

@@ -94,6 +94,11 @@ export function honeypotsLeftOut(d: RunDiff): number {
   return h.appeared.length + h.gone.length + h.becameLikely.length + h.stillLikely;
 }
 
+/** How many services the honeypots' section names: those left out, and those no longer likely (compared as new). */
+export function honeypotsNamed(d: RunDiff): number {
+  return honeypotsLeftOut(d) + d.honeypots.noLongerLikely.length;
+}
+
 function key(s: ServiceReport): string {
   return `${s.ip}|${s.port}|${s.protocol}`;
 }

@@ -5,7 +5,11 @@
 import type { HoneypotAssessment } from '../observation/honeypot.ts';
 import type { ReportTotals, ServiceReport } from './model.ts';
 import { plural } from '../observation/count.ts';
+import { endpointText } from './format.ts';
 import { html } from './html-escape.ts';
+
+/** What a honeypot line says of a service: where it is, and its assessment. */
+type Assessed = Pick<ServiceReport, 'ip' | 'port' | 'protocol' | 'honeypot'>;
 
 /** "3 likely honeypots excluded (--keep-honeypots to count them)", or counted; undefined when the run has none. */
 export function honeypotNote(totals: Pick<ReportTotals, 'likelyHoneypots'>): string | undefined {
@@ -20,17 +24,22 @@ export function honeypotText(h: HoneypotAssessment): string {
   return h.signals.length === 0 ? `${h.level} honeypot (score ${h.score}, no signal)` : `${h.level} honeypot (score ${h.score}: ${h.signals.join(', ')})`;
 }
 
-/** The services worth a line: likely and possible honeypots, in report order. */
-export function honeypotServices(services: readonly ServiceReport[]): ServiceReport[] {
-  return services.filter((s) => s.honeypot && s.honeypot.level !== 'unlikely');
+/** A likely or possible honeypot: every format says so beside the service; an unlikely one is not worth a word. */
+export function honeypotWorthSaying<S extends Pick<ServiceReport, 'honeypot'>>(s: S): s is S & { honeypot: HoneypotAssessment } {
+  return s.honeypot !== undefined && s.honeypot.level !== 'unlikely';
+}
+
+/** The services worth a line, in report order. */
+function honeypotServices(services: readonly Assessed[]): Array<Assessed & { honeypot: HoneypotAssessment }> {
+  return services.filter((s) => honeypotWorthSaying(s));
 }
 
 /** The HTML report's section (ending in a newline): the note, then the listed services the assessment found likely or possible; empty when neither. */
-export function honeypotSectionHtml(totals: Pick<ReportTotals, 'likelyHoneypots'>, services: readonly ServiceReport[]): string {
+export function honeypotSectionHtml(totals: Pick<ReportTotals, 'likelyHoneypots'>, services: readonly Assessed[]): string {
   const note = honeypotNote(totals);
   const listed = honeypotServices(services);
   if (!note && listed.length === 0) return '';
-  const rows = listed.map((s) => `<tr><td>${html(`${s.ip}:${s.port}`)}</td><td>${html(s.protocol)}</td><td>${html(s.honeypot!.level)}</td><td>${s.honeypot!.score}</td><td>${html(s.honeypot!.signals.join(', '))}</td></tr>`);
+  const rows = listed.map((s) => `<tr><td>${html(endpointText(s.ip, s.port))}</td><td>${html(s.protocol)}</td><td>${html(s.honeypot.level)}</td><td>${s.honeypot.score}</td><td>${html(s.honeypot.signals.join(', '))}</td></tr>`);
   return `<section id="honeypots">
 <h2>Honeypots</h2>
 ${note ? `<p>${html(note)}.</p>` : ''}
@@ -40,7 +49,7 @@ ${rows.length > 0 ? `<table><thead><tr><th>Service</th><th>Protocol</th><th>Leve
 }
 
 /** The Markdown report's lines for the same: a heading and a table; none when there is nothing to say. */
-export function honeypotSectionMarkdown(totals: Pick<ReportTotals, 'likelyHoneypots'>, services: readonly ServiceReport[], cell: (s: string) => string): string[] {
+export function honeypotSectionMarkdown(totals: Pick<ReportTotals, 'likelyHoneypots'>, services: readonly Assessed[], cell: (s: string) => string): string[] {
   const note = honeypotNote(totals);
   const listed = honeypotServices(services);
   if (!note && listed.length === 0) return [];
@@ -52,7 +61,7 @@ export function honeypotSectionMarkdown(totals: Pick<ReportTotals, 'likelyHoneyp
       ? [
           '| Service | Protocol | Level | Score | Signals |',
           '| --- | --- | --- | ---: | --- |',
-          ...listed.map((s) => `| ${cell(`${s.ip}:${s.port}`)} | ${s.protocol} | ${s.honeypot!.level} | ${s.honeypot!.score} | ${s.honeypot!.signals.join(', ')} |`),
+          ...listed.map((s) => `| ${cell(endpointText(s.ip, s.port))} | ${s.protocol} | ${s.honeypot.level} | ${s.honeypot.score} | ${s.honeypot.signals.join(', ')} |`),
           '',
         ]
       : []),

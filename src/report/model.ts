@@ -130,13 +130,6 @@ export interface ServiceReport {
   portFindings?: PortFinding[];
 }
 
-/**
- * A service as the outputs of findings use it (the findings table, SARIF's
- * results): where it is, what answered, and its findings most severe first.
- * A ServiceReport is one; the store hands these out without observations.
- */
-export type ServiceFindings = Pick<ServiceReport, 'ip' | 'port' | 'protocol' | 'status' | 'product' | 'space' | 'country' | 'asn' | 'org' | 'findings'>;
-
 /** A rule as SARIF describes it: a finding's words without what one service showed. */
 export type RuleWords = Omit<ReportFinding, 'evidence'>;
 

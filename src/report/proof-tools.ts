@@ -274,7 +274,8 @@ export function rsyncModules(o: Observation): Proof {
 
 /** The top folder of the first anonymous module that held DICOM files, counted, never named. */
 export function rsyncModuleListing(o: Observation): Proof {
-  const m = rsync(o).modules.find((x) => x.access === 'anonymous' && (x.walk?.dicomFiles ?? 0) > 0) ?? rsync(o).modules.find((x) => x.access === 'anonymous');
+  const { modules } = rsync(o);
+  const m = modules.find((x) => x.access === 'anonymous' && (x.walk?.dicomFiles ?? 0) > 0) ?? modules.find((x) => x.access === 'anonymous');
   if (!m) throw new NoProof('no module was read without a login');
   return command(
     'rsync',

@@ -7,8 +7,8 @@
  */
 import type { Severity } from '../observation/finding.ts';
 import { plain } from './escape.ts';
-import { honeypotText } from './honeypots.ts';
-import type { ReportFinding, ReportHead, ReportModel, ServiceFinding, ServiceReport } from './model.ts';
+import { honeypotText, honeypotWorthSaying } from './honeypots.ts';
+import type { ReportHead, ReportModel, RuleWords, ServiceFinding, ServiceReport } from './model.ts';
 import { collectDocument, jsonArrayDocument, streamDocument, type ServiceDocument } from './stream.ts';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -59,12 +59,10 @@ function where(s: ServiceReport): Record<string, unknown> {
   if (s.country) w.country = s.country;
   if (s.asn !== undefined) w.asn = s.asn;
   if (s.org) w.org = plain(s.org);
-  if (worthSaying(s)) w.honeypot = { level: s.honeypot!.level, score: s.honeypot!.score, signals: [...s.honeypot!.signals] };
+  // A likely or possible honeypot: its results say so, as every other format lists it (docs/decisions/0027-honeypots-told-apart.md).
+  if (honeypotWorthSaying(s)) w.honeypot = { level: s.honeypot.level, score: s.honeypot.score, signals: [...s.honeypot.signals] };
   return w;
 }
-
-/** A likely or possible honeypot: its results say so, as every other format lists it (docs/decisions/0027-honeypots-told-apart.md). */
-const worthSaying = (s: ServiceReport): boolean => s.honeypot !== undefined && s.honeypot.level !== 'unlikely';
 
 /** The proof as the JSON report has it, its strings on one line. */
 function sarifProof(f: ServiceFinding): Record<string, string> {
@@ -72,8 +70,7 @@ function sarifProof(f: ServiceFinding): Record<string, string> {
   return p.kind === 'command' ? { kind: p.kind, tool: p.tool, command: plain(p.command), shows: plain(p.shows) } : { kind: p.kind, reason: plain(p.reason) };
 }
 
-/** A rule's words as its first finding (in service order) has them: what its description is written from. */
-type RuleWords = Omit<ReportFinding, 'evidence'>;
+/** Each rule's words as its first finding (in service order) has them: what its description is written from. */
 type RuleFindings = Map<string, RuleWords>;
 
 function addRules(rules: RuleFindings, s: ServiceReport): void {
@@ -91,7 +88,7 @@ function sarifDocument(head: ReportHead, rules: RuleFindings): ServiceDocument {
     // Dashboards show the message, not property bags: the owner's command goes there too.
     message: {
       text: plain(
-        `${endpointName(s)}: ${f.title}. ${f.evidence}${worthSaying(s) ? ` Assessed as a ${honeypotText(s.honeypot!)}.` : ''}${f.proof.kind === 'command' ? ` To see it yourself, run: ${f.proof.command}` : ''}`,
+        `${endpointName(s)}: ${f.title}. ${f.evidence}${honeypotWorthSaying(s) ? ` Assessed as a ${honeypotText(s.honeypot)}.` : ''}${f.proof.kind === 'command' ? ` To see it yourself, run: ${f.proof.command}` : ''}`,
       ),
     },
     locations: [

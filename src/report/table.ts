@@ -4,7 +4,7 @@
  * lists bounded (bounded.ts). And the summary `exposure scan` prints when it
  * ends: services by protocol, the exposed ones, the totals. Readable at 120 columns.
  */
-import { honeypotNote, honeypotText } from './honeypots.ts';
+import { honeypotNote, honeypotText, honeypotWorthSaying } from './honeypots.ts';
 import type { Severity } from '../observation/finding.ts';
 import type { ReportBounds } from './bounded.ts';
 import { terminalText as t, truncate } from './escape.ts';
@@ -85,7 +85,7 @@ function serviceCells(s: ServiceReport, p: Palette): Cell[] {
 function detailText(s: ServiceReport): string {
   const parts: string[] = [];
   // First, so a reader of a row counted out of the figures sees why.
-  if (s.honeypot && s.honeypot.level !== 'unlikely') parts.push(honeypotText(s.honeypot));
+  if (honeypotWorthSaying(s)) parts.push(honeypotText(s.honeypot));
   if (s.hostname) parts.push(`host ${s.hostname}`);
   const ae = aeText(s);
   if (ae) parts.push(`AE ${ae}`);

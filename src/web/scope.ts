@@ -18,6 +18,5 @@ export function previousOfScope(runs: readonly RunRow[], run: RunRow): RunRow | 
 /** "127.0.0.2, 10.0.0.0/24 · ports 104, 4242", cut to a length a table cell holds. */
 export function scopeText(run: Pick<RunRow, 'meta'>, max = 120): string {
   const targets = run.meta.targets.join(', ');
-  const text = `${targets.length > max ? `${targets.slice(0, max - 1)}…` : targets} · ports ${run.meta.ports.join(', ')}`;
-  return text;
+  return `${targets.length > max ? `${targets.slice(0, max - 1)}…` : targets} · ports ${run.meta.ports.join(', ')}`;
 }

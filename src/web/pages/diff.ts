@@ -5,7 +5,7 @@
  * first entries; the counts say how many there are. Likely honeypots are in
  * none of them: the dashboard leaves them out, lists them apart and says so.
  */
-import { honeypotsLeftOut, type DiffEndpoint, type DiffFinding, type RunDiff } from '../../report/diff.ts';
+import { honeypotsLeftOut, honeypotsNamed, type DiffEndpoint, type DiffFinding, type RunDiff } from '../../report/diff.ts';
 import { changeText, honeypotLines } from '../../report/diff-render.ts';
 import type { RunRow } from '../../store/index.ts';
 import { html } from '../../report/html-escape.ts';
@@ -48,7 +48,7 @@ function section(id: string, title: string, items: string[], count = items.lengt
 /** The likely honeypots' section, and the note that the lists above leave them out; none when the runs had none. */
 function honeypots(d: RunDiff): string {
   const left = honeypotsLeftOut(d);
-  const count = left + d.honeypots.noLongerLikely.length;
+  const count = honeypotsNamed(d);
   if (count === 0) return '';
   const note = left > 0 ? `<p class="note">${html(`${grouped(left)} likely ${left === 1 ? 'honeypot' : 'honeypots'} left out of the lists above.`)}</p>` : '';
   return `\n${note}${section('honeypots', 'Likely honeypots', honeypotLines(d).map(html), count)}`;
