@@ -45,6 +45,8 @@ export type ModuleAnswer = 'ok' | 'auth-required' | 'refused' | 'closed';
 
 export class RsyncSession {
   private pending: Buffer = Buffer.alloc(0);
+  /** Demultiplexed data that came after the file list's end (and its io_error flag before protocol 30). */
+  private afterList: Buffer = Buffer.alloc(0);
   private ended = false;
   private demux: Demultiplexer | undefined;
   /** Non-data messages the daemon sent that stop a file's transfer (MSG_NO_SEND, MSG_ERROR_EXIT). */
@@ -216,7 +218,10 @@ export class RsyncSession {
     let state: EntryState = INITIAL_STATE;
     for (;;) {
       const r = decodeEntry(data, at, state, this.protocol);
-      if (r.kind === 'end') return { entries, complete: true };
+      if (r.kind === 'end') {
+        this.afterList = await this.skipIoError(data.subarray(r.next));
+        return { entries, complete: true };
+      }
       if (r.kind === 'malformed') throw new RsyncProtocolError('RSYNC_MALFORMED', `the file list is malformed (${r.field})`);
       if (r.kind === 'entry') {
         entries.push(r.entry);
@@ -236,6 +241,22 @@ export class RsyncSession {
   }
 
   /**
+   * What follows the list's end marker. Before protocol 30 the sender writes its
+   * io_error flag there as a 4-byte int (flist.c send_file_list), which may come
+   * in a later chunk than the marker: it is read and dropped here, so that the
+   * next read (a file's transfer head) starts where the sender's answer does.
+   */
+  private async skipIoError(rest: Buffer): Promise<Buffer> {
+    if (this.protocol >= 30) return rest;
+    while (rest.length < 4) {
+      const more = await this.moreData(rest);
+      if (more === undefined) throw new RsyncProtocolError('RSYNC_CLOSED', 'the file list ended without its io_error flag');
+      rest = more;
+    }
+    return rest.subarray(4);
+  }
+
+  /**
    * After a one-file list: asks for that file (index `ndx`) and reads its data
    * until `enough` says the walk has what it needs (132 bytes of a file that is
    * not DICOM, a header up to Pixel Data), or `maxBytes`; what `enough` keeps
@@ -244,7 +265,8 @@ export class RsyncSession {
   async readFileHead(ndx: number, maxBytes: number, signal: AbortSignal, enough: EnoughOf): Promise<Buffer | undefined> {
     this.signal = signal;
     await this.conn.write(encodeFileRequest(ndx, this.protocol));
-    let data: Buffer = Buffer.alloc(0);
+    let data: Buffer = this.afterList;
+    this.afterList = Buffer.alloc(0);
     for (;;) {
       const head = decodeTransferHead(data, this.protocol);
       if (head.kind === 'malformed') throw new RsyncProtocolError('RSYNC_MALFORMED', `the transfer is malformed (${head.field})`);

@@ -254,6 +254,52 @@ describe('rsync probe, hostile daemons', () => {
     const text = JSON.stringify(o);
     assert.ok(!text.includes('DOE') && !text.includes('PATIENT-SECRET') && !text.includes('\x1b'));
   });
+  it('before protocol 30 the io_error flag after the file list is read, not taken for the transfer head, even when it comes later', async () => {
+    const host = '127.0.111.2';
+    // Protocol 29: the setup is the checksum seed alone; an entry's length, time and mode are plain ints.
+    const first = Buffer.concat([Buffer.from([0x01, 5]), Buffer.from('a.dcm', 'latin1'), int32Bytes(100_000), int32Bytes(1_700_000_000), int32Bytes(0o100644)]);
+    // File index 0 as an int, item flags ITEM_TRANSFER, an empty sum head, one 4 KiB literal run.
+    const transfer = Buffer.concat([int32Bytes(0), Buffer.from([0x00, 0x80]), Buffer.alloc(16), int32Bytes(4096), Buffer.alloc(4096, 0x41)]);
+    const port = await daemon(
+      (line, s) => {
+        if (line === '') return void s.end('m              \tscripted\n@RSYNCD: EXIT\n');
+        s.write('@RSYNCD: OK\n');
+        s.write(Buffer.concat([int32Bytes(0x1234), encodeFrame(MsgCode.DATA, Buffer.concat([first, Buffer.from([0])]))]));
+        // The io_error flag in a frame of its own, a moment later: a chunk of its own on the client's side.
+        // The file is sent once it is asked for and after that flag, as the sender writes them in that order.
+        let flagSent = false;
+        let asked = false;
+        const answer = (): void => void (flagSent && asked && s.write(encodeFrame(MsgCode.DATA, transfer)));
+        setTimeout(() => {
+          s.write(encodeFrame(MsgCode.DATA, int32Bytes(0)));
+          flagSent = true;
+          answer();
+        }, 50);
+        let heard = Buffer.alloc(0);
+        s.on('data', (d: Buffer) => {
+          heard = Buffer.concat([heard, d]).subarray(-64);
+          if (!asked && heard.includes(encodeFileRequest(0, 29))) {
+            asked = true;
+            answer();
+          }
+        });
+      },
+      '@RSYNCD: 29\n',
+      host,
+    );
+    const dialer = createDialer({ scope: { check: (ip) => (ip === host ? { allowed: true } : { allowed: false, reason: 'out of test scope' }) }, connectTimeoutMs: 2000, maxBytesPerConnection: 16 << 20, connectionsPerSecond: 0 });
+    const signal = new AbortController().signal;
+    const options: SessionOptions = { dialer, endpoint: { ip: host, port }, connectTimeoutMs: 2000, ioTimeoutMs: 5000, signal };
+    const listing = await RsyncSession.open(options);
+    const tree = new RsyncTree(listing, (bound) => RsyncSession.open(options, bound), 'm', 100);
+    try {
+      const head = await tree.readHead(['a.dcm'], 64 << 10, signal, (bytes) => (bytes.length >= 132 ? 132 : undefined));
+      assert.deepEqual(head, Buffer.alloc(132, 0x41));
+    } finally {
+      listing.close();
+    }
+  });
+
   it('a file header read stops once the walk has enough: a file that goes on and then stalls is not waited for', async () => {
     const host = '127.0.111.1';
     // At protocol 31: file index 0 (write_ndx: 0x01), item flags ITEM_TRANSFER, an empty sum head, then one 4 KiB literal run of a 100 KB file … and nothing more, the connection held open.
